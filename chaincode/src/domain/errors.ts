@@ -1,0 +1,42 @@
+/**
+ * Coded errors raised by the contracts. The message that crosses the wire is JSON
+ * `{"code","message"}`, so clients map the code without parsing prose.
+ */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'FORBIDDEN',
+  'CONFLICT',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(JSON.stringify({ code, message: detail }));
+    this.name = 'LedgerError';
+  }
+}
+
+/** Finds a coded ledger error inside a message that may carry a prefix added by the peer. */
+export function parseLedgerError(text: string): { code: ErrorCode; message: string } | undefined {
+  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    try {
+      const parsed = JSON.parse(text.slice(start)) as { code?: unknown; message?: unknown };
+      if (
+        typeof parsed.code === 'string' &&
+        (ERROR_CODES as readonly string[]).includes(parsed.code) &&
+        typeof parsed.message === 'string'
+      ) {
+        return { code: parsed.code as ErrorCode, message: parsed.message };
+      }
+    } catch {
+      // not JSON from here on: try the next brace
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+export * from './memory-ledger';
+export { selfCheckBehaviour } from './self-check.behaviour';

@@ -1,0 +1,202 @@
+/**
+ * Admin acts through Fabric's own CLIs (peer, osnadmin), each as an organisation's admin.
+ * Every call checks the current state first, so running it again changes nothing.
+ */
+import * as path from 'node:path';
+import {
+  CHAINCODE_NAME,
+  CHAINCODE_SEQUENCE,
+  CHAINCODE_VERSION,
+  CHANNEL_NAME,
+  PEER_ORGS,
+  type OrdererNode,
+  type OrdererOrg,
+  type PeerOrg,
+} from './definition';
+import { DevnetError } from './errors';
+import { run, type RunResult } from './exec';
+import type { FabricHome } from './fabric';
+import type { DevnetPaths } from './paths';
+
+export class FabricAdmin {
+  constructor(
+    private readonly fabric: FabricHome,
+    private readonly paths: DevnetPaths,
+    private readonly orderers: OrdererOrg,
+  ) {}
+
+  private get firstOrderer(): OrdererNode {
+    const node = this.orderers.nodes[0];
+    if (!node) throw new DevnetError('BAD_ARGUMENT', 'the network has no orderer');
+    return node;
+  }
+
+  private peer(org: PeerOrg, args: string[]): Promise<RunResult> {
+    return run(path.join(this.fabric.bin, 'peer'), args, {
+      env: {
+        FABRIC_CFG_PATH: this.paths.peerConfigDir(org),
+        CORE_PEER_LOCALMSPID: org.mspId,
+        CORE_PEER_MSPCONFIGPATH: path.join(this.paths.peerUserDir(org, 'Admin'), 'msp'),
+        CORE_PEER_ADDRESS: `${org.peer.host}:${org.peer.port}`,
+        CORE_PEER_TLS_ENABLED: 'true',
+        CORE_PEER_TLS_ROOTCERT_FILE: this.paths.peerTlsCa(org),
+        FABRIC_LOGGING_SPEC: 'WARNING',
+      },
+      timeoutMs: 180_000,
+    });
+  }
+
+  private ordererArgs(): string[] {
+    const o = this.firstOrderer;
+    return ['-o', `${o.host}:${o.port}`, '--tls', '--cafile', this.paths.ordererTlsCa(this.orderers)];
+  }
+
+  private osnadmin(node: OrdererNode, args: string[]): Promise<RunResult> {
+    const tls = this.paths.ordererAdminTlsDir(this.orderers);
+    return run(path.join(this.fabric.bin, 'osnadmin'), [
+      ...args,
+      '-o',
+      `${node.host}:${node.adminPort}`,
+      '--ca-file',
+      this.paths.ordererTlsCa(this.orderers),
+      '--client-cert',
+      path.join(tls, 'client.crt'),
+      '--client-key',
+      path.join(tls, 'client.key'),
+    ]);
+  }
+
+  async joinOrderer(node: OrdererNode): Promise<boolean> {
+    const info = await this.osnadmin(node, ['channel', 'list', '--channelID', CHANNEL_NAME]);
+    if (/Status: 200/.test(info.stdout)) return false;
+    const joined = await this.osnadmin(node, [
+      'channel',
+      'join',
+      '--channelID',
+      CHANNEL_NAME,
+      '--config-block',
+      this.paths.channelBlock,
+    ]);
+    if (!/Status: 201/.test(joined.stdout)) {
+      throw new DevnetError('STEP_FAILED', `${node.name} did not join ${CHANNEL_NAME}: ${joined.stdout}`);
+    }
+    return true;
+  }
+
+  async joinPeer(org: PeerOrg): Promise<boolean> {
+    const { stdout } = await this.peer(org, ['channel', 'list']);
+    if (stdout.split('\n').some((line) => line.trim() === CHANNEL_NAME)) return false;
+    await this.peer(org, ['channel', 'join', '-b', this.paths.channelBlock]);
+    return true;
+  }
+
+  async channelHeight(org: PeerOrg): Promise<number> {
+    const { stdout } = await this.peer(org, ['channel', 'getinfo', '-c', CHANNEL_NAME]);
+    const json = stdout.slice(stdout.indexOf('{'));
+    return (JSON.parse(json) as { height: number }).height;
+  }
+
+  async installedPackageIds(org: PeerOrg): Promise<string[]> {
+    const { stdout } = await this.peer(org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json']);
+    const parsed = JSON.parse(stdout || '{}') as { installed_chaincodes?: { package_id: string }[] };
+    return (parsed.installed_chaincodes ?? []).map((c) => c.package_id);
+  }
+
+  async install(org: PeerOrg, packageId: string): Promise<boolean> {
+    if ((await this.installedPackageIds(org)).includes(packageId)) return false;
+    await this.peer(org, ['lifecycle', 'chaincode', 'install', this.paths.chaincodePackage]);
+    return true;
+  }
+
+  private definitionArgs(): string[] {
+    return [
+      '--channelID',
+      CHANNEL_NAME,
+      '--name',
+      CHAINCODE_NAME,
+      '--version',
+      CHAINCODE_VERSION,
+      '--sequence',
+      String(CHAINCODE_SEQUENCE),
+    ];
+  }
+
+  async committed(
+    org: PeerOrg = PEER_ORGS[0] as PeerOrg,
+  ): Promise<{ version: string; sequence: number } | undefined> {
+    // Listing every definition on the channel answers an empty list before the first
+    // commit, where asking for one name would fail.
+    const { stdout } = await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '--channelID',
+      CHANNEL_NAME,
+      '--output',
+      'json',
+    ]);
+    const parsed = JSON.parse(stdout || '{}') as {
+      chaincode_definitions?: { name: string; version: string; sequence: number }[];
+    };
+    return parsed.chaincode_definitions?.find((d) => d.name === CHAINCODE_NAME);
+  }
+
+  async approvals(): Promise<Record<string, boolean>> {
+    const org = PEER_ORGS[0] as PeerOrg;
+    const { stdout } = await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'checkcommitreadiness',
+      ...this.definitionArgs(),
+      '--output',
+      'json',
+    ]);
+    return (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
+  }
+
+  async approve(org: PeerOrg, packageId: string): Promise<void> {
+    await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...this.ordererArgs(),
+      ...this.definitionArgs(),
+      '--package-id',
+      packageId,
+      '--waitForEvent',
+    ]);
+  }
+
+  async commit(): Promise<void> {
+    const org = PEER_ORGS[0] as PeerOrg;
+    const peerArgs = PEER_ORGS.flatMap((p) => [
+      '--peerAddresses',
+      `${p.peer.host}:${p.peer.port}`,
+      '--tlsRootCertFiles',
+      this.paths.peerTlsCa(p),
+    ]);
+    await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...this.ordererArgs(),
+      ...this.definitionArgs(),
+      ...peerArgs,
+      '--waitForEvent',
+    ]);
+  }
+
+  /** A read through the chaincode: proves the peer can reach the chaincode server. */
+  async pingChaincode(org: PeerOrg): Promise<void> {
+    await this.peer(org, [
+      'chaincode',
+      'query',
+      '-C',
+      CHANNEL_NAME,
+      '-n',
+      CHAINCODE_NAME,
+      '-c',
+      JSON.stringify({ function: 'org.hyperledger.fabric:GetMetadata', Args: [] }),
+    ]);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Files the devnet needs before any process starts: crypto material, the channel genesis
+ * block, per-node config, the chaincode-as-a-service package and gateway connection files.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import {
+  CHAINCODE_NAME,
+  CHAINCODE_VERSION,
+  CHANNEL_NAME,
+  PEER_ORGS,
+  peerHostname,
+  type OrdererOrg,
+  type PeerOrg,
+} from './definition';
+import { run } from './exec';
+import type { FabricHome } from './fabric';
+import type { DevnetPaths } from './paths';
+import { ccaasConnection, configtx, cryptoConfig, ordererYaml, peerCoreYaml } from './render';
+
+export const CHAINCODE_LABEL = `${CHAINCODE_NAME}_${CHAINCODE_VERSION}`;
+
+function writeYaml(file: string, doc: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, YAML.stringify(doc, { lineWidth: 0 }));
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+export function cryptoExists(paths: DevnetPaths): boolean {
+  return fs.existsSync(paths.channelBlock);
+}
+
+/** Fresh crypto (cryptogen, NodeOUs on) and the channel genesis block (configtxgen). */
+export async function generateCrypto(
+  fabric: FabricHome,
+  paths: DevnetPaths,
+  orderers: OrdererOrg,
+): Promise<void> {
+  const cryptoConfigFile = path.join(paths.config, 'crypto-config.yaml');
+  writeYaml(cryptoConfigFile, cryptoConfig(orderers));
+  await run(path.join(fabric.bin, 'cryptogen'), [
+    'generate',
+    `--config=${cryptoConfigFile}`,
+    `--output=${paths.crypto}`,
+  ]);
+  const configtxDir = path.join(paths.config, 'configtx');
+  writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(orderers, paths));
+  fs.mkdirSync(path.dirname(paths.channelBlock), { recursive: true });
+  await run(path.join(fabric.bin, 'configtxgen'), [
+    '-configPath',
+    configtxDir,
+    '-profile',
+    'ClearanceChannel',
+    '-channelID',
+    CHANNEL_NAME,
+    '-outputBlock',
+    paths.channelBlock,
+  ]);
+}
+
+/** core.yaml / orderer.yaml for every node, rendered from Fabric's sampleconfig each `up`. */
+export function writeNodeConfigs(
+  fabric: FabricHome,
+  paths: DevnetPaths,
+  orderers: OrdererOrg,
+  ccaasBuilderDir: string,
+): void {
+  const sampleCore = readYaml(path.join(fabric.config, 'core.yaml'));
+  const sampleOrderer = readYaml(path.join(fabric.config, 'orderer.yaml'));
+  for (const org of PEER_ORGS) {
+    writeYaml(
+      path.join(paths.peerConfigDir(org), 'core.yaml'),
+      peerCoreYaml(sampleCore, org, paths, ccaasBuilderDir),
+    );
+  }
+  for (const node of orderers.nodes) {
+    writeYaml(
+      path.join(paths.ordererConfigDir(node), 'orderer.yaml'),
+      ordererYaml(sampleOrderer, orderers, node, paths),
+    );
+  }
+}
+
+/**
+ * The chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json). Built
+ * byte-for-byte deterministically, so the package id is stable across `up`s.
+ * Returns the package id (label:sha256 of the package file), as the peer computes it.
+ */
+export async function writeChaincodePackage(paths: DevnetPaths): Promise<string> {
+  const stage = path.join(path.dirname(paths.chaincodePackage), 'stage');
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(path.join(stage, 'code'), { recursive: true });
+  fs.writeFileSync(
+    path.join(stage, 'code', 'connection.json'),
+    JSON.stringify(ccaasConnection(), null, 2),
+  );
+  fs.writeFileSync(
+    path.join(stage, 'metadata.json'),
+    JSON.stringify({ type: 'ccaas', label: CHAINCODE_LABEL }),
+  );
+  const tarFlags = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner'];
+  await run('sh', [
+    '-c',
+    `tar ${tarFlags.join(' ')} -C code -cf - connection.json | gzip -n > code.tar.gz && ` +
+      `tar ${tarFlags.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > "$1"`,
+    'sh',
+    paths.chaincodePackage,
+  ], { cwd: stage });
+  const digest = createHash('sha256').update(fs.readFileSync(paths.chaincodePackage)).digest('hex');
+  return `${CHAINCODE_LABEL}:${digest}`;
+}
+
+/** What a client needs to reach the ledger as one organisation's user. */
+export interface ConnectionDescriptor {
+  mspId: string;
+  peerEndpoint: string;
+  peerHostAlias: string;
+  tlsRootCertPath: string;
+  certPath: string;
+  keyPath: string;
+  channel: string;
+  chaincode: string;
+}
+
+export function connectionDescriptor(
+  paths: DevnetPaths,
+  org: PeerOrg,
+  user = 'User1',
+): ConnectionDescriptor {
+  const msp = path.join(paths.peerUserDir(org, user), 'msp');
+  return {
+    mspId: org.mspId,
+    peerEndpoint: `${org.peer.host}:${org.peer.port}`,
+    peerHostAlias: peerHostname(org),
+    tlsRootCertPath: paths.peerTlsCa(org),
+    certPath: path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
+    keyPath: path.join(msp, 'keystore', 'priv_sk'),
+    channel: CHANNEL_NAME,
+    chaincode: CHAINCODE_NAME,
+  };
+}
+
+export function writeConnectionDescriptors(paths: DevnetPaths): void {
+  fs.mkdirSync(paths.connections, { recursive: true });
+  for (const org of PEER_ORGS) {
+    fs.writeFileSync(
+      path.join(paths.connections, `${org.key}.json`),
+      `${JSON.stringify(connectionDescriptor(paths, org), null, 2)}\n`,
+    );
+  }
+}

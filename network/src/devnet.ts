@@ -1,0 +1,302 @@
+/**
+ * The devnet: the clearance network as native processes on this machine. `up` converges on
+ * a running network from whatever state it finds (nothing, stopped, partly running), so it
+ * is safe to run again; `down` stops exactly the processes it tracks.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FabricAdmin } from './admin';
+import {
+  cryptoExists,
+  generateCrypto,
+  writeChaincodePackage,
+  writeConnectionDescriptors,
+  writeNodeConfigs,
+} from './artifacts';
+import {
+  CHAINCODE_SERVER,
+  PEER_ORGS,
+  ordererOrg,
+  type OrdererCount,
+  type OrdererOrg,
+  type PeerOrg,
+} from './definition';
+import { DevnetError } from './errors';
+import { requireFabric, type FabricHome } from './fabric';
+import { DevnetPaths } from './paths';
+import {
+  checkHealth,
+  runningPid,
+  startProcess,
+  stopProcess,
+  trackedNames,
+  waitHealthy,
+  type ProcessSpec,
+} from './processes';
+
+export interface DevnetOptions {
+  /** State folder; default `<repo>/.devnet`. */
+  root?: string;
+  /** Orderer count for a fresh network; an existing one keeps what it was created with. */
+  orderers?: OrdererCount;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Settings {
+  orderers: OrdererCount;
+  packageId?: string;
+}
+
+export interface ProcessStatus {
+  name: string;
+  pid?: number;
+  ports: string[];
+  healthy: boolean;
+}
+
+export interface DevnetStatus {
+  root: string;
+  fabricVersion: string;
+  processes: ProcessStatus[];
+  channelHeight?: number;
+  chaincode?: { packageId?: string; version: string; sequence: number };
+}
+
+export interface UpReport {
+  started: string[];
+  alreadyRunning: string[];
+  freshCrypto: boolean;
+  seconds: number;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
+const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
+
+export class Devnet {
+  readonly paths: DevnetPaths;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: DevnetOptions = {}) {
+    this.paths = new DevnetPaths(path.resolve(options.root ?? path.join(REPO_ROOT, '.devnet')));
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  private get fabric(): FabricHome {
+    return requireFabric(this.options.env);
+  }
+
+  private readSettings(): Settings | undefined {
+    if (!fs.existsSync(this.paths.settingsFile)) return undefined;
+    return JSON.parse(fs.readFileSync(this.paths.settingsFile, 'utf8')) as Settings;
+  }
+
+  private writeSettings(settings: Settings): void {
+    fs.mkdirSync(this.paths.root, { recursive: true });
+    fs.writeFileSync(this.paths.settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+  }
+
+  private ordererOrg(): OrdererOrg {
+    return ordererOrg(this.readSettings()?.orderers ?? this.options.orderers ?? 1);
+  }
+
+  /** Every process of the network, in start order. */
+  processSpecs(fabric: FabricHome, packageId: string): ProcessSpec[] {
+    const orderers = this.ordererOrg();
+    const ordererSpecs: ProcessSpec[] = orderers.nodes.map((node) => ({
+      name: node.name,
+      command: path.join(fabric.bin, 'orderer'),
+      args: [],
+      env: { FABRIC_CFG_PATH: this.paths.ordererConfigDir(node) },
+      ports: [
+        { label: 'listen', host: node.host, port: node.port },
+        { label: 'admin', host: node.host, port: node.adminPort },
+        { label: 'operations', host: node.host, port: node.operationsPort },
+      ],
+      health: { kind: 'http', url: `http://${node.host}:${node.operationsPort}/healthz` },
+    }));
+    const peerSpecs: ProcessSpec[] = PEER_ORGS.map((org) => ({
+      name: `peer-${org.key}`,
+      command: path.join(fabric.bin, 'peer'),
+      args: ['node', 'start'],
+      env: { FABRIC_CFG_PATH: this.paths.peerConfigDir(org) },
+      ports: [
+        { label: 'listen', host: org.peer.host, port: org.peer.port },
+        { label: 'chaincode', host: org.peer.host, port: org.peer.chaincodePort },
+        { label: 'operations', host: org.peer.host, port: org.peer.operationsPort },
+      ],
+      health: { kind: 'http', url: `http://${org.peer.host}:${org.peer.operationsPort}/healthz` },
+    }));
+    const chaincodeSpec: ProcessSpec = {
+      name: 'chaincode',
+      command: process.execPath,
+      args: [
+        require.resolve('fabric-shim/cli.js', { paths: [CHAINCODE_DIR] }),
+        'server',
+        '--chaincode-address',
+        `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
+        '--chaincode-id',
+        packageId,
+      ],
+      env: {},
+      cwd: CHAINCODE_DIR,
+      ports: [{ label: 'chaincode server', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port }],
+      health: { kind: 'tcp', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
+    };
+    return [...ordererSpecs, ...peerSpecs, chaincodeSpec];
+  }
+
+  private async ensureRunning(spec: ProcessSpec, report: UpReport): Promise<void> {
+    const pid = runningPid(this.paths, spec.name);
+    if (pid !== undefined && (await checkHealth(spec.health))) {
+      report.alreadyRunning.push(spec.name);
+      return;
+    }
+    if (pid !== undefined) await stopProcess(this.paths, spec.name); // running but unhealthy
+    const started = await startProcess(this.paths, spec);
+    this.log(`  started ${spec.name} (pid ${started})`);
+    report.started.push(spec.name);
+    await waitHealthy(this.paths, spec);
+  }
+
+  async up(): Promise<UpReport> {
+    const t0 = Date.now();
+    const fabric = this.fabric;
+    if (!fs.existsSync(path.join(CHAINCODE_DIR, 'dist', 'index.js'))) {
+      throw new DevnetError('DEPENDENCY_MISSING', 'the chaincode is not built', 'run `npm run build`');
+    }
+    const report: UpReport = { started: [], alreadyRunning: [], freshCrypto: false, seconds: 0 };
+    const settings: Settings = this.readSettings() ?? { orderers: this.options.orderers ?? 1 };
+    const orderers = ordererOrg(settings.orderers);
+
+    if (!cryptoExists(this.paths)) {
+      this.log(`generating crypto and the channel block in ${this.paths.root}`);
+      await generateCrypto(fabric, this.paths, orderers);
+      report.freshCrypto = true;
+    }
+    writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
+    writeConnectionDescriptors(this.paths);
+    settings.packageId = await writeChaincodePackage(this.paths);
+    this.writeSettings(settings);
+
+    const admin = new FabricAdmin(fabric, this.paths, orderers);
+    const specs = this.processSpecs(fabric, settings.packageId);
+    const byName = (name: string): ProcessSpec => specs.find((s) => s.name === name) as ProcessSpec;
+
+    this.log('orderers');
+    await Promise.all(orderers.nodes.map((n) => this.ensureRunning(byName(n.name), report)));
+    for (const node of orderers.nodes) {
+      if (await admin.joinOrderer(node)) this.log(`  ${node.name} joined the channel`);
+    }
+
+    this.log('peers');
+    await Promise.all(PEER_ORGS.map((org) => this.ensureRunning(byName(`peer-${org.key}`), report)));
+    await Promise.all(
+      PEER_ORGS.map(async (org) => {
+        if (await admin.joinPeer(org)) this.log(`  peer-${org.key} joined the channel`);
+      }),
+    );
+
+    this.log('chaincode');
+    await this.ensureRunning(byName('chaincode'), report);
+    await this.deployChaincode(admin, settings.packageId);
+    await this.waitForChaincode(admin);
+
+    report.seconds = (Date.now() - t0) / 1000;
+    return report;
+  }
+
+  private async deployChaincode(admin: FabricAdmin, packageId: string): Promise<void> {
+    await Promise.all(
+      PEER_ORGS.map(async (org) => {
+        if (await admin.install(org, packageId)) this.log(`  installed on peer-${org.key}`);
+      }),
+    );
+    if (await admin.committed()) return;
+    const approvals = await admin.approvals();
+    await Promise.all(
+      PEER_ORGS.filter((org) => !approvals[org.mspId]).map(async (org) => {
+        await admin.approve(org, packageId);
+        this.log(`  approved by ${org.mspId}`);
+      }),
+    );
+    await admin.commit();
+    this.log('  chaincode definition committed');
+  }
+
+  private async waitForChaincode(admin: FabricAdmin, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await Promise.all(PEER_ORGS.map((org) => admin.pingChaincode(org)));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** Stops every tracked process; peers and the chaincode first, orderers last. */
+  async down(): Promise<string[]> {
+    const names = trackedNames(this.paths);
+    const rank = (n: string): number => (n === 'chaincode' ? 0 : n.startsWith('peer-') ? 1 : 2);
+    const stopped: string[] = [];
+    for (const group of [0, 1, 2]) {
+      const results = await Promise.all(
+        names
+          .filter((n) => rank(n) === group)
+          .map(async (n) => ((await stopProcess(this.paths, n)) ? n : undefined)),
+      );
+      stopped.push(...results.filter((n): n is string => n !== undefined));
+    }
+    return stopped;
+  }
+
+  async reset(): Promise<string[]> {
+    const stopped = await this.down();
+    fs.rmSync(this.paths.root, { recursive: true, force: true });
+    return stopped;
+  }
+
+  /** Pids of every process this devnet still has running. */
+  runningPids(): number[] {
+    return trackedNames(this.paths)
+      .map((n) => runningPid(this.paths, n))
+      .filter((p): p is number => p !== undefined);
+  }
+
+  async status(): Promise<DevnetStatus> {
+    const fabric = this.fabric;
+    const settings = this.readSettings();
+    const specs = this.processSpecs(fabric, settings?.packageId ?? '(not packaged)');
+    const processes = await Promise.all(
+      specs.map(async (spec) => {
+        const pid = runningPid(this.paths, spec.name);
+        return {
+          name: spec.name,
+          pid,
+          ports: spec.ports.map((p) => `${p.label} ${p.host}:${p.port}`),
+          healthy: pid !== undefined && (await checkHealth(spec.health)),
+        };
+      }),
+    );
+    const status: DevnetStatus = { root: this.paths.root, fabricVersion: fabric.version, processes };
+    const healthyPeer = PEER_ORGS.find((org) =>
+      processes.some((p) => p.name === `peer-${org.key}` && p.healthy),
+    );
+    if (healthyPeer && settings) {
+      const admin = new FabricAdmin(fabric, this.paths, this.ordererOrg());
+      status.channelHeight = await admin.channelHeight(healthyPeer);
+      const committed = await admin.committed(healthyPeer);
+      if (committed) status.chaincode = { packageId: settings.packageId, ...committed };
+    }
+    return status;
+  }
+
+  connectionFile(org: PeerOrg | string): string {
+    const key = typeof org === 'string' ? org : org.key;
+    return path.join(this.paths.connections, `${key}.json`);
+  }
+}

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import {
+  ordererHostname,
+  peerHostname,
+  type OrdererNode,
+  type OrdererOrg,
+  type PeerOrg,
+} from './definition';
+
+/** Where every piece of devnet state lives under one root (default `.devnet/`). */
+export class DevnetPaths {
+  constructor(readonly root: string) {}
+
+  get crypto(): string {
+    return path.join(this.root, 'crypto');
+  }
+  get config(): string {
+    return path.join(this.root, 'config');
+  }
+  get logs(): string {
+    return path.join(this.root, 'logs');
+  }
+  get pids(): string {
+    return path.join(this.root, 'pids');
+  }
+  get data(): string {
+    return path.join(this.root, 'data');
+  }
+  get connections(): string {
+    return path.join(this.root, 'connections');
+  }
+  get channelBlock(): string {
+    return path.join(this.root, 'channel', 'clearance.block');
+  }
+  get chaincodePackage(): string {
+    return path.join(this.root, 'chaincode', 'clearance.tar.gz');
+  }
+  get settingsFile(): string {
+    return path.join(this.root, 'settings.json');
+  }
+
+  pidFile(processName: string): string {
+    return path.join(this.pids, `${processName}.pid`);
+  }
+  logFile(processName: string): string {
+    return path.join(this.logs, `${processName}.log`);
+  }
+
+  peerOrgDir(org: PeerOrg): string {
+    return path.join(this.crypto, 'peerOrganizations', org.domain);
+  }
+  peerNodeDir(org: PeerOrg): string {
+    return path.join(this.peerOrgDir(org), 'peers', peerHostname(org));
+  }
+  peerTlsCa(org: PeerOrg): string {
+    return path.join(this.peerOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
+  }
+  peerUserDir(org: PeerOrg, user: string): string {
+    return path.join(this.peerOrgDir(org), 'users', `${user}@${org.domain}`);
+  }
+  peerConfigDir(org: PeerOrg): string {
+    return path.join(this.config, `peer-${org.key}`);
+  }
+  peerDataDir(org: PeerOrg): string {
+    return path.join(this.data, `peer-${org.key}`);
+  }
+
+  ordererOrgDir(org: OrdererOrg): string {
+    return path.join(this.crypto, 'ordererOrganizations', org.domain);
+  }
+  ordererNodeDir(org: OrdererOrg, node: OrdererNode): string {
+    return path.join(this.ordererOrgDir(org), 'orderers', ordererHostname(org, node));
+  }
+  ordererTlsCa(org: OrdererOrg): string {
+    return path.join(this.ordererOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
+  }
+  ordererAdminTlsDir(org: OrdererOrg): string {
+    return path.join(this.ordererOrgDir(org), 'users', `Admin@${org.domain}`, 'tls');
+  }
+  ordererConfigDir(node: OrdererNode): string {
+    return path.join(this.config, node.name);
+  }
+  ordererDataDir(node: OrdererNode): string {
+    return path.join(this.data, node.name);
+  }
+}

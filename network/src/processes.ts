@@ -1,0 +1,175 @@
+/**
+ * Native processes of the devnet, each tracked by a pid file. A process is "ours" only if
+ * its environment carries the marker we set at spawn, so a recycled pid is never signalled.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { DevnetError } from './errors';
+import type { DevnetPaths } from './paths';
+
+export type HealthCheck = { kind: 'http'; url: string } | { kind: 'tcp'; host: string; port: number };
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Ports the process listens on, checked free before it starts. */
+  ports: { label: string; host: string; port: number }[];
+  health: HealthCheck;
+}
+
+const MARKER = 'CLEARANCE_DEVNET_PROCESS';
+
+function markerValue(paths: DevnetPaths, name: string): string {
+  return `${paths.root}#${name}`;
+}
+
+function isOurs(pid: number, marker: string): boolean {
+  try {
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
+    return environ.split('\0').includes(`${MARKER}=${marker}`);
+  } catch {
+    return false; // no such process (or not readable): not one we can vouch for
+  }
+}
+
+/** The pid of our running process `name`, or undefined (a stale pid file is removed). */
+export function runningPid(paths: DevnetPaths, name: string): number | undefined {
+  const file = paths.pidFile(name);
+  if (!fs.existsSync(file)) return undefined;
+  const pid = Number(fs.readFileSync(file, 'utf8').trim());
+  if (Number.isInteger(pid) && pid > 0 && isOurs(pid, markerValue(paths, name))) return pid;
+  fs.rmSync(file, { force: true });
+  return undefined;
+}
+
+export function trackedNames(paths: DevnetPaths): string[] {
+  if (!fs.existsSync(paths.pids)) return [];
+  return fs
+    .readdirSync(paths.pids)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => f.slice(0, -'.pid'.length));
+}
+
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function checkHealth(check: HealthCheck, timeoutMs = 1500): Promise<boolean> {
+  if (check.kind === 'http') {
+    try {
+      const res = await fetch(check.url, { signal: AbortSignal.timeout(timeoutMs) });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: check.host, port: check.port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function logTail(paths: DevnetPaths, name: string, lines = 20): string {
+  try {
+    return fs.readFileSync(paths.logFile(name), 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export async function startProcess(paths: DevnetPaths, spec: ProcessSpec): Promise<number> {
+  for (const p of spec.ports) {
+    if (!(await portFree(p.host, p.port))) {
+      throw new DevnetError(
+        'PORT_IN_USE',
+        `${spec.name} cannot start: its ${p.label} port ${p.host}:${p.port} is already taken`,
+        `stop whatever listens there (ss -ltnp 'sport = :${p.port}') and run up again`,
+      );
+    }
+  }
+  fs.mkdirSync(paths.logs, { recursive: true });
+  fs.mkdirSync(paths.pids, { recursive: true });
+  const log = fs.openSync(paths.logFile(spec.name), 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env, [MARKER]: markerValue(paths, spec.name) },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) {
+    throw new DevnetError('STEP_FAILED', `${spec.name} did not start (${spec.command})`);
+  }
+  child.unref();
+  fs.writeFileSync(paths.pidFile(spec.name), `${pid}\n`);
+  return pid;
+}
+
+export async function waitHealthy(
+  paths: DevnetPaths,
+  spec: ProcessSpec,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await checkHealth(spec.health)) return;
+    if (runningPid(paths, spec.name) === undefined) {
+      throw new DevnetError(
+        'STEP_FAILED',
+        `${spec.name} exited while starting; last lines of ${paths.logFile(spec.name)}:\n${logTail(paths, spec.name)}`,
+      );
+    }
+    await sleep(200);
+  }
+  throw new DevnetError(
+    'TIMEOUT',
+    `${spec.name} not healthy after ${timeoutMs} ms; last log lines:\n${logTail(paths, spec.name)}`,
+  );
+}
+
+/** SIGTERM, then SIGKILL after the grace period; removes the pid file. */
+export async function stopProcess(paths: DevnetPaths, name: string, graceMs = 10_000): Promise<boolean> {
+  const pid = runningPid(paths, name);
+  if (pid === undefined) return false;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && isAlive(pid)) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(50);
+  fs.rmSync(paths.pidFile(name), { force: true });
+  return true;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie still answers signal 0; it is dead for our purposes.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

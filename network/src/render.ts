@@ -1,0 +1,242 @@
+/**
+ * Pure renderers: from the network definition and the devnet paths to the documents Fabric
+ * reads. No I/O here; the launcher writes what these return.
+ */
+import * as path from 'node:path';
+import {
+  BLOCK_CUTTING,
+  CHAINCODE_SERVER,
+  HOST,
+  PEER_ORGS,
+  RAFT_OPTIONS,
+  USERS_PER_ORG,
+  peerHostname,
+  type OrdererNode,
+  type OrdererOrg,
+  type PeerOrg,
+} from './definition';
+import type { DevnetPaths } from './paths';
+
+type Yaml = Record<string, unknown>;
+
+const LOOPBACK_SANS = ['localhost', HOST];
+
+export function cryptoConfig(orderers: OrdererOrg): Yaml {
+  return {
+    OrdererOrgs: [
+      {
+        Name: 'Orderer',
+        Domain: orderers.domain,
+        EnableNodeOUs: true,
+        Specs: orderers.nodes.map((n) => ({ Hostname: n.name, SANS: LOOPBACK_SANS })),
+      },
+    ],
+    PeerOrgs: PEER_ORGS.map((org) => ({
+      Name: org.mspId.replace(/MSP$/, ''),
+      Domain: org.domain,
+      EnableNodeOUs: true,
+      Specs: [{ Hostname: 'peer0', SANS: LOOPBACK_SANS }],
+      Users: { Count: USERS_PER_ORG },
+    })),
+  };
+}
+
+function signature(rule: string): Yaml {
+  return { Type: 'Signature', Rule: rule };
+}
+function implicitMeta(rule: string): Yaml {
+  return { Type: 'ImplicitMeta', Rule: rule };
+}
+
+function orgPolicies(mspId: string, member: 'peer' | 'orderer'): Yaml {
+  if (member === 'orderer') {
+    // Orderer nodes sign blocks; BlockValidation (ANY Writers) must accept their role.
+    return {
+      Readers: signature(`OR('${mspId}.member')`),
+      Writers: signature(`OR('${mspId}.member')`),
+      Admins: signature(`OR('${mspId}.admin')`),
+    };
+  }
+  return {
+    Readers: signature(`OR('${mspId}.admin', '${mspId}.peer', '${mspId}.client')`),
+    Writers: signature(`OR('${mspId}.admin', '${mspId}.client')`),
+    Admins: signature(`OR('${mspId}.admin')`),
+    Endorsement: signature(`OR('${mspId}.peer')`),
+  };
+}
+
+export function configtx(orderers: OrdererOrg, paths: DevnetPaths): Yaml {
+  const ordererOrgSection = {
+    Name: 'Orderer',
+    ID: orderers.mspId,
+    MSPDir: path.join(paths.ordererOrgDir(orderers), 'msp'),
+    Policies: orgPolicies(orderers.mspId, 'orderer'),
+    OrdererEndpoints: orderers.nodes.map((n) => `${n.host}:${n.port}`),
+  };
+  const peerOrgSections = PEER_ORGS.map((org) => ({
+    Name: org.mspId.replace(/MSP$/, ''),
+    ID: org.mspId,
+    MSPDir: path.join(paths.peerOrgDir(org), 'msp'),
+    Policies: orgPolicies(org.mspId, 'peer'),
+    AnchorPeers: [{ Host: org.peer.host, Port: org.peer.port }],
+  }));
+  const serverCert = (n: OrdererNode): string =>
+    path.join(paths.ordererNodeDir(orderers, n), 'tls', 'server.crt');
+
+  return {
+    Profiles: {
+      ClearanceChannel: {
+        Policies: {
+          Readers: implicitMeta('ANY Readers'),
+          Writers: implicitMeta('ANY Writers'),
+          Admins: implicitMeta('MAJORITY Admins'),
+        },
+        Capabilities: { V3_0: true },
+        Orderer: {
+          OrdererType: 'etcdraft',
+          BatchTimeout: BLOCK_CUTTING.batchTimeout,
+          BatchSize: {
+            MaxMessageCount: BLOCK_CUTTING.maxMessageCount,
+            AbsoluteMaxBytes: BLOCK_CUTTING.absoluteMaxBytes,
+            PreferredMaxBytes: BLOCK_CUTTING.preferredMaxBytes,
+          },
+          EtcdRaft: {
+            Consenters: orderers.nodes.map((n) => ({
+              Host: n.host,
+              Port: n.port,
+              ClientTLSCert: serverCert(n),
+              ServerTLSCert: serverCert(n),
+            })),
+            Options: RAFT_OPTIONS,
+          },
+          Organizations: [ordererOrgSection],
+          Policies: {
+            Readers: implicitMeta('ANY Readers'),
+            Writers: implicitMeta('ANY Writers'),
+            Admins: implicitMeta('MAJORITY Admins'),
+            BlockValidation: implicitMeta('ANY Writers'),
+          },
+          Capabilities: { V2_0: true },
+        },
+        Application: {
+          Organizations: peerOrgSections,
+          Policies: {
+            Readers: implicitMeta('ANY Readers'),
+            Writers: implicitMeta('ANY Writers'),
+            Admins: implicitMeta('MAJORITY Admins'),
+            LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
+            Endorsement: implicitMeta('MAJORITY Endorsement'),
+          },
+          Capabilities: { V2_5: true },
+        },
+      },
+    },
+  };
+}
+
+/** Deep-set `value` at a dotted key path, creating objects on the way. */
+function setIn(doc: Yaml, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node: Yaml = doc;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Yaml;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function withSettings(sample: Yaml, settings: Record<string, unknown>): Yaml {
+  const doc = structuredClone(sample);
+  for (const [key, value] of Object.entries(settings)) setIn(doc, key, value);
+  return doc;
+}
+
+/** Fabric's sample core.yaml with this peer's identity, ports, TLS and storage. */
+export function peerCoreYaml(
+  sample: Yaml,
+  org: PeerOrg,
+  paths: DevnetPaths,
+  ccaasBuilderDir: string,
+): Yaml {
+  const node = paths.peerNodeDir(org);
+  const self = `${org.peer.host}:${org.peer.port}`;
+  return withSettings(sample, {
+    'peer.id': peerHostname(org),
+    'peer.networkId': 'clearance-devnet',
+    'peer.listenAddress': self,
+    'peer.address': self,
+    'peer.chaincodeListenAddress': `${org.peer.host}:${org.peer.chaincodePort}`,
+    'peer.chaincodeAddress': `${org.peer.host}:${org.peer.chaincodePort}`,
+    'peer.gossip.bootstrap': self,
+    'peer.gossip.externalEndpoint': self,
+    'peer.gossip.useLeaderElection': false,
+    'peer.gossip.orgLeader': true,
+    'peer.tls.enabled': true,
+    'peer.tls.cert.file': path.join(node, 'tls', 'server.crt'),
+    'peer.tls.key.file': path.join(node, 'tls', 'server.key'),
+    'peer.tls.rootcert.file': path.join(node, 'tls', 'ca.crt'),
+    'peer.tls.clientAuthRequired': false,
+    'peer.fileSystemPath': paths.peerDataDir(org),
+    'peer.mspConfigPath': path.join(node, 'msp'),
+    'peer.localMspId': org.mspId,
+    'peer.gateway.enabled': true,
+    // No Docker engine: an empty endpoint turns the Docker VM off (Fabric 3 accepts it).
+    'vm.endpoint': '',
+    'chaincode.externalBuilders': [{ name: 'ccaas', path: ccaasBuilderDir }],
+    'ledger.state.stateDatabase': 'goleveldb',
+    'operations.listenAddress': `${org.peer.host}:${org.peer.operationsPort}`,
+    'operations.tls.enabled': false,
+    'metrics.provider': 'prometheus',
+  });
+}
+
+/** Fabric's sample orderer.yaml for one Raft node joined through channel participation. */
+export function ordererYaml(
+  sample: Yaml,
+  org: OrdererOrg,
+  node: OrdererNode,
+  paths: DevnetPaths,
+): Yaml {
+  const dir = paths.ordererNodeDir(org, node);
+  const tls = (f: string): string => path.join(dir, 'tls', f);
+  return withSettings(sample, {
+    'General.ListenAddress': node.host,
+    'General.ListenPort': node.port,
+    'General.TLS.Enabled': true,
+    'General.TLS.PrivateKey': tls('server.key'),
+    'General.TLS.Certificate': tls('server.crt'),
+    'General.TLS.RootCAs': [tls('ca.crt')],
+    'General.TLS.ClientAuthRequired': false,
+    'General.Cluster.ClientCertificate': tls('server.crt'),
+    'General.Cluster.ClientPrivateKey': tls('server.key'),
+    'General.Cluster.RootCAs': [tls('ca.crt')],
+    'General.BootstrapMethod': 'none',
+    'General.LocalMSPDir': path.join(dir, 'msp'),
+    'General.LocalMSPID': org.mspId,
+    'FileLedger.Location': path.join(paths.ordererDataDir(node), 'ledger'),
+    'Consensus.WALDir': path.join(paths.ordererDataDir(node), 'etcdraft', 'wal'),
+    'Consensus.SnapDir': path.join(paths.ordererDataDir(node), 'etcdraft', 'snapshot'),
+    'Admin.ListenAddress': `${node.host}:${node.adminPort}`,
+    'Admin.TLS.Enabled': true,
+    'Admin.TLS.PrivateKey': tls('server.key'),
+    'Admin.TLS.Certificate': tls('server.crt'),
+    'Admin.TLS.RootCAs': [tls('ca.crt')],
+    'Admin.TLS.ClientAuthRequired': true,
+    'Admin.TLS.ClientRootCAs': [tls('ca.crt')],
+    'ChannelParticipation.Enabled': true,
+    'Operations.ListenAddress': `${node.host}:${node.operationsPort}`,
+    'Operations.TLS.Enabled': false,
+    'Metrics.Provider': 'prometheus',
+  });
+}
+
+/** connection.json inside the chaincode package: where peers dial the chaincode server. */
+export function ccaasConnection(): Yaml {
+  return {
+    address: `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
+    dial_timeout: '10s',
+    tls_required: false,
+  };
+}
+
