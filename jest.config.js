@@ -1,8 +1,17 @@
 /** Unit tests sit beside the code; integration tests under test/ run against real services. */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+  // cookie 2 (via fastify's light-my-request) ships only ES modules, which Jest on Node 20
+  // cannot require: compile it to CommonJS like our own code.
+  '/node_modules/cookie/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+  ],
+};
+const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 const moduleNameMapper = {
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
-  '^@clearance/chaincode/(.*)$': '<rootDir>/chaincode/src/$1/index.ts',
+  '^@clearance/(chaincode|gateway)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
 };
@@ -17,6 +26,7 @@ module.exports = {
       roots: ['<rootDir>/chaincode/src', '<rootDir>/network/src', '<rootDir>/gateway/src'],
       testMatch: ['**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       setupFiles,
     },
@@ -26,6 +36,7 @@ module.exports = {
       roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       setupFiles,
     },

@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { ApiError } from './errors';
+import type { Ledger } from './ledger/ledger';
+import { createMemoryLedger } from './ledger/memory-ledger';
+
+const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
+
+describe('gateway routes', () => {
+  let app: FastifyInstance;
+  let ledger: ReturnType<typeof createMemoryLedger>;
+
+  beforeEach(async () => {
+    ledger = createMemoryLedger(identity);
+    app = await buildApp({ ledger });
+  });
+  afterEach(() => app.close());
+
+  it('GET /healthz answers while the process is up', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz reports the channel height', async () => {
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ready', ledger: { channelHeight: '1' } });
+  });
+
+  it('GET /readyz is 503 when the ledger cannot be reached', async () => {
+    const down: Ledger = {
+      ...createMemoryLedger(identity),
+      channelHeight: () => Promise.reject(new ApiError('LEDGER_UNAVAILABLE')),
+    };
+    const broken = await buildApp({ ledger: down });
+    const res = await broken.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'not ready' });
+    await broken.close();
+  });
+
+  it('POST /v1/self-checks commits and returns transaction id and block', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { checkId: 'c-1', note: 'hi' },
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json<{ transactionId: string; blockNumber: string; record: unknown }>();
+    expect(body).toMatchObject({ checkId: 'c-1', blockNumber: '1' });
+    expect(body.record).toMatchObject({ checkId: 'c-1', note: 'hi', txId: body.transactionId });
+    const get = await app.inject({ method: 'GET', url: '/v1/self-checks/c-1' });
+    expect(get.statusCode).toBe(200);
+    expect(get.json()).toEqual(body.record);
+  });
+
+  it('POST without an id generates one', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload: {} });
+    expect(res.statusCode).toBe(201);
+    expect(res.json<{ checkId: string }>().checkId).toMatch(/^check-[0-9a-f-]{36}$/);
+  });
+
+  it('a duplicate id is 409 ALREADY_EXISTS and the first record stays', async () => {
+    await app.inject({ method: 'POST', url: '/v1/self-checks', payload: { checkId: 'd', note: 'first' } });
+    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload: { checkId: 'd', note: 'second' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: { code: 'ALREADY_EXISTS', message: 'self-check d is already recorded' } });
+    const get = await app.inject({ method: 'GET', url: '/v1/self-checks/d' });
+    expect(get.json()).toMatchObject({ note: 'first' });
+  });
+
+  it.each([
+    ['a bad id', { checkId: 'not ok' }],
+    ['an unknown property', { checkId: 'x', extra: 1 }],
+    ['a note too long', { note: 'n'.repeat(257) }],
+    ['a wrong type', { note: 42 }],
+  ])('rejects %s with 400 VALIDATION_FAILED and writes nothing', async (_label, payload) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(ledger.chain.size).toBe(0);
+  });
+
+  it('rejects malformed JSON, wrong content type and oversized bodies with coded errors', async () => {
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"note":',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { note: 'x'.repeat(2 * 1024 * 1024) },
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(ledger.chain.size).toBe(0);
+  });
+
+  it('GET of an unknown check is 404 NOT_FOUND; unknown routes too', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/self-checks/none' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const route = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    expect(route.statusCode).toBe(404);
+    expect(route.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('hides internals of unexpected failures behind 500 INTERNAL', async () => {
+    const failing: Ledger = {
+      ...createMemoryLedger(identity),
+      submit: () => Promise.reject(new Error('secret stack detail')),
+    };
+    const broken = await buildApp({ ledger: failing });
+    const res = await broken.inject({ method: 'POST', url: '/v1/self-checks', payload: {} });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
+    expect(res.body).not.toContain('secret');
+    await broken.close();
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The gateway as a plugin tree: infrastructure (errors, ledger) → routes. Building the app
+ * opens nothing by itself; the caller hands in the ledger, so tests can pass a twin.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Ledger } from './ledger/ledger';
+import errorsPlugin from './plugins/errors';
+import ledgerPlugin from './plugins/ledger';
+import healthRoutes from './routes/health';
+import selfCheckRoutes from './routes/self-checks';
+
+export interface AppOptions {
+  ledger: Ledger;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+  });
+  // The API speaks JSON only; anything else is 415 rather than a string body.
+  app.removeContentTypeParser('text/plain');
+  await app.register(errorsPlugin);
+  await app.register(ledgerPlugin, { ledger: options.ledger });
+  await app.register(healthRoutes);
+  await app.register(selfCheckRoutes);
+  await app.ready();
+  return app;
+}
+
+export type { Committed, Ledger } from './ledger/ledger';
+export { connectGateway, createFabricLedger } from './ledger/fabric-ledger';
+export type { FabricConnection } from './ledger/fabric-ledger';
+export { loadConfig, ConfigError } from './config';
+export type { Config } from './config';

@@ -1,0 +1,92 @@
+/**
+ * Configuration, read once at start-up. Every missing or wrong setting is named, and the
+ * process stops; nothing reads process.env at import time.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { FabricConnection } from './ledger/fabric-ledger';
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A connection descriptor (JSON) naming the peer, TLS root, identity and channel. */
+  FABRIC_CONNECTION: z.string().min(1, 'FABRIC_CONNECTION must name a connection file'),
+});
+
+/** The connection descriptor format; the devnet writes one per organisation. */
+export const ConnectionDescriptorSchema = z
+  .object({
+    mspId: z.string().regex(/^[A-Za-z0-9.-]+$/, 'MSP ids are letters, digits, "." and "-"'),
+    peerEndpoint: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
+    peerHostAlias: z.string().min(1),
+    tlsRootCertPath: z.string().min(1),
+    certPath: z.string().min(1),
+    keyPath: z.string().min(1),
+    channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
+    chaincode: z.string().min(1),
+  })
+  .strict();
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  fabric: FabricConnection;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function issues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${prefix}${i.path.join('.') || '(value)'}: ${i.message}`);
+}
+
+function readPem(file: string, label: string, problems: string[]): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!text.includes('-----BEGIN ')) problems.push(`${label} ${file} is not PEM`);
+    return text;
+  } catch {
+    problems.push(`${label} ${file} cannot be read`);
+    return '';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsedEnv = EnvSchema.safeParse(env);
+  if (!parsedEnv.success) throw new ConfigError(issues('', parsedEnv.error));
+  const e = parsedEnv.data;
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(e.FABRIC_CONNECTION, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([
+      `FABRIC_CONNECTION: ${e.FABRIC_CONNECTION} is not a readable JSON file (${(error as Error).message})`,
+    ]);
+  }
+  const descriptor = ConnectionDescriptorSchema.safeParse(raw);
+  if (!descriptor.success) throw new ConfigError(issues(`${e.FABRIC_CONNECTION}: `, descriptor.error));
+  const d = descriptor.data;
+  const base = path.dirname(path.resolve(e.FABRIC_CONNECTION));
+  const resolve = (p: string): string => path.resolve(base, p);
+  const problems: string[] = [];
+  const fabric: FabricConnection = {
+    mspId: d.mspId,
+    peerEndpoint: d.peerEndpoint,
+    peerHostAlias: d.peerHostAlias,
+    tlsRootCert: readPem(resolve(d.tlsRootCertPath), 'tlsRootCertPath', problems),
+    certificate: readPem(resolve(d.certPath), 'certPath', problems),
+    privateKey: readPem(resolve(d.keyPath), 'keyPath', problems),
+    channel: d.channel,
+    chaincode: d.chaincode,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { host: e.HOST, port: e.PORT, logLevel: e.LOG_LEVEL, fabric };
+}

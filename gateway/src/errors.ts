@@ -1,0 +1,49 @@
+/**
+ * One catalog of API error codes: HTTP status and the message users see. Routes throw
+ * ApiError; the global handler renders `{ error: { code, message } }` and never leaks
+ * internals on a 5xx.
+ */
+import type { ErrorCode as LedgerErrorCode } from '@clearance/chaincode/domain';
+
+export const API_ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
+  FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  NOT_FOUND: { status: 404, message: 'No such record.' },
+  ALREADY_EXISTS: { status: 409, message: 'A record with this id already exists.' },
+  CONFLICT: { status: 409, message: 'The record changed meanwhile; try again.' },
+  TRANSACTION_INVALID: { status: 409, message: 'The ledger did not commit the transaction.' },
+  LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** Every code the chaincode raises maps to one here (the compiler checks coverage). */
+export const LEDGER_TO_API: Readonly<Record<LedgerErrorCode, ApiErrorCode>> = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly detail?: string,
+    options?: { cause?: unknown; transactionId?: string },
+  ) {
+    super(detail ?? API_ERRORS[code].message, options);
+    this.name = 'ApiError';
+    this.transactionId = options?.transactionId;
+  }
+
+  readonly transactionId: string | undefined;
+
+  get status(): number {
+    return API_ERRORS[this.code].status;
+  }
+}

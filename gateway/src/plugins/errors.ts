@@ -1,0 +1,37 @@
+import type { FastifyError } from 'fastify';
+import fp from 'fastify-plugin';
+import { API_ERRORS, ApiError } from '../errors';
+
+/** Fastify's own errors (bad JSON, body too large, wrong content type) as catalog codes. */
+function fromFastify(error: FastifyError): ApiError {
+  if (error.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE');
+  if (error.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+  if (error.validation || (error.statusCode !== undefined && error.statusCode < 500)) {
+    return new ApiError('VALIDATION_FAILED', error.message);
+  }
+  return new ApiError('INTERNAL', undefined, { cause: error });
+}
+
+/** The one error handler: coded bodies, no stack traces or internals on a 5xx. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+      const apiError = error instanceof ApiError ? error : fromFastify(error);
+      const internal = apiError.status >= 500;
+      if (internal) request.log.error({ err: error }, 'request failed');
+      return reply.status(apiError.status).send({
+        error: {
+          code: apiError.code,
+          message: internal ? API_ERRORS[apiError.code].message : apiError.message,
+          ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
+        },
+      });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply
+        .status(404)
+        .send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` } }),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,3 @@
+/** Test support shared with the integration tests: the Ledger behaviour suite and its twin. */
+export { ledgerBehaviour } from '../ledger/ledger.behaviour';
+export { createMemoryLedger } from '../ledger/memory-ledger';

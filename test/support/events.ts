@@ -1,0 +1,22 @@
+import type { ChaincodeEvent, Network } from '@hyperledger/fabric-gateway';
+
+/** Reads chaincode events from `startBlock` until the one of `transactionId` arrives. */
+export async function eventFor(
+  network: Network,
+  chaincode: string,
+  transactionId: string,
+  startBlock: bigint,
+  timeoutMs = 30_000,
+): Promise<ChaincodeEvent> {
+  const events = await network.getChaincodeEvents(chaincode, { startBlock });
+  const timer = setTimeout(() => events.close(), timeoutMs);
+  try {
+    for await (const event of events) {
+      if (event.transactionId === transactionId) return event;
+    }
+    throw new Error(`no event for ${transactionId} within ${timeoutMs} ms`);
+  } finally {
+    clearTimeout(timer);
+    events.close();
+  }
+}
