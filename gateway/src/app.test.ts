@@ -62,10 +62,20 @@ describe('gateway routes', () => {
   });
 
   it('a duplicate id is 409 ALREADY_EXISTS and the first record stays', async () => {
-    await app.inject({ method: 'POST', url: '/v1/self-checks', payload: { checkId: 'd', note: 'first' } });
-    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload: { checkId: 'd', note: 'second' } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { checkId: 'd', note: 'first' },
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { checkId: 'd', note: 'second' },
+    });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toEqual({ error: { code: 'ALREADY_EXISTS', message: 'self-check d is already recorded' } });
+    expect(res.json()).toEqual({
+      error: { code: 'ALREADY_EXISTS', message: 'self-check d is already recorded' },
+    });
     const get = await app.inject({ method: 'GET', url: '/v1/self-checks/d' });
     expect(get.json()).toMatchObject({ note: 'first' });
   });
@@ -126,7 +136,9 @@ describe('gateway routes', () => {
     const broken = await buildApp({ ledger: failing });
     const res = await broken.inject({ method: 'POST', url: '/v1/self-checks', payload: {} });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
+    expect(res.json()).toEqual({
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side.' },
+    });
     expect(res.body).not.toContain('secret');
     await broken.close();
   });

@@ -72,7 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ]);
   }
   const descriptor = ConnectionDescriptorSchema.safeParse(raw);
-  if (!descriptor.success) throw new ConfigError(issues(`${e.FABRIC_CONNECTION}: `, descriptor.error));
+  if (!descriptor.success)
+    throw new ConfigError(issues(`${e.FABRIC_CONNECTION}: `, descriptor.error));
   const d = descriptor.data;
   const base = path.dirname(path.resolve(e.FABRIC_CONNECTION));
   const resolve = (p: string): string => path.resolve(base, p);

@@ -48,7 +48,13 @@ export class FabricAdmin {
 
   private ordererArgs(): string[] {
     const o = this.firstOrderer;
-    return ['-o', `${o.host}:${o.port}`, '--tls', '--cafile', this.paths.ordererTlsCa(this.orderers)];
+    return [
+      '-o',
+      `${o.host}:${o.port}`,
+      '--tls',
+      '--cafile',
+      this.paths.ordererTlsCa(this.orderers),
+    ];
   }
 
   private osnadmin(node: OrdererNode, args: string[]): Promise<RunResult> {
@@ -78,7 +84,10 @@ export class FabricAdmin {
       this.paths.channelBlock,
     ]);
     if (!/Status: 201/.test(joined.stdout)) {
-      throw new DevnetError('STEP_FAILED', `${node.name} did not join ${CHANNEL_NAME}: ${joined.stdout}`);
+      throw new DevnetError(
+        'STEP_FAILED',
+        `${node.name} did not join ${CHANNEL_NAME}: ${joined.stdout}`,
+      );
     }
     return true;
   }
@@ -97,8 +106,16 @@ export class FabricAdmin {
   }
 
   async installedPackageIds(org: PeerOrg): Promise<string[]> {
-    const { stdout } = await this.peer(org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json']);
-    const parsed = JSON.parse(stdout || '{}') as { installed_chaincodes?: { package_id: string }[] };
+    const { stdout } = await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'queryinstalled',
+      '--output',
+      'json',
+    ]);
+    const parsed = JSON.parse(stdout || '{}') as {
+      installed_chaincodes?: { package_id: string }[];
+    };
     return (parsed.installed_chaincodes ?? []).map((c) => c.package_id);
   }
 

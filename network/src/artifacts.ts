@@ -104,13 +104,17 @@ export async function writeChaincodePackage(paths: DevnetPaths): Promise<string>
     JSON.stringify({ type: 'ccaas', label: CHAINCODE_LABEL }),
   );
   const tarFlags = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner'];
-  await run('sh', [
-    '-c',
-    `tar ${tarFlags.join(' ')} -C code -cf - connection.json | gzip -n > code.tar.gz && ` +
-      `tar ${tarFlags.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > "$1"`,
+  await run(
     'sh',
-    paths.chaincodePackage,
-  ], { cwd: stage });
+    [
+      '-c',
+      `tar ${tarFlags.join(' ')} -C code -cf - connection.json | gzip -n > code.tar.gz && ` +
+        `tar ${tarFlags.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > "$1"`,
+      'sh',
+      paths.chaincodePackage,
+    ],
+    { cwd: stage },
+  );
   const digest = createHash('sha256').update(fs.readFileSync(paths.chaincodePackage)).digest('hex');
   return `${CHAINCODE_LABEL}:${digest}`;
 }

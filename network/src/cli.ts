@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `npm run devnet -- up [--orderers 3] | down | status | reset`, and `install-fabric`. */
 import { Devnet, type DevnetStatus } from './devnet';
-import { DevnetError } from './errors';
+import { DevnetError, printError } from './errors';
 import { installFabric } from './fabric';
 
 const USAGE = 'usage: devnet up [--orderers 1|3] | down | status | reset | install-fabric';
@@ -18,7 +18,9 @@ function printStatus(status: DevnetStatus): void {
   console.log(`devnet in ${status.root} (Fabric ${status.fabricVersion})`);
   for (const p of status.processes) {
     const state = p.pid === undefined ? 'stopped' : p.healthy ? 'healthy' : 'UNHEALTHY';
-    console.log(`  ${p.name.padEnd(16)} ${state.padEnd(9)} pid ${String(p.pid ?? '-').padEnd(8)} ${p.ports.join(', ')}`);
+    console.log(
+      `  ${p.name.padEnd(16)} ${state.padEnd(9)} pid ${String(p.pid ?? '-').padEnd(8)} ${p.ports.join(', ')}`,
+    );
   }
   console.log(`  channel clearance height: ${status.channelHeight ?? 'unknown (no healthy peer)'}`);
   const cc = status.chaincode;
@@ -35,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const report = await devnet.up();
-      const verb = report.started.length === 0 ? 'already up' : `up in ${report.seconds.toFixed(1)} s`;
+      const verb =
+        report.started.length === 0 ? 'already up' : `up in ${report.seconds.toFixed(1)} s`;
       console.log(`devnet ${verb}${report.freshCrypto ? ' (fresh crypto)' : ''}`);
       if (report.started.length > 0) console.log(`  started: ${report.started.join(', ')}`);
       return 0;
@@ -67,12 +70,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof DevnetError) {
-      console.error(`error [${error.code}]: ${error.message}`);
-      if (error.hint) console.error(`  how to fix: ${error.hint}`);
-    } else {
-      console.error(error);
-    }
+    printError(error);
     process.exit(1);
   },
 );

@@ -15,6 +15,7 @@ import {
 } from './artifacts';
 import {
   CHAINCODE_SERVER,
+  CHANNEL_NAME,
   PEER_ORGS,
   ordererOrg,
   type OrdererCount,
@@ -141,7 +142,9 @@ export class Devnet {
       ],
       env: {},
       cwd: CHAINCODE_DIR,
-      ports: [{ label: 'chaincode server', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port }],
+      ports: [
+        { label: 'chaincode server', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
+      ],
       health: { kind: 'tcp', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
     };
     return [...ordererSpecs, ...peerSpecs, chaincodeSpec];
@@ -164,7 +167,11 @@ export class Devnet {
     const t0 = Date.now();
     const fabric = this.fabric;
     if (!fs.existsSync(path.join(CHAINCODE_DIR, 'dist', 'index.js'))) {
-      throw new DevnetError('DEPENDENCY_MISSING', 'the chaincode is not built', 'run `npm run build`');
+      throw new DevnetError(
+        'DEPENDENCY_MISSING',
+        'the chaincode is not built',
+        'run `npm run build`',
+      );
     }
     const report: UpReport = { started: [], alreadyRunning: [], freshCrypto: false, seconds: 0 };
     const settings: Settings = this.readSettings() ?? { orderers: this.options.orderers ?? 1 };
@@ -191,7 +198,9 @@ export class Devnet {
     }
 
     this.log('peers');
-    await Promise.all(PEER_ORGS.map((org) => this.ensureRunning(byName(`peer-${org.key}`), report)));
+    await Promise.all(
+      PEER_ORGS.map((org) => this.ensureRunning(byName(`peer-${org.key}`), report)),
+    );
     await Promise.all(
       PEER_ORGS.map(async (org) => {
         if (await admin.joinPeer(org)) this.log(`  peer-${org.key} joined the channel`);
@@ -202,6 +211,7 @@ export class Devnet {
     await this.ensureRunning(byName('chaincode'), report);
     await this.deployChaincode(admin, settings.packageId);
     await this.waitForChaincode(admin);
+    await this.waitForGossip();
 
     report.seconds = (Date.now() - t0) / 1000;
     return report;
@@ -238,9 +248,40 @@ export class Devnet {
     }
   }
 
+  /**
+   * Clients find endorsers through discovery, which knows only the peers gossip has met:
+   * until every peer knows the others, a multi-org endorsement cannot be planned.
+   */
+  private async waitForGossip(timeoutMs = 60_000): Promise<void> {
+    const others = PEER_ORGS.length - 1;
+    const deadline = Date.now() + timeoutMs;
+    const known = async (org: PeerOrg): Promise<number> => {
+      const res = await fetch(`http://${org.peer.host}:${org.peer.operationsPort}/metrics`);
+      const line = (await res.text())
+        .split('\n')
+        .find((l) =>
+          l.startsWith(`gossip_membership_total_peers_known{channel="${CHANNEL_NAME}"}`),
+        );
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    while ((await Promise.all(PEER_ORGS.map(known))).some((n) => n < others)) {
+      if (Date.now() > deadline) {
+        throw new DevnetError(
+          'TIMEOUT',
+          `peers did not all see each other through gossip in ${timeoutMs} ms`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** Stops every tracked process; peers and the chaincode first, orderers last. */
-  async down(): Promise<string[]> {
-    const names = trackedNames(this.paths);
+  down(): Promise<string[]> {
+    return this.stop(trackedNames(this.paths));
+  }
+
+  /** Stops the named processes (those still running), in the same order as down. */
+  async stop(names: readonly string[]): Promise<string[]> {
     const rank = (n: string): number => (n === 'chaincode' ? 0 : n.startsWith('peer-') ? 1 : 2);
     const stopped: string[] = [];
     for (const group of [0, 1, 2]) {
@@ -282,7 +323,11 @@ export class Devnet {
         };
       }),
     );
-    const status: DevnetStatus = { root: this.paths.root, fabricVersion: fabric.version, processes };
+    const status: DevnetStatus = {
+      root: this.paths.root,
+      fabricVersion: fabric.version,
+      processes,
+    };
     const healthyPeer = PEER_ORGS.find((org) =>
       processes.some((p) => p.name === `peer-${org.key}` && p.healthy),
     );

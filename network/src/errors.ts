@@ -18,3 +18,13 @@ export class DevnetError extends Error {
     this.name = 'DevnetError';
   }
 }
+
+/** Prints an error for a person at a terminal: code, message and how to fix it. */
+export function printError(error: unknown): void {
+  if (error instanceof DevnetError) {
+    console.error(`error [${error.code}]: ${error.message}`);
+    if (error.hint) console.error(`  how to fix: ${error.hint}`);
+  } else {
+    console.error(error);
+  }
+}

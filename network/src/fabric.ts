@@ -43,7 +43,9 @@ function homeAt(dir: string): FabricHome | undefined {
     fs.existsSync(path.join(config, 'orderer.yaml'));
   if (!complete) return undefined;
   const versionFile = path.join(dir, 'VERSION');
-  const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8').trim() : 'unknown';
+  const version = fs.existsSync(versionFile)
+    ? fs.readFileSync(versionFile, 'utf8').trim()
+    : 'unknown';
   return { dir, bin, config, version };
 }
 
@@ -69,7 +71,10 @@ export function requireFabric(env: NodeJS.ProcessEnv = process.env): FabricHome 
   );
 }
 
-async function installRelease(release: FabricRelease, log: (line: string) => void): Promise<FabricHome> {
+async function installRelease(
+  release: FabricRelease,
+  log: (line: string) => void,
+): Promise<FabricHome> {
   const dir = path.join(cacheRoot(), `fabric-${release.version}`);
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
@@ -110,7 +115,9 @@ export async function verifyFabric(home: FabricHome): Promise<string> {
  * Installs Fabric unless an install is already there. Tries each pinned release in order and
  * reports every failure, so a refused module proxy is visible as it happened.
  */
-export async function installFabric(log: (line: string) => void = console.log): Promise<FabricHome> {
+export async function installFabric(
+  log: (line: string) => void = console.log,
+): Promise<FabricHome> {
   const existing = findFabric();
   if (existing) {
     log(`Fabric ${existing.version} already installed in ${existing.dir}`);
@@ -130,7 +137,9 @@ export async function installFabric(log: (line: string) => void = console.log): 
     try {
       const home = await installRelease(release, log);
       const version = await verifyFabric(home);
-      log(`Fabric ${version} installed in ${home.dir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `Fabric ${version} installed in ${home.dir} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       return home;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import { DevnetError } from './errors';
 import type { DevnetPaths } from './paths';
 
-export type HealthCheck = { kind: 'http'; url: string } | { kind: 'tcp'; host: string; port: number };
+export type HealthCheck =
+  { kind: 'http'; url: string } | { kind: 'tcp'; host: string; port: number };
 
 export interface ProcessSpec {
   name: string;
@@ -143,7 +144,11 @@ export async function waitHealthy(
 }
 
 /** SIGTERM, then SIGKILL after the grace period; removes the pid file. */
-export async function stopProcess(paths: DevnetPaths, name: string, graceMs = 10_000): Promise<boolean> {
+export async function stopProcess(
+  paths: DevnetPaths,
+  name: string,
+  graceMs = 10_000,
+): Promise<boolean> {
   const pid = runningPid(paths, name);
   if (pid === undefined) return false;
   process.kill(pid, 'SIGTERM');

@@ -172,6 +172,9 @@ export function peerCoreYaml(
     'peer.gossip.externalEndpoint': self,
     'peer.gossip.useLeaderElection': false,
     'peer.gossip.orgLeader': true,
+    // Loopback peers: meet each other within a second or two of a (re)start.
+    'peer.gossip.aliveTimeInterval': '1s',
+    'peer.gossip.aliveExpirationTimeout': '5s',
     'peer.tls.enabled': true,
     'peer.tls.cert.file': path.join(node, 'tls', 'server.crt'),
     'peer.tls.key.file': path.join(node, 'tls', 'server.key'),
@@ -239,4 +242,3 @@ export function ccaasConnection(): Yaml {
     tls_required: false,
   };
 }
-

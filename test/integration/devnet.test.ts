@@ -64,7 +64,11 @@ describeOnDevnet('devnet end to end', () => {
 
   it('the gateway route commits a self-check in a block on clearance and its event arrives', async () => {
     const checkId = unique('e2e');
-    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload: { checkId, note: 'e2e' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { checkId, note: 'e2e' },
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json<{ transactionId: string; blockNumber: string }>();
     const blockNumber = BigInt(body.blockNumber);
@@ -78,7 +82,10 @@ describeOnDevnet('devnet end to end', () => {
     const event = await eventFor(network, 'clearance', body.transactionId, blockNumber);
     expect(event.eventName).toBe(EVENTS.SelfCheckRecorded);
     expect(event.blockNumber).toBe(blockNumber);
-    expect(JSON.parse(Buffer.from(event.payload).toString())).toMatchObject({ checkId, note: 'e2e' });
+    expect(JSON.parse(Buffer.from(event.payload).toString())).toMatchObject({
+      checkId,
+      note: 'e2e',
+    });
 
     // The peer's own block store holds the transaction in that block of `clearance`.
     const blockBytes = await network
@@ -99,11 +106,20 @@ describeOnDevnet('devnet end to end', () => {
         const committed = await ledger.submit(transaction, args);
         const { client, gateway } = connectGateway(config.fabric);
         try {
-          const e = await eventFor(gateway.getNetwork('clearance'), 'clearance', committed.transactionId, committed.blockNumber);
+          const e = await eventFor(
+            gateway.getNetwork('clearance'),
+            'clearance',
+            committed.transactionId,
+            committed.blockNumber,
+          );
           return {
             result: committed.result,
             txId: committed.transactionId,
-            event: { txId: e.transactionId, name: e.eventName, payload: Buffer.from(e.payload).toString() },
+            event: {
+              txId: e.transactionId,
+              name: e.eventName,
+              payload: Buffer.from(e.payload).toString(),
+            },
           };
         } finally {
           gateway.close();
@@ -131,7 +147,9 @@ describeOnDevnet('devnet end to end', () => {
     const pids = devnet.runningPids();
     expect(pids).toHaveLength(6);
     const stopped = await devnet.down();
-    expect(stopped.sort()).toEqual(['chaincode', 'orderer1', ...PEER_ORGS.map((o) => `peer-${o.key}`)].sort());
+    expect(stopped.sort()).toEqual(
+      ['chaincode', 'orderer1', ...PEER_ORGS.map((o) => `peer-${o.key}`)].sort(),
+    );
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
     expect(devnet.runningPids()).toEqual([]);
   }, 60_000);

@@ -6,7 +6,11 @@ const ledger = new MemoryLedger([new SelfCheckContract()]);
 const officer = { mspId: 'GDCustomsMSP', id: 'x509::CN=officer1::CN=ca' };
 let n = 0;
 
-selfCheckBehaviour(() => ledger.invokerFor(officer), 'GDCustomsMSP', (label) => `${label}-${++n}`);
+selfCheckBehaviour(
+  () => ledger.invokerFor(officer),
+  'GDCustomsMSP',
+  (label) => `${label}-${++n}`,
+);
 
 test('a rejected transaction leaves the state untouched', async () => {
   const before = ledger.snapshot();

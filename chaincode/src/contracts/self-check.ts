@@ -19,10 +19,16 @@ export interface SelfCheckRecord {
 
 function validate(checkId: unknown, note: unknown): { checkId: string; note: string } {
   if (typeof checkId !== 'string' || !ID_PATTERN.test(checkId)) {
-    throw new LedgerError('INVALID_ARGUMENT', 'checkId must be 1-64 characters of A-Z a-z 0-9 . _ -');
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      'checkId must be 1-64 characters of A-Z a-z 0-9 . _ -',
+    );
   }
   if (typeof note !== 'string' || note.length > MAX_NOTE_LENGTH) {
-    throw new LedgerError('INVALID_ARGUMENT', `note must be a string of at most ${MAX_NOTE_LENGTH} characters`);
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      `note must be a string of at most ${MAX_NOTE_LENGTH} characters`,
+    );
   }
   return { checkId, note };
 }

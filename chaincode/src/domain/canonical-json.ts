@@ -4,7 +4,8 @@
  * Every ledger write and every signed document uses it, so bytes are the same wherever
  * the value is serialised (chaincode, gateway, browser).
  */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export class CanonicalJsonError extends Error {}
 

@@ -20,7 +20,10 @@ export function callerOf(ctx: Context): Caller {
 
 export function requireMsp(caller: Caller, allowed: readonly string[]): void {
   if (!allowed.includes(caller.mspId)) {
-    throw new LedgerError('FORBIDDEN', `${caller.mspId} may not do this (allowed: ${allowed.join(', ')})`);
+    throw new LedgerError(
+      'FORBIDDEN',
+      `${caller.mspId} may not do this (allowed: ${allowed.join(', ')})`,
+    );
   }
 }
 

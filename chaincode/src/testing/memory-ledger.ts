@@ -70,7 +70,8 @@ export class MemoryLedger {
   ): Promise<SubmitResult> {
     const [namespace, method] = transaction.split(':');
     const contract = this.contracts.find((c) => c.getName() === namespace);
-    const fn = contract && method ? (contract as unknown as Record<string, unknown>)[method] : undefined;
+    const fn =
+      contract && method ? (contract as unknown as Record<string, unknown>)[method] : undefined;
     if (!contract || typeof fn !== 'function') {
       throw new LedgerError('INVALID_ARGUMENT', `no transaction ${transaction}`);
     }
@@ -80,7 +81,10 @@ export class MemoryLedger {
     const millis = this.clockMillis;
     const stub = {
       getTxID: () => txId,
-      getTxTimestamp: () => ({ seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 }),
+      getTxTimestamp: () => ({
+        seconds: Math.floor(millis / 1000),
+        nanos: (millis % 1000) * 1_000_000,
+      }),
       getState: async (key: string) => this.state.get(key) ?? new Uint8Array(),
       putState: async (key: string, value: Uint8Array) => {
         writes.set(key, Uint8Array.from(value));
@@ -100,7 +104,9 @@ export class MemoryLedger {
       getAttributeValue: (name: string) => identity.attributes?.[name] ?? null,
     };
     const ctx = { stub, clientIdentity } as unknown as Context;
-    const result = String(await (fn as (...a: unknown[]) => Promise<unknown>).call(contract, ctx, ...args));
+    const result = String(
+      await (fn as (...a: unknown[]) => Promise<unknown>).call(contract, ctx, ...args),
+    );
     if (commit) {
       for (const [key, value] of writes) {
         if (value === null) this.state.delete(key);

@@ -44,9 +44,16 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   ];
   for (const text of texts) {
     const coded = parseLedgerError(text);
-    if (coded) return new ApiError(LEDGER_TO_API[coded.code], coded.message, { cause: error, transactionId });
+    if (coded)
+      return new ApiError(LEDGER_TO_API[coded.code], coded.message, {
+        cause: error,
+        transactionId,
+      });
   }
-  if (error instanceof GatewayError && error.code === grpc.status.UNAVAILABLE) {
+  // UNAVAILABLE: no peer answered; FAILED_PRECONDITION: the endorsers the policy needs
+  // are not (yet) known to discovery. Both pass; neither is the caller's fault.
+  const transient: number[] = [grpc.status.UNAVAILABLE, grpc.status.FAILED_PRECONDITION];
+  if (error instanceof GatewayError && transient.includes(error.code)) {
     return new ApiError('LEDGER_UNAVAILABLE', undefined, { cause: error, transactionId });
   }
   return new ApiError('INTERNAL', undefined, { cause: error, transactionId });
@@ -72,7 +79,11 @@ class FabricLedger implements Ledger {
       transactionId = submitted.getTransactionId();
       const status = await submitted.getStatus();
       if (!status.successful) {
-        throw new CommitError({ message: `transaction ${transactionId} failed`, code: status.code, transactionId });
+        throw new CommitError({
+          message: `transaction ${transactionId} failed`,
+          code: status.code,
+          transactionId,
+        });
       }
       return {
         transactionId,
@@ -109,7 +120,10 @@ class FabricLedger implements Ledger {
 }
 
 /** A Gateway connection as one identity; the caller closes both gateway and client. */
-export function connectGateway(connection: FabricConnection): { client: grpc.Client; gateway: Gateway } {
+export function connectGateway(connection: FabricConnection): {
+  client: grpc.Client;
+  gateway: Gateway;
+} {
   const client = new grpc.Client(
     connection.peerEndpoint,
     grpc.credentials.createSsl(Buffer.from(connection.tlsRootCert)),

@@ -13,7 +13,10 @@ export function ledgerBehaviour(ledger: () => Ledger, uniqueId: (label: string) 
       const committed = await ledger().submit('SelfCheck:Record', [id, 'behaviour']);
       expect(committed.transactionId).toMatch(/^\w+$/);
       expect(committed.blockNumber).toBeGreaterThanOrEqual(before);
-      expect(JSON.parse(committed.result)).toMatchObject({ checkId: id, txId: committed.transactionId });
+      expect(JSON.parse(committed.result)).toMatchObject({
+        checkId: id,
+        txId: committed.transactionId,
+      });
       expect(await ledger().channelHeight()).toBeGreaterThan(committed.blockNumber);
       await expect(ledger().evaluate('SelfCheck:Get', [id])).resolves.toBe(committed.result);
     });

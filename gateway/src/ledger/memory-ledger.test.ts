@@ -3,4 +3,7 @@ import { createMemoryLedger } from './memory-ledger';
 
 const ledger = createMemoryLedger({ mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' });
 let n = 0;
-ledgerBehaviour(() => ledger, (label) => `${label}-${++n}`);
+ledgerBehaviour(
+  () => ledger,
+  (label) => `${label}-${++n}`,
+);

@@ -9,11 +9,14 @@ import { ApiError, LEDGER_TO_API } from '../errors';
 import type { Committed, Ledger } from './ledger';
 
 function toApiError(error: unknown): ApiError {
-  if (error instanceof LedgerError) return new ApiError(LEDGER_TO_API[error.code], error.detail, { cause: error });
+  if (error instanceof LedgerError)
+    return new ApiError(LEDGER_TO_API[error.code], error.detail, { cause: error });
   return new ApiError('INTERNAL', undefined, { cause: error });
 }
 
-export function createMemoryLedger(identity: TestIdentity): Ledger & { readonly chain: MemoryLedger } {
+export function createMemoryLedger(
+  identity: TestIdentity,
+): Ledger & { readonly chain: MemoryLedger } {
   const chain = new MemoryLedger(contracts.map((C) => new C()));
   const invoker = chain.invokerFor(identity);
   let height = 1n; // block 0 is the channel genesis block

@@ -28,9 +28,9 @@ export default fp(
       });
     });
     app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` } }),
+      reply.status(404).send({
+        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
+      }),
     );
   },
   { name: 'errors' },

@@ -5,7 +5,10 @@ import { ApiError } from '../errors';
 
 const CreateSelfCheck = z
   .object({
-    checkId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+    checkId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/)
+      .optional(),
     note: z.string().max(256).default(''),
   })
   .strict();
@@ -15,7 +18,9 @@ const CheckIdParam = z.object({ checkId: z.string().regex(/^[A-Za-z0-9._-]{1,64}
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    const detail = result.error.issues
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ');
     throw new ApiError('VALIDATION_FAILED', detail);
   }
   return result.data;

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, then runs the whole system locally.
+// Plain Node with no dependencies, because it runs before `npm ci` has.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function fail(what, how) {
+  console.error(`npm start: ${what}\n  how to fix: ${how}`);
+  process.exit(1);
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function step(title, command, args) {
+  console.log(`» ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  fail(`Node ${process.versions.node} is too old`, 'install Node.js 20.19 or newer');
+}
+for (const [tool, how] of [
+  ['tar', 'apt-get install tar'],
+  ['gzip', 'apt-get install gzip'],
+]) {
+  if (!has(tool)) fail(`${tool} is not installed`, how);
+}
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  step('installing npm dependencies (npm ci)', 'npm', ['ci']);
+}
+step('building (tsc --build)', 'npx', ['tsc', '--build']);
+try {
+  execFileSync(process.execPath, [join(root, 'network/dist/cli.js'), 'install-fabric'], {
+    stdio: 'inherit',
+  });
+} catch {
+  fail(
+    'Hyperledger Fabric binaries could not be installed (see above)',
+    'make the Go module proxy serve github.com/hyperledger/fabric, or set FABRIC_HOME to a folder with bin/ (peer, orderer, configtxgen, osnadmin, cryptogen) and config/ (Fabric sampleconfig)',
+  );
+}
+
+// The runner stops the gateway and the devnet on Ctrl-C; this process stays until it has,
+// passing on a signal sent to it alone (the terminal signals the whole group anyway).
+console.log('» starting the devnet and the gateway');
+const runner = spawn(process.execPath, [join(root, 'network/dist/start.js')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => runner.kill(signal));
+}
+runner.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
