@@ -10,11 +10,13 @@ import {
   CHAINCODE_NAME,
   CHAINCODE_VERSION,
   CHANNEL_NAME,
+  HOST,
   PEER_ORGS,
   peerHostname,
   type OrdererOrg,
   type PeerOrg,
 } from './definition';
+import { generateChaincodeTls, type ChaincodeTls } from './chaincode-tls';
 import { run } from './exec';
 import type { FabricHome } from './fabric';
 import type { DevnetPaths } from './paths';
@@ -51,6 +53,7 @@ export async function generateCrypto(
   const configtxDir = path.join(paths.config, 'configtx');
   writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(orderers, paths));
   fs.mkdirSync(path.dirname(paths.channelBlock), { recursive: true });
+  writeChaincodeTls(paths, generateChaincodeTls(HOST));
   await run(path.join(fabric.bin, 'configtxgen'), [
     '-configPath',
     configtxDir,
@@ -61,6 +64,25 @@ export async function generateCrypto(
     '-outputBlock',
     paths.channelBlock,
   ]);
+}
+
+const TLS_FILES: Record<keyof ChaincodeTls, string> = {
+  caCert: 'ca.crt',
+  serverCert: 'server.crt',
+  serverKey: 'server.key',
+  clientCert: 'client.crt',
+  clientKey: 'client.key',
+};
+
+export function chaincodeTlsFile(paths: DevnetPaths, which: keyof ChaincodeTls): string {
+  return path.join(paths.chaincodeTls, TLS_FILES[which]);
+}
+
+function writeChaincodeTls(paths: DevnetPaths, tls: ChaincodeTls): void {
+  fs.mkdirSync(paths.chaincodeTls, { recursive: true });
+  for (const which of Object.keys(TLS_FILES) as (keyof ChaincodeTls)[]) {
+    fs.writeFileSync(chaincodeTlsFile(paths, which), tls[which], { mode: 0o600 });
+  }
 }
 
 /** core.yaml / orderer.yaml for every node, rendered from Fabric's sampleconfig each `up`. */
@@ -97,7 +119,15 @@ export async function writeChaincodePackage(paths: DevnetPaths): Promise<string>
   fs.mkdirSync(path.join(stage, 'code'), { recursive: true });
   fs.writeFileSync(
     path.join(stage, 'code', 'connection.json'),
-    JSON.stringify(ccaasConnection(), null, 2),
+    JSON.stringify(
+      ccaasConnection({
+        caCert: fs.readFileSync(chaincodeTlsFile(paths, 'caCert'), 'utf8'),
+        clientCert: fs.readFileSync(chaincodeTlsFile(paths, 'clientCert'), 'utf8'),
+        clientKey: fs.readFileSync(chaincodeTlsFile(paths, 'clientKey'), 'utf8'),
+      }),
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(
     path.join(stage, 'metadata.json'),

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FabricAdmin } from './admin';
 import {
+  chaincodeTlsFile,
   cryptoExists,
   generateCrypto,
   writeChaincodePackage,
@@ -139,6 +140,12 @@ export class Devnet {
         `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
         '--chaincode-id',
         packageId,
+        '--chaincode-tls-cert-file',
+        chaincodeTlsFile(this.paths, 'serverCert'),
+        '--chaincode-tls-key-file',
+        chaincodeTlsFile(this.paths, 'serverKey'),
+        '--chaincode-tls-client-cacert-file',
+        chaincodeTlsFile(this.paths, 'caCert'),
       ],
       env: {},
       cwd: CHAINCODE_DIR,

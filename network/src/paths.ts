@@ -35,6 +35,10 @@ export class DevnetPaths {
   get chaincodePackage(): string {
     return path.join(this.root, 'chaincode', 'clearance.tar.gz');
   }
+  /** Mutual TLS material of the peer → chaincode server link. */
+  get chaincodeTls(): string {
+    return path.join(this.crypto, 'chaincode');
+  }
   get settingsFile(): string {
     return path.join(this.root, 'settings.json');
   }

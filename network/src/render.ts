@@ -234,11 +234,19 @@ export function ordererYaml(
   });
 }
 
-/** connection.json inside the chaincode package: where peers dial the chaincode server. */
-export function ccaasConnection(): Yaml {
+/** connection.json inside the chaincode package: where and how peers dial the server. */
+export function ccaasConnection(tls: {
+  caCert: string;
+  clientCert: string;
+  clientKey: string;
+}): Yaml {
   return {
     address: `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
     dial_timeout: '10s',
-    tls_required: false,
+    tls_required: true,
+    client_auth_required: true,
+    root_cert: tls.caCert,
+    client_cert: tls.clientCert,
+    client_key: tls.clientKey,
   };
 }
