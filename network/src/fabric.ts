@@ -29,8 +29,8 @@ export interface FabricHome {
   version: string;
 }
 
-function cacheRoot(): string {
-  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return path.join(base, 'clearance-ledger');
 }
 
@@ -53,7 +53,7 @@ function homeAt(dir: string): FabricHome | undefined {
 export function findFabric(env: NodeJS.ProcessEnv = process.env): FabricHome | undefined {
   if (env.FABRIC_HOME) return homeAt(path.resolve(env.FABRIC_HOME));
   for (const release of FABRIC_RELEASES) {
-    const home = homeAt(path.join(cacheRoot(), `fabric-${release.version}`));
+    const home = homeAt(path.join(cacheRoot(env), `fabric-${release.version}`));
     if (home) return home;
   }
   return undefined;

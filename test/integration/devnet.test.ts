@@ -50,13 +50,13 @@ describeOnDevnet('devnet end to end', () => {
     await devnet.down();
   }, 60_000);
 
-  it('status shows the orderer, four peers and the chaincode server healthy, and the committed chaincode', async () => {
+  it('status shows the orderers, four peers and the chaincode server healthy, and the committed chaincode', async () => {
     const status = await devnet.status();
-    expect(status.processes.map((p) => [p.name, p.healthy])).toEqual([
-      ['orderer1', true],
-      ...PEER_ORGS.map((org) => [`peer-${org.key}`, true]),
-      ['chaincode', true],
-    ]);
+    const names = status.processes.map((p) => p.name);
+    const orderers = names.filter((n) => n.startsWith('orderer'));
+    expect([1, 3]).toContain(orderers.length);
+    expect(names).toEqual([...orderers, ...PEER_ORGS.map((org) => `peer-${org.key}`), 'chaincode']);
+    expect(status.processes.filter((p) => !p.healthy)).toEqual([]);
     expect(status.chaincode).toMatchObject({ version: '1.0', sequence: 1 });
     expect(status.chaincode?.packageId).toMatch(/^clearance_1\.0:[0-9a-f]{64}$/);
     expect(status.channelHeight).toBeGreaterThan(0);
@@ -144,12 +144,11 @@ describeOnDevnet('devnet end to end', () => {
   }, 120_000);
 
   it('down stops every process it started and leaves none of ours running', async () => {
+    const expected = (await devnet.status()).processes.map((p) => p.name);
     const pids = devnet.runningPids();
-    expect(pids).toHaveLength(6);
+    expect(pids).toHaveLength(expected.length);
     const stopped = await devnet.down();
-    expect(stopped.sort()).toEqual(
-      ['chaincode', 'orderer1', ...PEER_ORGS.map((o) => `peer-${o.key}`)].sort(),
-    );
+    expect(stopped.sort()).toEqual(expected.sort());
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
     expect(devnet.runningPids()).toEqual([]);
   }, 60_000);

@@ -1,0 +1,80 @@
+import { PEER_ORGS, ordererOrg } from './definition';
+import { DevnetPaths } from './paths';
+import { ccaasConnection, configtx, cryptoConfig, ordererYaml, peerCoreYaml } from './render';
+
+const paths = new DevnetPaths('/tmp/devnet');
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('rendered Fabric configuration', () => {
+  it('issues crypto with NodeOUs and loopback SANs for every node', () => {
+    const doc = cryptoConfig(ordererOrg(3)) as Doc;
+    expect(doc.OrdererOrgs[0].Specs.map((s: Doc) => s.Hostname)).toEqual([
+      'orderer1',
+      'orderer2',
+      'orderer3',
+    ]);
+    for (const org of [...doc.OrdererOrgs, ...doc.PeerOrgs]) {
+      expect(org.EnableNodeOUs).toBe(true);
+      for (const spec of org.Specs) expect(spec.SANS).toEqual(['localhost', '127.0.0.1']);
+    }
+    expect(doc.PeerOrgs.map((o: Doc) => o.Domain)).toEqual(PEER_ORGS.map((o) => o.domain));
+  });
+
+  it('defines the clearance channel: Raft consenters, four member orgs, majority lifecycle', () => {
+    const profile = (configtx(ordererOrg(3), paths) as Doc).Profiles.ClearanceChannel;
+    expect(profile.Orderer.OrdererType).toBe('etcdraft');
+    expect(profile.Orderer.EtcdRaft.Consenters.map((c: Doc) => c.Port)).toEqual([7050, 7150, 7250]);
+    expect(profile.Orderer.BatchTimeout).toBe('250ms');
+    // Blocks are signed by orderer nodes: the orderer org's Writers must admit them.
+    expect(profile.Orderer.Organizations[0].Policies.Writers.Rule).toBe("OR('OrdererMSP.member')");
+    expect(profile.Application.Organizations.map((o: Doc) => o.ID)).toEqual([
+      'GDCustomsMSP',
+      'GDCIQMSP',
+      'HKCustomsMSP',
+      'LogisticsMSP',
+    ]);
+    expect(profile.Application.Policies.LifecycleEndorsement.Rule).toBe('MAJORITY Endorsement');
+    for (const org of profile.Application.Organizations) {
+      expect(org.AnchorPeers).toHaveLength(1);
+      expect(org.Policies.Endorsement.Rule).toBe(`OR('${org.ID}.peer')`);
+    }
+  });
+
+  it('keeps the sample config and overrides only what the node needs', () => {
+    const sample = {
+      peer: { id: 'jdoe', keepalive: { interval: '7200s' } },
+      vm: { endpoint: 'unix:///var/run/docker.sock' },
+    };
+    const org = PEER_ORGS[1]!;
+    const core = peerCoreYaml(sample, org, paths, '/builders/ccaas') as Doc;
+    expect(core.peer.id).toBe('peer0.gdciq.clearance.test');
+    expect(core.peer.keepalive.interval).toBe('7200s');
+    expect(core.peer.listenAddress).toBe('127.0.0.1:8051');
+    expect(core.peer.tls.enabled).toBe(true);
+    expect(core.vm.endpoint).toBe('');
+    expect(core.chaincode.externalBuilders).toEqual([{ name: 'ccaas', path: '/builders/ccaas' }]);
+    expect(sample.peer.id).toBe('jdoe'); // the sample itself is not modified
+  });
+
+  it('joins orderers through channel participation with mutual TLS on the admin endpoint', () => {
+    const orderers = ordererOrg(1);
+    const doc = ordererYaml({}, orderers, orderers.nodes[0]!, paths) as Doc;
+    expect(doc.General.BootstrapMethod).toBe('none');
+    expect(doc.ChannelParticipation.Enabled).toBe(true);
+    expect(doc.Admin.TLS).toMatchObject({ Enabled: true, ClientAuthRequired: true });
+    expect(doc.Admin.ListenAddress).toBe('127.0.0.1:7053');
+    expect(doc.Operations.ListenAddress).toBe('127.0.0.1:8443');
+  });
+
+  it('makes peers dial the chaincode server over mutual TLS', () => {
+    expect(ccaasConnection({ caCert: 'CA', clientCert: 'C', clientKey: 'K' })).toEqual({
+      address: '127.0.0.1:7999',
+      dial_timeout: '10s',
+      tls_required: true,
+      client_auth_required: true,
+      root_cert: 'CA',
+      client_cert: 'C',
+      client_key: 'K',
+    });
+  });
+});
