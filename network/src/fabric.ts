@@ -144,7 +144,6 @@ export async function installFabric(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       failures.push(`Fabric ${release.version}: ${message}`);
-      log(`Fabric ${release.version} could not be installed:\n${message}`);
     }
   }
   throw new DevnetError(
