@@ -14,6 +14,9 @@ export const API_ERRORS = {
   NOT_FOUND: { status: 404, message: 'No such record.' },
   ALREADY_EXISTS: { status: 409, message: 'A record with this id already exists.' },
   CONFLICT: { status: 409, message: 'The record changed meanwhile; try again.' },
+  INVALID_STATE: { status: 409, message: 'The record is not in a state that allows this.' },
+  SIGNATURE_INVALID: { status: 422, message: 'The e-signature does not verify.' },
+  CERTIFICATE_REJECTED: { status: 422, message: 'The signing certificate is not accepted.' },
   TRANSACTION_INVALID: { status: 409, message: 'The ledger did not commit the transaction.' },
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
@@ -28,6 +31,9 @@ export const LEDGER_TO_API: Readonly<Record<LedgerErrorCode, ApiErrorCode>> = {
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
+  INVALID_STATE: 'INVALID_STATE',
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  CERTIFICATE_REJECTED: 'CERTIFICATE_REJECTED',
 };
 
 export class ApiError extends Error {

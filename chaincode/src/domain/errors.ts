@@ -8,6 +8,9 @@ export const ERROR_CODES = [
   'ALREADY_EXISTS',
   'FORBIDDEN',
   'CONFLICT',
+  'INVALID_STATE',
+  'SIGNATURE_INVALID',
+  'CERTIFICATE_REJECTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,2 +1,6 @@
 export * from './canonical-json';
+export * from './codes';
+export * from './declaration';
 export * from './errors';
+export * from './esign';
+export * from './lifecycle';

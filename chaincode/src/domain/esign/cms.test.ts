@@ -1,0 +1,109 @@
+import { createTestPki, type TestPki } from '../../testing/test-pki';
+import { canonicalBytes } from '../canonical-json';
+import { verifyDetachedSignature } from './cms';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+}, 60_000);
+
+const filing = {
+  declaration: { declarationId: 'D-1', note: '粵港' },
+  commercial: { totalValue: '100.00' },
+};
+const content = canonicalBytes(filing);
+const now = () => new Date();
+
+describe('detached CMS signatures against the trust list', () => {
+  it.each([
+    ['hkTrader', 'HK', 'HK-TEST-ECERT', '2.16.344.8.2.2008.810.2.2024.1.1'],
+    ['gdTrader', 'GD', 'GD-TEST-CA', '1.2.156.112562.9.1.1'],
+  ] as const)(
+    'accepts a %s signature and returns the evidence',
+    async (who, jurisdiction, authorityId, policyOid) => {
+      const signer = pki.signers[who];
+      const cms = await signer.sign(content, new Date(Date.now() - 1000));
+      const evidence = await verifyDetachedSignature(content, cms, pki.anchors(), now());
+      expect(evidence).toMatchObject({ jurisdiction, authorityId, policyOid });
+      expect(evidence.signerSubject).toContain('Pearl River Trading Ltd');
+      expect(evidence.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(evidence.signingTime).toBeDefined();
+    },
+  );
+
+  it('refuses a declaration altered after signing', async () => {
+    const cms = await pki.signers.hkTrader.sign(content);
+    const altered = canonicalBytes({ ...filing, commercial: { totalValue: '1.00' } });
+    await expect(verifyDetachedSignature(altered, cms, pki.anchors(), now())).rejects.toMatchObject(
+      {
+        code: 'SIGNATURE_INVALID',
+        detail: 'the document does not match what was signed',
+      },
+    );
+  });
+
+  it('refuses a forged signature (signature bytes changed)', async () => {
+    const cms = await pki.signers.hkTrader.sign(content);
+    const forged = cms.slice();
+    const i = forged.length - 5; // inside the signature value, the last field
+    forged[i] = (forged[i] as number) ^ 0xff;
+    await expect(
+      verifyDetachedSignature(content, forged, pki.anchors(), now()),
+    ).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      detail: 'the signature does not verify with the signer certificate',
+    });
+  });
+
+  it('refuses bytes that are not CMS', async () => {
+    await expect(
+      verifyDetachedSignature(content, new Uint8Array([0x30, 0x03, 1, 2, 3]), pki.anchors(), now()),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+  });
+
+  it.each([
+    ['expired', /expired before/],
+    ['notYetValid', /not yet valid/],
+    ['revoked', /was revoked on/],
+    ['wrongPolicy', /no certificate policy of the signer is accepted/],
+    ['unrecognisedCa', /is not a recognised authority/],
+    ['wrongKeyUsage', /not for digital signatures/],
+    ['selfSigned', /self-signed/],
+  ] as const)('rejects the %s certificate', async (who, reason) => {
+    const cms = await pki.signers[who].sign(content);
+    const error = await verifyDetachedSignature(content, cms, pki.anchors(), now()).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'CERTIFICATE_REJECTED' });
+    expect((error as { detail: string }).detail).toMatch(reason);
+  });
+
+  it('rejects signers of an authority no longer recognised, or without a current CRL', async () => {
+    const cms = await pki.signers.hkTrader.sign(content);
+    const withdrawn = pki.anchors().map((a) => ({ ...a, active: false }));
+    await expect(verifyDetachedSignature(content, cms, withdrawn, now())).rejects.toMatchObject({
+      detail: 'authority HK-TEST-ECERT is no longer recognised',
+    });
+    const noCrl = pki.anchors().map((a) => ({ ...a, crl: undefined }));
+    await expect(verifyDetachedSignature(content, cms, noCrl, now())).rejects.toMatchObject({
+      detail: 'no revocation list for authority HK-TEST-ECERT',
+    });
+    const later = new Date(Date.now() + 30 * 24 * 3600_000); // after the CRL's nextUpdate
+    await expect(verifyDetachedSignature(content, cms, pki.anchors(), later)).rejects.toMatchObject(
+      {
+        detail: expect.stringMatching(/revocation list of HK-TEST-ECERT is not current/),
+      },
+    );
+  });
+
+  it('judges validity at the given (transaction) time, not the wall clock', async () => {
+    const cms = await pki.signers.expired.sign(content);
+    const whileValid = new Date(Date.now() - 10 * 24 * 3600_000);
+    // The CRL is not yet issued at that time, so the refusal moves from expiry to revocation status.
+    await expect(
+      verifyDetachedSignature(content, cms, pki.anchors(), whileValid),
+    ).rejects.toMatchObject({
+      detail: expect.stringMatching(/revocation list .* is not current/),
+    });
+  });
+});

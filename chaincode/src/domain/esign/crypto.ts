@@ -1,0 +1,103 @@
+/**
+ * Signature checks on WebCrypto, which Node (the chaincode, the gateway) and browsers (the
+ * portal) both have, so all three verify with the same code.
+ */
+import type { webcrypto } from 'node:crypto';
+import { LedgerError } from '../errors';
+import type { ParsedCertificate } from './x509';
+
+export const OID = {
+  sha256: '2.16.840.1.101.3.4.2.1',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRSA: '1.2.840.113549.1.1.11',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  p256: '1.2.840.10045.3.1.7',
+  sm3WithSm2: '1.2.156.10197.1.501',
+} as const;
+
+// Type-only: the same global exists in browsers.
+export type CryptoKey = webcrypto.CryptoKey;
+const subtle = (): webcrypto.SubtleCrypto => globalThis.crypto.subtle;
+
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest('SHA-256', data));
+}
+
+/** DER ECDSA-Sig-Value (SEQUENCE of r, s) to the fixed-width r||s WebCrypto expects. */
+export function ecdsaDerToRaw(der: Uint8Array, size = 32): Uint8Array {
+  const out = new Uint8Array(size * 2);
+  let offset = 2 + (der[1] === 0x81 ? 1 : 0);
+  for (let i = 0; i < 2; i++) {
+    if (der[offset] !== 0x02) throw new Error('bad ECDSA signature');
+    const length = der[offset + 1] ?? 0;
+    let value = der.subarray(offset + 2, offset + 2 + length);
+    while (value.length > size && value[0] === 0) value = value.subarray(1);
+    out.set(value, i * size + (size - value.length));
+    offset += 2 + length;
+  }
+  return out;
+}
+
+/** Raw r||s to DER, for signatures WebCrypto makes that X.509 and CMS carry. */
+export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  const integer = (v: Uint8Array): number[] => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    const body = Array.from(v.subarray(i));
+    if ((body[0] ?? 0) & 0x80) body.unshift(0);
+    return [0x02, body.length, ...body];
+  };
+  const seq = [...integer(raw.subarray(0, half)), ...integer(raw.subarray(half))];
+  return new Uint8Array([0x30, seq.length, ...seq]);
+}
+
+/**
+ * Verifies `signature` over `data` with the key of `signer`. `algorithm` is the signature
+ * algorithm OID (or rsaEncryption with SHA-256 as CMS often writes it).
+ */
+export async function verifySignature(
+  signer: ParsedCertificate,
+  algorithm: string,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  try {
+    if (algorithm === OID.sha256WithRSA || algorithm === OID.rsaEncryption) {
+      if (signer.keyAlgorithm !== OID.rsaEncryption) return false;
+      const key = await subtle().importKey(
+        'spki',
+        signer.spki,
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      return await subtle().verify('RSASSA-PKCS1-v1_5', key, signature, data);
+    }
+    if (algorithm === OID.ecdsaWithSha256) {
+      if (signer.keyAlgorithm !== OID.ecPublicKey || signer.keyCurve !== OID.p256) return false;
+      const key = await subtle().importKey(
+        'spki',
+        signer.spki,
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        false,
+        ['verify'],
+      );
+      return await subtle().verify(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        key,
+        ecdsaDerToRaw(signature),
+        data,
+      );
+    }
+  } catch {
+    return false; // a key or signature WebCrypto cannot read does not verify
+  }
+  throw new LedgerError(
+    'CERTIFICATE_REJECTED',
+    algorithm === OID.sm3WithSm2
+      ? 'SM2/SM3 signatures are not supported yet'
+      : `signature algorithm ${algorithm} is not supported`,
+  );
+}

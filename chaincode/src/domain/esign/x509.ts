@@ -1,0 +1,188 @@
+/** X.509 certificates and CRLs reduced to the facts signature checks need. */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import {
+  BasicConstraints,
+  Certificate,
+  CertificateList,
+  CertificatePolicies,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  id_ce_basicConstraints,
+  id_ce_certificatePolicies,
+  id_ce_keyUsage,
+} from '@peculiar/asn1-x509';
+import { LedgerError } from '../errors';
+
+export interface ParsedCertificate {
+  der: Uint8Array;
+  tbs: Uint8Array;
+  signatureAlgorithm: string;
+  signature: Uint8Array;
+  subject: string;
+  issuer: string;
+  subjectDer: Uint8Array;
+  issuerDer: Uint8Array;
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  spki: Uint8Array;
+  keyAlgorithm: string;
+  /** OID of the named curve for EC keys. */
+  keyCurve?: string;
+  isCa: boolean;
+  /** KeyUsageFlags bits, or undefined when the extension is absent. */
+  keyUsage?: number;
+  policies: string[];
+}
+
+export interface ParsedCrl {
+  tbs: Uint8Array;
+  signatureAlgorithm: string;
+  signature: Uint8Array;
+  issuerDer: Uint8Array;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  revoked: Map<string, Date>;
+}
+
+const NAME_LABELS: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+export const bytes = (buffer: ArrayBuffer | ArrayBufferView): Uint8Array =>
+  buffer instanceof ArrayBuffer
+    ? new Uint8Array(buffer)
+    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+export const hex = (data: Uint8Array): string =>
+  Array.from(data, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** RFC 4514-style text of a name, most significant RDN first as written in the certificate. */
+export function nameToString(name: Name): string {
+  return name
+    .map((rdn) =>
+      rdn.map((atv) => `${NAME_LABELS[atv.type] ?? atv.type}=${atv.value.toString()}`).join('+'),
+    )
+    .join(', ');
+}
+
+/** Serial numbers compare as unsigned magnitudes, without DER's leading zero. */
+export function serialHex(raw: ArrayBuffer | Uint8Array): string {
+  return hex(bytes(raw)).replace(/^(00)+(?=.)/, '');
+}
+
+function rejected(reason: string): LedgerError {
+  return new LedgerError('CERTIFICATE_REJECTED', reason);
+}
+
+export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(der, Certificate);
+  } catch {
+    throw rejected('not a DER X.509 certificate');
+  }
+  const tbs = cert.tbsCertificate;
+  const extensions = tbs.extensions ?? [];
+  const ext = (oid: string): Uint8Array | undefined => {
+    const found = extensions.find((e) => e.extnID === oid);
+    return found ? bytes(found.extnValue.buffer) : undefined;
+  };
+  const basic = ext(id_ce_basicConstraints);
+  const usage = ext(id_ce_keyUsage);
+  const policies = ext(id_ce_certificatePolicies);
+  const spkiAlg = tbs.subjectPublicKeyInfo.algorithm;
+  if (!cert.tbsCertificateRaw) throw rejected('certificate has no raw TBS bytes');
+  return {
+    der,
+    tbs: bytes(cert.tbsCertificateRaw),
+    signatureAlgorithm: cert.signatureAlgorithm.algorithm,
+    signature: bytes(cert.signatureValue),
+    subject: nameToString(tbs.subject),
+    issuer: nameToString(tbs.issuer),
+    subjectDer: bytes(AsnConvert.serialize(tbs.subject)),
+    issuerDer: bytes(AsnConvert.serialize(tbs.issuer)),
+    serialHex: serialHex(tbs.serialNumber),
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    spki: bytes(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
+    keyAlgorithm: spkiAlg.algorithm,
+    keyCurve:
+      spkiAlg.parameters && spkiAlg.parameters.byteLength > 0
+        ? tryParseOid(bytes(spkiAlg.parameters))
+        : undefined,
+    isCa: basic ? AsnConvert.parse(basic, BasicConstraints).cA : false,
+    keyUsage: usage ? AsnConvert.parse(usage, KeyUsage).toNumber() : undefined,
+    policies: policies
+      ? AsnConvert.parse(policies, CertificatePolicies).map((p) => p.policyIdentifier)
+      : [],
+  };
+}
+
+function tryParseOid(der: Uint8Array): string | undefined {
+  // An OBJECT IDENTIFIER (tag 6) of a named curve; NULL or explicit parameters are not.
+  if (der[0] !== 0x06) return undefined;
+  const body = der.subarray(2, 2 + (der[1] ?? 0));
+  const parts: number[] = [];
+  let value = 0;
+  for (const b of body) {
+    value = value * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      parts.push(value);
+      value = 0;
+    }
+  }
+  const first = parts.shift() ?? 0;
+  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
+  return [...head, ...parts].join('.');
+}
+
+export function parseCrl(der: Uint8Array): ParsedCrl {
+  let crl: CertificateList;
+  try {
+    crl = AsnConvert.parse(der, CertificateList);
+  } catch {
+    throw rejected('not a DER X.509 CRL');
+  }
+  if (!crl.tbsCertListRaw) throw rejected('CRL has no raw TBS bytes');
+  const tbs = crl.tbsCertList;
+  return {
+    tbs: bytes(crl.tbsCertListRaw),
+    signatureAlgorithm: crl.signatureAlgorithm.algorithm,
+    signature: bytes(crl.signature),
+    issuerDer: bytes(AsnConvert.serialize(tbs.issuer)),
+    thisUpdate: tbs.thisUpdate.getTime(),
+    nextUpdate: tbs.nextUpdate?.getTime(),
+    revoked: new Map(
+      (tbs.revokedCertificates ?? []).map((r) => [
+        serialHex(r.userCertificate),
+        r.revocationDate.getTime(),
+      ]),
+    ),
+  };
+}
+
+export function hasKeyUsage(cert: ParsedCertificate, flag: KeyUsageFlags): boolean {
+  return cert.keyUsage !== undefined && (cert.keyUsage & flag) !== 0;
+}
+
+/** PEM (one block) or base64 DER to DER bytes. */
+export function pemToDer(text: string): Uint8Array {
+  const body = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+=*$/.test(body)) throw rejected('not PEM or base64');
+  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+}
+
+export { KeyUsageFlags };
