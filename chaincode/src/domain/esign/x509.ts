@@ -7,7 +7,7 @@ import {
   CertificatePolicies,
   KeyUsage,
   KeyUsageFlags,
-  Name,
+  type Name,
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
   id_ce_keyUsage,
