@@ -1,9 +1,13 @@
+import { DeclarationContract } from './contracts/declaration';
 import { SelfCheckContract } from './contracts/self-check';
+import { TrustListContract } from './contracts/trust-list';
 
 export { EVENTS } from './contracts/events';
 export type { EventName } from './contracts/events';
+export { COMMERCIAL_COLLECTION, DECLARATION_CONTRACT } from './contracts/declaration';
 export { SELF_CHECK_CONTRACT } from './contracts/self-check';
 export type { SelfCheckRecord } from './contracts/self-check';
+export { TRUST_LIST_CONTRACT } from './contracts/trust-list';
 
 /** The contracts fabric-chaincode-node serves (it reads this export). */
-export const contracts = [SelfCheckContract];
+export const contracts = [SelfCheckContract, DeclarationContract, TrustListContract];

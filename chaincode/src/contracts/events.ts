@@ -1,6 +1,19 @@
 /** Chaincode event names: the one place they are spelled. */
 export const EVENTS = {
   SelfCheckRecorded: 'SelfCheckRecorded',
+  DeclarationFiled: 'DeclarationFiled',
+  DeclarationAmended: 'DeclarationAmended',
+  DeclarationAccepted: 'DeclarationAccepted',
+  DeclarationRejected: 'DeclarationRejected',
+  RiskAssessed: 'RiskAssessed',
+  ReleaseEligible: 'ReleaseEligible',
+  InspectionOrdered: 'InspectionOrdered',
+  InspectionRecorded: 'InspectionRecorded',
+  DeclarationReleased: 'DeclarationReleased',
+  DeclarationClosed: 'DeclarationClosed',
+  DeclarationHeld: 'DeclarationHeld',
+  DeclarationUnheld: 'DeclarationUnheld',
+  TrustListChanged: 'TrustListChanged',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -1,5 +1,7 @@
 import type { Context } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { LedgerError } from '../domain/errors';
+import type { Actor } from '../domain/lifecycle';
 
 /** Who is calling, as the ledger sees it: MSP, certificate subject and attributes. */
 export interface Caller {
@@ -43,4 +45,22 @@ export function txTime(ctx: Context): string {
   const ts = ctx.stub.getTxTimestamp();
   const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1_000_000);
   return new Date(millis).toISOString();
+}
+
+/** The caller as an actor of the life cycle: MSP, id and certificate role. */
+export function actorOf(ctx: Context): Actor {
+  const caller = callerOf(ctx);
+  const role = caller.attribute('role');
+  return { mspId: caller.mspId, id: caller.id, ...(role ? { role } : {}) };
+}
+
+/** Key-level endorsement: later writes of `key` need a peer of every MSP listed. */
+export async function requirePeersOf(
+  ctx: Context,
+  key: string,
+  mspIds: readonly string[],
+): Promise<void> {
+  const policy = new KeyEndorsementPolicy();
+  policy.addOrgs('PEER', ...mspIds);
+  await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
 }

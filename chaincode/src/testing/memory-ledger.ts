@@ -27,17 +27,44 @@ export interface SubmitResult {
 
 /** What a behaviour suite drives: the twin here, the real network in integration tests. */
 export interface ContractInvoker {
-  submit(transaction: string, args: string[]): Promise<SubmitResult>;
+  submit(
+    transaction: string,
+    args: string[],
+    transient?: Record<string, string>,
+  ): Promise<SubmitResult>;
   evaluate(transaction: string, args: string[]): Promise<string>;
+}
+
+interface HistoryEntry {
+  txId: string;
+  millis: number;
+  value: Uint8Array | null;
 }
 
 const SEP = '\u0000';
 
+/** Rows as the shim's query iterators give them: async-iterable, with close(). */
+function iterable<T>(
+  rows: T[],
+): Promise<AsyncIterable<T> & { close(): Promise<void> }> & AsyncIterable<T> {
+  const it = {
+    async *[Symbol.asyncIterator]() {
+      yield* rows;
+    },
+    close: async () => undefined,
+  };
+  return Object.assign(Promise.resolve(it), { [Symbol.asyncIterator]: it[Symbol.asyncIterator] });
+}
+
 export class MemoryLedger {
   private readonly state = new Map<string, Uint8Array>();
+  private readonly privateState = new Map<string, Uint8Array>();
+  private readonly history = new Map<string, HistoryEntry[]>();
+  /** Key-level endorsement policies set by the contracts (serialized SignaturePolicyEnvelope). */
+  readonly validationParameters = new Map<string, Uint8Array>();
   readonly events: EmittedEvent[] = [];
   private txCounter = 0;
-  private clockMillis = Date.UTC(2026, 0, 1);
+  private clockMillis = Date.now();
 
   constructor(private readonly contracts: Contract[]) {}
 
@@ -56,9 +83,10 @@ export class MemoryLedger {
 
   invokerFor(identity: TestIdentity): ContractInvoker {
     return {
-      submit: (transaction, args) => this.run(identity, transaction, args, true),
+      submit: (transaction, args, transient = {}) =>
+        this.run(identity, transaction, args, true, transient),
       evaluate: async (transaction, args) =>
-        (await this.run(identity, transaction, args, false)).result,
+        (await this.run(identity, transaction, args, false, {})).result,
     };
   }
 
@@ -67,6 +95,7 @@ export class MemoryLedger {
     transaction: string,
     args: string[],
     commit: boolean,
+    transient: Record<string, string>,
   ): Promise<SubmitResult> {
     const [namespace, method] = transaction.split(':');
     const contract = this.contracts.find((c) => c.getName() === namespace);
@@ -77,6 +106,8 @@ export class MemoryLedger {
     }
     const txId = `tx${String(++this.txCounter).padStart(6, '0')}`;
     const writes = new Map<string, Uint8Array | null>();
+    const privateWrites = new Map<string, Uint8Array>();
+    const parameterWrites = new Map<string, Uint8Array>();
     let event: EmittedEvent | undefined;
     const millis = this.clockMillis;
     const stub = {
@@ -94,6 +125,37 @@ export class MemoryLedger {
       },
       createCompositeKey: (type: string, attrs: string[]) =>
         `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`,
+      getStateByPartialCompositeKey: (type: string, attrs: string[]) => {
+        const prefix = `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`;
+        const rows = [...this.state]
+          .filter(([k]) => k.startsWith(prefix))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([key, value]) => ({ key, value }));
+        return iterable(rows);
+      },
+      getHistoryForKey: (key: string) =>
+        iterable(
+          (this.history.get(key) ?? []).map((h) => ({
+            txId: h.txId,
+            isDelete: h.value === null,
+            value: h.value ?? new Uint8Array(),
+            timestamp: {
+              seconds: Math.floor(h.millis / 1000),
+              nanos: (h.millis % 1000) * 1_000_000,
+            },
+          })),
+        ),
+      getTransient: () => new Map(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)])),
+      getPrivateData: async (collection: string, key: string) =>
+        this.privateState.get(`${collection}/${key}`) ?? new Uint8Array(),
+      putPrivateData: async (collection: string, key: string, value: Uint8Array) => {
+        privateWrites.set(`${collection}/${key}`, Uint8Array.from(value));
+      },
+      setStateValidationParameter: async (key: string, policy: Uint8Array) => {
+        parameterWrites.set(key, Uint8Array.from(policy));
+      },
+      getStateValidationParameter: async (key: string) =>
+        this.validationParameters.get(key) ?? new Uint8Array(),
       setEvent: (name: string, payload: Uint8Array) => {
         event = { txId, name, payload: Buffer.from(payload).toString() };
       },
@@ -111,7 +173,12 @@ export class MemoryLedger {
       for (const [key, value] of writes) {
         if (value === null) this.state.delete(key);
         else this.state.set(key, value);
+        const entries = this.history.get(key) ?? [];
+        entries.push({ txId, millis, value });
+        this.history.set(key, entries);
       }
+      for (const [key, value] of privateWrites) this.privateState.set(key, value);
+      for (const [key, value] of parameterWrites) this.validationParameters.set(key, value);
       if (event) this.events.push(event);
     }
     return { result, txId, ...(commit && event ? { event } : {}) };

@@ -1,0 +1,344 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalBytes } from '../domain/canonical-json';
+import { parseFiling } from '../domain/declaration';
+import { LedgerError } from '../domain/errors';
+import { verifyDetachedSignature } from '../domain/esign/cms';
+import { hex, sha256 } from '../domain/esign';
+import {
+  RISK_LEVELS,
+  amendDeclaration,
+  applyAct,
+  fileDeclaration,
+  jointAgencies,
+  requireAllowed,
+  type ActInput,
+  type ActRecord,
+  type Action,
+  type DeclarationRecord,
+  type FileInput,
+  type RiskLevel,
+} from '../domain/lifecycle';
+import { toTrustAnchor } from '../domain/trust-list';
+import { actorOf, requirePeersOf, txTime } from '../lib/identity';
+import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
+import { EVENTS, type EventName } from './events';
+import { listAuthorities } from './trust-list';
+
+export const DECLARATION_CONTRACT = 'Declaration';
+/** Private data collection of customs and inspection: prices and invoice. */
+export const COMMERCIAL_COLLECTION = 'commercialValues';
+const DECLARATION = 'declaration';
+const RELEASE = 'release';
+const ID_MAX = 64;
+const REASON_MAX = 512;
+
+const EVENT_OF: Record<Action, EventName> = {
+  FILE: EVENTS.DeclarationFiled,
+  AMEND: EVENTS.DeclarationAmended,
+  ACCEPT: EVENTS.DeclarationAccepted,
+  REJECT: EVENTS.DeclarationRejected,
+  ASSESS_RISK: EVENTS.RiskAssessed,
+  MARK_RELEASE_ELIGIBLE: EVENTS.ReleaseEligible,
+  ORDER_INSPECTION: EVENTS.InspectionOrdered,
+  RECORD_INSPECTION: EVENTS.InspectionRecorded,
+  RELEASE: EVENTS.DeclarationReleased,
+  CLOSE: EVENTS.DeclarationClosed,
+  HOLD: EVENTS.DeclarationHeld,
+  UNHOLD: EVENTS.DeclarationUnheld,
+};
+
+/**
+ * "One declaration, one inspection, one release" on the ledger. Each act is one
+ * transaction under the officer's own identity; the allow table decides who may act;
+ * releases are written to a key whose key-level policy needs a peer of every agency that
+ * must release, so a release no agency's peer would endorse cannot validate.
+ */
+@Info({ title: 'Declaration', description: 'Customs declarations through clearance' })
+export class DeclarationContract extends Contract {
+  constructor() {
+    super(DECLARATION_CONTRACT);
+  }
+
+  private key(ctx: Context, id: string): string {
+    return ctx.stub.createCompositeKey(DECLARATION, [boundedText(id, 'declarationId', ID_MAX)]);
+  }
+
+  private async load(ctx: Context, id: string): Promise<DeclarationRecord> {
+    const record = await readJson<DeclarationRecord>(ctx, this.key(ctx, id));
+    if (!record) throw new LedgerError('NOT_FOUND', `declaration ${id} does not exist`);
+    return record;
+  }
+
+  private act(ctx: Context, action: Action, reason: string): ActRecord {
+    return {
+      action,
+      actor: actorOf(ctx),
+      reason: boundedText(reason, 'reason', REASON_MAX),
+      at: txTime(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+  }
+
+  private async save(ctx: Context, record: DeclarationRecord): Promise<string> {
+    const bytes = await writeJson(ctx, this.key(ctx, record.declarationId), record);
+    emit(ctx, EVENT_OF[record.lastAct.action], {
+      declarationId: record.declarationId,
+      version: record.version,
+      state: record.state,
+      onHold: record.hold !== null,
+      jurisdiction: record.jurisdiction,
+      consignmentRef: record.consignmentRef,
+      action: record.lastAct.action,
+      actor: record.lastAct.actor,
+      at: record.lastAct.at,
+      txId: record.lastAct.txId,
+    });
+    return bytes.toString();
+  }
+
+  /** Parses the filing, verifies the trader's signature over it, stores the commercial part. */
+  private async verifiedFiling(
+    ctx: Context,
+    declarationJson: string,
+    signatureBase64: string,
+    act: ActRecord,
+  ) {
+    const commercialBytes = ctx.stub.getTransient().get('commercial');
+    if (!commercialBytes) {
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        'the commercial values must be sent as transient data "commercial"',
+      );
+    }
+    const filing = parseFiling(
+      parseJsonArgument(declarationJson, 'declaration'),
+      parseJsonArgument(Buffer.from(commercialBytes).toString(), 'commercial'),
+    );
+    requireAllowed(act.action, filing.declaration.jurisdiction, act.actor);
+    const signature = boundedText(signatureBase64, 'signature', 64 * 1024);
+    if (!/^[A-Za-z0-9+/]+=*$/.test(signature))
+      throw new LedgerError('INVALID_ARGUMENT', 'signature must be base64');
+    const anchors = (await listAuthorities(ctx)).map(toTrustAnchor);
+    const evidence = await verifyDetachedSignature(
+      canonicalBytes(filing),
+      new Uint8Array(Buffer.from(signature, 'base64')),
+      anchors,
+      new Date(act.at),
+    );
+    const commercial = canonicalBytes(filing.commercial);
+    const input: FileInput = {
+      declaration: filing.declaration,
+      commercialSha256: hex(await sha256(commercial)),
+      signature: evidence,
+    };
+    return { input, commercial };
+  }
+
+  @Transaction()
+  @Returns('string')
+  async File(ctx: Context, declarationJson: string, signatureBase64: string): Promise<string> {
+    const act = this.act(ctx, 'FILE', '');
+    const { input, commercial } = await this.verifiedFiling(
+      ctx,
+      declarationJson,
+      signatureBase64,
+      act,
+    );
+    const id = input.declaration.declarationId;
+    if ((await ctx.stub.getState(this.key(ctx, id))).length > 0) {
+      throw new LedgerError('ALREADY_EXISTS', `declaration ${id} already exists`);
+    }
+    const record = fileDeclaration(input, act);
+    await ctx.stub.putPrivateData(COMMERCIAL_COLLECTION, `${id}#${record.version}`, commercial);
+    const releaseKey = ctx.stub.createCompositeKey(RELEASE, [id]);
+    await writeJson(ctx, releaseKey, {});
+    await requirePeersOf(ctx, releaseKey, jointAgencies(record.jurisdiction));
+    return this.save(ctx, record);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Amend(ctx: Context, declarationJson: string, signatureBase64: string): Promise<string> {
+    const act = this.act(ctx, 'AMEND', 'amended by the declarant');
+    const { input, commercial } = await this.verifiedFiling(
+      ctx,
+      declarationJson,
+      signatureBase64,
+      act,
+    );
+    const record = amendDeclaration(
+      await this.load(ctx, input.declaration.declarationId),
+      input,
+      act,
+    );
+    await ctx.stub.putPrivateData(
+      COMMERCIAL_COLLECTION,
+      `${record.declarationId}#${record.version}`,
+      commercial,
+    );
+    return this.save(ctx, record);
+  }
+
+  private async officerAct(
+    ctx: Context,
+    id: string,
+    input: ActInput,
+    reason: string,
+  ): Promise<string> {
+    const act = this.act(ctx, input.action, reason);
+    const record = await this.load(ctx, id);
+    requireAllowed(input.action, record.jurisdiction, act.actor);
+    if ((input.action === 'REJECT' || input.action === 'HOLD') && act.reason.trim() === '') {
+      throw new LedgerError('INVALID_ARGUMENT', `a reason is required to ${input.action}`);
+    }
+    const next = applyAct(record, input, act);
+    if (input.action === 'RELEASE') {
+      // The release key carries the key-level policy: this write needs every joint agency's peer.
+      await writeJson(
+        ctx,
+        ctx.stub.createCompositeKey(RELEASE, [record.declarationId]),
+        next.releases,
+      );
+    }
+    return this.save(ctx, next);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Accept(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'ACCEPT' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Reject(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'REJECT' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async AssessRisk(
+    ctx: Context,
+    id: string,
+    level: string,
+    score: string,
+    reason: string,
+  ): Promise<string> {
+    const n = Number(score);
+    if (
+      !(RISK_LEVELS as readonly string[]).includes(level) ||
+      !Number.isInteger(n) ||
+      n < 0 ||
+      n > 100
+    ) {
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        'risk level must be LOW, MEDIUM or HIGH and score an integer 0-100',
+      );
+    }
+    return this.officerAct(
+      ctx,
+      id,
+      { action: 'ASSESS_RISK', level: level as RiskLevel, score: n },
+      reason,
+    );
+  }
+
+  @Transaction()
+  @Returns('string')
+  async MarkReleaseEligible(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'MARK_RELEASE_ELIGIBLE' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async OrderInspection(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'ORDER_INSPECTION' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RecordInspection(
+    ctx: Context,
+    id: string,
+    result: string,
+    findings: string,
+  ): Promise<string> {
+    if (result !== 'COMPLIANT' && result !== 'NON_COMPLIANT') {
+      throw new LedgerError('INVALID_ARGUMENT', 'result must be COMPLIANT or NON_COMPLIANT');
+    }
+    const text = boundedText(findings, 'findings', 4096);
+    return this.officerAct(ctx, id, { action: 'RECORD_INSPECTION', result, findings: text }, '');
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Release(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'RELEASE' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Close(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'CLOSE' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Hold(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'HOLD' }, reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Unhold(ctx: Context, id: string, reason: string): Promise<string> {
+    return this.officerAct(ctx, id, { action: 'UNHOLD' }, reason);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, id: string): Promise<string> {
+    return JSON.stringify(await this.load(ctx, id));
+  }
+
+  /** Who did what, when, in which transaction: one entry per committed change. */
+  @Transaction(false)
+  @Returns('string')
+  async GetHistory(ctx: Context, id: string): Promise<string> {
+    await this.load(ctx, id);
+    const entries = [];
+    for await (const change of ctx.stub.getHistoryForKey(this.key(ctx, id))) {
+      const record = JSON.parse(Buffer.from(change.value).toString()) as DeclarationRecord;
+      // lastAct.txId is the transaction that wrote this version: change.txId.
+      entries.push({
+        ...record.lastAct,
+        version: record.version,
+        state: record.state,
+        onHold: record.hold !== null,
+      });
+    }
+    return JSON.stringify(entries);
+  }
+
+  /** The commercial values of a version; only peers of the collection's members hold them. */
+  @Transaction(false)
+  @Returns('string')
+  async GetCommercial(ctx: Context, id: string, version: string): Promise<string> {
+    const actor = actorOf(ctx);
+    if (!['customs-officer', 'ciq-officer', 'filing-agent'].includes(actor.role ?? '')) {
+      throw new LedgerError(
+        'FORBIDDEN',
+        'only officers and filing agents may read commercial values',
+      );
+    }
+    const record = await this.load(ctx, id);
+    const v = version === '' ? record.version : Number(version);
+    const bytes = await ctx.stub.getPrivateData(
+      COMMERCIAL_COLLECTION,
+      `${record.declarationId}#${v}`,
+    );
+    if (bytes.length === 0)
+      throw new LedgerError('NOT_FOUND', `no commercial values for ${id} version ${version}`);
+    return Buffer.from(bytes).toString();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The mutual-recognition trust list: certificate authorities each side recognises, with
+ * jurisdiction, accepted certificate policies and the current revocation list.
+ */
+import { z } from 'zod';
+import policy from './access-policy.json';
+import {
+  KeyUsageFlags,
+  hasKeyUsage,
+  parseCertificate,
+  parseCrl,
+  pemToDer,
+  type ParsedCertificate,
+} from './esign/x509';
+import { verifySignature } from './esign/crypto';
+import type { TrustAnchor } from './esign/cms';
+import { LedgerError } from './errors';
+import type { Actor, Jurisdiction } from './lifecycle';
+
+const OID = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'a dotted object identifier');
+
+export const AuthorityInputSchema = z
+  .object({
+    authorityId: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/, '2-64 of A-Z 0-9 _ -'),
+    name: z.string().trim().min(1).max(140),
+    jurisdiction: z.enum(['GD', 'HK']),
+    caCertPem: z.string().min(1).max(16_384),
+    acceptedPolicies: z.array(OID).min(1).max(20),
+    crlPem: z.string().min(1).max(1_048_576).optional(),
+  })
+  .strict();
+export type AuthorityInput = z.infer<typeof AuthorityInputSchema>;
+
+export interface CrlInfo {
+  pem: string;
+  thisUpdate: string;
+  nextUpdate: string | null;
+  revokedCount: number;
+}
+
+export interface AuthorityRecord {
+  authorityId: string;
+  name: string;
+  jurisdiction: Jurisdiction;
+  status: 'ACTIVE' | 'WITHDRAWN';
+  caCertPem: string;
+  subject: string;
+  notAfter: string;
+  acceptedPolicies: string[];
+  crl: CrlInfo | null;
+  updatedBy: Actor & { at: string; txId: string; reason: string };
+}
+
+export const TRUST_LIST_ENDORSERS: readonly string[] = policy.trustListEndorsers;
+
+export function requireTrustAdmin(actor: Actor): void {
+  if (!policy.trustList.some(([msp, role]) => msp === actor.mspId && role === actor.role)) {
+    throw new LedgerError(
+      'FORBIDDEN',
+      `${actor.mspId} with role ${actor.role ?? '(none)'} may not change the trust list`,
+    );
+  }
+}
+
+/** Checks a CA certificate for the list: a CA able to sign certificates, valid at `at`. */
+export function checkAuthorityCertificate(pem: string, at: Date): ParsedCertificate {
+  const cert = parseCertificate(pemToDer(pem));
+  if (!cert.isCa || !hasKeyUsage(cert, KeyUsageFlags.keyCertSign)) {
+    throw new LedgerError(
+      'CERTIFICATE_REJECTED',
+      'the certificate is not a CA certificate (basic constraints, key usage)',
+    );
+  }
+  if (at < cert.notBefore || at > cert.notAfter) {
+    throw new LedgerError('CERTIFICATE_REJECTED', 'the CA certificate is not valid now');
+  }
+  return cert;
+}
+
+/** Checks that `crlPem` is signed by the CA and newer than `previous`; returns its summary. */
+export async function checkRevocationList(
+  crlPem: string,
+  ca: ParsedCertificate,
+  previous: CrlInfo | null,
+): Promise<CrlInfo> {
+  const crl = parseCrl(pemToDer(crlPem));
+  const signedByCa =
+    crl.issuerDer.length === ca.subjectDer.length &&
+    crl.issuerDer.every((b, i) => b === ca.subjectDer[i]) &&
+    (await verifySignature(ca, crl.signatureAlgorithm, crl.signature, crl.tbs));
+  if (!signedByCa)
+    throw new LedgerError(
+      'CERTIFICATE_REJECTED',
+      'the revocation list is not signed by this authority',
+    );
+  if (previous && crl.thisUpdate <= new Date(previous.thisUpdate)) {
+    throw new LedgerError('CONFLICT', 'the revocation list is not newer than the one on the list');
+  }
+  return {
+    pem: crlPem,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+    revokedCount: crl.revoked.size,
+  };
+}
+
+export function toTrustAnchor(record: AuthorityRecord): TrustAnchor {
+  return {
+    authorityId: record.authorityId,
+    jurisdiction: record.jurisdiction,
+    active: record.status === 'ACTIVE',
+    certificate: pemToDer(record.caCertPem),
+    acceptedPolicies: record.acceptedPolicies,
+    ...(record.crl ? { crl: pemToDer(record.crl.pem) } : {}),
+  };
+}

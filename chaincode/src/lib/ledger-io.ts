@@ -1,0 +1,40 @@
+/** Small helpers for contract I/O: bounded arguments, canonical JSON state, events. */
+import type { Context } from 'fabric-contract-api';
+import { canonicalJson } from '../domain/canonical-json';
+import { LedgerError } from '../domain/errors';
+
+/** Largest argument a transaction accepts (a declaration with 999 items fits well). */
+export const MAX_ARGUMENT_BYTES = 256 * 1024;
+
+export function boundedText(value: unknown, name: string, max = MAX_ARGUMENT_BYTES): string {
+  if (typeof value !== 'string')
+    throw new LedgerError('INVALID_ARGUMENT', `${name} must be a string`);
+  if (Buffer.byteLength(value) > max) {
+    throw new LedgerError('INVALID_ARGUMENT', `${name} is larger than ${max} bytes`);
+  }
+  return value;
+}
+
+export function parseJsonArgument(value: unknown, name: string): unknown {
+  const text = boundedText(value, name);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new LedgerError('INVALID_ARGUMENT', `${name} is not valid JSON`);
+  }
+}
+
+export async function readJson<T>(ctx: Context, key: string): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(key);
+  return bytes.length === 0 ? undefined : (JSON.parse(Buffer.from(bytes).toString()) as T);
+}
+
+export async function writeJson(ctx: Context, key: string, value: unknown): Promise<Buffer> {
+  const bytes = Buffer.from(canonicalJson(value));
+  await ctx.stub.putState(key, bytes);
+  return bytes;
+}
+
+export function emit(ctx: Context, name: string, payload: unknown): void {
+  ctx.stub.setEvent(name, Buffer.from(canonicalJson(payload)));
+}
