@@ -3,7 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const file of ['test/artifacts/results-unit.json', 'test/artifacts/results-integration.json']) {
+for (const file of [
+  'test/artifacts/results-unit.json',
+  'test/artifacts/results-integration.json',
+]) {
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += r.numPassedTests;

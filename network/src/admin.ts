@@ -135,6 +135,8 @@ export class FabricAdmin {
       CHAINCODE_VERSION,
       '--sequence',
       String(CHAINCODE_SEQUENCE),
+      '--collections-config',
+      this.paths.collectionsConfig,
     ];
   }
 

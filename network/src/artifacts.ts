@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import {
+  COLLECTIONS,
+  OFFICERS,
   CHAINCODE_NAME,
   CHAINCODE_VERSION,
   CHANNEL_NAME,
@@ -19,6 +21,7 @@ import {
 import { generateChaincodeTls, type ChaincodeTls } from './chaincode-tls';
 import { run } from './exec';
 import type { FabricHome } from './fabric';
+import { issueOfficer } from './officers';
 import type { DevnetPaths } from './paths';
 import { ccaasConnection, configtx, cryptoConfig, ordererYaml, peerCoreYaml } from './render';
 
@@ -85,6 +88,24 @@ function writeChaincodeTls(paths: DevnetPaths, tls: ChaincodeTls): void {
   }
 }
 
+/** Issues the officers' certificates (with role attributes) that do not exist yet. */
+export async function ensureOfficers(paths: DevnetPaths): Promise<void> {
+  for (const officer of OFFICERS) {
+    const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
+    const dir = paths.officerDir(org, officer.name);
+    if (fs.existsSync(path.join(dir, 'cert.pem'))) continue;
+    const issued = await issueOfficer(
+      org,
+      officer,
+      fs.readFileSync(paths.peerCaCert(org), 'utf8'),
+      fs.readFileSync(paths.peerCaKey(org), 'utf8'),
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'key.pem'), issued.keyPem, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'cert.pem'), issued.certPem);
+  }
+}
+
 /** core.yaml / orderer.yaml for every node, rendered from Fabric's sampleconfig each `up`. */
 export function writeNodeConfigs(
   fabric: FabricHome,
@@ -106,6 +127,7 @@ export function writeNodeConfigs(
       ordererYaml(sampleOrderer, orderers, node, paths),
     );
   }
+  fs.writeFileSync(paths.collectionsConfig, `${JSON.stringify(COLLECTIONS, null, 2)}\n`);
 }
 
 /**
@@ -161,30 +183,54 @@ export interface ConnectionDescriptor {
   chaincode: string;
 }
 
+function descriptor(
+  org: PeerOrg,
+  paths: DevnetPaths,
+  certPath: string,
+  keyPath: string,
+): ConnectionDescriptor {
+  return {
+    mspId: org.mspId,
+    peerEndpoint: `${org.peer.host}:${org.peer.port}`,
+    peerHostAlias: peerHostname(org),
+    tlsRootCertPath: paths.peerTlsCa(org),
+    certPath,
+    keyPath,
+    channel: CHANNEL_NAME,
+    chaincode: CHAINCODE_NAME,
+  };
+}
+
+/** As the organisation's cryptogen user (no role attribute). */
 export function connectionDescriptor(
   paths: DevnetPaths,
   org: PeerOrg,
   user = 'User1',
 ): ConnectionDescriptor {
   const msp = path.join(paths.peerUserDir(org, user), 'msp');
-  return {
-    mspId: org.mspId,
-    peerEndpoint: `${org.peer.host}:${org.peer.port}`,
-    peerHostAlias: peerHostname(org),
-    tlsRootCertPath: paths.peerTlsCa(org),
-    certPath: path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
-    keyPath: path.join(msp, 'keystore', 'priv_sk'),
-    channel: CHANNEL_NAME,
-    chaincode: CHAINCODE_NAME,
-  };
+  return descriptor(
+    org,
+    paths,
+    path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
+    path.join(msp, 'keystore', 'priv_sk'),
+  );
 }
 
 export function writeConnectionDescriptors(paths: DevnetPaths): void {
   fs.mkdirSync(paths.connections, { recursive: true });
+  const write = (file: string, value: ConnectionDescriptor): void => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  };
   for (const org of PEER_ORGS) {
-    fs.writeFileSync(
-      path.join(paths.connections, `${org.key}.json`),
-      `${JSON.stringify(connectionDescriptor(paths, org), null, 2)}\n`,
+    write(path.join(paths.connections, `${org.key}.json`), connectionDescriptor(paths, org));
+  }
+  for (const officer of OFFICERS) {
+    const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
+    const dir = paths.officerDir(org, officer.name);
+    write(
+      path.join(paths.connections, officer.org, `${officer.name}.json`),
+      descriptor(org, paths, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
     );
   }
 }

@@ -111,3 +111,37 @@ export function peerHostname(org: PeerOrg): string {
 export function ordererHostname(org: OrdererOrg, node: OrdererNode): string {
   return `${node.name}.${org.domain}`;
 }
+
+/** People who act on the ledger under their own identity, with the role the contracts check. */
+export interface OfficerDef {
+  org: string;
+  name: string;
+  role: 'customs-officer' | 'ciq-officer' | 'filing-agent' | 'trust-admin' | 'seal-operator';
+}
+
+export const OFFICERS: readonly OfficerDef[] = [
+  { org: 'gdcustoms', name: 'officer1', role: 'customs-officer' },
+  { org: 'gdcustoms', name: 'agent', role: 'filing-agent' },
+  { org: 'gdcustoms', name: 'trust-admin', role: 'trust-admin' },
+  { org: 'gdciq', name: 'inspector1', role: 'ciq-officer' },
+  { org: 'hkcustoms', name: 'officer1', role: 'customs-officer' },
+  { org: 'hkcustoms', name: 'agent', role: 'filing-agent' },
+  { org: 'hkcustoms', name: 'trust-admin', role: 'trust-admin' },
+  { org: 'logistics', name: 'operator1', role: 'seal-operator' },
+];
+
+/**
+ * Private data: commercial values (prices, invoice) reach customs and inspection only.
+ * requiredPeerCount 1: an endorsement returns only once another member peer holds the data.
+ */
+export const COLLECTIONS = [
+  {
+    name: 'commercialValues',
+    policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member', 'HKCustomsMSP.member')",
+    requiredPeerCount: 1,
+    maxPeerCount: 2,
+    blockToLive: 0,
+    memberOnlyRead: true,
+    memberOnlyWrite: true,
+  },
+] as const;

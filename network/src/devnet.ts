@@ -3,10 +3,12 @@
  * a running network from whatever state it finds (nothing, stopped, partly running), so it
  * is safe to run again; `down` stops exactly the processes it tracks.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FabricAdmin } from './admin';
 import {
+  ensureOfficers,
   chaincodeTlsFile,
   cryptoExists,
   generateCrypto,
@@ -75,6 +77,22 @@ export interface UpReport {
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
+
+/** Digest of the built chaincode (every file under chaincode/dist). */
+function chaincodeCodeHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(entry.name).update(fs.readFileSync(full));
+    }
+  };
+  walk(path.join(CHAINCODE_DIR, 'dist'));
+  return hash.digest('hex');
+}
 
 export class Devnet {
   readonly paths: DevnetPaths;
@@ -190,6 +208,7 @@ export class Devnet {
       report.freshCrypto = true;
     }
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
+    await ensureOfficers(this.paths);
     writeConnectionDescriptors(this.paths);
     settings.packageId = await writeChaincodePackage(this.paths);
     this.writeSettings(settings);
@@ -215,13 +234,31 @@ export class Devnet {
     );
 
     this.log('chaincode');
+    await this.restartChaincodeIfRebuilt();
     await this.ensureRunning(byName('chaincode'), report);
+    fs.writeFileSync(this.codeStampFile, chaincodeCodeHash());
     await this.deployChaincode(admin, settings.packageId);
     await this.waitForChaincode(admin);
     await this.waitForGossip();
 
     report.seconds = (Date.now() - t0) / 1000;
     return report;
+  }
+
+  private get codeStampFile(): string {
+    return path.join(this.paths.root, 'chaincode', 'running-code.sha256');
+  }
+
+  /** A chaincode server still running code older than chaincode/dist is stopped. */
+  private async restartChaincodeIfRebuilt(): Promise<void> {
+    if (runningPid(this.paths, 'chaincode') === undefined) return;
+    const running = fs.existsSync(this.codeStampFile)
+      ? fs.readFileSync(this.codeStampFile, 'utf8')
+      : '';
+    if (running !== chaincodeCodeHash()) {
+      this.log('  chaincode code changed: restarting its server');
+      await stopProcess(this.paths, 'chaincode');
+    }
   }
 
   private async deployChaincode(admin: FabricAdmin, packageId: string): Promise<void> {

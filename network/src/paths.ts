@@ -62,6 +62,18 @@ export class DevnetPaths {
   peerUserDir(org: PeerOrg, user: string): string {
     return path.join(this.peerOrgDir(org), 'users', `${user}@${org.domain}`);
   }
+  officerDir(org: PeerOrg, name: string): string {
+    return path.join(this.peerOrgDir(org), 'officers', name);
+  }
+  peerCaCert(org: PeerOrg): string {
+    return path.join(this.peerOrgDir(org), 'ca', `ca.${org.domain}-cert.pem`);
+  }
+  peerCaKey(org: PeerOrg): string {
+    return path.join(this.peerOrgDir(org), 'ca', 'priv_sk');
+  }
+  get collectionsConfig(): string {
+    return path.join(this.config, 'collections.json');
+  }
   peerConfigDir(org: PeerOrg): string {
     return path.join(this.config, `peer-${org.key}`);
   }

@@ -179,8 +179,15 @@ async function authority(
   };
 }
 
-/** Builds the whole test PKI, valid around `now` (default: the real clock). */
-export async function createTestPki(now = Date.now()): Promise<TestPki> {
+/**
+ * Builds the whole test PKI, valid around `now` (default: the real clock). `idSuffix`
+ * makes the authority ids unique, for a ledger that outlives one test run.
+ */
+export async function createTestPki(
+  options: { now?: number; idSuffix?: string } = {},
+): Promise<TestPki> {
+  const now = options.now ?? Date.now();
+  const suffix = options.idSuffix ? `-${options.idSuffix}` : '';
   const valid = { notBefore: new Date(now - 30 * DAY), notAfter: new Date(now + 365 * DAY) };
   const hkRoot = await root('CN=HK Test Root CA, O=Hongkong Post Test, C=HK', RSA, now);
   const hkCa = await issue(hkRoot, 'CN=HK Test e-Cert CA, O=Hongkong Post Test, C=HK', RSA, {
@@ -259,8 +266,8 @@ export async function createTestPki(now = Date.now()): Promise<TestPki> {
     [{ serial: revokedSerial, at: new Date(now - 3600_000) }],
     now,
   );
-  const hk = await authority('HK-TEST-ECERT', 'HK', hkRoot, hkCa, [], now);
-  const rogue = await authority('ROGUE', 'HK', rogueRoot, rogueCa, [], now);
+  const hk = await authority(`HK-TEST-ECERT${suffix}`, 'HK', hkRoot, hkCa, [], now);
+  const rogue = await authority(`ROGUE${suffix}`, 'HK', rogueRoot, rogueCa, [], now);
   const anchor = (a: TestAuthority): TrustAnchor => ({
     authorityId: a.authorityId,
     jurisdiction: a.jurisdiction,

@@ -72,10 +72,20 @@ class FabricLedger implements Ledger {
     this.contract = this.network.getContract(connection.chaincode);
   }
 
-  async submit(transaction: string, args: string[]): Promise<Committed> {
+  async submit(
+    transaction: string,
+    args: string[],
+    transient: Record<string, string> = {},
+  ): Promise<Committed> {
     let transactionId: string | undefined;
     try {
-      const submitted = await this.contract.submitAsync(transaction, { arguments: args });
+      const transientData = Object.fromEntries(
+        Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)]),
+      );
+      const submitted = await this.contract.submitAsync(transaction, {
+        arguments: args,
+        transientData,
+      });
       transactionId = submitted.getTransactionId();
       const status = await submitted.getStatus();
       if (!status.successful) {

@@ -9,8 +9,15 @@ export interface Committed {
 }
 
 export interface Ledger {
-  /** Endorse, order and wait for commit; rejects with ApiError on any failure. */
-  submit(transaction: string, args: string[]): Promise<Committed>;
+  /**
+   * Endorse, order and wait for commit; rejects with ApiError on any failure. `transient`
+   * values reach the chaincode but are not written to the channel (private data).
+   */
+  submit(
+    transaction: string,
+    args: string[],
+    transient?: Record<string, string>,
+  ): Promise<Committed>;
   evaluate(transaction: string, args: string[]): Promise<string>;
   /** Height of the channel as one peer reports it. */
   channelHeight(): Promise<bigint>;

@@ -22,9 +22,9 @@ export function createMemoryLedger(
   let height = 1n; // block 0 is the channel genesis block
   return {
     chain,
-    async submit(transaction, args): Promise<Committed> {
+    async submit(transaction, args, transient): Promise<Committed> {
       try {
-        const { result, txId } = await invoker.submit(transaction, args);
+        const { result, txId } = await invoker.submit(transaction, args, transient);
         return { transactionId: txId, blockNumber: height++, result };
       } catch (error) {
         throw toApiError(error);
