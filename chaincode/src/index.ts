@@ -9,5 +9,7 @@ export { SELF_CHECK_CONTRACT } from './contracts/self-check';
 export type { SelfCheckRecord } from './contracts/self-check';
 export { TRUST_LIST_CONTRACT } from './contracts/trust-list';
 
+export { DeclarationContract, SelfCheckContract, TrustListContract };
+
 /** The contracts fabric-chaincode-node serves (it reads this export). */
 export const contracts = [SelfCheckContract, DeclarationContract, TrustListContract];

@@ -4,7 +4,8 @@
  * chaincode event arrives → a killed peer is restarted alone → down leaves nothing running.
  */
 import { EVENTS } from '@clearance/chaincode';
-import { selfCheckBehaviour, type ContractInvoker } from '@clearance/chaincode/testing';
+import { selfCheckBehaviour } from '@clearance/chaincode/behaviour';
+import type { ContractInvoker } from '@clearance/chaincode/testing';
 import {
   buildApp,
   connectGateway,

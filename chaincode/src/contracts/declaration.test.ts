@@ -192,6 +192,26 @@ describe('Declaration contract: one declaration, one inspection, one release', (
     expect(JSON.parse(unheld.result)).toMatchObject({ state: 'INSPECTED', hold: null });
   });
 
+  it('links the HK export and the GD import of one consignment', async () => {
+    const ledger = await ledgerWithTrustList();
+    await file(ledger, 'GD-LINK');
+    await file(ledger, 'HK-LINK', 'HK', 'hkTrader');
+    const linked = JSON.parse(
+      await as(ledger, 'hkCustoms').evaluate('Declaration:ListByConsignment', [
+        'UCR-2026-HKSZ-0001',
+      ]),
+    ) as DeclarationRecord[];
+    expect(linked.map((d) => [d.declarationId, d.jurisdiction]).sort()).toEqual([
+      ['GD-LINK', 'GD'],
+      ['HK-LINK', 'HK'],
+    ]);
+    expect(
+      JSON.parse(
+        await as(ledger, 'hkCustoms').evaluate('Declaration:ListByConsignment', ['UCR-NONE']),
+      ),
+    ).toEqual([]);
+  });
+
   it('amends into a new signed version that must be accepted again', async () => {
     const ledger = await ledgerWithTrustList();
     await file(ledger, 'GD-AMEND');

@@ -29,6 +29,8 @@ export const DECLARATION_CONTRACT = 'Declaration';
 export const COMMERCIAL_COLLECTION = 'commercialValues';
 const DECLARATION = 'declaration';
 const RELEASE = 'release';
+/** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
+const BY_CONSIGNMENT = 'consignment';
 const ID_MAX = 64;
 const REASON_MAX = 512;
 
@@ -150,6 +152,10 @@ export class DeclarationContract extends Contract {
     }
     const record = fileDeclaration(input, act);
     await ctx.stub.putPrivateData(COMMERCIAL_COLLECTION, `${id}#${record.version}`, commercial);
+    await ctx.stub.putState(
+      ctx.stub.createCompositeKey(BY_CONSIGNMENT, [record.consignmentRef, id]),
+      Buffer.from([0]),
+    );
     const releaseKey = ctx.stub.createCompositeKey(RELEASE, [id]);
     await writeJson(ctx, releaseKey, {});
     await requirePeersOf(ctx, releaseKey, jointAgencies(record.jurisdiction));
@@ -299,6 +305,19 @@ export class DeclarationContract extends Contract {
   @Returns('string')
   async Get(ctx: Context, id: string): Promise<string> {
     return JSON.stringify(await this.load(ctx, id));
+  }
+
+  /** Every declaration of one consignment: the HK export and the GD import of the same goods. */
+  @Transaction(false)
+  @Returns('string')
+  async ListByConsignment(ctx: Context, consignmentRef: string): Promise<string> {
+    const ref = boundedText(consignmentRef, 'consignmentRef', 35);
+    const out: DeclarationRecord[] = [];
+    for await (const row of ctx.stub.getStateByPartialCompositeKey(BY_CONSIGNMENT, [ref])) {
+      const { attributes } = ctx.stub.splitCompositeKey(row.key);
+      out.push(await this.load(ctx, attributes[1] as string));
+    }
+    return JSON.stringify(out);
   }
 
   /** Who did what, when, in which transaction: one entry per committed change. */

@@ -1,5 +1,5 @@
 import { MemoryLedger } from '../testing/memory-ledger';
-import { selfCheckBehaviour } from '../testing/self-check.behaviour';
+import { selfCheckBehaviour } from '../behaviour/self-check.behaviour';
 import { SelfCheckContract } from './self-check';
 
 const ledger = new MemoryLedger([new SelfCheckContract()]);

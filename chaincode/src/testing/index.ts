@@ -1,4 +1,3 @@
 export * from './fixtures';
 export * from './memory-ledger';
-export { selfCheckBehaviour } from './self-check.behaviour';
 export * from './test-pki';

@@ -125,6 +125,10 @@ export class MemoryLedger {
       },
       createCompositeKey: (type: string, attrs: string[]) =>
         `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`,
+      splitCompositeKey: (key: string) => {
+        const parts = key.split(SEP).slice(1, -1);
+        return { objectType: parts[0], attributes: parts.slice(1) };
+      },
       getStateByPartialCompositeKey: (type: string, attrs: string[]) => {
         const prefix = `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`;
         const rows = [...this.state]

@@ -259,7 +259,7 @@ export async function createTestPki(
   };
 
   const gd = await authority(
-    'GD-TEST-CA',
+    `GD-TEST-CA${suffix}`,
     'GD',
     gdRoot,
     gdCa,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { EVENTS } from '../contracts/events';
-import type { ContractInvoker } from './memory-ledger';
+import type { ContractInvoker } from '../testing/memory-ledger';
 
 export function selfCheckBehaviour(
   invoker: () => ContractInvoker,
