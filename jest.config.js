@@ -23,7 +23,12 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/chaincode/src', '<rootDir>/network/src', '<rootDir>/gateway/src'],
+      roots: [
+        '<rootDir>/chaincode/src',
+        '<rootDir>/network/src',
+        '<rootDir>/gateway/src',
+        '<rootDir>/seal-devices/src',
+      ],
       testMatch: ['**/*.test.ts'],
       transform,
       transformIgnorePatterns,
