@@ -1,14 +1,19 @@
 import { inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from './merkle';
 
-const leaves = (n: number) => Array.from({ length: n }, (_, i) => new TextEncoder().encode(`reading-${i}`));
+const leaves = (n: number) =>
+  Array.from({ length: n }, (_, i) => new TextEncoder().encode(`reading-${i}`));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('Merkle trees (RFC 9162)', () => {
   it('hashes the empty tree, one leaf and three leaves as the RFC defines', () => {
-    expect(hex(merkleRoot([]))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(hex(merkleRoot([]))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     const [a, b, c] = leaves(3) as [Uint8Array, Uint8Array, Uint8Array];
     expect(hex(merkleRoot([a]))).toBe(hex(leafHash(a)));
-    expect(hex(merkleRoot([a, b, c]))).toBe(hex(nodeHash(nodeHash(leafHash(a), leafHash(b)), leafHash(c))));
+    expect(hex(merkleRoot([a, b, c]))).toBe(
+      hex(nodeHash(nodeHash(leafHash(a), leafHash(b)), leafHash(c))),
+    );
   });
 
   it('proves every leaf of trees of every size up to 33', () => {
@@ -16,7 +21,9 @@ describe('Merkle trees (RFC 9162)', () => {
       const all = leaves(n);
       const root = merkleRoot(all);
       for (let i = 0; i < n; i++) {
-        expect(verifyInclusion(all[i] as Uint8Array, i, n, inclusionProof(all, i), root)).toBe(true);
+        expect(verifyInclusion(all[i] as Uint8Array, i, n, inclusionProof(all, i), root)).toBe(
+          true,
+        );
       }
     }
   });

@@ -37,7 +37,8 @@ export function merkleRoot(leaves: readonly Uint8Array[]): Hash {
 
 /** The audit path of leaf `index`, bottom-up (RFC 9162 §2.1.3.1). */
 export function inclusionProof(leaves: readonly Uint8Array[], index: number): Hash[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new RangeError('leaf index out of range');
+  if (!Number.isInteger(index) || index < 0 || index >= leaves.length)
+    throw new RangeError('leaf index out of range');
   const path = (hashes: readonly Hash[], m: number): Hash[] => {
     if (hashes.length === 1) return [];
     const k = split(hashes.length);
