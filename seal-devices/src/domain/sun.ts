@@ -19,7 +19,7 @@ export interface SunReading {
   counter: number;
 }
 
-export type SunFailure = 'MALFORMED' | 'WRONG_KEY_OR_TAG' | 'BAD_MAC';
+export type SunFailure = 'MALFORMED' | 'WRONG_KEY_OR_TAG' | 'BAD_MAC' | 'REPLAY';
 
 export class SunError extends Error {
   constructor(readonly reason: SunFailure) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The checkpoint agent as a process: one JSON line on stdout per tap (and per reader that
+ * appears), errors as JSON lines on stderr; `--post URL` also sends each tap to the
+ * gateway. Stops on SIGINT/SIGTERM.
+ *
+ *   seal-checkpoint-agent [--reader <regex>] [--post <url>]
+ */
+import { startCheckpointAgent, type Tap } from './agent';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const readerPattern = option('--reader');
+const postUrl = option('--post');
+const line = (stream: NodeJS.WriteStream, value: unknown) =>
+  stream.write(`${JSON.stringify(value)}\n`);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+
+async function report(tap: Tap): Promise<void> {
+  const body = {
+    reader: tap.reader,
+    uid: tap.uid,
+    url: tap.url,
+    piccData: hex(tap.sun.piccData),
+    cmac: hex(tap.sun.mac),
+    at: tap.at,
+  };
+  line(process.stdout, { type: 'tap', ...body });
+  if (!postUrl) return;
+  const res = await fetch(postUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok)
+    line(process.stderr, {
+      type: 'error',
+      message: `gateway answered ${res.status}`,
+      body: await res.text(),
+    });
+}
+
+const agent = startCheckpointAgent({
+  ...(readerPattern ? { readerName: new RegExp(readerPattern) } : {}),
+  onReader: (name) => line(process.stdout, { type: 'reader', name }),
+  onTap: (tap) =>
+    void report(tap).catch((error: Error) =>
+      line(process.stderr, { type: 'error', message: error.message }),
+    ),
+  onError: (error) => line(process.stderr, { type: 'error', message: error.message }),
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    agent.close();
+    // The PC/SC binding keeps a native wait running after close; nothing is pending here.
+    process.exit(0);
+  });
+}
