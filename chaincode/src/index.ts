@@ -1,4 +1,5 @@
 import { DeclarationContract } from './contracts/declaration';
+import { SealContract } from './contracts/seal';
 import { SelfCheckContract } from './contracts/self-check';
 import { TrustListContract } from './contracts/trust-list';
 
@@ -9,7 +10,8 @@ export { SELF_CHECK_CONTRACT } from './contracts/self-check';
 export type { SelfCheckRecord } from './contracts/self-check';
 export { TRUST_LIST_CONTRACT } from './contracts/trust-list';
 
-export { DeclarationContract, SelfCheckContract, TrustListContract };
+export { SEAL_CONTRACT } from './contracts/seal';
+export { DeclarationContract, SealContract, SelfCheckContract, TrustListContract };
 
 /** The contracts fabric-chaincode-node serves (it reads this export). */
-export const contracts = [SelfCheckContract, DeclarationContract, TrustListContract];
+export const contracts = [SelfCheckContract, DeclarationContract, TrustListContract, SealContract];

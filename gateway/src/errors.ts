@@ -17,6 +17,7 @@ export const API_ERRORS = {
   INVALID_STATE: { status: 409, message: 'The record is not in a state that allows this.' },
   SIGNATURE_INVALID: { status: 422, message: 'The e-signature does not verify.' },
   CERTIFICATE_REJECTED: { status: 422, message: 'The signing certificate is not accepted.' },
+  REPLAYED: { status: 409, message: 'This was already recorded (counter not larger than the last).' },
   TRANSACTION_INVALID: { status: 409, message: 'The ledger did not commit the transaction.' },
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
@@ -34,6 +35,7 @@ export const LEDGER_TO_API: Readonly<Record<LedgerErrorCode, ApiErrorCode>> = {
   INVALID_STATE: 'INVALID_STATE',
   SIGNATURE_INVALID: 'SIGNATURE_INVALID',
   CERTIFICATE_REJECTED: 'CERTIFICATE_REJECTED',
+  REPLAYED: 'REPLAYED',
 };
 
 export class ApiError extends Error {

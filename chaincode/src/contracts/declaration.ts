@@ -20,34 +20,17 @@ import {
 } from '../domain/lifecycle';
 import { toTrustAnchor } from '../domain/trust-list';
 import { actorOf, requirePeersOf, txTime } from '../lib/identity';
-import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
-import { EVENTS, type EventName } from './events';
+import { boundedText, parseJsonArgument, writeJson } from '../lib/ledger-io';
+import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
 import { listAuthorities } from './trust-list';
 
 export const DECLARATION_CONTRACT = 'Declaration';
 /** Private data collection of customs and inspection: prices and invoice. */
 export const COMMERCIAL_COLLECTION = 'commercialValues';
-const DECLARATION = 'declaration';
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
-const ID_MAX = 64;
 const REASON_MAX = 512;
-
-const EVENT_OF: Record<Action, EventName> = {
-  FILE: EVENTS.DeclarationFiled,
-  AMEND: EVENTS.DeclarationAmended,
-  ACCEPT: EVENTS.DeclarationAccepted,
-  REJECT: EVENTS.DeclarationRejected,
-  ASSESS_RISK: EVENTS.RiskAssessed,
-  MARK_RELEASE_ELIGIBLE: EVENTS.ReleaseEligible,
-  ORDER_INSPECTION: EVENTS.InspectionOrdered,
-  RECORD_INSPECTION: EVENTS.InspectionRecorded,
-  RELEASE: EVENTS.DeclarationReleased,
-  CLOSE: EVENTS.DeclarationClosed,
-  HOLD: EVENTS.DeclarationHeld,
-  UNHOLD: EVENTS.DeclarationUnheld,
-};
 
 /**
  * "One declaration, one inspection, one release" on the ledger. Each act is one
@@ -62,13 +45,11 @@ export class DeclarationContract extends Contract {
   }
 
   private key(ctx: Context, id: string): string {
-    return ctx.stub.createCompositeKey(DECLARATION, [boundedText(id, 'declarationId', ID_MAX)]);
+    return declarationKey(ctx, id);
   }
 
-  private async load(ctx: Context, id: string): Promise<DeclarationRecord> {
-    const record = await readJson<DeclarationRecord>(ctx, this.key(ctx, id));
-    if (!record) throw new LedgerError('NOT_FOUND', `declaration ${id} does not exist`);
-    return record;
+  private load(ctx: Context, id: string): Promise<DeclarationRecord> {
+    return loadDeclaration(ctx, id);
   }
 
   private act(ctx: Context, action: Action, reason: string): ActRecord {
@@ -81,21 +62,8 @@ export class DeclarationContract extends Contract {
     };
   }
 
-  private async save(ctx: Context, record: DeclarationRecord): Promise<string> {
-    const bytes = await writeJson(ctx, this.key(ctx, record.declarationId), record);
-    emit(ctx, EVENT_OF[record.lastAct.action], {
-      declarationId: record.declarationId,
-      version: record.version,
-      state: record.state,
-      onHold: record.hold !== null,
-      jurisdiction: record.jurisdiction,
-      consignmentRef: record.consignmentRef,
-      action: record.lastAct.action,
-      actor: record.lastAct.actor,
-      at: record.lastAct.at,
-      txId: record.lastAct.txId,
-    });
-    return bytes.toString();
+  private save(ctx: Context, record: DeclarationRecord): Promise<string> {
+    return saveDeclaration(ctx, record);
   }
 
   /** Parses the filing, verifies the trader's signature over it, stores the commercial part. */

@@ -14,6 +14,13 @@ export const EVENTS = {
   DeclarationHeld: 'DeclarationHeld',
   DeclarationUnheld: 'DeclarationUnheld',
   TrustListChanged: 'TrustListChanged',
+  DeviceRegistered: 'DeviceRegistered',
+  DeviceAccredited: 'DeviceAccredited',
+  SealApplied: 'SealApplied',
+  SealAlarmRaised: 'SealAlarmRaised',
+  ReadingsAnchored: 'ReadingsAnchored',
+  CheckpointVerified: 'CheckpointVerified',
+  SealRemoved: 'SealRemoved',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   'SIGNATURE_INVALID',
   'CERTIFICATE_REJECTED',
+  'REPLAYED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,3 +4,5 @@ export * from './declaration';
 export * from './errors';
 export * from './esign';
 export * from './lifecycle';
+export * from './seal';
+export * from './trust-list';

@@ -1,0 +1,57 @@
+/** Reading and writing declaration records: shared by the Declaration and Seal contracts. */
+import type { Context } from 'fabric-contract-api';
+import { LedgerError } from '../domain/errors';
+import type { Action, DeclarationRecord } from '../domain/lifecycle';
+import { boundedText, emit, readJson, writeJson } from '../lib/ledger-io';
+import { EVENTS, type EventName } from './events';
+
+const DECLARATION = 'declaration';
+
+const EVENT_OF: Record<Action, EventName> = {
+  FILE: EVENTS.DeclarationFiled,
+  AMEND: EVENTS.DeclarationAmended,
+  ACCEPT: EVENTS.DeclarationAccepted,
+  REJECT: EVENTS.DeclarationRejected,
+  ASSESS_RISK: EVENTS.RiskAssessed,
+  MARK_RELEASE_ELIGIBLE: EVENTS.ReleaseEligible,
+  ORDER_INSPECTION: EVENTS.InspectionOrdered,
+  RECORD_INSPECTION: EVENTS.InspectionRecorded,
+  RELEASE: EVENTS.DeclarationReleased,
+  CLOSE: EVENTS.DeclarationClosed,
+  HOLD: EVENTS.DeclarationHeld,
+  UNHOLD: EVENTS.DeclarationUnheld,
+};
+
+export function declarationKey(ctx: Context, id: string): string {
+  return ctx.stub.createCompositeKey(DECLARATION, [boundedText(id, 'declarationId', 64)]);
+}
+
+export async function loadDeclaration(ctx: Context, id: string): Promise<DeclarationRecord> {
+  const record = await readJson<DeclarationRecord>(ctx, declarationKey(ctx, id));
+  if (!record) throw new LedgerError('NOT_FOUND', `declaration ${id} does not exist`);
+  return record;
+}
+
+/** Writes the record; emits its event unless the transaction emits one of its own. */
+export async function saveDeclaration(
+  ctx: Context,
+  record: DeclarationRecord,
+  options: { event: boolean } = { event: true },
+): Promise<string> {
+  const bytes = await writeJson(ctx, declarationKey(ctx, record.declarationId), record);
+  if (options.event) {
+    emit(ctx, EVENT_OF[record.lastAct.action], {
+      declarationId: record.declarationId,
+      version: record.version,
+      state: record.state,
+      onHold: record.hold !== null,
+      jurisdiction: record.jurisdiction,
+      consignmentRef: record.consignmentRef,
+      action: record.lastAct.action,
+      actor: record.lastAct.actor,
+      at: record.lastAct.at,
+      txId: record.lastAct.txId,
+    });
+  }
+  return bytes.toString();
+}

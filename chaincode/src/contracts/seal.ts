@@ -1,0 +1,294 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { createPublicKey } from 'node:crypto';
+import type { z } from 'zod';
+import { LedgerError } from '../domain/errors';
+import { applyAct, type ActRecord } from '../domain/lifecycle';
+import {
+  ALARM_KINDS,
+  AnchorInputSchema,
+  CheckpointInputSchema,
+  DeviceInputSchema,
+  SealInputSchema,
+  accredit,
+  anchor,
+  checkpoint,
+  requireApplied,
+  requireSealAllowed,
+  type AlarmKind,
+  type DeviceRecord,
+  type SealAction,
+  type SealActRecord,
+  type SealRecord,
+} from '../domain/seal';
+import { actorOf, txTime } from '../lib/identity';
+import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
+import { loadDeclaration, saveDeclaration } from './declaration-store';
+import { EVENTS } from './events';
+
+export const SEAL_CONTRACT = 'Seal';
+const DEVICE = 'device';
+const SEAL = 'seal';
+const ANCHOR = 'anchor';
+/** Seal in use per device: a device seals one conveyance at a time. */
+const DEVICE_SEAL = 'deviceseal';
+
+function parse<T>(schema: z.ZodType<T>, json: string, name: string): T {
+  const result = schema.safeParse(parseJsonArgument(json, name));
+  if (!result.success) {
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      result.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * E-locks across the boundary. Alarms are single transactions that put every declaration
+ * the seal covers on HOLD at once; readings arrive as anchored batches (one Merkle root
+ * per batch); checkpoint taps must carry a rising tag counter.
+ */
+@Info({ title: 'Seal', description: 'Cross-border electronic seals' })
+export class SealContract extends Contract {
+  constructor() {
+    super(SEAL_CONTRACT);
+  }
+
+  private act(ctx: Context, action: SealAction, reason: string): SealActRecord {
+    const actor = actorOf(ctx);
+    requireSealAllowed(action, actor);
+    return {
+      action,
+      actor,
+      reason: boundedText(reason, 'reason', 512),
+      at: txTime(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+  }
+
+  private async device(ctx: Context, id: string): Promise<DeviceRecord> {
+    const record = await readJson<DeviceRecord>(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE, [boundedText(id, 'deviceId', 32)]),
+    );
+    if (!record) throw new LedgerError('NOT_FOUND', `device ${id} is not registered`);
+    return record;
+  }
+
+  private async seal(ctx: Context, id: string): Promise<SealRecord> {
+    const record = await readJson<SealRecord>(
+      ctx,
+      ctx.stub.createCompositeKey(SEAL, [boundedText(id, 'sealId', 64)]),
+    );
+    if (!record) throw new LedgerError('NOT_FOUND', `seal ${id} does not exist`);
+    return record;
+  }
+
+  private async saveSeal(
+    ctx: Context,
+    seal: SealRecord,
+    event: string,
+    detail: object = {},
+  ): Promise<string> {
+    const bytes = await writeJson(ctx, ctx.stub.createCompositeKey(SEAL, [seal.sealId]), seal);
+    emit(ctx, event, {
+      sealId: seal.sealId,
+      deviceId: seal.deviceId,
+      state: seal.state,
+      txId: ctx.stub.getTxID(),
+      ...detail,
+    });
+    return bytes.toString();
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RegisterDevice(ctx: Context, deviceJson: string): Promise<string> {
+    const act = this.act(ctx, 'REGISTER_DEVICE', '');
+    const input = parse(DeviceInputSchema, deviceJson, 'device');
+    let curve: string | undefined;
+    try {
+      curve = createPublicKey(input.publicKeyPem).asymmetricKeyDetails?.namedCurve;
+    } catch {
+      curve = undefined;
+    }
+    if (curve !== 'prime256v1')
+      throw new LedgerError('INVALID_ARGUMENT', 'publicKeyPem must be an ECDSA P-256 public key');
+    const key = ctx.stub.createCompositeKey(DEVICE, [input.deviceId]);
+    if (await readJson(ctx, key))
+      throw new LedgerError('ALREADY_EXISTS', `device ${input.deviceId} is already registered`);
+    const record: DeviceRecord = {
+      ...input,
+      operator: act.actor,
+      accreditations: {},
+      status: 'PENDING',
+    };
+    const bytes = await writeJson(ctx, key, record);
+    emit(ctx, EVENTS.DeviceRegistered, { deviceId: input.deviceId, txId: act.txId });
+    return bytes.toString();
+  }
+
+  @Transaction()
+  @Returns('string')
+  async AccreditDevice(ctx: Context, deviceId: string): Promise<string> {
+    const act = this.act(ctx, 'ACCREDIT_DEVICE', 'accredited');
+    const record = accredit(await this.device(ctx, deviceId), act);
+    const bytes = await writeJson(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE, [record.deviceId]),
+      record,
+    );
+    emit(ctx, EVENTS.DeviceAccredited, {
+      deviceId,
+      status: record.status,
+      by: act.actor.mspId,
+      txId: act.txId,
+    });
+    return bytes.toString();
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ApplySeal(ctx: Context, sealJson: string): Promise<string> {
+    const act = this.act(ctx, 'APPLY_SEAL', 'applied at departure');
+    const input = parse(SealInputSchema, sealJson, 'seal');
+    const device = await this.device(ctx, input.deviceId);
+    if (device.status !== 'ACCREDITED') {
+      throw new LedgerError(
+        'INVALID_STATE',
+        `device ${device.deviceId} is not accredited by both customs services`,
+      );
+    }
+    if (await readJson(ctx, ctx.stub.createCompositeKey(SEAL, [input.sealId]))) {
+      throw new LedgerError('ALREADY_EXISTS', `seal ${input.sealId} already exists`);
+    }
+    const inUseKey = ctx.stub.createCompositeKey(DEVICE_SEAL, [input.deviceId]);
+    const inUse = await readJson<{ sealId: string }>(ctx, inUseKey);
+    if (inUse)
+      throw new LedgerError(
+        'INVALID_STATE',
+        `device ${input.deviceId} already seals ${inUse.sealId}`,
+      );
+    for (const id of input.declarationIds) await loadDeclaration(ctx, id);
+    await writeJson(ctx, inUseKey, { sealId: input.sealId });
+    const seal: SealRecord = {
+      ...input,
+      tagUid: device.tagUid,
+      state: 'APPLIED',
+      applied: act,
+      removed: null,
+      alarms: [],
+      anchoredToCounter: 0,
+      batches: 0,
+      lastTagCounter: 0,
+      checkpoints: [],
+    };
+    return this.saveSeal(ctx, seal, EVENTS.SealApplied, { declarationIds: input.declarationIds });
+  }
+
+  /** An alarm holds every open declaration the seal covers, in this one transaction. */
+  @Transaction()
+  @Returns('string')
+  async RecordAlarm(ctx: Context, sealId: string, kind: string, detail: string): Promise<string> {
+    if (!(ALARM_KINDS as readonly string[]).includes(kind)) {
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        `alarm kind must be one of ${ALARM_KINDS.join(', ')}`,
+      );
+    }
+    const act = this.act(
+      ctx,
+      'RECORD_ALARM',
+      `seal ${sealId} alarm ${kind}: ${boundedText(detail, 'detail', 400)}`,
+    );
+    const seal = await this.seal(ctx, sealId);
+    requireApplied(seal);
+    const held: string[] = [];
+    for (const id of seal.declarationIds) {
+      const declaration = await loadDeclaration(ctx, id);
+      if (declaration.hold || declaration.state === 'REJECTED' || declaration.state === 'CLOSED')
+        continue;
+      const hold: ActRecord = { ...act, action: 'HOLD' };
+      await saveDeclaration(ctx, applyAct(declaration, { action: 'HOLD' }, hold), { event: false });
+      held.push(id);
+    }
+    const alarm = { ...act, kind: kind as AlarmKind, heldDeclarations: held };
+    return this.saveSeal(
+      ctx,
+      { ...seal, alarms: [...seal.alarms, alarm] },
+      EVENTS.SealAlarmRaised,
+      {
+        kind,
+        heldDeclarations: held,
+      },
+    );
+  }
+
+  @Transaction()
+  @Returns('string')
+  async AnchorReadings(ctx: Context, sealId: string, batchJson: string): Promise<string> {
+    const act = this.act(ctx, 'ANCHOR_READINGS', 'readings anchored');
+    const input = parse(AnchorInputSchema, batchJson, 'batch');
+    const seal = anchor(await this.seal(ctx, sealId), input);
+    const batchNo = String(seal.batches).padStart(8, '0');
+    await writeJson(ctx, ctx.stub.createCompositeKey(ANCHOR, [seal.sealId, batchNo]), {
+      ...input,
+      sealId: seal.sealId,
+      batchNo: seal.batches,
+      anchoredAt: act.at,
+      txId: act.txId,
+    });
+    return this.saveSeal(ctx, seal, EVENTS.ReadingsAnchored, {
+      batchNo: seal.batches,
+      merkleRoot: input.merkleRoot,
+      count: input.count,
+      toCounter: input.toCounter,
+    });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RecordCheckpoint(ctx: Context, sealId: string, checkJson: string): Promise<string> {
+    const act = this.act(ctx, 'RECORD_CHECKPOINT', 'tag verified at control point');
+    const input = parse(CheckpointInputSchema, checkJson, 'check');
+    const seal = checkpoint(await this.seal(ctx, sealId), input, act);
+    return this.saveSeal(ctx, seal, EVENTS.CheckpointVerified, {
+      controlPoint: input.controlPoint,
+      counter: input.counter,
+    });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RemoveSeal(ctx: Context, sealId: string, reason: string): Promise<string> {
+    const act = this.act(ctx, 'REMOVE_SEAL', reason);
+    const seal = await this.seal(ctx, sealId);
+    requireApplied(seal);
+    await ctx.stub.deleteState(ctx.stub.createCompositeKey(DEVICE_SEAL, [seal.deviceId]));
+    return this.saveSeal(ctx, { ...seal, state: 'REMOVED', removed: act }, EVENTS.SealRemoved);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetSeal(ctx: Context, sealId: string): Promise<string> {
+    return JSON.stringify(await this.seal(ctx, sealId));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetDevice(ctx: Context, deviceId: string): Promise<string> {
+    return JSON.stringify(await this.device(ctx, deviceId));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetAnchors(ctx: Context, sealId: string): Promise<string> {
+    const out: unknown[] = [];
+    for await (const row of ctx.stub.getStateByPartialCompositeKey(ANCHOR, [
+      boundedText(sealId, 'sealId', 64),
+    ])) {
+      out.push(JSON.parse(Buffer.from(row.value).toString()));
+    }
+    return JSON.stringify(out);
+  }
+}
