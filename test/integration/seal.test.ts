@@ -1,0 +1,155 @@
+/**
+ * Seals on the real devnet: an accredited e-lock sealing a declaration, a batch of its
+ * signed readings anchored as one Merkle root and a reading proven offline against the
+ * root on the ledger (the seal-proof command), a tamper alarm holding the declaration,
+ * and a replayed checkpoint tap refused.
+ */
+import type { DeclarationRecord, SealRecord } from '@clearance/chaincode/domain';
+import {
+  authorityInput,
+  createTestPki,
+  sampleFiling,
+  signFiling,
+} from '@clearance/chaincode/testing';
+import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import { Devnet, findFabric } from '@clearance/network';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { batchRoot, proveReading } from '../../seal-devices/src/domain/evidence';
+import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
+
+const describeOnDevnet = findFabric() ? describe : describe.skip;
+const PROOF_CLI = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'proof', 'cli.js');
+
+function runProof(args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [PROOF_CLI, ...args], (error, stdout) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+}
+
+describeOnDevnet('seals on the devnet', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const who = {
+    operator: 'logistics/operator1',
+    gdCustoms: 'gdcustoms/officer1',
+    hkCustoms: 'hkcustoms/officer1',
+    gdAgent: 'gdcustoms/agent',
+    gdTrustAdmin: 'gdcustoms/trust-admin',
+  } as const;
+  const ledgers = {} as Record<keyof typeof who, Ledger>;
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  const deviceId = `EL-${run}`;
+  const sealId = `SEAL-${run}`;
+  const declarationId = `GD-${run}-SEAL`;
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+  beforeAll(async () => {
+    await devnet.up();
+    for (const k of Object.keys(who) as (keyof typeof who)[]) {
+      ledgers[k] = createFabricLedger(
+        loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who[k]) }).fabric,
+      );
+    }
+    const pki = await createTestPki({ idSuffix: run });
+    await ledgers.gdTrustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
+    await ledgers.gdAgent.submit('Declaration:File', signed.args, signed.transient);
+    await ledgers.operator.submit('Seal:RegisterDevice', [
+      JSON.stringify({
+        deviceId,
+        model: 'GPS-ELOCK-7',
+        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        tagUid: '04c0ffee123456',
+      }),
+    ]);
+    await ledgers.gdCustoms.submit('Seal:AccreditDevice', [deviceId]);
+    await ledgers.hkCustoms.submit('Seal:AccreditDevice', [deviceId]);
+    await ledgers.operator.submit('Seal:ApplySeal', [
+      JSON.stringify({
+        sealId,
+        deviceId,
+        conveyance: 'ZM1234',
+        routeId: 'KWC-FUTIAN',
+        declarationIds: [declarationId],
+      }),
+    ]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(ledgers).map((l) => l.close()));
+  });
+
+  it('anchors a batch of signed readings and proves one of them offline against the ledger root', async () => {
+    const readings = simulateTrip({
+      deviceId,
+      privateKey: keys.privateKey,
+      route: ROUTES[1]!,
+      departure: new Date(),
+      intervalS: 15,
+    }).slice(0, 64);
+    const root = batchRoot(readings);
+    await ledgers.operator.submit('Seal:AnchorReadings', [
+      sealId,
+      JSON.stringify({
+        batchId: `${sealId}-1`,
+        fromCounter: 1,
+        toCounter: 64,
+        count: 64,
+        merkleRoot: root,
+        firstTime: readings[0]!.reading.time,
+        lastTime: readings[63]!.reading.time,
+      }),
+    ]);
+    const anchors = JSON.parse(await ledgers.hkCustoms.evaluate('Seal:GetAnchors', [sealId])) as {
+      merkleRoot: string;
+    }[];
+    const onLedger = anchors[0]!.merkleRoot;
+    expect(onLedger).toBe(root);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proof-'));
+    const proofFile = path.join(dir, 'proof.json');
+    const keyFile = path.join(dir, 'device.pem');
+    fs.writeFileSync(proofFile, JSON.stringify(proveReading(sealId, 1, readings, 10)));
+    fs.writeFileSync(keyFile, keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const ok = await runProof([proofFile, '--root', onLedger, '--public-key', keyFile]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^INCLUDED: reading .* #11 .*device signature valid/);
+
+    const forged = proveReading(sealId, 1, readings, 10);
+    forged.reading.reading.lock = 'OPEN';
+    fs.writeFileSync(proofFile, JSON.stringify(forged));
+    const bad = await runProof([proofFile, '--root', onLedger]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^NOT INCLUDED/);
+  }, 60_000);
+
+  it('a tamper alarm puts the sealed declaration on HOLD in the same transaction', async () => {
+    const alarm = await ledgers.operator.submit('Seal:RecordAlarm', [
+      sealId,
+      'TAMPER',
+      'shackle cut',
+    ]);
+    const seal = JSON.parse(alarm.result) as SealRecord;
+    expect(seal.alarms[0]).toMatchObject({ kind: 'TAMPER', heldDeclarations: [declarationId] });
+    const declaration = JSON.parse(
+      await ledgers.gdCustoms.evaluate('Declaration:Get', [declarationId]),
+    ) as DeclarationRecord;
+    expect(declaration.hold).toMatchObject({ action: 'HOLD', txId: alarm.transactionId });
+  }, 60_000);
+
+  it('records a checkpoint tap and refuses its replay', async () => {
+    const check = JSON.stringify({ controlPoint: 'LMC', tagUid: '04c0ffee123456', counter: 3 });
+    await ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]);
+    await expect(
+      ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]),
+    ).rejects.toMatchObject({
+      code: 'REPLAYED',
+    });
+  }, 60_000);
+});
