@@ -17,7 +17,10 @@ export const API_ERRORS = {
   INVALID_STATE: { status: 409, message: 'The record is not in a state that allows this.' },
   SIGNATURE_INVALID: { status: 422, message: 'The e-signature does not verify.' },
   CERTIFICATE_REJECTED: { status: 422, message: 'The signing certificate is not accepted.' },
-  REPLAYED: { status: 409, message: 'This was already recorded (counter not larger than the last).' },
+  REPLAYED: {
+    status: 409,
+    message: 'This was already recorded (counter not larger than the last).',
+  },
   TRANSACTION_INVALID: { status: 409, message: 'The ledger did not commit the transaction.' },
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },

@@ -4,7 +4,8 @@ import { Devnet, type DevnetStatus } from './devnet';
 import { DevnetError, printError } from './errors';
 import { installFabric } from './fabric';
 
-const USAGE = 'usage: devnet up [--orderers 1|3] | down | status | reset | install-fabric';
+const USAGE =
+  'usage: devnet up [--orderers 1|3] | down | status | reset | services | install-fabric';
 
 function parseOrderers(args: string[]): 1 | 3 | undefined {
   const i = args.indexOf('--orderers');
@@ -57,6 +58,11 @@ async function main(argv: string[]): Promise<number> {
       const status = await devnet.status();
       printStatus(status);
       return status.processes.every((p) => p.healthy) ? 0 : 3;
+    }
+    case 'services': {
+      const urls = await devnet.services();
+      console.log(`DATABASE_URL=${urls.databaseUrl}\nREDIS_URL=${urls.redisUrl}`);
+      return 0;
     }
     case 'install-fabric':
       await installFabric();

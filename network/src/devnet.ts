@@ -28,6 +28,7 @@ import {
 import { DevnetError } from './errors';
 import { requireFabric, type FabricHome } from './fabric';
 import { DevnetPaths } from './paths';
+import { ensureServices, type ServiceUrls } from './services';
 import {
   checkHealth,
   runningPid,
@@ -382,6 +383,11 @@ export class Devnet {
       if (committed) status.chaincode = { packageId: settings.packageId, ...committed };
     }
     return status;
+  }
+
+  /** PostgreSQL and Redis for the gateway (given URLs, or private servers under the root). */
+  services(env: NodeJS.ProcessEnv = this.options.env ?? process.env): Promise<ServiceUrls> {
+    return ensureServices(this.paths, env);
   }
 
   connectionFile(org: PeerOrg | string): string {

@@ -43,7 +43,8 @@ describe('devnet processes', () => {
   it('never claims a process it did not start, even under a recorded pid', () => {
     const paths = tempPaths();
     fs.mkdirSync(paths.pids, { recursive: true });
-    fs.writeFileSync(paths.pidFile('impostor'), `${process.pid}\n`);
+    // Our own pid, but not the start time recorded for the process we started.
+    fs.writeFileSync(paths.pidFile('impostor'), `${process.pid} 12345\n`);
     expect(runningPid(paths, 'impostor')).toBeUndefined();
     expect(fs.existsSync(paths.pidFile('impostor'))).toBe(false);
     expect(isAlive(process.pid)).toBe(true);

@@ -1,6 +1,8 @@
 /**
- * Native processes of the devnet, each tracked by a pid file. A process is "ours" only if
- * its environment carries the marker we set at spawn, so a recycled pid is never signalled.
+ * Native processes of the devnet, each tracked by a pid file holding the pid and the
+ * process's start time (from /proc): a process is "ours" only if both match, so a
+ * recycled pid is never signalled. (An environment marker would not do: redis and
+ * postgres overwrite their environment to set their process titles.)
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,18 +24,16 @@ export interface ProcessSpec {
   health: HealthCheck;
 }
 
+/** Names the devnet a process belongs to, for people reading `ps e`. */
 const MARKER = 'CLEARANCE_DEVNET_PROCESS';
 
-function markerValue(paths: DevnetPaths, name: string): string {
-  return `${paths.root}#${name}`;
-}
-
-function isOurs(pid: number, marker: string): boolean {
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat). */
+function startTime(pid: number): string | undefined {
   try {
-    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
-    return environ.split('\0').includes(`${MARKER}=${marker}`);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
-    return false; // no such process (or not readable): not one we can vouch for
+    return undefined; // no such process
   }
 }
 
@@ -41,8 +41,17 @@ function isOurs(pid: number, marker: string): boolean {
 export function runningPid(paths: DevnetPaths, name: string): number | undefined {
   const file = paths.pidFile(name);
   if (!fs.existsSync(file)) return undefined;
-  const pid = Number(fs.readFileSync(file, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && isOurs(pid, markerValue(paths, name))) return pid;
+  const [pidText, started] = fs.readFileSync(file, 'utf8').trim().split(' ');
+  const pid = Number(pidText);
+  if (
+    Number.isInteger(pid) &&
+    pid > 0 &&
+    started !== undefined &&
+    startTime(pid) === started &&
+    isAlive(pid)
+  ) {
+    return pid;
+  }
   fs.rmSync(file, { force: true });
   return undefined;
 }
@@ -107,7 +116,7 @@ export async function startProcess(paths: DevnetPaths, spec: ProcessSpec): Promi
   const log = fs.openSync(paths.logFile(spec.name), 'a');
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env, [MARKER]: markerValue(paths, spec.name) },
+    env: { ...process.env, ...spec.env, [MARKER]: `${paths.root}#${spec.name}` },
     detached: true,
     stdio: ['ignore', log, log],
   });
@@ -117,7 +126,7 @@ export async function startProcess(paths: DevnetPaths, spec: ProcessSpec): Promi
     throw new DevnetError('STEP_FAILED', `${spec.name} did not start (${spec.command})`);
   }
   child.unref();
-  fs.writeFileSync(paths.pidFile(spec.name), `${pid}\n`);
+  fs.writeFileSync(paths.pidFile(spec.name), `${pid} ${startTime(pid) ?? 'gone'}\n`);
   return pid;
 }
 

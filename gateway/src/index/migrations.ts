@@ -1,0 +1,83 @@
+/** Schema of the index, as ordered migrations with their way back. */
+import type { Pool } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+  down: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ledger events, declarations, checkpoint',
+    up: `
+      CREATE TABLE ledger_events (
+        tx_id        text PRIMARY KEY,
+        channel      text NOT NULL,
+        block_number bigint NOT NULL,
+        event_name   text NOT NULL,
+        payload      jsonb NOT NULL,
+        indexed_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_events_block ON ledger_events (channel, block_number);
+      CREATE TABLE declarations (
+        declaration_id  text PRIMARY KEY,
+        version         integer NOT NULL,
+        state           text NOT NULL,
+        on_hold         boolean NOT NULL,
+        jurisdiction    text NOT NULL,
+        consignment_ref text NOT NULL,
+        last_action     text NOT NULL,
+        last_actor_msp  text NOT NULL,
+        last_at         timestamptz NOT NULL,
+        block_number    bigint NOT NULL,
+        tx_id           text NOT NULL
+      );
+      CREATE INDEX declarations_state ON declarations (state, jurisdiction);
+      CREATE INDEX declarations_consignment ON declarations (consignment_ref);
+      CREATE TABLE index_checkpoint (
+        channel      text PRIMARY KEY,
+        block_number bigint NOT NULL,
+        tx_id        text NOT NULL,
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );`,
+    down: `DROP TABLE index_checkpoint; DROP TABLE declarations; DROP TABLE ledger_events;`,
+  },
+];
+
+/** Brings the schema to `target` (default: the newest), up or down, one transaction a step. */
+export async function migrate(pool: Pool, target = MIGRATIONS.length): Promise<number> {
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const { rows } = await pool.query<{ v: number | null }>(
+    'SELECT max(version) AS v FROM schema_migrations',
+  );
+  let current = rows[0]?.v ?? 0;
+  while (current !== target) {
+    const up = current < target;
+    const step = MIGRATIONS.find((m) => m.version === (up ? current + 1 : current));
+    if (!step) throw new Error(`no migration to go from ${current} towards ${target}`);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(up ? step.up : step.down);
+      await client.query(
+        up
+          ? 'INSERT INTO schema_migrations (version) VALUES ($1)'
+          : 'DELETE FROM schema_migrations WHERE version = $1',
+        [step.version],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+    current = up ? current + 1 : current - 1;
+  }
+  return current;
+}

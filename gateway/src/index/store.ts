@@ -1,0 +1,133 @@
+/**
+ * The index of ledger events in PostgreSQL. Each event is applied in one database
+ * transaction together with the checkpoint it advances to, and keyed by transaction id:
+ * after a crash at any point the listener resumes from the checkpoint, and an event seen
+ * twice inserts nothing twice.
+ */
+import type { Checkpoint } from '@hyperledger/fabric-gateway';
+import type { Pool, PoolClient } from 'pg';
+
+export interface IndexedEvent {
+  blockNumber: bigint;
+  transactionId: string;
+  eventName: string;
+  payload: unknown;
+}
+
+interface DeclarationEventPayload {
+  declarationId: string;
+  version: number;
+  state: string;
+  onHold: boolean;
+  jurisdiction: string;
+  consignmentRef: string;
+  action: string;
+  actor: { mspId: string };
+  at: string;
+}
+
+function isDeclarationEvent(payload: unknown): payload is DeclarationEventPayload {
+  const p = payload as Partial<DeclarationEventPayload> | null;
+  return (
+    typeof p?.declarationId === 'string' &&
+    typeof p.state === 'string' &&
+    typeof p.version === 'number'
+  );
+}
+
+export interface IndexStore {
+  /** Where the listener resumes: after this transaction of this block. */
+  checkpoint(channel: string): Promise<Checkpoint>;
+  /** Applies one event exactly once; false when it was already indexed. */
+  apply(channel: string, event: IndexedEvent): Promise<boolean>;
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function upsertDeclaration(
+  client: PoolClient,
+  event: IndexedEvent,
+  d: DeclarationEventPayload,
+): Promise<void> {
+  // Only a later block (or a later transaction of the same block, which arrives later)
+  // may overwrite: replays of older events leave the row as it is.
+  await client.query(
+    `INSERT INTO declarations (declaration_id, version, state, on_hold, jurisdiction, consignment_ref,
+                               last_action, last_actor_msp, last_at, block_number, tx_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (declaration_id) DO UPDATE SET
+       version = EXCLUDED.version, state = EXCLUDED.state, on_hold = EXCLUDED.on_hold,
+       last_action = EXCLUDED.last_action, last_actor_msp = EXCLUDED.last_actor_msp,
+       last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id
+     WHERE declarations.block_number <= EXCLUDED.block_number`,
+    [
+      d.declarationId,
+      d.version,
+      d.state,
+      d.onHold,
+      d.jurisdiction,
+      d.consignmentRef,
+      d.action,
+      d.actor.mspId,
+      d.at,
+      event.blockNumber.toString(),
+      event.transactionId,
+    ],
+  );
+}
+
+export function createIndexStore(pool: Pool): IndexStore {
+  return {
+    async checkpoint(channel) {
+      const { rows } = await pool.query<{ block_number: string; tx_id: string }>(
+        'SELECT block_number, tx_id FROM index_checkpoint WHERE channel = $1',
+        [channel],
+      );
+      const row = rows[0];
+      return {
+        getBlockNumber: () => (row ? BigInt(row.block_number) : undefined),
+        getTransactionId: () => row?.tx_id,
+      };
+    },
+
+    apply(channel, event) {
+      return inTransaction(pool, async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tx_id) DO NOTHING`,
+          [
+            event.transactionId,
+            channel,
+            event.blockNumber.toString(),
+            event.eventName,
+            JSON.stringify(event.payload),
+          ],
+        );
+        const fresh = inserted.rowCount === 1;
+        if (fresh && isDeclarationEvent(event.payload))
+          await upsertDeclaration(client, event, event.payload);
+        await client.query(
+          `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
+           ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
+             updated_at = now()
+           WHERE index_checkpoint.block_number <= EXCLUDED.block_number`,
+          [channel, event.blockNumber.toString(), event.transactionId],
+        );
+        return fresh;
+      });
+    },
+  };
+}

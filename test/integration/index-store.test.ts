@@ -1,0 +1,88 @@
+/**
+ * The index store on a real PostgreSQL server: migrations up and down, every event
+ * applied exactly once with its checkpoint in the same transaction, replays inserting
+ * nothing, and a failure inside a transaction leaving neither rows nor checkpoint.
+ */
+import { MIGRATIONS, migrate } from '../../gateway/src/index/migrations';
+import { createIndexStore, type IndexedEvent } from '../../gateway/src/index/store';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const event = (
+  block: number,
+  tx: string,
+  state: string,
+  action: string,
+  at = '2026-11-25T08:00:00Z',
+): IndexedEvent => ({
+  blockNumber: BigInt(block),
+  transactionId: tx,
+  eventName: `Declaration${action}`,
+  payload: {
+    declarationId: 'GD-IDX-1',
+    version: 1,
+    state,
+    onHold: false,
+    jurisdiction: 'GD',
+    consignmentRef: 'UCR-IDX',
+    action,
+    actor: { mspId: 'GDCustomsMSP' },
+    at,
+  },
+});
+
+describe('index store on PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  }, 120_000);
+  afterAll(async () => {
+    await db?.drop();
+  }, 60_000);
+
+  const count = async (sql: string): Promise<number> =>
+    Number((await db.pool.query<{ n: string }>(sql)).rows[0]?.n);
+  const tables = () =>
+    count(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('ledger_events','declarations','index_checkpoint')`,
+    );
+
+  it('migrates up and down', async () => {
+    expect(await migrate(db.pool)).toBe(MIGRATIONS.length);
+    expect(await tables()).toBe(3);
+    expect(await migrate(db.pool, 0)).toBe(0);
+    expect(await tables()).toBe(0);
+    expect(await migrate(db.pool)).toBe(MIGRATIONS.length);
+  });
+
+  it('applies each event once, moves the checkpoint with it, and ignores replays', async () => {
+    const store = createIndexStore(db.pool);
+    expect((await store.checkpoint('clearance')).getBlockNumber()).toBeUndefined();
+    expect(await store.apply('clearance', event(5, 'tx-a', 'SUBMITTED', 'FILE'))).toBe(true);
+    expect(await store.apply('clearance', event(6, 'tx-b', 'ACCEPTED', 'ACCEPT'))).toBe(true);
+    const checkpoint = await store.checkpoint('clearance');
+    expect([checkpoint.getBlockNumber(), checkpoint.getTransactionId()]).toEqual([6n, 'tx-b']);
+
+    // Replay after a crash: the same events again.
+    expect(await store.apply('clearance', event(5, 'tx-a', 'SUBMITTED', 'FILE'))).toBe(false);
+    expect(await store.apply('clearance', event(6, 'tx-b', 'ACCEPTED', 'ACCEPT'))).toBe(false);
+    expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(2);
+    const row = (await db.pool.query('SELECT state, block_number FROM declarations')).rows;
+    expect(row).toEqual([{ state: 'ACCEPTED', block_number: '6' }]);
+    expect((await store.checkpoint('clearance')).getBlockNumber()).toBe(6n);
+  });
+
+  it('a failure inside the transaction leaves neither the event nor the checkpoint', async () => {
+    const store = createIndexStore(db.pool);
+    await expect(
+      store.apply('clearance', event(7, 'tx-c', 'RISK_ASSESSED', 'ASSESS_RISK', 'not a time')),
+    ).rejects.toThrow();
+    expect(await count(`SELECT count(*) AS n FROM ledger_events WHERE tx_id = 'tx-c'`)).toBe(0);
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-b');
+    expect(await store.apply('clearance', event(7, 'tx-c', 'RISK_ASSESSED', 'ASSESS_RISK'))).toBe(
+      true,
+    );
+    expect((await db.pool.query('SELECT state FROM declarations')).rows).toEqual([
+      { state: 'RISK_ASSESSED' },
+    ]);
+  });
+});
