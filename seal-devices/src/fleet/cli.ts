@@ -68,7 +68,9 @@ async function main(): Promise<number> {
   const url = option('--post');
   if (!url) {
     // A reader that stops early (| head) is not an error.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+    process.stdout.on('error', (error: NodeJS.ErrnoException) =>
+      process.exit(error.code === 'EPIPE' ? 0 : 1),
+    );
     for (const r of all) process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
   }
