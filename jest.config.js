@@ -11,7 +11,7 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 const moduleNameMapper = {
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
-  '^@clearance/(chaincode|gateway)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
+  '^@clearance/(chaincode|gateway|seal-devices)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
 };

@@ -280,6 +280,16 @@ export class SealContract extends Contract {
     return JSON.stringify(await this.device(ctx, deviceId));
   }
 
+  /** The seal a device currently seals, or NOT_FOUND: where its readings belong. */
+  @Transaction(false)
+  @Returns('string')
+  async GetActiveSeal(ctx: Context, deviceId: string): Promise<string> {
+    const device = await this.device(ctx, deviceId);
+    const inUse = await readJson<{ sealId: string }>(ctx, ctx.stub.createCompositeKey(DEVICE_SEAL, [device.deviceId]));
+    if (!inUse) throw new LedgerError('NOT_FOUND', `device ${deviceId} seals nothing now`);
+    return JSON.stringify({ deviceId: device.deviceId, publicKeyPem: device.publicKeyPem, sealId: inUse.sealId });
+  }
+
   @Transaction(false)
   @Returns('string')
   async GetAnchors(ctx: Context, sealId: string): Promise<string> {

@@ -1,0 +1,114 @@
+/**
+ * Anchoring: the unanchored readings of a seal, in counter order, become one batch whose
+ * Merkle root is recorded on the ledger (Seal:AnchorReadings); then the rows are marked
+ * with the batch. The batch id is derived from its first reading, so after a crash
+ * between the ledger and the database the same batch is found again, not anchored twice.
+ */
+import { batchRoot, type SignedReading } from '@clearance/seal-devices/domain';
+import type { Pool } from 'pg';
+import { ApiError } from '../errors';
+import type { Ledger } from '../ledger/ledger';
+
+export interface AnchoredBatch {
+  batchId: string;
+  sealId: string;
+  count: number;
+  merkleRoot: string;
+  transactionId: string;
+}
+
+interface Row {
+  device_id: string;
+  counter: string;
+  signed: SignedReading;
+}
+
+function describeBatch(batchId: string, batch: readonly Row[]) {
+  const readings = batch.map((r) => r.signed);
+  return {
+    batchId,
+    fromCounter: Number(batch[0]?.counter),
+    toCounter: Number(batch[batch.length - 1]?.counter),
+    count: batch.length,
+    merkleRoot: batchRoot(readings),
+    firstTime: readings[0]?.reading.time,
+    lastTime: readings[readings.length - 1]?.reading.time,
+  };
+}
+
+/** Anchors up to `maxBatch` pending readings of one seal; undefined when none are pending. */
+export async function anchorPending(
+  pool: Pool,
+  ledger: Ledger,
+  sealId: string,
+  maxBatch = 5000,
+): Promise<AnchoredBatch | undefined> {
+  const { rows } = await pool.query<Row>(
+    `SELECT device_id, counter, signed FROM readings WHERE seal_id = $1 AND batch_id IS NULL
+     ORDER BY device_id, counter LIMIT $2`,
+    [sealId, maxBatch],
+  );
+  if (rows.length === 0) return undefined;
+  const deviceId = rows[0]?.device_id as string;
+  let batch = rows.filter((r) => r.device_id === deviceId);
+  const from = Number(batch[0]?.counter);
+  const batchId = `${deviceId}-${from}`; // unique within the seal: counters only rise
+  let anchored: { transactionId: string; blockNumber: bigint };
+  try {
+    anchored = await ledger.submit('Seal:AnchorReadings', [
+      sealId,
+      JSON.stringify(describeBatch(batchId, batch)),
+    ]);
+  } catch (error) {
+    // Anchored before a crash (possibly a shorter batch, more readings having come since):
+    // the ledger has this batch id; adopt its range if our rows give the same root.
+    if (!(error instanceof ApiError && error.code === 'REPLAYED')) throw error;
+    const anchors = JSON.parse(await ledger.evaluate('Seal:GetAnchors', [sealId])) as {
+      batchId: string;
+      toCounter: number;
+      merkleRoot: string;
+      txId: string;
+    }[];
+    const found = anchors.find((a) => a.batchId === batchId);
+    const adopted = batch.filter((r) => Number(r.counter) <= (found?.toCounter ?? -1));
+    if (!found || batchRoot(adopted.map((r) => r.signed)) !== found.merkleRoot) throw error;
+    batch = adopted;
+    anchored = { transactionId: found.txId, blockNumber: -1n };
+  }
+  const { toCounter: to, merkleRoot } = describeBatch(batchId, batch);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO anchor_batches (batch_id, seal_id, from_counter, to_counter, count, merkle_root, tx_id, block_number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (batch_id) DO NOTHING`,
+      [
+        batchId,
+        sealId,
+        from,
+        to,
+        batch.length,
+        merkleRoot,
+        anchored.transactionId,
+        anchored.blockNumber.toString(),
+      ],
+    );
+    await client.query(
+      'UPDATE readings SET batch_id = $1 WHERE seal_id = $2 AND device_id = $3 AND counter BETWEEN $4 AND $5 AND batch_id IS NULL',
+      [batchId, sealId, deviceId, from, to],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+  return {
+    batchId,
+    sealId,
+    count: batch.length,
+    merkleRoot,
+    transactionId: anchored.transactionId,
+  };
+}

@@ -1,0 +1,21 @@
+/** Device keys and current seals, read from the ledger and kept for a short while. */
+import { ApiError } from '../errors';
+import type { Ledger } from '../ledger/ledger';
+import type { DeviceDirectory, DeviceInfo } from './ingest';
+
+export function ledgerDeviceDirectory(ledger: Ledger, ttlMs = 30_000): DeviceDirectory {
+  const cache = new Map<string, { info: DeviceInfo | undefined; until: number }>();
+  return async (deviceId) => {
+    const hit = cache.get(deviceId);
+    if (hit && hit.until > Date.now()) return hit.info;
+    let info: DeviceInfo | undefined;
+    try {
+      info = JSON.parse(await ledger.evaluate('Seal:GetActiveSeal', [deviceId])) as DeviceInfo;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+      info = undefined; // unknown device, or one that seals nothing now
+    }
+    cache.set(deviceId, { info, until: Date.now() + ttlMs });
+    return info;
+  };
+}
