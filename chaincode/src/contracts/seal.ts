@@ -285,9 +285,16 @@ export class SealContract extends Contract {
   @Returns('string')
   async GetActiveSeal(ctx: Context, deviceId: string): Promise<string> {
     const device = await this.device(ctx, deviceId);
-    const inUse = await readJson<{ sealId: string }>(ctx, ctx.stub.createCompositeKey(DEVICE_SEAL, [device.deviceId]));
+    const inUse = await readJson<{ sealId: string }>(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE_SEAL, [device.deviceId]),
+    );
     if (!inUse) throw new LedgerError('NOT_FOUND', `device ${deviceId} seals nothing now`);
-    return JSON.stringify({ deviceId: device.deviceId, publicKeyPem: device.publicKeyPem, sealId: inUse.sealId });
+    return JSON.stringify({
+      deviceId: device.deviceId,
+      publicKeyPem: device.publicKeyPem,
+      sealId: inUse.sealId,
+    });
   }
 
   @Transaction(false)
