@@ -13,6 +13,7 @@ import {
 } from '@clearance/seal-devices/domain';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -58,6 +59,12 @@ export async function ingestReadings(
 ): Promise<IngestResult> {
   const result: IngestResult = { accepted: 0, rejected: [], gaps: [], outOfOrder: [] };
   const byDevice = new Map<string, { index: number; signed: SignedReading; info: DeviceInfo }[]>();
+  const keys = new Map<string, KeyObject>();
+  const keyOf = (info: DeviceInfo): KeyObject => {
+    let key = keys.get(info.publicKeyPem);
+    if (!key) keys.set(info.publicKeyPem, (key = createPublicKey(info.publicKeyPem)));
+    return key;
+  };
   for (const [index, item] of input.entries()) {
     const parsed = SignedReadingSchema.safeParse(item);
     if (!parsed.success) {
@@ -68,7 +75,7 @@ export async function ingestReadings(
     const info = await directory(deviceId);
     if (!info) {
       result.rejected.push({ index, deviceId, counter, reason: 'UNKNOWN_DEVICE' });
-    } else if (!verifyReading(parsed.data, info.publicKeyPem)) {
+    } else if (!verifyReading(parsed.data, keyOf(info))) {
       result.rejected.push({ index, deviceId, counter, reason: 'BAD_SIGNATURE' });
     } else {
       byDevice.set(deviceId, [

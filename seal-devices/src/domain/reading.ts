@@ -57,12 +57,14 @@ export function signReading(reading: Reading, privateKey: KeyObject): SignedRead
   };
 }
 
-export function verifyReading(signed: SignedReading, publicKeyPem: string): boolean {
+/** `publicKey` as PEM, or as a KeyObject made once (parsing PEM costs more than verifying). */
+export function verifyReading(signed: SignedReading, publicKey: string | KeyObject): boolean {
   try {
+    const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
     return verify(
       'sha256',
       readingBytes(signed.reading),
-      createPublicKey(publicKeyPem),
+      key,
       Buffer.from(signed.signature, 'base64'),
     );
   } catch {
