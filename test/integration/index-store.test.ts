@@ -85,4 +85,28 @@ describe('index store on PostgreSQL', () => {
       { state: 'RISK_ASSESSED' },
     ]);
   });
+
+  it('holds the declarations a seal alarm names, from old and new alarm payloads alike', async () => {
+    const store = createIndexStore(db.pool);
+    const alarm = (block: number, tx: string, extra: object) => ({
+      blockNumber: BigInt(block),
+      transactionId: tx,
+      eventName: 'SealAlarmRaised',
+      payload: { sealId: 'SEAL-1', kind: 'TAMPER', heldDeclarations: ['GD-IDX-1'], ...extra },
+    });
+    expect(await store.apply('clearance', alarm(8, 'tx-d', {}))).toBe(true);
+    const held = (
+      await db.pool.query('SELECT on_hold, last_action, last_actor_msp FROM declarations')
+    ).rows;
+    expect(held).toEqual([{ on_hold: true, last_action: 'HOLD', last_actor_msp: 'GDCustomsMSP' }]);
+    await store.apply('clearance', event(9, 'tx-e', 'RISK_ASSESSED', 'UNHOLD'));
+    await store.apply(
+      'clearance',
+      alarm(10, 'tx-f', { actor: { mspId: 'LogisticsMSP' }, at: '2026-11-25T09:00:00Z' }),
+    );
+    const again = (
+      await db.pool.query('SELECT on_hold, last_actor_msp, block_number FROM declarations')
+    ).rows;
+    expect(again).toEqual([{ on_hold: true, last_actor_msp: 'LogisticsMSP', block_number: '10' }]);
+  });
 });

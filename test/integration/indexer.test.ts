@@ -13,6 +13,7 @@ import {
 import { connectGateway, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
+import { compareIndex, rebuildIndex } from '../../gateway/src/index/commands';
 import { startIndexer, type Indexer } from '../../gateway/src/index/listener';
 import { migrate } from '../../gateway/src/index/migrations';
 import { createIndexStore } from '../../gateway/src/index/store';
@@ -106,6 +107,40 @@ describeOnDevnet('indexer on the devnet', () => {
     );
     expect(indexed).toEqual([
       { state: onLedger.state, version: onLedger.version, on_hold: onLedger.hold !== null },
+    ]);
+  }, 120_000);
+
+  it('rebuilds from block 0 to the same contents, and compares equal with the ledger', async () => {
+    await indexer?.stop();
+    indexer = undefined;
+    const snapshot = async () =>
+      (
+        await db.pool.query(
+          'SELECT declaration_id, state, version, tx_id FROM declarations ORDER BY 1',
+        )
+      ).rows;
+    const before = await snapshot();
+    const events = Number(
+      (await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM ledger_events')).rows[0]?.n,
+    );
+    const replayed = await rebuildIndex(
+      db.pool,
+      gatewayConnection.gateway.getNetwork('clearance'),
+      {
+        channel: 'clearance',
+        chaincode: 'clearance',
+        quietMs: 2000,
+      },
+    );
+    expect(replayed).toBe(events);
+    expect(await snapshot()).toEqual(before);
+    const { checked, differences } = await compareIndex(db.pool, officer);
+    expect(checked).toBe(before.length);
+    expect(differences).toEqual([]);
+    // A row changed behind the indexer's back is reported.
+    await db.pool.query(`UPDATE declarations SET state = 'CLOSED' WHERE declaration_id = $1`, [id]);
+    expect((await compareIndex(db.pool, officer)).differences).toEqual([
+      { declarationId: id, field: 'state', index: 'CLOSED', ledger: 'RISK_ASSESSED' },
     ]);
   }, 120_000);
 });

@@ -217,10 +217,8 @@ export class SealContract extends Contract {
       ctx,
       { ...seal, alarms: [...seal.alarms, alarm] },
       EVENTS.SealAlarmRaised,
-      {
-        kind,
-        heldDeclarations: held,
-      },
+      // One event per transaction: this one also carries the holds it made, for indexes.
+      { kind, heldDeclarations: held, actor: act.actor, at: act.at },
     );
   }
 

@@ -26,6 +26,41 @@ interface DeclarationEventPayload {
   at: string;
 }
 
+/** actor and at are absent from alarms recorded by the first chaincode version. */
+interface AlarmEventPayload {
+  heldDeclarations: string[];
+  actor?: { mspId: string };
+  at?: string;
+}
+
+function isAlarmEvent(payload: unknown): payload is AlarmEventPayload {
+  const p = payload as Partial<AlarmEventPayload> | null;
+  return (
+    Array.isArray(p?.heldDeclarations) && p.heldDeclarations.every((d) => typeof d === 'string')
+  );
+}
+
+/** A seal alarm holds declarations without a declaration event of their own. */
+async function holdDeclarations(
+  client: PoolClient,
+  event: IndexedEvent,
+  alarm: AlarmEventPayload,
+): Promise<void> {
+  await client.query(
+    `UPDATE declarations SET on_hold = true, last_action = 'HOLD',
+       last_actor_msp = COALESCE($2, last_actor_msp), last_at = COALESCE($3, last_at),
+       block_number = $4, tx_id = $5
+     WHERE declaration_id = ANY($1) AND block_number <= $4`,
+    [
+      alarm.heldDeclarations,
+      alarm.actor?.mspId ?? null,
+      alarm.at ?? null,
+      event.blockNumber.toString(),
+      event.transactionId,
+    ],
+  );
+}
+
 function isDeclarationEvent(payload: unknown): payload is DeclarationEventPayload {
   const p = payload as Partial<DeclarationEventPayload> | null;
   return (
@@ -119,6 +154,8 @@ export function createIndexStore(pool: Pool): IndexStore {
         const fresh = inserted.rowCount === 1;
         if (fresh && isDeclarationEvent(event.payload))
           await upsertDeclaration(client, event, event.payload);
+        if (fresh && isAlarmEvent(event.payload))
+          await holdDeclarations(client, event, event.payload);
         await client.query(
           `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
            ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * The index from the command line (FABRIC_CONNECTION and DATABASE_URL as for the gateway):
+ *   index migrate [version] | run | rebuild | compare
+ */
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config';
+import { connectGateway, createFabricLedger } from '../ledger/fabric-ledger';
+import { compareIndex, rebuildIndex } from './commands';
+import { startIndexer } from './listener';
+import { migrate } from './migrations';
+import { createIndexStore } from './store';
+
+async function main(command: string | undefined, arg: string | undefined): Promise<number> {
+  const databaseUrl = z.string().url().safeParse(process.env.DATABASE_URL);
+  if (!databaseUrl.success) throw new ConfigError(['DATABASE_URL: a postgres:// URL is required']);
+  const pool = new Pool({ connectionString: databaseUrl.data, max: 4 });
+  try {
+    if (command === 'migrate') {
+      console.log(
+        `schema at version ${await migrate(pool, arg === undefined ? undefined : Number(arg))}`,
+      );
+      return 0;
+    }
+    const config = loadConfig(process.env);
+    const { channel, chaincode } = config.fabric;
+    await migrate(pool);
+    if (command === 'compare') {
+      const ledger = createFabricLedger(config.fabric);
+      const { checked, differences } = await compareIndex(pool, ledger);
+      await ledger.close();
+      for (const d of differences)
+        console.log(
+          `${d.declarationId} ${d.field}: index ${String(d.index)}, ledger ${String(d.ledger)}`,
+        );
+      console.log(`${checked} declarations checked, ${differences.length} differences`);
+      return differences.length === 0 ? 0 : 1;
+    }
+    const { client, gateway } = connectGateway(config.fabric);
+    try {
+      const network = gateway.getNetwork(channel);
+      if (command === 'rebuild') {
+        console.log(
+          `rebuilt from block 0: ${await rebuildIndex(pool, network, { channel, chaincode })} events indexed`,
+        );
+        return 0;
+      }
+      if (command === 'run') {
+        const indexer = startIndexer({
+          network,
+          channel,
+          chaincode,
+          store: createIndexStore(pool),
+          onError: (e) => console.error(e),
+        });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        await indexer.stop();
+        return 0;
+      }
+    } finally {
+      gateway.close();
+      client.close();
+    }
+    console.error('usage: index migrate [version] | run | rebuild | compare');
+    return 2;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv[2], process.argv[3]).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? `index: ${error.message}` : error);
+    process.exit(1);
+  },
+);
