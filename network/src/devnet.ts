@@ -135,7 +135,11 @@ export class Devnet {
         { label: 'admin', host: node.host, port: node.adminPort },
         { label: 'operations', host: node.host, port: node.operationsPort },
       ],
-      health: { kind: 'http', url: `http://${node.host}:${node.operationsPort}/healthz` },
+      // The operations endpoint answers before the gRPC listener is up: check both.
+      health: [
+        { kind: 'http', url: `http://${node.host}:${node.operationsPort}/healthz` },
+        { kind: 'tcp', host: node.host, port: node.port },
+      ],
     }));
     const peerSpecs: ProcessSpec[] = PEER_ORGS.map((org) => ({
       name: `peer-${org.key}`,
@@ -147,7 +151,10 @@ export class Devnet {
         { label: 'chaincode', host: org.peer.host, port: org.peer.chaincodePort },
         { label: 'operations', host: org.peer.host, port: org.peer.operationsPort },
       ],
-      health: { kind: 'http', url: `http://${org.peer.host}:${org.peer.operationsPort}/healthz` },
+      health: [
+        { kind: 'http', url: `http://${org.peer.host}:${org.peer.operationsPort}/healthz` },
+        { kind: 'tcp', host: org.peer.host, port: org.peer.port },
+      ],
     }));
     const chaincodeSpec: ProcessSpec = {
       name: 'chaincode',
@@ -171,7 +178,7 @@ export class Devnet {
       ports: [
         { label: 'chaincode server', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
       ],
-      health: { kind: 'tcp', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
+      health: [{ kind: 'tcp', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port }],
     };
     return [...ordererSpecs, ...peerSpecs, chaincodeSpec];
   }

@@ -24,7 +24,7 @@ function sleeper(name: string, port?: number): ProcessSpec {
     args: ['30'],
     env: {},
     ports: port === undefined ? [] : [{ label: 'listen', host: '127.0.0.1', port }],
-    health: { kind: 'tcp', host: '127.0.0.1', port: 1 },
+    health: [{ kind: 'tcp', host: '127.0.0.1', port: 1 }],
   };
 }
 

@@ -21,7 +21,8 @@ export interface ProcessSpec {
   cwd?: string;
   /** Ports the process listens on, checked free before it starts. */
   ports: { label: string; host: string; port: number }[];
-  health: HealthCheck;
+  /** Healthy when every check passes. */
+  health: HealthCheck[];
 }
 
 /** Names the devnet a process belongs to, for people reading `ps e`. */
@@ -72,7 +73,15 @@ export function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function checkHealth(check: HealthCheck, timeoutMs = 1500): Promise<boolean> {
+export async function checkHealth(
+  checks: HealthCheck | HealthCheck[],
+  timeoutMs = 1500,
+): Promise<boolean> {
+  if (Array.isArray(checks)) {
+    const results = await Promise.all(checks.map((c) => checkHealth(c, timeoutMs)));
+    return results.every(Boolean);
+  }
+  const check = checks;
   if (check.kind === 'http') {
     try {
       const res = await fetch(check.url, { signal: AbortSignal.timeout(timeoutMs) });

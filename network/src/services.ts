@@ -88,7 +88,7 @@ async function ensurePostgres(
     args,
     env: {},
     ports: [{ label: 'PostgreSQL', host: POSTGRES.host, port: POSTGRES.port }],
-    health: { kind: 'tcp', host: POSTGRES.host, port: POSTGRES.port },
+    health: [{ kind: 'tcp', host: POSTGRES.host, port: POSTGRES.port }],
   });
   if (startedPostgres) started.push('postgres');
   const psql = (sql: string, database = 'postgres') =>
@@ -148,7 +148,7 @@ async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<strin
     ],
     env: {},
     ports: [{ label: 'Redis', host: REDIS.host, port: REDIS.port }],
-    health: { kind: 'tcp', host: REDIS.host, port: REDIS.port },
+    health: [{ kind: 'tcp', host: REDIS.host, port: REDIS.port }],
   });
   if (startedRedis) started.push('redis');
   return `redis://${REDIS.host}:${REDIS.port}`;

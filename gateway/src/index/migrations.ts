@@ -1,5 +1,6 @@
 /** Schema of the index, as ordered migrations with their way back. */
 import type { Pool } from 'pg';
+import { inTransaction } from '../db';
 
 export interface Migration {
   version: number;
@@ -95,9 +96,7 @@ export async function migrate(pool: Pool, target = MIGRATIONS.length): Promise<n
     const up = current < target;
     const step = MIGRATIONS.find((m) => m.version === (up ? current + 1 : current));
     if (!step) throw new Error(`no migration to go from ${current} towards ${target}`);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query(up ? step.up : step.down);
       await client.query(
         up
@@ -105,13 +104,7 @@ export async function migrate(pool: Pool, target = MIGRATIONS.length): Promise<n
           : 'DELETE FROM schema_migrations WHERE version = $1',
         [step.version],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     current = up ? current + 1 : current - 1;
   }
   return current;

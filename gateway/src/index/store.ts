@@ -6,6 +6,7 @@
  */
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../db';
 
 export interface IndexedEvent {
   blockNumber: bigint;
@@ -75,21 +76,6 @@ export interface IndexStore {
   checkpoint(channel: string): Promise<Checkpoint>;
   /** Applies one event exactly once; false when it was already indexed. */
   apply(channel: string, event: IndexedEvent): Promise<boolean>;
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 async function upsertDeclaration(

@@ -6,6 +6,7 @@
  */
 import { batchRoot, type SignedReading } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
+import { inTransaction } from '../db';
 import { ApiError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 
@@ -76,9 +77,7 @@ export async function anchorPending(
     anchored = { transactionId: found.txId, blockNumber: -1n };
   }
   const { toCounter: to, merkleRoot } = describeBatch(batchId, batch);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO anchor_batches (batch_id, seal_id, from_counter, to_counter, count, merkle_root, tx_id, block_number)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (batch_id) DO NOTHING`,
@@ -97,13 +96,7 @@ export async function anchorPending(
       'UPDATE readings SET batch_id = $1 WHERE seal_id = $2 AND device_id = $3 AND counter BETWEEN $4 AND $5 AND batch_id IS NULL',
       [batchId, sealId, deviceId, from, to],
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return {
     batchId,
     sealId,

@@ -12,6 +12,7 @@ import {
   type SignedReading,
 } from '@clearance/seal-devices/domain';
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../db';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -84,9 +85,7 @@ export async function ingestReadings(
       ]);
     }
   }
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const rows: (string | number)[][] = [];
     for (const [deviceId, items] of byDevice) {
       // Locks this device's counter row: concurrent batches of one device take turns.
@@ -138,14 +137,8 @@ export async function ingestReadings(
       ]);
     }
     if (rows.length > 0) await copyReadings(client, rows);
-    await client.query('COMMIT');
     result.accepted = rows.length;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   result.rejected.sort((a, b) => a.index - b.index);
   return result;
 }
