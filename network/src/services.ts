@@ -59,6 +59,9 @@ async function ensurePostgres(
   const root = path.join(paths.root, 'postgres');
   const data = path.join(root, 'data');
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
+    // The postgres user must be able to pass through the devnet folder (traverse only).
+    fs.mkdirSync(root, { recursive: true });
+    fs.chmodSync(paths.root, 0o711);
     fs.mkdirSync(data, { recursive: true, mode: 0o700 });
     if (process.getuid?.() === 0) await run('chown', ['-R', 'postgres:postgres', root]);
     const [initdb, initArgs] = asPostgres(path.join(bin, 'initdb'), [
