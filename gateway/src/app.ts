@@ -3,14 +3,22 @@
  * opens nothing by itself; the caller hands in the ledger, so tests can pass a twin.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Pool } from 'pg';
 import type { Ledger } from './ledger/ledger';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import healthRoutes from './routes/health';
+import readingRoutes from './routes/readings';
 import selfCheckRoutes from './routes/self-checks';
+import { ledgerDeviceDirectory } from './readings/directory';
+import type { DeviceDirectory } from './readings/ingest';
 
 export interface AppOptions {
   ledger: Ledger;
+  /** PostgreSQL of the index and the readings; routes that need it exist only with it. */
+  database?: Pool;
+  /** Device keys and seals; by default read from the ledger. */
+  deviceDirectory?: DeviceDirectory;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -26,6 +34,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ledgerPlugin, { ledger: options.ledger });
   await app.register(healthRoutes);
   await app.register(selfCheckRoutes);
+  if (options.database) {
+    const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
+    await app.register(readingRoutes, { pool: options.database, directory });
+  }
   await app.ready();
   return app;
 }
@@ -41,3 +53,4 @@ export { startIndexer } from './index/listener';
 export { anchorPending } from './readings/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';
+export { startAnchorWorker } from './readings/worker';

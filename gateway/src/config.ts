@@ -13,6 +13,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A connection descriptor (JSON) naming the peer, TLS root, identity and channel. */
   FABRIC_CONNECTION: z.string().min(1, 'FABRIC_CONNECTION must name a connection file'),
+  /** PostgreSQL for the index and the seal readings (routes needing it are off without it). */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
+  SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),
 });
 
 /** The connection descriptor format; the devnet writes one per organisation. */
@@ -34,6 +41,8 @@ export interface Config {
   port: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   fabric: FabricConnection;
+  databaseUrl?: string;
+  sealOperator?: FabricConnection;
 }
 
 export class ConfigError extends Error {
@@ -58,27 +67,23 @@ function readPem(file: string, label: string, problems: string[]): string {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsedEnv = EnvSchema.safeParse(env);
-  if (!parsedEnv.success) throw new ConfigError(issues('', parsedEnv.error));
-  const e = parsedEnv.data;
-
+/** Reads a connection file and the PEM files it names (paths relative to the file). */
+function readConnection(variable: string, file: string): FabricConnection {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(e.FABRIC_CONNECTION, 'utf8'));
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigError([
-      `FABRIC_CONNECTION: ${e.FABRIC_CONNECTION} is not a readable JSON file (${(error as Error).message})`,
+      `${variable}: ${file} is not a readable JSON file (${(error as Error).message})`,
     ]);
   }
   const descriptor = ConnectionDescriptorSchema.safeParse(raw);
-  if (!descriptor.success)
-    throw new ConfigError(issues(`${e.FABRIC_CONNECTION}: `, descriptor.error));
+  if (!descriptor.success) throw new ConfigError(issues(`${variable} ${file}: `, descriptor.error));
   const d = descriptor.data;
-  const base = path.dirname(path.resolve(e.FABRIC_CONNECTION));
+  const base = path.dirname(path.resolve(file));
   const resolve = (p: string): string => path.resolve(base, p);
   const problems: string[] = [];
-  const fabric: FabricConnection = {
+  const connection: FabricConnection = {
     mspId: d.mspId,
     peerEndpoint: d.peerEndpoint,
     peerHostAlias: d.peerHostAlias,
@@ -88,6 +93,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     channel: d.channel,
     chaincode: d.chaincode,
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { host: e.HOST, port: e.PORT, logLevel: e.LOG_LEVEL, fabric };
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${variable}: ${p}`));
+  return connection;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsedEnv = EnvSchema.safeParse(env);
+  if (!parsedEnv.success) throw new ConfigError(issues('', parsedEnv.error));
+  const e = parsedEnv.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    fabric: readConnection('FABRIC_CONNECTION', e.FABRIC_CONNECTION),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.SEAL_OPERATOR_CONNECTION
+      ? { sealOperator: readConnection('SEAL_OPERATOR_CONNECTION', e.SEAL_OPERATOR_CONNECTION) }
+      : {}),
+  };
 }
