@@ -8,10 +8,12 @@ import type { Ledger } from './ledger/ledger';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import healthRoutes from './routes/health';
+import checkpointRoutes from './routes/checkpoints';
 import readingRoutes from './routes/readings';
 import selfCheckRoutes from './routes/self-checks';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
+import type { TagKeys } from '@clearance/seal-devices/domain';
 
 export interface AppOptions {
   ledger: Ledger;
@@ -19,6 +21,8 @@ export interface AppOptions {
   database?: Pool;
   /** Device keys and seals; by default read from the ledger. */
   deviceDirectory?: DeviceDirectory;
+  /** NFC tag keys (meta key, master of the per-tag keys): with them, the checkpoint route. */
+  tagKeys?: TagKeys;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -37,6 +41,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.database) {
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
     await app.register(readingRoutes, { pool: options.database, directory });
+    if (options.tagKeys)
+      await app.register(checkpointRoutes, { pool: options.database, keys: options.tagKeys });
   }
   await app.ready();
   return app;

@@ -20,6 +20,15 @@ const EnvSchema = z.object({
     .optional(),
   /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
   SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),
+  /** NFC tag keys (AES-128, hex): the SDM meta key and the master the per-tag keys derive from. */
+  TAG_META_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, '32 hex digits')
+    .optional(),
+  TAG_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, '32 hex digits')
+    .optional(),
 });
 
 /** The connection descriptor format; the devnet writes one per organisation. */
@@ -43,6 +52,7 @@ export interface Config {
   fabric: FabricConnection;
   databaseUrl?: string;
   sealOperator?: FabricConnection;
+  tagKeys?: { metaKey: Uint8Array; masterKey: Uint8Array };
 }
 
 export class ConfigError extends Error {
@@ -107,6 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     fabric: readConnection('FABRIC_CONNECTION', e.FABRIC_CONNECTION),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
+      ? {
+          tagKeys: {
+            metaKey: Buffer.from(e.TAG_META_KEY, 'hex'),
+            masterKey: Buffer.from(e.TAG_MASTER_KEY, 'hex'),
+          },
+        }
+      : {}),
     ...(e.SEAL_OPERATOR_CONNECTION
       ? { sealOperator: readConnection('SEAL_OPERATOR_CONNECTION', e.SEAL_OPERATOR_CONNECTION) }
       : {}),

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
           deviceId: d.deviceId,
           model: 'BENCH',
           publicKeyPem: d.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-          tagUid: '04000000000001',
+          tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
         }),
       ]);
       await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [d.deviceId]);

@@ -34,6 +34,7 @@ describeOnDevnet('reading anchoring on the devnet', () => {
   const deviceId = `EL-${run}`;
   const sealId = `SEAL-${run}-ANCHOR`;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let db: TestDatabase;
   const ledgers: Record<string, Ledger> = {};
   const ledger = (who: string): Ledger =>
@@ -58,7 +59,7 @@ describeOnDevnet('reading anchoring on the devnet', () => {
         deviceId,
         model: 'GPS-ELOCK-7',
         publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid: '04c0ffee123456',
+        tagUid,
       }),
     ]);
     await ledger('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);

@@ -27,6 +27,7 @@ describeOnDevnet('readings through the gateway', () => {
   const deviceId = `EL-${run}-H`;
   const sealId = `SEAL-${run}-HTTP`;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const ledgers: Ledger[] = [];
   const as = (who: string): Ledger => {
     const l = createFabricLedger(
@@ -52,7 +53,7 @@ describeOnDevnet('readings through the gateway', () => {
         deviceId,
         model: 'GPS-ELOCK-7',
         publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid: '04c0ffee123456',
+        tagUid,
       }),
     ]);
     await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);

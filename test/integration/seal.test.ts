@@ -48,6 +48,7 @@ describeOnDevnet('seals on the devnet', () => {
   const sealId = `SEAL-${run}`;
   const declarationId = `GD-${run}-SEAL`;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
   beforeAll(async () => {
     await devnet.up();
@@ -65,7 +66,7 @@ describeOnDevnet('seals on the devnet', () => {
         deviceId,
         model: 'GPS-ELOCK-7',
         publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid: '04c0ffee123456',
+        tagUid,
       }),
     ]);
     await ledgers.gdCustoms.submit('Seal:AccreditDevice', [deviceId]);
@@ -144,7 +145,7 @@ describeOnDevnet('seals on the devnet', () => {
   }, 60_000);
 
   it('records a checkpoint tap and refuses its replay', async () => {
-    const check = JSON.stringify({ controlPoint: 'LMC', tagUid: '04c0ffee123456', counter: 3 });
+    const check = JSON.stringify({ controlPoint: 'LMC', tagUid, counter: 3 });
     await ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]);
     await expect(
       ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]),

@@ -138,6 +138,15 @@ describe('Seal contract: one lock across the boundary', () => {
       ['RECORD_CHECKPOINT', 'HKCustomsMSP', 9],
     ]);
     await operator(ledger).submit('Seal:ApplySeal', [apply('SEAL-3')]); // the device is free again
+    const byTag = JSON.parse(await officer.evaluate('Seal:GetSealByTag', ['04c0ffee123456'])) as {
+      sealId: string;
+    };
+    expect(byTag.sealId).toBe('SEAL-3');
+    const sameTag = JSON.stringify({ ...JSON.parse(device('EL-0002')) });
+    await expect(operator(ledger).submit('Seal:RegisterDevice', [sameTag])).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+      detail: 'tag 04c0ffee123456 belongs to another device',
+    });
   });
 
   it('puts every declaration the seal covers on HOLD in the alarm transaction itself', async () => {

@@ -31,6 +31,8 @@ const SEAL = 'seal';
 const ANCHOR = 'anchor';
 /** Seal in use per device: a device seals one conveyance at a time. */
 const DEVICE_SEAL = 'deviceseal';
+/** Device per NFC tag UID: a tapped tag leads to its device and so to its seal. */
+const DEVICE_TAG = 'devicetag';
 
 function parse<T>(schema: z.ZodType<T>, json: string, name: string): T {
   const result = schema.safeParse(parseJsonArgument(json, name));
@@ -117,6 +119,10 @@ export class SealContract extends Contract {
     const key = ctx.stub.createCompositeKey(DEVICE, [input.deviceId]);
     if (await readJson(ctx, key))
       throw new LedgerError('ALREADY_EXISTS', `device ${input.deviceId} is already registered`);
+    const tagKey = ctx.stub.createCompositeKey(DEVICE_TAG, [input.tagUid]);
+    if (await readJson(ctx, tagKey))
+      throw new LedgerError('ALREADY_EXISTS', `tag ${input.tagUid} belongs to another device`);
+    await writeJson(ctx, tagKey, { deviceId: input.deviceId });
     const record: DeviceRecord = {
       ...input,
       operator: act.actor,
@@ -276,6 +282,23 @@ export class SealContract extends Contract {
   @Returns('string')
   async GetDevice(ctx: Context, deviceId: string): Promise<string> {
     return JSON.stringify(await this.device(ctx, deviceId));
+  }
+
+  /** The seal a tapped tag currently seals (through its device), or NOT_FOUND. */
+  @Transaction(false)
+  @Returns('string')
+  async GetSealByTag(ctx: Context, tagUid: string): Promise<string> {
+    const tag = await readJson<{ deviceId: string }>(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE_TAG, [boundedText(tagUid, 'tagUid', 14)]),
+    );
+    if (!tag) throw new LedgerError('NOT_FOUND', `tag ${tagUid} is not registered`);
+    const inUse = await readJson<{ sealId: string }>(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE_SEAL, [tag.deviceId]),
+    );
+    if (!inUse) throw new LedgerError('NOT_FOUND', `the device of tag ${tagUid} seals nothing now`);
+    return JSON.stringify({ tagUid, deviceId: tag.deviceId, sealId: inUse.sealId });
   }
 
   /** The seal a device currently seals, or NOT_FOUND: where its readings belong. */

@@ -81,6 +81,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
     down: `DROP TABLE anchor_batches; DROP TABLE readings; DROP TABLE device_counters;`,
   },
+  {
+    version: 3,
+    name: 'NFC tag read counters',
+    up: `CREATE TABLE tag_counters (tag_uid text PRIMARY KEY, last_counter integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());`,
+    down: `DROP TABLE tag_counters;`,
+  },
 ];
 
 /** Brings the schema to `target` (default: the newest), up or down, one transaction a step. */

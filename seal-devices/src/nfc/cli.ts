@@ -4,7 +4,7 @@
  * appears), errors as JSON lines on stderr; `--post URL` also sends each tap to the
  * gateway. Stops on SIGINT/SIGTERM.
  *
- *   seal-checkpoint-agent [--reader <regex>] [--post <url>]
+ *   seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks]
  */
 import { startCheckpointAgent, type Tap } from './agent';
 
@@ -15,6 +15,7 @@ function option(name: string): string | undefined {
 
 const readerPattern = option('--reader');
 const postUrl = option('--post');
+const controlPoint = option('--control-point');
 const line = (stream: NodeJS.WriteStream, value: unknown) =>
   stream.write(`${JSON.stringify(value)}\n`);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
@@ -33,13 +34,15 @@ async function report(tap: Tap): Promise<void> {
   const res = await fetch(postUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ controlPoint, url: tap.url, reader: tap.reader, at: tap.at }),
   });
-  if (!res.ok)
+  const answer = (await res.json().catch(() => null)) as unknown;
+  if (res.ok) line(process.stdout, { type: 'recorded', status: res.status, body: answer });
+  else
     line(process.stderr, {
       type: 'error',
       message: `gateway answered ${res.status}`,
-      body: await res.text(),
+      body: answer,
     });
 }
 

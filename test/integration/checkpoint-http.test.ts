@@ -1,0 +1,180 @@
+/**
+ * A tap at a control point end to end: the virtual seal tag on the vsmartcard reader,
+ * pcscd, the checkpoint agent process posting to the gateway, SUN verification there with
+ * the tag's keys, and the check recorded on the devnet under the officer's identity; a
+ * replayed and a forged tap refused, the ledger unchanged by them.
+ */
+import type { SealRecord } from '@clearance/chaincode/domain';
+import {
+  authorityInput,
+  createTestPki,
+  sampleFiling,
+  signFiling,
+} from '@clearance/chaincode/testing';
+import { buildApp, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import { Devnet, findFabric } from '@clearance/network';
+import type { FastifyInstance } from 'fastify';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { migrate } from '../../gateway/src/index/migrations';
+import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
+import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { ensurePcscd, pcscAvailable } from '../support/pcscd';
+
+const describeFull = findFabric() && !pcscAvailable() ? describe : describe.skip;
+const AGENT = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'nfc', 'cli.js');
+
+describeFull('NFC checkpoint through the gateway onto the ledger', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  const sealId = `SEAL-${run}-NFC`;
+  const deviceId = `EL-${run}-N`;
+  const uid = Buffer.concat([Buffer.from([0x04]), randomBytes(6)]);
+  const keys = { metaKey: randomBytes(16), masterKey: randomBytes(16) };
+  const ledgers: Ledger[] = [];
+  const as = (who: string): Ledger => {
+    const l = createFabricLedger(
+      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
+    );
+    ledgers.push(l);
+    return l;
+  };
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let agent: ChildProcess;
+  let pcscd: { stop(): Promise<void> };
+  const lines: { type: string; status?: number; body?: { error?: { code: string } } }[] = [];
+  let notify: (() => void) | undefined;
+
+  beforeAll(async () => {
+    await devnet.up();
+    db = await createTestDatabase();
+    await migrate(db.pool);
+    const pki = await createTestPki({ idSuffix: run });
+    await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    const filing = await signFiling(sampleFiling(`GD-${run}-N`), pki.signers.gdTrader);
+    await as('gdcustoms/agent').submit('Declaration:File', filing.args, filing.transient);
+    const operator = as('logistics/operator1');
+    const publicKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    await operator.submit('Seal:RegisterDevice', [
+      JSON.stringify({ deviceId, model: 'GPS-ELOCK-7', publicKeyPem, tagUid: uid.toString('hex') }),
+    ]);
+    await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
+    await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
+    await operator.submit('Seal:ApplySeal', [
+      JSON.stringify({
+        sealId,
+        deviceId,
+        conveyance: 'ZM9900',
+        routeId: 'HKIA-FUTIAN',
+        declarationIds: [`GD-${run}-N`],
+      }),
+    ]);
+    app = await buildApp({ ledger: as('hkcustoms/officer1'), database: db.pool, tagKeys: keys });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    pcscd = await ensurePcscd();
+    agent = spawn(
+      process.execPath,
+      [
+        AGENT,
+        '--reader',
+        'Virtual PCD 00 00',
+        '--control-point',
+        'LMC',
+        '--post',
+        `${address}/v1/seals/checks`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const collect = (l: string) => {
+      lines.push(JSON.parse(l) as (typeof lines)[number]);
+      notify?.();
+    };
+    readline.createInterface({ input: agent.stdout as NodeJS.ReadableStream }).on('line', collect);
+    readline.createInterface({ input: agent.stderr as NodeJS.ReadableStream }).on('line', collect);
+    await waitFor((l) => l.type === 'reader');
+  }, 300_000);
+
+  afterAll(async () => {
+    if (agent && agent.exitCode === null) {
+      await new Promise((resolve) => {
+        agent.once('exit', resolve);
+        agent.kill('SIGTERM');
+      });
+    }
+    await pcscd?.stop();
+    await app?.close();
+    await Promise.all(ledgers.map((l) => l.close().catch(() => undefined)));
+    await db?.drop();
+  }, 60_000);
+
+  async function waitFor(match: (l: (typeof lines)[number]) => boolean, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = lines.find(match);
+      if (found) {
+        lines.splice(lines.indexOf(found), 1);
+        return found;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`agent said nothing matching within ${timeoutMs} ms`);
+      await new Promise<void>((r) => {
+        notify = r;
+        setTimeout(r, 200);
+      });
+    }
+  }
+
+  async function tap(tag: VirtualSealTag) {
+    await tag.tap();
+    const seen = await waitFor((l) => l.type === 'tap');
+    await tag.remove();
+    return seen as unknown as { url: string };
+  }
+
+  const seal = async () =>
+    JSON.parse(await as('gdcustoms/officer1').evaluate('Seal:GetSeal', [sealId])) as SealRecord;
+
+  it('records a verified tap on the ledger, and refuses its replay and a forged tag', async () => {
+    const tag = new VirtualSealTag({
+      uid,
+      metaKey: keys.metaKey,
+      fileKey: diversifyTagKey(keys.masterKey, uid),
+      baseUrl: 'https://seal.clearance.test/t',
+    });
+    const first = await tap(tag);
+    const recorded = await waitFor((l) => l.type === 'recorded');
+    expect(recorded).toMatchObject({
+      status: 201,
+      body: { sealId, counter: 1, tagUid: uid.toString('hex') },
+    });
+    const afterFirst = await seal();
+    expect(afterFirst.checkpoints.map((c) => [c.controlPoint, c.counter, c.actor.mspId])).toEqual([
+      ['LMC', 1, 'HKCustomsMSP'],
+    ]);
+
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/v1/seals/checks',
+      payload: { controlPoint: 'LMC', url: first.url },
+    });
+    expect([replay.statusCode, replay.json().error.code]).toEqual([409, 'REPLAYED']);
+
+    const clone = new VirtualSealTag({
+      uid,
+      metaKey: keys.metaKey,
+      fileKey: randomBytes(16),
+      baseUrl: 'https://x.test/t',
+      counter: 50,
+    });
+    await tap(clone);
+    const refused = await waitFor((l) => l.type === 'error');
+    expect(refused).toMatchObject({ body: { error: { code: 'SIGNATURE_INVALID' } } });
+    expect((await seal()).checkpoints).toHaveLength(1);
+  }, 120_000);
+});
