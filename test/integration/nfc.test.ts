@@ -112,9 +112,12 @@ describePcsc('NFC checkpoint through pcscd and the virtual reader', () => {
       metaKey: Buffer.alloc(16, 0x33),
       baseUrl: 'https://x.test/t',
     });
-    await expect(checkTap((await tapOnce(foreign)).sun, keys, counters)).rejects.toMatchObject({
-      reason: 'WRONG_KEY_OR_TAG',
-    });
+    const refused = await checkTap((await tapOnce(foreign)).sun, keys, counters).catch(
+      (e: unknown) => e,
+    );
+    // Decrypted with the wrong key, the data is noise: 1 time in 256 its first byte happens to
+    // look right and the MAC check is what refuses it.
+    expect(['WRONG_KEY_OR_TAG', 'BAD_MAC']).toContain((refused as { reason?: string }).reason);
     expect(await counters.last('04c0ffee123456')).toBe(2);
   }, 30_000);
 });
