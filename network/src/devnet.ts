@@ -31,11 +31,10 @@ import { DevnetPaths } from './paths';
 import { ensureServices, type ServiceUrls } from './services';
 import {
   checkHealth,
+  ensureRunning,
   runningPid,
-  startProcess,
   stopProcess,
   trackedNames,
-  waitHealthy,
   type ProcessSpec,
 } from './processes';
 
@@ -184,16 +183,13 @@ export class Devnet {
   }
 
   private async ensureRunning(spec: ProcessSpec, report: UpReport): Promise<void> {
-    const pid = runningPid(this.paths, spec.name);
-    if (pid !== undefined && (await checkHealth(spec.health))) {
+    const started = await ensureRunning(this.paths, spec);
+    if (started === undefined) {
       report.alreadyRunning.push(spec.name);
-      return;
+    } else {
+      this.log(`  started ${spec.name} (pid ${started})`);
+      report.started.push(spec.name);
     }
-    if (pid !== undefined) await stopProcess(this.paths, spec.name); // running but unhealthy
-    const started = await startProcess(this.paths, spec);
-    this.log(`  started ${spec.name} (pid ${started})`);
-    report.started.push(spec.name);
-    await waitHealthy(this.paths, spec);
   }
 
   async up(): Promise<UpReport> {

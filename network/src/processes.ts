@@ -196,3 +196,20 @@ export function isAlive(pid: number): boolean {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Starts `spec` unless it already runs healthy; one running but unhealthy is stopped and
+ * started again. Resolves with the new pid, or undefined when it was already running.
+ */
+export async function ensureRunning(
+  paths: DevnetPaths,
+  spec: ProcessSpec,
+  timeoutMs?: number,
+): Promise<number | undefined> {
+  const pid = runningPid(paths, spec.name);
+  if (pid !== undefined && (await checkHealth(spec.health))) return undefined;
+  if (pid !== undefined) await stopProcess(paths, spec.name);
+  const started = await startProcess(paths, spec);
+  await waitHealthy(paths, spec, timeoutMs);
+  return started;
+}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { DevnetError } from './errors';
 import { commandExists, run } from './exec';
 import type { DevnetPaths } from './paths';
-import { checkHealth, runningPid, startProcess, waitHealthy, type ProcessSpec } from './processes';
+import { ensureRunning } from './processes';
 
 export const POSTGRES = {
   host: '127.0.0.1',
@@ -34,13 +34,6 @@ function pgBin(env: NodeJS.ProcessEnv): string {
 function asPostgres(command: string, args: string[]): [string, string[]] {
   if (process.getuid?.() !== 0) return [command, args];
   return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]];
-}
-
-async function ensureRunning(paths: DevnetPaths, spec: ProcessSpec): Promise<boolean> {
-  if (runningPid(paths, spec.name) !== undefined && (await checkHealth(spec.health))) return false;
-  await startProcess(paths, spec);
-  await waitHealthy(paths, spec, 30_000);
-  return true;
 }
 
 async function ensurePostgres(
@@ -93,7 +86,7 @@ async function ensurePostgres(
     ports: [{ label: 'PostgreSQL', host: POSTGRES.host, port: POSTGRES.port }],
     health: [{ kind: 'tcp', host: POSTGRES.host, port: POSTGRES.port }],
   });
-  if (startedPostgres) started.push('postgres');
+  if (startedPostgres !== undefined) started.push('postgres');
   const psql = (sql: string, database = 'postgres') =>
     run(path.join(bin, 'psql'), [
       '-h',
@@ -153,7 +146,7 @@ async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<strin
     ports: [{ label: 'Redis', host: REDIS.host, port: REDIS.port }],
     health: [{ kind: 'tcp', host: REDIS.host, port: REDIS.port }],
   });
-  if (startedRedis) started.push('redis');
+  if (startedRedis !== undefined) started.push('redis');
   return `redis://${REDIS.host}:${REDIS.port}`;
 }
 

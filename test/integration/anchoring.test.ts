@@ -3,15 +3,8 @@
  * proven against that root. Also the crash between the ledger and the database: a batch
  * anchored on the ledger but not yet marked in PostgreSQL is found again, not anchored twice.
  */
-import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import {
-  authorityInput,
-  createTestPki,
-  sampleFiling,
-  signFiling,
-} from '@clearance/chaincode/testing';
 import { migrate } from '../../gateway/src/index/migrations';
 import { anchorPending } from '../../gateway/src/readings/anchor';
 import { ledgerDeviceDirectory } from '../../gateway/src/readings/directory';
@@ -24,6 +17,7 @@ import {
 } from '../../seal-devices/src/domain';
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
+import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const describeOnDevnet = findFabric() ? describe : describe.skip;
@@ -36,43 +30,23 @@ describeOnDevnet('reading anchoring on the devnet', () => {
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let db: TestDatabase;
-  const ledgers: Record<string, Ledger> = {};
-  const ledger = (who: string): Ledger =>
-    (ledgers[who] ??= createFabricLedger(
-      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-    ));
+  const { as: ledger, closeAll } = officerLedgers(devnet);
   let trip: SignedReading[];
 
   beforeAll(async () => {
     await devnet.up();
     db = await createTestDatabase();
     await migrate(db.pool);
-    const pki = await createTestPki({ idSuffix: run });
-    await ledger('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [
-      authorityInput(pki.gd),
-    ]);
-    const signed = await signFiling(sampleFiling(`GD-${run}-A`), pki.signers.gdTrader);
-    await ledger('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
-    const operator = ledger('logistics/operator1');
-    await operator.submit('Seal:RegisterDevice', [
-      JSON.stringify({
-        deviceId,
-        model: 'GPS-ELOCK-7',
-        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid,
-      }),
-    ]);
-    await ledger('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await ledger('hkcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await operator.submit('Seal:ApplySeal', [
-      JSON.stringify({
-        sealId,
-        deviceId,
-        conveyance: 'ZM7788',
-        routeId: 'HKIA-FUTIAN',
-        declarationIds: [`GD-${run}-A`],
-      }),
-    ]);
+    const pki = await trustedPki(ledger, run);
+    await fileGd(ledger, pki, `GD-${run}-A`);
+    await sealedDevice(ledger, {
+      deviceId,
+      sealId,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid,
+      conveyance: 'ZM7788',
+      declarationIds: [`GD-${run}-A`],
+    });
     trip = simulateTrip({
       deviceId,
       privateKey: keys.privateKey,
@@ -83,7 +57,7 @@ describeOnDevnet('reading anchoring on the devnet', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(ledgers).map((l) => l.close()));
+    await closeAll();
     await db?.drop();
   }, 60_000);
 

@@ -5,13 +5,7 @@
  * replayed and a forged tap refused, the ledger unchanged by them.
  */
 import type { SealRecord } from '@clearance/chaincode/domain';
-import {
-  authorityInput,
-  createTestPki,
-  sampleFiling,
-  signFiling,
-} from '@clearance/chaincode/testing';
-import { buildApp, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import { buildApp } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +15,7 @@ import * as readline from 'node:readline';
 import { migrate } from '../../gateway/src/index/migrations';
 import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
+import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { ensurePcscd, pcscAvailable } from '../support/pcscd';
 
@@ -34,14 +29,7 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
   const deviceId = `EL-${run}-N`;
   const uid = Buffer.concat([Buffer.from([0x04]), randomBytes(6)]);
   const keys = { metaKey: randomBytes(16), masterKey: randomBytes(16) };
-  const ledgers: Ledger[] = [];
-  const as = (who: string): Ledger => {
-    const l = createFabricLedger(
-      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-    );
-    ledgers.push(l);
-    return l;
-  };
+  const { as, closeAll } = officerLedgers(devnet);
   let db: TestDatabase;
   let app: FastifyInstance;
   let agent: ChildProcess;
@@ -53,28 +41,18 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
     await devnet.up();
     db = await createTestDatabase();
     await migrate(db.pool);
-    const pki = await createTestPki({ idSuffix: run });
-    await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    const filing = await signFiling(sampleFiling(`GD-${run}-N`), pki.signers.gdTrader);
-    await as('gdcustoms/agent').submit('Declaration:File', filing.args, filing.transient);
-    const operator = as('logistics/operator1');
-    const publicKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .publicKey.export({ type: 'spki', format: 'pem' })
-      .toString();
-    await operator.submit('Seal:RegisterDevice', [
-      JSON.stringify({ deviceId, model: 'GPS-ELOCK-7', publicKeyPem, tagUid: uid.toString('hex') }),
-    ]);
-    await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await operator.submit('Seal:ApplySeal', [
-      JSON.stringify({
-        sealId,
-        deviceId,
-        conveyance: 'ZM9900',
-        routeId: 'HKIA-FUTIAN',
-        declarationIds: [`GD-${run}-N`],
-      }),
-    ]);
+    const pki = await trustedPki(as, run);
+    await fileGd(as, pki, `GD-${run}-N`);
+    await sealedDevice(as, {
+      deviceId,
+      sealId,
+      publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      tagUid: uid.toString('hex'),
+      conveyance: 'ZM9900',
+      declarationIds: [`GD-${run}-N`],
+    });
     app = await buildApp({ ledger: as('hkcustoms/officer1'), database: db.pool, tagKeys: keys });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     pcscd = await ensurePcscd();
@@ -109,7 +87,7 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
     }
     await pcscd?.stop();
     await app?.close();
-    await Promise.all(ledgers.map((l) => l.close().catch(() => undefined)));
+    await closeAll();
     await db?.drop();
   }, 60_000);
 

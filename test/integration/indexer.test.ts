@@ -4,19 +4,14 @@
  * none twice; the index agrees with the ledger.
  */
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
-import {
-  authorityInput,
-  createTestPki,
-  sampleFiling,
-  signFiling,
-} from '@clearance/chaincode/testing';
-import { connectGateway, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { compareIndex, rebuildIndex } from '../../gateway/src/index/commands';
 import { startIndexer, type Indexer } from '../../gateway/src/index/listener';
 import { migrate } from '../../gateway/src/index/migrations';
 import { createIndexStore } from '../../gateway/src/index/store';
+import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const describeOnDevnet = findFabric() ? describe : describe.skip;
@@ -26,8 +21,8 @@ describeOnDevnet('indexer on the devnet', () => {
   const run = randomUUID().slice(0, 8).toUpperCase();
   const id = `GD-${run}-IDX`;
   let db: TestDatabase;
+  const ledgers = officerLedgers(devnet);
   let officer: Ledger;
-  let agent: Ledger;
   let gatewayConnection: ReturnType<typeof connectGateway>;
   let indexer: Indexer | undefined;
   const connection = (who: string) =>
@@ -37,14 +32,8 @@ describeOnDevnet('indexer on the devnet', () => {
     await devnet.up();
     db = await createTestDatabase();
     await migrate(db.pool);
-    officer = createFabricLedger(connection('gdcustoms/officer1'));
-    agent = createFabricLedger(connection('gdcustoms/agent'));
-    const admin = createFabricLedger(connection('gdcustoms/trust-admin'));
-    const pki = await createTestPki({ idSuffix: run });
-    await admin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    await admin.close();
-    const signed = await signFiling(sampleFiling(id), pki.signers.gdTrader);
-    await agent.submit('Declaration:File', signed.args, signed.transient);
+    officer = ledgers.as('gdcustoms/officer1');
+    await fileGd(ledgers.as, await trustedPki(ledgers.as, run), id);
     gatewayConnection = connectGateway(connection('gdcustoms/officer1'));
   }, 300_000);
 
@@ -52,7 +41,7 @@ describeOnDevnet('indexer on the devnet', () => {
     await indexer?.stop();
     gatewayConnection?.gateway.close();
     gatewayConnection?.client.close();
-    await Promise.all([officer?.close(), agent?.close()]);
+    await ledgers.closeAll();
     await db?.drop();
   }, 60_000);
 

@@ -3,13 +3,7 @@
  * them, refusals with reasons, bad bodies coded; and what was acknowledged is anchored by
  * a worker started afresh (as after a gateway crash right after the 202).
  */
-import {
-  authorityInput,
-  createTestPki,
-  sampleFiling,
-  signFiling,
-} from '@clearance/chaincode/testing';
-import { buildApp, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import { buildApp } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -17,6 +11,7 @@ import { migrate } from '../../gateway/src/index/migrations';
 import { startAnchorWorker } from '../../gateway/src/readings/worker';
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
+import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const describeOnDevnet = findFabric() ? describe : describe.skip;
@@ -28,14 +23,7 @@ describeOnDevnet('readings through the gateway', () => {
   const sealId = `SEAL-${run}-HTTP`;
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const ledgers: Ledger[] = [];
-  const as = (who: string): Ledger => {
-    const l = createFabricLedger(
-      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-    );
-    ledgers.push(l);
-    return l;
-  };
+  const { as, closeAll } = officerLedgers(devnet);
   let db: TestDatabase;
   let app: FastifyInstance;
 
@@ -43,36 +31,23 @@ describeOnDevnet('readings through the gateway', () => {
     await devnet.up();
     db = await createTestDatabase();
     await migrate(db.pool);
-    const pki = await createTestPki({ idSuffix: run });
-    await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    const signed = await signFiling(sampleFiling(`GD-${run}-H`), pki.signers.gdTrader);
-    await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
-    const operator = as('logistics/operator1');
-    await operator.submit('Seal:RegisterDevice', [
-      JSON.stringify({
-        deviceId,
-        model: 'GPS-ELOCK-7',
-        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid,
-      }),
-    ]);
-    await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [deviceId]);
-    await operator.submit('Seal:ApplySeal', [
-      JSON.stringify({
-        sealId,
-        deviceId,
-        conveyance: 'ZM5566',
-        routeId: 'KWC-FUTIAN',
-        declarationIds: [`GD-${run}-H`],
-      }),
-    ]);
+    const pki = await trustedPki(as, run);
+    await fileGd(as, pki, `GD-${run}-H`);
+    await sealedDevice(as, {
+      deviceId,
+      sealId,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid,
+      conveyance: 'ZM5566',
+      routeId: 'KWC-FUTIAN',
+      declarationIds: [`GD-${run}-H`],
+    });
     app = await buildApp({ ledger: as('gdcustoms/officer1'), database: db.pool });
   }, 300_000);
 
   afterAll(async () => {
     await app?.close();
-    await Promise.all(ledgers.map((l) => l.close().catch(() => undefined)));
+    await closeAll();
     await db?.drop();
   }, 60_000);
 

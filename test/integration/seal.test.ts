@@ -5,14 +5,8 @@
  * and a replayed checkpoint tap refused.
  */
 import type { DeclarationRecord, SealRecord } from '@clearance/chaincode/domain';
-import {
-  authorityInput,
-  createTestPki,
-  sampleFiling,
-  signFiling,
-} from '@clearance/chaincode/testing';
-import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
+import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -35,14 +29,12 @@ function runProof(args: string[]): Promise<{ code: number; stdout: string }> {
 
 describeOnDevnet('seals on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
-  const who = {
-    operator: 'logistics/operator1',
-    gdCustoms: 'gdcustoms/officer1',
-    hkCustoms: 'hkcustoms/officer1',
-    gdAgent: 'gdcustoms/agent',
-    gdTrustAdmin: 'gdcustoms/trust-admin',
-  } as const;
-  const ledgers = {} as Record<keyof typeof who, Ledger>;
+  const { as, closeAll } = officerLedgers(devnet);
+  const ledgers = {
+    operator: () => as('logistics/operator1'),
+    gdCustoms: () => as('gdcustoms/officer1'),
+    hkCustoms: () => as('hkcustoms/officer1'),
+  };
   const run = randomUUID().slice(0, 8).toUpperCase();
   const deviceId = `EL-${run}`;
   const sealId = `SEAL-${run}`;
@@ -52,38 +44,20 @@ describeOnDevnet('seals on the devnet', () => {
 
   beforeAll(async () => {
     await devnet.up();
-    for (const k of Object.keys(who) as (keyof typeof who)[]) {
-      ledgers[k] = createFabricLedger(
-        loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who[k]) }).fabric,
-      );
-    }
-    const pki = await createTestPki({ idSuffix: run });
-    await ledgers.gdTrustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
-    await ledgers.gdAgent.submit('Declaration:File', signed.args, signed.transient);
-    await ledgers.operator.submit('Seal:RegisterDevice', [
-      JSON.stringify({
-        deviceId,
-        model: 'GPS-ELOCK-7',
-        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        tagUid,
-      }),
-    ]);
-    await ledgers.gdCustoms.submit('Seal:AccreditDevice', [deviceId]);
-    await ledgers.hkCustoms.submit('Seal:AccreditDevice', [deviceId]);
-    await ledgers.operator.submit('Seal:ApplySeal', [
-      JSON.stringify({
-        sealId,
-        deviceId,
-        conveyance: 'ZM1234',
-        routeId: 'KWC-FUTIAN',
-        declarationIds: [declarationId],
-      }),
-    ]);
+    const pki = await trustedPki(as, run);
+    await fileGd(as, pki, declarationId);
+    await sealedDevice(as, {
+      deviceId,
+      sealId,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid,
+      routeId: 'KWC-FUTIAN',
+      declarationIds: [declarationId],
+    });
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(ledgers).map((l) => l.close()));
+    await closeAll();
   });
 
   it('anchors a batch of signed readings and proves one of them offline against the ledger root', async () => {
@@ -95,7 +69,7 @@ describeOnDevnet('seals on the devnet', () => {
       intervalS: 15,
     }).slice(0, 64);
     const root = batchRoot(readings);
-    await ledgers.operator.submit('Seal:AnchorReadings', [
+    await ledgers.operator().submit('Seal:AnchorReadings', [
       sealId,
       JSON.stringify({
         batchId: `${sealId}-1`,
@@ -107,7 +81,7 @@ describeOnDevnet('seals on the devnet', () => {
         lastTime: readings[63]!.reading.time,
       }),
     ]);
-    const anchors = JSON.parse(await ledgers.hkCustoms.evaluate('Seal:GetAnchors', [sealId])) as {
+    const anchors = JSON.parse(await ledgers.hkCustoms().evaluate('Seal:GetAnchors', [sealId])) as {
       merkleRoot: string;
     }[];
     const onLedger = anchors[0]!.merkleRoot;
@@ -131,24 +105,22 @@ describeOnDevnet('seals on the devnet', () => {
   }, 60_000);
 
   it('a tamper alarm puts the sealed declaration on HOLD in the same transaction', async () => {
-    const alarm = await ledgers.operator.submit('Seal:RecordAlarm', [
-      sealId,
-      'TAMPER',
-      'shackle cut',
-    ]);
+    const alarm = await ledgers
+      .operator()
+      .submit('Seal:RecordAlarm', [sealId, 'TAMPER', 'shackle cut']);
     const seal = JSON.parse(alarm.result) as SealRecord;
     expect(seal.alarms[0]).toMatchObject({ kind: 'TAMPER', heldDeclarations: [declarationId] });
     const declaration = JSON.parse(
-      await ledgers.gdCustoms.evaluate('Declaration:Get', [declarationId]),
+      await ledgers.gdCustoms().evaluate('Declaration:Get', [declarationId]),
     ) as DeclarationRecord;
     expect(declaration.hold).toMatchObject({ action: 'HOLD', txId: alarm.transactionId });
   }, 60_000);
 
   it('records a checkpoint tap and refuses its replay', async () => {
     const check = JSON.stringify({ controlPoint: 'LMC', tagUid, counter: 3 });
-    await ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]);
+    await ledgers.hkCustoms().submit('Seal:RecordCheckpoint', [sealId, check]);
     await expect(
-      ledgers.hkCustoms.submit('Seal:RecordCheckpoint', [sealId, check]),
+      ledgers.hkCustoms().submit('Seal:RecordCheckpoint', [sealId, check]),
     ).rejects.toMatchObject({
       code: 'REPLAYED',
     });

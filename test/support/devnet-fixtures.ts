@@ -1,0 +1,83 @@
+/**
+ * What the devnet tests set up again and again: a ledger per officer, a signed GD filing
+ * under a trust list made for the run, and an accredited e-lock sealing a declaration.
+ */
+import {
+  authorityInput,
+  createTestPki,
+  sampleFiling,
+  signFiling,
+  type TestPki,
+} from '@clearance/chaincode/testing';
+import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
+import type { Devnet } from '@clearance/network';
+
+/** One ledger connection per officer (`<org>/<name>`), made on first use. */
+export function officerLedgers(devnet: Devnet): {
+  as(who: string): Ledger;
+  closeAll(): Promise<void>;
+} {
+  const ledgers = new Map<string, Ledger>();
+  return {
+    as(who) {
+      let ledger = ledgers.get(who);
+      if (!ledger) {
+        ledger = createFabricLedger(
+          loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
+        );
+        ledgers.set(who, ledger);
+      }
+      return ledger;
+    },
+    async closeAll() {
+      await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
+    },
+  };
+}
+
+/** A test PKI whose GD authority is put on the trust list (ids unique to `run`). */
+export async function trustedPki(as: (who: string) => Ledger, run: string): Promise<TestPki> {
+  const pki = await createTestPki({ idSuffix: run });
+  await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+  return pki;
+}
+
+/** Files a GD declaration signed by the GD test trader, through the GD filing agent. */
+export async function fileGd(as: (who: string) => Ledger, pki: TestPki, declarationId: string) {
+  const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
+  return as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
+}
+
+export interface SealSetup {
+  deviceId: string;
+  sealId: string;
+  publicKeyPem: string;
+  tagUid: string;
+  declarationIds: string[];
+  routeId?: string;
+  conveyance?: string;
+}
+
+/** Registers an e-lock, has both customs services accredit it, and applies its seal. */
+export async function sealedDevice(as: (who: string) => Ledger, s: SealSetup): Promise<void> {
+  const operator = as('logistics/operator1');
+  await operator.submit('Seal:RegisterDevice', [
+    JSON.stringify({
+      deviceId: s.deviceId,
+      model: 'GPS-ELOCK-7',
+      publicKeyPem: s.publicKeyPem,
+      tagUid: s.tagUid,
+    }),
+  ]);
+  await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [s.deviceId]);
+  await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [s.deviceId]);
+  await operator.submit('Seal:ApplySeal', [
+    JSON.stringify({
+      sealId: s.sealId,
+      deviceId: s.deviceId,
+      conveyance: s.conveyance ?? 'ZM1234',
+      routeId: s.routeId ?? 'HKIA-FUTIAN',
+      declarationIds: s.declarationIds,
+    }),
+  ]);
+}
