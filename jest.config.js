@@ -1,14 +1,15 @@
 /** Unit tests sit beside the code; integration tests under test/ run against real services. */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
-  // cookie 2 (via fastify's light-my-request) ships only ES modules, which Jest on Node 20
-  // cannot require: compile it to CommonJS like our own code.
-  '/node_modules/cookie/.+\\.js$': [
+  // cookie 2 (via fastify's light-my-request) and content-disposition 2 (via @fastify/static
+  // in swagger-ui) ship only ES modules, which Jest on Node 20 cannot require: compile them
+  // to CommonJS like our own code.
+  '/node_modules/(cookie|content-disposition)/.+\\.js$': [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
   ],
 };
-const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/)'];
 const moduleNameMapper = {
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices)/(.*)$': '<rootDir>/$1/src/$2/index.ts',

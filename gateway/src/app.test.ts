@@ -3,8 +3,27 @@ import { buildApp } from './app';
 import { ApiError } from './errors';
 import type { Ledger } from './ledger/ledger';
 import { createMemoryLedger } from './ledger/memory-ledger';
+import { createMemorySessionStore } from './auth/memory-sessions';
+import type { InjectOptions } from 'fastify';
 
 const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
+
+const sessions = createMemorySessionStore();
+let token = '';
+beforeAll(async () => {
+  ({ token } = await sessions.create({
+    kind: 'officer',
+    id: 'gdcustoms/officer1',
+    organisation: 'gdcustoms',
+    mspId: 'GDCustomsMSP',
+    name: 'officer1',
+    role: 'customs-officer',
+  }));
+});
+
+/** A request from a signed-in officer. */
+const call = (target: FastifyInstance, options: InjectOptions) =>
+  target.inject({ ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
 
 describe('gateway routes', () => {
   let app: FastifyInstance;
@@ -12,18 +31,48 @@ describe('gateway routes', () => {
 
   beforeEach(async () => {
     ledger = createMemoryLedger(identity);
-    app = await buildApp({ ledger });
+    app = await buildApp({ ledger, sessions });
+  });
+
+  it('refuses every /v1 route without a valid session: 401 UNAUTHENTICATED, nothing written', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { cookie: 'session=nope' }]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/self-checks',
+        payload: {},
+        headers,
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    }
+    expect(ledger.chain.size).toBe(0);
+  });
+
+  it('accepts the session cookie as well as the bearer token', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: {},
+      headers: { cookie: `session=${token}` },
+    });
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('sets security headers', async () => {
+    const res = await call(app, { method: 'GET', url: '/healthz' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
   });
   afterEach(() => app.close());
 
   it('GET /healthz answers while the process is up', async () => {
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    const res = await call(app, { method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
   it('GET /readyz reports the channel height', async () => {
-    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    const res = await call(app, { method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ready', ledger: { channelHeight: '1' } });
   });
@@ -33,7 +82,7 @@ describe('gateway routes', () => {
       ...createMemoryLedger(identity),
       channelHeight: () => Promise.reject(new ApiError('LEDGER_UNAVAILABLE')),
     };
-    const broken = await buildApp({ ledger: down });
+    const broken = await buildApp({ ledger: down, sessions });
     const res = await broken.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'not ready' });
@@ -41,7 +90,7 @@ describe('gateway routes', () => {
   });
 
   it('POST /v1/self-checks commits and returns transaction id and block', async () => {
-    const res = await app.inject({
+    const res = await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       payload: { checkId: 'c-1', note: 'hi' },
@@ -50,24 +99,24 @@ describe('gateway routes', () => {
     const body = res.json<{ transactionId: string; blockNumber: string; record: unknown }>();
     expect(body).toMatchObject({ checkId: 'c-1', blockNumber: '1' });
     expect(body.record).toMatchObject({ checkId: 'c-1', note: 'hi', txId: body.transactionId });
-    const get = await app.inject({ method: 'GET', url: '/v1/self-checks/c-1' });
+    const get = await call(app, { method: 'GET', url: '/v1/self-checks/c-1' });
     expect(get.statusCode).toBe(200);
     expect(get.json()).toEqual(body.record);
   });
 
   it('POST without an id generates one', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload: {} });
+    const res = await call(app, { method: 'POST', url: '/v1/self-checks', payload: {} });
     expect(res.statusCode).toBe(201);
     expect(res.json<{ checkId: string }>().checkId).toMatch(/^check-[0-9a-f-]{36}$/);
   });
 
   it('a duplicate id is 409 ALREADY_EXISTS and the first record stays', async () => {
-    await app.inject({
+    await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       payload: { checkId: 'd', note: 'first' },
     });
-    const res = await app.inject({
+    const res = await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       payload: { checkId: 'd', note: 'second' },
@@ -76,7 +125,7 @@ describe('gateway routes', () => {
     expect(res.json()).toEqual({
       error: { code: 'ALREADY_EXISTS', message: 'self-check d is already recorded' },
     });
-    const get = await app.inject({ method: 'GET', url: '/v1/self-checks/d' });
+    const get = await call(app, { method: 'GET', url: '/v1/self-checks/d' });
     expect(get.json()).toMatchObject({ note: 'first' });
   });
 
@@ -86,14 +135,14 @@ describe('gateway routes', () => {
     ['a note too long', { note: 'n'.repeat(257) }],
     ['a wrong type', { note: 42 }],
   ])('rejects %s with 400 VALIDATION_FAILED and writes nothing', async (_label, payload) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/self-checks', payload });
+    const res = await call(app, { method: 'POST', url: '/v1/self-checks', payload });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect(ledger.chain.size).toBe(0);
   });
 
   it('rejects malformed JSON, wrong content type and oversized bodies with coded errors', async () => {
-    const bad = await app.inject({
+    const bad = await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       headers: { 'content-type': 'application/json' },
@@ -101,7 +150,7 @@ describe('gateway routes', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    const text = await app.inject({
+    const text = await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       headers: { 'content-type': 'text/plain' },
@@ -109,7 +158,7 @@ describe('gateway routes', () => {
     });
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
-    const big = await app.inject({
+    const big = await call(app, {
       method: 'POST',
       url: '/v1/self-checks',
       payload: { note: 'x'.repeat(2 * 1024 * 1024) },
@@ -120,10 +169,10 @@ describe('gateway routes', () => {
   });
 
   it('GET of an unknown check is 404 NOT_FOUND; unknown routes too', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/self-checks/none' });
+    const res = await call(app, { method: 'GET', url: '/v1/self-checks/none' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    const route = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    const route = await call(app, { method: 'GET', url: '/v1/nothing-here' });
     expect(route.statusCode).toBe(404);
     expect(route.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
@@ -133,8 +182,8 @@ describe('gateway routes', () => {
       ...createMemoryLedger(identity),
       submit: () => Promise.reject(new Error('secret stack detail')),
     };
-    const broken = await buildApp({ ledger: failing });
-    const res = await broken.inject({ method: 'POST', url: '/v1/self-checks', payload: {} });
+    const broken = await buildApp({ ledger: failing, sessions });
+    const res = await call(broken, { method: 'POST', url: '/v1/self-checks', payload: {} });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
       error: { code: 'INTERNAL', message: 'Something went wrong on our side.' },

@@ -1,28 +1,65 @@
 /**
- * The gateway as a plugin tree: infrastructure (errors, ledger) → routes. Building the app
- * opens nothing by itself; the caller hands in the ledger, so tests can pass a twin.
+ * The gateway as a plugin tree: infrastructure (errors, security, metrics, docs, ledger,
+ * auth) → application services → routes. Building the app opens nothing by itself; the
+ * caller hands in the ledger and the services, so tests can pass twins.
  */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import * as fs from 'node:fs';
 import type { Pool } from 'pg';
+import type { TagKeys } from '@clearance/seal-devices/domain';
+import type { AccountStore } from './auth/accounts';
+import type { SessionStore } from './auth/sessions';
 import type { Ledger } from './ledger/ledger';
+import type { Notifications } from './notifications';
+import type { Operations } from './operations/submit';
+import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
-import healthRoutes from './routes/health';
-import checkpointRoutes from './routes/checkpoints';
-import readingRoutes from './routes/readings';
-import selfCheckRoutes from './routes/self-checks';
+import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
-import type { TagKeys } from '@clearance/seal-devices/domain';
+import authRoutes from './routes/auth';
+import checkpointRoutes from './routes/checkpoints';
+import declarationRoutes from './routes/declarations';
+import eventRoutes from './routes/events';
+import healthRoutes from './routes/health';
+import operationRoutes from './routes/operations';
+import readingRoutes from './routes/readings';
+import selfCheckRoutes from './routes/self-checks';
+
+export const API_VERSION = '1.0.0';
 
 export interface AppOptions {
+  /** The gateway's own ledger identity: reads, and acts of no particular officer. */
   ledger: Ledger;
+  /** Without sessions nobody is signed in: every /v1 route but the public ones is 401. */
+  sessions?: SessionStore;
+  accounts?: AccountStore;
   /** PostgreSQL of the index and the readings; routes that need it exist only with it. */
   database?: Pool;
+  /** Accepting ledger acts (with the database): store, queue and waiter. */
+  operations?: Operations;
+  /** LISTEN/NOTIFY fan-out (with the database): the event stream. */
+  notifications?: Notifications;
   /** Device keys and seals; by default read from the ledger. */
   deviceDirectory?: DeviceDirectory;
   /** NFC tag keys (meta key, master of the per-tag keys): with them, the checkpoint route. */
   tagKeys?: TagKeys;
+  /** Extra readiness checks (Redis, ...) by name. */
+  readiness?: Record<string, () => Promise<unknown>>;
+  /** The portal's built files, served at / when present. */
+  portalDir?: string;
+  rateLimit?: { max: number; timeWindow: string | number };
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -31,26 +68,107 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    // No stack traces or internals: the error handler answers with catalog codes.
+    return503OnClosing: true,
   });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   // The API speaks JSON only; anything else is 415 rather than a string body.
   app.removeContentTypeParser('text/plain');
+
+  // Infrastructure
   await app.register(errorsPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI inlines styles; the portal does not need more than this.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimit?.max ?? 6000,
+    timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: { code: 'RATE_LIMITED', message: `Too many requests; try again in ${context.after}.` },
+    }),
+  });
+  await app.register(metricsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Clearance ledger gateway',
+        description:
+          'Guangdong–Hong Kong customs declarations, e-signatures and e-lock seals on a Hyperledger Fabric ledger.',
+        version: API_VERSION,
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(ledgerPlugin, { ledger: options.ledger });
-  await app.register(healthRoutes);
+  await app.register(authPlugin, { sessions: options.sessions });
+
+  // Routes
+  await app.register(healthRoutes, {
+    checks: {
+      ...(options.database ? { postgres: () => options.database!.query('SELECT 1') } : {}),
+      ...options.readiness,
+    },
+  });
   await app.register(selfCheckRoutes);
+  if (options.accounts && options.sessions)
+    await app.register(authRoutes, { accounts: options.accounts, sessions: options.sessions });
   if (options.database) {
+    const pool = options.database;
+    if (options.operations) {
+      await app.register(declarationRoutes, { pool, operations: options.operations });
+      await app.register(operationRoutes, { store: options.operations.store });
+    }
+    if (options.notifications)
+      await app.register(eventRoutes, { pool, notifications: options.notifications });
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
-    await app.register(readingRoutes, { pool: options.database, directory });
-    if (options.tagKeys)
-      await app.register(checkpointRoutes, { pool: options.database, keys: options.tagKeys });
+    await app.register(readingRoutes, { pool, directory });
+    if (options.tagKeys) await app.register(checkpointRoutes, { pool, keys: options.tagKeys });
+  }
+  if (options.portalDir && fs.existsSync(options.portalDir)) {
+    // Loaded only when there is a portal to serve (its dependencies are ES modules Jest cannot load).
+    const { default: fastifyStatic } = await import('@fastify/static');
+    await app.register(fastifyStatic, { root: options.portalDir, wildcard: false });
+    // The portal routes in the browser: unknown non-API paths get its page.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/v1/'))
+        return reply.type('text/html').sendFile('index.html');
+      return reply.status(404).send({
+        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
+      });
+    });
   }
   await app.ready();
   return app;
 }
 
-export type { Committed, Ledger } from './ledger/ledger';
-export { connectGateway, createFabricLedger } from './ledger/fabric-ledger';
-export type { FabricConnection } from './ledger/fabric-ledger';
+export type { Committed, Ledger, Prepared, TransactionStatus } from './ledger/ledger';
+export {
+  connectGateway,
+  createFabricLedger,
+  createFabricLedgerFactory,
+} from './ledger/fabric-ledger';
+export type { FabricConnection, SigningIdentity } from './ledger/fabric-ledger';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './index/migrations';
@@ -60,3 +178,6 @@ export { anchorPending } from './readings/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';
 export { startAnchorWorker } from './readings/worker';
+export { createAccountStore } from './auth/accounts';
+export { createSessionStore } from './auth/sessions';
+export { startGatewayServices } from './services';

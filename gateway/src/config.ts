@@ -18,6 +18,22 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
     .optional(),
+  /** Redis of the operations queue (BullMQ); needed with DATABASE_URL. */
+  REDIS_URL: z
+    .string()
+    .regex(/^redis:\/\//, 'a redis:// URL')
+    .optional(),
+  /** Key encryption key of the officers' private keys: 64 hex digits; needed with DATABASE_URL. */
+  IDENTITY_KEK: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, '64 hex digits')
+    .optional(),
+  /** The portal's built files (served at /). */
+  PORTAL_DIR: z.string().min(1).optional(),
+  /** Requests a principal may make a minute. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Run the block-event indexer in this process (on) or leave it to `npm run index -- run` (off). */
+  INDEXER: z.enum(['on', 'off']).default('on'),
   /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
   SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),
   /** NFC tag keys (AES-128, hex): the SDM meta key and the master the per-tag keys derive from. */
@@ -51,6 +67,12 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   fabric: FabricConnection;
   databaseUrl?: string;
+  /** With databaseUrl: Redis and the key encryption key. */
+  redisUrl?: string;
+  identityKek?: Uint8Array;
+  portalDir?: string;
+  rateLimitPerMinute: number;
+  indexer: boolean;
   sealOperator?: FabricConnection;
   tagKeys?: { metaKey: Uint8Array; masterKey: Uint8Array };
 }
@@ -111,12 +133,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsedEnv = EnvSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(issues('', parsedEnv.error));
   const e = parsedEnv.data;
+  if (e.DATABASE_URL && (!e.REDIS_URL || !e.IDENTITY_KEK))
+    throw new ConfigError(['with DATABASE_URL, REDIS_URL and IDENTITY_KEK are needed too']);
   return {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     fabric: readConnection('FABRIC_CONNECTION', e.FABRIC_CONNECTION),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.IDENTITY_KEK ? { identityKek: Buffer.from(e.IDENTITY_KEK, 'hex') } : {}),
+    ...(e.PORTAL_DIR ? { portalDir: e.PORTAL_DIR } : {}),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    indexer: e.INDEXER === 'on',
     ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
       ? {
           tagKeys: {

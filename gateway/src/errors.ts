@@ -7,6 +7,16 @@ import type { ErrorCode as LedgerErrorCode } from '@clearance/chaincode/domain';
 
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in first (or again).' },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    message: 'Send an Idempotency-Key header (a UUID) so a retry cannot act twice.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was used for a different request.',
+  },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and try again.' },
   INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
@@ -24,6 +34,7 @@ export const API_ERRORS = {
   TRANSACTION_INVALID: { status: 409, message: 'The ledger did not commit the transaction.' },
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  NOT_READY: { status: 503, message: 'A service the gateway needs is not reachable.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

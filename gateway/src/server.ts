@@ -1,27 +1,74 @@
-/** Builds the app from configuration, listens, and closes gracefully on SIGINT/SIGTERM. */
+/**
+ * Builds the gateway from configuration and listens. With DATABASE_URL it runs the whole
+ * API: accounts and sessions, the operations queue and its worker, the indexer, the
+ * anchoring worker. SIGINT/SIGTERM: stop taking requests, drain, close in order.
+ */
 import { Pool } from 'pg';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { startIndexer, type Indexer } from './index/listener';
 import { migrate } from './index/migrations';
-import { createFabricLedger } from './ledger/fabric-ledger';
+import { createIndexStore } from './index/store';
+import {
+  connectGateway,
+  createFabricLedger,
+  createFabricLedgerFactory,
+} from './ledger/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './readings/worker';
+import { startGatewayServices, type GatewayServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const ledger = createFabricLedger(config.fabric);
+  const logger = { level: config.logLevel };
   const database = config.databaseUrl
-    ? new Pool({ connectionString: config.databaseUrl, max: 10 })
+    ? new Pool({ connectionString: config.databaseUrl, max: 20 })
     : undefined;
-  if (database) await migrate(database);
+  let services: GatewayServices | undefined;
+  let indexer: Indexer | undefined;
+  let events: ReturnType<typeof connectGateway> | undefined;
+  const factory = createFabricLedgerFactory(config.fabric);
+  if (database) {
+    await migrate(database);
+    services = await startGatewayServices({
+      pool: database,
+      redisUrl: config.redisUrl as string,
+      kek: config.identityKek as Uint8Array,
+      ledgerAs: (identity) => factory.as(identity),
+      onError: (err) => console.error('gateway: background work failed:', err),
+    });
+  }
   const app = await buildApp({
     ledger,
+    ...(services ? { sessions: services.sessions } : {}),
+    ...(services
+      ? {
+          accounts: services.accounts,
+          operations: services.operations,
+          notifications: services.notifications,
+          readiness: { redis: () => services!.operations.queue.ping() },
+        }
+      : {}),
     ...(database ? { database } : {}),
-    logger: { level: config.logLevel },
+    ...(config.tagKeys ? { tagKeys: config.tagKeys } : {}),
+    ...(config.portalDir ? { portalDir: config.portalDir } : {}),
+    rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },
+    logger,
   });
-  let worker: AnchorWorker | undefined;
+  if (database && config.indexer) {
+    events = connectGateway(config.fabric);
+    indexer = startIndexer({
+      network: events.gateway.getNetwork(config.fabric.channel),
+      channel: config.fabric.channel,
+      chaincode: config.fabric.chaincode,
+      store: createIndexStore(database),
+      onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
+    });
+  }
+  let anchorWorker: AnchorWorker | undefined;
   const operator = config.sealOperator && createFabricLedger(config.sealOperator);
   if (database && operator) {
-    worker = startAnchorWorker({
+    anchorWorker = startAnchorWorker({
       pool: database,
       ledger: operator,
       onError: (err) => app.log.error({ err }, 'anchoring failed'),
@@ -33,8 +80,13 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'closing: draining in-flight requests');
     await app.close();
-    await worker?.stop();
+    await services?.close();
+    await indexer?.stop();
+    events?.gateway.close();
+    events?.client.close();
+    await anchorWorker?.stop();
     await operator?.close();
+    factory.close();
     await database?.end();
     process.exit(0);
   };

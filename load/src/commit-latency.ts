@@ -6,6 +6,7 @@
  *   npm run bench:commit-latency -- [--n 40]
  */
 import { buildApp, connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
+import { createMemorySessionStore } from '@clearance/gateway/testing';
 import { BLOCK_CUTTING, Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { summary } from './stats';
@@ -18,7 +19,17 @@ async function main(): Promise<void> {
   const config = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') });
   const { client, gateway } = connectGateway(config.fabric);
   const contract = gateway.getNetwork(config.fabric.channel).getContract(config.fabric.chaincode);
-  const app = await buildApp({ ledger: createFabricLedger(config.fabric) });
+  // The route needs a signed-in principal; the bench measures the route, not the sign-in.
+  const sessions = createMemorySessionStore();
+  const { token } = await sessions.create({
+    kind: 'officer',
+    id: 'gdcustoms/officer1',
+    organisation: 'gdcustoms',
+    mspId: 'GDCustomsMSP',
+    name: 'officer1',
+    role: 'customs-officer',
+  });
+  const app = await buildApp({ ledger: createFabricLedger(config.fabric), sessions });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const direct: number[] = [];
@@ -34,7 +45,7 @@ async function main(): Promise<void> {
       const t1 = performance.now();
       const res = await fetch(`${address}/v1/self-checks`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ note: 'latency' }),
       });
       if (res.status !== 201) throw new Error(`route answered ${res.status}: ${await res.text()}`);

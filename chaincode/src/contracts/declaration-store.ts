@@ -51,6 +51,8 @@ export async function saveDeclaration(
       actor: record.lastAct.actor,
       at: record.lastAct.at,
       txId: record.lastAct.txId,
+      // Whose declaration it is: the index lets traders list their own.
+      signer: { subject: record.signature.signerSubject, issuer: record.signature.issuer },
     });
   }
   return bytes.toString();

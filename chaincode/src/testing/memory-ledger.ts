@@ -32,7 +32,12 @@ export interface ContractInvoker {
     args: string[],
     transient?: Record<string, string>,
   ): Promise<SubmitResult>;
-  evaluate(transaction: string, args: string[]): Promise<string>;
+  /** Simulates without writing; transient data as in submit. */
+  evaluate(
+    transaction: string,
+    args: string[],
+    transient?: Record<string, string>,
+  ): Promise<string>;
 }
 
 interface HistoryEntry {
@@ -85,8 +90,8 @@ export class MemoryLedger {
     return {
       submit: (transaction, args, transient = {}) =>
         this.run(identity, transaction, args, true, transient),
-      evaluate: async (transaction, args) =>
-        (await this.run(identity, transaction, args, false, {})).result,
+      evaluate: async (transaction, args, transient = {}) =>
+        (await this.run(identity, transaction, args, false, transient)).result,
     };
   }
 

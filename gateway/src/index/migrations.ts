@@ -87,6 +87,65 @@ export const MIGRATIONS: readonly Migration[] = [
     up: `CREATE TABLE tag_counters (tag_uid text PRIMARY KEY, last_counter integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());`,
     down: `DROP TABLE tag_counters;`,
   },
+  {
+    version: 4,
+    name: 'accounts, sessions, operations; event order and declaration signers',
+    up: `
+      CREATE TABLE accounts (
+        account_id     text PRIMARY KEY,
+        organisation   text NOT NULL,
+        username       text NOT NULL,
+        msp_id         text NOT NULL,
+        role           text NOT NULL,
+        certificate    text NOT NULL,
+        key_ciphertext bytea NOT NULL,
+        password_hash  text,
+        created_at     timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE auth_challenges (
+        challenge_id uuid PRIMARY KEY,
+        challenge    bytea NOT NULL,
+        expires_at   timestamptz NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_sha256 text PRIMARY KEY,
+        principal    jsonb NOT NULL,
+        expires_at   timestamptz NOT NULL
+      );
+      CREATE TABLE operations (
+        operation_id    uuid PRIMARY KEY,
+        principal_id    text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_sha256  text NOT NULL,
+        kind            text NOT NULL,
+        account_id      text NOT NULL,
+        transaction     text NOT NULL,
+        args            jsonb NOT NULL,
+        transient       jsonb NOT NULL,
+        declaration_id  text,
+        state           text NOT NULL DEFAULT 'pending',
+        attempts        integer NOT NULL DEFAULT 0,
+        transaction_id  text,
+        envelope        bytea,
+        result          jsonb,
+        error           jsonb,
+        block_number    bigint,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (principal_id, idempotency_key)
+      );
+      CREATE INDEX operations_pending ON operations (updated_at) WHERE state = 'pending';
+      ALTER TABLE ledger_events ADD COLUMN seq bigserial;
+      CREATE UNIQUE INDEX ledger_events_seq ON ledger_events (seq);
+      ALTER TABLE declarations ADD COLUMN signer_subject text, ADD COLUMN signer_issuer text;
+      CREATE INDEX declarations_signer ON declarations (signer_issuer, signer_subject);`,
+    down: `
+      DROP INDEX declarations_signer;
+      ALTER TABLE declarations DROP COLUMN signer_subject, DROP COLUMN signer_issuer;
+      DROP INDEX ledger_events_seq;
+      ALTER TABLE ledger_events DROP COLUMN seq;
+      DROP TABLE operations; DROP TABLE sessions; DROP TABLE auth_challenges; DROP TABLE accounts;`,
+  },
 ];
 
 /** Brings the schema to `target` (default: the newest), up or down, one transaction a step. */

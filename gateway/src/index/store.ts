@@ -25,6 +25,8 @@ interface DeclarationEventPayload {
   action: string;
   actor: { mspId: string };
   at: string;
+  /** Absent from events of chaincode versions before the signer was added. */
+  signer?: { subject: string; issuer: string };
 }
 
 /** actor and at are absent from alarms recorded by the first chaincode version. */
@@ -87,12 +89,15 @@ async function upsertDeclaration(
   // may overwrite: replays of older events leave the row as it is.
   await client.query(
     `INSERT INTO declarations (declaration_id, version, state, on_hold, jurisdiction, consignment_ref,
-                               last_action, last_actor_msp, last_at, block_number, tx_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                               last_action, last_actor_msp, last_at, block_number, tx_id,
+                               signer_subject, signer_issuer)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (declaration_id) DO UPDATE SET
        version = EXCLUDED.version, state = EXCLUDED.state, on_hold = EXCLUDED.on_hold,
        last_action = EXCLUDED.last_action, last_actor_msp = EXCLUDED.last_actor_msp,
-       last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id
+       last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
+       signer_subject = COALESCE(EXCLUDED.signer_subject, declarations.signer_subject),
+       signer_issuer = COALESCE(EXCLUDED.signer_issuer, declarations.signer_issuer)
      WHERE declarations.block_number <= EXCLUDED.block_number`,
     [
       d.declarationId,
@@ -106,6 +111,8 @@ async function upsertDeclaration(
       d.at,
       event.blockNumber.toString(),
       event.transactionId,
+      d.signer?.subject ?? null,
+      d.signer?.issuer ?? null,
     ],
   );
 }
@@ -138,6 +145,8 @@ export function createIndexStore(pool: Pool): IndexStore {
           ],
         );
         const fresh = inserted.rowCount === 1;
+        // Delivered at commit: the event stream wakes up and reads the new rows.
+        if (fresh) await client.query(`NOTIFY ledger_events`);
         if (fresh && isDeclarationEvent(event.payload))
           await upsertDeclaration(client, event, event.payload);
         if (fresh && isAlarmEvent(event.payload))

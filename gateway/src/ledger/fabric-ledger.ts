@@ -10,11 +10,11 @@ import {
   type Gateway,
   type Network,
 } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { common, peer } from '@hyperledger/fabric-protos';
 import { parseLedgerError } from '@clearance/chaincode/domain';
 import { createPrivateKey } from 'node:crypto';
 import { ApiError, LEDGER_TO_API } from '../errors';
-import type { Committed, Ledger } from './ledger';
+import type { Committed, Ledger, Prepared, TransactionStatus } from './ledger';
 
 export interface FabricConnection {
   mspId: string;
@@ -64,9 +64,10 @@ class FabricLedger implements Ledger {
   private readonly contract: Contract;
 
   constructor(
-    private readonly client: grpc.Client,
     private readonly gateway: Gateway,
-    private readonly connection: FabricConnection,
+    private readonly connection: Pick<FabricConnection, 'channel' | 'chaincode'>,
+    /** Closes what this ledger owns (its gateway; the gRPC client when not shared). */
+    private readonly release: () => void,
   ) {
     this.network = gateway.getNetwork(connection.channel);
     this.contract = this.network.getContract(connection.chaincode);
@@ -105,6 +106,73 @@ class FabricLedger implements Ledger {
     }
   }
 
+  async prepare(
+    transaction: string,
+    args: string[],
+    transient: Record<string, string> = {},
+  ): Promise<Prepared> {
+    try {
+      const proposal = this.contract.newProposal(transaction, {
+        arguments: args,
+        transientData: Object.fromEntries(
+          Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)]),
+        ),
+      });
+      const endorsed = await proposal.endorse();
+      return {
+        transactionId: endorsed.getTransactionId(),
+        envelope: endorsed.getBytes(),
+        result: Buffer.from(endorsed.getResult()).toString(),
+      };
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  async send(envelope: Uint8Array): Promise<TransactionStatus> {
+    const transaction = this.gateway.newTransaction(envelope);
+    const transactionId = transaction.getTransactionId();
+    try {
+      const status = await (await transaction.submit()).getStatus();
+      if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
+      // A duplicate is this very transaction committed before: report the first outcome.
+      if (status.code === peer.TxValidationCode.DUPLICATE_TXID) return this.status(transactionId);
+      return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
+    } catch (error) {
+      throw toApiError(error, transactionId);
+    }
+  }
+
+  async status(transactionId: string): Promise<TransactionStatus> {
+    const qscc = this.network.getContract('qscc');
+    const channel = this.connection.channel;
+    let processed: peer.ProcessedTransaction;
+    try {
+      processed = peer.ProcessedTransaction.deserializeBinary(
+        await qscc.evaluateTransaction('GetTransactionByID', channel, transactionId),
+      );
+    } catch (error) {
+      const texts = [
+        ...(error instanceof GatewayError ? error.details.map((d) => d.message) : []),
+        String(error),
+      ];
+      if (texts.some((t) => /not found|no such transaction/i.test(t))) return { state: 'unknown' };
+      throw toApiError(error, transactionId);
+    }
+    try {
+      const block = common.Block.deserializeBinary(
+        await qscc.evaluateTransaction('GetBlockByTxID', channel, transactionId),
+      );
+      const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
+      const code = processed.getValidationcode();
+      return code === peer.TxValidationCode.VALID
+        ? { state: 'committed', blockNumber }
+        : { state: 'invalid', blockNumber, validationCode: code };
+    } catch (error) {
+      throw toApiError(error, transactionId);
+    }
+  }
+
   async evaluate(transaction: string, args: string[]): Promise<string> {
     try {
       return Buffer.from(await this.contract.evaluateTransaction(transaction, ...args)).toString();
@@ -124,9 +192,34 @@ class FabricLedger implements Ledger {
   }
 
   async close(): Promise<void> {
-    this.gateway.close();
-    this.client.close();
+    this.release();
   }
+}
+
+function grpcClient(
+  connection: Pick<FabricConnection, 'peerEndpoint' | 'tlsRootCert' | 'peerHostAlias'>,
+): grpc.Client {
+  return new grpc.Client(
+    connection.peerEndpoint,
+    grpc.credentials.createSsl(Buffer.from(connection.tlsRootCert)),
+    { 'grpc.ssl_target_name_override': connection.peerHostAlias },
+  );
+}
+
+function gatewayFor(
+  client: grpc.Client,
+  identity: { mspId: string; certificate: string; privateKey: string },
+): Gateway {
+  return connect({
+    client,
+    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
+    hash: hash.sha256,
+    evaluateOptions: seconds(5),
+    endorseOptions: seconds(15),
+    submitOptions: seconds(5),
+    commitStatusOptions: seconds(60),
+  });
 }
 
 /** A Gateway connection as one identity; the caller closes both gateway and client. */
@@ -134,25 +227,37 @@ export function connectGateway(connection: FabricConnection): {
   client: grpc.Client;
   gateway: Gateway;
 } {
-  const client = new grpc.Client(
-    connection.peerEndpoint,
-    grpc.credentials.createSsl(Buffer.from(connection.tlsRootCert)),
-    { 'grpc.ssl_target_name_override': connection.peerHostAlias },
-  );
-  const gateway = connect({
-    client,
-    identity: { mspId: connection.mspId, credentials: Buffer.from(connection.certificate) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(connection.privateKey)),
-    hash: hash.sha256,
-    evaluateOptions: seconds(5),
-    endorseOptions: seconds(15),
-    submitOptions: seconds(5),
-    commitStatusOptions: seconds(60),
-  });
-  return { client, gateway };
+  const client = grpcClient(connection);
+  return { client, gateway: gatewayFor(client, connection) };
 }
 
 export function createFabricLedger(connection: FabricConnection): Ledger {
   const { client, gateway } = connectGateway(connection);
-  return new FabricLedger(client, gateway, connection);
+  return new FabricLedger(gateway, connection, () => {
+    gateway.close();
+    client.close();
+  });
+}
+
+export interface SigningIdentity {
+  mspId: string;
+  certificate: string;
+  privateKey: string;
+}
+
+/**
+ * Ledgers for many identities (officers acting under their own certificates) over one
+ * gRPC connection to the gateway's peer.
+ */
+export function createFabricLedgerFactory(
+  connection: Omit<FabricConnection, 'certificate' | 'privateKey' | 'mspId'>,
+): { as(identity: SigningIdentity): Ledger; close(): void } {
+  const client = grpcClient(connection);
+  return {
+    as(identity) {
+      const gateway = gatewayFor(client, identity);
+      return new FabricLedger(gateway, connection, () => gateway.close());
+    },
+    close: () => client.close(),
+  };
 }

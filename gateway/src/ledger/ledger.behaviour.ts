@@ -21,6 +21,46 @@ export function ledgerBehaviour(ledger: () => Ledger, uniqueId: (label: string) 
       await expect(ledger().evaluate('SelfCheck:Get', [id])).resolves.toBe(committed.result);
     });
 
+    it('prepares without writing, then commits the envelope once however often it is sent', async () => {
+      const id = uniqueId('ledger-2pc');
+      const prepared = await ledger().prepare('SelfCheck:Record', [id, 'two-phase']);
+      await expect(ledger().status(prepared.transactionId)).resolves.toEqual({ state: 'unknown' });
+      await expect(ledger().evaluate('SelfCheck:Get', [id])).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      const first = await ledger().send(prepared.envelope);
+      expect(first).toMatchObject({ state: 'committed' });
+      // A retry after a crash sends the same envelope again: same outcome, one record.
+      await expect(ledger().send(prepared.envelope)).resolves.toEqual(first);
+      await expect(ledger().status(prepared.transactionId)).resolves.toEqual(first);
+      expect(JSON.parse(await ledger().evaluate('SelfCheck:Get', [id]))).toMatchObject({
+        checkId: id,
+        note: 'two-phase',
+      });
+    });
+
+    it('refuses at prepare what the chaincode refuses, with its code', async () => {
+      const id = uniqueId('ledger-2pc-dup');
+      await ledger().submit('SelfCheck:Record', [id, 'one']);
+      await expect(ledger().prepare('SelfCheck:Record', [id, 'two'])).rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+      });
+    });
+
+    it('invalidates an envelope whose reads changed before it was sent', async () => {
+      const id = uniqueId('ledger-mvcc');
+      const a = await ledger().prepare('SelfCheck:Record', [id, 'a']);
+      const b = await ledger().prepare('SelfCheck:Record', [id, 'b']);
+      await expect(ledger().send(a.envelope)).resolves.toMatchObject({ state: 'committed' });
+      await expect(ledger().send(b.envelope)).resolves.toMatchObject({
+        state: 'invalid',
+        validationCode: 11,
+      });
+      expect(JSON.parse(await ledger().evaluate('SelfCheck:Get', [id]))).toMatchObject({
+        note: 'a',
+      });
+    });
+
     it('surfaces the ledger error code and writes nothing more', async () => {
       const id = uniqueId('ledger-dup');
       const first = await ledger().submit('SelfCheck:Record', [id, 'one']);

@@ -1,12 +1,14 @@
 /**
  * In-memory twin of the Ledger for unit tests: runs the real contract code on the
- * chaincode's in-memory ledger, one transaction per block.
+ * chaincode's in-memory ledger, one transaction per block. prepare() simulates (nothing
+ * written); send() runs the transaction again and commits it once per transaction id.
  */
 import { contracts } from '@clearance/chaincode';
 import { LedgerError } from '@clearance/chaincode/domain';
 import { MemoryLedger, type TestIdentity } from '@clearance/chaincode/testing';
+import { randomBytes } from 'node:crypto';
 import { ApiError, LEDGER_TO_API } from '../errors';
-import type { Committed, Ledger } from './ledger';
+import type { Committed, Ledger, TransactionStatus } from './ledger';
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof LedgerError)
@@ -14,21 +16,68 @@ function toApiError(error: unknown): ApiError {
   return new ApiError('INTERNAL', undefined, { cause: error });
 }
 
+interface Envelope {
+  transactionId: string;
+  transaction: string;
+  args: string[];
+  transient: Record<string, string>;
+}
+
 export function createMemoryLedger(
   identity: TestIdentity,
 ): Ledger & { readonly chain: MemoryLedger } {
   const chain = new MemoryLedger(contracts.map((C) => new C()));
   const invoker = chain.invokerFor(identity);
+  const statuses = new Map<string, TransactionStatus>();
   let height = 1n; // block 0 is the channel genesis block
   return {
     chain,
     async submit(transaction, args, transient): Promise<Committed> {
       try {
         const { result, txId } = await invoker.submit(transaction, args, transient);
-        return { transactionId: txId, blockNumber: height++, result };
+        const blockNumber = height++;
+        statuses.set(txId, { state: 'committed', blockNumber });
+        return { transactionId: txId, blockNumber, result };
       } catch (error) {
         throw toApiError(error);
       }
+    },
+    async prepare(transaction, args, transient = {}) {
+      try {
+        const result = await invoker.evaluate(transaction, args, transient);
+        const envelope: Envelope = {
+          transactionId: randomBytes(16).toString('hex'),
+          transaction,
+          args,
+          transient,
+        };
+        return {
+          transactionId: envelope.transactionId,
+          envelope: Buffer.from(JSON.stringify(envelope)),
+          result,
+        };
+      } catch (error) {
+        throw toApiError(error);
+      }
+    },
+    async send(bytes) {
+      const envelope = JSON.parse(Buffer.from(bytes).toString()) as Envelope;
+      const known = statuses.get(envelope.transactionId);
+      if (known) return known;
+      const blockNumber = height++;
+      let status: TransactionStatus;
+      try {
+        await invoker.submit(envelope.transaction, envelope.args, envelope.transient);
+        status = { state: 'committed', blockNumber };
+      } catch {
+        // What changed since the simulation makes Fabric invalidate the transaction.
+        status = { state: 'invalid', blockNumber, validationCode: 11 };
+      }
+      statuses.set(envelope.transactionId, status);
+      return status;
+    },
+    async status(transactionId) {
+      return statuses.get(transactionId) ?? { state: 'unknown' };
     },
     async evaluate(transaction, args) {
       try {

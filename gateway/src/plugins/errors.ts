@@ -6,6 +6,7 @@ import { API_ERRORS, ApiError } from '../errors';
 function fromFastify(error: FastifyError): ApiError {
   if (error.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE');
   if (error.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+  if (error.statusCode === 429) return new ApiError('RATE_LIMITED');
   if (error.validation || (error.statusCode !== undefined && error.statusCode < 500)) {
     return new ApiError('VALIDATION_FAILED', error.message);
   }

@@ -1,0 +1,5 @@
+import { createMemorySessionStore } from './memory-sessions';
+import { sessionStoreBehaviour } from './sessions.behaviour';
+
+const store = createMemorySessionStore();
+sessionStoreBehaviour(() => store);

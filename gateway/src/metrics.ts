@@ -1,0 +1,58 @@
+/** Prometheus metrics of this process, served at /metrics. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const httpDuration = new Histogram({
+  name: 'gateway_http_request_duration_seconds',
+  help: 'HTTP request latency by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const operationsFinished = new Counter({
+  name: 'gateway_operations_finished_total',
+  help: 'Ledger operations that ended, by kind and outcome',
+  labelNames: ['kind', 'state'] as const,
+  registers: [registry],
+});
+
+export const indexLagSeconds = new Histogram({
+  name: 'gateway_index_lag_seconds',
+  help: 'Time from a transaction (its timestamp) to its event being in the index',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
+export const readingsRejected = new Counter({
+  name: 'gateway_readings_rejected_total',
+  help: 'E-lock readings refused at ingestion, by reason',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const readingsAccepted = new Counter({
+  name: 'gateway_readings_accepted_total',
+  help: 'E-lock readings stored',
+  registers: [registry],
+});
+
+/** Gauges whose value is read when scraped (queue depth, index lag in blocks). */
+export function gaugeFrom(name: string, help: string, read: () => Promise<number>): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing) registry.removeSingleMetric(name);
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await read());
+      } catch {
+        this.set(Number.NaN);
+      }
+    },
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The operations queue on BullMQ (Redis). A job is just the operation id; everything else
+ * is in PostgreSQL, so a lost Redis loses no work: the sweep re-enqueues pending rows, and
+ * a job id is the operation id, so nothing runs twice at once.
+ */
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { RetryLater, runOperation, type LedgerDirectory } from './runner';
+import type { OperationStore } from './store';
+
+export const QUEUE_NAME = 'ledger-operations';
+const ATTEMPTS = 12;
+
+export interface OperationQueue {
+  enqueue(operationId: string): Promise<void>;
+  /** Jobs waiting or running (for /metrics). */
+  depth(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db: Number(u.pathname.slice(1) || 0),
+    // Fail fast while Redis is away; the PostgreSQL row already holds the work.
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  };
+}
+
+export function createOperationQueue(redisUrl: string): OperationQueue {
+  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl) });
+  return {
+    async enqueue(operationId) {
+      await queue.add(
+        'submit',
+        { operationId },
+        {
+          jobId: operationId,
+          attempts: ATTEMPTS,
+          backoff: { type: 'exponential', delay: 100 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      );
+    },
+    async depth() {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    async ping() {
+      await queue.getJobCounts('waiting');
+    },
+    close: () => queue.close(),
+  };
+}
+
+export interface OperationWorker {
+  /** Enqueues pending operations nobody has touched for a while (crash, Redis loss). */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function startOperationWorker(options: {
+  redisUrl: string;
+  store: OperationStore;
+  queue: OperationQueue;
+  ledgers: LedgerDirectory;
+  concurrency?: number;
+  sweepEveryMs?: number;
+  staleAfterMs?: number;
+  onError?(error: unknown): void;
+}): OperationWorker {
+  const { store, queue } = options;
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) =>
+      runOperation(store, options.ledgers, (job.data as { operationId: string }).operationId),
+    {
+      connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
+      concurrency: options.concurrency ?? 64,
+      autorun: true,
+    },
+  );
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const id = (job.data as { operationId: string }).operationId;
+    if (job.attemptsMade >= ATTEMPTS) {
+      const reason =
+        error instanceof RetryLater
+          ? error.reason
+          : { code: 'INTERNAL', message: 'the operation could not be completed' };
+      store.fail(id, reason).catch((e: unknown) => options.onError?.(e));
+    } else if (!(error instanceof RetryLater)) {
+      options.onError?.(error);
+    }
+  });
+  worker.on('error', (error) => options.onError?.(error));
+  const sweep = async (): Promise<number> => {
+    const ids = await store.stale(options.staleAfterMs ?? 15_000);
+    for (const id of ids) await queue.enqueue(id);
+    return ids.length;
+  };
+  const timer = setInterval(() => {
+    sweep().catch((error: unknown) => options.onError?.(error));
+  }, options.sweepEveryMs ?? 10_000);
+  timer.unref();
+  return {
+    sweep,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+    },
+  };
+}

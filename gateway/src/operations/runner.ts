@@ -1,0 +1,76 @@
+/**
+ * One attempt at an operation, resumable from whatever the row says: an envelope stored
+ * but no outcome means "find out, send again if the ledger never saw it"; no envelope
+ * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
+ * MVCC conflict); the queue calls again with backoff.
+ */
+import { ApiError } from '../errors';
+import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ledger/ledger';
+import type { OperationStore } from './store';
+
+/** The ledger to act with for an account (officers act under their own identity). */
+export type LedgerDirectory = (accountId: string) => Promise<Ledger>;
+
+export class RetryLater extends Error {
+  constructor(
+    readonly reason: { code: string; message: string },
+    options?: { cause?: unknown },
+  ) {
+    super(reason.message, options);
+    this.name = 'RetryLater';
+  }
+}
+
+function retryable(error: ApiError): boolean {
+  return error.status >= 500 || error.code === 'CONFLICT';
+}
+
+export async function runOperation(
+  store: OperationStore,
+  ledgers: LedgerDirectory,
+  operationId: string,
+): Promise<void> {
+  const op = await store.get(operationId);
+  if (!op || op.state !== 'pending') return;
+  const ledger = await ledgers(op.account_id);
+  let status: TransactionStatus;
+  try {
+    if (op.envelope && op.transaction_id) {
+      status = await ledger.status(op.transaction_id);
+      if (status.state === 'unknown') status = await ledger.send(op.envelope);
+    } else {
+      const prepared = await ledger.prepare(op.transaction, op.args, op.transient);
+      await store.recordPrepared(
+        operationId,
+        prepared.transactionId,
+        prepared.envelope,
+        prepared.result,
+      );
+      status = await ledger.send(prepared.envelope);
+    }
+  } catch (error) {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError('INTERNAL', undefined, { cause: error });
+    if (retryable(apiError))
+      throw new RetryLater({ code: apiError.code, message: apiError.message }, { cause: error });
+    // The chaincode refused (validation, state, permission): final, with its code.
+    await store.fail(operationId, { code: apiError.code, message: apiError.message });
+    return;
+  }
+  if (status.state === 'committed') {
+    await store.succeed(operationId, status.blockNumber);
+  } else if (status.state === 'invalid' && MVCC_CODES.includes(status.validationCode)) {
+    await store.clearPrepared(operationId);
+    throw new RetryLater({ code: 'CONFLICT', message: 'the record changed meanwhile' });
+  } else if (status.state === 'invalid') {
+    await store.fail(operationId, {
+      code: 'TRANSACTION_INVALID',
+      message: `the ledger did not commit the transaction (validation code ${status.validationCode})`,
+    });
+  } else {
+    throw new RetryLater({
+      code: 'LEDGER_UNAVAILABLE',
+      message: 'the commit status is not known yet',
+    });
+  }
+}

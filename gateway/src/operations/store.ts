@@ -1,0 +1,166 @@
+/**
+ * Operations: ledger submissions the gateway has accepted. The row is written before the
+ * 202, the endorsed envelope and its transaction id before it is sent, the outcome when
+ * the commit is known: after a crash at any point the row says what to do next.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ApiError } from '../errors';
+import type { Operation } from '../http/schemas';
+
+export interface OperationRequest {
+  principalId: string;
+  idempotencyKey: string;
+  /** sha256 of what was asked (route and body): the same key for another request is refused. */
+  requestSha256: string;
+  kind: string;
+  accountId: string;
+  transaction: string;
+  args: string[];
+  transient: Record<string, string>;
+  declarationId?: string;
+}
+
+export interface OperationRow {
+  operation_id: string;
+  principal_id: string;
+  kind: string;
+  account_id: string;
+  transaction: string;
+  args: string[];
+  transient: Record<string, string>;
+  declaration_id: string | null;
+  state: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  transaction_id: string | null;
+  envelope: Buffer | null;
+  result: unknown;
+  error: { code: string; message: string } | null;
+  block_number: string | null;
+  request_sha256: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toOperation(row: OperationRow): Operation {
+  return {
+    operationId: row.operation_id,
+    kind: row.kind,
+    state: row.state,
+    ...(row.declaration_id ? { declarationId: row.declaration_id } : {}),
+    ...(row.transaction_id && row.state !== 'pending' ? { transactionId: row.transaction_id } : {}),
+    ...(row.block_number ? { blockNumber: row.block_number } : {}),
+    ...(row.state === 'succeeded' && row.result !== null ? { result: row.result } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export const OPERATION_CHANNEL = 'operations';
+
+export interface OperationStore {
+  /** Records the request once per (principal, key); `created` is false for a retry. */
+  create(request: OperationRequest): Promise<{ row: OperationRow; created: boolean }>;
+  get(operationId: string): Promise<OperationRow | undefined>;
+  recordPrepared(
+    operationId: string,
+    transactionId: string,
+    envelope: Uint8Array,
+    result: string,
+  ): Promise<void>;
+  /** Forgets an envelope the ledger invalidated (MVCC): the next attempt endorses anew. */
+  clearPrepared(operationId: string): Promise<void>;
+  succeed(operationId: string, blockNumber: bigint): Promise<void>;
+  fail(operationId: string, error: { code: string; message: string }): Promise<void>;
+  /** Pending operations untouched for a while: to enqueue again after a crash or a Redis loss. */
+  stale(olderThanMs: number): Promise<string[]>;
+}
+
+function parseResult(result: string): unknown {
+  try {
+    return JSON.parse(result) as unknown;
+  } catch {
+    return result;
+  }
+}
+
+export function createOperationStore(pool: Pool): OperationStore {
+  const finish = async (id: string, set: string, values: unknown[]) => {
+    await pool.query(
+      `WITH done AS (UPDATE operations SET ${set}, updated_at = now()
+         WHERE operation_id = $1 AND state = 'pending' RETURNING operation_id)
+       SELECT pg_notify('${OPERATION_CHANNEL}', operation_id::text) FROM done`,
+      [id, ...values],
+    );
+  };
+  return {
+    async create(r) {
+      const inserted = await pool.query<OperationRow>(
+        `INSERT INTO operations (operation_id, principal_id, idempotency_key, request_sha256, kind,
+                                 account_id, transaction, args, transient, declaration_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (principal_id, idempotency_key) DO NOTHING RETURNING *`,
+        [
+          randomUUID(),
+          r.principalId,
+          r.idempotencyKey,
+          r.requestSha256,
+          r.kind,
+          r.accountId,
+          r.transaction,
+          JSON.stringify(r.args),
+          JSON.stringify(r.transient),
+          r.declarationId ?? null,
+        ],
+      );
+      if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
+      const { rows } = await pool.query<OperationRow>(
+        'SELECT * FROM operations WHERE principal_id = $1 AND idempotency_key = $2',
+        [r.principalId, r.idempotencyKey],
+      );
+      const row = rows[0] as OperationRow;
+      if (row.request_sha256 !== r.requestSha256) throw new ApiError('IDEMPOTENCY_KEY_REUSED');
+      return { row, created: false };
+    },
+
+    async get(id) {
+      const { rows } = await pool.query<OperationRow>(
+        'SELECT * FROM operations WHERE operation_id = $1',
+        [id],
+      );
+      return rows[0];
+    },
+
+    async recordPrepared(id, transactionId, envelope, result) {
+      await pool.query(
+        `UPDATE operations SET transaction_id = $2, envelope = $3, result = $4,
+           attempts = attempts + 1, updated_at = now() WHERE operation_id = $1`,
+        [id, transactionId, Buffer.from(envelope), JSON.stringify(parseResult(result))],
+      );
+    },
+
+    async clearPrepared(id) {
+      await pool.query(
+        `UPDATE operations SET transaction_id = NULL, envelope = NULL, result = NULL, updated_at = now()
+         WHERE operation_id = $1`,
+        [id],
+      );
+    },
+
+    succeed: (id, blockNumber) =>
+      finish(id, `state = 'succeeded', block_number = $2`, [blockNumber.toString()]),
+
+    fail: (id, error) => finish(id, `state = 'failed', error = $2`, [JSON.stringify(error)]),
+
+    async stale(olderThanMs) {
+      const { rows } = await pool.query<{ operation_id: string }>(
+        `SELECT operation_id FROM operations
+         WHERE state = 'pending' AND updated_at < now() - ($1 || ' milliseconds')::interval
+         ORDER BY created_at LIMIT 1000`,
+        [String(olderThanMs)],
+      );
+      return rows.map((r) => r.operation_id);
+    },
+  };
+}

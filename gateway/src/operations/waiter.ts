@@ -1,0 +1,36 @@
+/**
+ * Waits for operations to end, woken by PostgreSQL NOTIFY (sent in the same statement that
+ * records the outcome), so `Prefer: wait` answers as soon as the commit is known, from
+ * whichever gateway process ran the job.
+ */
+import type { Notifications } from '../notifications';
+import { OPERATION_CHANNEL } from './store';
+
+export interface OperationWaiter {
+  /** Resolves true when the operation ended, false when `ms` passed first. */
+  wait(operationId: string, ms: number, isDone: () => Promise<boolean>): Promise<boolean>;
+}
+
+export function createOperationWaiter(notifications: Notifications): OperationWaiter {
+  return {
+    async wait(operationId, ms, isDone) {
+      let listener: ((id: string) => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const notified = new Promise<boolean>((resolve) => {
+        listener = (id) => {
+          if (id === operationId) resolve(true);
+        };
+        notifications.events.on(OPERATION_CHANNEL, listener);
+        timer = setTimeout(() => resolve(false), ms);
+      });
+      try {
+        // Checked after listening, so an end between the check and the wait is not missed.
+        if (await isDone()) return true;
+        return await notified;
+      } finally {
+        if (listener) notifications.events.off(OPERATION_CHANNEL, listener);
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Who is asking, on every request: the session token from the `session` cookie (browsers)
+ * or `Authorization: Bearer` (other systems). Every /v1 route needs a principal unless its
+ * config says `public: true`; what a principal may touch is checked by the route.
+ */
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { OfficerPrincipal, Principal, TraderPrincipal } from '../auth/principal';
+import type { SessionStore } from '../auth/sessions';
+import { ApiError } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    sessionToken: string | null;
+  }
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'session';
+
+/** The session token from a Cookie header (the only cookie this API reads). */
+export function sessionCookie(header: string | undefined): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=') || null;
+  }
+  return null;
+}
+
+/** Set-Cookie for a session (HttpOnly, SameSite=Strict); an empty token clears it. */
+export function sessionSetCookie(token: string, expires: Date, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Expires=${expires.toUTCString()}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+function tokenOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
+  return sessionCookie(request.headers.cookie);
+}
+
+export function requireOfficer(request: FastifyRequest, roles?: string[]): OfficerPrincipal {
+  const p = request.principal;
+  if (p?.kind !== 'officer' || (roles && !roles.includes(p.role)))
+    throw new ApiError(
+      'FORBIDDEN',
+      roles ? `needs an officer with role ${roles.join(' or ')}` : 'officers only',
+    );
+  return p;
+}
+
+export function requireTrader(request: FastifyRequest): TraderPrincipal {
+  const p = request.principal;
+  if (p?.kind !== 'trader') throw new ApiError('FORBIDDEN', 'traders only');
+  return p;
+}
+
+export default fp<{ sessions?: SessionStore | undefined }>(
+  async (app, { sessions }) => {
+    app.decorateRequest('principal', null);
+    app.decorateRequest('sessionToken', null);
+    app.addHook('onRequest', async (request) => {
+      // The API lives under /v1; health, metrics, docs and the portal's files are public.
+      if (!request.url.startsWith('/v1/') || request.routeOptions.config?.public) return;
+      const token = tokenOf(request);
+      const principal = token && sessions ? await sessions.find(token) : undefined;
+      if (!principal) throw new ApiError('UNAUTHENTICATED');
+      request.principal = principal;
+      request.sessionToken = token;
+    });
+  },
+  { name: 'auth' },
+);

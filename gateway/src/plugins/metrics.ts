@@ -1,0 +1,22 @@
+import fp from 'fastify-plugin';
+import { httpDuration, registry } from '../metrics';
+
+/** Request latency by route template, and the Prometheus scrape endpoint. */
+export default fp(
+  async (app) => {
+    app.addHook('onResponse', async (request, reply) => {
+      httpDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unknown',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
+  },
+  { name: 'metrics' },
+);

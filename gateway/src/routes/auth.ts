@@ -1,0 +1,172 @@
+/**
+ * Sign-in. Officers: organisation, username, password; they then act under their own
+ * Fabric identity. Traders: a detached CMS signature over a fresh challenge with their
+ * e-signature certificate, verified against the trust list on the ledger.
+ */
+import {
+  LedgerError,
+  toTrustAnchor,
+  verifyDetachedSignature,
+  type AuthorityRecord,
+} from '@clearance/chaincode/domain';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AccountStore } from '../auth/accounts';
+import { Principal } from '../auth/principal';
+import { sha256Hex } from '../auth/secrets';
+import type { SessionStore } from '../auth/sessions';
+import { ApiError, LEDGER_TO_API } from '../errors';
+import { ErrorBody } from '../http/schemas';
+import { sessionSetCookie } from '../plugins/auth';
+
+const SignedIn = z
+  .object({ token: z.string(), expiresAt: z.string(), principal: Principal })
+  .meta({ id: 'SignedIn' });
+const failures = { 400: ErrorBody, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+/** Sign-in is where passwords are guessed: a tighter limit than the API's. */
+const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+const authRoutes: FastifyPluginAsync<{ accounts: AccountStore; sessions: SessionStore }> = async (
+  instance,
+  { accounts, sessions },
+) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  async function signedIn(reply: FastifyReply, principal: Principal) {
+    const { token, expiresAt } = await sessions.create(principal);
+    void reply.header(
+      'set-cookie',
+      sessionSetCookie(token, expiresAt, reply.request.protocol === 'https'),
+    );
+    return { token, expiresAt: expiresAt.toISOString(), principal };
+  }
+
+  app.post(
+    '/v1/auth/officer',
+    {
+      config: { public: true, ...signInLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Officer sign-in',
+        body: z
+          .object({
+            organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'logistics']),
+            username: z.string().regex(/^[a-z0-9-]{1,32}$/),
+            password: z.string().min(1).max(256),
+          })
+          .strict(),
+        response: { 200: SignedIn, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const { organisation, username, password } = request.body;
+      const principal = await accounts.signIn(organisation, username, password);
+      if (!principal)
+        throw new ApiError('UNAUTHENTICATED', 'Wrong organisation, username or password.');
+      return signedIn(reply, principal);
+    },
+  );
+
+  app.post(
+    '/v1/auth/challenge',
+    {
+      config: { public: true, ...signInLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'A challenge for a trader to sign',
+        response: {
+          201: z.object({ challengeId: z.uuid(), challenge: z.string(), expiresAt: z.string() }),
+          429: ErrorBody,
+        },
+      },
+    },
+    async (_request, reply) => {
+      const { challengeId, challenge, expiresAt } = await sessions.newChallenge();
+      return reply.status(201).send({
+        challengeId,
+        challenge: challenge.toString('base64'),
+        expiresAt: expiresAt.toISOString(),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/auth/trader',
+    {
+      config: { public: true, ...signInLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Trader sign-in with an e-signature certificate',
+        description:
+          'signature: base64 of a detached CMS SignedData over the raw challenge bytes, with the signer certificate included.',
+        body: z
+          .object({
+            challengeId: z.uuid(),
+            signature: z.base64().max(64 * 1024),
+          })
+          .strict(),
+        response: { 200: SignedIn, ...failures },
+      },
+    },
+    async (request, reply) => {
+      const challenge = await sessions.takeChallenge(request.body.challengeId);
+      if (!challenge)
+        throw new ApiError('UNAUTHENTICATED', 'The challenge is unknown, used or expired.');
+      const authorities = JSON.parse(
+        await app.ledger.evaluate('TrustList:ListAuthorities', []),
+      ) as AuthorityRecord[];
+      let evidence;
+      try {
+        evidence = await verifyDetachedSignature(
+          challenge,
+          Buffer.from(request.body.signature, 'base64'),
+          authorities.map(toTrustAnchor),
+          new Date(),
+        );
+      } catch (error) {
+        if (error instanceof LedgerError)
+          throw new ApiError(LEDGER_TO_API[error.code], error.detail);
+        throw error;
+      }
+      return signedIn(reply, {
+        kind: 'trader',
+        id: sha256Hex(`${evidence.issuer}\n${evidence.signerSubject}`).slice(0, 32),
+        subject: evidence.signerSubject,
+        issuer: evidence.issuer,
+        jurisdiction: evidence.jurisdiction,
+        authorityId: evidence.authorityId,
+      });
+    },
+  );
+
+  app.post(
+    '/v1/auth/sign-out',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: z.null(), 401: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      if (request.sessionToken) await sessions.revoke(request.sessionToken);
+      void reply.header('set-cookie', sessionSetCookie('', new Date(0), false));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in',
+        response: { 200: Principal, 401: ErrorBody },
+      },
+    },
+    async (request) => request.principal as Principal,
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,421 @@
+/**
+ * Declarations: traders file and amend (signed in the browser, filed on the ledger by the
+ * filing agent of the declaration's customs, the signature proving it is theirs); officers
+ * act under their own identity; lists come from the index, records from the ledger.
+ */
+import {
+  CommercialSchema,
+  DeclarationSchema,
+  ID_PATTERN,
+  LedgerError,
+  canonicalBytes,
+  isAllowed,
+  parseFiling,
+  toTrustAnchor,
+  verifyDetachedSignature,
+  type Action,
+  type AuthorityRecord,
+  type DeclarationRecord,
+} from '@clearance/chaincode/domain';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import type { TraderPrincipal } from '../auth/principal';
+import { ApiError, LEDGER_TO_API } from '../errors';
+import { ErrorBody, IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
+import { getDeclarationSummary, listDeclarations } from '../index/queries';
+import { acceptOperation, type Operations } from '../operations/submit';
+import { requireOfficer, requireTrader } from '../plugins/auth';
+
+/** Whose filing agent files for traders, by the declaration's jurisdiction. */
+export const FILING_AGENTS = { GD: 'gdcustoms/agent', HK: 'hkcustoms/agent' } as const;
+
+const DeclarationId = z.object({ declarationId: z.string().regex(ID_PATTERN) });
+const Filing = z
+  .object({
+    declaration: DeclarationSchema.meta({ id: 'Declaration' }),
+    commercial: CommercialSchema.meta({ id: 'Commercial' }),
+    signature: z
+      .base64()
+      .max(64 * 1024)
+      .meta({ description: 'Detached CMS over the RFC 8785 JSON of { declaration, commercial }' }),
+  })
+  .strict()
+  .meta({ id: 'SignedFiling' });
+
+const Summary = z
+  .object({
+    declarationId: z.string(),
+    version: z.number(),
+    state: z.string(),
+    onHold: z.boolean(),
+    jurisdiction: z.string(),
+    consignmentRef: z.string(),
+    lastAction: z.string(),
+    lastActorMsp: z.string(),
+    lastAt: z.string(),
+    blockNumber: z.string(),
+    txId: z.string(),
+  })
+  .meta({ id: 'DeclarationSummary' });
+
+const Actor = z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() });
+const ActRecord = z.looseObject({
+  action: z.string(),
+  actor: Actor,
+  reason: z.string(),
+  at: z.string(),
+  txId: z.string(),
+});
+const DeclarationRecordSchema = z
+  .looseObject({
+    declarationId: z.string(),
+    version: z.number(),
+    state: z.string(),
+    hold: ActRecord.nullable(),
+    jurisdiction: z.enum(['GD', 'HK']),
+    consignmentRef: z.string(),
+    declaration: z.record(z.string(), z.unknown()),
+    commercialSha256: z.string(),
+    signature: z.looseObject({
+      signerSubject: z.string(),
+      issuer: z.string(),
+      serialNumber: z.string(),
+      jurisdiction: z.string(),
+      authorityId: z.string(),
+      policyOid: z.string(),
+      certificateSha256: z.string(),
+      contentSha256: z.string(),
+      signingTime: z.string().optional(),
+    }),
+    risk: z.object({ level: z.string(), score: z.number() }).nullable(),
+    inspection: z.record(z.string(), ActRecord),
+    releases: z.record(z.string(), ActRecord),
+    lastAct: ActRecord,
+  })
+  .meta({ id: 'DeclarationRecord' });
+
+const HistoryEntry = z
+  .looseObject({
+    action: z.string(),
+    actor: Actor,
+    reason: z.string(),
+    at: z.string(),
+    txId: z.string(),
+    version: z.number(),
+    state: z.string(),
+    onHold: z.boolean(),
+  })
+  .meta({ id: 'HistoryEntry' });
+
+const reason = z.string().max(512).default('');
+const Act = z
+  .discriminatedUnion('action', [
+    z
+      .object({
+        action: z.enum([
+          'ACCEPT',
+          'REJECT',
+          'MARK_RELEASE_ELIGIBLE',
+          'ORDER_INSPECTION',
+          'RELEASE',
+          'CLOSE',
+          'HOLD',
+          'UNHOLD',
+        ]),
+        reason,
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal('ASSESS_RISK'),
+        level: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+        score: z.number().int().min(0).max(100),
+        reason,
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal('RECORD_INSPECTION'),
+        result: z.enum(['COMPLIANT', 'NON_COMPLIANT']),
+        findings: z.string().max(4096).default(''),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'OfficerAct' });
+type Act = z.infer<typeof Act>;
+
+const TRANSACTION_OF: Record<Act['action'], string> = {
+  ACCEPT: 'Accept',
+  REJECT: 'Reject',
+  ASSESS_RISK: 'AssessRisk',
+  MARK_RELEASE_ELIGIBLE: 'MarkReleaseEligible',
+  ORDER_INSPECTION: 'OrderInspection',
+  RECORD_INSPECTION: 'RecordInspection',
+  RELEASE: 'Release',
+  CLOSE: 'Close',
+  HOLD: 'Hold',
+  UNHOLD: 'Unhold',
+};
+
+function argsOf(id: string, act: Act): string[] {
+  switch (act.action) {
+    case 'ASSESS_RISK':
+      return [id, act.level, String(act.score), act.reason];
+    case 'RECORD_INSPECTION':
+      return [id, act.result, act.findings];
+    default:
+      return [id, act.reason];
+  }
+}
+
+const owns = (trader: TraderPrincipal, signer: { subject: string; issuer: string } | null) =>
+  signer !== null && signer.subject === trader.subject && signer.issuer === trader.issuer;
+
+const declarationRoutes: FastifyPluginAsync<{ pool: Pool; operations: Operations }> = async (
+  instance,
+  { pool, operations },
+) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  /** The ledger's record, if the asker may see it (a trader sees only their own). */
+  async function readable(request: FastifyRequest, id: string): Promise<DeclarationRecord> {
+    const p = request.principal;
+    if (p?.kind === 'officer' && p.mspId === 'LogisticsMSP')
+      throw new ApiError('FORBIDDEN', 'seal operators do not read declarations');
+    const record = JSON.parse(
+      await app.ledger.evaluate('Declaration:Get', [id]),
+    ) as DeclarationRecord;
+    if (
+      p?.kind === 'trader' &&
+      !owns(p, { subject: record.signature.signerSubject, issuer: record.signature.issuer })
+    )
+      throw new ApiError('NOT_FOUND', `declaration ${id} does not exist`);
+    return record;
+  }
+
+  /** Checks the filing and that the trader signed it, before anything is queued. */
+  async function verifiedFiling(trader: TraderPrincipal, body: z.infer<typeof Filing>) {
+    try {
+      const filing = parseFiling(body.declaration, body.commercial);
+      const authorities = JSON.parse(
+        await app.ledger.evaluate('TrustList:ListAuthorities', []),
+      ) as AuthorityRecord[];
+      const evidence = await verifyDetachedSignature(
+        canonicalBytes(filing),
+        Buffer.from(body.signature, 'base64'),
+        authorities.map(toTrustAnchor),
+        new Date(),
+      );
+      if (evidence.signerSubject !== trader.subject || evidence.issuer !== trader.issuer)
+        throw new ApiError('FORBIDDEN', 'the filing must be signed with your own certificate');
+      return filing;
+    } catch (error) {
+      if (error instanceof LedgerError) {
+        const code =
+          error.code === 'INVALID_ARGUMENT' ? 'VALIDATION_FAILED' : LEDGER_TO_API[error.code];
+        throw new ApiError(code, error.detail);
+      }
+      throw error;
+    }
+  }
+
+  app.post(
+    '/v1/declarations',
+    {
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        tags: ['declarations'],
+        summary: 'File a signed declaration (traders)',
+        headers: IdempotencyHeaders,
+        body: Filing,
+        response: { 200: OperationResponse, 202: OperationResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const trader = requireTrader(request);
+      const filing = await verifiedFiling(trader, request.body);
+      const id = filing.declaration.declarationId;
+      return acceptOperation(operations, request, reply, {
+        kind: 'FILE',
+        accountId: FILING_AGENTS[filing.declaration.jurisdiction],
+        transaction: 'Declaration:File',
+        args: [JSON.stringify(request.body.declaration), request.body.signature],
+        transient: { commercial: JSON.stringify(request.body.commercial) },
+        declarationId: id,
+      });
+    },
+  );
+
+  app.post(
+    '/v1/declarations/:declarationId/amendments',
+    {
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        tags: ['declarations'],
+        summary: 'Amend one of your declarations with a newly signed filing (traders)',
+        headers: IdempotencyHeaders,
+        params: DeclarationId,
+        body: Filing,
+        response: { 200: OperationResponse, 202: OperationResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const trader = requireTrader(request);
+      const id = request.params.declarationId;
+      await readable(request, id);
+      const filing = await verifiedFiling(trader, request.body);
+      if (filing.declaration.declarationId !== id)
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          'declaration.declarationId must be the one amended',
+        );
+      return acceptOperation(operations, request, reply, {
+        kind: 'AMEND',
+        accountId: FILING_AGENTS[filing.declaration.jurisdiction],
+        transaction: 'Declaration:Amend',
+        args: [JSON.stringify(request.body.declaration), request.body.signature],
+        transient: { commercial: JSON.stringify(request.body.commercial) },
+        declarationId: id,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/declarations',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'List declarations from the index, newest first (traders: their own)',
+        querystring: z
+          .object({
+            state: z
+              .string()
+              .regex(/^[A-Z_]{3,32}$/)
+              .optional(),
+            jurisdiction: z.enum(['GD', 'HK']).optional(),
+            onHold: z.enum(['true', 'false']).optional(),
+            consignmentRef: z.string().max(35).optional(),
+            q: z.string().min(1).max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            cursor: z.string().max(200).optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(Summary), nextCursor: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = request.principal;
+      if (p?.kind === 'officer' && p.mspId === 'LogisticsMSP') throw new ApiError('FORBIDDEN');
+      const { onHold, ...rest } = request.query;
+      const page = await listDeclarations(pool, {
+        ...rest,
+        ...(onHold ? { onHold: onHold === 'true' } : {}),
+        ...(p?.kind === 'trader' ? { signer: { subject: p.subject, issuer: p.issuer } } : {}),
+      });
+      if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
+      return page;
+    },
+  );
+
+  app.get(
+    '/v1/declarations/:declarationId/summary',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'A declaration as the index has it (fast; may trail the ledger by a block)',
+        params: DeclarationId,
+        response: { 200: Summary, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = request.principal;
+      const found = await getDeclarationSummary(pool, request.params.declarationId);
+      const hidden =
+        !found ||
+        (p?.kind === 'trader' && !owns(p, found.signer)) ||
+        (p?.kind === 'officer' && p.mspId === 'LogisticsMSP');
+      if (hidden || !found)
+        throw new ApiError(
+          'NOT_FOUND',
+          `declaration ${request.params.declarationId} is not indexed`,
+        );
+      return found.summary;
+    },
+  );
+
+  app.get(
+    '/v1/declarations/:declarationId',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'A declaration as the ledger has it (authoritative)',
+        params: DeclarationId,
+        response: { 200: DeclarationRecordSchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      (await readable(request, request.params.declarationId)) as unknown as z.infer<
+        typeof DeclarationRecordSchema
+      >,
+  );
+
+  app.get(
+    '/v1/declarations/:declarationId/history',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'Who did what, when, in which transaction',
+        params: DeclarationId,
+        response: { 200: z.array(HistoryEntry), ...errorResponses },
+      },
+    },
+    async (request) => {
+      await readable(request, request.params.declarationId);
+      return JSON.parse(
+        await app.ledger.evaluate('Declaration:GetHistory', [request.params.declarationId]),
+      ) as z.infer<typeof HistoryEntry>[];
+    },
+  );
+
+  app.post(
+    '/v1/declarations/:declarationId/acts',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'An officer act: accept, reject, risk, inspection, release, close, hold, unhold',
+        headers: IdempotencyHeaders,
+        params: DeclarationId,
+        body: Act,
+        response: { 200: OperationResponse, 202: OperationResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const officer = requireOfficer(request);
+      const id = request.params.declarationId;
+      const record = await readable(request, id);
+      // The chaincode decides; asking first turns a certain refusal into an immediate 403.
+      const actor = { mspId: officer.mspId, id: officer.id, role: officer.role };
+      if (!isAllowed(request.body.action as Action, record.jurisdiction, actor))
+        throw new ApiError(
+          'FORBIDDEN',
+          `${officer.role} of ${officer.mspId} may not ${request.body.action} a ${record.jurisdiction} declaration`,
+        );
+      return acceptOperation(operations, request, reply, {
+        kind: request.body.action,
+        accountId: officer.id,
+        transaction: `Declaration:${TRANSACTION_OF[request.body.action]}`,
+        args: argsOf(id, request.body),
+        transient: {},
+        declarationId: id,
+      });
+    },
+  );
+};
+
+export default declarationRoutes;
+export { ErrorBody };

@@ -1,0 +1,124 @@
+/**
+ * The live event stream (Server-Sent Events) from the index: every ledger event the asker
+ * may see, in commit order, each with its index sequence as the SSE id, so a client that
+ * reconnects with Last-Event-ID misses nothing and sees nothing twice.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Pool } from 'pg';
+import type { Principal } from '../auth/principal';
+import type { Notifications } from '../notifications';
+
+export const EVENTS_CHANNEL = 'ledger_events';
+const PAGE = 500;
+const HEARTBEAT_MS = 15_000;
+
+interface EventRow {
+  seq: string;
+  event_name: string;
+  payload: unknown;
+}
+
+/** What the principal may see, as a SQL condition on `e` (ledger_events). */
+function visibility(p: Principal): { sql: string; values: unknown[] } {
+  if (p.kind === 'trader') {
+    return {
+      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_subject = $3 AND d.signer_issuer = $4
+              AND (d.declaration_id = e.payload->>'declarationId' OR e.payload->'heldDeclarations' ? d.declaration_id))`,
+      values: [p.subject, p.issuer],
+    };
+  }
+  if (p.mspId === 'LogisticsMSP') {
+    return {
+      sql: `(e.event_name LIKE 'Seal%' OR e.event_name LIKE 'Device%' OR e.event_name IN ('ReadingsAnchored', 'CheckpointVerified'))`,
+      values: [],
+    };
+  }
+  return { sql: 'true', values: [] };
+}
+
+const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications }> = async (
+  app,
+  { pool, notifications },
+) => {
+  // Open streams end when the app closes, so a graceful shutdown does not wait on them.
+  const open = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Live ledger events (text/event-stream); resume with Last-Event-ID',
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal as Principal;
+      const header = request.headers['last-event-id'];
+      const query = request.query as { after?: string };
+      const start = typeof header === 'string' ? header : query.after;
+      let last = start && /^\d{1,19}$/.test(start) ? start : undefined;
+      if (last === undefined) {
+        // A new subscriber starts at the present.
+        const { rows } = await pool.query<{ seq: string | null }>(
+          'SELECT max(seq)::text AS seq FROM ledger_events',
+        );
+        last = rows[0]?.seq ?? '0';
+      }
+      const { sql, values } = visibility(principal);
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      out.write('retry: 2000\n\n');
+      let closed = false;
+      let reading: Promise<void> = Promise.resolve();
+      const drain = async (): Promise<void> => {
+        for (;;) {
+          if (closed) return;
+          const { rows } = await pool.query<EventRow>(
+            `SELECT seq::text, event_name, payload FROM ledger_events e
+             WHERE seq > $1 AND ${sql} ORDER BY seq LIMIT $2`,
+            [last, PAGE, ...values],
+          );
+          for (const row of rows) {
+            out.write(
+              `id: ${row.seq}\nevent: ${row.event_name}\ndata: ${JSON.stringify(row.payload)}\n\n`,
+            );
+            last = row.seq;
+          }
+          if (rows.length < PAGE) return;
+        }
+      };
+      const wake = () => {
+        reading = reading.then(drain).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'event stream read failed');
+        });
+      };
+      notifications.events.on(EVENTS_CHANNEL, wake);
+      const heartbeat = setInterval(() => {
+        out.write(': keep-alive\n\n');
+        wake(); // also covers a notification lost with a broken LISTEN connection
+      }, HEARTBEAT_MS);
+      const end = () => {
+        closed = true;
+        clearInterval(heartbeat);
+        notifications.events.off(EVENTS_CHANNEL, wake);
+        open.delete(end);
+        out.end();
+      };
+      open.add(end);
+      request.raw.on('close', end);
+      wake();
+    },
+  );
+};
+
+export default eventRoutes;

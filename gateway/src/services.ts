@@ -1,0 +1,103 @@
+/**
+ * The gateway's application services on PostgreSQL and Redis: accounts, sessions, the
+ * operations queue with its worker, and LISTEN/NOTIFY. One place wires them, for the
+ * server, the tests and the bench alike.
+ */
+import type { Pool } from 'pg';
+import { createAccountStore, type AccountStore } from './auth/accounts';
+import { createSessionStore, type SessionStore } from './auth/sessions';
+import type { Ledger } from './ledger/ledger';
+import { gaugeFrom, operationsFinished } from './metrics';
+import { listen, type Notifications } from './notifications';
+import { EVENTS_CHANNEL } from './routes/events';
+import {
+  createOperationQueue,
+  startOperationWorker,
+  type OperationWorker,
+} from './operations/queue';
+import type { LedgerDirectory } from './operations/runner';
+import { OPERATION_CHANNEL, createOperationStore } from './operations/store';
+import type { Operations } from './operations/submit';
+import { createOperationWaiter } from './operations/waiter';
+import type { SigningIdentity } from './ledger/fabric-ledger';
+
+export interface GatewayServices {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  operations: Operations;
+  notifications: Notifications;
+  worker: OperationWorker | undefined;
+  ledgers: LedgerDirectory;
+  close(): Promise<void>;
+}
+
+export async function startGatewayServices(options: {
+  pool: Pool;
+  redisUrl: string;
+  /** Key encryption key of the officers' private keys (32 bytes). */
+  kek: Uint8Array;
+  /** A ledger acting as the given identity (officers, filing agents). */
+  ledgerAs(identity: SigningIdentity, accountId: string): Ledger;
+  /** Run the queue's worker in this process (default true). */
+  worker?: boolean;
+  workerConcurrency?: number;
+  onError?(error: unknown): void;
+}): Promise<GatewayServices> {
+  const accounts = createAccountStore(options.pool, options.kek);
+  const sessions = createSessionStore(options.pool);
+  const store = createOperationStore(options.pool);
+  const queue = createOperationQueue(options.redisUrl);
+  const notifications = await listen(options.pool, [OPERATION_CHANNEL, EVENTS_CHANNEL]);
+  notifications.events.on('error', (error: unknown) => options.onError?.(error));
+  const waiter = createOperationWaiter(notifications);
+  const cache = new Map<string, Promise<Ledger>>();
+  const ledgers: LedgerDirectory = (accountId) => {
+    let ledger = cache.get(accountId);
+    if (!ledger) {
+      ledger = accounts
+        .identity(accountId)
+        .then((identity) => options.ledgerAs(identity, accountId));
+      ledger.catch(() => cache.delete(accountId));
+      cache.set(accountId, ledger);
+    }
+    return ledger;
+  };
+  const worker =
+    options.worker === false
+      ? undefined
+      : startOperationWorker({
+          redisUrl: options.redisUrl,
+          store: {
+            ...store,
+            succeed: async (id, block) => {
+              await store.succeed(id, block);
+              operationsFinished.inc({ kind: 'any', state: 'succeeded' });
+            },
+            fail: async (id, error) => {
+              await store.fail(id, error);
+              operationsFinished.inc({ kind: 'any', state: 'failed' });
+            },
+          },
+          queue,
+          ledgers,
+          ...(options.workerConcurrency ? { concurrency: options.workerConcurrency } : {}),
+          ...(options.onError ? { onError: options.onError } : {}),
+        });
+  gaugeFrom('gateway_operations_queue_depth', 'Operations waiting or running in the queue', () =>
+    queue.depth(),
+  );
+  return {
+    accounts,
+    sessions,
+    operations: { store, queue, waiter },
+    notifications,
+    worker,
+    ledgers,
+    async close() {
+      await worker?.close();
+      await queue.close();
+      await notifications.close();
+      for (const ledger of cache.values()) await (await ledger.catch(() => undefined))?.close();
+    },
+  };
+}
