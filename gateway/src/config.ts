@@ -23,6 +23,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^redis:\/\//, 'a redis:// URL')
     .optional(),
+  /** Redis key prefix of the queues: deployments (or tests) sharing a Redis stay apart. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .default('clearance'),
   /** Key encryption key of the officers' private keys: 64 hex digits; needed with DATABASE_URL. */
   IDENTITY_KEK: z
     .string()
@@ -71,6 +76,7 @@ export interface Config {
   redisUrl?: string;
   identityKek?: Uint8Array;
   portalDir?: string;
+  queuePrefix: string;
   rateLimitPerMinute: number;
   indexer: boolean;
   sealOperator?: FabricConnection;
@@ -145,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ...(e.IDENTITY_KEK ? { identityKek: Buffer.from(e.IDENTITY_KEK, 'hex') } : {}),
     ...(e.PORTAL_DIR ? { portalDir: e.PORTAL_DIR } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    queuePrefix: e.QUEUE_PREFIX,
     indexer: e.INDEXER === 'on',
     ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
       ? {

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     services = await startGatewayServices({
       pool: database,
       redisUrl: config.redisUrl as string,
+      queuePrefix: config.queuePrefix,
       kek: config.identityKek as Uint8Array,
       ledgerAs: (identity) => factory.as(identity),
       onError: (err) => console.error('gateway: background work failed:', err),

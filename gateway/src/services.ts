@@ -34,6 +34,8 @@ export interface GatewayServices {
 export async function startGatewayServices(options: {
   pool: Pool;
   redisUrl: string;
+  /** Redis key prefix of the queues (default `clearance`). */
+  queuePrefix?: string;
   /** Key encryption key of the officers' private keys (32 bytes). */
   kek: Uint8Array;
   /** A ledger acting as the given identity (officers, filing agents). */
@@ -46,7 +48,7 @@ export async function startGatewayServices(options: {
   const accounts = createAccountStore(options.pool, options.kek);
   const sessions = createSessionStore(options.pool);
   const store = createOperationStore(options.pool);
-  const queue = createOperationQueue(options.redisUrl);
+  const queue = createOperationQueue(options.redisUrl, options.queuePrefix);
   const notifications = await listen(options.pool, [OPERATION_CHANNEL, EVENTS_CHANNEL]);
   notifications.events.on('error', (error: unknown) => options.onError?.(error));
   const waiter = createOperationWaiter(notifications);
@@ -67,6 +69,7 @@ export async function startGatewayServices(options: {
       ? undefined
       : startOperationWorker({
           redisUrl: options.redisUrl,
+          ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
           store: {
             ...store,
             succeed: async (id, block) => {

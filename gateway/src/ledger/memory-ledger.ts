@@ -5,7 +5,11 @@
  */
 import { contracts } from '@clearance/chaincode';
 import { LedgerError } from '@clearance/chaincode/domain';
-import { MemoryLedger, type TestIdentity } from '@clearance/chaincode/testing';
+import {
+  MemoryLedger,
+  type ContractInvoker,
+  type TestIdentity,
+} from '@clearance/chaincode/testing';
 import { randomBytes } from 'node:crypto';
 import { ApiError, LEDGER_TO_API } from '../errors';
 import type { Committed, Ledger, TransactionStatus } from './ledger';
@@ -23,19 +27,34 @@ interface Envelope {
   transient: Record<string, string>;
 }
 
+/** One in-memory channel; `as` gives a Ledger acting under an identity on it. */
+export function createMemoryNetwork(): {
+  readonly chain: MemoryLedger;
+  as(identity: TestIdentity): Ledger;
+} {
+  const chain = new MemoryLedger(contracts.map((C) => new C()));
+  const statuses = new Map<string, TransactionStatus>();
+  const clock = { height: 1n }; // block 0 is the channel genesis block
+  return { chain, as: (identity) => memoryLedger(chain.invokerFor(identity), statuses, clock) };
+}
+
 export function createMemoryLedger(
   identity: TestIdentity,
 ): Ledger & { readonly chain: MemoryLedger } {
-  const chain = new MemoryLedger(contracts.map((C) => new C()));
-  const invoker = chain.invokerFor(identity);
-  const statuses = new Map<string, TransactionStatus>();
-  let height = 1n; // block 0 is the channel genesis block
+  const network = createMemoryNetwork();
+  return Object.assign(network.as(identity), { chain: network.chain });
+}
+
+function memoryLedger(
+  invoker: ContractInvoker,
+  statuses: Map<string, TransactionStatus>,
+  clock: { height: bigint },
+): Ledger {
   return {
-    chain,
     async submit(transaction, args, transient): Promise<Committed> {
       try {
         const { result, txId } = await invoker.submit(transaction, args, transient);
-        const blockNumber = height++;
+        const blockNumber = clock.height++;
         statuses.set(txId, { state: 'committed', blockNumber });
         return { transactionId: txId, blockNumber, result };
       } catch (error) {
@@ -64,7 +83,7 @@ export function createMemoryLedger(
       const envelope = JSON.parse(Buffer.from(bytes).toString()) as Envelope;
       const known = statuses.get(envelope.transactionId);
       if (known) return known;
-      const blockNumber = height++;
+      const blockNumber = clock.height++;
       let status: TransactionStatus;
       try {
         await invoker.submit(envelope.transaction, envelope.args, envelope.transient);
@@ -87,7 +106,7 @@ export function createMemoryLedger(
       }
     },
     async channelHeight() {
-      return height;
+      return clock.height;
     },
     async close() {},
   };

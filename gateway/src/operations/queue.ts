@@ -31,8 +31,9 @@ export function redisConnection(url: string): ConnectionOptions {
   };
 }
 
-export function createOperationQueue(redisUrl: string): OperationQueue {
-  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl) });
+/** `prefix` keeps the keys of one gateway deployment (or one test) apart in a shared Redis. */
+export function createOperationQueue(redisUrl: string, prefix = 'clearance'): OperationQueue {
+  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
   return {
     async enqueue(operationId) {
       await queue.add(
@@ -66,6 +67,7 @@ export interface OperationWorker {
 
 export function startOperationWorker(options: {
   redisUrl: string;
+  prefix?: string;
   store: OperationStore;
   queue: OperationQueue;
   ledgers: LedgerDirectory;
@@ -82,6 +84,7 @@ export function startOperationWorker(options: {
     {
       connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
       concurrency: options.concurrency ?? 64,
+      prefix: options.prefix ?? 'clearance',
       autorun: true,
     },
   );
