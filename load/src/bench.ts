@@ -1,0 +1,353 @@
+/**
+ * The gateway against the Fabric Gateway client, side by side in one run (open model:
+ * filings arrive at a fixed rate, latency counted from the intended send time).
+ *
+ *   npm run bench [-- --quick] [-- --rate N]
+ *
+ * 1. Finds the rate the direct client sustains: Declaration:File (submitAsync, then the
+ *    commit status), each filing unique and signed by the trader, in steps of rising rate.
+ * 2. At that rate, alternates direct and gateway phases (POST /v1/declarations with
+ *    `Prefer: wait=30`, answered once committed) so both share the machine's noise; GETs
+ *    of indexed summaries run at a fixed rate throughout, for read latency under load.
+ * 3. Index lag: from the moment the gateway recorded a commit (operation succeeded) to the
+ *    event being in the index (both clocks are PostgreSQL's).
+ * 4. The readings bench (runReadingsBench) when load/src/readings-bench.ts exports it.
+ *
+ * Prints a table and writes load/results/latest.json.
+ */
+import './quiet-logs';
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { sampleFiling } from '@clearance/chaincode/testing';
+import { connectGateway } from '@clearance/gateway';
+import { REPO_ROOT } from '@clearance/network';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openLoop, type OpenLoopResult } from './open-loop';
+import { startStack, type Stack } from './stack';
+import { percentile } from './stats';
+
+const quick = process.argv.includes('--quick');
+const rateArg = process.argv.indexOf('--rate');
+const fixedRate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined;
+const PLAN = quick
+  ? { steps: [10, 20, 30, 45, 60, 80], stepSeconds: 4, rounds: 2, phaseSeconds: 10, getRate: 20 }
+  : {
+      steps: [10, 20, 30, 40, 50, 60, 80, 100, 120],
+      stepSeconds: 8,
+      rounds: 3,
+      phaseSeconds: 30,
+      getRate: 50,
+    };
+
+const log = (line: string) => console.log(line);
+
+interface SignedFiling {
+  id: string;
+  declaration: string;
+  signature: string;
+  commercial: string;
+  /** The HTTP body: { declaration, commercial, signature }. */
+  body: string;
+}
+
+type Contract = ReturnType<
+  ReturnType<ReturnType<typeof connectGateway>['gateway']['getNetwork']>['getContract']
+>;
+
+/** Filings signed ahead of a phase, so signing does not load the machine while measuring. */
+async function signFilings(stack: Stack, prefix: string, n: number): Promise<SignedFiling[]> {
+  const filings: SignedFiling[] = [];
+  for (let i = 0; i < n; i++) {
+    const filing = sampleFiling(`${prefix}-${i}`);
+    const cms = await stack.pki.signers.gdTrader.sign(canonicalBytes(filing));
+    const signature = Buffer.from(cms).toString('base64');
+    filings.push({
+      id: filing.declaration.declarationId,
+      declaration: JSON.stringify(filing.declaration),
+      signature,
+      commercial: JSON.stringify(filing.commercial),
+      body: JSON.stringify({ ...filing, signature }),
+    });
+  }
+  return filings;
+}
+
+async function fileDirect(contract: Contract, f: SignedFiling): Promise<void> {
+  const submitted = await contract.submitAsync('Declaration:File', {
+    arguments: [f.declaration, f.signature],
+    transientData: { commercial: f.commercial },
+  });
+  const status = await submitted.getStatus();
+  if (!status.successful) throw new Error(`validation code ${status.code}`);
+}
+
+async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> {
+  const res = await fetch(`${stack.base}/v1/declarations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${stack.traderToken}`,
+      'idempotency-key': randomUUID(),
+      prefer: 'wait=30',
+    },
+    body: f.body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${res.status} ${text.slice(0, 200)}`);
+  const { operation } = JSON.parse(text) as { operation: { state: string; error?: unknown } };
+  if (operation.state !== 'succeeded')
+    throw new Error(`operation ${operation.state}: ${JSON.stringify(operation.error)}`);
+}
+
+/** GETs of indexed summaries at a fixed rate until stopped; latencies from intended start. */
+function readLoad(stack: Stack, ids: string[], rate: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let stopped = false;
+  const done = (async () => {
+    const intervalMs = 1000 / rate;
+    const t0 = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; !stopped; i++) {
+      const intended = t0 + i * intervalMs;
+      const wait = intended - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const id = ids[i % ids.length] as string;
+      inFlight.push(
+        fetch(`${stack.base}/v1/declarations/${id}/summary`, {
+          headers: { authorization: `Bearer ${stack.traderToken}` },
+        }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            if (res.status === 200) latencies.push(performance.now() - intended);
+            else {
+              errors++;
+              firstError ??= `${res.status}`;
+            }
+          },
+          (error: unknown) => {
+            errors++;
+            firstError ??= String(error);
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return { latencies, errors, firstError };
+    },
+  };
+}
+
+/** Declarations of this run already in the index (the trader's own, so all visible). */
+async function indexedIds(stack: Stack, run: string, limit: number): Promise<string[]> {
+  const { rows } = await stack.pool.query<{ declaration_id: string }>(
+    'SELECT declaration_id FROM declarations WHERE declaration_id LIKE $1 ORDER BY random() LIMIT $2',
+    [`${run}-%`, limit],
+  );
+  return rows.map((r) => r.declaration_id);
+}
+
+/**
+ * The gateway's own view of a route's latency: the upper bound of the histogram bucket
+ * holding the given quantile (ms), from /metrics.
+ */
+async function serverQuantileMs(stack: Stack, route: string, q: number): Promise<number> {
+  const text = await (await fetch(`${stack.base}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('gateway_http_request_duration_seconds_bucket{')) continue;
+    if (!line.includes(`route="${route}"`) || !line.includes('status="200"')) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1] as string;
+    const bound = le === '+Inf' ? Infinity : Number(le) * 1000;
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  return sorted.find(([, count]) => count >= q * total)?.[0] ?? Number.NaN;
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/**
+ * HOOK for helper-2's readings bench: load/src/readings-bench.ts is to export
+ * `runReadingsBench({ quick })`. Until it does (the module still runs its own CLI when
+ * loaded), it is not loaded and the readings figures are left out.
+ */
+async function readingsFigures(): Promise<Record<string, number> | undefined> {
+  const compiled = path.join(__dirname, 'readings-bench.js');
+  if (!fs.readFileSync(compiled, 'utf8').includes('runReadingsBench')) {
+    log('readings: load/src/readings-bench.ts does not export runReadingsBench yet; skipped');
+    return undefined;
+  }
+  const mod = (await import('./readings-bench.js')) as unknown as {
+    runReadingsBench?: (options: { quick: boolean }) => Promise<Record<string, number>>;
+  };
+  return mod.runReadingsBench?.({ quick });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stack = await startStack(log);
+  process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
+  const direct = connectGateway(stack.connection('gdcustoms/agent'));
+  const contract = direct.gateway
+    .getNetwork(stack.connection('gdcustoms/agent').channel)
+    .getContract(stack.connection('gdcustoms/agent').chaincode);
+  const run = `GD-B${randomUUID().slice(0, 6).toUpperCase()}`;
+  let batch = 0;
+  const filings = (n: number) => signFilings(stack, `${run}-${batch++}`, n);
+  try {
+    // Warm up connections, the chaincode and the gateway's ledger identities.
+    for (const f of await filings(4)) await fileDirect(contract, f);
+    for (const f of await filings(4)) await fileThroughGateway(stack, f);
+
+    let rate = fixedRate;
+    if (!rate) {
+      log(`finding the direct client's sustained rate (${PLAN.stepSeconds} s steps)`);
+      rate = PLAN.steps[0] as number;
+      for (const step of PLAN.steps) {
+        const signed = await filings(step * PLAN.stepSeconds);
+        const r = await openLoop({
+          rate: step,
+          seconds: PLAN.stepSeconds,
+          task: (i) => fileDirect(contract, signed[i] as SignedFiling),
+        });
+        const p95 = percentile(r.latencies, 95);
+        const kept = r.errors === 0 && r.perSecond >= 0.9 * step && p95 < 2000;
+        log(
+          `  ${step}/s: committed ${fmt(r.perSecond, 1)}/s, p95 ${fmt(p95)} ms, errors ${r.errors}${kept ? '' : '  (not sustained)'}`,
+        );
+        if (!kept) break;
+        rate = step;
+      }
+    }
+
+    log(
+      `measuring at ${rate}/s: ${PLAN.rounds} rounds of ${PLAN.phaseSeconds} s direct, then ${PLAN.phaseSeconds} s gateway; GET summaries at ${PLAN.getRate}/s throughout`,
+    );
+    const results: { direct: OpenLoopResult[]; gateway: OpenLoopResult[] } = {
+      direct: [],
+      gateway: [],
+    };
+    const gets: number[] = [];
+    let getErrors = 0;
+    for (let round = 0; round < PLAN.rounds; round++) {
+      for (const side of ['direct', 'gateway'] as const) {
+        const signed = await filings(rate * PLAN.phaseSeconds);
+        const reads = readLoad(stack, await indexedIds(stack, run, 1000), PLAN.getRate);
+        const r = await openLoop({
+          rate,
+          seconds: PLAN.phaseSeconds,
+          task: (i) =>
+            side === 'direct'
+              ? fileDirect(contract, signed[i] as SignedFiling)
+              : fileThroughGateway(stack, signed[i] as SignedFiling),
+        });
+        const read = await reads.stop();
+        gets.push(...read.latencies);
+        getErrors += read.errors;
+        results[side].push(r);
+        log(
+          `  round ${round + 1} ${side.padEnd(7)}: committed ${fmt(r.perSecond, 1)}/s, p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; GET p50 ${fmt(percentile(read.latencies, 50), 1)} p99 ${fmt(percentile(read.latencies, 99), 1)} ms, errors ${read.errors}${read.firstError ? ` (${read.firstError})` : ''}`,
+        );
+      }
+    }
+
+    const lag = await stack.pool.query<{ lag: number }>(
+      `SELECT greatest(0, extract(epoch FROM e.indexed_at - o.updated_at))::float8 AS lag
+       FROM operations o JOIN ledger_events e ON e.tx_id = o.transaction_id
+       WHERE o.state = 'succeeded'`,
+    );
+    const lags = lag.rows.map((r) => r.lag);
+    const serverGetP99 = await serverQuantileMs(
+      stack,
+      '/v1/declarations/:declarationId/summary',
+      0.99,
+    );
+    const readings = await readingsFigures();
+
+    const side = (rs: OpenLoopResult[]) => {
+      const latencies = rs.flatMap((r) => r.latencies);
+      return {
+        tps: rs.reduce((a, r) => a + r.perSecond, 0) / rs.length,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        ok: latencies.length,
+        errors: rs.reduce((a, r) => a + r.errors, 0),
+      };
+    };
+    const d = side(results.direct);
+    const g = side(results.gateway);
+    const figures = {
+      gateway_tps: Number(g.tps.toFixed(2)),
+      direct_tps: Number(d.tps.toFixed(2)),
+      gateway_vs_direct_ratio: Number((g.tps / d.tps).toFixed(3)),
+      gateway_p50_ms: Math.round(g.p50),
+      gateway_p95_ms: Math.round(g.p95),
+      direct_p50_ms: Math.round(d.p50),
+      direct_p95_ms: Math.round(d.p95),
+      gateway_errors: g.errors,
+      direct_errors: d.errors,
+      index_lag_p50_s: Number(percentile(lags, 50).toFixed(3)),
+      index_lag_p95_s: Number(percentile(lags, 95).toFixed(3)),
+      index_lag_samples: lags.length,
+      get_p50_ms: Number(percentile(gets, 50).toFixed(2)),
+      get_p99_ms: Number(percentile(gets, 99).toFixed(2)),
+      get_server_p99_le_ms: serverGetP99,
+      get_samples: gets.length,
+      get_errors: getErrors,
+      ...(readings ?? {}),
+      arrival_rate_per_s: rate,
+      rounds: PLAN.rounds,
+      phase_seconds: PLAN.phaseSeconds,
+      quick,
+      at: new Date().toISOString(),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+    const row = (label: string, a: string, b: string) =>
+      `${label.padEnd(24)}${a.padStart(14)}${b.padStart(14)}`;
+    console.log('');
+    console.log(
+      `Declaration:File at ${rate}/s arrivals, ${PLAN.rounds} x ${PLAN.phaseSeconds} s each side`,
+    );
+    console.log(row('', 'direct', 'gateway'));
+    console.log(row('committed / s', fmt(d.tps, 1), fmt(g.tps, 1)));
+    console.log(row('latency p50 (ms)', fmt(d.p50), fmt(g.p50)));
+    console.log(row('latency p95 (ms)', fmt(d.p95), fmt(g.p95)));
+    console.log(row('committed / errors', `${d.ok} / ${d.errors}`, `${g.ok} / ${g.errors}`));
+    console.log(
+      `gateway / direct rate   ${fmt(figures.gateway_vs_direct_ratio, 3)}   (target >= 0.90: ${verdict(figures.gateway_vs_direct_ratio >= 0.9)})`,
+    );
+    console.log(
+      `index lag p50 / p95     ${fmt(figures.index_lag_p50_s, 3)} / ${fmt(figures.index_lag_p95_s, 3)} s   (target p95 <= 1 s: ${verdict(figures.index_lag_p95_s <= 1)}; n=${lags.length})`,
+    );
+    console.log(
+      `GET summary p50 / p99   ${fmt(figures.get_p50_ms, 1)} / ${fmt(figures.get_p99_ms, 1)} ms   (target p99 <= 10 ms: ${verdict(figures.get_p99_ms <= 10)}; n=${gets.length}, errors ${getErrors})`,
+    );
+    console.log(
+      `  (the gateway's own histogram: GET summary p99 <= ${fmt(serverGetP99, 1)} ms, bucket bound)`,
+    );
+    if (readings) for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
+    const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+    console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${figures.seconds} s)`);
+  } finally {
+    direct.gateway.close();
+    direct.client.close();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

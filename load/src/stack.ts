@@ -1,0 +1,182 @@
+/**
+ * What the bench runs against, started here and stopped again: the devnet (only if it is
+ * not up), PostgreSQL and Redis (only if not up), a fresh database and Redis key prefix of
+ * its own (so a gateway already running is not disturbed), and the gateway as a child
+ * process (`node gateway/dist/server.js`), with the filing agent's account and a trader
+ * whose certificate authority is on the trust list.
+ */
+import { createTestPki, authorityInput, type TestPki } from '@clearance/chaincode/testing';
+import {
+  createAccountStore,
+  createFabricLedger,
+  loadConfig,
+  migrate,
+  type FabricConnection,
+} from '@clearance/gateway';
+import { Devnet, OFFICERS, REPO_ROOT } from '@clearance/network';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Pool } from 'pg';
+
+export interface Stack {
+  devnet: Devnet;
+  /** The gateway's base URL. */
+  base: string;
+  /** The gateway's own database (index, operations). */
+  pool: Pool;
+  pki: TestPki;
+  /** A signed-in GD trader's bearer token. */
+  traderToken: string;
+  connection(who: string): FabricConnection;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startStack(log: (line: string) => void): Promise<Stack> {
+  const devnet = new Devnet({ log: () => undefined });
+  const started: string[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (started.length > 0) await devnet.stop(started);
+  };
+  try {
+    log('devnet: up');
+    const report = await devnet.up();
+    started.push(...report.started);
+    if (report.started.length) log(`  started ${report.started.join(', ')}`);
+    const services = await devnet.services();
+    started.push(...services.started);
+
+    // A database of our own on the (possibly shared) server, dropped at the end.
+    const name = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const admin = new Pool({ connectionString: services.databaseUrl, max: 1 });
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(services.databaseUrl);
+    url.pathname = `/${name}`;
+    const databaseUrl = url.toString();
+    const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    cleanups.push(async () => {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    });
+    await migrate(pool);
+
+    const connection = (who: string) =>
+      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric;
+    const kek = randomBytes(32);
+    const accounts = createAccountStore(pool, kek);
+    for (const officer of OFFICERS.filter((o) => o.name === 'agent')) {
+      const c = connection(`${officer.org}/${officer.name}`);
+      await accounts.upsert({
+        organisation: officer.org,
+        username: officer.name,
+        mspId: c.mspId,
+        role: officer.role,
+        certificate: c.certificate,
+        privateKey: c.privateKey,
+      });
+    }
+
+    const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
+    const trustAdmin = createFabricLedger(connection('gdcustoms/trust-admin'));
+    const trusted = await trustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await trustAdmin.close();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const logFile = path.join(REPO_ROOT, 'load', 'results', 'gateway.log');
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const out = fs.openSync(logFile, 'w');
+    const gateway: ChildProcess = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'gateway', 'dist', 'server.js')],
+      {
+        env: {
+          ...process.env,
+          FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: services.redisUrl,
+          QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+          IDENTITY_KEK: kek.toString('hex'),
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          RATE_LIMIT_PER_MINUTE: '10000000',
+          INDEXER: 'on',
+        },
+        stdio: ['ignore', out, out],
+      },
+    );
+    const exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
+    cleanups.push(async () => {
+      if (gateway.exitCode === null) {
+        gateway.kill('SIGTERM');
+        const timer = setTimeout(() => gateway.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.closeSync(out);
+    });
+    log(`gateway: pid ${gateway.pid} on ${base} (log: load/results/gateway.log)`);
+    await until('the gateway to be ready', 60_000, async () => {
+      if (gateway.exitCode !== null) throw new Error('the gateway exited; see its log');
+      const res = await fetch(`${base}/readyz`);
+      return res.ok ? true : undefined;
+    });
+
+    // The fresh index replays the channel from block 0: wait until it has caught up with
+    // the trust list change made just before.
+    log('index: replaying the channel');
+    await until('the index to catch up with the channel', 600_000, async () => {
+      const { rowCount } = await pool.query('SELECT 1 FROM ledger_events WHERE tx_id = $1', [
+        trusted.transactionId,
+      ]);
+      return rowCount ? true : undefined;
+    });
+
+    const challenge = (await (
+      await fetch(`${base}/v1/auth/challenge`, { method: 'POST' })
+    ).json()) as { challengeId: string; challenge: string };
+    const signature = await pki.signers.gdTrader.sign(Buffer.from(challenge.challenge, 'base64'));
+    const signedIn = await fetch(`${base}/v1/auth/trader`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        challengeId: challenge.challengeId,
+        signature: Buffer.from(signature).toString('base64'),
+      }),
+    });
+    if (!signedIn.ok)
+      throw new Error(`trader sign-in: ${signedIn.status} ${await signedIn.text()}`);
+    const { token } = (await signedIn.json()) as { token: string };
+    return { devnet, base, pool, pki, traderToken: token, connection, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
