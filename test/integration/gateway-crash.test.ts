@@ -1,0 +1,252 @@
+/**
+ * kill -9 of the gateway while filings are in flight, then a restart: every filing that got
+ * a 2xx answer ends committed exactly once; one that got no answer is committed at most
+ * once, and once retried with its Idempotency-Key, exactly once; the index equals the
+ * ledger. The gateway runs as the real process (gateway/dist/server.js) on its own
+ * database and Redis key prefix.
+ */
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { sampleFiling } from '@clearance/chaincode/testing';
+import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
+import { Devnet, REPO_ROOT, findFabric } from '@clearance/network';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { compareIndex } from '../../gateway/src/index/commands';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
+
+const describeOnDevnet = findFabric() ? describe : describe.skip;
+const SERVER = path.join(REPO_ROOT, 'gateway', 'dist', 'server.js');
+const FILINGS = 40;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface Sent {
+  id: string;
+  key: string;
+  body: string;
+  /** The HTTP status, or undefined when the connection died first. */
+  status?: number;
+  operationId?: string;
+}
+
+describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const ledgers = officerLedgers(devnet);
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let base: string;
+  let gateway: ChildProcess | undefined;
+  let output = '';
+
+  async function startGateway(): Promise<void> {
+    const child = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    gateway = child;
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await eventually('the gateway to be ready', 60_000, async () => {
+      if (child.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
+      return (await fetch(`${base}/readyz`)).ok ? true : undefined;
+    });
+  }
+
+  async function killGateway(signal: NodeJS.Signals): Promise<void> {
+    const child = gateway;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  beforeAll(async () => {
+    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run tsc --build first`);
+    await devnet.up();
+    db = await createTestDatabase();
+    await migrate(db.pool);
+    const { redisUrl } = await devnet.services();
+    const kek = randomBytes(32);
+    const agent = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/agent') });
+    await createAccountStore(db.pool, kek).upsert({
+      organisation: 'gdcustoms',
+      username: 'agent',
+      mspId: agent.fabric.mspId,
+      role: 'filing-agent',
+      certificate: agent.fabric.certificate,
+      privateKey: agent.fabric.privateKey,
+    });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const databaseUrl = (db.pool.options as { connectionString: string }).connectionString;
+    env = {
+      ...process.env,
+      FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: `crash-${run.toLowerCase()}`,
+      IDENTITY_KEK: kek.toString('hex'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      INDEXER: 'on',
+    };
+  }, 300_000);
+
+  afterAll(async () => {
+    await killGateway('SIGTERM');
+    await ledgers.closeAll();
+    await db?.drop();
+  }, 60_000);
+
+  it('ends every accepted filing committed exactly once, and the index equals the ledger', async () => {
+    const pki = await trustedPki(ledgers.as, run);
+    await startGateway();
+    const challenge = (await (
+      await fetch(`${base}/v1/auth/challenge`, { method: 'POST' })
+    ).json()) as { challengeId: string; challenge: string };
+    const signature = await pki.signers.gdTrader.sign(Buffer.from(challenge.challenge, 'base64'));
+    const signedIn = (await (
+      await fetch(`${base}/v1/auth/trader`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          challengeId: challenge.challengeId,
+          signature: Buffer.from(signature).toString('base64'),
+        }),
+      })
+    ).json()) as { token: string };
+    const authorization = `Bearer ${signedIn.token}`;
+    const headers = (key: string) => ({
+      'content-type': 'application/json',
+      authorization,
+      'idempotency-key': key,
+    });
+
+    const sent: Sent[] = [];
+    for (let i = 0; i < FILINGS; i++) {
+      const filing = sampleFiling(`GD-${run}-K${i}`);
+      const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
+      const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
+      sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
+    }
+    const post = async (s: Sent) => {
+      const res = await fetch(`${base}/v1/declarations`, {
+        method: 'POST',
+        headers: headers(s.key),
+        body: s.body,
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { operation?: { operationId: string } },
+      };
+    };
+
+    // Filings arrive every 25 ms; the gateway dies once some have been answered and the
+    // worker has several endorsed and sent, their commits not yet known.
+    let answered = 0;
+    const inFlight = sent.map(async (s, i) => {
+      await new Promise((r) => setTimeout(r, i * 25));
+      try {
+        const res = await post(s);
+        s.status = res.status;
+        if (res.body.operation) s.operationId = res.body.operation.operationId;
+        answered++;
+      } catch {
+        // the connection died with the gateway: no answer
+      }
+    });
+    const inFlightOnLedger = async () =>
+      (
+        await db.pool.query(
+          `SELECT 1 FROM operations WHERE state = 'pending' AND envelope IS NOT NULL`,
+        )
+      ).rowCount ?? 0;
+    await eventually('filings in flight to the ledger', 60_000, async () =>
+      answered >= 10 && (await inFlightOnLedger()) >= 3 ? true : undefined,
+    );
+    await killGateway('SIGKILL');
+    expect(await inFlightOnLedger()).toBeGreaterThan(0);
+    await Promise.all(inFlight);
+    const accepted = sent.filter((s) => s.status !== undefined && s.status < 300);
+    const unanswered = sent.filter((s) => s.status === undefined);
+    expect(accepted.length).toBeGreaterThanOrEqual(10);
+    const refused = sent.filter((s) => s.status !== undefined && s.status >= 300);
+    expect(refused.map((s) => `${s.id}: ${s.status}`)).toEqual([]);
+
+    await startGateway();
+    const ledger = ledgers.as('gdcustoms/officer1');
+    const files = async (id: string): Promise<number> => {
+      try {
+        const history = JSON.parse(await ledger.evaluate('Declaration:GetHistory', [id])) as {
+          action: string;
+        }[];
+        return history.filter((h) => h.action === 'FILE').length;
+      } catch {
+        return 0; // NOT_FOUND: never filed
+      }
+    };
+    // No answer: committed or not, but never twice.
+    for (const s of unanswered) expect(await files(s.id)).toBeLessThanOrEqual(1);
+    // A client retries what got no answer with the same key: the gateway finishes it once.
+    for (const s of unanswered) {
+      const res = await post(s);
+      expect(res.status).toBeLessThan(300);
+      s.operationId = res.body.operation?.operationId;
+    }
+
+    // Every operation ends succeeded (the sweep and BullMQ's stalled check resume them).
+    for (const s of sent) {
+      const operation = await eventually(`operation of ${s.id}`, 120_000, async () => {
+        const res = await fetch(`${base}/v1/operations/${s.operationId}`, {
+          headers: { authorization },
+        });
+        const body = (await res.json()) as { operation: { state: string; error?: unknown } };
+        return body.operation.state === 'pending' ? undefined : body.operation;
+      });
+      expect({ id: s.id, ...operation }).toMatchObject({ id: s.id, state: 'succeeded' });
+      expect(await files(s.id)).toBe(1);
+    }
+    const { rows } = await db.pool.query<{ declaration_id: string; n: number }>(
+      `SELECT declaration_id, count(*)::int AS n FROM operations
+       WHERE declaration_id LIKE $1 GROUP BY declaration_id`,
+      [`GD-${run}-%`],
+    );
+    expect(rows).toHaveLength(FILINGS);
+    expect(rows.filter((r) => r.n !== 1)).toEqual([]);
+
+    // The index (fed by the restarted gateway from its checkpoint) has them all, as the ledger.
+    await eventually('the index to have every filing', 60_000, async () => {
+      const { rowCount } = await db.pool.query(
+        'SELECT 1 FROM declarations WHERE declaration_id LIKE $1',
+        [`GD-${run}-%`],
+      );
+      return rowCount === FILINGS ? true : undefined;
+    });
+    const { checked, differences } = await compareIndex(db.pool, ledger);
+    expect(checked).toBeGreaterThanOrEqual(FILINGS);
+    // Other tests may act on their own declarations meanwhile: judge this run's.
+    expect(differences.filter((d) => d.declarationId.startsWith(`GD-${run}-`))).toEqual([]);
+  }, 300_000);
+});
