@@ -1,0 +1,648 @@
+/**
+ * The gateway's API through HTTP on real PostgreSQL and Redis (BullMQ), with the contracts
+ * running on the in-memory ledger twin, so it runs without Fabric: sign-in of officers and
+ * traders, filing with Idempotency-Key, officer acts, object-level checks, the index and
+ * the event stream resumed with Last-Event-ID.
+ */
+import {
+  OFFICERS,
+  authorityInput,
+  createTestPki,
+  sampleFiling,
+  type TestIdentity,
+  type TestPki,
+  type TestSigner,
+} from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { buildApp, createIndexStore, migrate, startGatewayServices } from '@clearance/gateway';
+import { createMemoryNetwork } from '@clearance/gateway/testing';
+import { Devnet } from '@clearance/network';
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
+
+type Services = Awaited<ReturnType<typeof startGatewayServices>>;
+const PASSWORD = 'correct horse battery staple';
+
+/** The devnet's accounts, each acting on the twin under an identity with its role. */
+const ACCOUNTS: Record<string, TestIdentity> = {
+  'gdcustoms/officer1': OFFICERS.gdCustoms,
+  'gdcustoms/agent': OFFICERS.gdAgent,
+  'gdciq/inspector1': OFFICERS.gdCiq,
+  'hkcustoms/officer1': OFFICERS.hkCustoms,
+  'hkcustoms/agent': OFFICERS.hkAgent,
+  'logistics/operator1': OFFICERS.sealOperator,
+};
+
+// Response bodies: their shape is what the assertions check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = any;
+
+/** SSE blocks with an id, as the stream writes them. */
+function parseEvents(text: string): { seq: number; name: string; data: Body }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('id: '))
+    .map((block) => {
+      const [idLine, eventLine, dataLine] = block.split('\n');
+      return {
+        seq: Number(idLine!.slice(4)),
+        name: eventLine!.slice(7),
+        data: JSON.parse(dataLine!.slice(6)),
+      };
+    });
+}
+
+describe('gateway API on PostgreSQL and Redis', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const network = createMemoryNetwork();
+  let db: TestDatabase;
+  let services: Services;
+  let app: FastifyInstance;
+  let base: string;
+  let pki: TestPki;
+  let startedServers: string[] = [];
+  let indexed = 0;
+
+  /** Feeds the index from the twin's events, as the block listener does from Fabric. */
+  async function syncIndex(): Promise<void> {
+    const store = createIndexStore(db.pool);
+    for (; indexed < network.chain.events.length; indexed++) {
+      const e = network.chain.events[indexed]!;
+      await store.apply('clearance', {
+        blockNumber: BigInt(indexed + 1),
+        transactionId: e.txId,
+        eventName: e.name,
+        payload: JSON.parse(e.payload) as unknown,
+      });
+    }
+  }
+
+  const http = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as Body) : undefined,
+    };
+  };
+
+  const officer = async (account: string, password = PASSWORD) => {
+    const [organisation, username] = account.split('/');
+    return http('POST', '/v1/auth/officer', { body: { organisation, username, password } });
+  };
+
+  const trader = async (signer: TestSigner) => {
+    const { body } = await http('POST', '/v1/auth/challenge', { body: {} });
+    const signature = await signer.sign(Buffer.from(body.challenge, 'base64'));
+    return http('POST', '/v1/auth/trader', {
+      body: { challengeId: body.challengeId, signature: Buffer.from(signature).toString('base64') },
+    });
+  };
+
+  const signedFiling = async (id: string, signer: TestSigner) => {
+    const filing = sampleFiling(id);
+    const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
+    return { ...filing, signature };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const urls = await devnet.services();
+    startedServers = urls.started;
+    await migrate(db.pool);
+    pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
+    await network
+      .as(OFFICERS.gdTrustAdmin)
+      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await network
+      .as(OFFICERS.hkTrustAdmin)
+      .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    services = await startGatewayServices({
+      pool: db.pool,
+      redisUrl: urls.redisUrl,
+      queuePrefix: `test-${randomUUID().slice(0, 8)}`,
+      kek: Buffer.alloc(32, 7),
+      ledgerAs: (_identity, accountId) => network.as(ACCOUNTS[accountId]!),
+    });
+    for (const [account, identity] of Object.entries(ACCOUNTS)) {
+      const [organisation, username] = account.split('/') as [string, string];
+      await services.accounts.upsert({
+        organisation,
+        username,
+        mspId: identity.mspId,
+        role: identity.attributes?.role ?? '',
+        certificate: `certificate of ${account}`,
+        privateKey: `key of ${account}`,
+        ...(username === 'agent' ? {} : { password: PASSWORD }),
+      });
+    }
+    app = await buildApp({
+      ledger: network.as(OFFICERS.gdCustoms),
+      sessions: services.sessions,
+      accounts: services.accounts,
+      database: db.pool,
+      operations: services.operations,
+      notifications: services.notifications,
+      readiness: { redis: () => services.operations.queue.ping() },
+    });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await services?.close();
+    await db?.drop();
+    if (startedServers.length) await devnet.stop(startedServers);
+  }, 60_000);
+
+  it('keeps the officer key sealed at rest and decrypts it only with the key encryption key', async () => {
+    const { rows } = await db.pool.query<{ key_ciphertext: Buffer; password_hash: string }>(
+      `SELECT key_ciphertext, password_hash FROM accounts WHERE account_id = 'gdcustoms/officer1'`,
+    );
+    expect(rows[0]!.key_ciphertext.toString('latin1')).not.toContain('key of');
+    expect(rows[0]!.password_hash).toMatch(/^scrypt\$/);
+    await expect(services.accounts.identity('gdcustoms/officer1')).resolves.toMatchObject({
+      privateKey: 'key of gdcustoms/officer1',
+    });
+  });
+
+  it('signs officers in with the right password only', async () => {
+    const ok = await officer('gdcustoms/officer1');
+    expect(ok.status).toBe(200);
+    expect(ok.body.principal).toMatchObject({
+      kind: 'officer',
+      mspId: 'GDCustomsMSP',
+      role: 'customs-officer',
+    });
+    expect(ok.headers.get('set-cookie')).toMatch(/^session=.+HttpOnly; SameSite=Strict/);
+    const me = await http('GET', '/v1/me', { token: ok.body.token });
+    expect(me.body).toEqual(ok.body.principal);
+    for (const [account, password] of [
+      ['gdcustoms/officer1', 'wrong'],
+      ['gdcustoms/nobody', PASSWORD],
+      ['gdcustoms/agent', PASSWORD], // an account without a password cannot sign in
+    ] as const) {
+      const bad = await officer(account, password);
+      expect(bad.status).toBe(401);
+      expect(bad.body.error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('signs traders in by a signature over a fresh challenge, once per challenge', async () => {
+    const ok = await trader(pki.signers.gdTrader);
+    expect(ok.status).toBe(200);
+    expect(ok.body.principal).toMatchObject({
+      kind: 'trader',
+      jurisdiction: 'GD',
+      authorityId: pki.gd.authorityId,
+    });
+
+    const rogue = await trader(pki.signers.unrecognisedCa);
+    expect(rogue.status).toBe(422);
+    expect(rogue.body.error.code).toBe('CERTIFICATE_REJECTED');
+
+    const { body } = await http('POST', '/v1/auth/challenge', { body: {} });
+    const signature = Buffer.from(
+      await pki.signers.gdTrader.sign(Buffer.from(body.challenge, 'base64')),
+    ).toString('base64');
+    const first = await http('POST', '/v1/auth/trader', {
+      body: { challengeId: body.challengeId, signature },
+    });
+    expect(first.status).toBe(200);
+    const replay = await http('POST', '/v1/auth/trader', {
+      body: { challengeId: body.challengeId, signature },
+    });
+    expect(replay.status).toBe(401);
+
+    const wrongContent = Buffer.from(
+      await pki.signers.gdTrader.sign(Buffer.from('something else')),
+    ).toString('base64');
+    const fresh = await http('POST', '/v1/auth/challenge', { body: {} });
+    const forged = await http('POST', '/v1/auth/trader', {
+      body: { challengeId: fresh.body.challengeId, signature: wrongContent },
+    });
+    expect(forged.status).toBe(422);
+    expect(forged.body.error.code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('files once per Idempotency-Key, and refuses what is not the trader’s to file', async () => {
+    const { body: session } = await trader(pki.signers.gdTrader);
+    const id = `GD-API-${randomUUID().slice(0, 8)}`;
+    const filing = await signedFiling(id, pki.signers.gdTrader);
+
+    const noKey = await http('POST', '/v1/declarations', { token: session.token, body: filing });
+    expect(noKey.status).toBe(400);
+    expect(noKey.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+
+    const key = randomUUID();
+    const filed = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: filing,
+      headers: { 'idempotency-key': key, prefer: 'wait=20' },
+    });
+    expect(filed.status).toBe(200);
+    expect(filed.body.operation).toMatchObject({
+      kind: 'FILE',
+      state: 'succeeded',
+      declarationId: id,
+    });
+    expect(filed.headers.get('location')).toBe(
+      `/v1/operations/${filed.body.operation.operationId}`,
+    );
+
+    const retry = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: filing,
+      headers: { 'idempotency-key': key },
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.body.operation.operationId).toBe(filed.body.operation.operationId);
+    const { rows } = await db.pool.query('SELECT 1 FROM operations WHERE declaration_id = $1', [
+      id,
+    ]);
+    expect(rows).toHaveLength(1);
+
+    const reused = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: await signedFiling(`${id}-B`, pki.signers.gdTrader),
+      headers: { 'idempotency-key': key },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // Filed twice under new keys: the ledger refuses the second, the operation says so.
+    const again = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: filing,
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(again.body.operation).toMatchObject({
+      state: 'failed',
+      error: { code: 'ALREADY_EXISTS' },
+    });
+
+    // Signed by someone else: refused before anything is queued.
+    const other = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: await signedFiling(`${id}-C`, pki.signers.hkTrader),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(other.status).toBe(403);
+
+    const { body: gdOfficer } = await officer('gdcustoms/officer1');
+    const byOfficer = await http('POST', '/v1/declarations', {
+      token: gdOfficer.token,
+      body: await signedFiling(`${id}-D`, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(byOfficer.status).toBe(403);
+
+    const invalid = await http('POST', '/v1/declarations', {
+      token: session.token,
+      body: {
+        ...filing,
+        declaration: { ...filing.declaration, declarationId: 'no spaces allowed' },
+      },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('VALIDATION_FAILED');
+    const { rows: ops } = await db.pool.query(
+      'SELECT 1 FROM operations WHERE declaration_id LIKE $1',
+      [`${id}-%`],
+    );
+    expect(ops).toHaveLength(0);
+  });
+
+  it('runs the clearance acts under each officer’s identity, with object-level checks', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const { body: stranger } = await trader(pki.signers.hkTrader);
+    expect(stranger.token).toBeTruthy();
+    const id = `GD-ACT-${randomUUID().slice(0, 8)}`;
+    const filed = await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+
+    expect(filed.body.operation.state).toBe('succeeded');
+    const act = async (account: string, body: unknown) => {
+      const { body: s } = await officer(account);
+      return http('POST', `/v1/declarations/${id}/acts`, {
+        token: s.token,
+        body,
+        headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+      });
+    };
+    // HK customs may not accept a GD declaration: refused at once, nothing queued.
+    const wrongAgency = await act('hkcustoms/officer1', { action: 'ACCEPT' });
+    expect(wrongAgency.status).toBe(403);
+    const logistics = await act('logistics/operator1', { action: 'ACCEPT' });
+    expect(logistics.status).toBe(403);
+    const badBody = await act('gdcustoms/officer1', {
+      action: 'ASSESS_RISK',
+      level: 'EXTREME',
+      score: 5,
+    });
+    expect(badBody.status).toBe(400);
+
+    expect(
+      (await act('gdcustoms/officer1', { action: 'ACCEPT', reason: 'complete' })).body.operation
+        .state,
+    ).toBe('succeeded');
+    expect(
+      (await act('gdcustoms/officer1', { action: 'ASSESS_RISK', level: 'HIGH', score: 80 })).body
+        .operation.state,
+    ).toBe('succeeded');
+    expect(
+      (await act('gdcustoms/officer1', { action: 'ORDER_INSPECTION' })).body.operation.state,
+    ).toBe('succeeded');
+    for (const account of ['gdcustoms/officer1', 'gdciq/inspector1'])
+      expect(
+        (
+          await act(account, {
+            action: 'RECORD_INSPECTION',
+            result: 'COMPLIANT',
+            findings: 'as declared',
+          })
+        ).body.operation.state,
+      ).toBe('succeeded');
+    for (const account of ['gdcustoms/officer1', 'gdciq/inspector1'])
+      expect((await act(account, { action: 'RELEASE' })).body.operation.state).toBe('succeeded');
+
+    // The ledger's record: released, each act under the officer's own identity.
+    const record = await http('GET', `/v1/declarations/${id}`, { token: owner.token });
+    expect(record.body).toMatchObject({ state: 'RELEASED', lastAct: { action: 'RELEASE' } });
+    expect(Object.keys(record.body.releases).sort()).toEqual(['GDCIQMSP', 'GDCustomsMSP']);
+    expect(record.body.releases.GDCIQMSP.actor.id).toBe(OFFICERS.gdCiq.id);
+    const history = await http('GET', `/v1/declarations/${id}/history`, { token: owner.token });
+    expect(history.body.map((h: { action: string }) => h.action)).toEqual([
+      'FILE',
+      'ACCEPT',
+      'ASSESS_RISK',
+      'ORDER_INSPECTION',
+      'RECORD_INSPECTION',
+      'RECORD_INSPECTION',
+      'RELEASE',
+      'RELEASE',
+    ]);
+
+    // Another trader sees nothing of it; neither its operation.
+    {
+      expect((await http('GET', `/v1/declarations/${id}`, { token: stranger.token })).status).toBe(
+        404,
+      );
+      expect(
+        (
+          await http('GET', `/v1/operations/${filed.body.operation.operationId}`, {
+            token: stranger.token,
+          })
+        ).status,
+      ).toBe(404);
+    }
+    expect(
+      (
+        await http('GET', `/v1/operations/${filed.body.operation.operationId}`, {
+          token: owner.token,
+        })
+      ).status,
+    ).toBe(200);
+
+    // The index: the owner lists it, the summary is there, a stranger's list does not have it.
+    await syncIndex();
+    const mine = await http('GET', `/v1/declarations?state=RELEASED&q=${id}`, {
+      token: owner.token,
+    });
+    expect(mine.body.items.map((d: { declarationId: string }) => d.declarationId)).toEqual([id]);
+    const summary = await http('GET', `/v1/declarations/${id}/summary`, { token: owner.token });
+    expect(summary.body).toMatchObject({
+      declarationId: id,
+      state: 'RELEASED',
+      lastAction: 'RELEASE',
+    });
+    {
+      const theirs = await http('GET', `/v1/declarations?q=${id}`, { token: stranger.token });
+      expect(theirs.body.items).toEqual([]);
+      expect(
+        (await http('GET', `/v1/declarations/${id}/summary`, { token: stranger.token })).status,
+      ).toBe(404);
+    }
+  });
+
+  it('pages lists with a cursor and refuses a forged one', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const prefix = `GD-PAGE-${randomUUID().slice(0, 6)}`;
+    for (const n of [1, 2, 3])
+      await http('POST', '/v1/declarations', {
+        token: owner.token,
+        body: await signedFiling(`${prefix}-${n}`, pki.signers.gdTrader),
+        headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+      });
+    await syncIndex();
+    const first = await http('GET', `/v1/declarations?q=${prefix}&limit=2`, { token: owner.token });
+    expect(first.body.items).toHaveLength(2);
+    const second = await http(
+      'GET',
+      `/v1/declarations?q=${prefix}&limit=2&cursor=${first.body.nextCursor}`,
+      {
+        token: owner.token,
+      },
+    );
+    expect(second.body).toMatchObject({ nextCursor: null });
+    const ids = [...first.body.items, ...second.body.items].map(
+      (d: { declarationId: string }) => d.declarationId,
+    );
+    expect(ids.sort()).toEqual([1, 2, 3].map((n) => `${prefix}-${n}`));
+    const forged = await http('GET', `/v1/declarations?cursor=bm90LWEtY3Vyc29y`, {
+      token: owner.token,
+    });
+    expect(forged.status).toBe(400);
+  });
+
+  it('streams the events a trader may see, resuming after Last-Event-ID', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const id = `GD-SSE-${randomUUID().slice(0, 8)}`;
+    const read = async (
+      headers: Record<string, string>,
+      until: (text: string) => boolean,
+      token: string = owner.token,
+    ) => {
+      const controller = new AbortController();
+      const res = await fetch(`${base}/v1/events`, {
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        signal: controller.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!until(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString();
+      }
+      controller.abort();
+      return text;
+    };
+    const stream = read({ 'last-event-id': '0' }, (t) => t.includes(`"declarationId":"${id}"`));
+    await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    await syncIndex();
+    const text = await stream;
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('id: '))
+      .map((block) => {
+        const [idLine, eventLine, dataLine] = block.split('\n');
+        return {
+          seq: Number(idLine!.slice(4)),
+          name: eventLine!.slice(7),
+          data: JSON.parse(dataLine!.slice(6)),
+        };
+      });
+    const filed = events.find((e) => e.data.declarationId === id)!;
+    expect(filed.name).toBe('DeclarationFiled');
+    // Only events of the trader's own declarations.
+    const { rows } = await db.pool.query<{ declaration_id: string }>(
+      'SELECT declaration_id FROM declarations WHERE signer_subject = $1 AND signer_issuer = $2',
+      [owner.principal.subject, owner.principal.issuer],
+    );
+    const own = new Set(rows.map((r) => r.declaration_id));
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.filter((e) => !own.has(e.data.declarationId))).toEqual([]);
+    // Resuming after the second-to-last event gives exactly what came after it.
+    const before = events[events.length - 2];
+    if (before) {
+      const resumed = await read({ 'last-event-id': String(before.seq) }, (t) =>
+        t.includes(`"declarationId":"${id}"`),
+      );
+      const firstId = /id: (\d+)/.exec(resumed)?.[1];
+      expect(Number(firstId)).toBeGreaterThan(before.seq);
+      expect(resumed).toContain(`"declarationId":"${id}"`);
+    }
+
+    // Another trader's stream from the start carries their own declaration, none of these.
+    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const theirId = `HK-SSE-${randomUUID().slice(0, 8)}`;
+    const filing = sampleFiling(theirId, 'HK');
+    await http('POST', '/v1/declarations', {
+      token: stranger.token,
+      body: {
+        ...filing,
+        signature: Buffer.from(await pki.signers.hkTrader.sign(canonicalBytes(filing))).toString(
+          'base64',
+        ),
+      },
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    await syncIndex();
+    const theirs = parseEvents(
+      await read(
+        { 'last-event-id': '0' },
+        (t) => t.includes(`"declarationId":"${theirId}"`),
+        stranger.token,
+      ),
+    );
+    expect(theirs.map((e) => e.data.declarationId)).toEqual([theirId]);
+  });
+
+  it('finishes operations interrupted after their envelope was stored, committing each once', async () => {
+    const store = services.operations.store;
+    const account = 'gdcustoms/officer1';
+    const ledger = await services.ledgers(account);
+    const interrupted = async (checkId: string) => {
+      const { row } = await store.create({
+        principalId: 'crash-test',
+        idempotencyKey: randomUUID(),
+        requestSha256: 'x',
+        kind: 'SELF_CHECK',
+        accountId: account,
+        transaction: 'SelfCheck:Record',
+        args: [checkId, 'crash'],
+        transient: {},
+      });
+      const prepared = await ledger.prepare('SelfCheck:Record', [checkId, 'crash']);
+      await store.recordPrepared(
+        row.operation_id,
+        prepared.transactionId,
+        prepared.envelope,
+        prepared.result,
+      );
+      return { id: row.operation_id, prepared };
+    };
+    const historyOf = async (checkId: string) =>
+      network.chain.events.filter(
+        (e) => e.name === 'SelfCheckRecorded' && e.payload.includes(checkId),
+      );
+
+    // Crashed before sending: the stored envelope is sent.
+    const before = await interrupted(`crash-a-${randomUUID()}`);
+    await runOperation(store, services.ledgers, before.id);
+    expect(await store.get(before.id)).toMatchObject({
+      state: 'succeeded',
+      transaction_id: before.prepared.transactionId,
+    });
+
+    // Crashed after sending: the ledger already has it; nothing is sent twice.
+    const checkB = `crash-b-${randomUUID()}`;
+    const after = await interrupted(checkB);
+    await ledger.send(after.prepared.envelope);
+    await runOperation(store, services.ledgers, after.id);
+    expect(await store.get(after.id)).toMatchObject({ state: 'succeeded' });
+    expect(await historyOf(checkB)).toHaveLength(1);
+
+    // The record changed meanwhile (MVCC): the envelope is dropped, the next attempt endorses
+    // anew and gets the ledger's own answer.
+    const checkC = `crash-c-${randomUUID()}`;
+    const stale = await interrupted(checkC);
+    await ledger.submit('SelfCheck:Record', [checkC, 'first']);
+    await expect(runOperation(store, services.ledgers, stale.id)).rejects.toBeInstanceOf(
+      RetryLater,
+    );
+    expect(await store.get(stale.id)).toMatchObject({ state: 'pending', envelope: null });
+    await runOperation(store, services.ledgers, stale.id);
+    expect(await store.get(stale.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'ALREADY_EXISTS' },
+    });
+    expect(await historyOf(checkC)).toHaveLength(1);
+  });
+
+  it('reports readiness of ledger, PostgreSQL and Redis, and serves metrics and the OpenAPI document', async () => {
+    const ready = await http('GET', '/readyz');
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      postgres: { status: 'ok' },
+      redis: { status: 'ok' },
+    });
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('gateway_http_request_duration_seconds_bucket');
+    expect(metrics).toMatch(/gateway_operations_queue_depth \d+/);
+    const spec = await http('GET', '/docs/json');
+    expect(spec.body.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/declarations',
+        '/v1/declarations/{declarationId}/acts',
+        '/v1/auth/trader',
+      ]),
+    );
+  });
+});
