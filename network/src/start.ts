@@ -1,14 +1,59 @@
 /**
- * The whole system on this machine: devnet up, then the gateway; Ctrl-C stops the gateway
- * and whatever part of the devnet this run started.
+ * The whole system on this machine: the devnet, PostgreSQL and Redis (private ones unless
+ * DATABASE_URL / REDIS_URL are given), the officers' accounts, then the gateway serving
+ * the API and the portal. Ctrl-C stops the gateway and whatever this run started.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OFFICERS } from './definition';
 import { Devnet, REPO_ROOT } from './devnet';
 import { DevnetError, printError } from './errors';
+import { gatewaySecrets, signsIn } from './gateway-secrets';
 import { portFree } from './processes';
 
 const GATEWAY_HOST = '127.0.0.1';
+const GATEWAY_DIST = path.join(REPO_ROOT, 'gateway', 'dist');
+
+/** Stores each officer's enrolled identity in the gateway's accounts (key sealed). */
+function importAccounts(devnet: Devnet, env: NodeJS.ProcessEnv, passwords: Record<string, string>) {
+  const manifest = OFFICERS.map((o) => ({
+    organisation: o.org,
+    username: o.name,
+    role: o.role,
+    connectionFile: devnet.connectionFile(`${o.org}/${o.name}`),
+    ...(signsIn(o.role) ? { password: passwords[`${o.org}/${o.name}`] } : {}),
+  }));
+  const result = spawnSync(
+    process.execPath,
+    [path.join(GATEWAY_DIST, 'auth', 'cli.js'), 'import'],
+    {
+      input: JSON.stringify(manifest),
+      env,
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0)
+    throw new DevnetError(
+      'STEP_FAILED',
+      `importing the officers' accounts failed:\n${result.stderr}`,
+      'see the message above',
+    );
+}
+
+function writeSignInSheet(devnet: Devnet, passwords: Record<string, string>): string {
+  const file = path.join(devnet.paths.root, 'gateway', 'sign-in.txt');
+  const lines = Object.entries(passwords).map(([account, password]) => {
+    const [organisation, username] = account.split('/');
+    return `  ${(organisation ?? '').padEnd(10)} ${(username ?? '').padEnd(12)} ${password}`;
+  });
+  fs.writeFileSync(
+    file,
+    `Officer sign-in on this devnet (organisation, username, password):\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
+  return file;
+}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
@@ -24,22 +69,37 @@ async function main(): Promise<void> {
   console.log(
     `devnet up in ${report.seconds.toFixed(1)} s (${report.started.length} processes started)`,
   );
+  const services = await devnet.services();
+  const secrets = gatewaySecrets(devnet.paths.root);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: GATEWAY_HOST,
+    PORT: String(port),
+    FABRIC_CONNECTION: process.env.FABRIC_CONNECTION ?? devnet.connectionFile('gdcustoms'),
+    SEAL_OPERATOR_CONNECTION:
+      process.env.SEAL_OPERATOR_CONNECTION ?? devnet.connectionFile('logistics/operator1'),
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    IDENTITY_KEK: process.env.IDENTITY_KEK ?? secrets.identityKek,
+    TAG_META_KEY: process.env.TAG_META_KEY ?? secrets.tagMetaKey,
+    TAG_MASTER_KEY: process.env.TAG_MASTER_KEY ?? secrets.tagMasterKey,
+    PORTAL_DIR: path.join(REPO_ROOT, 'portal', 'dist'),
+  };
+  importAccounts(devnet, env, secrets.passwords);
+  const sheet = writeSignInSheet(devnet, secrets.passwords);
 
-  const gateway = spawn(process.execPath, [path.join(REPO_ROOT, 'gateway', 'dist', 'server.js')], {
+  const gateway = spawn(process.execPath, [path.join(GATEWAY_DIST, 'server.js')], {
     stdio: 'inherit',
-    env: {
-      ...process.env,
-      HOST: GATEWAY_HOST,
-      PORT: String(port),
-      FABRIC_CONNECTION: process.env.FABRIC_CONNECTION ?? devnet.connectionFile('gdcustoms'),
-    },
+    env,
   });
+  const base = `http://${GATEWAY_HOST}:${port}`;
   console.log(`
-  gateway      http://${GATEWAY_HOST}:${port}
-  health       http://${GATEWAY_HOST}:${port}/healthz   readiness http://${GATEWAY_HOST}:${port}/readyz
-  self-check   curl -X POST -H 'content-type: application/json' -d '{}' http://${GATEWAY_HOST}:${port}/v1/self-checks
+  portal       ${base}/
+  API docs     ${base}/docs   (OpenAPI: ${base}/docs/json)
+  health       ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics
+  sign-in      officers: ${sheet}
   devnet       npm run devnet -- status   (state in ${devnet.paths.root})
-  Ctrl-C stops the gateway${report.started.length ? ' and the devnet processes started here' : ''}.
+  Ctrl-C stops the gateway${report.started.length + services.started.length ? ' and what this run started' : ''}.
 `);
 
   let stopping = false;
@@ -50,8 +110,9 @@ async function main(): Promise<void> {
       process.kill(gateway.pid, 'SIGTERM');
       await new Promise((resolve) => gateway.once('exit', resolve));
     }
-    if (report.started.length > 0) {
-      const stopped = await devnet.stop(report.started);
+    const started = [...services.started, ...report.started];
+    if (started.length > 0) {
+      const stopped = await devnet.stop(started);
       console.log(`stopped: ${stopped.join(', ')}`);
     }
     process.exit(code);

@@ -1,0 +1,39 @@
+/**
+ * What the local gateway needs that must not be committed: the key encryption key of the
+ * officers' private keys, NFC tag keys, and the demo officers' passwords. Made once per
+ * devnet (mode 600 under .devnet/gateway/), reused after, gone with `devnet reset`.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OFFICERS } from './definition';
+
+export interface GatewaySecrets {
+  identityKek: string;
+  tagMetaKey: string;
+  tagMasterKey: string;
+  /** `<org>/<name>` → password, for officers who sign in (not the filing agents). */
+  passwords: Record<string, string>;
+}
+
+/** Filing agents act for traders; nobody signs in as one. */
+export const signsIn = (role: string): boolean => role !== 'filing-agent';
+
+export function gatewaySecrets(devnetRoot: string): GatewaySecrets {
+  const file = path.join(devnetRoot, 'gateway', 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as GatewaySecrets;
+  const secrets: GatewaySecrets = {
+    identityKek: randomBytes(32).toString('hex'),
+    tagMetaKey: randomBytes(16).toString('hex'),
+    tagMasterKey: randomBytes(16).toString('hex'),
+    passwords: Object.fromEntries(
+      OFFICERS.filter((o) => signsIn(o.role)).map((o) => [
+        `${o.org}/${o.name}`,
+        randomBytes(9).toString('base64url'),
+      ]),
+    ),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
