@@ -1,0 +1,209 @@
+/**
+ * The full clearance path through the gateway's HTTP API on the devnet, PostgreSQL and
+ * Redis: a trader signs in with an e-signature certificate and files; officers of both GD
+ * agencies act under their own Fabric identities; the indexer (block events) brings the
+ * index level with the ledger, and the event stream shows the release.
+ */
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { sampleFiling } from '@clearance/chaincode/testing';
+import {
+  buildApp,
+  connectGateway,
+  createFabricLedgerFactory,
+  createIndexStore,
+  loadConfig,
+  migrate,
+  startGatewayServices,
+  startIndexer,
+} from '@clearance/gateway';
+import { Devnet, OFFICERS, findFabric } from '@clearance/network';
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const describeOnDevnet = findFabric() ? describe : describe.skip;
+const PASSWORD = 'devnet test password';
+
+describeOnDevnet('clearance through the gateway on the devnet', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  const { as, closeAll } = officerLedgers(devnet);
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let base: string;
+  let stopAll: () => Promise<void> = async () => undefined;
+
+  const http = async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers = {},
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  beforeAll(async () => {
+    await devnet.up();
+    db = await createTestDatabase();
+    await migrate(db.pool);
+    const urls = await devnet.services();
+    const own = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') }).fabric;
+    const factory = createFabricLedgerFactory(own);
+    const services = await startGatewayServices({
+      pool: db.pool,
+      redisUrl: urls.redisUrl,
+      queuePrefix: `devnet-${run.toLowerCase()}`,
+      kek: Buffer.alloc(32, 9),
+      ledgerAs: (identity) => factory.as(identity),
+    });
+    for (const o of OFFICERS) {
+      const { fabric } = loadConfig({
+        FABRIC_CONNECTION: devnet.connectionFile(`${o.org}/${o.name}`),
+      });
+      await services.accounts.upsert({
+        organisation: o.org,
+        username: o.name,
+        role: o.role,
+        mspId: fabric.mspId,
+        certificate: fabric.certificate,
+        privateKey: fabric.privateKey,
+        ...(o.role === 'filing-agent' ? {} : { password: PASSWORD }),
+      });
+    }
+    const events = connectGateway(own);
+    const indexer = startIndexer({
+      network: events.gateway.getNetwork(own.channel),
+      channel: own.channel,
+      chaincode: own.chaincode,
+      store: createIndexStore(db.pool),
+    });
+    const ledger = factory.as(own);
+    app = await buildApp({
+      ledger,
+      sessions: services.sessions,
+      accounts: services.accounts,
+      database: db.pool,
+      operations: services.operations,
+      notifications: services.notifications,
+    });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    stopAll = async () => {
+      await app.close();
+      await services.close();
+      await indexer.stop();
+      events.gateway.close();
+      events.client.close();
+      factory.close();
+      if (urls.started.length) await devnet.stop(urls.started);
+    };
+  }, 300_000);
+
+  afterAll(async () => {
+    await stopAll();
+    await closeAll();
+    await db?.drop();
+  }, 60_000);
+
+  it('files, inspects and releases a GD declaration; index and event stream follow the ledger', async () => {
+    const pki = await trustedPki(as, run);
+    const challenge = await http('POST', '/v1/auth/challenge', undefined, {});
+    const proof = await pki.signers.gdTrader.sign(Buffer.from(challenge.body.challenge, 'base64'));
+    const trader = await http('POST', '/v1/auth/trader', undefined, {
+      challengeId: challenge.body.challengeId,
+      signature: Buffer.from(proof).toString('base64'),
+    });
+    expect(trader.status).toBe(200);
+    const token = trader.body.token as string;
+
+    // Follow the event stream from now on.
+    const controller = new AbortController();
+    const stream = await fetch(`${base}/v1/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    const reader = stream.body!.getReader();
+
+    const id = `GD-${run}-HTTP`;
+    const filing = sampleFiling(id);
+    const signature = Buffer.from(await pki.signers.gdTrader.sign(canonicalBytes(filing))).toString(
+      'base64',
+    );
+    const filed = await http(
+      'POST',
+      '/v1/declarations',
+      token,
+      { ...filing, signature },
+      {
+        'idempotency-key': randomUUID(),
+        prefer: 'wait=30',
+      },
+    );
+    expect(filed.body.operation).toMatchObject({ state: 'succeeded', declarationId: id });
+    expect(filed.body.operation.transactionId).toMatch(/^[0-9a-f]{64}$/);
+
+    const act = async (account: string, body: unknown) => {
+      const [organisation, username] = account.split('/');
+      const session = await http('POST', '/v1/auth/officer', undefined, {
+        organisation,
+        username,
+        password: PASSWORD,
+      });
+      const done = await http('POST', `/v1/declarations/${id}/acts`, session.body.token, body, {
+        'idempotency-key': randomUUID(),
+        prefer: 'wait=30',
+      });
+      expect(done.body.operation).toMatchObject({ state: 'succeeded' });
+    };
+    await act('gdcustoms/officer1', { action: 'ACCEPT', reason: 'documents complete' });
+    await act('gdcustoms/officer1', { action: 'ASSESS_RISK', level: 'MEDIUM', score: 55 });
+    await act('gdcustoms/officer1', { action: 'ORDER_INSPECTION', reason: 'joint check' });
+    await act('gdcustoms/officer1', {
+      action: 'RECORD_INSPECTION',
+      result: 'COMPLIANT',
+      findings: 'matches',
+    });
+    await act('gdciq/inspector1', {
+      action: 'RECORD_INSPECTION',
+      result: 'COMPLIANT',
+      findings: 'no pests',
+    });
+    await act('gdcustoms/officer1', { action: 'RELEASE' });
+    await act('gdciq/inspector1', { action: 'RELEASE' });
+
+    const record = await http('GET', `/v1/declarations/${id}`, token);
+    expect(record.body.state).toBe('RELEASED');
+    // Each act is signed by the officer's own enrolled identity, not the gateway's.
+    expect(record.body.releases.GDCIQMSP.actor.id).toContain('inspector1');
+    expect(record.body.releases.GDCustomsMSP.actor.id).toContain('officer1');
+
+    // The trader sees RELEASED on the stream, from the indexer.
+    let text = '';
+    while (!/event: DeclarationReleased\n.*"state":"RELEASED"/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    controller.abort();
+    expect(text).toContain(`"declarationId":"${id}"`);
+
+    // The index agrees with the ledger (the bench and the crash test compare whole indexes).
+    const summary = await http('GET', `/v1/declarations/${id}/summary`, token);
+    expect(summary.body).toMatchObject({
+      state: record.body.state,
+      version: record.body.version,
+      onHold: record.body.hold !== null,
+      lastAction: 'RELEASE',
+    });
+  }, 180_000);
+});
