@@ -14,7 +14,7 @@ import {
   type Config,
   type Ledger,
 } from '@clearance/gateway';
-import { ledgerBehaviour } from '@clearance/gateway/testing';
+import { createMemorySessionStore, ledgerBehaviour } from '@clearance/gateway/testing';
 import { Devnet, findFabric, isAlive, PEER_ORGS } from '@clearance/network';
 import { common } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
@@ -36,13 +36,24 @@ describeOnDevnet('devnet end to end', () => {
   let config: Config;
   let ledger: Ledger;
   let app: FastifyInstance;
+  let token = '';
   let closeEvents: () => void = () => undefined;
 
   beforeAll(async () => {
     await devnet.up();
     config = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') });
     ledger = createFabricLedger(config.fabric);
-    app = await buildApp({ ledger });
+    // The route needs a signed-in principal; sign-in itself is tested in gateway-api.test.ts.
+    const sessions = createMemorySessionStore();
+    ({ token } = await sessions.create({
+      kind: 'officer',
+      id: 'gdcustoms/officer1',
+      organisation: 'gdcustoms',
+      mspId: 'GDCustomsMSP',
+      name: 'officer1',
+      role: 'customs-officer',
+    }));
+    app = await buildApp({ ledger, sessions });
   }, 300_000);
 
   afterAll(async () => {
@@ -68,6 +79,7 @@ describeOnDevnet('devnet end to end', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/self-checks',
+      headers: { authorization: `Bearer ${token}` },
       payload: { checkId, note: 'e2e' },
     });
     expect(res.statusCode).toBe(201);
