@@ -36,6 +36,7 @@ import healthRoutes from './routes/health';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
 import selfCheckRoutes from './routes/self-checks';
+import trustListRoutes from './routes/trust-list';
 
 export const API_VERSION = '1.0.0';
 
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (options.operations) {
       await app.register(declarationRoutes, { pool, operations: options.operations });
       await app.register(operationRoutes, { store: options.operations.store });
+      await app.register(trustListRoutes, { operations: options.operations });
     }
     if (options.notifications)
       await app.register(eventRoutes, { pool, notifications: options.notifications });

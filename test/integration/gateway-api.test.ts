@@ -32,6 +32,7 @@ const ACCOUNTS: Record<string, TestIdentity> = {
   'gdciq/inspector1': OFFICERS.gdCiq,
   'hkcustoms/officer1': OFFICERS.hkCustoms,
   'hkcustoms/agent': OFFICERS.hkAgent,
+  'gdcustoms/trust-admin': OFFICERS.gdTrustAdmin,
   'logistics/operator1': OFFICERS.sealOperator,
 };
 
@@ -625,6 +626,41 @@ describe('gateway API on PostgreSQL and Redis', () => {
     expect(await historyOf(checkC)).toHaveLength(1);
   });
 
+  it('lets trust administrators change the trust list, and a withdrawn authority no longer signs anyone in', async () => {
+    const other = await createTestPki({ idSuffix: `W${randomUUID().slice(0, 5).toUpperCase()}` });
+    const { body: admin } = await officer('gdcustoms/trust-admin');
+    const { body: customs } = await officer('gdcustoms/officer1');
+    const input = JSON.parse(authorityInput(other.gd)) as Record<string, unknown>;
+    const refused = await http('POST', '/v1/trust-list', {
+      token: customs.token,
+      body: input,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(refused.status).toBe(403);
+    const added = await http('POST', '/v1/trust-list', {
+      token: admin.token,
+      body: input,
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(added.body.operation).toMatchObject({ kind: 'ADD_AUTHORITY', state: 'succeeded' });
+    expect((await trader(other.signers.gdTrader)).status).toBe(200);
+
+    const { body: list } = await http('GET', '/v1/trust-list', { token: customs.token });
+    expect(list.items.map((a: { authorityId: string }) => a.authorityId)).toContain(
+      other.gd.authorityId,
+    );
+
+    const withdrawn = await http('POST', `/v1/trust-list/${other.gd.authorityId}/withdrawal`, {
+      token: admin.token,
+      body: { reason: 'test over' },
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(withdrawn.body.operation.state).toBe('succeeded');
+    const after = await trader(other.signers.gdTrader);
+    expect(after.status).toBe(422);
+    expect(after.body.error.code).toBe('CERTIFICATE_REJECTED');
+  });
+
   it('reports readiness of ledger, PostgreSQL and Redis, and serves metrics and the OpenAPI document', async () => {
     const ready = await http('GET', '/readyz');
     expect(ready.body).toMatchObject({
@@ -644,5 +680,16 @@ describe('gateway API on PostgreSQL and Redis', () => {
         '/v1/auth/trader',
       ]),
     );
+  });
+
+  it('limits sign-in attempts: the 21st in a minute is 429 RATE_LIMITED', async () => {
+    const codes: number[] = [];
+    for (let n = 0; n < 21; n++) {
+      codes.push((await officer('gdcustoms/officer1', 'guess')).status);
+    }
+    expect(codes.slice(0, 20).every((c) => c === 401 || c === 429)).toBe(true);
+    const last = await officer('gdcustoms/officer1', PASSWORD);
+    expect(last.status).toBe(429);
+    expect(last.body.error.code).toBe('RATE_LIMITED');
   });
 });

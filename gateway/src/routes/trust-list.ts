@@ -1,0 +1,149 @@
+/**
+ * The mutual-recognition trust list: anyone signed in reads it (the portal shows which
+ * authority vouched for a signature); trust administrators of the customs services add
+ * authorities, update revocation lists and withdraw, under their own identities.
+ */
+import { AuthorityInputSchema } from '@clearance/chaincode/domain';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
+import { acceptOperation, type Operations } from '../operations/submit';
+import { requireOfficer } from '../plugins/auth';
+
+const AuthorityId = z.object({ authorityId: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/) });
+const Authority = z
+  .looseObject({
+    authorityId: z.string(),
+    name: z.string(),
+    jurisdiction: z.enum(['GD', 'HK']),
+    status: z.enum(['ACTIVE', 'WITHDRAWN']),
+    caCertPem: z.string(),
+    subject: z.string(),
+    notAfter: z.string(),
+    acceptedPolicies: z.array(z.string()),
+    crl: z
+      .object({
+        pem: z.string(),
+        thisUpdate: z.string(),
+        nextUpdate: z.string().nullable(),
+        revokedCount: z.number(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Authority' });
+type Authority = z.infer<typeof Authority>;
+
+const TRUST_ADMIN = ['trust-admin'];
+
+const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
+  instance,
+  { operations },
+) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const act = { headers: IdempotencyHeaders };
+  const accepted = { 200: OperationResponse, 202: OperationResponse, ...errorResponses };
+
+  app.get(
+    '/v1/trust-list',
+    {
+      schema: {
+        tags: ['trust list'],
+        summary: 'Recognised certificate authorities of both sides',
+        response: { 200: z.object({ items: z.array(Authority) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      items: JSON.parse(await app.ledger.evaluate('TrustList:ListAuthorities', [])) as Authority[],
+    }),
+  );
+
+  app.get(
+    '/v1/trust-list/:authorityId',
+    {
+      schema: {
+        tags: ['trust list'],
+        summary: 'One authority',
+        params: AuthorityId,
+        response: { 200: Authority, ...errorResponses },
+      },
+    },
+    async (request) =>
+      JSON.parse(
+        await app.ledger.evaluate('TrustList:GetAuthority', [request.params.authorityId]),
+      ) as Authority,
+  );
+
+  app.post(
+    '/v1/trust-list',
+    {
+      schema: {
+        tags: ['trust list'],
+        summary: 'Recognise an authority (trust administrators; both customs services endorse)',
+        ...act,
+        body: AuthorityInputSchema,
+        response: accepted,
+      },
+    },
+    async (request, reply) => {
+      const admin = requireOfficer(request, TRUST_ADMIN);
+      return acceptOperation(operations, request, reply, {
+        kind: 'ADD_AUTHORITY',
+        accountId: admin.id,
+        transaction: 'TrustList:AddAuthority',
+        args: [JSON.stringify(request.body)],
+        transient: {},
+      });
+    },
+  );
+
+  app.put(
+    '/v1/trust-list/:authorityId/crl',
+    {
+      schema: {
+        tags: ['trust list'],
+        summary: "Replace an authority's certificate revocation list",
+        ...act,
+        params: AuthorityId,
+        body: z.object({ crlPem: z.string().min(1).max(1_048_576) }).strict(),
+        response: accepted,
+      },
+    },
+    async (request, reply) => {
+      const admin = requireOfficer(request, TRUST_ADMIN);
+      return acceptOperation(operations, request, reply, {
+        kind: 'UPDATE_CRL',
+        accountId: admin.id,
+        transaction: 'TrustList:UpdateRevocationList',
+        args: [request.params.authorityId, request.body.crlPem],
+        transient: {},
+      });
+    },
+  );
+
+  app.post(
+    '/v1/trust-list/:authorityId/withdrawal',
+    {
+      schema: {
+        tags: ['trust list'],
+        summary: 'Stop recognising an authority',
+        ...act,
+        params: AuthorityId,
+        body: z.object({ reason: z.string().min(1).max(512) }).strict(),
+        response: accepted,
+      },
+    },
+    async (request, reply) => {
+      const admin = requireOfficer(request, TRUST_ADMIN);
+      return acceptOperation(operations, request, reply, {
+        kind: 'WITHDRAW_AUTHORITY',
+        accountId: admin.id,
+        transaction: 'TrustList:WithdrawAuthority',
+        args: [request.params.authorityId, request.body.reason],
+        transient: {},
+      });
+    },
+  );
+};
+
+export default trustListRoutes;
