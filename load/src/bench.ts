@@ -31,9 +31,9 @@ const quick = process.argv.includes('--quick');
 const rateArg = process.argv.indexOf('--rate');
 const fixedRate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined;
 const PLAN = quick
-  ? { steps: [10, 20, 30, 45, 60, 80], stepSeconds: 4, rounds: 2, phaseSeconds: 10, getRate: 20 }
+  ? { steps: [10, 15, 20, 30, 45, 60], stepSeconds: 4, rounds: 2, phaseSeconds: 10, getRate: 20 }
   : {
-      steps: [10, 20, 30, 40, 50, 60, 80, 100, 120],
+      steps: [10, 15, 20, 25, 30, 40, 50, 60, 80, 100],
       stepSeconds: 8,
       rounds: 3,
       phaseSeconds: 30,
