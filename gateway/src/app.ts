@@ -75,6 +75,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The request id (given or made) goes back, so a caller can quote it.
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   // The API speaks JSON only; anything else is 415 rather than a string body.
   app.removeContentTypeParser('text/plain');
 

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config';
 import { startIndexer, type Indexer } from './index/listener';
 import { migrate } from './index/migrations';
 import { createIndexStore } from './index/store';
+import { gaugeFrom, indexLagSeconds } from './metrics';
 import {
   connectGateway,
   createFabricLedger,
@@ -25,6 +26,11 @@ async function main(): Promise<void> {
     ? new Pool({ connectionString: config.databaseUrl, max: 20 })
     : undefined;
   let services: GatewayServices | undefined;
+  // Background work logs through the app's logger once it exists.
+  let log: { info(o: object, m: string): void; error(o: object, m: string): void } = {
+    info: (fields, message) => console.log(message, fields),
+    error: (fields, message) => console.error(message, fields),
+  };
   let indexer: Indexer | undefined;
   let events: ReturnType<typeof connectGateway> | undefined;
   const factory = createFabricLedgerFactory(config.fabric);
@@ -36,7 +42,8 @@ async function main(): Promise<void> {
       queuePrefix: config.queuePrefix,
       kek: config.identityKek as Uint8Array,
       ledgerAs: (identity) => factory.as(identity),
-      onError: (err) => console.error('gateway: background work failed:', err),
+      onError: (err) => log.error({ err }, 'background work failed'),
+      log: (fields, message) => log.info(fields, message),
     });
   }
   const app = await buildApp({
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
     rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },
     logger,
   });
+  log = app.log;
   if (database && config.indexer) {
     events = connectGateway(config.fabric);
     indexer = startIndexer({
@@ -64,6 +72,18 @@ async function main(): Promise<void> {
       chaincode: config.fabric.chaincode,
       store: createIndexStore(database),
       onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
+      onApplied: (event) => {
+        const at = (event.payload as { at?: unknown } | null)?.at;
+        if (typeof at === 'string') indexLagSeconds.observe((Date.now() - Date.parse(at)) / 1000);
+      },
+    });
+    const channel = config.fabric.channel;
+    gaugeFrom('gateway_index_lag_blocks', 'Blocks on the ledger not yet in the index', async () => {
+      const [height, checkpoint] = await Promise.all([
+        ledger.channelHeight(),
+        createIndexStore(database).checkpoint(channel),
+      ]);
+      return Number(height - 1n - (checkpoint.getBlockNumber() ?? 0n));
     });
   }
   let anchorWorker: AnchorWorker | undefined;

@@ -44,6 +44,8 @@ export async function startGatewayServices(options: {
   worker?: boolean;
   workerConcurrency?: number;
   onError?(error: unknown): void;
+  /** Structured log of operations that ended (operation, kind, state, transaction id). */
+  log?(fields: Record<string, unknown>, message: string): void;
 }): Promise<GatewayServices> {
   const accounts = createAccountStore(options.pool, options.kek);
   const sessions = createSessionStore(options.pool);
@@ -85,6 +87,22 @@ export async function startGatewayServices(options: {
           ledgers,
           ...(options.workerConcurrency ? { concurrency: options.workerConcurrency } : {}),
           ...(options.onError ? { onError: options.onError } : {}),
+          onFinished: (operationId) => {
+            if (!options.log) return;
+            void store.get(operationId).then((row) =>
+              options.log?.(
+                {
+                  operationId,
+                  kind: row?.kind,
+                  state: row?.state,
+                  transactionId: row?.transaction_id,
+                  blockNumber: row?.block_number,
+                  error: row?.error?.code,
+                },
+                'operation ended',
+              ),
+            );
+          },
         });
   gaugeFrom('gateway_operations_queue_depth', 'Operations waiting or running in the queue', () =>
     queue.depth(),

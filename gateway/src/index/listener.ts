@@ -3,7 +3,7 @@
  * applied with its checkpoint in one database transaction; reconnects after failures.
  */
 import type { Network } from '@hyperledger/fabric-gateway';
-import type { IndexStore } from './store';
+import type { IndexedEvent, IndexStore } from './store';
 
 export interface IndexerOptions {
   network: Network;
@@ -11,6 +11,8 @@ export interface IndexerOptions {
   chaincode: string;
   store: IndexStore;
   onError?(error: unknown): void;
+  /** After each event is in the index (metrics: how far behind the ledger it came). */
+  onApplied?(event: IndexedEvent): void;
   retryDelayMs?: number;
 }
 
@@ -32,12 +34,14 @@ export function startIndexer(options: IndexerOptions): Indexer {
         });
         closeEvents = () => events.close();
         for await (const event of events) {
-          await options.store.apply(options.channel, {
+          const indexed: IndexedEvent = {
             blockNumber: event.blockNumber,
             transactionId: event.transactionId,
             eventName: event.eventName,
             payload: JSON.parse(Buffer.from(event.payload).toString()) as unknown,
-          });
+          };
+          await options.store.apply(options.channel, indexed);
+          options.onApplied?.(indexed);
         }
       } catch (error) {
         if (stopped) break;

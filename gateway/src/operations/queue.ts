@@ -75,6 +75,8 @@ export function startOperationWorker(options: {
   sweepEveryMs?: number;
   staleAfterMs?: number;
   onError?(error: unknown): void;
+  /** Each operation that ended, with its transaction id (structured logs). */
+  onFinished?(operationId: string): void;
 }): OperationWorker {
   const { store, queue } = options;
   const worker = new Worker(
@@ -102,6 +104,9 @@ export function startOperationWorker(options: {
     }
   });
   worker.on('error', (error) => options.onError?.(error));
+  worker.on('completed', (job) =>
+    options.onFinished?.((job.data as { operationId: string }).operationId),
+  );
   const sweep = async (): Promise<number> => {
     const ids = await store.stale(options.staleAfterMs ?? 15_000);
     for (const id of ids) await queue.enqueue(id);
