@@ -37,6 +37,7 @@ import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
 import selfCheckRoutes from './routes/self-checks';
 import trustListRoutes from './routes/trust-list';
+import { cachedTrustAnchors } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
 
@@ -136,12 +137,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(selfCheckRoutes);
+  const anchors = cachedTrustAnchors(options.ledger, options.notifications);
   if (options.accounts && options.sessions)
-    await app.register(authRoutes, { accounts: options.accounts, sessions: options.sessions });
+    await app.register(authRoutes, {
+      accounts: options.accounts,
+      sessions: options.sessions,
+      anchors,
+    });
   if (options.database) {
     const pool = options.database;
     if (options.operations) {
-      await app.register(declarationRoutes, { pool, operations: options.operations });
+      await app.register(declarationRoutes, { pool, operations: options.operations, anchors });
       await app.register(operationRoutes, { store: options.operations.store });
       await app.register(trustListRoutes, { operations: options.operations });
     }

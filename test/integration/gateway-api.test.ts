@@ -15,7 +15,7 @@ import {
 } from '@clearance/chaincode/testing';
 import { canonicalBytes } from '@clearance/chaincode/domain';
 import { buildApp, createIndexStore, migrate, startGatewayServices } from '@clearance/gateway';
-import { createMemoryNetwork } from '@clearance/gateway/testing';
+import { createMemoryNetwork, sessionStoreBehaviour } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -115,6 +115,15 @@ describe('gateway API on PostgreSQL and Redis', () => {
     });
   };
 
+  /** Trader sign-in, tried again for a few seconds until it answers `status`. */
+  const signInSoon = async (signer: TestSigner, status: number) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await trader(signer);
+      if (res.status === status || attempt === 50) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   const signedFiling = async (id: string, signer: TestSigner) => {
     const filing = sampleFiling(id);
     const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
@@ -170,6 +179,9 @@ describe('gateway API on PostgreSQL and Redis', () => {
     await db?.drop();
     if (startedServers.length) await devnet.stop(startedServers);
   }, 60_000);
+
+  // The PostgreSQL session store against the suite its in-memory twin runs in unit tests.
+  sessionStoreBehaviour(() => services.sessions);
 
   it('keeps the officer key sealed at rest and decrypts it only with the key encryption key', async () => {
     const { rows } = await db.pool.query<{ key_ciphertext: Buffer; password_hash: string }>(
@@ -643,7 +655,9 @@ describe('gateway API on PostgreSQL and Redis', () => {
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
     expect(added.body.operation).toMatchObject({ kind: 'ADD_AUTHORITY', state: 'succeeded' });
-    expect((await trader(other.signers.gdTrader)).status).toBe(200);
+    // The gateway's cached trust list is dropped when the index sees the change.
+    await syncIndex();
+    expect((await signInSoon(other.signers.gdTrader, 200)).status).toBe(200);
 
     const { body: list } = await http('GET', '/v1/trust-list', { token: customs.token });
     expect(list.items.map((a: { authorityId: string }) => a.authorityId)).toContain(
@@ -656,7 +670,8 @@ describe('gateway API on PostgreSQL and Redis', () => {
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
     expect(withdrawn.body.operation.state).toBe('succeeded');
-    const after = await trader(other.signers.gdTrader);
+    await syncIndex();
+    const after = await signInSoon(other.signers.gdTrader, 422);
     expect(after.status).toBe(422);
     expect(after.body.error.code).toBe('CERTIFICATE_REJECTED');
   });

@@ -8,6 +8,12 @@ import { Principal } from './principal';
 import { newToken, sha256Hex } from './secrets';
 
 export const SESSION_TTL_MS = 8 * 3600_000;
+/**
+ * How long a looked-up session is trusted without asking PostgreSQL again: reads stay one
+ * round trip; a sign-out elsewhere reaches this process within this time.
+ */
+export const SESSION_CACHE_MS = 10_000;
+const SESSION_CACHE_MAX = 10_000;
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 export interface SessionStore {
@@ -19,7 +25,8 @@ export interface SessionStore {
   takeChallenge(challengeId: string): Promise<Buffer | undefined>;
 }
 
-export function createSessionStore(pool: Pool): SessionStore {
+export function createSessionStore(pool: Pool, now: () => number = Date.now): SessionStore {
+  const cache = new Map<string, { principal: Principal; until: number }>();
   return {
     async create(principal) {
       const token = newToken();
@@ -32,16 +39,25 @@ export function createSessionStore(pool: Pool): SessionStore {
     },
 
     async find(token) {
-      const { rows } = await pool.query<{ principal: unknown }>(
-        'SELECT principal FROM sessions WHERE token_sha256 = $1 AND expires_at > now()',
-        [sha256Hex(token)],
+      const key = sha256Hex(token);
+      const cached = cache.get(key);
+      if (cached && cached.until > now()) return cached.principal;
+      const { rows } = await pool.query<{ principal: unknown; expires_at: Date }>(
+        'SELECT principal, expires_at FROM sessions WHERE token_sha256 = $1 AND expires_at > now()',
+        [key],
       );
       const parsed = Principal.safeParse(rows[0]?.principal);
-      return parsed.success ? parsed.data : undefined;
+      if (!parsed.success || !rows[0]) return undefined;
+      if (cache.size >= SESSION_CACHE_MAX) cache.clear();
+      const until = Math.min(now() + SESSION_CACHE_MS, rows[0].expires_at.getTime());
+      cache.set(key, { principal: parsed.data, until });
+      return parsed.data;
     },
 
     async revoke(token) {
-      await pool.query('DELETE FROM sessions WHERE token_sha256 = $1', [sha256Hex(token)]);
+      const key = sha256Hex(token);
+      cache.delete(key);
+      await pool.query('DELETE FROM sessions WHERE token_sha256 = $1', [key]);
     },
 
     async newChallenge() {

@@ -145,8 +145,9 @@ export function createIndexStore(pool: Pool): IndexStore {
           ],
         );
         const fresh = inserted.rowCount === 1;
-        // Delivered at commit: the event stream wakes up and reads the new rows.
-        if (fresh) await client.query(`NOTIFY ledger_events`);
+        // Delivered at commit: the event stream wakes up and reads the new rows; the payload
+        // (the event name) lets caches of ledger state know what changed.
+        if (fresh) await client.query(`SELECT pg_notify('ledger_events', $1)`, [event.eventName]);
         if (fresh && isDeclarationEvent(event.payload))
           await upsertDeclaration(client, event, event.payload);
         if (fresh && isAlarmEvent(event.payload))

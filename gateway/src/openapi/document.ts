@@ -2,6 +2,7 @@
  * The OpenAPI document as the routes declare it: the app is built with every route
  * registered but nothing connected (no route is called), and asked for its document.
  */
+import { EventEmitter } from 'node:events';
 import { Pool } from 'pg';
 import { buildApp } from '../app';
 import { createMemorySessionStore } from '../auth/memory-sessions';
@@ -27,7 +28,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     accounts: unused as AccountStore,
     database: pool,
     operations: { store: unused, queue: unused, waiter: unused } as Operations,
-    notifications: unused as Notifications,
+    notifications: { events: new EventEmitter(), close: async () => undefined } as Notifications,
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {

@@ -3,12 +3,7 @@
  * Fabric identity. Traders: a detached CMS signature over a fresh challenge with their
  * e-signature certificate, verified against the trust list on the ledger.
  */
-import {
-  LedgerError,
-  toTrustAnchor,
-  verifyDetachedSignature,
-  type AuthorityRecord,
-} from '@clearance/chaincode/domain';
+import { LedgerError, verifyDetachedSignature } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,6 +14,7 @@ import type { SessionStore } from '../auth/sessions';
 import { ApiError, LEDGER_TO_API } from '../errors';
 import { ErrorBody } from '../http/schemas';
 import { sessionSetCookie } from '../plugins/auth';
+import type { TrustAnchors } from '../trust-anchors';
 
 const SignedIn = z
   .object({ token: z.string(), expiresAt: z.string(), principal: Principal })
@@ -27,10 +23,11 @@ const failures = { 400: ErrorBody, 401: ErrorBody, 422: ErrorBody, 429: ErrorBod
 /** Sign-in is where passwords are guessed: a tighter limit than the API's. */
 const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
-const authRoutes: FastifyPluginAsync<{ accounts: AccountStore; sessions: SessionStore }> = async (
-  instance,
-  { accounts, sessions },
-) => {
+const authRoutes: FastifyPluginAsync<{
+  accounts: AccountStore;
+  sessions: SessionStore;
+  anchors: TrustAnchors;
+}> = async (instance, { accounts, sessions, anchors }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   async function signedIn(reply: FastifyReply, principal: Principal) {
@@ -113,15 +110,12 @@ const authRoutes: FastifyPluginAsync<{ accounts: AccountStore; sessions: Session
       const challenge = await sessions.takeChallenge(request.body.challengeId);
       if (!challenge)
         throw new ApiError('UNAUTHENTICATED', 'The challenge is unknown, used or expired.');
-      const authorities = JSON.parse(
-        await app.ledger.evaluate('TrustList:ListAuthorities', []),
-      ) as AuthorityRecord[];
       let evidence;
       try {
         evidence = await verifyDetachedSignature(
           challenge,
           Buffer.from(request.body.signature, 'base64'),
-          authorities.map(toTrustAnchor),
+          await anchors(),
           new Date(),
         );
       } catch (error) {

@@ -11,10 +11,8 @@ import {
   canonicalBytes,
   isAllowed,
   parseFiling,
-  toTrustAnchor,
   verifyDetachedSignature,
   type Action,
-  type AuthorityRecord,
   type DeclarationRecord,
 } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -27,6 +25,7 @@ import { ErrorBody, IdempotencyHeaders, OperationResponse, errorResponses } from
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
 import { acceptOperation, type Operations } from '../operations/submit';
 import { requireOfficer, requireTrader } from '../plugins/auth';
+import type { TrustAnchors } from '../trust-anchors';
 
 /** Whose filing agent files for traders, by the declaration's jurisdiction. */
 export const FILING_AGENTS = { GD: 'gdcustoms/agent', HK: 'hkcustoms/agent' } as const;
@@ -173,10 +172,11 @@ function argsOf(id: string, act: Act): string[] {
 const owns = (trader: TraderPrincipal, signer: { subject: string; issuer: string } | null) =>
   signer !== null && signer.subject === trader.subject && signer.issuer === trader.issuer;
 
-const declarationRoutes: FastifyPluginAsync<{ pool: Pool; operations: Operations }> = async (
-  instance,
-  { pool, operations },
-) => {
+const declarationRoutes: FastifyPluginAsync<{
+  pool: Pool;
+  operations: Operations;
+  anchors: TrustAnchors;
+}> = async (instance, { pool, operations, anchors }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's record, if the asker may see it (a trader sees only their own). */
@@ -199,13 +199,10 @@ const declarationRoutes: FastifyPluginAsync<{ pool: Pool; operations: Operations
   async function verifiedFiling(trader: TraderPrincipal, body: z.infer<typeof Filing>) {
     try {
       const filing = parseFiling(body.declaration, body.commercial);
-      const authorities = JSON.parse(
-        await app.ledger.evaluate('TrustList:ListAuthorities', []),
-      ) as AuthorityRecord[];
       const evidence = await verifyDetachedSignature(
         canonicalBytes(filing),
         Buffer.from(body.signature, 'base64'),
-        authorities.map(toTrustAnchor),
+        await anchors(),
         new Date(),
       );
       if (evidence.signerSubject !== trader.subject || evidence.issuer !== trader.issuer)

@@ -1,0 +1,36 @@
+/**
+ * The trust list as verification anchors, read from the ledger and kept for a short while:
+ * sign-ins and filings verify signatures against it, and asking the peer each time cost
+ * a round trip per request. Dropped as soon as the index sees the list change, and after
+ * TTL_MS in any case.
+ */
+import { toTrustAnchor, type AuthorityRecord, type TrustAnchor } from '@clearance/chaincode/domain';
+import type { Ledger } from './ledger/ledger';
+import type { Notifications } from './notifications';
+import { EVENTS_CHANNEL } from './routes/events';
+
+const TTL_MS = 5_000;
+
+export type TrustAnchors = () => Promise<TrustAnchor[]>;
+
+export function cachedTrustAnchors(
+  ledger: Ledger,
+  notifications?: Notifications,
+  now: () => number = Date.now,
+): TrustAnchors {
+  let cached: { anchors: Promise<TrustAnchor[]>; until: number } | undefined;
+  notifications?.events.on(EVENTS_CHANNEL, (eventName: string) => {
+    if (eventName === 'TrustListChanged') cached = undefined;
+  });
+  return () => {
+    if (!cached || cached.until <= now()) {
+      const anchors = ledger
+        .evaluate('TrustList:ListAuthorities', [])
+        .then((json) => (JSON.parse(json) as AuthorityRecord[]).map(toTrustAnchor));
+      cached = { anchors, until: now() + TTL_MS };
+      // A failed read is not kept: the next request asks again.
+      anchors.catch(() => (cached = undefined));
+    }
+    return cached.anchors;
+  };
+}
