@@ -457,6 +457,57 @@ describe('gateway API on PostgreSQL and Redis', () => {
     }
   });
 
+  it('amends only the trader’s own declaration, with a newly signed filing', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const id = `GD-AMD-${randomUUID().slice(0, 8)}`;
+    await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    const filing = sampleFiling(id);
+    filing.declaration.transport.tripId = 'TRIP-AMENDED';
+    const amended = {
+      ...filing,
+      signature: Buffer.from(await pki.signers.gdTrader.sign(canonicalBytes(filing))).toString(
+        'base64',
+      ),
+    };
+    const byStranger = await http('POST', `/v1/declarations/${id}/amendments`, {
+      token: stranger.token,
+      body: amended,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(byStranger.status).toBe(404);
+    const otherId = await http('POST', `/v1/declarations/${id}-X/amendments`, {
+      token: owner.token,
+      body: amended,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(otherId.status).toBe(404);
+    const done = await http('POST', `/v1/declarations/${id}/amendments`, {
+      token: owner.token,
+      body: amended,
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(done.body.operation).toMatchObject({ kind: 'AMEND', state: 'succeeded' });
+    const record = await http('GET', `/v1/declarations/${id}`, { token: owner.token });
+    expect(record.body).toMatchObject({ version: 2, state: 'SUBMITTED' });
+    expect(record.body.declaration.transport.tripId).toBe('TRIP-AMENDED');
+  });
+
+  it('ends a session at sign-out: the token is refused afterwards', async () => {
+    const { body } = await officer('gdciq/inspector1');
+    expect((await http('GET', '/v1/me', { token: body.token })).status).toBe(200);
+    const out = await http('POST', '/v1/auth/sign-out', { token: body.token });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^session=; .*Expires=Thu, 01 Jan 1970/);
+    const after = await http('GET', '/v1/me', { token: body.token });
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('pages lists with a cursor and refuses a forged one', async () => {
     const { body: owner } = await trader(pki.signers.gdTrader);
     const prefix = `GD-PAGE-${randomUUID().slice(0, 6)}`;

@@ -1,52 +1,66 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { errorResponses } from '../http/schemas';
 
-const CreateSelfCheck = z
-  .object({
-    checkId: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/)
-      .optional(),
-    note: z.string().max(256).default(''),
-  })
-  .strict();
-
-const CheckIdParam = z.object({ checkId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-      .join('; ');
-    throw new ApiError('VALIDATION_FAILED', detail);
-  }
-  return result.data;
-}
+const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
+const SelfCheckRecord = z.looseObject({ checkId: z.string(), note: z.string() });
 
 /**
- * The network self-check: one real transaction end to end. POST returns once the
- * transaction is committed, with its id and block number.
+ * The network self-check: one real transaction end to end, under the gateway's own
+ * identity. POST returns once the transaction is committed, with its id and block number.
  */
-const selfCheckRoutes: FastifyPluginAsync = async (app) => {
-  app.post('/v1/self-checks', async (request, reply) => {
-    const body = parse(CreateSelfCheck, request.body ?? {});
-    const checkId = body.checkId ?? `check-${randomUUID()}`;
-    const committed = await app.ledger.submit('SelfCheck:Record', [checkId, body.note]);
-    return reply.status(201).send({
-      checkId,
-      transactionId: committed.transactionId,
-      blockNumber: committed.blockNumber.toString(),
-      record: JSON.parse(committed.result) as unknown,
-    });
-  });
+const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  app.post(
+    '/v1/self-checks',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Record a self-check on the ledger (end-to-end probe)',
+        body: z
+          .object({ checkId: CheckId.optional(), note: z.string().max(256).default('') })
+          .strict()
+          .default({ note: '' }),
+        response: {
+          201: z.object({
+            checkId: z.string(),
+            transactionId: z.string(),
+            blockNumber: z.string(),
+            record: SelfCheckRecord,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const checkId = request.body.checkId ?? `check-${randomUUID()}`;
+      const committed = await app.ledger.submit('SelfCheck:Record', [checkId, request.body.note]);
+      return reply.status(201).send({
+        checkId,
+        transactionId: committed.transactionId,
+        blockNumber: committed.blockNumber.toString(),
+        record: JSON.parse(committed.result) as z.infer<typeof SelfCheckRecord>,
+      });
+    },
+  );
 
-  app.get('/v1/self-checks/:checkId', async (request) => {
-    const { checkId } = parse(CheckIdParam, request.params);
-    return JSON.parse(await app.ledger.evaluate('SelfCheck:Get', [checkId])) as unknown;
-  });
+  app.get(
+    '/v1/self-checks/:checkId',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'A recorded self-check',
+        params: z.object({ checkId: CheckId }),
+        response: { 200: SelfCheckRecord, ...errorResponses },
+      },
+    },
+    async (request) =>
+      JSON.parse(await app.ledger.evaluate('SelfCheck:Get', [request.params.checkId])) as z.infer<
+        typeof SelfCheckRecord
+      >,
+  );
 };
 
 export default selfCheckRoutes;
