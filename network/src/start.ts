@@ -41,6 +41,29 @@ function importAccounts(devnet: Devnet, env: NodeJS.ProcessEnv, passwords: Recor
     );
 }
 
+/** Two demo traders with certificates from test authorities put on the trust list. */
+function makeDemoTraders(devnet: Devnet, env: NodeJS.ProcessEnv): string {
+  const out = path.join(devnet.paths.root, 'demo');
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(GATEWAY_DIST, 'demo', 'cli.js'),
+      'traders',
+      out,
+      devnet.connectionFile('gdcustoms/trust-admin'),
+      devnet.connectionFile('hkcustoms/trust-admin'),
+    ],
+    { env: { ...env, CORE_CHAINCODE_LOGGING_LEVEL: 'error' }, encoding: 'utf8' },
+  );
+  if (result.status !== 0)
+    throw new DevnetError(
+      'STEP_FAILED',
+      `making the demo traders failed:\n${result.stderr}`,
+      'see the message above',
+    );
+  return path.join(out, 'README.txt');
+}
+
 function writeSignInSheet(devnet: Devnet, passwords: Record<string, string>): string {
   const file = path.join(devnet.paths.root, 'gateway', 'sign-in.txt');
   const lines = Object.entries(passwords).map(([account, password]) => {
@@ -87,6 +110,7 @@ async function main(): Promise<void> {
   };
   importAccounts(devnet, env, secrets.passwords);
   const sheet = writeSignInSheet(devnet, secrets.passwords);
+  const demo = makeDemoTraders(devnet, env);
 
   const gateway = spawn(process.execPath, [path.join(GATEWAY_DIST, 'server.js')], {
     stdio: 'inherit',
@@ -98,6 +122,7 @@ async function main(): Promise<void> {
   API docs     ${base}/docs   (OpenAPI: ${base}/docs/json)
   health       ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics
   sign-in      officers: ${sheet}
+               traders:  ${demo}
   devnet       npm run devnet -- status   (state in ${devnet.paths.root})
   Ctrl-C stops the gateway${report.started.length + services.started.length ? ' and what this run started' : ''}.
 `);
