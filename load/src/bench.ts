@@ -208,6 +208,16 @@ async function main(): Promise<void> {
     for (const f of await filings(4)) await fileDirect(contract, f);
     for (const f of await filings(4)) await fileThroughGateway(stack, f);
 
+    // GET latency with nothing else running: what the index costs, without the machine's
+    // cores taken by the peers endorsing (on this 2-core machine they share everything).
+    await new Promise((r) => setTimeout(r, 1500)); // the warm-up filings reach the index
+    const atRest = readLoad(stack, await indexedIds(stack, run, 1000), PLAN.getRate);
+    await new Promise((r) => setTimeout(r, (PLAN.phaseSeconds / 2) * 1000));
+    const rest = await atRest.stop();
+    log(
+      `GET summaries at rest (${PLAN.getRate}/s, no filings): p50 ${fmt(percentile(rest.latencies, 50), 1)} p99 ${fmt(percentile(rest.latencies, 99), 1)} ms, errors ${rest.errors}`,
+    );
+
     let rate = fixedRate;
     if (!rate) {
       log(`finding the direct client's sustained rate (${PLAN.stepSeconds} s steps)`);
@@ -301,6 +311,8 @@ async function main(): Promise<void> {
       get_p50_ms: Number(percentile(gets, 50).toFixed(2)),
       get_p99_ms: Number(percentile(gets, 99).toFixed(2)),
       get_server_p99_le_ms: serverGetP99,
+      get_at_rest_p50_ms: Number(percentile(rest.latencies, 50).toFixed(2)),
+      get_at_rest_p99_ms: Number(percentile(rest.latencies, 99).toFixed(2)),
       get_samples: gets.length,
       get_errors: getErrors,
       ...(readings ?? {}),
@@ -334,6 +346,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  (the gateway's own histogram: GET summary p99 <= ${fmt(serverGetP99, 1)} ms, bucket bound)`,
+    );
+    console.log(
+      `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
     );
     if (readings) for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
     const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
