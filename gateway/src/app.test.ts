@@ -4,6 +4,7 @@ import { ApiError } from './errors';
 import type { Ledger } from './ledger/ledger';
 import { createMemoryLedger } from './ledger/memory-ledger';
 import { createMemorySessionStore } from './auth/memory-sessions';
+import { TEST_OFFICER } from './testing/fixtures';
 import type { InjectOptions } from 'fastify';
 
 const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
@@ -11,14 +12,7 @@ const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
 const sessions = createMemorySessionStore();
 let token = '';
 beforeAll(async () => {
-  ({ token } = await sessions.create({
-    kind: 'officer',
-    id: 'gdcustoms/officer1',
-    organisation: 'gdcustoms',
-    mspId: 'GDCustomsMSP',
-    name: 'officer1',
-    role: 'customs-officer',
-  }));
+  ({ token } = await sessions.create(TEST_OFFICER));
 });
 
 /** A request from a signed-in officer. */

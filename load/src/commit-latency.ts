@@ -6,7 +6,7 @@
  *   npm run bench:commit-latency -- [--n 40]
  */
 import { buildApp, connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/gateway/testing';
+import { TEST_OFFICER, createMemorySessionStore } from '@clearance/gateway/testing';
 import { BLOCK_CUTTING, Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { summary } from './stats';
@@ -21,14 +21,7 @@ async function main(): Promise<void> {
   const contract = gateway.getNetwork(config.fabric.channel).getContract(config.fabric.chaincode);
   // The route needs a signed-in principal; the bench measures the route, not the sign-in.
   const sessions = createMemorySessionStore();
-  const { token } = await sessions.create({
-    kind: 'officer',
-    id: 'gdcustoms/officer1',
-    organisation: 'gdcustoms',
-    mspId: 'GDCustomsMSP',
-    name: 'officer1',
-    role: 'customs-officer',
-  });
+  const { token } = await sessions.create(TEST_OFFICER);
   const app = await buildApp({ ledger: createFabricLedger(config.fabric), sessions });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 

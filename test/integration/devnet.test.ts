@@ -14,7 +14,8 @@ import {
   type Config,
   type Ledger,
 } from '@clearance/gateway';
-import { createMemorySessionStore, ledgerBehaviour } from '@clearance/gateway/testing';
+import { ledgerBehaviour } from '@clearance/gateway/behaviour';
+import { TEST_OFFICER, createMemorySessionStore } from '@clearance/gateway/testing';
 import { Devnet, findFabric, isAlive, PEER_ORGS } from '@clearance/network';
 import { common } from '@hyperledger/fabric-protos';
 import type { FastifyInstance } from 'fastify';
@@ -45,14 +46,7 @@ describeOnDevnet('devnet end to end', () => {
     ledger = createFabricLedger(config.fabric);
     // The route needs a signed-in principal; sign-in itself is tested in gateway-api.test.ts.
     const sessions = createMemorySessionStore();
-    ({ token } = await sessions.create({
-      kind: 'officer',
-      id: 'gdcustoms/officer1',
-      organisation: 'gdcustoms',
-      mspId: 'GDCustomsMSP',
-      name: 'officer1',
-      role: 'customs-officer',
-    }));
+    ({ token } = await sessions.create(TEST_OFFICER));
     app = await buildApp({ ledger, sessions });
   }, 300_000);
 

@@ -15,7 +15,8 @@ import {
 } from '@clearance/chaincode/testing';
 import { canonicalBytes } from '@clearance/chaincode/domain';
 import { buildApp, createIndexStore, migrate, startGatewayServices } from '@clearance/gateway';
-import { createMemoryNetwork, sessionStoreBehaviour } from '@clearance/gateway/testing';
+import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
+import { createMemoryNetwork } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';

@@ -1,23 +1,14 @@
 /** What every session store must do: run on the memory twin (unit) and PostgreSQL (integration). */
 import { describe, expect, it } from '@jest/globals';
-import type { Principal } from './principal';
+import { TEST_OFFICER } from '../testing/fixtures';
 import type { SessionStore } from './sessions';
-
-const officer: Principal = {
-  kind: 'officer',
-  id: 'gdcustoms/officer1',
-  organisation: 'gdcustoms',
-  mspId: 'GDCustomsMSP',
-  name: 'officer1',
-  role: 'customs-officer',
-};
 
 export function sessionStoreBehaviour(store: () => SessionStore): void {
   describe('session store', () => {
     it('finds the principal of a token until it is revoked', async () => {
-      const { token, expiresAt } = await store().create(officer);
+      const { token, expiresAt } = await store().create(TEST_OFFICER);
       expect(expiresAt.getTime()).toBeGreaterThan(Date.now());
-      await expect(store().find(token)).resolves.toEqual(officer);
+      await expect(store().find(token)).resolves.toEqual(TEST_OFFICER);
       await expect(store().find(`${token}x`)).resolves.toBeUndefined();
       await store().revoke(token);
       await expect(store().find(token)).resolves.toBeUndefined();

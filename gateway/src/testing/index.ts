@@ -1,5 +1,4 @@
-/** Test support shared with the integration tests: the Ledger behaviour suite and its twin. */
-export { ledgerBehaviour } from '../ledger/ledger.behaviour';
+/** In-memory twins and fixtures for tests and benchmarks (no test framework needed). */
 export { createMemoryLedger, createMemoryNetwork } from '../ledger/memory-ledger';
-export { sessionStoreBehaviour } from '../auth/sessions.behaviour';
 export { createMemorySessionStore } from '../auth/memory-sessions';
+export { TEST_OFFICER } from './fixtures';
