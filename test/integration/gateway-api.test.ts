@@ -570,18 +570,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
     await syncIndex();
-    const text = await stream;
-    const events = text
-      .split('\n\n')
-      .filter((block) => block.startsWith('id: '))
-      .map((block) => {
-        const [idLine, eventLine, dataLine] = block.split('\n');
-        return {
-          seq: Number(idLine!.slice(4)),
-          name: eventLine!.slice(7),
-          data: JSON.parse(dataLine!.slice(6)),
-        };
-      });
+    const events = parseEvents(await stream);
     const filed = events.find((e) => e.data.declarationId === id)!;
     expect(filed.name).toBe('DeclarationFiled');
     // Only events of the trader's own declarations.
