@@ -14,6 +14,7 @@ import {
   verifyDetachedSignature,
   type Action,
   type DeclarationRecord,
+  type Filing as ParsedFiling,
 } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -23,7 +24,7 @@ import type { TraderPrincipal } from '../auth/principal';
 import { ApiError, LEDGER_TO_API } from '../errors';
 import { ErrorBody, IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
-import { acceptOperation, type Operations } from '../operations/submit';
+import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { requireOfficer, requireTrader } from '../plugins/auth';
 import type { TrustAnchors } from '../trust-anchors';
 
@@ -169,6 +170,23 @@ function argsOf(id: string, act: Act): string[] {
   }
 }
 
+/** Filed by the filing agent of the declaration's customs; the signature travels along. */
+function filingAct(
+  kind: 'FILE' | 'AMEND',
+  filing: ParsedFiling,
+  body: z.infer<typeof Filing>,
+): LedgerAct {
+  return {
+    kind,
+    accountId: FILING_AGENTS[filing.declaration.jurisdiction],
+    transaction: kind === 'FILE' ? 'Declaration:File' : 'Declaration:Amend',
+    args: [JSON.stringify(body.declaration), body.signature],
+    // Commercial values are private data: transient, never in the transaction itself.
+    transient: { commercial: JSON.stringify(body.commercial) },
+    declarationId: filing.declaration.declarationId,
+  };
+}
+
 const owns = (trader: TraderPrincipal, signer: { subject: string; issuer: string } | null) =>
   signer !== null && signer.subject === trader.subject && signer.issuer === trader.issuer;
 
@@ -233,15 +251,7 @@ const declarationRoutes: FastifyPluginAsync<{
     async (request, reply) => {
       const trader = requireTrader(request);
       const filing = await verifiedFiling(trader, request.body);
-      const id = filing.declaration.declarationId;
-      return acceptOperation(operations, request, reply, {
-        kind: 'FILE',
-        accountId: FILING_AGENTS[filing.declaration.jurisdiction],
-        transaction: 'Declaration:File',
-        args: [JSON.stringify(request.body.declaration), request.body.signature],
-        transient: { commercial: JSON.stringify(request.body.commercial) },
-        declarationId: id,
-      });
+      return acceptOperation(operations, request, reply, filingAct('FILE', filing, request.body));
     },
   );
 
@@ -268,14 +278,7 @@ const declarationRoutes: FastifyPluginAsync<{
           'VALIDATION_FAILED',
           'declaration.declarationId must be the one amended',
         );
-      return acceptOperation(operations, request, reply, {
-        kind: 'AMEND',
-        accountId: FILING_AGENTS[filing.declaration.jurisdiction],
-        transaction: 'Declaration:Amend',
-        args: [JSON.stringify(request.body.declaration), request.body.signature],
-        transient: { commercial: JSON.stringify(request.body.commercial) },
-        declarationId: id,
-      });
+      return acceptOperation(operations, request, reply, filingAct('AMEND', filing, request.body));
     },
   );
 
