@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Bundles the portal for the browser into dist/: index.html, app.js, styles.css.
+// `--watch` rebuilds on change. The gateway serves dist/ at / (same origin as the API).
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+const watch = process.argv.includes('--watch');
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+for (const file of ['index.html', 'styles.css']) {
+  await copyFile(join(here, 'static', file), join(dist, file));
+}
+
+// The chaincode's domain modules from source (ES modules): bundled that way, zod and the
+// ASN.1 schemas tree-shake; its compiled CommonJS would pull in all of zod.
+const chaincodeFromSource = {
+  name: 'chaincode-from-source',
+  setup(build) {
+    build.onResolve({ filter: /^@clearance\/chaincode\/domain$/ }, () => ({
+      path: join(here, '..', 'chaincode', 'src', 'domain', 'index.ts'),
+    }));
+  },
+};
+
+const options = {
+  entryPoints: [join(here, 'src', 'main.tsx')],
+  outfile: join(dist, 'app.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  minify: !watch,
+  sourcemap: true,
+  legalComments: 'linked',
+  // The chaincode's compiled modules read no environment; keep bundlers from guessing.
+  define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
+  logLevel: 'info',
+  plugins: [chaincodeFromSource],
+};
+
+if (watch) {
+  const context = await esbuild.context(options);
+  await context.watch();
+} else {
+  const result = await esbuild.build({ ...options, metafile: true });
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  console.log(`portal: dist/ written (${(bytes / 1024).toFixed(0)} KiB)`);
+}

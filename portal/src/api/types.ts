@@ -1,0 +1,124 @@
+/**
+ * What the gateway answers, checked on arrival: the portal renders only what parsed. The
+ * ledger's own records (declarations, seals) keep the chaincode's types.
+ */
+import { z } from 'zod';
+
+export const Principal = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('officer'),
+    id: z.string(),
+    mspId: z.string(),
+    name: z.string(),
+    role: z.string(),
+    organisation: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('trader'),
+    id: z.string(),
+    subject: z.string(),
+    issuer: z.string(),
+    jurisdiction: z.enum(['GD', 'HK']),
+    authorityId: z.string().optional(),
+  }),
+]);
+export type Principal = z.infer<typeof Principal>;
+export type OfficerPrincipal = Extract<Principal, { kind: 'officer' }>;
+
+export const SignedIn = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  principal: Principal,
+});
+export const Challenge = z.object({
+  challengeId: z.string(),
+  challenge: z.base64(),
+  expiresAt: z.string(),
+});
+
+export const Operation = z.object({
+  operationId: z.string(),
+  kind: z.string(),
+  state: z.enum(['pending', 'succeeded', 'failed']),
+  declarationId: z.string().optional(),
+  transactionId: z.string().optional(),
+  blockNumber: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Operation = z.infer<typeof Operation>;
+export const OperationResponse = z.object({ operation: Operation });
+
+export const Summary = z.object({
+  declarationId: z.string(),
+  version: z.number(),
+  state: z.string(),
+  onHold: z.boolean(),
+  jurisdiction: z.string(),
+  consignmentRef: z.string(),
+  lastAction: z.string(),
+  lastActorMsp: z.string(),
+  lastAt: z.string(),
+  blockNumber: z.string(),
+  txId: z.string(),
+});
+export type Summary = z.infer<typeof Summary>;
+export const SummaryPage = z.object({ items: z.array(Summary), nextCursor: z.string().nullable() });
+
+const Actor = z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() });
+export const HistoryEntry = z.looseObject({
+  action: z.string(),
+  actor: Actor,
+  reason: z.string(),
+  at: z.string(),
+  txId: z.string(),
+  version: z.number(),
+  state: z.string(),
+  onHold: z.boolean(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const SealSummary = z.looseObject({
+  sealId: z.string(),
+  deviceId: z.string(),
+  conveyance: z.string(),
+  routeId: z.string(),
+  declarationIds: z.array(z.string()),
+  state: z.string(),
+  alarms: z.number(),
+  lastAlarm: z
+    .looseObject({ kind: z.string().optional(), at: z.string().optional() })
+    .nullable()
+    .optional(),
+});
+export type SealSummary = z.infer<typeof SealSummary>;
+export const SealPage = z.object({ items: z.array(SealSummary) });
+
+export const TrackPoint = z.looseObject({
+  counter: z.number(),
+  time: z.string(),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  event: z.string().nullable().optional(),
+});
+export type TrackPoint = z.infer<typeof TrackPoint>;
+export const Track = z.looseObject({
+  sealId: z.string(),
+  routeId: z.string(),
+  points: z.array(TrackPoint),
+});
+export type Track = z.infer<typeof Track>;
+
+/** Payload of a ledger event on the stream (declaration and seal events). */
+export const LedgerEvent = z.looseObject({
+  declarationId: z.string().optional(),
+  sealId: z.string().optional(),
+  state: z.string().optional(),
+  onHold: z.boolean().optional(),
+  action: z.string().optional(),
+  kind: z.string().optional(),
+  heldDeclarations: z.array(z.string()).optional(),
+  txId: z.string().optional(),
+});
+export type LedgerEvent = z.infer<typeof LedgerEvent>;

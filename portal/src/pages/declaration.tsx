@@ -1,0 +1,540 @@
+/**
+ * One declaration as the ledger has it: what was declared, the timeline (who did what,
+ * when, in which transaction), the signature evidence, the seal's track, and for officers
+ * the acts they may take now.
+ */
+import {
+  ALLOWED_FROM,
+  isAllowed,
+  type Action,
+  type DeclarationRecord,
+} from '@clearance/chaincode/domain';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
+import { HistoryEntry, SealPage, type OfficerPrincipal, type Operation } from '../api/types';
+import { useI18n } from '../i18n/i18n';
+import { StateBadge, actionLabel } from '../ui/badges';
+import { actorName, commonName, shortTx } from '../ui/format';
+import { href } from '../ui/router';
+import { useAnnounce, useLiveEvents, useSession } from '../ui/session';
+import { SealTrack } from './seals';
+
+const Record = z.looseObject({
+  declarationId: z.string(),
+  version: z.number(),
+  state: z.string(),
+  jurisdiction: z.enum(['GD', 'HK']),
+  declaration: z.looseObject({ items: z.array(z.unknown()) }),
+  signature: z.looseObject({ signerSubject: z.string(), issuer: z.string() }),
+});
+const Authorities = z.object({
+  items: z.array(z.looseObject({ authorityId: z.string(), name: z.string() })),
+});
+
+type OfficerAction = Exclude<Action, 'FILE' | 'AMEND'>;
+const OFFICER_ACTIONS: OfficerAction[] = [
+  'ACCEPT',
+  'REJECT',
+  'ASSESS_RISK',
+  'MARK_RELEASE_ELIGIBLE',
+  'ORDER_INSPECTION',
+  'RECORD_INSPECTION',
+  'RELEASE',
+  'CLOSE',
+  'HOLD',
+  'UNHOLD',
+];
+
+/** The acts this officer may take on this record now (the ledger decides in the end). */
+export function availableActs(
+  record: DeclarationRecord,
+  officer: OfficerPrincipal,
+): OfficerAction[] {
+  const actor = { mspId: officer.mspId, id: officer.id, role: officer.role };
+  const onHold = record.hold !== null;
+  return OFFICER_ACTIONS.filter((action) => {
+    if (!ALLOWED_FROM[action].includes(record.state)) return false;
+    if (onHold !== (action === 'UNHOLD')) return false;
+    if (action === 'RECORD_INSPECTION' && record.inspection[officer.mspId]) return false;
+    if (action === 'RELEASE' && record.releases[officer.mspId]) return false;
+    return isAllowed(action, record.jurisdiction, actor);
+  });
+}
+
+export function DeclarationPage({ id }: { id: string }) {
+  const { t, date, error: errorText } = useI18n();
+  const session = useSession();
+  const announce = useAnnounce();
+  const [record, setRecord] = useState<DeclarationRecord | null>(null);
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [authority, setAuthority] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const path = `/v1/declarations/${encodeURIComponent(id)}`;
+
+  useEffect(() => {
+    let stale = false;
+    Promise.all([
+      call(Record, 'GET', path),
+      call(z.array(HistoryEntry), 'GET', `${path}/history`),
+    ]).then(
+      ([r, h]) => {
+        if (stale) return;
+        setRecord(r as unknown as DeclarationRecord);
+        setHistory(h);
+        setFailure(null);
+      },
+      (error: unknown) =>
+        !stale && setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [id, tick]);
+
+  useEffect(() => {
+    if (!record) return;
+    call(Authorities, 'GET', '/v1/trust-list').then(
+      (list) =>
+        setAuthority(
+          list.items.find((a) => a.authorityId === record.signature.authorityId)?.name ?? null,
+        ),
+      () => setAuthority(null),
+    );
+  }, [record?.signature.authorityId]);
+
+  useLiveEvents((_name, event) => {
+    const held = event.heldDeclarations?.includes(id);
+    if (event.declarationId !== id && !held) return;
+    if (held) announce(t('live.sealHeld', { id, kind: event.kind ?? '' }), 'assertive');
+    else if (event.state)
+      announce(t('live.declarationChanged', { id, state: t(`state.${event.state}` as never) }));
+    setTick((n) => n + 1);
+  });
+
+  if (failure)
+    return (
+      <section>
+        <h1>{id}</h1>
+        <p class="error" role="alert" data-code={failure}>
+          {errorText(failure)}
+        </p>
+      </section>
+    );
+  if (!record) return <p aria-busy="true">{t('app.loading')}</p>;
+
+  const d = record.declaration;
+  const s = record.signature;
+  const canAmend =
+    session.principal.kind === 'trader' &&
+    ALLOWED_FROM.AMEND.includes(record.state) &&
+    record.hold === null;
+  return (
+    <section class="declaration">
+      <h1>
+        {t('decl.title', { id })} <StateBadge state={record.state} onHold={record.hold !== null} />
+      </h1>
+      <p
+        data-testid="declaration-state"
+        data-state={record.state}
+        data-hold={String(record.hold !== null)}
+        class="sr-only"
+      >
+        {t(`state.${record.state}`)}
+      </p>
+      {record.hold && (
+        <p class="hold-note" role="note">
+          {t('decl.heldBecause', {
+            reason: record.hold.reason || '—',
+            who: record.hold.actor.mspId,
+          })}
+        </p>
+      )}
+      <dl class="facts">
+        <dt>{t('decl.version')}</dt>
+        <dd>{record.version}</dd>
+        <dt>{t('list.jurisdiction')}</dt>
+        <dd>{t(record.jurisdiction === 'HK' ? 'jurisdiction.HK' : 'jurisdiction.GD')}</dd>
+        <dt>{t('list.consignment')}</dt>
+        <dd>{record.consignmentRef}</dd>
+        <dt>{t('f.direction')}</dt>
+        <dd>{d.direction}</dd>
+        {record.risk && (
+          <>
+            <dt>{t('decl.risk')}</dt>
+            <dd>
+              {t(`risk.${record.risk.level}`)} ({record.risk.score})
+            </dd>
+          </>
+        )}
+      </dl>
+      {canAmend && (
+        <p>
+          <a class="button" href={href.amend(id)}>
+            {t('decl.amend')}
+          </a>
+        </p>
+      )}
+      {session.principal.kind === 'officer' && (
+        <OfficerActs
+          record={record}
+          officer={session.principal}
+          onDone={() => setTick((n) => n + 1)}
+        />
+      )}
+
+      <div class="columns">
+        <section aria-labelledby="timeline-h">
+          <h2 id="timeline-h">{t('decl.timeline')}</h2>
+          <ol class="timeline" data-testid="timeline">
+            {history.map((h) => (
+              <li key={h.txId + h.action} data-action={h.action}>
+                <p>
+                  <strong>{actionLabel(t, h.action)}</strong> →{' '}
+                  <StateBadge state={h.state} onHold={h.onHold} />
+                </p>
+                <p>
+                  {actorName(h.actor.id)} · {h.actor.mspId}
+                  {h.actor.role ? ` · ${h.actor.role}` : ''}
+                </p>
+                {h.reason && <p class="reason">“{h.reason}”</p>}
+                <p class="meta">
+                  <time dateTime={h.at}>{date(h.at)}</time> · {t('decl.transaction')}{' '}
+                  <code title={h.txId}>{shortTx(h.txId)}</code> · v{h.version}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </section>
+        <section aria-labelledby="evidence-h">
+          <h2 id="evidence-h">{t('decl.signature')}</h2>
+          <dl class="facts" data-testid="signature">
+            <dt>{t('decl.signer')}</dt>
+            <dd>{commonName(s.signerSubject)}</dd>
+            <dt>{t('decl.subject')}</dt>
+            <dd class="wrap">{s.signerSubject}</dd>
+            <dt>{t('decl.issuer')}</dt>
+            <dd class="wrap">{s.issuer}</dd>
+            <dt>{t('decl.authority')}</dt>
+            <dd>
+              {authority ?? s.authorityId} (
+              {t(s.jurisdiction === 'HK' ? 'jurisdiction.HK' : 'jurisdiction.GD')})
+            </dd>
+            <dt>{t('decl.policy')}</dt>
+            <dd>
+              <code>{s.policyOid}</code>
+            </dd>
+            {s.signingTime && (
+              <>
+                <dt>{t('decl.signedAt')}</dt>
+                <dd>{date(s.signingTime)}</dd>
+              </>
+            )}
+            <dt>{t('decl.certificateHash')}</dt>
+            <dd class="wrap">
+              <code>{s.certificateSha256}</code>
+            </dd>
+          </dl>
+        </section>
+      </div>
+
+      <section aria-labelledby="goods-h">
+        <h2 id="goods-h">{t('decl.goods')}</h2>
+        <dl class="facts">
+          <dt>{t('party.declarant')}</dt>
+          <dd>{d.declarant.name}</dd>
+          <dt>{t('party.consignor')}</dt>
+          <dd>{d.consignor.name}</dd>
+          <dt>{t('party.consignee')}</dt>
+          <dd>{d.consignee.name}</dd>
+          <dt>{t('form.transport')}</dt>
+          <dd>
+            {d.transport.mode} · {d.transport.conveyance} · {d.portOfLoading} → {d.portOfDischarge}
+          </dd>
+        </dl>
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">{t('form.items')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t('f.hsCode')}</th>
+                <th scope="col">{t('f.description')}</th>
+                <th scope="col">{t('f.quantity')}</th>
+                <th scope="col">{t('f.origin')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.items.map((item) => (
+                <tr key={item.lineNo}>
+                  <td>{item.lineNo}</td>
+                  <td>{item.hsCode}</td>
+                  <td>{item.description}</td>
+                  <td>
+                    {new Intl.NumberFormat().format(item.quantity)} {item.unit}
+                  </td>
+                  <td>{item.origin}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {d.containers.length > 0 && (
+          <p>
+            {t('form.containers')}:{' '}
+            {d.containers.map((c) => `${c.number} (${c.sealNumbers.join(', ') || '—'})`).join('; ')}
+          </p>
+        )}
+      </section>
+      <DeclarationSeals declarationId={id} tick={tick} />
+    </section>
+  );
+}
+
+/** The seals covering this declaration, each with its track on the route map. */
+function DeclarationSeals({ declarationId, tick }: { declarationId: string; tick: number }) {
+  const { t } = useI18n();
+  const [sealIds, setSealIds] = useState<string[]>([]);
+  useEffect(() => {
+    call(SealPage, 'GET', '/v1/seals').then(
+      (page) =>
+        setSealIds(
+          page.items.filter((s) => s.declarationIds.includes(declarationId)).map((s) => s.sealId),
+        ),
+      () => setSealIds([]), // not every signed-in user may list seals
+    );
+  }, [declarationId, tick]);
+  if (sealIds.length === 0) return null;
+  return (
+    <section aria-labelledby="seals-h">
+      <h2 id="seals-h">{t('seals.ofDeclaration')}</h2>
+      {sealIds.map((sealId) => (
+        <SealTrack key={sealId} sealId={sealId} tick={tick} />
+      ))}
+    </section>
+  );
+}
+
+const REASON_REQUIRED: OfficerAction[] = ['REJECT', 'HOLD'];
+
+function OfficerActs({
+  record,
+  officer,
+  onDone,
+}: {
+  record: DeclarationRecord;
+  officer: OfficerPrincipal;
+  onDone(): void;
+}) {
+  const { t, error: errorText } = useI18n();
+  const announce = useAnnounce();
+  const acts = availableActs(record, officer);
+  const [open, setOpen] = useState<OfficerAction | null>(null);
+  const [done, setDone] = useState<{ action: OfficerAction; operation: Operation } | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState('');
+  const [level, setLevel] = useState('LOW');
+  const [score, setScore] = useState('10');
+  const [result, setResult] = useState('COMPLIANT');
+  const [findings, setFindings] = useState('');
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    if (open) dialog.current?.showModal();
+    else dialog.current?.close();
+  }, [open]);
+
+  function start(action: OfficerAction, button: HTMLElement) {
+    opener.current = button;
+    setFailure(null);
+    setReason('');
+    setFindings('');
+    setOpen(action);
+  }
+
+  function close() {
+    setOpen(null);
+    opener.current?.focus();
+  }
+
+  function body(action: OfficerAction) {
+    if (action === 'ASSESS_RISK') return { action, level, score: Number(score), reason };
+    if (action === 'RECORD_INSPECTION') return { action, result, findings };
+    return { action, reason };
+  }
+
+  async function confirm(event: Event) {
+    event.preventDefault();
+    if (!open) return;
+    const scoreValue = Number(score);
+    if (
+      open === 'ASSESS_RISK' &&
+      !(Number.isInteger(scoreValue) && scoreValue >= 0 && scoreValue <= 100)
+    ) {
+      setFailure(new ApiFailure('VALIDATION_FAILED', t('acts.scoreRange')));
+      return;
+    }
+    if (REASON_REQUIRED.includes(open) && reason.trim() === '') {
+      setFailure(new ApiFailure('VALIDATION_FAILED', t('acts.reasonRequired')));
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      const operation = await submitOperation(
+        `/v1/declarations/${encodeURIComponent(record.declarationId)}/acts`,
+        body(open),
+        newIdempotencyKey(),
+      );
+      setDone({ action: open, operation });
+      announce(
+        t('acts.done', {
+          action: actionLabel(t, open),
+          who: officer.name,
+          msp: officer.mspId,
+          tx: shortTx(operation.transactionId ?? ''),
+        }),
+      );
+      setOpen(null);
+      onDone();
+    } catch (error) {
+      setFailure(error instanceof ApiFailure ? error : new ApiFailure('INTERNAL', String(error)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="acts card" aria-labelledby="acts-h">
+      <h2 id="acts-h">{t('acts.title')}</h2>
+      <p class="hint">
+        {t('acts.asWho', { who: officer.name, msp: officer.mspId, role: officer.role })}
+      </p>
+      {done && (
+        <p class="success" role="status" data-testid="act-done" data-action={done.action}>
+          {t('acts.done', {
+            action: actionLabel(t, done.action),
+            who: officer.name,
+            msp: officer.mspId,
+            tx: shortTx(done.operation.transactionId ?? ''),
+          })}
+          {done.operation.blockNumber
+            ? ` · ${t('acts.block', { n: done.operation.blockNumber })}`
+            : ''}
+        </p>
+      )}
+      {acts.length === 0 ? (
+        <p>{t('acts.none')}</p>
+      ) : (
+        <div class="actions">
+          {acts.map((a) => (
+            <button
+              key={a}
+              type="button"
+              data-act={a}
+              class={a === 'REJECT' || a === 'HOLD' ? 'danger' : ''}
+              onClick={(e) => start(a, e.currentTarget as HTMLElement)}
+            >
+              {actionLabel(t, a)}
+            </button>
+          ))}
+        </div>
+      )}
+      <dialog ref={dialog} onClose={() => open && close()} aria-labelledby="act-dialog-h">
+        {open && (
+          <form onSubmit={confirm} aria-busy={busy}>
+            <h3 id="act-dialog-h">
+              {t('acts.confirmTitle', { action: actionLabel(t, open), id: record.declarationId })}
+            </h3>
+            {open === 'ASSESS_RISK' && (
+              <>
+                <div class="field">
+                  <label for="act-level">{t('acts.level')}</label>
+                  <select
+                    id="act-level"
+                    value={level}
+                    onChange={(e) => setLevel((e.target as HTMLSelectElement).value)}
+                  >
+                    {(['LOW', 'MEDIUM', 'HIGH'] as const).map((l) => (
+                      <option key={l} value={l}>
+                        {t(`risk.${l}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="act-score">{t('acts.score')}</label>
+                  <input
+                    id="act-score"
+                    type="number"
+                    min={0}
+                    max={100}
+                    value={score}
+                    onInput={(e) => setScore((e.target as HTMLInputElement).value)}
+                  />
+                </div>
+              </>
+            )}
+            {open === 'RECORD_INSPECTION' ? (
+              <>
+                <div class="field">
+                  <label for="act-result">{t('acts.result')}</label>
+                  <select
+                    id="act-result"
+                    value={result}
+                    onChange={(e) => setResult((e.target as HTMLSelectElement).value)}
+                  >
+                    <option value="COMPLIANT">{t('acts.compliant')}</option>
+                    <option value="NON_COMPLIANT">{t('acts.nonCompliant')}</option>
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="act-findings">{t('acts.findings')}</label>
+                  <textarea
+                    id="act-findings"
+                    maxLength={4096}
+                    value={findings}
+                    onInput={(e) => setFindings((e.target as HTMLTextAreaElement).value)}
+                  />
+                </div>
+              </>
+            ) : (
+              <div class="field">
+                <label for="act-reason">
+                  {t('acts.reason')}
+                  {!REASON_REQUIRED.includes(open) && (
+                    <span class="optional"> ({t('form.optional')})</span>
+                  )}
+                </label>
+                <textarea
+                  id="act-reason"
+                  maxLength={512}
+                  value={reason}
+                  onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+                />
+              </div>
+            )}
+            <p class="hint">{t('acts.signedAs', { who: officer.name, msp: officer.mspId })}</p>
+            {failure && (
+              <div class="error" role="alert" data-code={failure.code}>
+                <p>{errorText(failure.code)}</p>
+                <p class="detail">{failure.message}</p>
+              </div>
+            )}
+            <div class="actions">
+              <button type="submit" disabled={busy} data-testid="act-confirm">
+                {busy ? t('app.working') : t('acts.confirm')}
+              </button>
+              <button type="button" class="secondary" onClick={close}>
+                {t('acts.cancel')}
+              </button>
+            </div>
+          </form>
+        )}
+      </dialog>
+    </section>
+  );
+}

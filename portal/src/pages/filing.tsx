@@ -1,0 +1,548 @@
+/**
+ * File or amend a declaration: the form (kept as a draft while typed), checked as the
+ * gateway checks it, signed in the browser with the trader's certificate, then submitted.
+ */
+import {
+  COUNTRIES,
+  CURRENCIES,
+  INCOTERMS,
+  PACKAGE_KINDS,
+  TRANSPORT_MODES,
+  UNITS,
+  canonicalJson,
+  type DeclarationRecord,
+  type Filing,
+} from '@clearance/chaincode/domain';
+import type { ComponentChildren } from 'preact';
+import { createContext } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
+import { signFiling } from '../esign/sign';
+import { dropDraft, loadDraft, saveDraft } from '../filing/drafts';
+import {
+  emptyContainer,
+  emptyForm,
+  emptyItem,
+  formFromFiling,
+  sumMoney,
+  validateForm,
+  type FieldErrors,
+  type FilingForm,
+} from '../filing/form';
+import { getAt, setAt } from '../filing/paths';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { CertificateForm } from '../ui/certificate-form';
+import { href, navigate } from '../ui/router';
+import { useAnnounce, useSession } from '../ui/session';
+
+interface FormApi {
+  form: FilingForm;
+  errors: FieldErrors;
+  set(path: string, value: unknown): void;
+}
+const FormContext = createContext<FormApi | null>(null);
+const useForm = (): FormApi => useContext(FormContext) as FormApi;
+
+export const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
+
+/** The label key of a field: its last name ("declarant.name" → f.name). */
+const labelOf = (path: string): MessageKey =>
+  `f.${path
+    .split('.')
+    .filter((p) => !/^\d+$/.test(p))
+    .pop()}` as MessageKey;
+
+function Field({
+  path,
+  label,
+  type = 'text',
+  options,
+  list,
+  hint,
+  required = true,
+}: {
+  path: string;
+  label?: string;
+  type?: 'text' | 'number';
+  options?: readonly string[];
+  list?: string;
+  hint?: string;
+  required?: boolean;
+}) {
+  const { t } = useI18n();
+  const { form, errors, set } = useForm();
+  const error = errors[path];
+  const id = fieldId(path);
+  const value = String(getAt(form, path) ?? '');
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    name: path,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': described || undefined,
+    'aria-required': required || undefined,
+  };
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>
+        {label ?? t(labelOf(path))}
+        {!required && <span class="optional"> ({t('form.optional')})</span>}
+      </label>
+      {options ? (
+        <select
+          {...common}
+          value={value}
+          onChange={(e) => set(path, (e.target as HTMLSelectElement).value)}
+        >
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...common}
+          type="text"
+          inputMode={type === 'number' ? 'decimal' : undefined}
+          list={list}
+          value={value}
+          onInput={(e) => set(path, (e.target as HTMLInputElement).value)}
+        />
+      )}
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`} data-kind={error.kind}>
+          {t(`fieldError.${error.kind}`)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <fieldset class="section">
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+function Party({ role }: { role: 'declarant' | 'consignor' | 'consignee' }) {
+  const { t } = useI18n();
+  return (
+    <Section title={t(`party.${role}`)}>
+      <div class="grid">
+        <Field path={`${role}.name`} />
+        <Field path={`${role}.identifier`} required={false} />
+        <Field path={`${role}.address`} required={false} />
+        <Field path={`${role}.country`} list="countries" hint={t('hint.country')} />
+      </div>
+    </Section>
+  );
+}
+
+function Items() {
+  const { t, money } = useI18n();
+  const { form, errors, set } = useForm();
+  const total = sumMoney(form.items.map((i) => i.totalValue));
+  return (
+    <Section title={t('form.items')}>
+      {errors.items && (
+        <p class="field-error" id={fieldId('items')}>
+          {t(`fieldError.${errors.items.kind}`)} {errors.items.detail}
+        </p>
+      )}
+      {form.items.map((_, i) => (
+        <fieldset class="row" key={i}>
+          <legend>{t('form.item', { n: i + 1 })}</legend>
+          <div class="grid">
+            <Field path={`items.${i}.hsCode`} hint={t('hint.hsCode')} />
+            <Field path={`items.${i}.description`} />
+            <Field path={`items.${i}.quantity`} type="number" />
+            <Field path={`items.${i}.unit`} options={[...UNITS]} />
+            <Field path={`items.${i}.origin`} list="countries" />
+            <Field path={`items.${i}.unitValue`} type="number" hint={form.currency} />
+            <Field path={`items.${i}.totalValue`} type="number" hint={form.currency} />
+          </div>
+          {form.items.length > 1 && (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                set(
+                  'items',
+                  form.items.filter((__, j) => j !== i),
+                )
+              }
+            >
+              {t('form.removeItem', { n: i + 1 })}
+            </button>
+          )}
+        </fieldset>
+      ))}
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => set('items', [...form.items, emptyItem()])}
+      >
+        {t('form.addItem')}
+      </button>
+      <p class="total" aria-live="polite">
+        {t('form.totalValue')}: <strong>{total ? money(total, form.currency) : '—'}</strong>
+      </p>
+    </Section>
+  );
+}
+
+function Containers() {
+  const { t } = useI18n();
+  const { form, set } = useForm();
+  return (
+    <Section title={t('form.containers')}>
+      {form.containers.map((_, i) => (
+        <div class="grid row" key={i}>
+          <Field path={`containers.${i}.number`} hint={t('hint.container')} />
+          <Field path={`containers.${i}.sealNumbers`} required={false} hint={t('hint.seals')} />
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              set(
+                'containers',
+                form.containers.filter((__, j) => j !== i),
+              )
+            }
+          >
+            {t('form.remove')}
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => set('containers', [...form.containers, emptyContainer()])}
+      >
+        {t('form.addContainer')}
+      </button>
+    </Section>
+  );
+}
+
+function Documents() {
+  const { t } = useI18n();
+  const { form, set } = useForm();
+  return (
+    <Section title={t('form.documents')}>
+      {form.documents.map((_, i) => (
+        <div class="grid row" key={i}>
+          <Field path={`documents.${i}.type`} />
+          <Field path={`documents.${i}.reference`} />
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              set(
+                'documents',
+                form.documents.filter((__, j) => j !== i),
+              )
+            }
+          >
+            {t('form.remove')}
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => set('documents', [...form.documents, { type: '', reference: '' }])}
+      >
+        {t('form.addDocument')}
+      </button>
+    </Section>
+  );
+}
+
+/** A signed body and the key it was first sent with: a retry of the same filing reuses both. */
+interface Attempt {
+  filingJson: string;
+  body: Filing & { signature: string };
+  key: string;
+}
+
+const RecordShape = z.looseObject({ declaration: z.looseObject({ declarationId: z.string() }) });
+
+export function FilingPage({ amendId }: { amendId?: string }) {
+  const { t, error: errorText } = useI18n();
+  const session = useSession();
+  const announce = useAnnounce();
+  const principalId = session.principal.id;
+  const slot = amendId ? `amend.${amendId}` : 'new';
+  const [form, setForm] = useState<FilingForm | null>(() => loadDraft(principalId, slot));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<{ code: string; detail: string; tx?: string } | null>(
+    null,
+  );
+  const [busy, setBusy] = useState(false);
+  const [needsCertificate, setNeedsCertificate] = useState(false);
+  const [fresh, setFresh] = useState(0);
+  const attempt = useRef<Attempt | null>(null);
+  const summary = useRef<HTMLDivElement>(null);
+
+  // An amendment without a draft starts from the ledger's version.
+  useEffect(() => {
+    if (form) return;
+    if (!amendId) {
+      const jurisdiction =
+        session.principal.kind === 'trader' ? session.principal.jurisdiction : 'GD';
+      setForm(emptyForm(jurisdiction));
+      return;
+    }
+    call(RecordShape, 'GET', `/v1/declarations/${encodeURIComponent(amendId)}`).then(
+      (record) => setForm(formFromFiling((record as unknown as DeclarationRecord).declaration)),
+      (error: unknown) =>
+        setFailure({
+          code: error instanceof ApiFailure ? error.code : 'INTERNAL',
+          detail: String(error instanceof Error ? error.message : error),
+        }),
+    );
+  }, [amendId, fresh]);
+
+  useEffect(() => {
+    if (form) saveDraft(principalId, slot, form);
+  }, [form]);
+
+  if (session.principal.kind !== 'trader') return <p>{t('form.tradersOnly')}</p>;
+  if (!form)
+    return failure ? (
+      <p class="error" role="alert">
+        {errorText(failure.code)}
+      </p>
+    ) : (
+      <p aria-busy="true">{t('app.loading')}</p>
+    );
+
+  const api: FormApi = {
+    form,
+    errors,
+    set: (path, value) => setForm((f) => (f ? setAt(f, path, value) : f)),
+  };
+
+  function showErrors(found: FieldErrors) {
+    setErrors(found);
+    // Let the summary render, then take the user to it.
+    setTimeout(() => summary.current?.focus(), 0);
+  }
+
+  async function submit(credential = session.credential) {
+    if (!form) return;
+    setFailure(null);
+    const checked = validateForm(form);
+    if (!checked.ok) return showErrors(checked.errors);
+    setErrors({});
+    if (amendId && checked.filing.declaration.declarationId !== amendId)
+      return showErrors({ declarationId: { kind: 'invalid', detail: amendId } });
+    if (!credential) {
+      setNeedsCertificate(true);
+      return;
+    }
+    setBusy(true);
+    try {
+      const filingJson = canonicalJson(checked.filing);
+      if (attempt.current?.filingJson !== filingJson) {
+        attempt.current = {
+          filingJson,
+          body: await signFiling(checked.filing, credential),
+          key: newIdempotencyKey(),
+        };
+      }
+      const { body, key } = attempt.current;
+      const id = checked.filing.declaration.declarationId;
+      const path = amendId
+        ? `/v1/declarations/${encodeURIComponent(amendId)}/amendments`
+        : '/v1/declarations';
+      const operation = await submitOperation(path, body, key);
+      dropDraft(principalId, slot);
+      announce(t('form.submitted', { id, tx: operation.transactionId ?? '' }));
+      navigate(href.declaration(id));
+    } catch (error) {
+      const code = error instanceof ApiFailure ? error.code : 'INTERNAL';
+      const detail = error instanceof Error ? error.message : String(error);
+      setFailure({
+        code,
+        detail,
+        ...(error instanceof ApiFailure && error.transactionId ? { tx: error.transactionId } : {}),
+      });
+      // A refused signature or a failed transaction will not succeed by sending it again.
+      if (error instanceof ApiFailure && error.status !== 0 && error.code !== 'NETWORK')
+        attempt.current = null;
+      setTimeout(() => summary.current?.focus(), 0);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const errorList = Object.entries(errors);
+  return (
+    <FormContext.Provider value={api}>
+      <h1>{amendId ? t('form.amendTitle', { id: amendId }) : t('form.newTitle')}</h1>
+      <p class="hint">{t('form.draftKept')}</p>
+      <div ref={summary} tabIndex={-1} class="summary-anchor">
+        {errorList.length > 0 && (
+          <div class="error" role="alert" data-testid="form-errors">
+            <p>{t('form.fixErrors', { n: errorList.length })}</p>
+            <ul>
+              {errorList.map(([path, e]) => (
+                <li key={path}>
+                  <a
+                    href={`#${fieldId(path)}`}
+                    onClick={(ev) => (
+                      ev.preventDefault(),
+                      document.getElementById(fieldId(path))?.focus()
+                    )}
+                  >
+                    {path}: {t(`fieldError.${e.kind}`)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {failure && (
+          <div class="error" role="alert" data-testid="submit-error" data-code={failure.code}>
+            <p>{errorText(failure.code)}</p>
+            <p class="detail">{failure.detail}</p>
+            {failure.tx && (
+              <p class="detail">
+                {t('decl.transaction')}: {failure.tx}
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+        novalidate
+        aria-busy={busy}
+      >
+        <datalist id="countries">
+          {[...COUNTRIES].map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+        <datalist id="currencies">
+          {[...CURRENCIES].map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+        <Section title={t('form.general')}>
+          <div class="grid">
+            <Field path="declarationId" hint={t('hint.declarationId')} />
+            <Field path="direction" options={['IMPORT', 'EXPORT']} />
+            <Field path="jurisdiction" options={['GD', 'HK']} />
+            <Field path="consignmentRef" hint={t('hint.consignmentRef')} />
+            <Field path="customsOffice" />
+          </div>
+        </Section>
+        <Party role="declarant" />
+        <Party role="consignor" />
+        <Party role="consignee" />
+        <Section title={t('form.transport')}>
+          <div class="grid">
+            <Field path="transport.mode" options={TRANSPORT_MODES} />
+            <Field path="transport.conveyance" />
+            <Field path="transport.tripId" />
+            <Field path="transport.billOfLading" required={false} />
+            <Field path="portOfLoading" hint={t('hint.locode')} />
+            <Field path="portOfDischarge" hint={t('hint.locode')} />
+            <Field path="tradeTerms" options={INCOTERMS} />
+            <Field path="currency" list="currencies" />
+          </div>
+        </Section>
+        <Items />
+        <Section title={t('form.packages')}>
+          <div class="grid">
+            <Field path="packages.count" type="number" />
+            <Field path="packages.kind" options={[...PACKAGE_KINDS]} />
+            <Field path="grossWeightKg" type="number" />
+            <Field path="netWeightKg" type="number" />
+          </div>
+        </Section>
+        <Containers />
+        <Documents />
+        <Section title={t('form.commercial')}>
+          <p class="hint">{t('form.commercialPrivate')}</p>
+          <div class="grid">
+            <Field path="invoiceNumber" />
+            <Field path="freight" type="number" />
+            <Field path="insurance" type="number" />
+          </div>
+        </Section>
+        {needsCertificate && !session.credential && (
+          <Section title={t('form.openCertificate')}>
+            <p>{t('form.openCertificateWhy')}</p>
+            <CertificateForm
+              idPrefix="sign"
+              submitLabel={t('form.signAndSubmit')}
+              onOpened={async (credential) => {
+                const p = session.principal;
+                if (
+                  p.kind === 'trader' &&
+                  (credential.subject !== p.subject || credential.issuer !== p.issuer)
+                )
+                  throw new ApiFailure('FORBIDDEN', t('form.otherCertificate'));
+                session.setCredential(credential);
+                setNeedsCertificate(false);
+                await submit(credential);
+              }}
+            />
+          </Section>
+        )}
+        <div class="actions">
+          <button type="submit" disabled={busy} data-testid="sign-submit">
+            {busy ? t('form.signing') : t('form.signAndSubmit')}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              const checked = validateForm(form);
+              if (checked.ok) {
+                setErrors({});
+                announce(t('form.allGood'));
+              } else showErrors(checked.errors);
+            }}
+          >
+            {t('form.check')}
+          </button>
+          <button
+            type="button"
+            class="secondary danger"
+            onClick={() => {
+              if (!confirm(t('form.discardConfirm'))) return;
+              dropDraft(principalId, slot);
+              attempt.current = null;
+              setErrors({});
+              setForm(null);
+              setFresh((n) => n + 1);
+            }}
+          >
+            {t('form.discard')}
+          </button>
+        </div>
+      </form>
+    </FormContext.Provider>
+  );
+}

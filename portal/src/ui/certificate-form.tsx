@@ -1,0 +1,80 @@
+/** Opens a PKCS#12 certificate file with its password, in the browser. */
+import { useState } from 'preact/hooks';
+import { ApiFailure } from '../api/client';
+import { openPkcs12, Pkcs12Error, type Credential } from '../esign/pkcs12';
+import { useI18n } from '../i18n/i18n';
+import { readFileBytes } from './format';
+
+export interface CertificateFormProps {
+  idPrefix: string;
+  submitLabel: string;
+  /** Runs with the opened certificate; a thrown ApiFailure or Pkcs12Error is shown. */
+  onOpened(credential: Credential): Promise<void>;
+}
+
+export function CertificateForm({ idPrefix, submitLabel, onOpened }: CertificateFormProps) {
+  const { t, error: errorText } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ code: string; detail: string } | null>(null);
+  const id = (name: string) => `${idPrefix}-${name}`;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!file) {
+      setFailure({ code: 'P12_UNREADABLE', detail: '' });
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      const credential = await openPkcs12(await readFileBytes(file), password);
+      await onOpened(credential);
+    } catch (error) {
+      if (error instanceof Pkcs12Error || error instanceof ApiFailure)
+        setFailure({ code: error.code, detail: error.message });
+      else setFailure({ code: 'INTERNAL', detail: String(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const wrongPassword = failure?.code === 'P12_WRONG_PASSWORD';
+  return (
+    <form onSubmit={submit} aria-busy={busy} novalidate>
+      <div class="field">
+        <label for={id('file')}>{t('signIn.certificateFile')}</label>
+        <input
+          id={id('file')}
+          type="file"
+          accept=".p12,.pfx,application/x-pkcs12"
+          required
+          onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+        />
+        <p class="hint">{t('signIn.keyStaysHere')}</p>
+      </div>
+      <div class="field">
+        <label for={id('password')}>{t('signIn.certificatePassword')}</label>
+        <input
+          id={id('password')}
+          type="password"
+          autocomplete="off"
+          value={password}
+          aria-invalid={wrongPassword}
+          aria-describedby={failure ? id('error') : undefined}
+          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+        />
+      </div>
+      {failure && (
+        <div id={id('error')} class="error" role="alert" data-code={failure.code}>
+          <p>{errorText(failure.code)}</p>
+          {failure.detail && <p class="detail">{failure.detail}</p>}
+        </div>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? t('app.working') : submitLabel}
+      </button>
+    </form>
+  );
+}

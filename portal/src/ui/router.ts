@@ -1,0 +1,47 @@
+/** Hash routes (#/declarations/ID): the gateway serves one index.html for the portal. */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { page: 'sign-in' }
+  | { page: 'declarations' }
+  | { page: 'new' }
+  | { page: 'declaration'; id: string }
+  | { page: 'amend'; id: string }
+  | { page: 'queue' }
+  | { page: 'seals'; sealId?: string };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second, third] = parts;
+  if (first === 'declarations' && second === 'new') return { page: 'new' };
+  if (first === 'declarations' && second && third === 'amend') return { page: 'amend', id: second };
+  if (first === 'declarations' && second) return { page: 'declaration', id: second };
+  if (first === 'declarations') return { page: 'declarations' };
+  if (first === 'queue') return { page: 'queue' };
+  if (first === 'seals') return second ? { page: 'seals', sealId: second } : { page: 'seals' };
+  return { page: 'sign-in' };
+}
+
+export const href = {
+  declarations: () => '#/declarations',
+  newDeclaration: () => '#/declarations/new',
+  declaration: (id: string) => `#/declarations/${encodeURIComponent(id)}`,
+  amend: (id: string) => `#/declarations/${encodeURIComponent(id)}/amend`,
+  queue: () => '#/queue',
+  seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
+  signIn: () => '#/sign-in',
+};
+
+export function navigate(to: string): void {
+  if (location.hash !== to) location.hash = to;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
