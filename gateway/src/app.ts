@@ -21,6 +21,7 @@ import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
+import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
@@ -49,6 +50,8 @@ export interface AppOptions {
   accounts?: AccountStore;
   /** PostgreSQL of the index and the readings; routes that need it exist only with it. */
   database?: Pool;
+  /** The ledger as each account (officers act under their own identity). */
+  ledgers?: LedgerDirectory;
   /** Accepting ledger acts (with the database): store, queue and waiter. */
   operations?: Operations;
   /** LISTEN/NOTIFY fan-out (with the database): the event stream. */
@@ -155,7 +158,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await app.register(eventRoutes, { pool, notifications: options.notifications });
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
     await app.register(readingRoutes, { pool, directory });
-    if (options.tagKeys) await app.register(checkpointRoutes, { pool, keys: options.tagKeys });
+    if (options.tagKeys)
+      await app.register(checkpointRoutes, {
+        pool,
+        keys: options.tagKeys,
+        ledgers: options.ledgers,
+      });
   }
   if (options.portalDir && fs.existsSync(options.portalDir)) {
     // Loaded only when there is a portal to serve (its dependencies are ES modules Jest cannot load).

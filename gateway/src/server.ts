@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     ...(services
       ? {
           accounts: services.accounts,
+          ledgers: services.ledgers,
           operations: services.operations,
           notifications: services.notifications,
           readiness: { redis: () => services!.operations.queue.ping() },

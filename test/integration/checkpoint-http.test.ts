@@ -6,6 +6,7 @@
  */
 import type { SealRecord } from '@clearance/chaincode/domain';
 import { buildApp } from '@clearance/gateway';
+import { createMemorySessionStore } from '@clearance/gateway/testing';
 import { Devnet, findFabric } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,6 +37,7 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
   let pcscd: { stop(): Promise<void> };
   const lines: { type: string; status?: number; body?: { error?: { code: string } } }[] = [];
   let notify: (() => void) | undefined;
+  let token = '';
 
   beforeAll(async () => {
     await devnet.up();
@@ -53,7 +55,22 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
       conveyance: 'ZM9900',
       declarationIds: [`GD-${run}-N`],
     });
-    app = await buildApp({ ledger: as('hkcustoms/officer1'), database: db.pool, tagKeys: keys });
+    // The agent acts for a signed-in HK customs officer (sign-in: gateway-api.test.ts).
+    const sessions = createMemorySessionStore();
+    ({ token } = await sessions.create({
+      kind: 'officer',
+      id: 'hkcustoms/officer1',
+      organisation: 'hkcustoms',
+      mspId: 'HKCustomsMSP',
+      name: 'officer1',
+      role: 'customs-officer',
+    }));
+    app = await buildApp({
+      ledger: as('hkcustoms/officer1'),
+      sessions,
+      database: db.pool,
+      tagKeys: keys,
+    });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     pcscd = await ensurePcscd();
     agent = spawn(
@@ -67,7 +84,7 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
         '--post',
         `${address}/v1/seals/checks`,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GATEWAY_TOKEN: token } },
     );
     const collect = (l: string) => {
       lines.push(JSON.parse(l) as (typeof lines)[number]);
@@ -136,9 +153,16 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
       ['LMC', 1, 'HKCustomsMSP'],
     ]);
 
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/v1/seals/checks',
+      payload: { controlPoint: 'LMC', url: first.url },
+    });
+    expect(anonymous.statusCode).toBe(401);
     const replay = await app.inject({
       method: 'POST',
       url: '/v1/seals/checks',
+      headers: { authorization: `Bearer ${token}` },
       payload: { controlPoint: 'LMC', url: first.url },
     });
     expect([replay.statusCode, replay.json().error.code]).toEqual([409, 'REPLAYED']);

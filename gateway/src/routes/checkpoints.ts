@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import type { LedgerDirectory } from '../operations/runner';
+import { requireOfficer } from '../plugins/auth';
 import { pgTagCounterStore } from '../readings/tag-counters';
 
 /** What the checkpoint agent posts: the control point and the tag's SUN URL. */
@@ -18,14 +20,16 @@ const Tap = z
 /**
  * An officer's tap on a seal at a control point: the SUN message is verified here with the
  * tag's keys (which never leave the gateway), its counter must rise, and the check is
- * recorded on the ledger under the officer's identity (Seal:RecordCheckpoint).
+ * recorded on the ledger under the signed-in officer's own identity (Seal:RecordCheckpoint).
  */
-const checkpointRoutes: FastifyPluginAsync<{ pool: Pool; keys: TagKeys }> = async (
-  app,
-  { pool, keys },
-) => {
+const checkpointRoutes: FastifyPluginAsync<{
+  pool: Pool;
+  keys: TagKeys;
+  ledgers?: LedgerDirectory | undefined;
+}> = async (app, { pool, keys, ledgers }) => {
   const counters = pgTagCounterStore(pool);
   app.post('/v1/seals/checks', async (request, reply) => {
+    const officer = requireOfficer(request, ['customs-officer', 'ciq-officer']);
     const body = Tap.safeParse(request.body);
     if (!body.success)
       throw new ApiError('VALIDATION_FAILED', 'body must be { sealId, controlPoint, url }');
@@ -41,7 +45,8 @@ const checkpointRoutes: FastifyPluginAsync<{ pool: Pool; keys: TagKeys }> = asyn
     const { sealId } = JSON.parse(await app.ledger.evaluate('Seal:GetSealByTag', [tap.uidHex])) as {
       sealId: string;
     };
-    const committed = await app.ledger.submit('Seal:RecordCheckpoint', [
+    const ledger = ledgers ? await ledgers(officer.id) : app.ledger;
+    const committed = await ledger.submit('Seal:RecordCheckpoint', [
       sealId,
       JSON.stringify({
         controlPoint: body.data.controlPoint,

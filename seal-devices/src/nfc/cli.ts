@@ -2,9 +2,11 @@
 /**
  * The checkpoint agent as a process: one JSON line on stdout per tap (and per reader that
  * appears), errors as JSON lines on stderr; `--post URL` also sends each tap to the
- * gateway. Stops on SIGINT/SIGTERM.
+ * gateway, signed in as the officer whose session token is in GATEWAY_TOKEN (a token is
+ * kept out of the command line, where other users of the machine could read it). Stops
+ * on SIGINT/SIGTERM.
  *
- *   seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks]
+ *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks]
  */
 import { startCheckpointAgent, type Tap } from './agent';
 
@@ -33,7 +35,12 @@ async function report(tap: Tap): Promise<void> {
   if (!postUrl) return;
   const res = await fetch(postUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(process.env.GATEWAY_TOKEN
+        ? { authorization: `Bearer ${process.env.GATEWAY_TOKEN}` }
+        : {}),
+    },
     body: JSON.stringify({ controlPoint, url: tap.url, reader: tap.reader, at: tap.at }),
   });
   const answer = (await res.json().catch(() => null)) as unknown;
