@@ -189,7 +189,12 @@ export class SealContract extends Contract {
       lastTagCounter: 0,
       checkpoints: [],
     };
-    return this.saveSeal(ctx, seal, EVENTS.SealApplied, { declarationIds: input.declarationIds });
+    return this.saveSeal(ctx, seal, EVENTS.SealApplied, {
+      declarationIds: input.declarationIds,
+      conveyance: input.conveyance,
+      routeId: input.routeId,
+      at: act.at,
+    });
   }
 
   /** An alarm holds every open declaration the seal covers, in this one transaction. */
