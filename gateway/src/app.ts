@@ -36,8 +36,10 @@ import eventRoutes from './routes/events';
 import healthRoutes from './routes/health';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
+import sealRoutes from './routes/seals';
 import selfCheckRoutes from './routes/self-checks';
 import trustListRoutes from './routes/trust-list';
+import type { ReadingsSink } from './seals/pipeline';
 import { cachedTrustAnchors } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
@@ -58,6 +60,8 @@ export interface AppOptions {
   notifications?: Notifications;
   /** Device keys and seals; by default read from the ledger. */
   deviceDirectory?: DeviceDirectory;
+  /** Told what readings were stored (the anchoring queue and the seal monitor). */
+  readingsSink?: ReadingsSink;
   /** NFC tag keys (meta key, master of the per-tag keys): with them, the checkpoint route. */
   tagKeys?: TagKeys;
   /** Extra readiness checks (Redis, ...) by name. */
@@ -157,7 +161,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (options.notifications)
       await app.register(eventRoutes, { pool, notifications: options.notifications });
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
-    await app.register(readingRoutes, { pool, directory });
+    await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
+    await app.register(sealRoutes, { pool });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,
@@ -194,10 +199,12 @@ export type { Config } from './config';
 export { migrate, MIGRATIONS } from './index/migrations';
 export { createIndexStore } from './index/store';
 export { startIndexer } from './index/listener';
-export { anchorPending } from './readings/anchor';
+export { anchorPending, anchorSeal } from './readings/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';
 export { startAnchorWorker } from './readings/worker';
+export { startSealPipeline } from './seals/pipeline';
+export type { SealPipeline, ReadingsSink } from './seals/pipeline';
 export { createAccountStore } from './auth/accounts';
 export { createSessionStore } from './auth/sessions';
 export { startGatewayServices } from './services';

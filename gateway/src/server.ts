@@ -16,6 +16,7 @@ import {
   createFabricLedgerFactory,
 } from './ledger/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './readings/worker';
+import { startSealPipeline, type SealPipeline } from './seals/pipeline';
 import { startGatewayServices, type GatewayServices } from './services';
 
 async function main(): Promise<void> {
@@ -46,8 +47,21 @@ async function main(): Promise<void> {
       log: (fields, message) => log.info(fields, message),
     });
   }
+  // Readings are anchored by the seal operator: through the queue with Redis, else by the sweep.
+  const operator = config.sealOperator && createFabricLedger(config.sealOperator);
+  const pipeline: SealPipeline | undefined =
+    database && operator && config.redisUrl
+      ? startSealPipeline({
+          pool: database,
+          redisUrl: config.redisUrl,
+          prefix: config.queuePrefix,
+          ledger: operator,
+          onError: (err) => log.error({ err }, 'seal pipeline: background work failed'),
+        })
+      : undefined;
   const app = await buildApp({
     ledger,
+    ...(pipeline ? { readingsSink: pipeline } : {}),
     ...(services ? { sessions: services.sessions } : {}),
     ...(services
       ? {
@@ -88,8 +102,7 @@ async function main(): Promise<void> {
     });
   }
   let anchorWorker: AnchorWorker | undefined;
-  const operator = config.sealOperator && createFabricLedger(config.sealOperator);
-  if (database && operator) {
+  if (database && operator && !pipeline) {
     anchorWorker = startAnchorWorker({
       pool: database,
       ledger: operator,
@@ -107,6 +120,7 @@ async function main(): Promise<void> {
     events?.gateway.close();
     events?.client.close();
     await anchorWorker?.stop();
+    await pipeline?.close();
     await operator?.close();
     factory.close();
     await database?.end();

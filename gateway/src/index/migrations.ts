@@ -146,6 +146,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ledger_events DROP COLUMN seq;
       DROP TABLE operations; DROP TABLE sessions; DROP TABLE auth_challenges; DROP TABLE accounts;`,
   },
+  {
+    version: 5,
+    name: 'seals from the seal events; readings by seal',
+    up: `
+      CREATE TABLE seals (
+        seal_id         text PRIMARY KEY,
+        device_id       text NOT NULL,
+        state           text NOT NULL,
+        declaration_ids text[] NOT NULL DEFAULT '{}',
+        route_id        text,
+        conveyance      text,
+        applied_at      timestamptz,
+        alarms          text[] NOT NULL DEFAULT '{}',
+        last_event      text NOT NULL,
+        block_number    bigint NOT NULL,
+        tx_id           text NOT NULL
+      );
+      CREATE INDEX seals_state ON seals (state, seal_id);
+      CREATE INDEX readings_seal ON readings (seal_id, counter);`,
+    down: `DROP INDEX readings_seal; DROP TABLE seals;`,
+  },
 ];
 
 /** Brings the schema to `target` (default: the newest), up or down, one transaction a step. */

@@ -73,6 +73,60 @@ function isDeclarationEvent(payload: unknown): payload is DeclarationEventPayloa
   );
 }
 
+/** Every seal event names the seal, its device and state; SealApplied also its route. */
+interface SealEventPayload {
+  sealId: string;
+  deviceId: string;
+  state: string;
+  declarationIds?: string[];
+  routeId?: string;
+  conveyance?: string;
+  at?: string;
+  kind?: string;
+}
+
+function isSealEvent(payload: unknown): payload is SealEventPayload {
+  const p = payload as Partial<SealEventPayload> | null;
+  return (
+    typeof p?.sealId === 'string' && typeof p.deviceId === 'string' && typeof p.state === 'string'
+  );
+}
+
+async function upsertSeal(
+  client: PoolClient,
+  event: IndexedEvent,
+  s: SealEventPayload,
+): Promise<void> {
+  const applied = event.eventName === 'SealApplied';
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  await client.query(
+    `INSERT INTO seals (seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at,
+                        alarms, last_event, block_number, tx_id)
+     VALUES ($1, $2, $3, COALESCE($4, '{}'), $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (seal_id) DO UPDATE SET
+       state = EXCLUDED.state, declaration_ids = COALESCE($4, seals.declaration_ids),
+       route_id = COALESCE(EXCLUDED.route_id, seals.route_id),
+       conveyance = COALESCE(EXCLUDED.conveyance, seals.conveyance),
+       applied_at = COALESCE(EXCLUDED.applied_at, seals.applied_at),
+       alarms = ARRAY(SELECT DISTINCT unnest(seals.alarms || EXCLUDED.alarms) ORDER BY 1),
+       last_event = EXCLUDED.last_event, block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id
+     WHERE seals.block_number <= EXCLUDED.block_number`,
+    [
+      s.sealId,
+      s.deviceId,
+      s.state,
+      Array.isArray(s.declarationIds) ? s.declarationIds : null,
+      applied ? text(s.routeId) : null,
+      applied ? text(s.conveyance) : null,
+      applied ? text(s.at) : null,
+      event.eventName === 'SealAlarmRaised' && typeof s.kind === 'string' ? [s.kind] : [],
+      event.eventName,
+      event.blockNumber.toString(),
+      event.transactionId,
+    ],
+  );
+}
+
 export interface IndexStore {
   /** Where the listener resumes: after this transaction of this block. */
   checkpoint(channel: string): Promise<Checkpoint>;
@@ -152,6 +206,7 @@ export function createIndexStore(pool: Pool): IndexStore {
           await upsertDeclaration(client, event, event.payload);
         if (fresh && isAlarmEvent(event.payload))
           await holdDeclarations(client, event, event.payload);
+        if (fresh && isSealEvent(event.payload)) await upsertSeal(client, event, event.payload);
         await client.query(
           `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
            ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,

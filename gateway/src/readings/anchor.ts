@@ -105,3 +105,36 @@ export async function anchorPending(
     transactionId: anchored.transactionId,
   };
 }
+
+/** Seals being anchored in this process: one runner per seal at a time (queue jobs and sweep). */
+const busy = new Map<string, Promise<number>>();
+
+/**
+ * Anchors every pending reading of a seal, batch by batch, and resolves with how many it
+ * anchored. Calls for the same seal take turns, so the queue's jobs and the sweep never
+ * race each other for one batch (across processes the ledger refuses the second anchor of
+ * a batch, and anchorPending adopts it).
+ */
+export function anchorSeal(
+  pool: Pool,
+  ledger: Ledger,
+  sealId: string,
+  maxBatch?: number,
+): Promise<number> {
+  const run = async (): Promise<number> => {
+    let anchored = 0;
+    for (;;) {
+      const batch = await anchorPending(pool, ledger, sealId, maxBatch);
+      if (!batch) return anchored;
+      anchored += batch.count;
+    }
+  };
+  const previous = busy.get(sealId) ?? Promise.resolve(0);
+  const next = previous.catch(() => 0).then(run);
+  busy.set(sealId, next);
+  const forget = () => {
+    if (busy.get(sealId) === next) busy.delete(sealId);
+  };
+  next.then(forget, forget);
+  return next;
+}

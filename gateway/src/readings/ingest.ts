@@ -34,6 +34,15 @@ export interface IngestResult {
   /** Devices whose counters skipped numbers (readings lost on the way), with how many. */
   gaps: { deviceId: string; missing: number }[];
   outOfOrder: string[];
+  /** What was stored, per device: the seal and the counter range (for the anchoring queue). */
+  stored: StoredRange[];
+}
+
+export interface StoredRange {
+  sealId: string;
+  deviceId: string;
+  fromCounter: number;
+  toCounter: number;
 }
 
 function copyValue(value: string | number): string {
@@ -58,7 +67,13 @@ export async function ingestReadings(
   directory: DeviceDirectory,
   input: unknown[],
 ): Promise<IngestResult> {
-  const result: IngestResult = { accepted: 0, rejected: [], gaps: [], outOfOrder: [] };
+  const result: IngestResult = {
+    accepted: 0,
+    rejected: [],
+    gaps: [],
+    outOfOrder: [],
+    stored: [],
+  };
   const byDevice = new Map<string, { index: number; signed: SignedReading; info: DeviceInfo }[]>();
   const keys = new Map<string, KeyObject>();
   const keyOf = (info: DeviceInfo): KeyObject => {
@@ -105,6 +120,7 @@ export async function ingestReadings(
       if (outOfOrder) result.outOfOrder.push(deviceId);
       let missing = 0;
       let highest = last;
+      let lowest: number | undefined;
       items.forEach((item, k) => {
         const verdict = verdicts[k];
         const r = item.signed.reading;
@@ -119,6 +135,7 @@ export async function ingestReadings(
         }
         if (verdict === 'GAP') missing += r.counter - highest - 1;
         highest = r.counter;
+        lowest ??= r.counter;
         rows.push([
           deviceId,
           r.counter,
@@ -131,6 +148,9 @@ export async function ingestReadings(
         ]);
       });
       if (missing > 0) result.gaps.push({ deviceId, missing });
+      const sealId = items[0]?.info.sealId;
+      if (lowest !== undefined && sealId)
+        result.stored.push({ sealId, deviceId, fromCounter: lowest, toCounter: highest });
       await client.query('UPDATE device_counters SET last_counter = $2 WHERE device_id = $1', [
         deviceId,
         highest,

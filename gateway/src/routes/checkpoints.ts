@@ -1,11 +1,17 @@
 import { SunError, checkTap, parseSunUrl, type TagKeys } from '@clearance/seal-devices/domain';
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
-import type { LedgerDirectory } from '../operations/runner';
+import { errorResponses } from '../http/schemas';
+import type { Ledger } from '../ledger/ledger';
+import { readingsRejected } from '../metrics';
 import { requireOfficer } from '../plugins/auth';
 import { pgTagCounterStore } from '../readings/tag-counters';
+
+/** Officers who may record a checkpoint check (the ledger's allow table says the same). */
+export const CHECKPOINT_ROLES = ['customs-officer', 'ciq-officer'];
 
 /** What the checkpoint agent posts: the control point and the tag's SUN URL. */
 const Tap = z
@@ -15,53 +21,79 @@ const Tap = z
     reader: z.string().max(128).optional(),
     at: z.iso.datetime().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CheckpointTap' });
+
+const Recorded = z
+  .object({
+    sealId: z.string(),
+    tagUid: z.string(),
+    counter: z.number().int(),
+    transactionId: z.string(),
+    blockNumber: z.string(),
+  })
+  .meta({ id: 'CheckpointRecorded' });
 
 /**
  * An officer's tap on a seal at a control point: the SUN message is verified here with the
  * tag's keys (which never leave the gateway), its counter must rise, and the check is
- * recorded on the ledger under the signed-in officer's own identity (Seal:RecordCheckpoint).
+ * recorded on the ledger under the officer's own identity (Seal:RecordCheckpoint) when
+ * `ledgers` gives it, else under the gateway's. A wrong MAC or a replay is counted.
  */
 const checkpointRoutes: FastifyPluginAsync<{
   pool: Pool;
   keys: TagKeys;
-  ledgers?: LedgerDirectory | undefined;
-}> = async (app, { pool, keys, ledgers }) => {
+  ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
+}> = async (instance, { pool, keys, ledgers }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   const counters = pgTagCounterStore(pool);
-  app.post('/v1/seals/checks', async (request, reply) => {
-    const officer = requireOfficer(request, ['customs-officer', 'ciq-officer']);
-    const body = Tap.safeParse(request.body);
-    if (!body.success)
-      throw new ApiError('VALIDATION_FAILED', 'body must be { sealId, controlPoint, url }');
-    let tap;
-    try {
-      tap = await checkTap(parseSunUrl(body.data.url), keys, counters);
-    } catch (error) {
-      if (!(error instanceof SunError)) throw error;
-      throw error.reason === 'REPLAY'
-        ? new ApiError('REPLAYED', 'this tap carries a counter already seen: a copy or a replay')
-        : new ApiError('SIGNATURE_INVALID', `the tag's message does not verify (${error.reason})`);
-    }
-    const { sealId } = JSON.parse(await app.ledger.evaluate('Seal:GetSealByTag', [tap.uidHex])) as {
-      sealId: string;
-    };
-    const ledger = ledgers ? await ledgers(officer.id) : app.ledger;
-    const committed = await ledger.submit('Seal:RecordCheckpoint', [
-      sealId,
-      JSON.stringify({
-        controlPoint: body.data.controlPoint,
+  app.post(
+    '/v1/seals/checks',
+    {
+      schema: {
+        tags: ['seals'],
+        summary: "A seal's NFC tag tapped at a control point (officers' checkpoint agent)",
+        body: Tap,
+        response: { 201: Recorded, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const officer = requireOfficer(request, CHECKPOINT_ROLES);
+      let tap;
+      try {
+        tap = await checkTap(parseSunUrl(request.body.url), keys, counters);
+      } catch (error) {
+        if (!(error instanceof SunError)) throw error;
+        const replay = error.reason === 'REPLAY';
+        readingsRejected.inc({ reason: replay ? 'NFC_REPLAY' : 'NFC_BAD_MAC' });
+        throw replay
+          ? new ApiError('REPLAYED', 'this tap carries a counter already seen: a copy or a replay')
+          : new ApiError(
+              'SIGNATURE_INVALID',
+              `the tag's message does not verify (${error.reason})`,
+            );
+      }
+      const { sealId } = JSON.parse(
+        await app.ledger.evaluate('Seal:GetSealByTag', [tap.uidHex]),
+      ) as { sealId: string };
+      const ledger = ledgers ? await ledgers(officer.id) : app.ledger;
+      const committed = await ledger.submit('Seal:RecordCheckpoint', [
+        sealId,
+        JSON.stringify({
+          controlPoint: request.body.controlPoint,
+          tagUid: tap.uidHex,
+          counter: tap.counter,
+        }),
+      ]);
+      return reply.status(201).send({
+        sealId,
         tagUid: tap.uidHex,
         counter: tap.counter,
-      }),
-    ]);
-    return reply.status(201).send({
-      sealId,
-      tagUid: tap.uidHex,
-      counter: tap.counter,
-      transactionId: committed.transactionId,
-      blockNumber: committed.blockNumber.toString(),
-    });
-  });
+        transactionId: committed.transactionId,
+        blockNumber: committed.blockNumber.toString(),
+      });
+    },
+  );
 };
 
 export default checkpointRoutes;

@@ -1,0 +1,200 @@
+/**
+ * Seals to follow: the list from the index, a seal as the ledger has it with its last
+ * reading, and its track (readings from PostgreSQL; checkpoints and alarms from the
+ * ledger). Officers of every organisation, e-lock operators included, see every seal; a
+ * trader sees the seals covering a declaration they signed, and gets 404 for any other
+ * (as for declarations: what they may not see does not exist for them).
+ */
+import { ID_PATTERN, type SealRecord } from '@clearance/chaincode/domain';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import { errorResponses } from '../http/schemas';
+import { listSeals, sealReadingsState, sealTrack, signedAny } from '../seals/queries';
+
+const SealId = z.object({ sealId: z.string().regex(ID_PATTERN) });
+
+const SealSummary = z
+  .object({
+    sealId: z.string(),
+    deviceId: z.string(),
+    state: z.string(),
+    declarationIds: z.array(z.string()),
+    routeId: z.string().nullable(),
+    conveyance: z.string().nullable(),
+    appliedAt: z.string().nullable(),
+    alarms: z.array(z.string()).meta({ description: 'Alarm kinds raised' }),
+    lastEvent: z.string(),
+    blockNumber: z.string(),
+  })
+  .meta({ id: 'SealSummary' });
+
+const Point = z
+  .object({
+    counter: z.number().int(),
+    time: z.string(),
+    lat: z.number(),
+    lon: z.number(),
+    event: z.string(),
+    controlPoint: z.string().optional(),
+    anchored: z.boolean(),
+  })
+  .meta({ id: 'TrackPoint' });
+
+const Act = z.looseObject({
+  actor: z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() }),
+  at: z.string(),
+  txId: z.string(),
+});
+const Alarm = Act.extend({ kind: z.string(), heldDeclarations: z.array(z.string()) }).meta({
+  id: 'SealAlarm',
+});
+const Checkpoint = Act.extend({ controlPoint: z.string(), counter: z.number() }).meta({
+  id: 'SealCheckpoint',
+});
+
+const SealRecordSchema = z
+  .looseObject({
+    sealId: z.string(),
+    deviceId: z.string(),
+    tagUid: z.string(),
+    conveyance: z.string(),
+    routeId: z.string(),
+    declarationIds: z.array(z.string()),
+    state: z.enum(['APPLIED', 'REMOVED']),
+    applied: Act,
+    removed: Act.nullable(),
+    alarms: z.array(Alarm),
+    anchoredToCounter: z.number(),
+    batches: z.number(),
+    lastTagCounter: z.number(),
+    checkpoints: z.array(Checkpoint),
+  })
+  .meta({ id: 'SealRecord' });
+
+const SealView = z
+  .object({
+    seal: SealRecordSchema,
+    lastReading: Point.nullable(),
+    readingsStored: z.number().int(),
+    readingsPendingAnchor: z.number().int(),
+  })
+  .meta({ id: 'SealView' });
+
+const Track = z
+  .object({
+    sealId: z.string(),
+    routeId: z.string(),
+    points: z.array(Point),
+    nextAfter: z.number().int().nullable(),
+    checkpoints: z.array(Checkpoint),
+    alarms: z.array(Alarm),
+  })
+  .meta({ id: 'SealTrack' });
+
+const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  /** The ledger's seal record, if the asker may see it (else NOT_FOUND). */
+  const readable = async (request: FastifyRequest, sealId: string): Promise<SealRecord> => {
+    let seal: SealRecord;
+    try {
+      seal = JSON.parse(await app.ledger.evaluate('Seal:GetSeal', [sealId])) as SealRecord;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'NOT_FOUND')
+        throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
+      throw error;
+    }
+    const p = request.principal;
+    if (p?.kind === 'trader' && !(await signedAny(pool, seal.declarationIds, p)))
+      throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
+    return seal;
+  };
+
+  app.get(
+    '/v1/seals',
+    {
+      schema: {
+        tags: ['seals'],
+        summary: 'Seals the index knows, by id; a trader sees those covering their declarations',
+        querystring: z
+          .object({
+            state: z.enum(['APPLIED', 'REMOVED']).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+            cursor: z.string().regex(ID_PATTERN).optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({ items: z.array(SealSummary), nextCursor: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = request.principal;
+      return listSeals(pool, {
+        limit: request.query.limit,
+        ...(request.query.state ? { state: request.query.state } : {}),
+        ...(request.query.cursor ? { after: request.query.cursor } : {}),
+        ...(p?.kind === 'trader' ? { signer: p } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/v1/seals/:sealId',
+    {
+      schema: {
+        tags: ['seals'],
+        summary: 'A seal as the ledger has it, with its last reading',
+        params: SealId,
+        response: { 200: SealView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const seal = await readable(request, request.params.sealId);
+      const state = await sealReadingsState(pool, seal.sealId);
+      return {
+        seal: seal as unknown as z.infer<typeof SealRecordSchema>,
+        lastReading: state.lastReading,
+        readingsStored: state.stored,
+        readingsPendingAnchor: state.pendingAnchor,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/seals/:sealId/track',
+    {
+      schema: {
+        tags: ['seals'],
+        summary: "A seal's track: readings in counter order, checkpoint checks and alarms",
+        params: SealId,
+        querystring: z
+          .object({
+            after: z.coerce.number().int().min(0).default(0),
+            limit: z.coerce.number().int().min(1).max(5000).default(1000),
+          })
+          .strict(),
+        response: { 200: Track, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const seal = await readable(request, request.params.sealId);
+      const { after, limit } = request.query;
+      const points = await sealTrack(pool, seal.sealId, after, limit);
+      return {
+        sealId: seal.sealId,
+        routeId: seal.routeId,
+        points,
+        nextAfter: points.length === limit ? (points[points.length - 1]?.counter ?? null) : null,
+        checkpoints: seal.checkpoints as unknown as z.infer<typeof Checkpoint>[],
+        alarms: seal.alarms as unknown as z.infer<typeof Alarm>[],
+      };
+    },
+  );
+};
+
+export default sealRoutes;

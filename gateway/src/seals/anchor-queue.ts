@@ -1,0 +1,96 @@
+/**
+ * Anchoring jobs on BullMQ. After the readings of a request are committed to PostgreSQL
+ * (and before the 202), one job per seal and counter range is added in bulk; the job id
+ * names the seal and range, so the same range is never queued twice. A worker runs
+ * anchorSeal for the job's seal. A job holds only the seal id: the readings are in
+ * PostgreSQL, so when Redis loses the jobs the sweep (readings/worker.ts) anchors them.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { Pool } from 'pg';
+import type { Ledger } from '../ledger/ledger';
+import { redisConnection } from '../operations/queue';
+import { anchorSeal } from '../readings/anchor';
+import type { StoredRange } from '../readings/ingest';
+
+export const ANCHOR_QUEUE_NAME = 'seal-anchoring';
+
+export interface AnchorQueue {
+  /** Queues the anchoring of what was stored; resolves false (never throws) when Redis is away. */
+  enqueue(ranges: readonly StoredRange[]): Promise<boolean>;
+  /** Jobs waiting, delayed or running (for /metrics). */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The job id of a stored range: BullMQ ignores a second job with the same id. */
+export function anchorJobId(range: StoredRange): string {
+  return `${range.sealId}@${range.deviceId}@${range.fromCounter}-${range.toCounter}`;
+}
+
+export function createAnchorQueue(
+  redisUrl: string,
+  prefix = 'clearance',
+  onError?: (error: unknown) => void,
+): AnchorQueue {
+  const queue = new Queue(ANCHOR_QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
+  queue.on('error', (error) => onError?.(error));
+  return {
+    async enqueue(ranges) {
+      if (ranges.length === 0) return true;
+      try {
+        await queue.addBulk(
+          ranges.map((range) => ({
+            name: 'anchor',
+            data: { sealId: range.sealId },
+            opts: {
+              jobId: anchorJobId(range),
+              attempts: 8,
+              backoff: { type: 'exponential', delay: 250 },
+              removeOnComplete: true,
+              removeOnFail: 1000,
+            },
+          })),
+        );
+        return true;
+      } catch (error) {
+        onError?.(error); // stored already: the sweep will anchor them
+        return false;
+      }
+    },
+    async depth() {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    close: () => queue.close(),
+  };
+}
+
+export function startAnchorQueueWorker(options: {
+  redisUrl: string;
+  prefix?: string;
+  pool: Pool;
+  ledger: Ledger;
+  concurrency?: number;
+  maxBatch?: number;
+  onError?(error: unknown): void;
+  /** Each seal anchored by a job, with the readings anchored. */
+  onAnchored?(sealId: string, count: number): void;
+}): { close(): Promise<void> } {
+  const worker = new Worker(
+    ANCHOR_QUEUE_NAME,
+    async (job) => {
+      const { sealId } = job.data as { sealId: string };
+      const count = await anchorSeal(options.pool, options.ledger, sealId, options.maxBatch);
+      options.onAnchored?.(sealId, count);
+      return count;
+    },
+    {
+      connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
+      concurrency: options.concurrency ?? 32,
+      prefix: options.prefix ?? 'clearance',
+    },
+  );
+  worker.on('error', (error) => options.onError?.(error));
+  worker.on('failed', (_job, error) => options.onError?.(error));
+  return { close: () => worker.close() };
+}

@@ -1,0 +1,162 @@
+/**
+ * The seal monitor: every pass, each applied seal's new readings are folded into its watch
+ * state (monitor.ts) and each alarm kind found is raised on the ledger once
+ * (Seal:RecordAlarm, which holds the declarations the seal covers). Which kinds were
+ * raised is read from the ledger's seal record, so a restarted gateway raises none twice.
+ */
+import type { SealRecord } from '@clearance/chaincode/domain';
+import { ROUTES } from '@clearance/seal-devices/fleet';
+import type { Pool } from 'pg';
+import { ApiError } from '../errors';
+import type { Ledger } from '../ledger/ledger';
+import {
+  DEFAULT_POLICY,
+  dueAlarms,
+  initialWatch,
+  observe,
+  type MonitorPolicy,
+  type TrackPoint,
+  type WatchState,
+} from './monitor';
+
+const PAGE = 5000;
+
+export interface SealMonitor {
+  /** A seal got readings: watch it even before the index knows it. */
+  touch(sealId: string): void;
+  /** One pass over the watched seals; resolves with the alarms raised. */
+  runOnce(): Promise<{ sealId: string; kind: string }[]>;
+  stop(): Promise<void>;
+}
+
+interface Watched {
+  seal: SealRecord;
+  state: WatchState;
+  done: boolean;
+}
+
+export function startSealMonitor(options: {
+  pool: Pool;
+  /** An identity allowed to record alarms (the seal operator). */
+  ledger: Ledger;
+  intervalMs?: number;
+  policy?: MonitorPolicy;
+  now?: () => number;
+  onError?(error: unknown): void;
+  onAlarm?(sealId: string, kind: string, transactionId: string): void;
+}): SealMonitor {
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const now = options.now ?? Date.now;
+  const touched = new Set<string>();
+  const watched = new Map<string, Watched>();
+
+  const load = async (sealId: string): Promise<Watched | undefined> => {
+    let w = watched.get(sealId);
+    if (!w) {
+      try {
+        const seal = JSON.parse(
+          await options.ledger.evaluate('Seal:GetSeal', [sealId]),
+        ) as SealRecord;
+        w = { seal, state: initialWatch(), done: seal.state !== 'APPLIED' };
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
+        throw error;
+      }
+      watched.set(sealId, w);
+    }
+    return w;
+  };
+
+  const judge = async (sealId: string): Promise<{ sealId: string; kind: string }[]> => {
+    const w = await load(sealId);
+    if (!w || w.done) return [];
+    const route = ROUTES.find((r) => r.id === w.seal.routeId);
+    for (;;) {
+      const { rows } = await options.pool.query<TrackPoint>(
+        `SELECT counter::float8 AS counter, to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
+                lat, lon, event, signed->'reading'->>'lock' AS lock
+         FROM readings WHERE seal_id = $1 AND device_id = $2 AND counter > $3
+         ORDER BY counter LIMIT $4`,
+        [sealId, w.seal.deviceId, w.state.lastCounter, PAGE],
+      );
+      w.state = observe(route, w.state, rows, policy);
+      if (rows.length < PAGE) break;
+    }
+    const raised: { sealId: string; kind: string }[] = [];
+    const due = dueAlarms({
+      route,
+      appliedAt: w.seal.applied.at,
+      state: w.state,
+      raised: w.seal.alarms.map((a) => a.kind),
+      now: now(),
+      policy,
+    });
+    for (const alarm of due) {
+      try {
+        const committed = await options.ledger.submit('Seal:RecordAlarm', [
+          sealId,
+          alarm.kind,
+          alarm.detail,
+        ]);
+        options.onAlarm?.(sealId, alarm.kind, committed.transactionId);
+        raised.push({ sealId, kind: alarm.kind });
+      } catch (error) {
+        // Removed meanwhile: nothing more to watch.
+        if (!(error instanceof ApiError && error.code === 'INVALID_STATE')) throw error;
+        w.done = true;
+        break;
+      }
+      // The ledger's record now has this alarm: read it back, so it is never raised twice.
+      w.seal = JSON.parse(await options.ledger.evaluate('Seal:GetSeal', [sealId])) as SealRecord;
+    }
+    return raised;
+  };
+
+  const runOnce = async (): Promise<{ sealId: string; kind: string }[]> => {
+    const { rows } = await options.pool.query<{ seal_id: string; state: string }>(
+      'SELECT seal_id, state FROM seals',
+    );
+    const ids = new Set([
+      ...touched,
+      ...rows.filter((r) => r.state === 'APPLIED').map((r) => r.seal_id),
+    ]);
+    for (const r of rows) {
+      if (r.state !== 'REMOVED') continue;
+      ids.delete(r.seal_id);
+      watched.delete(r.seal_id);
+    }
+    touched.clear();
+    const raised: { sealId: string; kind: string }[] = [];
+    for (const sealId of ids) {
+      try {
+        raised.push(...(await judge(sealId)));
+      } catch (error) {
+        touched.add(sealId); // try again next pass
+        options.onError?.(error);
+      }
+    }
+    return raised;
+  };
+
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(() => (stopped ? [] : runOnce()))
+      .catch((error: unknown) => options.onError?.(error));
+  }, options.intervalMs ?? 5000);
+  timer.unref();
+  return {
+    touch: (sealId) => touched.add(sealId),
+    runOnce: () => {
+      const pass = running.catch(() => undefined).then(runOnce);
+      running = pass.catch(() => undefined);
+      return pass;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running.catch(() => undefined);
+    },
+  };
+}
