@@ -37,6 +37,38 @@ module.exports = {
       setupFiles,
     },
     {
+      // Compiled file by file with the DOM library: preact's JSX types would bring it into
+      // the unit project's program, where the chaincode's sources do not type-check under it
+      // (the portal is type-checked in \`npm run lint\`).
+      displayName: 'portal',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/portal/src'],
+      testMatch: ['**/*.test.ts'],
+      transform: {
+        ...transform,
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/portal/tsconfig.test.json' }],
+      },
+      transformIgnorePatterns,
+      moduleNameMapper,
+      setupFiles,
+    },
+    {
+      // The portal in headless Chromium against the devnet, PostgreSQL and Redis.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      transform: {
+        ...transform,
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/e2e/tsconfig.transpile.json' }],
+      },
+      transformIgnorePatterns,
+      moduleNameMapper,
+      setupFiles,
+    },
+    {
       displayName: 'integration',
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',

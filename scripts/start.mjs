@@ -37,6 +37,7 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   step('installing npm dependencies (npm ci)', 'npm', ['ci']);
 }
 step('building (tsc --build)', 'npx', ['tsc', '--build']);
+step('building the portal', 'npm', ['run', '--silent', 'build', '-w', 'portal']);
 try {
   execFileSync(process.execPath, [join(root, 'network/dist/cli.js'), 'install-fabric'], {
     stdio: 'inherit',

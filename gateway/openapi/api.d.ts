@@ -1231,18 +1231,21 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/seals/checks': {
+  '/v1/seals': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
-    put?: never;
-    post: {
+    /** Seals the index knows, by id; a trader sees those covering their declarations */
+    get: {
       parameters: {
-        query?: never;
+        query?: {
+          cursor?: string;
+          limit?: number;
+          state?: 'APPLIED' | 'REMOVED';
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -1254,7 +1257,421 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: components['schemas']['SealSummary'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seals/{sealId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A seal as the ledger has it, with its last reading */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sealId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SealView'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seals/{sealId}/track': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A seal's track: readings in counter order, checkpoint checks and alarms */
+    get: {
+      parameters: {
+        query?: {
+          after?: number;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          sealId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SealTrack'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seals/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A seal's NFC tag tapped at a control point (officers' checkpoint agent) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CheckpointTapInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CheckpointRecorded'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -1273,6 +1690,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Signed e-lock readings in bulk (device-authenticated; 202 once stored) */
     post: {
       parameters: {
         query?: never;
@@ -1280,14 +1698,101 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ReadingBatchInput'];
+        };
+      };
       responses: {
         /** @description Default Response */
-        200: {
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['ReadingsAccepted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -2192,6 +2697,36 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    CheckpointRecorded: {
+      blockNumber: string;
+      counter: number;
+      sealId: string;
+      tagUid: string;
+      transactionId: string;
+    };
+    CheckpointRecordedInput: {
+      blockNumber: string;
+      counter: number;
+      sealId: string;
+      tagUid: string;
+      transactionId: string;
+    };
+    CheckpointTap: {
+      /** Format: date-time */
+      at?: string;
+      controlPoint: string;
+      reader?: string;
+      /** Format: uri */
+      url: string;
+    };
+    CheckpointTapInput: {
+      /** Format: date-time */
+      at?: string;
+      controlPoint: string;
+      reader?: string;
+      /** Format: uri */
+      url: string;
+    };
     Commercial: {
       freight: string;
       insurance: string;
@@ -2712,6 +3247,232 @@ export interface components {
     PrincipalInput:
       | components['schemas']['OfficerPrincipalInput']
       | components['schemas']['TraderPrincipalInput'];
+    ReadingBatch: {
+      /** @description Signed readings ({ reading, signature }), each judged on its own */
+      readings: unknown[];
+    };
+    ReadingBatchInput: {
+      /** @description Signed readings ({ reading, signature }), each judged on its own */
+      readings: unknown[];
+    };
+    ReadingsAccepted: {
+      accepted: number;
+      gaps: {
+        deviceId: string;
+        missing: number;
+      }[];
+      outOfOrder: string[];
+      rejected: {
+        counter?: number;
+        deviceId?: string;
+        index: number;
+        /** @enum {string} */
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+      }[];
+    };
+    ReadingsAcceptedInput: {
+      accepted: number;
+      gaps: {
+        deviceId: string;
+        missing: number;
+      }[];
+      outOfOrder: string[];
+      rejected: {
+        counter?: number;
+        deviceId?: string;
+        index: number;
+        /** @enum {string} */
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+      }[];
+    };
+    SealAlarm: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      heldDeclarations: string[];
+      kind: string;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealAlarmInput: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      heldDeclarations: string[];
+      kind: string;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealCheckpoint: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      controlPoint: string;
+      counter: number;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealCheckpointInput: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      controlPoint: string;
+      counter: number;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealRecord: {
+      alarms: components['schemas']['SealAlarm'][];
+      anchoredToCounter: number;
+      applied: {
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      batches: number;
+      checkpoints: components['schemas']['SealCheckpoint'][];
+      conveyance: string;
+      declarationIds: string[];
+      deviceId: string;
+      lastTagCounter: number;
+      removed:
+        | ({
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      routeId: string;
+      sealId: string;
+      /** @enum {string} */
+      state: 'APPLIED' | 'REMOVED';
+      tagUid: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealRecordInput: {
+      alarms: components['schemas']['SealAlarmInput'][];
+      anchoredToCounter: number;
+      applied: {
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      batches: number;
+      checkpoints: components['schemas']['SealCheckpointInput'][];
+      conveyance: string;
+      declarationIds: string[];
+      deviceId: string;
+      lastTagCounter: number;
+      removed:
+        | ({
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      routeId: string;
+      sealId: string;
+      /** @enum {string} */
+      state: 'APPLIED' | 'REMOVED';
+      tagUid: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SealSummary: {
+      /** @description Alarm kinds raised */
+      alarms: string[];
+      appliedAt: string | null;
+      blockNumber: string;
+      conveyance: string | null;
+      declarationIds: string[];
+      deviceId: string;
+      lastEvent: string;
+      routeId: string | null;
+      sealId: string;
+      state: string;
+    };
+    SealSummaryInput: {
+      /** @description Alarm kinds raised */
+      alarms: string[];
+      appliedAt: string | null;
+      blockNumber: string;
+      conveyance: string | null;
+      declarationIds: string[];
+      deviceId: string;
+      lastEvent: string;
+      routeId: string | null;
+      sealId: string;
+      state: string;
+    };
+    SealTrack: {
+      alarms: components['schemas']['SealAlarm'][];
+      checkpoints: components['schemas']['SealCheckpoint'][];
+      nextAfter: number | null;
+      points: components['schemas']['TrackPoint'][];
+      routeId: string;
+      sealId: string;
+    };
+    SealTrackInput: {
+      alarms: components['schemas']['SealAlarmInput'][];
+      checkpoints: components['schemas']['SealCheckpointInput'][];
+      nextAfter: number | null;
+      points: components['schemas']['TrackPointInput'][];
+      routeId: string;
+      sealId: string;
+    };
+    SealView: {
+      lastReading: components['schemas']['TrackPoint'] | null;
+      readingsPendingAnchor: number;
+      readingsStored: number;
+      seal: components['schemas']['SealRecord'];
+    };
+    SealViewInput: {
+      lastReading: components['schemas']['TrackPointInput'] | null;
+      readingsPendingAnchor: number;
+      readingsStored: number;
+      seal: components['schemas']['SealRecordInput'];
+    };
     SignedFiling: {
       commercial: components['schemas']['Commercial'];
       declaration: components['schemas']['Declaration'];
@@ -2739,6 +3500,24 @@ export interface components {
       expiresAt: string;
       principal: components['schemas']['PrincipalInput'];
       token: string;
+    };
+    TrackPoint: {
+      anchored: boolean;
+      controlPoint?: string;
+      counter: number;
+      event: string;
+      lat: number;
+      lon: number;
+      time: string;
+    };
+    TrackPointInput: {
+      anchored: boolean;
+      controlPoint?: string;
+      counter: number;
+      event: string;
+      lat: number;
+      lon: number;
+      time: string;
     };
     TraderPrincipal: {
       authorityId: string;

@@ -23,6 +23,7 @@ import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
+import { ApiError } from './errors';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
@@ -99,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         // Swagger UI inlines styles; the portal does not need more than this.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Served over plain HTTP on a workstation: do not make browsers ask for https.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -174,13 +177,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Loaded only when there is a portal to serve (its dependencies are ES modules Jest cannot load).
     const { default: fastifyStatic } = await import('@fastify/static');
     await app.register(fastifyStatic, { root: options.portalDir, wildcard: false });
-    // The portal routes in the browser: unknown non-API paths get its page.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/v1/'))
-        return reply.type('text/html').sendFile('index.html');
-      return reply.status(404).send({
-        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
-      });
+    // The portal routes in the browser: its page answers every other GET outside the API
+    // (the errors plugin's not-found handler still answers for /v1).
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/v1/'))
+        throw new ApiError('NOT_FOUND', `No route ${request.method} ${request.url}.`);
+      return reply.type('text/html').sendFile('index.html');
     });
   }
   await app.ready();

@@ -19,7 +19,6 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { officerLedgers } from '../../support/devnet-fixtures';
-import { startPortalProxy } from './portal-proxy';
 
 export const OFFICER_PASSWORD = 'e2e officer password';
 export const PORTAL_DIR = path.join(__dirname, '..', '..', '..', 'portal', 'dist');
@@ -90,12 +89,12 @@ export async function startStack(run: string): Promise<Stack> {
       database: db.pool,
       operations: services.operations,
       notifications: services.notifications,
+      ledgers: services.ledgers,
+      portalDir: PORTAL_DIR,
     });
-    const api = await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => app.close());
-    const portal = await startPortalProxy(PORTAL_DIR, api);
-    stops.push(() => portal.close());
-    return { base: portal.base, as, stop };
+    return { base, as, stop };
   } catch (error) {
     await stop();
     throw error;
