@@ -102,9 +102,9 @@ async function upsertSeal(
   await client.query(
     `INSERT INTO seals (seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at,
                         alarms, last_event, block_number, tx_id)
-     VALUES ($1, $2, $3, COALESCE($4, '{}'), $5, $6, $7, $8, $9, $10, $11)
+     VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $5, $6, $7, $8::text[], $9, $10, $11)
      ON CONFLICT (seal_id) DO UPDATE SET
-       state = EXCLUDED.state, declaration_ids = COALESCE($4, seals.declaration_ids),
+       state = EXCLUDED.state, declaration_ids = COALESCE($4::text[], seals.declaration_ids),
        route_id = COALESCE(EXCLUDED.route_id, seals.route_id),
        conveyance = COALESCE(EXCLUDED.conveyance, seals.conveyance),
        applied_at = COALESCE(EXCLUDED.applied_at, seals.applied_at),

@@ -13,6 +13,18 @@ import { anchorSeal } from '../readings/anchor';
 import type { StoredRange } from '../readings/ingest';
 
 export const ANCHOR_QUEUE_NAME = 'seal-anchoring';
+/** How long a request waits for Redis to take its jobs; past that the sweep will do. */
+const ENQUEUE_TIMEOUT_MS = 500;
+
+/** Resolves with the promise's value, or with `fallback` after `ms` (the promise runs on). */
+export function within<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 export interface AnchorQueue {
   /** Queues the anchoring of what was stored; resolves false (never throws) when Redis is away. */
@@ -37,8 +49,9 @@ export function createAnchorQueue(
   return {
     async enqueue(ranges) {
       if (ranges.length === 0) return true;
-      try {
-        await queue.addBulk(
+      // While Redis is away BullMQ waits for it to come back: a request must not wait.
+      const added = queue
+        .addBulk(
           ranges.map((range) => ({
             name: 'anchor',
             data: { sealId: range.sealId },
@@ -50,18 +63,19 @@ export function createAnchorQueue(
               removeOnFail: 1000,
             },
           })),
-        );
-        return true;
-      } catch (error) {
-        onError?.(error); // stored already: the sweep will anchor them
-        return false;
-      }
+        )
+        .then(() => true)
+        .catch((error: unknown) => {
+          onError?.(error); // stored already: the sweep will anchor them
+          return false;
+        });
+      return within(ENQUEUE_TIMEOUT_MS, added, false);
     },
     async depth() {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
-    close: () => queue.close(),
+    close: () => within(2000, queue.close(), undefined),
   };
 }
 
@@ -92,5 +106,5 @@ export function startAnchorQueueWorker(options: {
   );
   worker.on('error', (error) => options.onError?.(error));
   worker.on('failed', (_job, error) => options.onError?.(error));
-  return { close: () => worker.close() };
+  return { close: () => within(2000, worker.close(), undefined) };
 }
