@@ -3,6 +3,11 @@
  * ledger's own records (declarations, seals) keep the chaincode's types.
  */
 import { z } from 'zod';
+import type { paths } from '../../../gateway/openapi/api';
+
+/** An officer act as the gateway's OpenAPI document declares its body. */
+export type OfficerActBody =
+  paths['/v1/declarations/{declarationId}/acts']['post']['requestBody']['content']['application/json'];
 
 export const Principal = z.discriminatedUnion('kind', [
   z.object({
@@ -82,15 +87,13 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export const SealSummary = z.looseObject({
   sealId: z.string(),
   deviceId: z.string(),
-  conveyance: z.string(),
-  routeId: z.string(),
+  conveyance: z.string().nullable(),
+  routeId: z.string().nullable(),
   declarationIds: z.array(z.string()),
   state: z.string(),
-  alarms: z.number(),
-  lastAlarm: z
-    .looseObject({ kind: z.string().optional(), at: z.string().optional() })
-    .nullable()
-    .optional(),
+  /** Alarm kinds raised, in order. */
+  alarms: z.array(z.string()),
+  appliedAt: z.string().nullable(),
 });
 export type SealSummary = z.infer<typeof SealSummary>;
 export const SealPage = z.object({ items: z.array(SealSummary) });
@@ -100,13 +103,20 @@ export const TrackPoint = z.looseObject({
   time: z.string(),
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
-  event: z.string().nullable().optional(),
+  event: z.string(),
 });
 export type TrackPoint = z.infer<typeof TrackPoint>;
+const SealAct = z.looseObject({
+  actor: z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() }),
+  at: z.string(),
+  txId: z.string(),
+});
 export const Track = z.looseObject({
   sealId: z.string(),
   routeId: z.string(),
   points: z.array(TrackPoint),
+  alarms: z.array(SealAct.extend({ kind: z.string(), heldDeclarations: z.array(z.string()) })),
+  checkpoints: z.array(SealAct.extend({ controlPoint: z.string(), counter: z.number() })),
 });
 export type Track = z.infer<typeof Track>;
 

@@ -12,7 +12,13 @@ import {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
-import { HistoryEntry, SealPage, type OfficerPrincipal, type Operation } from '../api/types';
+import {
+  HistoryEntry,
+  SealPage,
+  type OfficerActBody,
+  type OfficerPrincipal,
+  type Operation,
+} from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { actorName, commonName, shortTx } from '../ui/format';
@@ -335,9 +341,9 @@ function OfficerActs({
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
-  const [level, setLevel] = useState('LOW');
+  const [level, setLevel] = useState<'LOW' | 'MEDIUM' | 'HIGH'>('LOW');
   const [score, setScore] = useState('10');
-  const [result, setResult] = useState('COMPLIANT');
+  const [result, setResult] = useState<'COMPLIANT' | 'NON_COMPLIANT'>('COMPLIANT');
   const [findings, setFindings] = useState('');
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
@@ -360,7 +366,7 @@ function OfficerActs({
     opener.current?.focus();
   }
 
-  function body(action: OfficerAction) {
+  function body(action: OfficerAction): OfficerActBody {
     if (action === 'ASSESS_RISK') return { action, level, score: Number(score), reason };
     if (action === 'RECORD_INSPECTION') return { action, result, findings };
     return { action, reason };
@@ -456,7 +462,9 @@ function OfficerActs({
                   <select
                     id="act-level"
                     value={level}
-                    onChange={(e) => setLevel((e.target as HTMLSelectElement).value)}
+                    onChange={(e) =>
+                      setLevel((e.target as HTMLSelectElement).value as typeof level)
+                    }
                   >
                     {(['LOW', 'MEDIUM', 'HIGH'] as const).map((l) => (
                       <option key={l} value={l}>
@@ -485,7 +493,9 @@ function OfficerActs({
                   <select
                     id="act-result"
                     value={result}
-                    onChange={(e) => setResult((e.target as HTMLSelectElement).value)}
+                    onChange={(e) =>
+                      setResult((e.target as HTMLSelectElement).value as typeof result)
+                    }
                   >
                     <option value="COMPLIANT">{t('acts.compliant')}</option>
                     <option value="NON_COMPLIANT">{t('acts.nonCompliant')}</option>

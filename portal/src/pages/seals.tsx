@@ -1,7 +1,5 @@
 /** Seal monitor: seals in transit with alarms first; each seal's track, alarms and checkpoint checks. */
-import type { SealRecord } from '@clearance/chaincode/domain';
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
 import { ApiFailure, call } from '../api/client';
 import { SealPage, Track, type SealSummary, type Track as TrackData } from '../api/types';
 import { useI18n } from '../i18n/i18n';
@@ -10,14 +8,8 @@ import { actorName } from '../ui/format';
 import { href } from '../ui/router';
 import { useAnnounce, useLiveEvents } from '../ui/session';
 
-const SealShape = z.looseObject({
-  sealId: z.string(),
-  alarms: z.array(z.looseObject({ kind: z.string(), at: z.string() })),
-  checkpoints: z.array(z.looseObject({ controlPoint: z.string(), at: z.string() })),
-});
-
 const alarmsFirst = (a: SealSummary, b: SealSummary) =>
-  b.alarms - a.alarms || a.sealId.localeCompare(b.sealId);
+  b.alarms.length - a.alarms.length || a.sealId.localeCompare(b.sealId);
 
 export function SealsPage({ sealId }: { sealId?: string }) {
   const { t, error: errorText } = useI18n();
@@ -84,7 +76,7 @@ export function SealsPage({ sealId }: { sealId?: string }) {
               {seals.map((s) => (
                 <tr
                   key={s.sealId}
-                  class={s.alarms > 0 ? 'alarmed' : ''}
+                  class={s.alarms.length > 0 ? 'alarmed' : ''}
                   data-seal={s.sealId}
                   aria-current={s.sealId === sealId || undefined}
                 >
@@ -92,16 +84,14 @@ export function SealsPage({ sealId }: { sealId?: string }) {
                     <a href={href.seals(s.sealId)}>{s.sealId}</a>
                   </th>
                   <td>
-                    {s.alarms > 0 ? (
-                      <span class="badge alarm-badge">
-                        {s.alarms} {s.lastAlarm?.kind ?? ''}
-                      </span>
+                    {s.alarms.length > 0 ? (
+                      <span class="badge alarm-badge">{s.alarms.join(', ')}</span>
                     ) : (
                       t('seals.intact')
                     )}
                   </td>
-                  <td>{s.conveyance}</td>
-                  <td>{s.routeId}</td>
+                  <td>{s.conveyance ?? ''}</td>
+                  <td>{s.routeId ?? ''}</td>
                   <td>
                     {s.declarationIds.map((id) => (
                       <a key={id} href={href.declaration(id)} class="chip">
@@ -124,15 +114,13 @@ export function SealsPage({ sealId }: { sealId?: string }) {
 export function SealTrack({ sealId, tick }: { sealId: string; tick: number }) {
   const { t, date, error: errorText } = useI18n();
   const [track, setTrack] = useState<TrackData | null>(null);
-  const [seal, setSeal] = useState<SealRecord | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const base = `/v1/seals/${encodeURIComponent(sealId)}`;
 
   useEffect(() => {
-    Promise.all([call(Track, 'GET', `${base}/track`), call(SealShape, 'GET', base)]).then(
-      ([tr, s]) => {
+    call(Track, 'GET', `${base}/track`).then(
+      (tr) => {
         setTrack(tr);
-        setSeal(s as unknown as SealRecord);
         setFailure(null);
       },
       (error: unknown) => setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
@@ -145,7 +133,7 @@ export function SealTrack({ sealId, tick }: { sealId: string; tick: number }) {
         {errorText(failure)}
       </p>
     );
-  if (!track || !seal) return <p aria-busy="true">{t('app.loading')}</p>;
+  if (!track) return <p aria-busy="true">{t('app.loading')}</p>;
   return (
     <section class="seal card" aria-labelledby={`seal-${sealId}`} data-testid="seal-detail">
       <h2 id={`seal-${sealId}`}>{t('seals.sealTitle', { id: sealId })}</h2>
@@ -153,11 +141,11 @@ export function SealTrack({ sealId, tick }: { sealId: string; tick: number }) {
       <div class="columns">
         <section>
           <h3>{t('seals.alarms')}</h3>
-          {seal.alarms.length === 0 ? (
+          {track.alarms.length === 0 ? (
             <p>{t('seals.intact')}</p>
           ) : (
             <ul data-testid="seal-alarms">
-              {seal.alarms.map((a) => (
+              {track.alarms.map((a) => (
                 <li key={a.txId} data-kind={a.kind}>
                   <strong>{a.kind}</strong> · {date(a.at)} ·{' '}
                   {t('seals.held', { ids: a.heldDeclarations.join(', ') || '—' })}
@@ -168,11 +156,11 @@ export function SealTrack({ sealId, tick }: { sealId: string; tick: number }) {
         </section>
         <section>
           <h3>{t('seals.checkpoints')}</h3>
-          {seal.checkpoints.length === 0 ? (
+          {track.checkpoints.length === 0 ? (
             <p>{t('seals.noCheckpoints')}</p>
           ) : (
             <ul>
-              {seal.checkpoints.map((c) => (
+              {track.checkpoints.map((c) => (
                 <li key={c.txId}>
                   <strong>{c.controlPoint}</strong> · {date(c.at)} · {actorName(c.actor.id)} (
                   {c.actor.mspId})
