@@ -1,10 +1,14 @@
 /**
- * Seal readings, measured side by side in one run on the devnet and a private PostgreSQL:
- *  - ingestion: readings accepted per second (validation, device signature, counter, COPY);
- *  - anchoring: readings anchored per second and anchor transactions per second;
- *  - one transaction per reading (a small sample), for the ratio.
+ * Seal readings, measured side by side in one run on the devnet, PostgreSQL and Redis:
+ *  - accepted per second through the HTTP route (device signatures, counters, COPY) with
+ *    the p95 of the 202, clients posting batches of 500 in parallel;
+ *  - anchored per second and anchor transactions per second: the BullMQ anchoring queue
+ *    and its worker, from the first post until every reading is anchored;
+ *  - one transaction per reading on the same devnet (AnchorReadings of a single reading,
+ *    sealed trucks in parallel), for the ratio.
  *
- *   npm run bench:readings -- [--readings 20000] [--per-tx 40]
+ *   npm run bench:readings -- [--quick]
+ * `npm run bench` calls runReadingsBench({ quick }) and adds the figures to its results.
  */
 import './quiet-logs';
 import {
@@ -14,175 +18,283 @@ import {
   signFiling,
 } from '@clearance/chaincode/testing';
 import {
-  anchorPending,
+  buildApp,
   createFabricLedger,
-  ingestReadings,
   loadConfig,
   migrate,
+  startSealPipeline,
   type Ledger,
 } from '@clearance/gateway';
 import { Devnet } from '@clearance/network';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { signReading, type SignedReading } from '@clearance/seal-devices/domain';
+import { signReading, type Reading } from '@clearance/seal-devices/domain';
 import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { Pool } from 'pg';
 import { percentile } from './stats';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+export interface ReadingsFigures {
+  readings_accepted_per_s: number;
+  readings_accept_p95_ms: number;
+  readings_anchored_per_s: number;
+  anchor_tx_per_s: number;
+  per_reading_tx_per_s: number;
+  readings_vs_per_tx_ratio: number;
+}
 
-async function main(): Promise<void> {
-  const total = arg('--readings', 20_000);
-  const perTxSample = arg('--per-tx', 40);
+const BATCH = 500;
+
+interface Truck {
+  deviceId: string;
+  sealId: string;
+  key: KeyObject;
+  publicKeyPem: string;
+}
+
+/**
+ * Submits, trying again for a few seconds while the endorsing peers have not all committed
+ * the transaction before (a submit waits for its own gateway peer's commit only).
+ */
+async function submitSoon(ledger: Ledger, transaction: string, args: string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ledger.submit(transaction, args);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 20 || (code !== 'INVALID_STATE' && code !== 'NOT_FOUND')) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Registers, accredits and seals trucks, each step for all of them at once. */
+async function sealTrucks(
+  as: (who: string) => Ledger,
+  run: string,
+  prefix: string,
+  count: number,
+  declarationId: string,
+): Promise<Truck[]> {
+  const trucks = Array.from({ length: count }, (_, i) => {
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return {
+      deviceId: `EL-${run}-${prefix}${i}`,
+      sealId: `SEAL-${run}-${prefix}${i}`,
+      key: keys.privateKey,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  });
+  const operator = as('logistics/operator1');
+  await Promise.all(
+    trucks.map((t) =>
+      operator.submit('Seal:RegisterDevice', [
+        JSON.stringify({
+          deviceId: t.deviceId,
+          model: 'BENCH',
+          publicKeyPem: t.publicKeyPem,
+          tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+        }),
+      ]),
+    ),
+  );
+  for (const officer of ['gdcustoms/officer1', 'hkcustoms/officer1'])
+    await Promise.all(
+      trucks.map((t) => submitSoon(as(officer), 'Seal:AccreditDevice', [t.deviceId])),
+    );
+  await Promise.all(
+    trucks.map((t) =>
+      submitSoon(operator, 'Seal:ApplySeal', [
+        JSON.stringify({
+          sealId: t.sealId,
+          deviceId: t.deviceId,
+          conveyance: 'BENCH',
+          routeId: 'KWC-FUTIAN',
+          declarationIds: [declarationId],
+        }),
+      ]),
+    ),
+  );
+  return trucks;
+}
+
+/** `count` signed readings of one truck, counters 1..count, as driven along its route. */
+function readingsOf(truck: Truck, count: number): ReturnType<typeof signReading>[] {
+  const shape: Omit<Reading, 'counter'>[] = [];
+  while (shape.length < count) {
+    for (const { reading } of simulateTrip({
+      deviceId: truck.deviceId,
+      privateKey: truck.key,
+      route: ROUTES[1]!,
+      departure: new Date(),
+      intervalS: 1,
+    }))
+      shape.push(reading);
+  }
+  return shape
+    .slice(0, count)
+    .map((r, i) => signReading({ ...r, counter: i + 1 } as Reading, truck.key));
+}
+
+export async function runReadingsBench(options: { quick: boolean }): Promise<ReadingsFigures> {
+  const log = (line: string) => console.log(`readings: ${line}`);
+  const clients = 8;
+  const trucksA = clients * 2;
+  const perTruck = options.quick ? 1500 : 5000; // 24,000 or 80,000 readings
+  const perTxTrucks = 8;
+  const perTxSeconds = options.quick ? 10 : 20;
+
   const devnet = new Devnet({ log: () => undefined });
   const report = await devnet.up();
   const services = await devnet.services();
-  const run = randomUUID().slice(0, 8).toUpperCase();
+  const run = randomUUID().slice(0, 6).toUpperCase();
   const admin = new Pool({ connectionString: services.databaseUrl, max: 1 });
-  const dbName = `bench_${run.toLowerCase()}`;
+  const dbName = `bench_readings_${run.toLowerCase()}`;
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(services.databaseUrl);
   url.pathname = `/${dbName}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 4 });
-  const ledgers: Ledger[] = [];
+  const pool = new Pool({ connectionString: url.toString(), max: 16 });
+  const ledgers = new Map<string, Ledger>();
   const as = (who: string): Ledger => {
-    const l = createFabricLedger(
-      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-    );
-    ledgers.push(l);
+    let l = ledgers.get(who);
+    if (!l) {
+      l = createFabricLedger(loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric);
+      ledgers.set(who, l);
+    }
     return l;
   };
+  const closers: (() => Promise<unknown>)[] = [];
   try {
     await migrate(pool);
-    const operator = as('logistics/operator1');
     const pki = await createTestPki({ idSuffix: run });
     await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    const declarationId = `GD-${run}-BENCH`;
+    const declarationId = `GD-${run}-RBENCH`;
     const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
     await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
+    log(`sealing ${trucksA + perTxTrucks} trucks on the devnet`);
+    const [batched, single] = await Promise.all([
+      sealTrucks(as, run, 'A', trucksA, declarationId),
+      sealTrucks(as, run, 'B', perTxTrucks, declarationId),
+    ]);
 
-    // Devices: one for the batched path, one for one-transaction-per-reading.
-    const devices = ['A', 'B'].map((k) => ({
-      deviceId: `EL-${run}-${k}`,
-      sealId: `SEAL-${run}-${k}`,
-      keys: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-    }));
-    for (const d of devices) {
-      await operator.submit('Seal:RegisterDevice', [
-        JSON.stringify({
-          deviceId: d.deviceId,
-          model: 'BENCH',
-          publicKeyPem: d.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-          tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-        }),
-      ]);
-      await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [d.deviceId]);
-      await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [d.deviceId]);
-      await operator.submit('Seal:ApplySeal', [
-        JSON.stringify({
-          sealId: d.sealId,
-          deviceId: d.deviceId,
-          conveyance: 'BENCH',
-          routeId: 'HKIA-FUTIAN',
-          declarationIds: [declarationId],
-        }),
-      ]);
-    }
-    const [a, b] = devices as [(typeof devices)[0], (typeof devices)[0]];
-    const readings: SignedReading[] = [];
-    while (readings.length < total) {
-      readings.push(
-        ...simulateTrip({
-          deviceId: a.deviceId,
-          privateKey: a.keys.privateKey,
-          route: ROUTES[readings.length % 3]!,
-          departure: new Date(),
-          intervalS: 1,
-        }).map((r) => r),
-      );
-    }
-    // Counters must rise across trips: re-sign a continuous sequence.
-    const sequence = readings
-      .slice(0, total)
-      .map((r, i) => signReading({ ...r.reading, counter: i + 1 }, a.keys.privateKey));
-    const directory = async (id: string) =>
-      id === a.deviceId
-        ? {
-            publicKeyPem: a.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-            sealId: a.sealId,
-          }
-        : undefined;
+    // The gateway's route and pipeline in this process, on a queue prefix of its own.
+    const operator = as('logistics/operator1');
+    const pipeline = startSealPipeline({
+      pool,
+      redisUrl: services.redisUrl,
+      prefix: `bench-${run.toLowerCase()}`,
+      ledger: operator,
+      concurrency: 32,
+      monitorEveryMs: 3_600_000,
+    });
+    closers.push(() => pipeline.close());
+    const app = await buildApp({ ledger: operator, database: pool, readingsSink: pipeline });
+    closers.push(() => app.close());
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
-    const batchSize = 500;
-    const acceptLatencies: number[] = [];
+    log(`signing ${trucksA * perTruck} readings`);
+    const bodies = batched.map((t) => {
+      const all = readingsOf(t, perTruck);
+      const out: string[] = [];
+      for (let i = 0; i < all.length; i += BATCH)
+        out.push(JSON.stringify({ readings: all.slice(i, i + BATCH) }));
+      return out;
+    });
+    const total = trucksA * perTruck;
+
+    log(`posting ${total} readings in batches of ${BATCH}, ${clients} clients`);
+    const latencies: number[] = [];
     const t0 = performance.now();
-    for (let i = 0; i < sequence.length; i += batchSize) {
-      const s = performance.now();
-      const result = await ingestReadings(pool, directory, sequence.slice(i, i + batchSize));
-      if (result.accepted !== Math.min(batchSize, sequence.length - i))
-        throw new Error(`refused: ${JSON.stringify(result.rejected[0])}`);
-      acceptLatencies.push(performance.now() - s);
+    let accepted = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        // A client owns its trucks: one truck's batches go in counter order.
+        for (let t = c; t < trucksA; t += clients) {
+          for (const body of bodies[t]!) {
+            const s = performance.now();
+            const res = await fetch(`${base}/v1/seals/readings`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+            });
+            const answer = (await res.json()) as { accepted?: number };
+            latencies.push(performance.now() - s);
+            if (res.status !== 202) throw new Error(`readings answered ${res.status}`);
+            accepted += answer.accepted ?? 0;
+          }
+        }
+      }),
+    );
+    const acceptS = (performance.now() - t0) / 1000;
+    if (accepted !== total) throw new Error(`${total - accepted} readings were refused`);
+    log('waiting for every reading to be anchored');
+    for (;;) {
+      const { rows } = await pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM readings WHERE batch_id IS NULL',
+      );
+      if (rows[0]!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const ingestS = (performance.now() - t0) / 1000;
+    const anchorS = (performance.now() - t0) / 1000;
+    const { rows: batches } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM anchor_batches',
+    );
+    await pipeline.close();
 
-    const t1 = performance.now();
-    let anchorTx = 0;
-    while (await anchorPending(pool, operator, a.sealId, 5000)) anchorTx++;
-    const anchorS = (performance.now() - t1) / 1000;
-
-    const bSequence = simulateTrip({
-      deviceId: b.deviceId,
-      privateKey: b.keys.privateKey,
-      route: ROUTES[0]!,
-      departure: new Date(),
-      intervalS: 1,
-    }).slice(0, perTxSample);
+    log(`one transaction per reading, ${perTxTrucks} trucks in parallel, ${perTxSeconds} s`);
+    let committed = 0;
     const t2 = performance.now();
-    for (const [i, r] of bSequence.entries()) {
-      // The naive design: every reading its own anchored "batch" of one.
-      await operator.submit('Seal:AnchorReadings', [
-        b.sealId,
-        JSON.stringify({
-          batchId: `one-${i}`,
-          fromCounter: r.reading.counter,
-          toCounter: r.reading.counter,
-          count: 1,
-          merkleRoot: 'ab'.repeat(32),
-          firstTime: r.reading.time,
-          lastTime: r.reading.time,
-        }),
-      ]);
-    }
+    const stopAt = t2 + perTxSeconds * 1000;
+    await Promise.all(
+      single.map(async (t) => {
+        for (let counter = 1; performance.now() < stopAt; counter++) {
+          const time = new Date().toISOString();
+          await operator.submit('Seal:AnchorReadings', [
+            t.sealId,
+            JSON.stringify({
+              batchId: `one-${counter}`,
+              fromCounter: counter,
+              toCounter: counter,
+              count: 1,
+              merkleRoot: 'ab'.repeat(32),
+              firstTime: time,
+              lastTime: time,
+            }),
+          ]);
+          committed++;
+        }
+      }),
+    );
     const perTxS = (performance.now() - t2) / 1000;
 
-    const accepted = sequence.length / ingestS;
-    const anchored = sequence.length / anchorS;
-    const perTx = bSequence.length / perTxS;
-    console.log(
-      `readings: ${sequence.length} from one e-lock, batches of ${batchSize} into PostgreSQL, anchors of up to 5000`,
-    );
-    console.log(
-      `  accepted per second          : ${accepted.toFixed(0)}  (batch of ${batchSize}: p50 ${percentile(acceptLatencies, 50).toFixed(1)} ms, p95 ${percentile(acceptLatencies, 95).toFixed(1)} ms)`,
-    );
-    console.log(
-      `  anchored per second          : ${anchored.toFixed(0)}  (${anchorTx} anchor transactions, ${(anchorTx / anchorS).toFixed(2)} tx/s)`,
-    );
-    console.log(
-      `  one transaction per reading  : ${perTx.toFixed(2)} readings/s (n=${bSequence.length}, sequential)`,
-    );
-    console.log(`  anchored / per-reading ratio : ${(anchored / perTx).toFixed(0)}x`);
+    const acceptedPerS = total / acceptS;
+    const anchoredPerS = total / anchorS;
+    const perTx = committed / perTxS;
+    return {
+      readings_accepted_per_s: Math.round(acceptedPerS),
+      readings_accept_p95_ms: Number(percentile(latencies, 95).toFixed(1)),
+      readings_anchored_per_s: Math.round(anchoredPerS),
+      anchor_tx_per_s: Number((batches[0]!.n / anchorS).toFixed(2)),
+      per_reading_tx_per_s: Number(perTx.toFixed(2)),
+      readings_vs_per_tx_ratio: Number((Math.min(acceptedPerS, anchoredPerS) / perTx).toFixed(1)),
+    };
   } finally {
-    await Promise.all(ledgers.map((l) => l.close()));
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
     await pool.end();
-    await admin.query(`DROP DATABASE ${dbName}`);
+    await admin.query(`DROP DATABASE ${dbName}`).catch(() => undefined);
     await admin.end();
     await devnet.stop([...services.started, ...report.started]);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runReadingsBench({ quick: process.argv.includes('--quick') })
+    .then((figures) => {
+      for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(26)}${v}`);
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

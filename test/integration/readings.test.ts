@@ -37,7 +37,13 @@ describe('reading ingestion on PostgreSQL', () => {
 
   it('stores a batch in one COPY and advances the device counter', async () => {
     const result = await ingestReadings(db.pool, directory, trip.slice(0, 50));
-    expect(result).toEqual({ accepted: 50, rejected: [], gaps: [], outOfOrder: [] });
+    expect(result).toEqual({
+      accepted: 50,
+      rejected: [],
+      gaps: [],
+      outOfOrder: [],
+      stored: [{ sealId: 'SEAL-42', deviceId: 'EL-0042', fromCounter: 1, toCounter: 50 }],
+    });
     expect(await stored()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const { rows } = await db.pool.query(
       'SELECT last_counter FROM device_counters WHERE device_id = $1',
