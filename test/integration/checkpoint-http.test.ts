@@ -178,5 +178,14 @@ describeFull('NFC checkpoint through the gateway onto the ledger', () => {
     const refused = await waitFor((l) => l.type === 'error');
     expect(refused).toMatchObject({ body: { error: { code: 'SIGNATURE_INVALID' } } });
     expect((await seal()).checkpoints).toHaveLength(1);
+    // Both refusals counted (the metrics registry is the process's: at least these two).
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const reason of ['NFC_REPLAY', 'NFC_BAD_MAC']) {
+      const m = new RegExp(
+        `^gateway_readings_rejected_total\\{reason="${reason}"\\} (\\d+)$`,
+        'm',
+      ).exec(metrics);
+      expect(Number(m?.[1])).toBeGreaterThanOrEqual(1);
+    }
   }, 120_000);
 });

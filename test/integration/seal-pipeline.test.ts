@@ -363,6 +363,9 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
     await until('the queue to empty', async () =>
       (await pipeline.queue.depth()) === 0 ? true : undefined,
     );
+    const { body: metrics } = await http('GET', '/metrics');
+    expect(metrics).toMatch(/^gateway_readings_queue_depth 0$/m);
+    expect(metrics).toMatch(/^gateway_readings_accepted_total \d+$/m);
   }, 120_000);
 
   it('raises a tamper alarm once, holds the declaration, and shows it on the event stream', async () => {
