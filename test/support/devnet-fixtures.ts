@@ -71,13 +71,22 @@ export async function sealedDevice(as: (who: string) => Ledger, s: SealSetup): P
   ]);
   await as('gdcustoms/officer1').submit('Seal:AccreditDevice', [s.deviceId]);
   await as('hkcustoms/officer1').submit('Seal:AccreditDevice', [s.deviceId]);
-  await operator.submit('Seal:ApplySeal', [
-    JSON.stringify({
-      sealId: s.sealId,
-      deviceId: s.deviceId,
-      conveyance: s.conveyance ?? 'ZM1234',
-      routeId: s.routeId ?? 'HKIA-FUTIAN',
-      declarationIds: s.declarationIds,
-    }),
-  ]);
+  const seal = JSON.stringify({
+    sealId: s.sealId,
+    deviceId: s.deviceId,
+    conveyance: s.conveyance ?? 'ZM1234',
+    routeId: s.routeId ?? 'HKIA-FUTIAN',
+    declarationIds: s.declarationIds,
+  });
+  // A submit waits for its own peer's commit only: the operator's peer may not have the
+  // second accreditation yet, and refuses with INVALID_STATE until it has.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await operator.submit('Seal:ApplySeal', [seal]);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'INVALID_STATE' || attempt === 10) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
