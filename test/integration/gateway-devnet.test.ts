@@ -189,7 +189,11 @@ describeOnDevnet('clearance through the gateway on the devnet', () => {
 
     // The trader sees RELEASED on the stream, from the indexer.
     let text = '';
-    while (!/event: DeclarationReleased\n.*"state":"RELEASED"/.test(text)) {
+    // (The stream may first replay other tests' declarations of a trader with this name.)
+    const released = new RegExp(
+      `event: DeclarationReleased\\ndata: [^\\n]*"declarationId":"${id}"`,
+    );
+    while (!released.test(text)) {
       const { value, done } = await reader.read();
       if (done) break;
       text += Buffer.from(value).toString();
