@@ -106,6 +106,7 @@ async function root(name: string, alg: KeyAlg, now: number): Promise<Ca> {
         x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
         true,
       ),
+      await x509.SubjectKeyIdentifierExtension.create(k.publicKey, false, webcrypto),
     ],
   });
   return { cert, keys: k, alg };
@@ -136,6 +137,11 @@ async function issue(
       new x509.BasicConstraintsExtension(options.ca ?? false, options.ca ? 0 : undefined, true),
       new x509.KeyUsagesExtension(usage, true),
       ...(options.policies ? [new x509.CertificatePolicyExtension(options.policies)] : []),
+      // As RFC 5280 asks: CAs name their key, issued certificates name their issuer's.
+      ...(options.ca
+        ? [await x509.SubjectKeyIdentifierExtension.create(k.publicKey, false, webcrypto)]
+        : []),
+      await x509.AuthorityKeyIdentifierExtension.create(issuer.cert, false, webcrypto),
     ],
   });
   return { cert, keys: k, alg };

@@ -1,6 +1,7 @@
 import { createTestPki, type TestPki } from '../../testing/test-pki';
 import { canonicalBytes } from '../canonical-json';
 import { verifyDetachedSignature } from './cms';
+import { parseCertificate } from './x509';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -30,6 +31,23 @@ describe('detached CMS signatures against the trust list', () => {
       expect(evidence.signingTime).toBeDefined();
     },
   );
+
+  it('tells authorities of the same name apart by their key identifiers', async () => {
+    // Another PKI whose CAs carry the very same names, listed first: the signer's authority
+    // key identifier points at its own CA, whose evidence is returned.
+    const twin = await createTestPki({ idSuffix: 'TWIN' });
+    const anchors = [...twin.anchors(), ...pki.anchors()];
+    const signer = parseCertificate(pki.signers.gdTrader.certificate);
+    const ca = parseCertificate(pki.gd.caCertificate);
+    expect(signer.authorityKeyId).toEqual(ca.subjectKeyId);
+    expect(parseCertificate(twin.gd.caCertificate).subjectKeyId).not.toEqual(ca.subjectKeyId);
+    const cms = await pki.signers.gdTrader.sign(content);
+    const evidence = await verifyDetachedSignature(content, cms, anchors, now());
+    expect(evidence.authorityId).toBe(pki.gd.authorityId);
+    const theirs = await twin.signers.gdTrader.sign(content);
+    const twinEvidence = await verifyDetachedSignature(content, theirs, anchors, now());
+    expect(twinEvidence.authorityId).toBe(twin.gd.authorityId);
+  }, 60_000);
 
   it('refuses a declaration altered after signing', async () => {
     const cms = await pki.signers.hkTrader.sign(content);

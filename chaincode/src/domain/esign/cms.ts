@@ -203,6 +203,14 @@ export async function verifyDetachedSignature(
   for (const candidate of anchors) {
     const cert = parseCertificate(candidate.certificate);
     if (!equalBytes(cert.subjectDer, signer.issuerDer)) continue;
+    // Authorities may share a name (a renewed CA, test CAs): the key identifiers tell which
+    // key signed, so only that candidate's signature is checked (each check costs).
+    if (
+      signer.authorityKeyId &&
+      cert.subjectKeyId &&
+      !equalBytes(signer.authorityKeyId, cert.subjectKeyId)
+    )
+      continue;
     if (await verifySignature(cert, signer.signatureAlgorithm, signer.signature, signer.tbs)) {
       anchor = candidate;
       ca = cert;

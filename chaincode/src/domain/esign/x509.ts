@@ -1,6 +1,7 @@
 /** X.509 certificates and CRLs reduced to the facts signature checks need. */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
+  AuthorityKeyIdentifier,
   BasicConstraints,
   Certificate,
   CertificateList,
@@ -8,9 +9,12 @@ import {
   KeyUsage,
   KeyUsageFlags,
   type Name,
+  SubjectKeyIdentifier,
+  id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
   id_ce_keyUsage,
+  id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
 
@@ -34,6 +38,10 @@ export interface ParsedCertificate {
   /** KeyUsageFlags bits, or undefined when the extension is absent. */
   keyUsage?: number;
   policies: string[];
+  /** Subject key identifier (CA certificates carry one). */
+  subjectKeyId?: Uint8Array;
+  /** Key identifier of the issuer's key (certificates a CA issued carry one). */
+  authorityKeyId?: Uint8Array;
 }
 
 export interface ParsedCrl {
@@ -103,6 +111,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const basic = ext(id_ce_basicConstraints);
   const usage = ext(id_ce_keyUsage);
   const policies = ext(id_ce_certificatePolicies);
+  const ski = ext(id_ce_subjectKeyIdentifier);
+  const aki = ext(id_ce_authorityKeyIdentifier);
+  const authorityKeyId = aki && AsnConvert.parse(aki, AuthorityKeyIdentifier).keyIdentifier;
   const spkiAlg = tbs.subjectPublicKeyInfo.algorithm;
   if (!cert.tbsCertificateRaw) throw rejected('certificate has no raw TBS bytes');
   return {
@@ -128,6 +139,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     policies: policies
       ? AsnConvert.parse(policies, CertificatePolicies).map((p) => p.policyIdentifier)
       : [],
+    ...(ski ? { subjectKeyId: bytes(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer) } : {}),
+    ...(authorityKeyId ? { authorityKeyId: bytes(authorityKeyId.buffer) } : {}),
   };
 }
 
