@@ -230,7 +230,10 @@ async function main(): Promise<void> {
           task: (i) => fileDirect(contract, signed[i] as SignedFiling),
         });
         const p95 = percentile(r.latencies, 95);
-        const kept = r.errors === 0 && r.perSecond >= 0.9 * step && p95 < 2000;
+        // Sustained: keeps up with arrivals with latency still bounded (p95 under 1 s, four
+        // block-cutting intervals); past that, queues grow and the two sides would be
+        // compared in overload, where the 2-core machine's CPU is what they compete for.
+        const kept = r.errors === 0 && r.perSecond >= 0.9 * step && p95 < 1000;
         log(
           `  ${step}/s: committed ${fmt(r.perSecond, 1)}/s, p95 ${fmt(p95)} ms, errors ${r.errors}${kept ? '' : '  (not sustained)'}`,
         );
