@@ -16,10 +16,10 @@ import {
   startGatewayServices,
   startIndexer,
 } from '@clearance/gateway';
-import { Devnet, OFFICERS, findFabric } from '@clearance/network';
+import { Devnet, findFabric } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
+import { importDevnetAccounts, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const describeOnDevnet = findFabric() ? describe : describe.skip;
@@ -67,20 +67,7 @@ describeOnDevnet('clearance through the gateway on the devnet', () => {
       kek: Buffer.alloc(32, 9),
       ledgerAs: (identity) => factory.as(identity),
     });
-    for (const o of OFFICERS) {
-      const { fabric } = loadConfig({
-        FABRIC_CONNECTION: devnet.connectionFile(`${o.org}/${o.name}`),
-      });
-      await services.accounts.upsert({
-        organisation: o.org,
-        username: o.name,
-        role: o.role,
-        mspId: fabric.mspId,
-        certificate: fabric.certificate,
-        privateKey: fabric.privateKey,
-        ...(o.role === 'filing-agent' ? {} : { password: PASSWORD }),
-      });
-    }
+    await importDevnetAccounts(services.accounts, devnet, PASSWORD);
     const events = connectGateway(own);
     const indexer = startIndexer({
       network: events.gateway.getNetwork(own.channel),

@@ -16,7 +16,11 @@ import {
   type TestPki,
 } from '@clearance/chaincode/testing';
 import { buildApp, createIndexStore, migrate } from '@clearance/gateway';
-import { createMemoryNetwork, createMemorySessionStore } from '@clearance/gateway/testing';
+import {
+  TEST_OFFICER,
+  createMemoryNetwork,
+  createMemorySessionStore,
+} from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -222,14 +226,7 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
       readingsSink: pipeline,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ({ token: officerToken } = await sessions.create({
-      kind: 'officer',
-      id: 'gdcustoms/officer1',
-      organisation: 'gdcustoms',
-      mspId: 'GDCustomsMSP',
-      name: 'officer1',
-      role: 'customs-officer',
-    }));
+    ({ token: officerToken } = await sessions.create(TEST_OFFICER));
   }, 120_000);
 
   afterAll(async () => {

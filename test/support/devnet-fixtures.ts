@@ -9,8 +9,13 @@ import {
   signFiling,
   type TestPki,
 } from '@clearance/chaincode/testing';
-import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
-import type { Devnet } from '@clearance/network';
+import {
+  createFabricLedger,
+  loadConfig,
+  type Ledger,
+  type createAccountStore,
+} from '@clearance/gateway';
+import { OFFICERS, type Devnet } from '@clearance/network';
 
 /** One ledger connection per officer (`<org>/<name>`), made on first use. */
 export function officerLedgers(devnet: Devnet): {
@@ -88,5 +93,27 @@ export async function sealedDevice(as: (who: string) => Ledger, s: SealSetup): P
       if ((error as { code?: string }).code !== 'INVALID_STATE' || attempt === 10) throw error;
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+}
+
+/** Every devnet officer as a gateway account (filing agents without a sign-in password). */
+export async function importDevnetAccounts(
+  accounts: ReturnType<typeof createAccountStore>,
+  devnet: Devnet,
+  password: string,
+): Promise<void> {
+  for (const o of OFFICERS) {
+    const { fabric } = loadConfig({
+      FABRIC_CONNECTION: devnet.connectionFile(`${o.org}/${o.name}`),
+    });
+    await accounts.upsert({
+      organisation: o.org,
+      username: o.name,
+      role: o.role,
+      mspId: fabric.mspId,
+      certificate: fabric.certificate,
+      privateKey: fabric.privateKey,
+      ...(o.role === 'filing-agent' ? {} : { password }),
+    });
   }
 }

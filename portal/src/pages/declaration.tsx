@@ -4,6 +4,7 @@
  * the acts they may take now.
  */
 import {
+  ACTIONS,
   ALLOWED_FROM,
   isAllowed,
   type Action,
@@ -39,18 +40,7 @@ const Authorities = z.object({
 });
 
 type OfficerAction = Exclude<Action, 'FILE' | 'AMEND'>;
-const OFFICER_ACTIONS: OfficerAction[] = [
-  'ACCEPT',
-  'REJECT',
-  'ASSESS_RISK',
-  'MARK_RELEASE_ELIGIBLE',
-  'ORDER_INSPECTION',
-  'RECORD_INSPECTION',
-  'RELEASE',
-  'CLOSE',
-  'HOLD',
-  'UNHOLD',
-];
+const OFFICER_ACTIONS = ACTIONS.filter((a): a is OfficerAction => a !== 'FILE' && a !== 'AMEND');
 
 /** The acts this officer may take on this record now (the ledger decides in the end). */
 export function availableActs(

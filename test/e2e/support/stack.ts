@@ -14,11 +14,11 @@ import {
   startIndexer,
   type Ledger,
 } from '@clearance/gateway';
-import { Devnet, OFFICERS } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { officerLedgers } from '../../support/devnet-fixtures';
+import { importDevnetAccounts, officerLedgers } from '../../support/devnet-fixtures';
 
 export const OFFICER_PASSWORD = 'e2e officer password';
 export const PORTAL_DIR = path.join(__dirname, '..', '..', '..', 'portal', 'dist');
@@ -56,20 +56,7 @@ export async function startStack(run: string): Promise<Stack> {
       ledgerAs: (identity) => factory.as(identity),
     });
     stops.push(() => services.close());
-    for (const o of OFFICERS) {
-      const { fabric } = loadConfig({
-        FABRIC_CONNECTION: devnet.connectionFile(`${o.org}/${o.name}`),
-      });
-      await services.accounts.upsert({
-        organisation: o.org,
-        username: o.name,
-        role: o.role,
-        mspId: fabric.mspId,
-        certificate: fabric.certificate,
-        privateKey: fabric.privateKey,
-        ...(o.role === 'filing-agent' ? {} : { password: OFFICER_PASSWORD }),
-      });
-    }
+    await importDevnetAccounts(services.accounts, devnet, OFFICER_PASSWORD);
     const events = connectGateway(own);
     stops.push(() => {
       events.gateway.close();
