@@ -286,10 +286,13 @@ describe('gateway API on PostgreSQL and Redis', () => {
     });
     expect(retry.status).toBe(200);
     expect(retry.body.operation.operationId).toBe(filed.body.operation.operationId);
-    const { rows } = await db.pool.query('SELECT 1 FROM operations WHERE declaration_id = $1', [
-      id,
-    ]);
+    const { rows } = await db.pool.query<{ transient: unknown }>(
+      'SELECT transient FROM operations WHERE declaration_id = $1',
+      [id],
+    );
     expect(rows).toHaveLength(1);
+    // The commercial values travelled as transient data; not kept once committed.
+    expect(rows[0]!.transient).toEqual({});
 
     const reused = await http('POST', '/v1/declarations', {
       token: session.token,

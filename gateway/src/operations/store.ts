@@ -88,7 +88,9 @@ function parseResult(result: string): unknown {
 export function createOperationStore(pool: Pool): OperationStore {
   const finish = async (id: string, set: string, values: unknown[]) => {
     await pool.query(
-      `WITH done AS (UPDATE operations SET ${set}, updated_at = now()
+      // Transient data (a filing's commercial values) is kept only while it may be needed
+      // again: once the outcome is known it is dropped.
+      `WITH done AS (UPDATE operations SET ${set}, transient = '{}', updated_at = now()
          WHERE operation_id = $1 AND state = 'pending' RETURNING operation_id)
        SELECT pg_notify('${OPERATION_CHANNEL}', operation_id::text) FROM done`,
       [id, ...values],
