@@ -14,13 +14,14 @@ import {
   type TestSigner,
 } from '@clearance/chaincode/testing';
 import { canonicalBytes } from '@clearance/chaincode/domain';
-import { buildApp, createIndexStore, migrate, startGatewayServices } from '@clearance/gateway';
+import { buildApp, migrate, startGatewayServices } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
 import { createMemoryNetwork } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { memoryIndexFeed } from '../support/memory-index';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
 
 type Services = Awaited<ReturnType<typeof startGatewayServices>>;
@@ -65,21 +66,8 @@ describe('gateway API on PostgreSQL and Redis', () => {
   let base: string;
   let pki: TestPki;
   let startedServers: string[] = [];
-  let indexed = 0;
 
-  /** Feeds the index from the twin's events, as the block listener does from Fabric. */
-  async function syncIndex(): Promise<void> {
-    const store = createIndexStore(db.pool);
-    for (; indexed < network.chain.events.length; indexed++) {
-      const e = network.chain.events[indexed]!;
-      await store.apply('clearance', {
-        blockNumber: BigInt(indexed + 1),
-        transactionId: e.txId,
-        eventName: e.name,
-        payload: JSON.parse(e.payload) as unknown,
-      });
-    }
-  }
+  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
 
   const http = async (
     method: string,

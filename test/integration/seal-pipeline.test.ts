@@ -15,7 +15,7 @@ import {
   signFiling,
   type TestPki,
 } from '@clearance/chaincode/testing';
-import { buildApp, createIndexStore, migrate } from '@clearance/gateway';
+import { buildApp, migrate } from '@clearance/gateway';
 import {
   TEST_OFFICER,
   createMemoryNetwork,
@@ -33,6 +33,7 @@ import { signReading, type SignedReading } from '../../seal-devices/src/domain/r
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip, type Fault } from '../../seal-devices/src/fleet/simulator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { memoryIndexFeed } from '../support/memory-index';
 
 // Response bodies: their shape is what the assertions check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -97,7 +98,6 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
   let base: string;
   let pki: TestPki;
   let officerToken: string;
-  let indexed = 0;
 
   interface Lock {
     deviceId: string;
@@ -108,18 +108,7 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
   }
   const locks: Record<'A' | 'T' | 'D', Lock> = {} as Record<'A' | 'T' | 'D', Lock>;
 
-  async function syncIndex(): Promise<void> {
-    const store = createIndexStore(db.pool);
-    for (; indexed < network.chain.events.length; indexed++) {
-      const e = network.chain.events[indexed]!;
-      await store.apply('clearance', {
-        blockNumber: BigInt(indexed + 1),
-        transactionId: e.txId,
-        eventName: e.name,
-        payload: JSON.parse(e.payload) as unknown,
-      });
-    }
-  }
+  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
 
   const http = async (method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${base}${path}`, {

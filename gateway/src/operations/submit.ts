@@ -60,11 +60,13 @@ export async function acceptOperation(
   const wait = /^wait=(\d+)$/.exec(headers.prefer ?? '');
   if (wait && row.state === 'pending') {
     const ms = Math.min(Number(wait[1]), MAX_WAIT_S) * 1000;
-    await operations.waiter.wait(row.operation_id, ms, async () => {
+    const ended = await operations.waiter.wait(row.operation_id, ms, async () => {
       final = (await operations.store.get(row.operation_id)) ?? row;
       return final.state !== 'pending';
     });
-    final = (await operations.store.get(row.operation_id)) ?? final;
+    // Woken by the notification: read the outcome it announced (once).
+    if (ended && final.state === 'pending')
+      final = (await operations.store.get(row.operation_id)) ?? final;
   }
   void reply.header('location', `/v1/operations/${row.operation_id}`);
   if (final.transaction_id) void reply.header('x-transaction-id', final.transaction_id);

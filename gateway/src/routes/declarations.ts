@@ -22,7 +22,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TraderPrincipal } from '../auth/principal';
 import { ApiError, LEDGER_TO_API } from '../errors';
-import { ErrorBody, IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
+import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { requireOfficer, requireTrader } from '../plugins/auth';
@@ -418,4 +418,3 @@ const declarationRoutes: FastifyPluginAsync<{
 };
 
 export default declarationRoutes;
-export { ErrorBody };

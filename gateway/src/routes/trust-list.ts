@@ -4,7 +4,7 @@
  * authorities, update revocation lists and withdraw, under their own identities.
  */
 import { AuthorityInputSchema } from '@clearance/chaincode/domain';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
@@ -43,6 +43,21 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const act = { headers: IdempotencyHeaders };
   const accepted = { 200: OperationResponse, 202: OperationResponse, ...errorResponses };
+  /** Trust-list changes: by trust administrators, under their own identity, as operations. */
+  const asTrustAdmin = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: string,
+    transaction: string,
+    args: string[],
+  ) =>
+    acceptOperation(operations, request, reply, {
+      kind,
+      accountId: requireOfficer(request, TRUST_ADMIN).id,
+      transaction,
+      args,
+      transient: {},
+    });
 
   app.get(
     '/v1/trust-list',
@@ -85,16 +100,10 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
         response: accepted,
       },
     },
-    async (request, reply) => {
-      const admin = requireOfficer(request, TRUST_ADMIN);
-      return acceptOperation(operations, request, reply, {
-        kind: 'ADD_AUTHORITY',
-        accountId: admin.id,
-        transaction: 'TrustList:AddAuthority',
-        args: [JSON.stringify(request.body)],
-        transient: {},
-      });
-    },
+    async (request, reply) =>
+      asTrustAdmin(request, reply, 'ADD_AUTHORITY', 'TrustList:AddAuthority', [
+        JSON.stringify(request.body),
+      ]),
   );
 
   app.put(
@@ -109,16 +118,11 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
         response: accepted,
       },
     },
-    async (request, reply) => {
-      const admin = requireOfficer(request, TRUST_ADMIN);
-      return acceptOperation(operations, request, reply, {
-        kind: 'UPDATE_CRL',
-        accountId: admin.id,
-        transaction: 'TrustList:UpdateRevocationList',
-        args: [request.params.authorityId, request.body.crlPem],
-        transient: {},
-      });
-    },
+    async (request, reply) =>
+      asTrustAdmin(request, reply, 'UPDATE_CRL', 'TrustList:UpdateRevocationList', [
+        request.params.authorityId,
+        request.body.crlPem,
+      ]),
   );
 
   app.post(
@@ -133,16 +137,11 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
         response: accepted,
       },
     },
-    async (request, reply) => {
-      const admin = requireOfficer(request, TRUST_ADMIN);
-      return acceptOperation(operations, request, reply, {
-        kind: 'WITHDRAW_AUTHORITY',
-        accountId: admin.id,
-        transaction: 'TrustList:WithdrawAuthority',
-        args: [request.params.authorityId, request.body.reason],
-        transient: {},
-      });
-    },
+    async (request, reply) =>
+      asTrustAdmin(request, reply, 'WITHDRAW_AUTHORITY', 'TrustList:WithdrawAuthority', [
+        request.params.authorityId,
+        request.body.reason,
+      ]),
   );
 };
 

@@ -128,6 +128,17 @@ function Field({
   );
 }
 
+/** Adds or removes a row of a repeated part of the form (items, containers, documents). */
+function RowButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" class="secondary" onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+const without = <T,>(list: readonly T[], index: number): T[] => list.filter((_, i) => i !== index);
+
 function Section({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <fieldset class="section">
@@ -175,28 +186,17 @@ function Items() {
             <Field path={`items.${i}.totalValue`} type="number" hint={form.currency} />
           </div>
           {form.items.length > 1 && (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() =>
-                set(
-                  'items',
-                  form.items.filter((__, j) => j !== i),
-                )
-              }
-            >
-              {t('form.removeItem', { n: i + 1 })}
-            </button>
+            <RowButton
+              label={t('form.removeItem', { n: i + 1 })}
+              onClick={() => set('items', without(form.items, i))}
+            />
           )}
         </fieldset>
       ))}
-      <button
-        type="button"
-        class="secondary"
+      <RowButton
+        label={t('form.addItem')}
         onClick={() => set('items', [...form.items, emptyItem()])}
-      >
-        {t('form.addItem')}
-      </button>
+      />
       <p class="total" aria-live="polite">
         {t('form.totalValue')}: <strong>{total ? money(total, form.currency) : '—'}</strong>
       </p>
@@ -213,27 +213,16 @@ function Containers() {
         <div class="grid row" key={i}>
           <Field path={`containers.${i}.number`} hint={t('hint.container')} />
           <Field path={`containers.${i}.sealNumbers`} required={false} hint={t('hint.seals')} />
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              set(
-                'containers',
-                form.containers.filter((__, j) => j !== i),
-              )
-            }
-          >
-            {t('form.remove')}
-          </button>
+          <RowButton
+            label={t('form.remove')}
+            onClick={() => set('containers', without(form.containers, i))}
+          />
         </div>
       ))}
-      <button
-        type="button"
-        class="secondary"
+      <RowButton
+        label={t('form.addContainer')}
         onClick={() => set('containers', [...form.containers, emptyContainer()])}
-      >
-        {t('form.addContainer')}
-      </button>
+      />
     </Section>
   );
 }
@@ -247,27 +236,16 @@ function Documents() {
         <div class="grid row" key={i}>
           <Field path={`documents.${i}.type`} />
           <Field path={`documents.${i}.reference`} />
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              set(
-                'documents',
-                form.documents.filter((__, j) => j !== i),
-              )
-            }
-          >
-            {t('form.remove')}
-          </button>
+          <RowButton
+            label={t('form.remove')}
+            onClick={() => set('documents', without(form.documents, i))}
+          />
         </div>
       ))}
-      <button
-        type="button"
-        class="secondary"
+      <RowButton
+        label={t('form.addDocument')}
         onClick={() => set('documents', [...form.documents, { type: '', reference: '' }])}
-      >
-        {t('form.addDocument')}
-      </button>
+      />
     </Section>
   );
 }
