@@ -33,6 +33,7 @@ import { AlgorithmIdentifier, Certificate, Time } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
 import type { Jurisdiction, SignatureEvidence } from '../lifecycle';
 import { signedAttributesForVerification } from './der';
+import { BoundedCache, bytesKey } from './memo';
 import { OID, ecdsaRawToDer, sha256, verifySignature, type CryptoKey } from './crypto';
 import {
   KeyUsageFlags,
@@ -114,6 +115,24 @@ function findSigner(signed: SignedData, info: SignerInfo): ParsedCertificate {
   throw invalid('the signer certificate is not included in the signature');
 }
 
+// Outcomes of checking an authority's signature on a certificate or CRL it issued: the same
+// pairs come with every filing. Keyed by everything the outcome depends on.
+const authoritySignatures = new BoundedCache<boolean>(1024);
+
+async function signedByAuthority(
+  ca: ParsedCertificate,
+  algorithm: string,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  const key = [bytesKey(ca.spki), algorithm, bytesKey(signature), bytesKey(data)].join('\u0000');
+  const cached = authoritySignatures.get(key);
+  if (cached !== undefined) return cached;
+  const valid = await verifySignature(ca, algorithm, signature, data);
+  authoritySignatures.set(key, valid);
+  return valid;
+}
+
 function checkValidity(cert: ParsedCertificate, at: Date, what: string): void {
   if (at < cert.notBefore)
     throw rejected(`${what} certificate is not yet valid at ${at.toISOString()}`);
@@ -130,7 +149,7 @@ async function checkRevocation(
   const crl = parseCrl(anchor.crl);
   if (
     !equalBytes(crl.issuerDer, ca.subjectDer) ||
-    !(await verifySignature(ca, crl.signatureAlgorithm, crl.signature, crl.tbs))
+    !(await signedByAuthority(ca, crl.signatureAlgorithm, crl.signature, crl.tbs))
   ) {
     throw rejected(`the revocation list of ${anchor.authorityId} is not signed by it`);
   }
@@ -211,7 +230,7 @@ export async function verifyDetachedSignature(
       !equalBytes(signer.authorityKeyId, cert.subjectKeyId)
     )
       continue;
-    if (await verifySignature(cert, signer.signatureAlgorithm, signer.signature, signer.tbs)) {
+    if (await signedByAuthority(cert, signer.signatureAlgorithm, signer.signature, signer.tbs)) {
       anchor = candidate;
       ca = cert;
       break;

@@ -4,6 +4,7 @@
  */
 import type { webcrypto } from 'node:crypto';
 import { LedgerError } from '../errors';
+import { BoundedCache, bytesKey } from './memo';
 import type { ParsedCertificate } from './x509';
 
 export const OID = {
@@ -53,6 +54,21 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   return new Uint8Array([0x30, seq.length, ...seq]);
 }
 
+// Imported verification keys by algorithm and SPKI: a trader's key verifies every filing.
+const importedKeys = new BoundedCache<CryptoKey>(512);
+
+async function publicKey(
+  spki: Uint8Array,
+  algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams,
+): Promise<CryptoKey> {
+  const cacheKey = `${algorithm.name}:${bytesKey(spki)}`;
+  const cached = importedKeys.get(cacheKey);
+  if (cached) return cached;
+  const key = await subtle().importKey('spki', spki, algorithm, false, ['verify']);
+  importedKeys.set(cacheKey, key);
+  return key;
+}
+
 /**
  * Verifies `signature` over `data` with the key of `signer`. `algorithm` is the signature
  * algorithm OID (or rsaEncryption with SHA-256 as CMS often writes it).
@@ -66,24 +82,12 @@ export async function verifySignature(
   try {
     if (algorithm === OID.sha256WithRSA || algorithm === OID.rsaEncryption) {
       if (signer.keyAlgorithm !== OID.rsaEncryption) return false;
-      const key = await subtle().importKey(
-        'spki',
-        signer.spki,
-        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-        false,
-        ['verify'],
-      );
+      const key = await publicKey(signer.spki, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
       return await subtle().verify('RSASSA-PKCS1-v1_5', key, signature, data);
     }
     if (algorithm === OID.ecdsaWithSha256) {
       if (signer.keyAlgorithm !== OID.ecPublicKey || signer.keyCurve !== OID.p256) return false;
-      const key = await subtle().importKey(
-        'spki',
-        signer.spki,
-        { name: 'ECDSA', namedCurve: 'P-256' },
-        false,
-        ['verify'],
-      );
+      const key = await publicKey(signer.spki, { name: 'ECDSA', namedCurve: 'P-256' });
       return await subtle().verify(
         { name: 'ECDSA', hash: 'SHA-256' },
         key,

@@ -17,6 +17,7 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
+import { memoizeBytes } from './memo';
 
 export interface ParsedCertificate {
   der: Uint8Array;
@@ -95,7 +96,10 @@ function rejected(reason: string): LedgerError {
   return new LedgerError('CERTIFICATE_REJECTED', reason);
 }
 
-export function parseCertificate(der: Uint8Array): ParsedCertificate {
+/** Parses a DER certificate; the same bytes again are answered from a cache (read-only result). */
+export const parseCertificate = memoizeBytes(readCertificate);
+
+function readCertificate(der: Uint8Array): ParsedCertificate {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(der, Certificate);
@@ -162,7 +166,10 @@ function tryParseOid(der: Uint8Array): string | undefined {
   return [...head, ...parts].join('.');
 }
 
-export function parseCrl(der: Uint8Array): ParsedCrl {
+/** Parses a DER CRL; the same bytes again are answered from a cache (read-only result). */
+export const parseCrl = memoizeBytes(readCrl);
+
+function readCrl(der: Uint8Array): ParsedCrl {
   let crl: CertificateList;
   try {
     crl = AsnConvert.parse(der, CertificateList);
