@@ -109,4 +109,37 @@ describe('index store on PostgreSQL', () => {
     ).rows;
     expect(again).toEqual([{ on_hold: true, last_actor_msp: 'LogisticsMSP', block_number: '10' }]);
   });
+
+  it('applies a batch in one transaction: all of it with the last checkpoint, or none of it', async () => {
+    const store = createIndexStore(db.pool);
+    const before = await count('SELECT count(*) AS n FROM ledger_events');
+    // A bad event last: the good ones before it are not kept either.
+    await expect(
+      store.applyAll('clearance', [
+        event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
+        event(11, 'tx-batch-2', 'RELEASED', 'RELEASE', 'not a time'),
+      ]),
+    ).rejects.toThrow();
+    expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(before);
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-f');
+
+    // A replayed event inside a batch, and one event twice: each is indexed once.
+    const fresh = await store.applyAll('clearance', [
+      event(9, 'tx-e', 'RISK_ASSESSED', 'UNHOLD'),
+      event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
+      event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
+      event(12, 'tx-batch-2', 'RELEASED', 'RELEASE'),
+    ]);
+    expect(fresh).toEqual([false, true, false, true]);
+    expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(before + 2);
+    expect((await db.pool.query('SELECT state, block_number FROM declarations')).rows).toEqual([
+      { state: 'RELEASED', block_number: '12' },
+    ]);
+    const checkpoint = await store.checkpoint('clearance');
+    expect([checkpoint.getBlockNumber(), checkpoint.getTransactionId()]).toEqual([
+      12n,
+      'tx-batch-2',
+    ]);
+    expect(await store.applyAll('clearance', [])).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
-import { createIndexStore } from './store';
+import { createIndexStore, type IndexStore } from './store';
 
 /** Empties the index and replays every event from block 0; resolves once the replay goes quiet. */
 export async function rebuildIndex(
@@ -13,15 +13,16 @@ export async function rebuildIndex(
   network: Network,
   options: { channel: string; chaincode: string; quietMs?: number },
 ): Promise<number> {
-  await pool.query('TRUNCATE ledger_events, declarations, index_checkpoint');
+  // Everything the events write (seals too); readings and operations are not derived.
+  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint');
   const store = createIndexStore(pool);
   let applied = 0;
   let last = Date.now();
-  const counting = {
-    checkpoint: store.checkpoint,
-    async apply(channel: string, event: Parameters<typeof store.apply>[1]) {
-      const fresh = await store.apply(channel, event);
-      applied += fresh ? 1 : 0;
+  const counting: IndexStore = {
+    ...store,
+    async applyAll(channel, events) {
+      const fresh = await store.applyAll(channel, events);
+      applied += fresh.filter(Boolean).length;
       last = Date.now();
       return fresh;
     },

@@ -21,28 +21,65 @@ export interface Indexer {
   stop(): Promise<void>;
 }
 
+/** Events written in one database transaction at most (a block's worth under load). */
+const MAX_BATCH = 200;
+
 export function startIndexer(options: IndexerOptions): Indexer {
   let stopped = false;
   let closeEvents: (() => void) | undefined;
+
+  /**
+   * One connection to the event stream: events are read while the previous ones are being
+   * written, and whatever arrived meanwhile goes into the next transaction, so under load
+   * a block costs one commit rather than one per event.
+   */
+  async function follow(): Promise<void> {
+    const checkpoint = await options.store.checkpoint(options.channel);
+    const events = await options.network.getChaincodeEvents(options.chaincode, {
+      checkpoint,
+      startBlock: 0n,
+    });
+    closeEvents = () => events.close();
+    const waiting: IndexedEvent[] = [];
+    let writing: Promise<void> | undefined;
+    let failure: unknown;
+    const write = async () => {
+      try {
+        while (waiting.length > 0) {
+          const batch = waiting.splice(0, MAX_BATCH);
+          await options.store.applyAll(options.channel, batch);
+          for (const event of batch) options.onApplied?.(event);
+        }
+      } catch (error) {
+        failure = error;
+        events.close(); // ends the loop; the next connection resumes from the checkpoint
+      }
+      // No await between finding nothing waiting and this: no event can slip in unwritten.
+      writing = undefined;
+    };
+    try {
+      for await (const event of events) {
+        waiting.push({
+          blockNumber: event.blockNumber,
+          transactionId: event.transactionId,
+          eventName: event.eventName,
+          payload: JSON.parse(Buffer.from(event.payload).toString()) as unknown,
+        });
+        writing ??= write();
+        // Reading runs ahead of writing by one batch at most.
+        if (waiting.length >= MAX_BATCH) await writing;
+        if (failure !== undefined) break;
+      }
+    } finally {
+      await writing;
+    }
+    if (failure !== undefined) throw failure;
+  }
+
   const loop = (async () => {
     while (!stopped) {
       try {
-        const checkpoint = await options.store.checkpoint(options.channel);
-        const events = await options.network.getChaincodeEvents(options.chaincode, {
-          checkpoint,
-          startBlock: 0n,
-        });
-        closeEvents = () => events.close();
-        for await (const event of events) {
-          const indexed: IndexedEvent = {
-            blockNumber: event.blockNumber,
-            transactionId: event.transactionId,
-            eventName: event.eventName,
-            payload: JSON.parse(Buffer.from(event.payload).toString()) as unknown,
-          };
-          await options.store.apply(options.channel, indexed);
-          options.onApplied?.(indexed);
-        }
+        await follow();
       } catch (error) {
         if (stopped) break;
         options.onError?.(error);

@@ -132,6 +132,11 @@ export interface IndexStore {
   checkpoint(channel: string): Promise<Checkpoint>;
   /** Applies one event exactly once; false when it was already indexed. */
   apply(channel: string, event: IndexedEvent): Promise<boolean>;
+  /**
+   * Applies events in ledger order in one database transaction with the checkpoint of the
+   * last (one commit for a block's worth of events); for each, false when already indexed.
+   */
+  applyAll(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]>;
 }
 
 async function upsertDeclaration(
@@ -185,11 +190,27 @@ export function createIndexStore(pool: Pool): IndexStore {
       };
     },
 
-    apply(channel, event) {
-      return inTransaction(pool, async (client) => {
+    async apply(channel, event) {
+      const [fresh] = await applyAll(channel, [event]);
+      return fresh === true;
+    },
+
+    applyAll,
+  };
+
+  function applyAll(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]> {
+    const last = events.at(-1);
+    if (!last) return Promise.resolve([]);
+    return inTransaction(pool, async (client) => {
+      const fresh: boolean[] = [];
+      for (const event of events) {
+        // The notification is delivered at commit: the event stream wakes up and reads the
+        // new rows; its payload (the event name) tells caches of ledger state what changed.
         const inserted = await client.query(
-          `INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tx_id) DO NOTHING`,
+          `WITH inserted AS (
+               INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tx_id) DO NOTHING RETURNING event_name)
+             SELECT pg_notify('ledger_events', event_name) FROM inserted`,
           [
             event.transactionId,
             channel,
@@ -198,24 +219,22 @@ export function createIndexStore(pool: Pool): IndexStore {
             JSON.stringify(event.payload),
           ],
         );
-        const fresh = inserted.rowCount === 1;
-        // Delivered at commit: the event stream wakes up and reads the new rows; the payload
-        // (the event name) lets caches of ledger state know what changed.
-        if (fresh) await client.query(`SELECT pg_notify('ledger_events', $1)`, [event.eventName]);
-        if (fresh && isDeclarationEvent(event.payload))
+        const isNew = inserted.rowCount === 1;
+        fresh.push(isNew);
+        if (!isNew) continue;
+        if (isDeclarationEvent(event.payload))
           await upsertDeclaration(client, event, event.payload);
-        if (fresh && isAlarmEvent(event.payload))
-          await holdDeclarations(client, event, event.payload);
-        if (fresh && isSealEvent(event.payload)) await upsertSeal(client, event, event.payload);
-        await client.query(
-          `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
+        if (isAlarmEvent(event.payload)) await holdDeclarations(client, event, event.payload);
+        if (isSealEvent(event.payload)) await upsertSeal(client, event, event.payload);
+      }
+      await client.query(
+        `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
            ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
              updated_at = now()
            WHERE index_checkpoint.block_number <= EXCLUDED.block_number`,
-          [channel, event.blockNumber.toString(), event.transactionId],
-        );
-        return fresh;
-      });
-    },
-  };
+        [channel, last.blockNumber.toString(), last.transactionId],
+      );
+      return fresh;
+    });
+  }
 }
