@@ -17,7 +17,7 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
-import { memoizeBytes } from './memo';
+import { BoundedCache, memoizeBytes } from './memo';
 
 export interface ParsedCertificate {
   der: Uint8Array;
@@ -198,11 +198,20 @@ export function hasKeyUsage(cert: ParsedCertificate, flag: KeyUsageFlags): boole
   return cert.keyUsage !== undefined && (cert.keyUsage & flag) !== 0;
 }
 
-/** PEM (one block) or base64 DER to DER bytes. */
+// The chaincode turns every authority's certificate and CRL from PEM at each signature check.
+const decodedPem = new BoundedCache<Uint8Array>(1024);
+
+/** PEM (one block) or base64 DER to DER bytes (a fresh copy the caller may change). */
 export function pemToDer(text: string): Uint8Array {
+  const cached = decodedPem.get(text);
+  if (cached) return cached.slice();
   const body = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+=*$/.test(body)) throw rejected('not PEM or base64');
-  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+  const binary = atob(body);
+  const der = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) der[i] = binary.charCodeAt(i);
+  decodedPem.set(text, der);
+  return der.slice();
 }
 
 export { KeyUsageFlags };
