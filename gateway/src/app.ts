@@ -41,7 +41,7 @@ import sealRoutes from './routes/seals';
 import selfCheckRoutes from './routes/self-checks';
 import trustListRoutes from './routes/trust-list';
 import type { ReadingsSink } from './seals/pipeline';
-import { cachedTrustAnchors } from './trust-anchors';
+import { cachedTrustAnchors, signatureCheck, type SignatureVerifier } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
 
@@ -69,6 +69,8 @@ export interface AppOptions {
   readiness?: Record<string, () => Promise<unknown>>;
   /** The portal's built files, served at / when present. */
   portalDir?: string;
+  /** How signatures are verified (default: on the event loop; the server uses worker threads). */
+  verifySignature?: SignatureVerifier;
   rateLimit?: { max: number; timeWindow: string | number };
   logger?: FastifyServerOptions['logger'];
 }
@@ -147,17 +149,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(selfCheckRoutes);
-  const anchors = cachedTrustAnchors(options.ledger, options.notifications);
+  const checkSignature = signatureCheck(
+    cachedTrustAnchors(options.ledger, options.notifications),
+    options.verifySignature,
+  );
   if (options.accounts && options.sessions)
     await app.register(authRoutes, {
       accounts: options.accounts,
       sessions: options.sessions,
-      anchors,
+      checkSignature,
     });
   if (options.database) {
     const pool = options.database;
     if (options.operations) {
-      await app.register(declarationRoutes, { pool, operations: options.operations, anchors });
+      await app.register(declarationRoutes, {
+        pool,
+        operations: options.operations,
+        checkSignature,
+      });
       await app.register(operationRoutes, { store: options.operations.store });
       await app.register(trustListRoutes, { operations: options.operations });
     }

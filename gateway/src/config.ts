@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Run the block-event indexer in this process (on) or leave it to `npm run index -- run` (off). */
   INDEXER: z.enum(['on', 'off']).default('on'),
+  /** Worker threads checking signatures; 0 checks them on the event loop. Default: cores - 1 (1..4). */
+  SIGNATURE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
   SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),
   /** NFC tag keys (AES-128, hex): the SDM meta key and the master the per-tag keys derive from. */
@@ -79,6 +81,8 @@ export interface Config {
   queuePrefix: string;
   rateLimitPerMinute: number;
   indexer: boolean;
+  /** Worker threads for signature checks (0: on the event loop); unset: the default. */
+  signatureThreads?: number;
   sealOperator?: FabricConnection;
   tagKeys?: { metaKey: Uint8Array; masterKey: Uint8Array };
 }
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     queuePrefix: e.QUEUE_PREFIX,
     indexer: e.INDEXER === 'on',
+    ...(e.SIGNATURE_THREADS !== undefined ? { signatureThreads: e.SIGNATURE_THREADS } : {}),
     ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
       ? {
           tagKeys: {

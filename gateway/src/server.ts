@@ -17,6 +17,7 @@ import {
 } from './ledger/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './readings/worker';
 import { startSealPipeline, type SealPipeline } from './seals/pipeline';
+import { startSignatureWorkers } from './signature-workers';
 import { startGatewayServices, type GatewayServices } from './services';
 
 async function main(): Promise<void> {
@@ -32,6 +33,12 @@ async function main(): Promise<void> {
     info: (fields, message) => console.log(message, fields),
     error: (fields, message) => console.error(message, fields),
   };
+  const signatures =
+    config.signatureThreads === 0
+      ? undefined
+      : startSignatureWorkers(
+          config.signatureThreads === undefined ? {} : { threads: config.signatureThreads },
+        );
   let indexer: Indexer | undefined;
   let events: ReturnType<typeof connectGateway> | undefined;
   const factory = createFabricLedgerFactory(config.fabric);
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     ...(database ? { database } : {}),
     ...(config.tagKeys ? { tagKeys: config.tagKeys } : {}),
     ...(config.portalDir ? { portalDir: config.portalDir } : {}),
+    ...(signatures ? { verifySignature: signatures.verify } : {}),
     rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },
     logger,
   });
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'closing: draining in-flight requests');
     await app.close();
+    await signatures?.close();
     await services?.close();
     await indexer?.stop();
     events?.gateway.close();

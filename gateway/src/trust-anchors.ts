@@ -4,7 +4,13 @@
  * a round trip per request. Dropped as soon as the index sees the list change, and after
  * TTL_MS in any case.
  */
-import { toTrustAnchor, type AuthorityRecord, type TrustAnchor } from '@clearance/chaincode/domain';
+import {
+  toTrustAnchor,
+  verifyDetachedSignature,
+  type AuthorityRecord,
+  type SignatureEvidence,
+  type TrustAnchor,
+} from '@clearance/chaincode/domain';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './routes/events';
@@ -33,4 +39,17 @@ export function cachedTrustAnchors(
     }
     return cached.anchors;
   };
+}
+
+/** verifyDetachedSignature, or the same run on worker threads (signature-workers.ts). */
+export type SignatureVerifier = typeof verifyDetachedSignature;
+
+/** Checks a detached signature against the trust list as it stands now. */
+export type SignatureCheck = (content: Uint8Array, cms: Uint8Array) => Promise<SignatureEvidence>;
+
+export function signatureCheck(
+  anchors: TrustAnchors,
+  verify: SignatureVerifier = verifyDetachedSignature,
+): SignatureCheck {
+  return async (content, cms) => verify(content, cms, await anchors(), new Date());
 }

@@ -8,10 +8,11 @@
  *    commit status), each filing unique and signed by the trader, in steps of rising rate.
  * 2. At that rate, alternates direct and gateway phases (POST /v1/declarations with
  *    `Prefer: wait=30`, answered once committed) so both share the machine's noise; GETs
- *    of indexed summaries run at a fixed rate throughout, for read latency under load.
+ *    of indexed summaries run at a fixed rate throughout, for read latency under load, and
+ *    GETs of /healthz beside them as a control (what the machine's load alone costs).
  * 3. Index lag: from the moment the gateway recorded a commit (operation succeeded) to the
  *    event being in the index (both clocks are PostgreSQL's).
- * 4. The readings bench (runReadingsBench) when load/src/readings-bench.ts exports it.
+ * 4. The readings bench (load/src/readings-bench.ts).
  *
  * Prints a table and writes load/results/latest.json.
  */
@@ -24,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openLoop, type OpenLoopResult } from './open-loop';
+import { runReadingsBench } from './readings-bench';
 import { startStack, type Stack } from './stack';
 import { percentile } from './stats';
 
@@ -100,8 +102,12 @@ async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> 
     throw new Error(`operation ${operation.state}: ${JSON.stringify(operation.error)}`);
 }
 
-/** GETs of indexed summaries at a fixed rate until stopped; latencies from intended start. */
-function readLoad(stack: Stack, ids: string[], rate: number) {
+/**
+ * GETs at a fixed rate until stopped (latencies from the intended start): indexed summaries
+ * by default; `paths` instead for the control, /healthz, which reads nothing and checks no
+ * session, so what it shows under load is the machine's scheduling, not the index.
+ */
+function readLoad(stack: Stack, ids: string[], rate: number, paths?: string[]) {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -114,11 +120,11 @@ function readLoad(stack: Stack, ids: string[], rate: number) {
       const intended = t0 + i * intervalMs;
       const wait = intended - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const id = ids[i % ids.length] as string;
+      const url = paths
+        ? `${stack.base}${paths[i % paths.length] as string}`
+        : `${stack.base}/v1/declarations/${ids[i % ids.length] as string}/summary`;
       inFlight.push(
-        fetch(`${stack.base}/v1/declarations/${id}/summary`, {
-          headers: { authorization: `Bearer ${stack.traderToken}` },
-        }).then(
+        fetch(url, { headers: { authorization: `Bearer ${stack.traderToken}` } }).then(
           async (res) => {
             await res.arrayBuffer();
             if (res.status === 200) latencies.push(performance.now() - intended);
@@ -174,23 +180,6 @@ async function serverQuantileMs(stack: Stack, route: string, q: number): Promise
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
-/**
- * HOOK for helper-2's readings bench: load/src/readings-bench.ts is to export
- * `runReadingsBench({ quick })`. Until it does (the module still runs its own CLI when
- * loaded), it is not loaded and the readings figures are left out.
- */
-async function readingsFigures(): Promise<Record<string, number> | undefined> {
-  const compiled = path.join(__dirname, 'readings-bench.js');
-  if (!fs.readFileSync(compiled, 'utf8').includes('runReadingsBench')) {
-    log('readings: load/src/readings-bench.ts does not export runReadingsBench yet; skipped');
-    return undefined;
-  }
-  const mod = (await import('./readings-bench.js')) as unknown as {
-    runReadingsBench?: (options: { quick: boolean }) => Promise<Record<string, number>>;
-  };
-  return mod.runReadingsBench?.({ quick });
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -250,11 +239,13 @@ async function main(): Promise<void> {
       gateway: [],
     };
     const gets: number[] = [];
+    const healthz: number[] = [];
     let getErrors = 0;
     for (let round = 0; round < PLAN.rounds; round++) {
       for (const side of ['direct', 'gateway'] as const) {
         const signed = await filings(rate * PLAN.phaseSeconds);
         const reads = readLoad(stack, await indexedIds(stack, run, 1000), PLAN.getRate);
+        const control = readLoad(stack, [], PLAN.getRate, ['/healthz']);
         const r = await openLoop({
           rate,
           seconds: PLAN.phaseSeconds,
@@ -264,11 +255,13 @@ async function main(): Promise<void> {
               : fileThroughGateway(stack, signed[i] as SignedFiling),
         });
         const read = await reads.stop();
+        const controlled = await control.stop();
         gets.push(...read.latencies);
+        healthz.push(...controlled.latencies);
         getErrors += read.errors;
         results[side].push(r);
         log(
-          `  round ${round + 1} ${side.padEnd(7)}: committed ${fmt(r.perSecond, 1)}/s, p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; GET p50 ${fmt(percentile(read.latencies, 50), 1)} p99 ${fmt(percentile(read.latencies, 99), 1)} ms, errors ${read.errors}${read.firstError ? ` (${read.firstError})` : ''}`,
+          `  round ${round + 1} ${side.padEnd(7)}: committed ${fmt(r.perSecond, 1)}/s, p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; GET p50 ${fmt(percentile(read.latencies, 50), 1)} p99 ${fmt(percentile(read.latencies, 99), 1)} ms, errors ${read.errors}${read.firstError ? ` (${read.firstError})` : ''}; /healthz p99 ${fmt(percentile(controlled.latencies, 99), 1)} ms`,
         );
       }
     }
@@ -284,7 +277,7 @@ async function main(): Promise<void> {
       '/v1/declarations/:declarationId/summary',
       0.99,
     );
-    const readings = await readingsFigures();
+    const readings = await runReadingsBench({ quick });
 
     const side = (rs: OpenLoopResult[]) => {
       const latencies = rs.flatMap((r) => r.latencies);
@@ -314,11 +307,14 @@ async function main(): Promise<void> {
       get_p50_ms: Number(percentile(gets, 50).toFixed(2)),
       get_p99_ms: Number(percentile(gets, 99).toFixed(2)),
       get_server_p99_le_ms: serverGetP99,
+      healthz_p50_ms: Number(percentile(healthz, 50).toFixed(2)),
+      healthz_p99_ms: Number(percentile(healthz, 99).toFixed(2)),
+      get_vs_healthz_p99_ratio: Number((percentile(gets, 99) / percentile(healthz, 99)).toFixed(2)),
       get_at_rest_p50_ms: Number(percentile(rest.latencies, 50).toFixed(2)),
       get_at_rest_p99_ms: Number(percentile(rest.latencies, 99).toFixed(2)),
       get_samples: gets.length,
       get_errors: getErrors,
-      ...(readings ?? {}),
+      ...readings,
       arrival_rate_per_s: rate,
       rounds: PLAN.rounds,
       phase_seconds: PLAN.phaseSeconds,
@@ -348,12 +344,15 @@ async function main(): Promise<void> {
       `GET summary p50 / p99   ${fmt(figures.get_p50_ms, 1)} / ${fmt(figures.get_p99_ms, 1)} ms   (target p99 <= 10 ms: ${verdict(figures.get_p99_ms <= 10)}; n=${gets.length}, errors ${getErrors})`,
     );
     console.log(
+      `  control: /healthz    ${fmt(figures.healthz_p50_ms, 1)} / ${fmt(figures.healthz_p99_ms, 1)} ms   (same rate, same time; GET summary / healthz p99: ${fmt(figures.get_vs_healthz_p99_ratio, 2)})`,
+    );
+    console.log(
       `  (the gateway's own histogram: GET summary p99 <= ${fmt(serverGetP99, 1)} ms, bucket bound)`,
     );
     console.log(
       `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
     );
-    if (readings) for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
+    for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
     const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);

@@ -114,7 +114,11 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
     const out = fs.openSync(logFile, 'w');
     const gateway: ChildProcess = spawn(
       process.execPath,
-      [path.join(REPO_ROOT, 'gateway', 'dist', 'server.js')],
+      // BENCH_GATEWAY_NODE_ARGS: flags for the gateway's node, e.g. --cpu-prof for a profile.
+      [
+        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        path.join(REPO_ROOT, 'gateway', 'dist', 'server.js'),
+      ],
       {
         env: {
           ...process.env,

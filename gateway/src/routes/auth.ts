@@ -3,7 +3,7 @@
  * Fabric identity. Traders: a detached CMS signature over a fresh challenge with their
  * e-signature certificate, verified against the trust list on the ledger.
  */
-import { LedgerError, verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import type { SessionStore } from '../auth/sessions';
 import { ApiError, LEDGER_TO_API } from '../errors';
 import { ErrorBody } from '../http/schemas';
 import { sessionSetCookie } from '../plugins/auth';
-import type { TrustAnchors } from '../trust-anchors';
+import type { SignatureCheck } from '../trust-anchors';
 
 const SignedIn = z
   .object({ token: z.string(), expiresAt: z.string(), principal: Principal })
@@ -26,8 +26,8 @@ const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 const authRoutes: FastifyPluginAsync<{
   accounts: AccountStore;
   sessions: SessionStore;
-  anchors: TrustAnchors;
-}> = async (instance, { accounts, sessions, anchors }) => {
+  checkSignature: SignatureCheck;
+}> = async (instance, { accounts, sessions, checkSignature }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   async function signedIn(reply: FastifyReply, principal: Principal) {
@@ -112,12 +112,7 @@ const authRoutes: FastifyPluginAsync<{
         throw new ApiError('UNAUTHENTICATED', 'The challenge is unknown, used or expired.');
       let evidence;
       try {
-        evidence = await verifyDetachedSignature(
-          challenge,
-          Buffer.from(request.body.signature, 'base64'),
-          await anchors(),
-          new Date(),
-        );
+        evidence = await checkSignature(challenge, Buffer.from(request.body.signature, 'base64'));
       } catch (error) {
         if (error instanceof LedgerError)
           throw new ApiError(LEDGER_TO_API[error.code], error.detail);

@@ -11,7 +11,6 @@ import {
   canonicalBytes,
   isAllowed,
   parseFiling,
-  verifyDetachedSignature,
   type Action,
   type DeclarationRecord,
   type Filing as ParsedFiling,
@@ -26,7 +25,7 @@ import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/s
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { requireOfficer, requireTrader } from '../plugins/auth';
-import type { TrustAnchors } from '../trust-anchors';
+import type { SignatureCheck } from '../trust-anchors';
 
 /** Whose filing agent files for traders, by the declaration's jurisdiction. */
 export const FILING_AGENTS = { GD: 'gdcustoms/agent', HK: 'hkcustoms/agent' } as const;
@@ -193,8 +192,8 @@ const owns = (trader: TraderPrincipal, signer: { subject: string; issuer: string
 const declarationRoutes: FastifyPluginAsync<{
   pool: Pool;
   operations: Operations;
-  anchors: TrustAnchors;
-}> = async (instance, { pool, operations, anchors }) => {
+  checkSignature: SignatureCheck;
+}> = async (instance, { pool, operations, checkSignature }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's record, if the asker may see it (a trader sees only their own). */
@@ -217,11 +216,9 @@ const declarationRoutes: FastifyPluginAsync<{
   async function verifiedFiling(trader: TraderPrincipal, body: z.infer<typeof Filing>) {
     try {
       const filing = parseFiling(body.declaration, body.commercial);
-      const evidence = await verifyDetachedSignature(
+      const evidence = await checkSignature(
         canonicalBytes(filing),
         Buffer.from(body.signature, 'base64'),
-        await anchors(),
-        new Date(),
       );
       if (evidence.signerSubject !== trader.subject || evidence.issuer !== trader.issuer)
         throw new ApiError('FORBIDDEN', 'the filing must be signed with your own certificate');

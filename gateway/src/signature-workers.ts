@@ -1,0 +1,46 @@
+/**
+ * Signature checks on worker threads (piscina): parsing CMS and certificates is a few
+ * milliseconds of CPU per filing or sign-in, which on the event loop would hold up every
+ * other request meanwhile. Each thread keeps its own caches of parsed certificates.
+ */
+import { LedgerError } from '@clearance/chaincode/domain';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Piscina } from 'piscina';
+import type { SignatureOutcome, SignatureTask } from './signature-worker';
+import type { SignatureVerifier } from './trust-anchors';
+
+export interface SignatureWorkers {
+  verify: SignatureVerifier;
+  close(): Promise<void>;
+}
+
+/** One thread per core but one, at least one and at most four, unless told. */
+export function defaultSignatureThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+export function startSignatureWorkers(
+  options: { threads?: number; filename?: string } = {},
+): SignatureWorkers {
+  const threads = options.threads ?? defaultSignatureThreads();
+  const pool = new Piscina<SignatureTask, SignatureOutcome>({
+    filename: options.filename ?? path.join(__dirname, 'signature-worker.js'),
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  return {
+    async verify(content, cms, anchors, at) {
+      // Copies of just these bytes: a Buffer's pooled memory would be cloned whole.
+      const outcome = await pool.run({
+        content: new Uint8Array(content),
+        cms: new Uint8Array(cms),
+        anchors: [...anchors],
+        at: at.toISOString(),
+      });
+      if (outcome.ok) return outcome.evidence;
+      throw new LedgerError(outcome.code, outcome.detail);
+    },
+    close: () => pool.destroy(),
+  };
+}
