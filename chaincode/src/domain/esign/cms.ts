@@ -33,7 +33,6 @@ import { AlgorithmIdentifier, Certificate, Time } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
 import type { Jurisdiction, SignatureEvidence } from '../lifecycle';
 import { signedAttributesForVerification } from './der';
-import { BoundedCache, bytesKey } from './memo';
 import { OID, ecdsaRawToDer, sha256, verifySignature, type CryptoKey } from './crypto';
 import {
   KeyUsageFlags,
@@ -115,21 +114,21 @@ function findSigner(signed: SignedData, info: SignerInfo): ParsedCertificate {
   throw invalid('the signer certificate is not included in the signature');
 }
 
-// Outcomes of checking an authority's signature on a certificate or CRL it issued: the same
-// pairs come with every filing. Keyed by everything the outcome depends on.
-const authoritySignatures = new BoundedCache<boolean>(1024);
+// Outcomes of checking an authority's signature on a certificate or CRL it issued, by the
+// parsed objects: parsing answers the same bytes with the same object (x509.ts), so every
+// filing's signer and its authority's CRL are checked once while they stay parsed.
+const authoritySignatures = new WeakMap<ParsedCertificate, WeakMap<object, boolean>>();
 
 async function signedByAuthority(
   ca: ParsedCertificate,
-  algorithm: string,
-  signature: Uint8Array,
-  data: Uint8Array,
+  issued: Pick<ParsedCertificate, 'signatureAlgorithm' | 'signature' | 'tbs'>,
 ): Promise<boolean> {
-  const key = [bytesKey(ca.spki), algorithm, bytesKey(signature), bytesKey(data)].join('\u0000');
-  const cached = authoritySignatures.get(key);
+  const checked = authoritySignatures.get(ca) ?? new WeakMap<object, boolean>();
+  authoritySignatures.set(ca, checked);
+  const cached = checked.get(issued);
   if (cached !== undefined) return cached;
-  const valid = await verifySignature(ca, algorithm, signature, data);
-  authoritySignatures.set(key, valid);
+  const valid = await verifySignature(ca, issued.signatureAlgorithm, issued.signature, issued.tbs);
+  checked.set(issued, valid);
   return valid;
 }
 
@@ -147,10 +146,7 @@ async function checkRevocation(
 ) {
   if (!anchor.crl) throw rejected(`no revocation list for authority ${anchor.authorityId}`);
   const crl = parseCrl(anchor.crl);
-  if (
-    !equalBytes(crl.issuerDer, ca.subjectDer) ||
-    !(await signedByAuthority(ca, crl.signatureAlgorithm, crl.signature, crl.tbs))
-  ) {
+  if (!equalBytes(crl.issuerDer, ca.subjectDer) || !(await signedByAuthority(ca, crl))) {
     throw rejected(`the revocation list of ${anchor.authorityId} is not signed by it`);
   }
   if (crl.thisUpdate > at || (crl.nextUpdate && crl.nextUpdate < at)) {
@@ -230,7 +226,7 @@ export async function verifyDetachedSignature(
       !equalBytes(signer.authorityKeyId, cert.subjectKeyId)
     )
       continue;
-    if (await signedByAuthority(cert, signer.signatureAlgorithm, signer.signature, signer.tbs)) {
+    if (await signedByAuthority(cert, signer)) {
       anchor = candidate;
       ca = cert;
       break;

@@ -4,7 +4,6 @@
  */
 import type { webcrypto } from 'node:crypto';
 import { LedgerError } from '../errors';
-import { BoundedCache, bytesKey } from './memo';
 import type { ParsedCertificate } from './x509';
 
 export const OID = {
@@ -54,18 +53,18 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   return new Uint8Array([0x30, seq.length, ...seq]);
 }
 
-// Imported verification keys by algorithm and SPKI: a trader's key verifies every filing.
-const importedKeys = new BoundedCache<CryptoKey>(512);
+// Imported verification keys by parsed certificate (the same bytes parse to the same object):
+// a trader's key verifies every filing. A certificate's key has one algorithm.
+const importedKeys = new WeakMap<ParsedCertificate, CryptoKey>();
 
 async function publicKey(
-  spki: Uint8Array,
+  cert: ParsedCertificate,
   algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams,
 ): Promise<CryptoKey> {
-  const cacheKey = `${algorithm.name}:${bytesKey(spki)}`;
-  const cached = importedKeys.get(cacheKey);
+  const cached = importedKeys.get(cert);
   if (cached) return cached;
-  const key = await subtle().importKey('spki', spki, algorithm, false, ['verify']);
-  importedKeys.set(cacheKey, key);
+  const key = await subtle().importKey('spki', cert.spki, algorithm, false, ['verify']);
+  importedKeys.set(cert, key);
   return key;
 }
 
@@ -82,12 +81,12 @@ export async function verifySignature(
   try {
     if (algorithm === OID.sha256WithRSA || algorithm === OID.rsaEncryption) {
       if (signer.keyAlgorithm !== OID.rsaEncryption) return false;
-      const key = await publicKey(signer.spki, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
+      const key = await publicKey(signer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
       return await subtle().verify('RSASSA-PKCS1-v1_5', key, signature, data);
     }
     if (algorithm === OID.ecdsaWithSha256) {
       if (signer.keyAlgorithm !== OID.ecPublicKey || signer.keyCurve !== OID.p256) return false;
-      const key = await publicKey(signer.spki, { name: 'ECDSA', namedCurve: 'P-256' });
+      const key = await publicKey(signer, { name: 'ECDSA', namedCurve: 'P-256' });
       return await subtle().verify(
         { name: 'ECDSA', hash: 'SHA-256' },
         key,
