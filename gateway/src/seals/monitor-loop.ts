@@ -9,6 +9,7 @@ import { ROUTES } from '@clearance/seal-devices/fleet';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
+import { READING_TIME } from './queries';
 import {
   DEFAULT_POLICY,
   dueAlarms,
@@ -73,8 +74,8 @@ export function startSealMonitor(options: {
     const route = ROUTES.find((r) => r.id === w.seal.routeId);
     for (;;) {
       const { rows } = await options.pool.query<TrackPoint>(
-        `SELECT counter::float8 AS counter, to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
-                lat, lon, event, signed->'reading'->>'lock' AS lock
+        `SELECT counter::float8 AS counter, ${READING_TIME}, lat, lon, event,
+                signed->'reading'->>'lock' AS lock
          FROM readings WHERE seal_id = $1 AND device_id = $2 AND counter > $3
          ORDER BY counter LIMIT $4`,
         [sealId, w.seal.deviceId, w.state.lastCounter, PAGE],
@@ -100,21 +101,23 @@ export function startSealMonitor(options: {
         ]);
         options.onAlarm?.(sealId, alarm.kind, committed.transactionId);
         raised.push({ sealId, kind: alarm.kind });
+        // The transaction's result is the seal as recorded with this alarm: never raised twice.
+        w.seal = JSON.parse(committed.result) as SealRecord;
       } catch (error) {
         // Removed meanwhile: nothing more to watch.
         if (!(error instanceof ApiError && error.code === 'INVALID_STATE')) throw error;
         w.done = true;
         break;
       }
-      // The ledger's record now has this alarm: read it back, so it is never raised twice.
-      w.seal = JSON.parse(await options.ledger.evaluate('Seal:GetSeal', [sealId])) as SealRecord;
     }
     return raised;
   };
 
   const runOnce = async (): Promise<{ sealId: string; kind: string }[]> => {
+    // Applied seals, and those this process already knows of (to forget them once removed).
     const { rows } = await options.pool.query<{ seal_id: string; state: string }>(
-      'SELECT seal_id, state FROM seals',
+      `SELECT seal_id, state FROM seals WHERE state = 'APPLIED' OR seal_id = ANY($1::text[])`,
+      [[...touched, ...watched.keys()]],
     );
     const ids = new Set([
       ...touched,

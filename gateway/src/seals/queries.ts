@@ -98,8 +98,10 @@ export interface TrackPointRow {
   anchored: boolean;
 }
 
-const POINT_COLUMNS = `counter::float8 AS counter,
-  to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
+/** A reading's time as the API writes times (ISO 8601, UTC, milliseconds), as `time`. */
+export const READING_TIME = `to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time`;
+
+const POINT_COLUMNS = `counter::float8 AS counter, ${READING_TIME},
   lat, lon, event, signed->'reading'->>'controlPoint' AS "controlPoint", batch_id IS NOT NULL AS anchored`;
 
 const point = (r: TrackPointRow): TrackPointRow => {
