@@ -12,7 +12,7 @@ import {
 export interface SignatureTask {
   content: Uint8Array;
   cms: Uint8Array;
-  anchors: TrustAnchor[];
+  anchors: readonly TrustAnchor[];
   /** ISO time of the check. */
   at: string;
 }

@@ -35,7 +35,7 @@ export function startSignatureWorkers(
       const outcome = await pool.run({
         content: new Uint8Array(content),
         cms: new Uint8Array(cms),
-        anchors: [...anchors],
+        anchors,
         at: at.toISOString(),
       });
       if (outcome.ok) return outcome.evidence;

@@ -103,61 +103,39 @@ async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> 
 }
 
 /**
- * GETs at a fixed rate until stopped (latencies from the intended start): indexed summaries
- * by default; `paths` instead for the control, /healthz, which reads nothing and checks no
- * session, so what it shows under load is the machine's scheduling, not the index.
+ * GETs of `paths` in turn at a fixed rate until stopped (latencies from the intended start):
+ * indexed summaries, or the control /healthz, which reads nothing and checks no session, so
+ * what it shows under load is the machine's scheduling, not the index.
  */
-function readLoad(stack: Stack, ids: string[], rate: number, paths?: string[]) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
+function readLoad(stack: Stack, paths: string[], rate: number) {
   let stopped = false;
-  const done = (async () => {
-    const intervalMs = 1000 / rate;
-    const t0 = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; !stopped; i++) {
-      const intended = t0 + i * intervalMs;
-      const wait = intended - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const url = paths
-        ? `${stack.base}${paths[i % paths.length] as string}`
-        : `${stack.base}/v1/declarations/${ids[i % ids.length] as string}/summary`;
-      inFlight.push(
-        fetch(url, { headers: { authorization: `Bearer ${stack.traderToken}` } }).then(
-          async (res) => {
-            await res.arrayBuffer();
-            if (res.status === 200) latencies.push(performance.now() - intended);
-            else {
-              errors++;
-              firstError ??= `${res.status}`;
-            }
-          },
-          (error: unknown) => {
-            errors++;
-            firstError ??= String(error);
-          },
-        ),
-      );
-    }
-    await Promise.all(inFlight);
-  })();
+  const done = openLoop({
+    rate,
+    seconds: Infinity,
+    stopped: () => stopped,
+    task: async (i) => {
+      const res = await fetch(`${stack.base}${paths[i % paths.length] as string}`, {
+        headers: { authorization: `Bearer ${stack.traderToken}` },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${res.status}`);
+    },
+  });
   return {
-    async stop() {
+    async stop(): Promise<OpenLoopResult> {
       stopped = true;
-      await done;
-      return { latencies, errors, firstError };
+      return done;
     },
   };
 }
 
-/** Declarations of this run already in the index (the trader's own, so all visible). */
-async function indexedIds(stack: Stack, run: string, limit: number): Promise<string[]> {
+/** Summaries of declarations of this run already in the index (the trader's own). */
+async function indexedSummaries(stack: Stack, run: string, limit: number): Promise<string[]> {
   const { rows } = await stack.pool.query<{ declaration_id: string }>(
     'SELECT declaration_id FROM declarations WHERE declaration_id LIKE $1 ORDER BY random() LIMIT $2',
     [`${run}-%`, limit],
   );
-  return rows.map((r) => r.declaration_id);
+  return rows.map((r) => `/v1/declarations/${r.declaration_id}/summary`);
 }
 
 /**
@@ -185,10 +163,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const stack = await startStack(log);
   process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
-  const direct = connectGateway(stack.connection('gdcustoms/agent'));
-  const contract = direct.gateway
-    .getNetwork(stack.connection('gdcustoms/agent').channel)
-    .getContract(stack.connection('gdcustoms/agent').chaincode);
+  const agent = stack.connection('gdcustoms/agent');
+  const direct = connectGateway(agent);
+  const contract = direct.gateway.getNetwork(agent.channel).getContract(agent.chaincode);
   const run = `GD-B${randomUUID().slice(0, 6).toUpperCase()}`;
   let batch = 0;
   const filings = (n: number) => signFilings(stack, `${run}-${batch++}`, n);
@@ -200,7 +177,7 @@ async function main(): Promise<void> {
     // GET latency with nothing else running: what the index costs, without the machine's
     // cores taken by the peers endorsing (on this 2-core machine they share everything).
     await new Promise((r) => setTimeout(r, 1500)); // the warm-up filings reach the index
-    const atRest = readLoad(stack, await indexedIds(stack, run, 1000), PLAN.getRate);
+    const atRest = readLoad(stack, await indexedSummaries(stack, run, 1000), PLAN.getRate);
     await new Promise((r) => setTimeout(r, (PLAN.phaseSeconds / 2) * 1000));
     const rest = await atRest.stop();
     log(
@@ -244,8 +221,8 @@ async function main(): Promise<void> {
     for (let round = 0; round < PLAN.rounds; round++) {
       for (const side of ['direct', 'gateway'] as const) {
         const signed = await filings(rate * PLAN.phaseSeconds);
-        const reads = readLoad(stack, await indexedIds(stack, run, 1000), PLAN.getRate);
-        const control = readLoad(stack, [], PLAN.getRate, ['/healthz']);
+        const reads = readLoad(stack, await indexedSummaries(stack, run, 1000), PLAN.getRate);
+        const control = readLoad(stack, ['/healthz'], PLAN.getRate);
         const r = await openLoop({
           rate,
           seconds: PLAN.phaseSeconds,

@@ -23,7 +23,10 @@ export interface OpenLoopResult {
 
 export async function openLoop(options: {
   rate: number;
+  /** How long to send for; Infinity with `stopped` to send until told. */
   seconds: number;
+  /** Checked before each request: true ends the sending. */
+  stopped?: () => boolean;
   task(i: number): Promise<void>;
 }): Promise<OpenLoopResult> {
   const total = Math.max(1, Math.round(options.rate * options.seconds));
@@ -35,7 +38,9 @@ export async function openLoop(options: {
   let lastDone = Number.NaN;
   const inFlight: Promise<void>[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < total; i++) {
+  let sent = 0;
+  for (; sent < total && !options.stopped?.(); sent++) {
+    const i = sent;
     const intended = t0 + i * intervalMs;
     const wait = intended - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -57,7 +62,7 @@ export async function openLoop(options: {
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
   return {
-    sent: total,
+    sent,
     latencies,
     errors,
     ...(firstError ? { firstError } : {}),
