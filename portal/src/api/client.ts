@@ -3,7 +3,7 @@
  * become ApiFailure with the gateway's error code, or NETWORK when nothing answered.
  */
 import type { z } from 'zod';
-import { Operation, OperationResponse } from './types';
+import { OperationResponse, type Operation } from './types';
 
 export class ApiFailure extends Error {
   constructor(
@@ -113,5 +113,5 @@ export async function submitOperation(
   }
   if (operation.state === 'pending')
     throw new ApiFailure('STILL_PENDING', `operation ${operation.operationId} is still running`);
-  return Operation.parse(operation);
+  return operation;
 }

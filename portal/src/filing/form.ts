@@ -11,6 +11,7 @@ import {
   type Declaration,
   type Filing,
 } from '@clearance/chaincode/domain';
+import { getAt } from './paths';
 
 export interface PartyForm {
   name: string;
@@ -332,15 +333,6 @@ function kindOf(field: string, issue: Issue, value: unknown): FieldErrorKind {
   return KIND_BY_FIELD.find(([pattern]) => pattern.test(field))?.[1] ?? 'invalid';
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
 /** Checks the form as the gateway will; on success the filing to sign. */
 export function validateForm(form: FilingForm): FormResult {
   const draft = draftFiling(form);
@@ -350,7 +342,7 @@ export function validateForm(form: FilingForm): FormResult {
       const field = fieldOf(part, issue.path);
       if (errors[field]) continue;
       errors[field] = {
-        kind: kindOf(field, issue, valueAt(draft[part], issue.path)),
+        kind: kindOf(field, issue, getAt(draft[part], issue.path.map(String).join('.'))),
         detail: issue.message,
       };
     }

@@ -19,3 +19,6 @@ export function setAt<T>(root: T, path: string, value: unknown): T {
     rest.length === 0 ? value : setAt(copy[head as string], rest.join('.'), value);
   return copy as T;
 }
+
+/** The id of a form field's input, from its path ("items.0.hsCode" → "f-items-0-hsCode"). */
+export const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;

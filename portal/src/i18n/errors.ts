@@ -32,7 +32,6 @@ const en = {
   P12_WRONG_PASSWORD: 'The certificate password is wrong.',
   P12_NO_KEY: 'The certificate file has no private key or certificate in it.',
   P12_KEY_UNSUPPORTED: 'The key in this certificate file is of a kind the portal cannot use.',
-  NO_CREDENTIAL: 'Open your e-signature certificate to sign.',
 } as const;
 export type ErrorCode = keyof typeof en;
 
@@ -65,7 +64,6 @@ const zhHK: Record<ErrorCode, string> = {
   P12_WRONG_PASSWORD: '證書密碼不正確。',
   P12_NO_KEY: '證書檔內沒有私人密碼匙或證書。',
   P12_KEY_UNSUPPORTED: '證書檔內的密碼匙類型不受支援。',
-  NO_CREDENTIAL: '請開啟閣下的電子證書以作簽署。',
 };
 
 const zhCN: Record<ErrorCode, string> = {
@@ -97,7 +95,6 @@ const zhCN: Record<ErrorCode, string> = {
   P12_WRONG_PASSWORD: '证书密码错误。',
   P12_NO_KEY: '证书文件中没有私钥或证书。',
   P12_KEY_UNSUPPORTED: '证书文件中的密钥类型不受支持。',
-  NO_CREDENTIAL: '请打开您的电子签名证书进行签名。',
 };
 
 export const ERROR_MESSAGES: Record<'en' | 'zh-HK' | 'zh-CN', Record<ErrorCode, string>> = {

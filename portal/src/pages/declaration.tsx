@@ -59,7 +59,7 @@ export function availableActs(
 }
 
 export function DeclarationPage({ id }: { id: string }) {
-  const { t, date, error: errorText } = useI18n();
+  const { t, date, number, error: errorText } = useI18n();
   const session = useSession();
   const announce = useAnnounce();
   const [record, setRecord] = useState<DeclarationRecord | null>(null);
@@ -268,7 +268,7 @@ export function DeclarationPage({ id }: { id: string }) {
                   <td>{item.hsCode}</td>
                   <td>{item.description}</td>
                   <td>
-                    {new Intl.NumberFormat().format(item.quantity)} {item.unit}
+                    {number(item.quantity)} {item.unit}
                   </td>
                   <td>{item.origin}</td>
                 </tr>

@@ -30,7 +30,7 @@ import {
   type FieldErrors,
   type FilingForm,
 } from '../filing/form';
-import { getAt, setAt } from '../filing/paths';
+import { fieldId, getAt, setAt } from '../filing/paths';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { CertificateForm } from '../ui/certificate-form';
@@ -44,8 +44,6 @@ interface FormApi {
 }
 const FormContext = createContext<FormApi | null>(null);
 const useForm = (): FormApi => useContext(FormContext) as FormApi;
-
-export const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
 
 /** The label key of a field: its last name ("declarant.name" → f.name). */
 const labelOf = (path: string): MessageKey =>
