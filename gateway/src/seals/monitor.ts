@@ -4,7 +4,12 @@
  * expected. The monitor loop (monitor-loop.ts) feeds readings in counter order and raises
  * each alarm kind once per seal.
  */
-import { distanceM, distanceToRouteM, type Point } from '@clearance/seal-devices/domain';
+import {
+  cumulativeLengthsM,
+  distanceM,
+  distanceToRouteM,
+  type Point,
+} from '@clearance/seal-devices/domain';
 import { CONTROL_POINTS, type ControlPoint, type Route } from '@clearance/seal-devices/fleet';
 
 export type MonitorAlarmKind = 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
@@ -61,17 +66,12 @@ function within(p: Point, id: string | undefined): boolean {
   return cp !== undefined && distanceM(p, cp) <= cp.radiusM;
 }
 
-/** Route length in metres along its waypoints. */
-export function routeLengthM(route: Route): number {
-  let total = 0;
-  for (let i = 1; i < route.waypoints.length; i++)
-    total += distanceM(route.waypoints[i - 1] as Point, route.waypoints[i] as Point);
-  return total;
-}
-
 export function expectedTransitMs(route: Route, policy: MonitorPolicy = DEFAULT_POLICY): number {
   return (
-    (routeLengthM(route) / ((policy.expectedSpeedKmh * 1000) / 3600)) * 1000 + policy.allowanceMs
+    ((cumulativeLengthsM(route.waypoints).at(-1) ?? 0) /
+      ((policy.expectedSpeedKmh * 1000) / 3600)) *
+      1000 +
+    policy.allowanceMs
   );
 }
 

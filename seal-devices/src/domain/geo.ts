@@ -40,3 +40,14 @@ export function distanceToRouteM(p: Point, route: readonly Point[]): number {
   }
   return route.length === 1 ? distanceM(p, route[0] as Point) : best;
 }
+
+/** Distance along a polyline from its start to each of its points, in metres (first 0). */
+export function cumulativeLengthsM(points: readonly Point[]): number[] {
+  const cumulative = [0];
+  for (let i = 1; i < points.length; i++) {
+    cumulative.push(
+      (cumulative[i - 1] as number) + distanceM(points[i - 1] as Point, points[i] as Point),
+    );
+  }
+  return cumulative;
+}

@@ -4,7 +4,7 @@
  * state) with a strictly increasing counter, and misbehaves on request.
  */
 import type { KeyObject } from 'node:crypto';
-import { distanceM, interpolate, type Point } from '../domain/geo';
+import { cumulativeLengthsM, distanceM, interpolate, type Point } from '../domain/geo';
 import { signReading, type Reading, type SignedReading } from '../domain/reading';
 import { CONTROL_POINTS, type Route } from './places';
 
@@ -22,16 +22,6 @@ export interface LockOptions {
   speedKmh?: number;
   intervalS?: number;
   faults?: Fault[];
-}
-
-function routeLengthM(points: readonly Point[]): number[] {
-  const cumulative = [0];
-  for (let i = 1; i < points.length; i++) {
-    cumulative.push(
-      (cumulative[i - 1] as number) + distanceM(points[i - 1] as Point, points[i] as Point),
-    );
-  }
-  return cumulative;
 }
 
 function positionAt(
@@ -57,7 +47,7 @@ export function simulateTrip(options: LockOptions): SignedReading[] {
   const speedMs = ((options.speedKmh ?? 60) * 1000) / 3600;
   const intervalS = options.intervalS ?? 10;
   const faults = options.faults ?? [];
-  const cumulative = routeLengthM(options.route.waypoints);
+  const cumulative = cumulativeLengthsM(options.route.waypoints);
   const total = cumulative[cumulative.length - 1] as number;
   const steps = Math.ceil(total / (speedMs * intervalS));
   const skewS = faults.reduce((s, f) => (f.kind === 'CLOCK_SKEW' ? s + f.skewS : s), 0);
