@@ -10,6 +10,7 @@ import './quiet-logs';
 import { canonicalBytes } from '@clearance/chaincode/domain';
 import { authorityInput, createTestPki, sampleFiling } from '@clearance/chaincode/testing';
 import { createFabricLedger, loadConfig } from '@clearance/gateway';
+import { signInTrader } from '@clearance/gateway/testing';
 import { Devnet, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -32,20 +33,7 @@ async function main(): Promise<void> {
   await trustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
   await trustAdmin.close();
 
-  const challenge = (await (
-    await fetch(`${base}/v1/auth/challenge`, { method: 'POST' })
-  ).json()) as { challengeId: string; challenge: string };
-  const signature = await pki.signers.gdTrader.sign(Buffer.from(challenge.challenge, 'base64'));
-  const res = await fetch(`${base}/v1/auth/trader`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      challengeId: challenge.challengeId,
-      signature: Buffer.from(signature).toString('base64'),
-    }),
-  });
-  if (!res.ok) throw new Error(`trader sign-in: ${res.status} ${await res.text()}`);
-  const { token } = (await res.json()) as { token: string };
+  const token = await signInTrader(base, pki.signers.gdTrader);
 
   const filings: string[] = [];
   for (let i = 0; i < n; i++) {

@@ -13,11 +13,11 @@ import {
   migrate,
   type FabricConnection,
 } from '@clearance/gateway';
+import { freePort, signInTrader, until } from '@clearance/gateway/testing';
 import { Devnet, OFFICERS, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 
@@ -32,27 +32,6 @@ export interface Stack {
   traderToken: string;
   connection(who: string): FabricConnection;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 export async function startStack(log: (line: string) => void): Promise<Stack> {
@@ -163,22 +142,8 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
       return rowCount ? true : undefined;
     });
 
-    const challenge = (await (
-      await fetch(`${base}/v1/auth/challenge`, { method: 'POST' })
-    ).json()) as { challengeId: string; challenge: string };
-    const signature = await pki.signers.gdTrader.sign(Buffer.from(challenge.challenge, 'base64'));
-    const signedIn = await fetch(`${base}/v1/auth/trader`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        challengeId: challenge.challengeId,
-        signature: Buffer.from(signature).toString('base64'),
-      }),
-    });
-    if (!signedIn.ok)
-      throw new Error(`trader sign-in: ${signedIn.status} ${await signedIn.text()}`);
-    const { token } = (await signedIn.json()) as { token: string };
-    return { devnet, base, pool, pki, traderToken: token, connection, stop };
+    const traderToken = await signInTrader(base, pki.signers.gdTrader);
+    return { devnet, base, pool, pki, traderToken, connection, stop };
   } catch (error) {
     await stop();
     throw error;

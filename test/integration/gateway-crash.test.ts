@@ -8,11 +8,11 @@
 import { canonicalBytes } from '@clearance/chaincode/domain';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
+import { freePort, signInTrader, until } from '@clearance/gateway/testing';
 import { Devnet, REPO_ROOT, findFabric } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { compareIndex } from '../../gateway/src/index/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -21,27 +21,6 @@ import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
 const describeOnDevnet = findFabric() ? describe : describe.skip;
 const SERVER = path.join(REPO_ROOT, 'gateway', 'dist', 'server.js');
 const FILINGS = 40;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface Sent {
   id: string;
@@ -67,7 +46,7 @@ describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', 
     gateway = child;
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually('the gateway to be ready', 60_000, async () => {
+    await until('the gateway to be ready', 60_000, async () => {
       if (child.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
       return (await fetch(`${base}/readyz`)).ok ? true : undefined;
     });
@@ -123,21 +102,7 @@ describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', 
   it('ends every accepted filing committed exactly once, and the index equals the ledger', async () => {
     const pki = await trustedPki(ledgers.as, run);
     await startGateway();
-    const challenge = (await (
-      await fetch(`${base}/v1/auth/challenge`, { method: 'POST' })
-    ).json()) as { challengeId: string; challenge: string };
-    const signature = await pki.signers.gdTrader.sign(Buffer.from(challenge.challenge, 'base64'));
-    const signedIn = (await (
-      await fetch(`${base}/v1/auth/trader`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          challengeId: challenge.challengeId,
-          signature: Buffer.from(signature).toString('base64'),
-        }),
-      })
-    ).json()) as { token: string };
-    const authorization = `Bearer ${signedIn.token}`;
+    const authorization = `Bearer ${await signInTrader(base, pki.signers.gdTrader)}`;
     const headers = (key: string) => ({
       'content-type': 'application/json',
       authorization,
@@ -183,7 +148,7 @@ describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', 
           `SELECT 1 FROM operations WHERE state = 'pending' AND envelope IS NOT NULL`,
         )
       ).rowCount ?? 0;
-    await eventually('filings in flight to the ledger', 60_000, async () =>
+    await until('filings in flight to the ledger', 60_000, async () =>
       answered >= 10 && (await inFlightOnLedger()) >= 3 ? true : undefined,
     );
     await killGateway('SIGKILL');
@@ -218,7 +183,7 @@ describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', 
 
     // Every operation ends succeeded (the sweep and BullMQ's stalled check resume them).
     for (const s of sent) {
-      const operation = await eventually(`operation of ${s.id}`, 120_000, async () => {
+      const operation = await until(`operation of ${s.id}`, 120_000, async () => {
         const res = await fetch(`${base}/v1/operations/${s.operationId}`, {
           headers: { authorization },
         });
@@ -237,7 +202,7 @@ describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', 
     expect(rows.filter((r) => r.n !== 1)).toEqual([]);
 
     // The index (fed by the restarted gateway from its checkpoint) has them all, as the ledger.
-    await eventually('the index to have every filing', 60_000, async () => {
+    await until('the index to have every filing', 60_000, async () => {
       const { rowCount } = await db.pool.query(
         'SELECT 1 FROM declarations WHERE declaration_id LIKE $1',
         [`GD-${run}-%`],

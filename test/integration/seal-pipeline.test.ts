@@ -20,6 +20,8 @@ import {
   TEST_OFFICER,
   createMemoryNetwork,
   createMemorySessionStore,
+  freePort,
+  until,
 } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
@@ -42,16 +44,6 @@ type Body = any;
 const haveRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
 const describeWithRedis = haveRedis ? describe : describe.skip;
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 /** A redis-server of this test only (no persistence), so killing it harms nobody. */
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
@@ -71,15 +63,6 @@ async function startRedis(port: number): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`redis-server did not listen on ${port}`);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
@@ -287,29 +270,8 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
   it('anchors every acknowledged reading exactly once, though Redis is killed right after the 202s', async () => {
     const { trip, sealId } = locks.A;
     const acknowledged = new Set<number>([1]); // from the test before
-    const send = async (from: number, to: number) => {
-      const res = await post(trip.slice(from - 1, to));
-      expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ accepted: to - from + 1, rejected: [] });
-      for (let c = from; c <= to; c++) acknowledged.add(c);
-    };
-    expect(trip.length).toBeGreaterThanOrEqual(160);
-    await send(2, 40); // queued and anchored by the worker
-    await until('the queue to anchor', async () =>
-      (
-        await db.pool.query(
-          'SELECT 1 FROM readings WHERE seal_id = $1 AND batch_id IS NULL LIMIT 1',
-          [sealId],
-        )
-      ).rowCount === 0
-        ? true
-        : undefined,
-    );
-    await send(41, 80);
-    redis.kill('SIGKILL'); // the jobs of 41..80 may or may not have run
-    await new Promise((resolve) => redis.once('exit', resolve));
-    await send(81, 120); // Redis is gone: still stored and acknowledged
-    const unanchored = async () =>
+    /** True once every stored reading of the seal is in an anchored batch. */
+    const allAnchored = async () =>
       (
         await db.pool.query(
           'SELECT 1 FROM readings WHERE seal_id = $1 AND batch_id IS NULL LIMIT 1',
@@ -318,20 +280,33 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
       ).rowCount === 0
         ? true
         : undefined;
+    const send = async (from: number, to: number) => {
+      const res = await post(trip.slice(from - 1, to));
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ accepted: to - from + 1, rejected: [] });
+      for (let c = from; c <= to; c++) acknowledged.add(c);
+    };
+    expect(trip.length).toBeGreaterThanOrEqual(160);
+    await send(2, 40); // queued and anchored by the worker
+    await until('the queue to anchor', 60_000, allAnchored, 100);
+    await send(41, 80);
+    redis.kill('SIGKILL'); // the jobs of 41..80 may or may not have run
+    await new Promise((resolve) => redis.once('exit', resolve));
+    await send(81, 120); // Redis is gone: still stored and acknowledged
     // The safety net: the sweep anchors from PostgreSQL alone, Redis or not.
     await pipeline.sweep.runOnce();
-    expect(await unanchored()).toBe(true);
+    expect(await allAnchored()).toBe(true);
     // Redis back, empty: once the gateway has reconnected, the queue anchors again (the
     // sweep's next pass is an hour away).
     redis = await startRedis(redisPort);
-    await until('the queue to reconnect', () =>
-      pipeline.queue.depth().then(
-        () => true,
-        () => undefined,
-      ),
+    await until(
+      'the queue to reconnect',
+      60_000,
+      () => pipeline.queue.depth().then(() => true),
+      100,
     );
     await send(121, 160);
-    await until('the queue to anchor after Redis came back', unanchored);
+    await until('the queue to anchor after Redis came back', 60_000, allAnchored, 100);
     const anchors = JSON.parse(await operator.evaluate('Seal:GetAnchors', [sealId])) as {
       fromCounter: number;
       toCounter: number;
@@ -346,8 +321,11 @@ describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis',
       [sealId],
     );
     expect(rows).toEqual([{ n: acknowledged.size, batches: anchors.length }]);
-    await until('the queue to empty', async () =>
-      (await pipeline.queue.depth()) === 0 ? true : undefined,
+    await until(
+      'the queue to empty',
+      60_000,
+      async () => ((await pipeline.queue.depth()) === 0 ? true : undefined),
+      100,
     );
     const { body: metrics } = await http('GET', '/metrics');
     expect(metrics).toMatch(/^gateway_readings_queue_depth 0$/m);

@@ -2,3 +2,4 @@
 export { createMemoryLedger, createMemoryNetwork } from '../ledger/memory-ledger';
 export { createMemorySessionStore } from '../auth/memory-sessions';
 export { TEST_OFFICER } from './fixtures';
+export { freePort, signInTrader, until, type ChallengeSigner } from './http';
