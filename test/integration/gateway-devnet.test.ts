@@ -53,6 +53,22 @@ describeOnDevnet('clearance through the gateway on the devnet', () => {
     return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
+  /** Officers' bearer tokens, one sign-in (a password hash) per account for the whole file. */
+  const officerTokens = new Map<string, Promise<string>>();
+  const officer = (account: string): Promise<string> => {
+    let token = officerTokens.get(account);
+    if (!token) {
+      const [organisation, username] = account.split('/');
+      token = http('POST', '/v1/auth/officer', undefined, {
+        organisation,
+        username,
+        password: PASSWORD,
+      }).then((session) => session.body.token as string);
+      officerTokens.set(account, token);
+    }
+    return token;
+  };
+
   beforeAll(async () => {
     await devnet.up();
     db = await createTestDatabase();
@@ -140,13 +156,7 @@ describeOnDevnet('clearance through the gateway on the devnet', () => {
     expect(filed.body.operation.transactionId).toMatch(/^[0-9a-f]{64}$/);
 
     const act = async (account: string, body: unknown) => {
-      const [organisation, username] = account.split('/');
-      const session = await http('POST', '/v1/auth/officer', undefined, {
-        organisation,
-        username,
-        password: PASSWORD,
-      });
-      const done = await http('POST', `/v1/declarations/${id}/acts`, session.body.token, body, {
+      const done = await http('POST', `/v1/declarations/${id}/acts`, await officer(account), body, {
         'idempotency-key': randomUUID(),
         prefer: 'wait=30',
       });

@@ -3,19 +3,24 @@ import type { MemoryLedger } from '@clearance/chaincode/testing';
 import { createIndexStore } from '@clearance/gateway';
 import type { Pool } from 'pg';
 
-/** Each call indexes the events emitted since the last one, one block per event. */
+/**
+ * Each call indexes the events emitted since the last one, one block per event, in one
+ * database transaction (one checkpoint, the last event's).
+ */
 export function memoryIndexFeed(chain: MemoryLedger, pool: () => Pool): () => Promise<void> {
   let indexed = 0;
   return async () => {
-    const store = createIndexStore(pool());
-    for (; indexed < chain.events.length; indexed++) {
-      const e = chain.events[indexed]!;
-      await store.apply('clearance', {
-        blockNumber: BigInt(indexed + 1),
+    const from = indexed;
+    const pending = chain.events.slice(from);
+    await createIndexStore(pool()).applyAll(
+      'clearance',
+      pending.map((e, i) => ({
+        blockNumber: BigInt(from + i + 1),
         transactionId: e.txId,
         eventName: e.name,
         payload: JSON.parse(e.payload) as unknown,
-      });
-    }
+      })),
+    );
+    indexed = from + pending.length;
   };
 }
