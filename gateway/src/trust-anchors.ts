@@ -13,7 +13,7 @@ import {
 } from '@clearance/chaincode/domain';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
-import { EVENTS_CHANNEL } from './routes/events';
+import { EVENTS_CHANNEL } from './index/store';
 
 const TTL_MS = 5_000;
 

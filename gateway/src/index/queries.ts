@@ -55,6 +55,10 @@ const summary = (r: Row): DeclarationSummary => ({
   txId: r.tx_id,
 });
 
+/** The columns of a Row. */
+const SUMMARY_COLUMNS = `declaration_id, version, state, on_hold, jurisdiction, consignment_ref, last_action,
+  last_actor_msp, last_at, block_number, tx_id`;
+
 /** Cursor: the (block, id) of the last row of the page, newest first. */
 const encodeCursor = (r: Row) =>
   Buffer.from(`${r.block_number}:${r.declaration_id}`).toString('base64url');
@@ -93,8 +97,7 @@ export async function listDeclarations(
   }
   values.push(f.limit + 1);
   const { rows } = await pool.query<Row>(
-    `SELECT declaration_id, version, state, on_hold, jurisdiction, consignment_ref, last_action,
-            last_actor_msp, last_at, block_number, tx_id
+    `SELECT ${SUMMARY_COLUMNS}
      FROM declarations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY block_number DESC, declaration_id DESC LIMIT $${values.length}`,
     values,
@@ -116,8 +119,7 @@ export async function getDeclarationSummary(
   const { rows } = await pool.query<
     Row & { signer_subject: string | null; signer_issuer: string | null }
   >(
-    `SELECT declaration_id, version, state, on_hold, jurisdiction, consignment_ref, last_action,
-            last_actor_msp, last_at, block_number, tx_id, signer_subject, signer_issuer
+    `SELECT ${SUMMARY_COLUMNS}, signer_subject, signer_issuer
      FROM declarations WHERE declaration_id = $1`,
     [id],
   );

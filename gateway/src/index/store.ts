@@ -8,6 +8,9 @@ import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../db';
 
+/** NOTIFY channel of new index rows (payload: the event name), sent at their commit. */
+export const EVENTS_CHANNEL = 'ledger_events';
+
 export interface IndexedEvent {
   blockNumber: bigint;
   transactionId: string;
@@ -210,7 +213,7 @@ export function createIndexStore(pool: Pool): IndexStore {
           `WITH inserted AS (
                INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tx_id) DO NOTHING RETURNING event_name)
-             SELECT pg_notify('ledger_events', event_name) FROM inserted`,
+             SELECT pg_notify('${EVENTS_CHANNEL}', event_name) FROM inserted`,
           [
             event.transactionId,
             channel,

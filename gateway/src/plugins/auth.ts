@@ -58,6 +58,11 @@ export function requireOfficer(request: FastifyRequest, roles?: string[]): Offic
   return p;
 }
 
+/** E-lock operators (LogisticsMSP officers): seals and devices only, no declarations. */
+export function isSealOperator(p: Principal | null | undefined): boolean {
+  return p?.kind === 'officer' && p.mspId === 'LogisticsMSP';
+}
+
 export function requireTrader(request: FastifyRequest): TraderPrincipal {
   const p = request.principal;
   if (p?.kind !== 'trader') throw new ApiError('FORBIDDEN', 'traders only');

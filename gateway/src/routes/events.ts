@@ -6,9 +6,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Pool } from 'pg';
 import type { Principal } from '../auth/principal';
+import { EVENTS_CHANNEL } from '../index/store';
 import type { Notifications } from '../notifications';
+import { isSealOperator } from '../plugins/auth';
 
-export const EVENTS_CHANNEL = 'ledger_events';
+export { EVENTS_CHANNEL };
 const PAGE = 500;
 const HEARTBEAT_MS = 15_000;
 
@@ -27,7 +29,7 @@ function visibility(p: Principal): { sql: string; values: unknown[] } {
       values: [p.subject, p.issuer],
     };
   }
-  if (p.mspId === 'LogisticsMSP') {
+  if (isSealOperator(p)) {
     return {
       sql: `(e.event_name LIKE 'Seal%' OR e.event_name LIKE 'Device%' OR e.event_name IN ('ReadingsAnchored', 'CheckpointVerified'))`,
       values: [],
@@ -80,6 +82,9 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       out.write('retry: 2000\n\n');
       let closed = false;
       let reading: Promise<void> = Promise.resolve();
+      // A drain reads everything after `last` when it starts: while one waits to start, a
+      // burst of notifications needs no other.
+      let queued = false;
       const drain = async (): Promise<void> => {
         for (;;) {
           if (closed) return;
@@ -98,9 +103,16 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
         }
       };
       const wake = () => {
-        reading = reading.then(drain).catch((error: unknown) => {
-          request.log.warn({ err: error }, 'event stream read failed');
-        });
+        if (queued) return;
+        queued = true;
+        reading = reading
+          .then(() => {
+            queued = false;
+            return drain();
+          })
+          .catch((error: unknown) => {
+            request.log.warn({ err: error }, 'event stream read failed');
+          });
       };
       notifications.events.on(EVENTS_CHANNEL, wake);
       const heartbeat = setInterval(() => {
