@@ -111,10 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     max: options.rateLimit?.max ?? 6000,
     timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
     keyGenerator: (request) => request.headers.authorization ?? request.ip,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: { code: 'RATE_LIMITED', message: `Too many requests; try again in ${context.after}.` },
-    }),
+    // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
   await app.register(metricsPlugin);
   await app.register(swagger, {

@@ -1,6 +1,14 @@
+import { LedgerError } from '@clearance/chaincode/domain';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { API_ERRORS, ApiError } from '../errors';
+import { API_ERRORS, ApiError, LEDGER_TO_API } from '../errors';
+
+/** Any error as a catalog code (LedgerError: a domain check the gateway ran itself). */
+function toApiError(error: FastifyError | ApiError | LedgerError): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof LedgerError) return new ApiError(LEDGER_TO_API[error.code], error.detail);
+  return fromFastify(error);
+}
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) as catalog codes. */
 function fromFastify(error: FastifyError): ApiError {
@@ -16,8 +24,8 @@ function fromFastify(error: FastifyError): ApiError {
 /** The one error handler: coded bodies, no stack traces or internals on a 5xx. */
 export default fp(
   async (app) => {
-    app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-      const apiError = error instanceof ApiError ? error : fromFastify(error);
+    app.setErrorHandler((error: FastifyError | ApiError | LedgerError, request, reply) => {
+      const apiError = toApiError(error);
       const internal = apiError.status >= 500;
       if (internal) request.log.error({ err: error }, 'request failed');
       return reply.status(apiError.status).send({

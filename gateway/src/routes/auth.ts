@@ -3,7 +3,6 @@
  * Fabric identity. Traders: a detached CMS signature over a fresh challenge with their
  * e-signature certificate, verified against the trust list on the ledger.
  */
-import { LedgerError } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,7 +10,7 @@ import type { AccountStore } from '../auth/accounts';
 import { Principal } from '../auth/principal';
 import { sha256Hex } from '../auth/secrets';
 import type { SessionStore } from '../auth/sessions';
-import { ApiError, LEDGER_TO_API } from '../errors';
+import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
 import { sessionSetCookie } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
@@ -110,14 +109,11 @@ const authRoutes: FastifyPluginAsync<{
       const challenge = await sessions.takeChallenge(request.body.challengeId);
       if (!challenge)
         throw new ApiError('UNAUTHENTICATED', 'The challenge is unknown, used or expired.');
-      let evidence;
-      try {
-        evidence = await checkSignature(challenge, Buffer.from(request.body.signature, 'base64'));
-      } catch (error) {
-        if (error instanceof LedgerError)
-          throw new ApiError(LEDGER_TO_API[error.code], error.detail);
-        throw error;
-      }
+      // A signature or certificate the check refuses: its ledger code (the error handler).
+      const evidence = await checkSignature(
+        challenge,
+        Buffer.from(request.body.signature, 'base64'),
+      );
       return signedIn(reply, {
         kind: 'trader',
         id: sha256Hex(`${evidence.issuer}\n${evidence.signerSubject}`).slice(0, 32),

@@ -20,11 +20,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TraderPrincipal } from '../auth/principal';
-import { ApiError, LEDGER_TO_API } from '../errors';
+import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
-import { requireOfficer, requireTrader } from '../plugins/auth';
+import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
 
 /** Whose filing agent files for traders, by the declaration's jurisdiction. */
@@ -199,7 +199,7 @@ const declarationRoutes: FastifyPluginAsync<{
   /** The ledger's record, if the asker may see it (a trader sees only their own). */
   async function readable(request: FastifyRequest, id: string): Promise<DeclarationRecord> {
     const p = request.principal;
-    if (p?.kind === 'officer' && p.mspId === 'LogisticsMSP')
+    if (isSealOperator(p))
       throw new ApiError('FORBIDDEN', 'seal operators do not read declarations');
     const record = JSON.parse(
       await app.ledger.evaluate('Declaration:Get', [id]),
@@ -220,15 +220,14 @@ const declarationRoutes: FastifyPluginAsync<{
         canonicalBytes(filing),
         Buffer.from(body.signature, 'base64'),
       );
-      if (evidence.signerSubject !== trader.subject || evidence.issuer !== trader.issuer)
+      if (!owns(trader, { subject: evidence.signerSubject, issuer: evidence.issuer }))
         throw new ApiError('FORBIDDEN', 'the filing must be signed with your own certificate');
       return filing;
     } catch (error) {
-      if (error instanceof LedgerError) {
-        const code =
-          error.code === 'INVALID_ARGUMENT' ? 'VALIDATION_FAILED' : LEDGER_TO_API[error.code];
-        throw new ApiError(code, error.detail);
-      }
+      // A filing the ledger would refuse is a bad request here; other ledger codes are
+      // mapped by the error handler.
+      if (error instanceof LedgerError && error.code === 'INVALID_ARGUMENT')
+        throw new ApiError('VALIDATION_FAILED', error.detail);
       throw error;
     }
   }
@@ -307,7 +306,7 @@ const declarationRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const p = request.principal;
-      if (p?.kind === 'officer' && p.mspId === 'LogisticsMSP') throw new ApiError('FORBIDDEN');
+      if (isSealOperator(p)) throw new ApiError('FORBIDDEN');
       const { onHold, ...rest } = request.query;
       const page = await listDeclarations(pool, {
         ...rest,
@@ -332,11 +331,7 @@ const declarationRoutes: FastifyPluginAsync<{
     async (request) => {
       const p = request.principal;
       const found = await getDeclarationSummary(pool, request.params.declarationId);
-      const hidden =
-        !found ||
-        (p?.kind === 'trader' && !owns(p, found.signer)) ||
-        (p?.kind === 'officer' && p.mspId === 'LogisticsMSP');
-      if (hidden || !found)
+      if (!found || (p?.kind === 'trader' && !owns(p, found.signer)) || isSealOperator(p))
         throw new ApiError(
           'NOT_FOUND',
           `declaration ${request.params.declarationId} is not indexed`,
@@ -372,7 +367,12 @@ const declarationRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      await readable(request, request.params.declarationId);
+      const p = request.principal;
+      // Only a trader's access needs the record (whose it is): for officers GetHistory
+      // answers NOT_FOUND itself, as it loads the record first. Seal operators get
+      // FORBIDDEN from readable().
+      if (p?.kind !== 'officer' || isSealOperator(p))
+        await readable(request, request.params.declarationId);
       return JSON.parse(
         await app.ledger.evaluate('Declaration:GetHistory', [request.params.declarationId]),
       ) as z.infer<typeof HistoryEntry>[];
