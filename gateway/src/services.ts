@@ -9,14 +9,10 @@ import { createSessionStore, type SessionStore } from './auth/sessions';
 import type { Ledger } from './ledger/ledger';
 import { gaugeFrom, operationsFinished } from './metrics';
 import { listen, type Notifications } from './notifications';
-import { EVENTS_CHANNEL } from './routes/events';
-import {
-  createOperationQueue,
-  startOperationWorker,
-  type OperationWorker,
-} from './operations/queue';
+import { EVENTS_CHANNEL } from './index/store';
+import { createOperationQueue, startOperationWorker } from './operations/queue';
 import type { LedgerDirectory } from './operations/runner';
-import { OPERATION_CHANNEL, createOperationStore } from './operations/store';
+import { OPERATION_CHANNEL, createOperationStore, type OperationRow } from './operations/store';
 import type { Operations } from './operations/submit';
 import { createOperationWaiter } from './operations/waiter';
 import type { SigningIdentity } from './ledger/fabric-ledger';
@@ -26,7 +22,6 @@ export interface GatewayServices {
   sessions: SessionStore;
   operations: Operations;
   notifications: Notifications;
-  worker: OperationWorker | undefined;
   ledgers: LedgerDirectory;
   close(): Promise<void>;
 }
@@ -40,9 +35,6 @@ export async function startGatewayServices(options: {
   kek: Uint8Array;
   /** A ledger acting as the given identity (officers, filing agents). */
   ledgerAs(identity: SigningIdentity, accountId: string): Ledger;
-  /** Run the queue's worker in this process (default true). */
-  worker?: boolean;
-  workerConcurrency?: number;
   onError?(error: unknown): void;
   /** Structured log of operations that ended (operation, kind, state, transaction id). */
   log?(fields: Record<string, unknown>, message: string): void;
@@ -66,44 +58,42 @@ export async function startGatewayServices(options: {
     }
     return ledger;
   };
-  const worker =
-    options.worker === false
-      ? undefined
-      : startOperationWorker({
-          redisUrl: options.redisUrl,
-          ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
-          store: {
-            ...store,
-            succeed: async (id, block) => {
-              await store.succeed(id, block);
-              operationsFinished.inc({ kind: 'any', state: 'succeeded' });
-            },
-            fail: async (id, error) => {
-              await store.fail(id, error);
-              operationsFinished.inc({ kind: 'any', state: 'failed' });
-            },
-          },
-          queue,
-          ledgers,
-          ...(options.workerConcurrency ? { concurrency: options.workerConcurrency } : {}),
-          ...(options.onError ? { onError: options.onError } : {}),
-          onFinished: (operationId) => {
-            if (!options.log) return;
-            void store.get(operationId).then((row) =>
-              options.log?.(
-                {
-                  operationId,
-                  kind: row?.kind,
-                  state: row?.state,
-                  transactionId: row?.transaction_id,
-                  blockNumber: row?.block_number,
-                  error: row?.error?.code,
-                },
-                'operation ended',
-              ),
-            );
-          },
-        });
+  /** Counts and logs an operation that ended (undefined: it had ended already). */
+  const ended = (row: OperationRow | undefined) => {
+    if (!row) return;
+    operationsFinished.inc({ kind: 'any', state: row.state });
+    options.log?.(
+      {
+        operationId: row.operation_id,
+        kind: row.kind,
+        state: row.state,
+        transactionId: row.transaction_id,
+        blockNumber: row.block_number,
+        error: row.error?.code,
+      },
+      'operation ended',
+    );
+  };
+  const worker = startOperationWorker({
+    redisUrl: options.redisUrl,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+    store: {
+      ...store,
+      succeed: async (id, block) => {
+        const row = await store.succeed(id, block);
+        ended(row);
+        return row;
+      },
+      fail: async (id, error) => {
+        const row = await store.fail(id, error);
+        ended(row);
+        return row;
+      },
+    },
+    queue,
+    ledgers,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   gaugeFrom('gateway_operations_queue_depth', 'Operations waiting or running in the queue', () =>
     queue.depth(),
   );
@@ -112,10 +102,9 @@ export async function startGatewayServices(options: {
     sessions,
     operations: { store, queue, waiter },
     notifications,
-    worker,
     ledgers,
     async close() {
-      await worker?.close();
+      await worker.close();
       await queue.close();
       await notifications.close();
       for (const ledger of cache.values()) await (await ledger.catch(() => undefined))?.close();

@@ -31,6 +31,12 @@ export function redisConnection(url: string): ConnectionOptions {
   };
 }
 
+/** Jobs waiting, delayed or running in a queue (for /metrics). */
+export async function queueDepth(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
 /** `prefix` keeps the keys of one gateway deployment (or one test) apart in a shared Redis. */
 export function createOperationQueue(redisUrl: string, prefix = 'clearance'): OperationQueue {
   const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
@@ -48,10 +54,7 @@ export function createOperationQueue(redisUrl: string, prefix = 'clearance'): Op
         },
       );
     },
-    async depth() {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).reduce((a, b) => a + b, 0);
-    },
+    depth: () => queueDepth(queue),
     async ping() {
       await queue.getJobCounts('waiting');
     },
@@ -60,8 +63,6 @@ export function createOperationQueue(redisUrl: string, prefix = 'clearance'): Op
 }
 
 export interface OperationWorker {
-  /** Enqueues pending operations nobody has touched for a while (crash, Redis loss). */
-  sweep(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,8 +76,6 @@ export function startOperationWorker(options: {
   sweepEveryMs?: number;
   staleAfterMs?: number;
   onError?(error: unknown): void;
-  /** Each operation that ended, with its transaction id (structured logs). */
-  onFinished?(operationId: string): void;
 }): OperationWorker {
   const { store, queue } = options;
   const worker = new Worker(
@@ -104,20 +103,16 @@ export function startOperationWorker(options: {
     }
   });
   worker.on('error', (error) => options.onError?.(error));
-  worker.on('completed', (job) =>
-    options.onFinished?.((job.data as { operationId: string }).operationId),
-  );
-  const sweep = async (): Promise<number> => {
+  /** Enqueues pending operations nobody has touched for a while (crash, Redis loss). */
+  const sweep = async (): Promise<void> => {
     const ids = await store.stale(options.staleAfterMs ?? 15_000);
     for (const id of ids) await queue.enqueue(id);
-    return ids.length;
   };
   const timer = setInterval(() => {
     sweep().catch((error: unknown) => options.onError?.(error));
   }, options.sweepEveryMs ?? 10_000);
   timer.unref();
   return {
-    sweep,
     async close() {
       clearInterval(timer);
       await worker.close();

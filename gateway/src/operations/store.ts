@@ -71,8 +71,12 @@ export interface OperationStore {
   ): Promise<void>;
   /** Forgets an envelope the ledger invalidated (MVCC): the next attempt endorses anew. */
   clearPrepared(operationId: string): Promise<void>;
-  succeed(operationId: string, blockNumber: bigint): Promise<void>;
-  fail(operationId: string, error: { code: string; message: string }): Promise<void>;
+  /** The row as it ended, or undefined when it had ended already. */
+  succeed(operationId: string, blockNumber: bigint): Promise<OperationRow | undefined>;
+  fail(
+    operationId: string,
+    error: { code: string; message: string },
+  ): Promise<OperationRow | undefined>;
   /** Pending operations untouched for a while: to enqueue again after a crash or a Redis loss. */
   stale(olderThanMs: number): Promise<string[]>;
 }
@@ -86,15 +90,22 @@ function parseResult(result: string): unknown {
 }
 
 export function createOperationStore(pool: Pool): OperationStore {
-  const finish = async (id: string, set: string, values: unknown[]) => {
-    await pool.query(
+  const finish = async (
+    id: string,
+    set: string,
+    values: unknown[],
+  ): Promise<OperationRow | undefined> => {
+    const { rows } = await pool.query<OperationRow & { notified?: unknown }>(
       // Transient data (a filing's commercial values) is kept only while it may be needed
       // again: once the outcome is known it is dropped.
       `WITH done AS (UPDATE operations SET ${set}, transient = '{}', updated_at = now()
-         WHERE operation_id = $1 AND state = 'pending' RETURNING operation_id)
-       SELECT pg_notify('${OPERATION_CHANNEL}', operation_id::text) FROM done`,
+         WHERE operation_id = $1 AND state = 'pending' RETURNING *)
+       SELECT done.*, pg_notify('${OPERATION_CHANNEL}', operation_id::text) AS notified FROM done`,
       [id, ...values],
     );
+    const row = rows[0];
+    if (row) delete row.notified; // pg_notify's (void) column
+    return row;
   };
   return {
     async create(r) {

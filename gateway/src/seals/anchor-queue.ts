@@ -8,16 +8,16 @@
 import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
-import { redisConnection } from '../operations/queue';
+import { queueDepth, redisConnection } from '../operations/queue';
 import { anchorSeal } from '../readings/anchor';
 import type { StoredRange } from '../readings/ingest';
 
-export const ANCHOR_QUEUE_NAME = 'seal-anchoring';
+const ANCHOR_QUEUE_NAME = 'seal-anchoring';
 /** How long a request waits for Redis to take its jobs; past that the sweep will do. */
 const ENQUEUE_TIMEOUT_MS = 500;
 
 /** Resolves with the promise's value, or with `fallback` after `ms` (the promise runs on). */
-export function within<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
+function within<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(fallback), ms);
@@ -35,7 +35,7 @@ export interface AnchorQueue {
 }
 
 /** The job id of a stored range: BullMQ ignores a second job with the same id. */
-export function anchorJobId(range: StoredRange): string {
+function anchorJobId(range: StoredRange): string {
   return `${range.sealId}@${range.deviceId}@${range.fromCounter}-${range.toCounter}`;
 }
 
@@ -71,10 +71,7 @@ export function createAnchorQueue(
         });
       return within(ENQUEUE_TIMEOUT_MS, added, false);
     },
-    async depth() {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return Object.values(counts).reduce((a, b) => a + b, 0);
-    },
+    depth: () => queueDepth(queue),
     close: () => within(2000, queue.close(), undefined),
   };
 }
