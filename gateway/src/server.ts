@@ -22,7 +22,9 @@ import { startGatewayServices, type GatewayServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const ledger = createFabricLedger(config.fabric);
+  // One gRPC connection to the gateway's peer: the gateway's own ledger and the officers'.
+  const factory = createFabricLedgerFactory(config.fabric);
+  const ledger = factory.as(config.fabric);
   const logger = { level: config.logLevel };
   const database = config.databaseUrl
     ? new Pool({ connectionString: config.databaseUrl, max: 20 })
@@ -41,7 +43,6 @@ async function main(): Promise<void> {
         );
   let indexer: Indexer | undefined;
   let events: ReturnType<typeof connectGateway> | undefined;
-  const factory = createFabricLedgerFactory(config.fabric);
   if (database) {
     await migrate(database);
     services = await startGatewayServices({
@@ -89,22 +90,23 @@ async function main(): Promise<void> {
   log = app.log;
   if (database && config.indexer) {
     events = connectGateway(config.fabric);
+    const channel = config.fabric.channel;
+    const index = createIndexStore(database);
     indexer = startIndexer({
       network: events.gateway.getNetwork(config.fabric.channel),
       channel: config.fabric.channel,
       chaincode: config.fabric.chaincode,
-      store: createIndexStore(database),
+      store: index,
       onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
       onApplied: (event) => {
         const at = (event.payload as { at?: unknown } | null)?.at;
         if (typeof at === 'string') indexLagSeconds.observe((Date.now() - Date.parse(at)) / 1000);
       },
     });
-    const channel = config.fabric.channel;
     gaugeFrom('gateway_index_lag_blocks', 'Blocks on the ledger not yet in the index', async () => {
       const [height, checkpoint] = await Promise.all([
         ledger.channelHeight(),
-        createIndexStore(database).checkpoint(channel),
+        index.checkpoint(channel),
       ]);
       return Number(height - 1n - (checkpoint.getBlockNumber() ?? 0n));
     });
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     await anchorWorker?.stop();
     await pipeline?.close();
     await operator?.close();
+    await ledger.close();
     factory.close();
     await database?.end();
     process.exit(0);

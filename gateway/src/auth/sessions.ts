@@ -64,13 +64,13 @@ export function createSessionStore(pool: Pool, now: () => number = Date.now): Se
       const challengeId = randomUUID();
       const challenge = randomBytes(32);
       const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
+      // Expired challenges and sessions are swept as new ones are made (one round trip).
       await pool.query(
-        'INSERT INTO auth_challenges (challenge_id, challenge, expires_at) VALUES ($1, $2, $3)',
+        `WITH expired_challenges AS (DELETE FROM auth_challenges WHERE expires_at < now()),
+              expired_sessions AS (DELETE FROM sessions WHERE expires_at < now())
+         INSERT INTO auth_challenges (challenge_id, challenge, expires_at) VALUES ($1, $2, $3)`,
         [challengeId, challenge, expiresAt],
       );
-      // Expired challenges and sessions are swept as new ones are made.
-      await pool.query('DELETE FROM auth_challenges WHERE expires_at < now()');
-      await pool.query('DELETE FROM sessions WHERE expires_at < now()');
       return { challengeId, challenge, expiresAt };
     },
 
