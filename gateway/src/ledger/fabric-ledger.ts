@@ -5,7 +5,6 @@ import {
   GatewayError,
   connect,
   hash,
-  signers,
   type Contract,
   type Gateway,
   type Network,
@@ -15,6 +14,7 @@ import { parseLedgerError } from '@clearance/chaincode/domain';
 import { createPrivateKey } from 'node:crypto';
 import { ApiError, LEDGER_TO_API } from '../errors';
 import type { Committed, Ledger, Prepared, TransactionStatus } from './ledger';
+import { messageSigner } from './signer';
 
 export interface FabricConnection {
   mspId: string;
@@ -213,8 +213,8 @@ function gatewayFor(
   return connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
-    hash: hash.sha256,
+    signer: messageSigner(createPrivateKey(identity.privateKey)),
+    hash: hash.none,
     evaluateOptions: seconds(5),
     endorseOptions: seconds(15),
     submitOptions: seconds(5),
