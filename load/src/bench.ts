@@ -8,8 +8,9 @@
  *    commit status), each filing unique and signed by the trader, in steps of rising rate.
  * 2. At that rate, alternates direct and gateway phases (POST /v1/declarations with
  *    `Prefer: wait=30`, answered once committed) so both share the machine's noise; GETs
- *    of indexed summaries run at a fixed rate throughout, for read latency under load, and
- *    GETs of /healthz beside them as a control (what the machine's load alone costs).
+ *    of indexed summaries run at a fixed rate throughout (on a thread of their own), for
+ *    read latency under load, and GETs of /healthz beside them as a control (what the
+ *    machine's load alone costs).
  * 3. Index lag: from the moment the gateway recorded a commit (operation succeeded) to the
  *    event being in the index (both clocks are PostgreSQL's).
  * 4. The readings bench (load/src/readings-bench.ts).
@@ -25,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openLoop, type OpenLoopResult } from './open-loop';
+import { startReadLoad } from './read-load';
 import { runReadingsBench } from './readings-bench';
 import { startStack, type Stack } from './stack';
 import { percentile } from './stats';
@@ -103,30 +105,12 @@ async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> 
 }
 
 /**
- * GETs of `paths` in turn at a fixed rate until stopped (latencies from the intended start):
- * indexed summaries, or the control /healthz, which reads nothing and checks no session, so
- * what it shows under load is the machine's scheduling, not the index.
+ * GETs of `paths` at a fixed rate on their own thread: indexed summaries, or the control
+ * /healthz, which reads nothing and checks no session, so what it shows under load is the
+ * machine's scheduling, not the index.
  */
 function readLoad(stack: Stack, paths: string[], rate: number) {
-  let stopped = false;
-  const done = openLoop({
-    rate,
-    seconds: Infinity,
-    stopped: () => stopped,
-    task: async (i) => {
-      const res = await fetch(`${stack.base}${paths[i % paths.length] as string}`, {
-        headers: { authorization: `Bearer ${stack.traderToken}` },
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${res.status}`);
-    },
-  });
-  return {
-    async stop(): Promise<OpenLoopResult> {
-      stopped = true;
-      return done;
-    },
-  };
+  return startReadLoad({ base: stack.base, token: stack.traderToken, paths, rate });
 }
 
 /** Summaries of declarations of this run already in the index (the trader's own). */

@@ -113,6 +113,10 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
           INDEXER: 'on',
         },
         stdio: ['ignore', out, out],
+        // A session of its own, as a service would run: with the kernel's autogroup
+        // scheduling, a child in the bench's session would share one CPU share with the load
+        // generator, against the peers and orderer that each have theirs.
+        detached: true,
       },
     );
     const exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
