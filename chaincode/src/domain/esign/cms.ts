@@ -32,7 +32,7 @@ import {
 import { AlgorithmIdentifier, Certificate, Time } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
 import type { Jurisdiction, SignatureEvidence } from '../lifecycle';
-import { signedAttributesForVerification } from './der';
+import { signedAttributesForVerification, splitSignedData } from './der';
 import { OID, ecdsaRawToDer, sha256, verifySignature, type CryptoKey } from './crypto';
 import {
   KeyUsageFlags,
@@ -91,24 +91,40 @@ function attribute(attrs: Attribute[], oid: string): ArrayBuffer | undefined {
   return found[0]?.attrValues[0];
 }
 
-function parseSignedData(cms: Uint8Array): SignedData {
+interface SignedFields {
+  encapContentInfo: EncapsulatedContentInfo;
+  certificates: Uint8Array[];
+  signerInfos: SignerInfos;
+  /** The first signer's signed attributes as the signature covers them. */
+  signedAttrs: Uint8Array | undefined;
+}
+
+function parseSignedData(cms: Uint8Array): SignedFields {
   try {
-    const info = AsnConvert.parse(cms, ContentInfo);
-    if (info.contentType !== id_signedData) throw new Error('not signedData');
-    return AsnConvert.parse(info.content, SignedData);
+    const parts = splitSignedData(cms);
+    return {
+      encapContentInfo: AsnConvert.parse(parts.encapContentInfo, EncapsulatedContentInfo),
+      certificates: parts.certificates,
+      signerInfos: AsnConvert.parse(parts.signerInfos, SignerInfos),
+      signedAttrs: signedAttributesForVerification(parts.signerInfos),
+    };
   } catch {
     throw invalid('the signature is not a DER CMS SignedData structure');
   }
 }
 
-function findSigner(signed: SignedData, info: SignerInfo): ParsedCertificate {
+function findSigner(certificates: Uint8Array[], info: SignerInfo): ParsedCertificate {
   const sid = info.sid.issuerAndSerialNumber;
   if (!sid) throw invalid('the signer must be identified by issuer and serial number');
   const wantIssuer = bytes(AsnConvert.serialize(sid.issuer));
   const wantSerial = serialHex(sid.serialNumber);
-  for (const choice of signed.certificates ?? []) {
-    if (!choice.certificate) continue;
-    const cert = parseCertificate(bytes(AsnConvert.serialize(choice.certificate)));
+  for (const der of certificates) {
+    let cert: ParsedCertificate;
+    try {
+      cert = parseCertificate(der);
+    } catch {
+      throw invalid('a certificate in the signature is not a DER X.509 certificate');
+    }
     if (equalBytes(cert.issuerDer, wantIssuer) && cert.serialHex === wantSerial) return cert;
   }
   throw invalid('the signer certificate is not included in the signature');
@@ -179,12 +195,7 @@ export async function verifyDetachedSignature(
   const info = signed.signerInfos[0] as SignerInfo;
   if (info.digestAlgorithm.algorithm !== OID.sha256)
     throw invalid('the digest algorithm must be SHA-256');
-  let signedAttrs: Uint8Array | undefined;
-  try {
-    signedAttrs = signedAttributesForVerification(cms);
-  } catch {
-    throw invalid('the signature is not well-formed DER');
-  }
+  const { signedAttrs } = signed;
   if (!info.signedAttrs || !signedAttrs) throw invalid('signed attributes are required');
 
   const contentType = attribute(info.signedAttrs, ATTR_CONTENT_TYPE);
@@ -199,7 +210,7 @@ export async function verifyDetachedSignature(
   const signingTimeRaw = attribute(info.signedAttrs, ATTR_SIGNING_TIME);
   const signingTime = signingTimeRaw ? AsnConvert.parse(signingTimeRaw, Time).getTime() : undefined;
 
-  const signer = findSigner(signed, info);
+  const signer = findSigner(signed.certificates, info);
   if (
     !(await verifySignature(
       signer,

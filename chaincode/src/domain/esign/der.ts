@@ -40,19 +40,65 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
   return out;
 }
 
+/** DER of the OBJECT IDENTIFIER id-signedData (1.2.840.113549.1.7.2). */
+const ID_SIGNED_DATA = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+
+/** The fields of a CMS SignedData a verifier reads, as the exact bytes that were sent. */
+export interface SignedDataParts {
+  encapContentInfo: Uint8Array;
+  /** Each X.509 certificate of the certificates field (other certificate choices are left out). */
+  certificates: Uint8Array[];
+  signerInfos: Uint8Array;
+}
+
 /**
- * The signed attributes of the only SignerInfo of a CMS ContentInfo(SignedData), as the
- * DER SET the signature covers (the [0] IMPLICIT tag replaced by SET).
+ * Cuts a DER ContentInfo(SignedData) into its fields without a schema parse: the certificates
+ * stay bytes, so the same signer certificate on every filing is parsed once (x509.ts cache)
+ * rather than decoded into schema objects each time. Throws unless the shape is
+ * ContentInfo { id-signedData, [0] SignedData { version, digestAlgorithms, encapContentInfo,
+ * [0] certificates?, [1] crls?, signerInfos } } with nothing after it.
  */
-export function signedAttributesForVerification(cms: Uint8Array): Uint8Array | undefined {
+export function splitSignedData(cms: Uint8Array): SignedDataParts {
   const contentInfo = readTlv(cms, 0);
-  const explicit = childrenOf(cms, contentInfo)[1];
-  const signedData = explicit && childrenOf(cms, explicit)[0];
-  const signerInfos = signedData && childrenOf(cms, signedData).at(-1);
-  const signerInfo = signerInfos && childrenOf(cms, signerInfos)[0];
-  const attrs = signerInfo && childrenOf(cms, signerInfo).find((c) => c.tag === 0xa0);
+  if (contentInfo.tag !== 0x30 || contentInfo.end !== cms.length)
+    throw new Error('not one ContentInfo');
+  const [type, explicit, ...rest] = childrenOf(cms, contentInfo);
+  const typeBytes = type ? cms.subarray(type.start, type.end) : new Uint8Array();
+  if (
+    rest.length > 0 ||
+    explicit?.tag !== 0xa0 ||
+    typeBytes.length !== ID_SIGNED_DATA.length ||
+    typeBytes.some((b, i) => b !== ID_SIGNED_DATA[i])
+  )
+    throw new Error('not SignedData content');
+  const [signedData, ...extra] = childrenOf(cms, explicit);
+  if (signedData?.tag !== 0x30 || extra.length > 0) throw new Error('not a SignedData');
+  const fields = childrenOf(cms, signedData);
+  const tags = fields.map((f) => f.tag.toString(16)).join(' ');
+  if (!/^2 31 30 (a0 )?(a1 )?31$/.test(tags))
+    throw new Error(`unexpected SignedData fields ${tags}`);
+  const slice = (t: Tlv) => cms.subarray(t.start, t.end);
+  const certificates = fields.find((f) => f.tag === 0xa0);
+  return {
+    encapContentInfo: slice(fields[2] as Tlv),
+    certificates: certificates
+      ? childrenOf(cms, certificates)
+          .filter((c) => c.tag === 0x30)
+          .map(slice)
+      : [],
+    signerInfos: slice(fields.at(-1) as Tlv),
+  };
+}
+
+/**
+ * The signed attributes of the first SignerInfo of a SignerInfos SET, as the DER SET the
+ * signature covers (the [0] IMPLICIT tag replaced by SET).
+ */
+export function signedAttributesForVerification(signerInfos: Uint8Array): Uint8Array | undefined {
+  const signerInfo = childrenOf(signerInfos, readTlv(signerInfos, 0))[0];
+  const attrs = signerInfo && childrenOf(signerInfos, signerInfo).find((c) => c.tag === 0xa0);
   if (!attrs) return undefined;
-  const out = cms.slice(attrs.start, attrs.end);
+  const out = signerInfos.slice(attrs.start, attrs.end);
   out[0] = 0x31;
   return out;
 }
