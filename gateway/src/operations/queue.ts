@@ -84,7 +84,10 @@ export function startOperationWorker(options: {
       runOperation(store, options.ledgers, (job.data as { operationId: string }).operationId),
     {
       connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
-      concurrency: options.concurrency ?? 64,
+      // A job holds its slot from endorsement to commit (seconds under load), so the slots
+      // must exceed arrivals per second times that, or filings wait in Redis while the peers
+      // have room; the peers' gateway admits 500 requests at once by default.
+      concurrency: options.concurrency ?? 256,
       prefix: options.prefix ?? 'clearance',
       autorun: true,
     },
