@@ -172,9 +172,13 @@ export function peerCoreYaml(
     'peer.gossip.externalEndpoint': self,
     'peer.gossip.useLeaderElection': false,
     'peer.gossip.orgLeader': true,
-    // Loopback peers: meet each other within a second or two of a (re)start.
+    // Loopback peers: meet each other within a second or two of a (re)start. A peer that
+    // was not listening yet when another first called it (all start at once) is called
+    // again after reconnectInterval: 25 s by default, which once outlasted the wait for
+    // gossip after a restart on the loaded 2-core machine.
     'peer.gossip.aliveTimeInterval': '1s',
     'peer.gossip.aliveExpirationTimeout': '5s',
+    'peer.gossip.reconnectInterval': '2s',
     'peer.tls.enabled': true,
     'peer.tls.cert.file': path.join(node, 'tls', 'server.crt'),
     'peer.tls.key.file': path.join(node, 'tls', 'server.key'),
