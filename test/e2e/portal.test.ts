@@ -340,6 +340,11 @@ describeE2e('the portal in a browser, on the devnet', () => {
     await officer.click(`a[href="#/seals/${sealId}"]`);
     await officer.getByTestId('route-map').waitFor();
     await officer.getByTestId('track').waitFor();
+    // The readings draw the track; only those that are not routine positions get a mark.
+    await expect(officer.locator('.route-map [data-event="POSITION"]').count()).resolves.toBe(0);
+    await expect(
+      officer.locator('.route-map ol.events li[data-event="SEALED"]').count(),
+    ).resolves.toBe(1);
     await expect(
       officer.locator('[data-testid="seal-alarms"] li[data-kind="TAMPER"]').count(),
     ).resolves.toBe(1);

@@ -6,6 +6,7 @@
 import { CONTROL_POINTS, ROUTES } from '../../../seal-devices/src/fleet/places';
 import type { TrackPoint } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { trackEvents } from './track';
 
 interface LatLon {
   lat: number;
@@ -55,7 +56,7 @@ export function RouteMap({ routeId, track }: { routeId: string; track: readonly 
   const frame = [...(route?.waypoints ?? []), ...track, ...stops];
   if (frame.length === 0) return <p>{t('seals.noTrack')}</p>;
   const project = projector(frame);
-  const events = track.filter((p) => p.event);
+  const events = trackEvents(track);
   const last = track[track.length - 1];
   const description = t('seals.mapDescription', {
     route: route?.name ?? routeId,
