@@ -7,6 +7,7 @@
  * into a second valid one); OpenSSL does not normalise, so a high s is replaced by n - s.
  * Used with `hash.none`: the signer gets the whole message and hashes it itself.
  */
+import { ecdsaRawToDer } from '@clearance/chaincode/domain';
 import { signers, type Signer } from '@hyperledger/fabric-gateway';
 import { sign, type KeyObject } from 'node:crypto';
 
@@ -37,24 +38,9 @@ export function messageSigner(key: KeyObject): Signer {
   const half = curve.order >> 1n;
   return (message) => {
     const raw = sign(curve.hash, message, { key, dsaEncoding: 'ieee-p1363' });
-    const r = toBigInt(raw.subarray(0, curve.bytes));
-    const s = toBigInt(raw.subarray(curve.bytes));
-    return Promise.resolve(derSignature(r, s > half ? curve.order - s : s));
+    const s = BigInt(`0x${raw.subarray(curve.bytes).toString('hex')}`);
+    if (s > half)
+      raw.write((curve.order - s).toString(16).padStart(curve.bytes * 2, '0'), curve.bytes, 'hex');
+    return Promise.resolve(ecdsaRawToDer(raw));
   };
-}
-
-const toBigInt = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
-
-/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (lengths stay under 128). */
-function derSignature(r: bigint, s: bigint): Uint8Array {
-  const integer = (n: bigint) => {
-    let hex = n.toString(16);
-    if (hex.length % 2) hex = `0${hex}`;
-    // A leading 1 bit would read as negative: prefix a zero byte.
-    if (parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
-    const body = Buffer.from(hex, 'hex');
-    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
-  };
-  const content = Buffer.concat([integer(r), integer(s)]);
-  return Buffer.concat([Buffer.from([0x30, content.length]), content]);
 }

@@ -2,6 +2,8 @@
  * Just enough of a DER reader to lift exact encoded bytes out of a structure, where a
  * schema parser would re-encode them (a signature covers the bytes as they were sent).
  */
+import { equalBytes } from './x509';
+
 export interface Tlv {
   tag: number;
   /** Offset of the tag byte. */
@@ -41,7 +43,19 @@ export function childrenOf(buf: Uint8Array, parent: Tlv): Tlv[] {
 }
 
 /** DER of the OBJECT IDENTIFIER id-signedData (1.2.840.113549.1.7.2). */
-const ID_SIGNED_DATA = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+const ID_SIGNED_DATA = Uint8Array.of(
+  0x06,
+  0x09,
+  0x2a,
+  0x86,
+  0x48,
+  0x86,
+  0xf7,
+  0x0d,
+  0x01,
+  0x07,
+  0x02,
+);
 
 /** The fields of a CMS SignedData a verifier reads, as the exact bytes that were sent. */
 export interface SignedDataParts {
@@ -63,12 +77,11 @@ export function splitSignedData(cms: Uint8Array): SignedDataParts {
   if (contentInfo.tag !== 0x30 || contentInfo.end !== cms.length)
     throw new Error('not one ContentInfo');
   const [type, explicit, ...rest] = childrenOf(cms, contentInfo);
-  const typeBytes = type ? cms.subarray(type.start, type.end) : new Uint8Array();
   if (
-    rest.length > 0 ||
+    !type ||
+    !equalBytes(cms.subarray(type.start, type.end), ID_SIGNED_DATA) ||
     explicit?.tag !== 0xa0 ||
-    typeBytes.length !== ID_SIGNED_DATA.length ||
-    typeBytes.some((b, i) => b !== ID_SIGNED_DATA[i])
+    rest.length > 0
   )
     throw new Error('not SignedData content');
   const [signedData, ...extra] = childrenOf(cms, explicit);

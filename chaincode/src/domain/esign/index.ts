@@ -1,4 +1,4 @@
 export { signDetached, verifyDetachedSignature } from './cms';
 export type { TrustAnchor } from './cms';
-export { sha256 } from './crypto';
+export { ecdsaRawToDer, sha256 } from './crypto';
 export { hex, parseCertificate, parseCrl, pemToDer } from './x509';
