@@ -13,7 +13,7 @@ import {
   type ParsedCertificate,
 } from './esign/x509';
 import { verifySignature } from './esign/crypto';
-import type { TrustAnchor } from './esign/cms';
+import type { TrustAnchor } from './esign/path';
 import { LedgerError } from './errors';
 import type { Actor, Jurisdiction } from './lifecycle';
 
