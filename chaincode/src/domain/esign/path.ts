@@ -229,8 +229,8 @@ function checkCommon(cert: ParsedCertificate, at: Date, isSigner: boolean): void
   checkValidity(cert, at, isSigner);
 }
 
-/** Every CA check of RFC 5280 §6.1.4 this profile needs; `below` counts the CAs under it. */
-function checkCa(ca: ParsedCertificate, at: Date, below: number): void {
+/** The CA checks of RFC 5280 §6.1.4 (k), (n) this profile needs, besides the path length. */
+function checkCa(ca: ParsedCertificate, at: Date): void {
   checkCommon(ca, at, false);
   if (!ca.isCa)
     throw certificateRejected(
@@ -242,11 +242,31 @@ function checkCa(ca: ParsedCertificate, at: Date, below: number): void {
       R.CA_NO_KEY_CERT_SIGN,
       `the CA ${ca.subject} may not sign certificates (key usage lacks keyCertSign)`,
     );
-  if (ca.pathLength !== undefined && below > ca.pathLength)
-    throw certificateRejected(
-      R.PATH_LENGTH_EXCEEDED,
-      `the CA ${ca.subject} allows ${ca.pathLength} CA certificates below it, the path has ${below}`,
-    );
+}
+
+/**
+ * The CAs from the listed authority down (RFC 5280 §6.1.4 (k)-(m)): each is a CA allowed to
+ * sign certificates, and no more CAs follow one than its pathLenConstraint allows.
+ */
+function checkCas(path: readonly ParsedCertificate[], at: Date): void {
+  let remaining = Infinity;
+  let limitedBy: ParsedCertificate | undefined;
+  for (let i = path.length - 1; i >= 1; i--) {
+    const ca = path[i] as ParsedCertificate;
+    checkCa(ca, at);
+    if (i < path.length - 1) {
+      if (remaining <= 0)
+        throw certificateRejected(
+          R.PATH_LENGTH_EXCEEDED,
+          `the CA ${limitedBy?.subject ?? '?'} allows no further CA below it, but ${ca.subject} follows`,
+        );
+      remaining -= 1;
+    }
+    if (ca.pathLength !== undefined && ca.pathLength < remaining) {
+      remaining = ca.pathLength;
+      limitedBy = ca;
+    }
+  }
 }
 
 function policyAccepted(
@@ -267,8 +287,7 @@ async function validate(
       R.AUTHORITY_WITHDRAWN,
       `authority ${anchor.authorityId} is no longer recognised`,
     );
-  // From the listed authority down: a CA's pathLenConstraint counts the CAs below it.
-  for (let i = path.length - 1; i >= 1; i--) checkCa(path[i] as ParsedCertificate, at, i - 1);
+  checkCas(path, at);
   const signer = path[0] as ParsedCertificate;
   checkCommon(signer, at, true);
   if (

@@ -1,0 +1,193 @@
+/**
+ * Certification paths on PKIs made in code: three-level RSA-2048 (HK) and SM2 (GD) chains
+ * listed at the root and at the intermediate, mixed chains, and each bad path refused with
+ * its own reason.
+ */
+import { BAD_PATH_CASES, createChainPki, type ChainPki } from '../../testing/chain-pki';
+import { makeCrl } from '../../testing/cert-builder';
+import { canonicalBytes } from '../canonical-json';
+import { verifyDetachedSignature, type SignOptions } from './cms';
+import { parseCertificate } from './x509';
+
+let pki: ChainPki;
+beforeAll(async () => {
+  pki = await createChainPki();
+}, 120_000);
+
+const content = canonicalBytes({ declaration: { declarationId: 'D-PATH-1', note: '粵港' } });
+const now = () => new Date();
+const reasonOf = async (promise: Promise<unknown>) => {
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { code?: string; reason?: string; detail?: string } | undefined;
+  return error && { code: error.code, reason: error.reason, detail: error.detail };
+};
+
+describe('certification paths to a listed root or intermediate', () => {
+  it.each([
+    ['HK RSA-2048', 'hk', 'sha256WithRSAEncryption', 'HK'],
+    ['GD SM2', 'gd', 'SM3withSM2', 'GD'],
+    ['RSA root over SM2 CA', 'rsaOverSm2', 'SM3withSM2', 'GD'],
+    ['SM2 root over RSA CA', 'sm2OverRsa', 'sha256WithRSAEncryption', 'HK'],
+  ] as const)('%s: listed at the root and at the intermediate', async (_, which, alg, juris) => {
+    const chain = pki[which];
+    const cms = await chain.trader.sign(content);
+    const atRoot = await verifyDetachedSignature(content, cms, [chain.anchorAtRoot()], now());
+    expect(atRoot).toMatchObject({
+      authorityId: `${chain.anchorAtRoot().authorityId}`,
+      jurisdiction: juris,
+      signatureAlgorithm: alg,
+      certificationPath: [chain.trader.leaf, chain.intermediate, chain.root].map(
+        (c) => parseCertificate(c.der).subject,
+      ),
+    });
+    expect(atRoot.certificationPath).toHaveLength(3);
+    const atCa = await verifyDetachedSignature(content, cms, [chain.anchorAtIntermediate()], now());
+    expect(atCa.authorityId).toBe(chain.anchorAtIntermediate().authorityId);
+    expect(atCa.certificationPath).toHaveLength(2);
+  });
+
+  it('builds through CA certificates and CRLs on the trust list when the CMS carries none', async () => {
+    const cms = await pki.gd.trader.sign(content, { carry: false });
+    const bare = await reasonOf(
+      verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], now()),
+    );
+    expect(bare).toMatchObject({ code: 'CERTIFICATE_REJECTED', reason: 'ISSUER_UNKNOWN' });
+    const evidence = await verifyDetachedSignature(
+      content,
+      cms,
+      [pki.gd.anchorAtRoot({ listIntermediate: true })],
+      now(),
+    );
+    expect(evidence.certificationPath).toHaveLength(3);
+  });
+
+  it('needs a current CRL signed by each CA of the path; carried ones that are not are ignored', async () => {
+    const { gd } = pki;
+    const noCaCrl = await gd.trader.sign(content, {
+      certificates: [gd.intermediate.der],
+      carry: false,
+    });
+    expect(
+      await reasonOf(verifyDetachedSignature(content, noCaCrl, [gd.anchorAtRoot()], now())),
+    ).toMatchObject({ reason: 'CRL_MISSING' });
+    // A CRL with the CA's name signed by the root's key, and a stale one signed by the CA.
+    const forged = await makeCrl({
+      issuer: { ...gd.intermediate, key: gd.root.key },
+      thisUpdate: new Date(Date.now() - 3600_000),
+      nextUpdate: new Date(Date.now() + 3600_000),
+    });
+    const stale = await makeCrl({
+      issuer: gd.intermediate,
+      thisUpdate: new Date(Date.now() - 10 * 24 * 3600_000),
+      nextUpdate: new Date(Date.now() - 24 * 3600_000),
+    });
+    for (const crl of [forged, stale]) {
+      const cms = await gd.trader.sign(content, {
+        certificates: [gd.intermediate.der],
+        crls: [crl],
+        carry: false,
+      });
+      expect(
+        await reasonOf(verifyDetachedSignature(content, cms, [gd.anchorAtRoot()], now())),
+      ).toMatchObject({ reason: 'CRL_MISSING' });
+    }
+    // The root's CRL on the trust list: signed by another CA, or stale, each says so.
+    const cms = await gd.trader.sign(content);
+    const staleRootCrl = await makeCrl({
+      issuer: gd.root,
+      thisUpdate: new Date(Date.now() - 10 * 24 * 3600_000),
+      nextUpdate: new Date(Date.now() - 24 * 3600_000),
+    });
+    for (const [crl, reason] of [
+      [stale, 'CRL_SIGNATURE_INVALID'],
+      [staleRootCrl, 'CRL_NOT_CURRENT'],
+    ] as const) {
+      const anchor = { ...gd.anchorAtRoot(), crl };
+      expect(await reasonOf(verifyDetachedSignature(content, cms, [anchor], now()))).toMatchObject({
+        reason,
+      });
+    }
+  });
+
+  it.each(Object.entries(BAD_PATH_CASES))('refuses %s with %s', async (which, reason) => {
+    const signer = pki.bad[which as keyof typeof BAD_PATH_CASES];
+    const cms = await signer.sign(content);
+    const anchors = [pki.gd.anchorAtRoot({ listIntermediate: true })];
+    expect(await reasonOf(verifyDetachedSignature(content, cms, anchors, now()))).toMatchObject({
+      code: 'CERTIFICATE_REJECTED',
+      reason,
+    });
+  });
+
+  it('never lets a look-alike of a listed intermediate match it', async () => {
+    const cms = await pki.bad.lookAlikeIntermediate.sign(content);
+    for (const anchors of [
+      [pki.gd.anchorAtIntermediate()],
+      [pki.gd.anchorAtRoot()],
+      [pki.gd.anchorAtIntermediate(), pki.gd.anchorAtRoot({ listIntermediate: true })],
+    ]) {
+      expect(await reasonOf(verifyDetachedSignature(content, cms, anchors, now()))).toMatchObject({
+        reason: 'ISSUER_KEY_MISMATCH',
+      });
+    }
+  });
+
+  it('judges an intermediate at the time of the check: valid then, accepted then', async () => {
+    // The expired CA was valid 30 days ago but the CRLs were not yet issued: the refusal
+    // moves from the CA's expiry to the revocation status.
+    const cms = await pki.bad.intermediateExpired.sign(content);
+    const then = new Date(Date.now() - 20 * 24 * 3600_000);
+    expect(
+      await reasonOf(verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], then)),
+    ).toMatchObject({ reason: expect.stringMatching(/^CRL_/) });
+  });
+
+  it('refuses a withdrawn root for the whole path', async () => {
+    const cms = await pki.hk.trader.sign(content);
+    const withdrawn = { ...pki.hk.anchorAtRoot(), active: false };
+    expect(await reasonOf(verifyDetachedSignature(content, cms, [withdrawn], now()))).toMatchObject(
+      {
+        reason: 'AUTHORITY_WITHDRAWN',
+      },
+    );
+  });
+});
+
+describe('SM2 CMS signatures', () => {
+  it.each<[string, SignOptions]>([
+    ['RFC 5652 OIDs, signed attributes', {}],
+    ['GB/T 35275 OIDs, signed attributes', { gbt35275: true }],
+    ['RFC 5652 OIDs, no signed attributes', { signedAttributes: false }],
+    ['GB/T 35275 OIDs, no signed attributes', { gbt35275: true, signedAttributes: false }],
+  ])('accepts %s', async (_, options) => {
+    const cms = await pki.gd.trader.sign(content, options);
+    const evidence = await verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], now());
+    expect(evidence.signatureAlgorithm).toBe('SM3withSM2');
+    expect(evidence.signingTime === undefined).toBe(options.signedAttributes === false);
+  });
+
+  it('refuses content altered under an SM2 signature', async () => {
+    const altered = canonicalBytes({ declaration: { declarationId: 'D-PATH-2', note: '粵港' } });
+    const withAttributes = await pki.gd.trader.sign(content);
+    expect(
+      await reasonOf(
+        verifyDetachedSignature(altered, withAttributes, [pki.gd.anchorAtRoot()], now()),
+      ),
+    ).toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'CONTENT_MISMATCH' });
+    const bare = await pki.gd.trader.sign(content, { signedAttributes: false });
+    expect(
+      await reasonOf(verifyDetachedSignature(altered, bare, [pki.gd.anchorAtRoot()], now())),
+    ).toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'SIGNATURE_MISMATCH' });
+  });
+
+  it('refuses an SM2 signature made with another user ID', async () => {
+    const cms = await pki.gd.trader.sign(content, {
+      sm2UserId: new TextEncoder().encode('trader@example.cn'),
+    });
+    expect(
+      await reasonOf(verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], now())),
+    ).toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'SIGNATURE_MISMATCH' });
+  });
+});
