@@ -162,7 +162,9 @@ export interface CertificateOptions {
 let serialCounter = 0x5000;
 
 export async function makeCertificate(options: CertificateOptions): Promise<TestCertificate> {
-  const serial = (++serialCounter).toString(16).padStart(8, '0');
+  // A minimal DER INTEGER: an even number of hex digits, no leading zero byte.
+  const counter = (++serialCounter).toString(16);
+  const serial = counter.length % 2 ? `0${counter}` : counter;
   const keyId = (await sha256(options.key.spki)).subarray(0, 20);
   const issuerKey = options.issuer?.key ?? options.key;
   const issuerKeyId = options.issuer?.keyId ?? keyId;
