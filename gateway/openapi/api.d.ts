@@ -2164,6 +2164,7 @@ export interface paths {
           'application/json': {
             acceptedPolicies: string[];
             authorityId: string;
+            caCertificatesPem?: string[];
             caCertPem: string;
             crlPem?: string;
             /** @enum {string} */
