@@ -2950,11 +2950,13 @@ export interface components {
       signature: {
         authorityId: string;
         certificateSha256: string;
+        certificationPath?: string[];
         contentSha256: string;
         issuer: string;
         jurisdiction: string;
         policyOid: string;
         serialNumber: string;
+        signatureAlgorithm?: string;
         signerSubject: string;
         signingTime?: string;
       } & {
@@ -3039,11 +3041,13 @@ export interface components {
       signature: {
         authorityId: string;
         certificateSha256: string;
+        certificationPath?: string[];
         contentSha256: string;
         issuer: string;
         jurisdiction: string;
         policyOid: string;
         serialNumber: string;
+        signatureAlgorithm?: string;
         signerSubject: string;
         signingTime?: string;
       } & {

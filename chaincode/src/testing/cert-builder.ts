@@ -291,3 +291,39 @@ export function toPem(label: string, der: Uint8Array): string {
   const base64 = Buffer.from(der).toString('base64');
   return `-----BEGIN ${label}-----\n${base64.replace(/(.{64})/g, '$1\n').trim()}\n-----END ${label}-----\n`;
 }
+
+const derOf = (tag: number, ...parts: Uint8Array[]): Uint8Array => {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const head =
+    length < 0x80
+      ? [tag, length]
+      : length < 0x100
+        ? [tag, 0x81, length]
+        : [tag, 0x82, length >> 8, length & 0xff];
+  const out = new Uint8Array(head.length + length);
+  out.set(head);
+  let offset = head.length;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+};
+
+/** An SM2 key as the PKCS#8 PEM a trader's file holds (OpenSSL writes the same shape). */
+export function sm2Pkcs8Pem(key: TestKey): string {
+  if (!key.sm2PrivateKey || !('publicKey' in key.signingKey)) throw new Error('not an SM2 key');
+  const ecPrivateKey = derOf(
+    0x30,
+    Uint8Array.of(0x02, 0x01, 0x01),
+    derOf(0x04, key.sm2PrivateKey),
+    derOf(0xa1, derOf(0x03, Uint8Array.of(0), key.signingKey.publicKey)),
+  );
+  const info = derOf(
+    0x30,
+    Uint8Array.of(0x02, 0x01, 0x00),
+    derOf(0x30, Uint8Array.of(0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01), SM2_CURVE_DER),
+    derOf(0x04, ecPrivateKey),
+  );
+  return toPem('PRIVATE KEY', info);
+}
