@@ -55,7 +55,7 @@ import {
   certificateRejected,
   signatureInvalid,
 } from './reasons';
-import { isSm2SigningKey, type Sm2SigningKey } from './sm2';
+import { isSm2SigningKey, sm2Verify, type Sm2SigningKey } from './sm2';
 import { sm3 } from './sm3';
 import {
   bytes,
@@ -228,11 +228,18 @@ export async function verifyDetachedSignature(
     signingTime = signingTimeRaw ? AsnConvert.parse(signingTimeRaw, Time).getTime() : undefined;
     covered = signed.signedAttrs;
   }
-  if (!(await verifySignature(signer, signatureAlgorithm, bytes(info.signature.buffer), covered)))
+  const signature = bytes(info.signature.buffer);
+  if (!(await verifySignature(signer, signatureAlgorithm, signature, covered))) {
+    if (kind === 'SM2' && sm2Verify(signer.publicKey, covered, signature, new Uint8Array(0)))
+      throw signatureInvalid(
+        S.SM2_USER_ID_MISMATCH,
+        'the SM2 signature was made with an empty user ID, not the default 1234567812345678',
+      );
     throw signatureInvalid(
       S.SIGNATURE_MISMATCH,
       'the signature does not verify with the signer certificate',
     );
+  }
 
   const path = await validatePath(signer, carried, signed.crls, anchors, at);
   return {

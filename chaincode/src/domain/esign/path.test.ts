@@ -182,12 +182,15 @@ describe('SM2 CMS signatures', () => {
     ).toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'SIGNATURE_MISMATCH' });
   });
 
-  it('refuses an SM2 signature made with another user ID', async () => {
+  it.each([
+    ['another user ID', 'trader@example.cn', 'SIGNATURE_MISMATCH'],
+    ['an empty user ID (OpenSSL 3.0 without distid)', '', 'SM2_USER_ID_MISMATCH'],
+  ])('refuses an SM2 signature made with %s', async (_, userId, reason) => {
     const cms = await pki.gd.trader.sign(content, {
-      sm2UserId: new TextEncoder().encode('trader@example.cn'),
+      sm2UserId: new TextEncoder().encode(userId),
     });
     expect(
       await reasonOf(verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], now())),
-    ).toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'SIGNATURE_MISMATCH' });
+    ).toMatchObject({ code: 'SIGNATURE_INVALID', reason });
   });
 });

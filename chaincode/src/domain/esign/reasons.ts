@@ -27,6 +27,11 @@ export const SIGNATURE_REASONS = {
   CONTENT_MISMATCH: 'CONTENT_MISMATCH',
   /** The signature does not verify with the signer's key (forged, or another SM2 user ID). */
   SIGNATURE_MISMATCH: 'SIGNATURE_MISMATCH',
+  /**
+   * An SM2 signature made with an empty user ID instead of the default 1234567812345678 (what
+   * OpenSSL 3.0 does when no distid is set); other wrong IDs cannot be told from a forgery.
+   */
+  SM2_USER_ID_MISMATCH: 'SM2_USER_ID_MISMATCH',
   /** A signature algorithm outside the profile, or not that of the signer's key. */
   ALGORITHM_UNSUPPORTED: 'ALGORITHM_UNSUPPORTED',
 } as const;
