@@ -108,6 +108,15 @@ describe('TrustList contract', () => {
       crlPem: toPem('X509 CRL', gd.rootCrl),
       caCertificatesPem: [toPem('CERTIFICATE', gd.intermediate.der)],
     };
+    // A CA the root did not issue cannot be listed under it.
+    await expect(
+      admin.submit('TrustList:AddAuthority', [
+        JSON.stringify({
+          ...input,
+          caCertificatesPem: [toPem('CERTIFICATE', chains.hk.intermediate.der)],
+        }),
+      ]),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED', reason: 'ISSUER_UNKNOWN' });
     const added = JSON.parse(
       (await admin.submit('TrustList:AddAuthority', [JSON.stringify(input)])).result,
     ) as { caCertificates: { subject: string }[] };

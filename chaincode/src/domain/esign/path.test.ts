@@ -48,6 +48,23 @@ describe('certification paths to a listed root or intermediate', () => {
     expect(atCa.certificationPath).toHaveLength(2);
   });
 
+  it('ignores the root and unrelated certificates the CMS carries besides the path', async () => {
+    const { gd, hk } = pki;
+    const cms = await gd.trader.sign(content, {
+      certificates: [hk.intermediate.der, gd.root.der, gd.intermediate.der, hk.root.der],
+      crls: [hk.intermediateCrl, gd.intermediateCrl],
+      carry: false,
+    });
+    const evidence = await verifyDetachedSignature(
+      content,
+      cms,
+      [hk.anchorAtRoot(), gd.anchorAtRoot()],
+      now(),
+    );
+    expect(evidence.authorityId).toBe(gd.anchorAtRoot().authorityId);
+    expect(evidence.certificationPath).toHaveLength(3);
+  });
+
   it('builds through CA certificates and CRLs on the trust list when the CMS carries none', async () => {
     const cms = await pki.gd.trader.sign(content, { carry: false });
     const bare = await reasonOf(
