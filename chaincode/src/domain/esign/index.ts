@@ -1,6 +1,6 @@
 export { ID_GM_DATA, ID_GM_SIGNED_DATA, signDetached, verifyDetachedSignature } from './cms';
 export type { SignOptions, SigningKey } from './cms';
-export { MAX_PATH_CERTIFICATES, validatePath } from './path';
+export { MAX_PATH_CANDIDATES, MAX_PATH_CERTIFICATES, validatePath } from './path';
 export type { TrustAnchor, ValidatedPath } from './path';
 export { CERTIFICATE_REASONS, SIGNATURE_REASONS } from './reasons';
 export type { CertificateReason, SignatureReason } from './reasons';

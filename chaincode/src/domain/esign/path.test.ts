@@ -4,9 +4,10 @@
  * its own reason.
  */
 import { BAD_PATH_CASES, createChainPki, type ChainPki } from '../../testing/chain-pki';
-import { makeCrl } from '../../testing/cert-builder';
+import { KEY_USAGE, makeCertificate, makeCrl, newKey } from '../../testing/cert-builder';
 import { canonicalBytes } from '../canonical-json';
-import { verifyDetachedSignature, type SignOptions } from './cms';
+import { signDetached, verifyDetachedSignature, type SignOptions } from './cms';
+import { MAX_PATH_CANDIDATES } from './path';
 import { parseCertificate } from './x509';
 
 let pki: ChainPki;
@@ -159,6 +160,44 @@ describe('certification paths to a listed root or intermediate', () => {
     expect(
       await reasonOf(verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], then)),
     ).toMatchObject({ reason: expect.stringMatching(/^CRL_/) });
+  });
+
+  it('gives up on CAs that issue one another instead of trying every path', async () => {
+    // Sixteen CA certificates of one name and one key: each verifies as the issuer of every
+    // other, so some 16^5 paths run through them without a bound on the candidates.
+    const key = await newKey('P-256');
+    const valid = {
+      notBefore: new Date(Date.now() - 3600_000),
+      notAfter: new Date(Date.now() + 3600_000),
+    };
+    const loop = [];
+    for (let i = 0; i < 16; i++)
+      loop.push(
+        await makeCertificate({
+          subject: 'CN=Loop CA',
+          key,
+          ...valid,
+          ca: {},
+          keyUsage: KEY_USAGE.keyCertSign,
+        }),
+      );
+    // Self-issued, none listed: no path ends at an authority.
+    const looper = await makeCertificate({
+      subject: 'CN=Looper, C=CN',
+      key: await newKey('P-256'),
+      issuer: loop[0],
+      ...valid,
+      keyUsage: KEY_USAGE.digitalSignature,
+    });
+    const cms = await signDetached(content, looper.der, looper.key.signingKey, new Date(), {
+      certificates: loop.map((c) => c.der),
+    });
+    expect(
+      await reasonOf(verifyDetachedSignature(content, cms, [pki.gd.anchorAtRoot()], now())),
+    ).toMatchObject({
+      reason: 'PATH_TOO_LONG',
+      detail: `path building gave up after ${MAX_PATH_CANDIDATES} candidate paths`,
+    });
   });
 
   it('refuses a withdrawn root for the whole path', async () => {

@@ -41,6 +41,11 @@ export interface TrustAnchor {
 
 /** At most this many certificates below the listed authority (signer included). */
 export const MAX_PATH_CERTIFICATES = 6;
+/**
+ * At most this many partial paths are tried: CMS certificates that issue one another (one
+ * key, many names alike) would otherwise make path building exponential.
+ */
+export const MAX_PATH_CANDIDATES = 64;
 
 /** Extensions this verifier processes, or may ignore when critical without harm. */
 const KNOWN_EXTENSIONS = new Set([
@@ -121,9 +126,20 @@ export async function validatePath(
   const crls = parseCrls(carriedCrls);
   const failures: Failure[] = [];
   const fail = (rank: number, error: LedgerError) => failures.push({ rank, error });
+  let budget = MAX_PATH_CANDIDATES;
 
   const search = async (chain: ParsedCertificate[]): Promise<ValidatedPath | undefined> => {
     const cert = chain[chain.length - 1] as ParsedCertificate;
+    if (budget-- <= 0) {
+      fail(
+        RANK.tooLong,
+        certificateRejected(
+          R.PATH_TOO_LONG,
+          `path building gave up after ${MAX_PATH_CANDIDATES} candidate paths`,
+        ),
+      );
+      return undefined;
+    }
     let named = false;
     for (const { anchor, cert: ca } of listed) {
       const relation = mayHaveIssued(ca, cert);

@@ -44,7 +44,8 @@ export const CERTIFICATE_REASONS = {
   ISSUER_UNKNOWN: 'ISSUER_UNKNOWN',
   /** A CA with the issuer's name exists but another key signed (a look-alike CA). */
   ISSUER_KEY_MISMATCH: 'ISSUER_KEY_MISMATCH',
-  /** The path would be longer than the verifier builds (MAX_PATH_CERTIFICATES). */
+  /** The path would be longer than the verifier builds (MAX_PATH_CERTIFICATES), or path
+   * building tried MAX_PATH_CANDIDATES partial paths without finding one. */
   PATH_TOO_LONG: 'PATH_TOO_LONG',
   AUTHORITY_WITHDRAWN: 'AUTHORITY_WITHDRAWN',
   SIGNER_NOT_YET_VALID: 'SIGNER_NOT_YET_VALID',
