@@ -77,9 +77,10 @@ interface Failure {
   rank: number;
   error: LedgerError;
 }
-// A complete path that failed validation explains most; then a path too long; then a
-// look-alike issuer; last, an issuer nobody carries or lists.
-const RANK = { validation: 4, tooLong: 3, keyMismatch: 2, unknown: 1 } as const;
+// A complete path that failed validation explains most; then giving up on too many
+// candidates; then a path too long; then a look-alike issuer; last, an issuer nobody
+// carries or lists.
+const RANK = { validation: 5, gaveUp: 4, tooLong: 3, keyMismatch: 2, unknown: 1 } as const;
 
 function parseAll(ders: readonly Uint8Array[] | undefined): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
@@ -132,7 +133,7 @@ export async function validatePath(
     const cert = chain[chain.length - 1] as ParsedCertificate;
     if (budget-- <= 0) {
       fail(
-        RANK.tooLong,
+        RANK.gaveUp,
         certificateRejected(
           R.PATH_TOO_LONG,
           `path building gave up after ${MAX_PATH_CANDIDATES} candidate paths`,
