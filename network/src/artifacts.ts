@@ -14,6 +14,7 @@ import {
   CHANNEL_NAME,
   HOST,
   PEER_ORGS,
+  ordererHostname,
   peerHostname,
   type OrdererOrg,
   type PeerOrg,
@@ -171,7 +172,26 @@ export async function writeChaincodePackage(paths: DevnetPaths): Promise<string>
   return `${CHAINCODE_LABEL}:${digest}`;
 }
 
-/** What a client needs to reach the ledger as one organisation's user. */
+/** One peer a client can ask for an endorsement (server-only TLS). */
+export interface PeerEndpoint {
+  mspId: string;
+  endpoint: string;
+  hostAlias: string;
+  tlsRootCertPath: string;
+}
+
+/** One orderer a client can broadcast a transaction to (server-only TLS). */
+export interface OrdererEndpoint {
+  endpoint: string;
+  hostAlias: string;
+  tlsRootCertPath: string;
+}
+
+/**
+ * What a client needs to reach the ledger as one organisation's user. The "home" peer
+ * fields stay for Gateway clients; `peers` and `orderers` let a client without the peer
+ * Gateway service (Fabric 2.1) endorse on every organisation and broadcast itself.
+ */
 export interface ConnectionDescriptor {
   mspId: string;
   peerEndpoint: string;
@@ -181,11 +201,31 @@ export interface ConnectionDescriptor {
   keyPath: string;
   channel: string;
   chaincode: string;
+  peers: PeerEndpoint[];
+  orderers: OrdererEndpoint[];
+}
+
+function peerEndpoints(paths: DevnetPaths): PeerEndpoint[] {
+  return PEER_ORGS.map((org) => ({
+    mspId: org.mspId,
+    endpoint: `${org.peer.host}:${org.peer.port}`,
+    hostAlias: peerHostname(org),
+    tlsRootCertPath: paths.peerTlsCa(org),
+  }));
+}
+
+function ordererEndpoints(paths: DevnetPaths, orderers: OrdererOrg): OrdererEndpoint[] {
+  return orderers.nodes.map((node) => ({
+    endpoint: `${node.host}:${node.port}`,
+    hostAlias: ordererHostname(orderers, node),
+    tlsRootCertPath: paths.ordererTlsCa(orderers),
+  }));
 }
 
 function descriptor(
   org: PeerOrg,
   paths: DevnetPaths,
+  orderers: OrdererOrg,
   certPath: string,
   keyPath: string,
 ): ConnectionDescriptor {
@@ -198,6 +238,8 @@ function descriptor(
     keyPath,
     channel: CHANNEL_NAME,
     chaincode: CHAINCODE_NAME,
+    peers: peerEndpoints(paths),
+    orderers: ordererEndpoints(paths, orderers),
   };
 }
 
@@ -205,32 +247,37 @@ function descriptor(
 export function connectionDescriptor(
   paths: DevnetPaths,
   org: PeerOrg,
+  orderers: OrdererOrg,
   user = 'User1',
 ): ConnectionDescriptor {
   const msp = path.join(paths.peerUserDir(org, user), 'msp');
   return descriptor(
     org,
     paths,
+    orderers,
     path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
     path.join(msp, 'keystore', 'priv_sk'),
   );
 }
 
-export function writeConnectionDescriptors(paths: DevnetPaths): void {
+export function writeConnectionDescriptors(paths: DevnetPaths, orderers: OrdererOrg): void {
   fs.mkdirSync(paths.connections, { recursive: true });
   const write = (file: string, value: ConnectionDescriptor): void => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
   };
   for (const org of PEER_ORGS) {
-    write(path.join(paths.connections, `${org.key}.json`), connectionDescriptor(paths, org));
+    write(
+      path.join(paths.connections, `${org.key}.json`),
+      connectionDescriptor(paths, org, orderers),
+    );
   }
   for (const officer of OFFICERS) {
     const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
     const dir = paths.officerDir(org, officer.name);
     write(
       path.join(paths.connections, officer.org, `${officer.name}.json`),
-      descriptor(org, paths, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
+      descriptor(org, paths, orderers, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
     );
   }
 }

@@ -215,7 +215,7 @@ export class Devnet {
     }
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
     await ensureOfficers(this.paths);
-    writeConnectionDescriptors(this.paths);
+    writeConnectionDescriptors(this.paths, orderers);
     settings.packageId = await writeChaincodePackage(this.paths);
     this.writeSettings(settings);
 
