@@ -18,6 +18,23 @@ import { run, type RunResult } from './exec';
 import type { FabricHome } from './fabric';
 import type { DevnetPaths } from './paths';
 
+/** Runs `act` again while it fails with a message matching `transient`, up to `timeoutMs`. */
+async function retrying<T>(
+  transient: RegExp,
+  act: () => Promise<T>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await act();
+    } catch (error) {
+      if (Date.now() > deadline || !transient.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export class FabricAdmin {
   constructor(
     private readonly fabric: FabricHome,
@@ -90,6 +107,68 @@ export class FabricAdmin {
       );
     }
     return true;
+  }
+
+  /**
+   * Fabric 2.1: creates the channel on the orderers unless it exists, and leaves its genesis
+   * block where joinPeer reads it (fetched back when the channel was made before).
+   */
+  async createChannel(): Promise<boolean> {
+    const org = PEER_ORGS[0] as PeerOrg;
+    try {
+      await this.peer(org, [
+        'channel',
+        'fetch',
+        'oldest',
+        this.paths.channelBlock,
+        '-c',
+        CHANNEL_NAME,
+        ...this.ordererArgs(),
+      ]);
+      return false;
+    } catch (error) {
+      // Any answer but "no such channel" is a real failure.
+      if (!/NOT_FOUND/.test((error as Error).message)) throw error;
+    }
+    // A Raft orderer that has just started answers SERVICE_UNAVAILABLE until it has a leader.
+    await retrying(/SERVICE_UNAVAILABLE|no Raft leader/, () =>
+      this.peer(org, [
+        'channel',
+        'create',
+        '-c',
+        CHANNEL_NAME,
+        '-f',
+        this.paths.channelTx,
+        '--outputBlock',
+        this.paths.channelBlock,
+        ...this.ordererArgs(),
+      ]),
+    );
+    return true;
+  }
+
+  /**
+   * Fabric 2.1: submits the organisation's anchor peer update. The update reads its group at
+   * version 0, so once applied the orderer refuses it again: that refusal means "already set".
+   */
+  async setAnchorPeer(org: PeerOrg): Promise<boolean> {
+    try {
+      await this.peer(org, [
+        'channel',
+        'update',
+        '-c',
+        CHANNEL_NAME,
+        '-f',
+        this.paths.anchorsTx(org),
+        ...this.ordererArgs(),
+      ]);
+      return true;
+    } catch (error) {
+      if (/be at version 0, but it is currently at version 1/.test((error as Error).message)) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   async joinPeer(org: PeerOrg): Promise<boolean> {

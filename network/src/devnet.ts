@@ -26,7 +26,7 @@ import {
   type PeerOrg,
 } from './definition';
 import { DevnetError } from './errors';
-import { requireFabric, type FabricHome } from './fabric';
+import { hasChannelParticipation, requireFabric, type FabricHome } from './fabric';
 import { DevnetPaths } from './paths';
 import { ensureServices, type ServiceUrls } from './services';
 import {
@@ -131,7 +131,10 @@ export class Devnet {
       env: { FABRIC_CFG_PATH: this.paths.ordererConfigDir(node) },
       ports: [
         { label: 'listen', host: node.host, port: node.port },
-        { label: 'admin', host: node.host, port: node.adminPort },
+        // The admin endpoint (osnadmin) exists from 2.3 on.
+        ...(hasChannelParticipation(fabric.version)
+          ? [{ label: 'admin', host: node.host, port: node.adminPort }]
+          : []),
         { label: 'operations', host: node.host, port: node.operationsPort },
       ],
       // The operations endpoint answers before the gRPC listener is up: check both.
@@ -225,8 +228,13 @@ export class Devnet {
 
     this.log('orderers');
     await Promise.all(orderers.nodes.map((n) => this.ensureRunning(byName(n.name), report)));
-    for (const node of orderers.nodes) {
-      if (await admin.joinOrderer(node)) this.log(`  ${node.name} joined the channel`);
+    const participation = hasChannelParticipation(fabric.version);
+    if (participation) {
+      for (const node of orderers.nodes) {
+        if (await admin.joinOrderer(node)) this.log(`  ${node.name} joined the channel`);
+      }
+    } else if (await admin.createChannel()) {
+      this.log(`  channel ${CHANNEL_NAME} created`);
     }
 
     this.log('peers');
@@ -238,6 +246,7 @@ export class Devnet {
         if (await admin.joinPeer(org)) this.log(`  peer-${org.key} joined the channel`);
       }),
     );
+    if (!participation) await this.setAnchorPeers(admin);
 
     this.log('chaincode');
     await this.restartChaincodeIfRebuilt();
@@ -249,6 +258,16 @@ export class Devnet {
 
     report.seconds = (Date.now() - t0) / 1000;
     return report;
+  }
+
+  /** Fabric 2.1: each organisation's anchor peer, once (a marker file skips the round trip). */
+  private async setAnchorPeers(admin: FabricAdmin): Promise<void> {
+    for (const org of PEER_ORGS) {
+      const done = `${this.paths.anchorsTx(org)}.done`;
+      if (fs.existsSync(done)) continue;
+      if (await admin.setAnchorPeer(org)) this.log(`  anchor peer of ${org.mspId} set`);
+      fs.writeFileSync(done, '');
+    }
   }
 
   private get codeStampFile(): string {
