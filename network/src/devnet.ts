@@ -414,6 +414,11 @@ export class Devnet {
     return ensureServices(this.paths, env);
   }
 
+  /** Admin acts and peer CLI transactions against this devnet. */
+  admin(): FabricAdmin {
+    return new FabricAdmin(this.fabric, this.paths, this.ordererOrg());
+  }
+
   connectionFile(org: PeerOrg | string): string {
     const key = typeof org === 'string' ? org : org.key;
     return path.join(this.paths.connections, `${key}.json`);
