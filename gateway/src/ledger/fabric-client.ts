@@ -1,0 +1,883 @@
+/**
+ * A thin Fabric client of our own over @hyperledger/fabric-protos and @grpc/grpc-js: the
+ * Endorser, AtomicBroadcast and Deliver services that Fabric 2.1 peers have as well as 2.5
+ * and 3.x ones (2.1 has no Gateway service, so @hyperledger/fabric-gateway cannot talk to
+ * it). Chosen over fabric-network / fabric-common 2.2, which bring old dependencies
+ * (jsrsasign, elliptic, winston 2) and a callback-era design. Its shape follows
+ * fabric-gateway's: factories, public interfaces, private implementations, one error class
+ * per stage (fabric-errors.ts).
+ *
+ * Endorsement: on the peers the endorsement plan (chaincode/src/domain/endorsement-plan.ts)
+ * names for the transaction, routing around a dead optional peer. Commit status: a filtered
+ * Deliver stream of the home peer shared by the factory. Reads after our own writes wait
+ * until the peer has the block of our last commit.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { common, peer } from '@hyperledger/fabric-protos';
+import {
+  endorsementPlan,
+  nextEndorsers,
+  parseLedgerError,
+  type EndorsementPlan,
+} from '@clearance/chaincode/domain';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import {
+  broadcast,
+  deliver,
+  EndpointPool,
+  isServiceError,
+  processProposal,
+  type EndpointAddress,
+  type PeerAddress,
+} from './fabric-endpoints';
+import {
+  CommitError,
+  EndorseError,
+  LedgerUnavailableError,
+  SubmitError,
+  type PeerAnswer,
+} from './fabric-errors';
+import {
+  assembleTransaction,
+  buildProposal,
+  chaincodeResultOf,
+  envelopeOf,
+  NONCE_BYTES,
+  seekPayload,
+  serializedIdentity,
+  signedProposal,
+  transactionIdOf,
+  transactionIdOfEnvelope,
+  transactionsOf,
+  type ChaincodeEvent,
+} from './fabric-protocol';
+import { messageSigner, type Signer } from './signer';
+
+export type { ChaincodeEvent } from './fabric-protocol';
+export type { EndpointAddress, PeerAddress } from './fabric-endpoints';
+
+export interface SigningIdentity {
+  mspId: string;
+  certificate: string;
+  privateKey: string;
+}
+
+/** Where the network is: the home peer (reads, events), every peer, the orderers. */
+export interface NetworkAddresses {
+  home: PeerAddress;
+  /** Every peer that may endorse (the home peer among them); just the home one if unknown. */
+  peers: readonly PeerAddress[];
+  orderers: readonly EndpointAddress[];
+}
+
+/** Deadlines of each kind of call, in milliseconds. */
+export interface Timeouts {
+  evaluate: number;
+  endorse: number;
+  broadcast: number;
+  commit: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  evaluate: 5_000,
+  endorse: 15_000,
+  broadcast: 5_000,
+  commit: 60_000,
+};
+
+/** Where an event reader resumes: after this transaction of this block. */
+export interface Checkpoint {
+  getBlockNumber(): bigint | undefined;
+  getTransactionId(): string | undefined;
+}
+
+export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
+  close(): void;
+}
+
+export interface ProposalOptions {
+  arguments?: readonly (string | Uint8Array)[];
+  transientData?: Readonly<Record<string, string | Uint8Array>>;
+  /** Endorse on exactly these organisations instead of the transaction's plan. */
+  endorsingOrganizations?: readonly string[];
+}
+
+export interface CommitStatus {
+  transactionId: string;
+  blockNumber: bigint;
+  code: number;
+  successful: boolean;
+}
+
+export interface SubmittedTransaction {
+  readonly transactionId: string;
+  getResult(): Uint8Array;
+  getStatus(): Promise<CommitStatus>;
+}
+
+/** An endorsed, signed transaction: its envelope can be stored and sent later. */
+export interface EndorsedTransaction {
+  readonly transactionId: string;
+  getResult(): Uint8Array;
+  getBytes(): Uint8Array;
+  submit(): Promise<SubmittedTransaction>;
+}
+
+export interface Proposal {
+  readonly transactionId: string;
+  endorse(): Promise<EndorsedTransaction>;
+  evaluate(): Promise<Uint8Array>;
+}
+
+export interface Contract {
+  newProposal(transaction: string, options?: ProposalOptions): Proposal;
+  evaluateTransaction(transaction: string, ...args: string[]): Promise<Uint8Array>;
+  submitTransaction(transaction: string, ...args: string[]): Promise<Uint8Array>;
+  /** Endorses and sends; the commit status is asked of the result. */
+  submitAsync(transaction: string, options?: ProposalOptions): Promise<SubmittedTransaction>;
+}
+
+export interface Network {
+  getContract(chaincode: string): Contract;
+  /** Chaincode events of valid transactions, from a block or after a checkpoint. */
+  getChaincodeEvents(
+    chaincode: string,
+    options?: { startBlock?: bigint; checkpoint?: Checkpoint },
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /** Full blocks from `startBlock` on, as the home peer delivers them. */
+  getBlocks(startBlock: bigint): CloseableAsyncIterable<common.Block>;
+  /** Sends a signed envelope to an orderer (the next one if one is unreachable). */
+  submitEnvelope(envelope: Uint8Array): Promise<SubmittedTransaction>;
+  /** Waits for the commit of a transaction sent before (the shared commit stream). */
+  commitStatus(transactionId: string): Promise<CommitStatus>;
+  /** The home peer's channel height (qscc GetChainInfo). */
+  channelHeight(): Promise<bigint>;
+  /** qscc GetTransactionByID: undefined when the peer does not know the id. */
+  processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: number; blockNumber: bigint } | undefined>;
+}
+
+export interface Gateway {
+  getNetwork(channel: string): Network;
+  close(): void;
+}
+
+/** Gateways for many identities over one set of gRPC channels. */
+export interface FabricClient {
+  connect(identity: SigningIdentity): Gateway;
+  close(): void;
+}
+
+export function createFabricClient(
+  addresses: NetworkAddresses,
+  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+): FabricClient {
+  return new Client(addresses, timeouts);
+}
+
+// --- read your own writes ---------------------------------------------------------------
+
+/** Per process: the highest block committed by any of our transactions, per channel. */
+const committedByUs = new Map<string, bigint>();
+/** Per process: heights peers were last seen at, per `channel|endpoint`. */
+const seenHeights = new Map<string, bigint>();
+
+function noteCommitted(channel: string, blockNumber: bigint): void {
+  if ((committedByUs.get(channel) ?? -1n) < blockNumber) committedByUs.set(channel, blockNumber);
+}
+
+function noteHeight(channel: string, endpoint: string, height: bigint): void {
+  const key = `${channel}|${endpoint}`;
+  if ((seenHeights.get(key) ?? 0n) < height) seenHeights.set(key, height);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const QSCC = 'qscc';
+
+// --- implementation ---------------------------------------------------------------------
+
+class Client implements FabricClient {
+  readonly pool = new EndpointPool();
+  private readonly watchers = new Map<string, CommitWatcher>();
+
+  constructor(
+    readonly addresses: NetworkAddresses,
+    readonly timeouts: Timeouts,
+  ) {}
+
+  connect(identity: SigningIdentity): Gateway {
+    const signer = messageSigner(createPrivateKey(identity.privateKey));
+    const creator = serializedIdentity(identity);
+    const session: Session = { client: this, identity, signer, creator };
+    return {
+      getNetwork: (channel) => new ChannelNetwork(session, channel),
+      close: () => undefined,
+    };
+  }
+
+  /** The factory's commit stream of a channel, reading as the first identity that needs it. */
+  watcher(session: Session, channel: string): CommitWatcher {
+    let w = this.watchers.get(channel);
+    if (!w) {
+      w = new CommitWatcher(session, channel);
+      this.watchers.set(channel, w);
+    }
+    return w;
+  }
+
+  close(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    this.pool.close();
+  }
+}
+
+interface Session {
+  client: Client;
+  identity: SigningIdentity;
+  signer: Signer;
+  creator: Uint8Array;
+}
+
+async function signedEnvelope(session: Session, payload: Uint8Array): Promise<common.Envelope> {
+  return common.Envelope.deserializeBinary(envelopeOf(payload, await session.signer(payload)));
+}
+
+function transportAnswer(address: PeerAddress, error: unknown): PeerAnswer {
+  return {
+    endpoint: address.endpoint,
+    mspId: address.mspId,
+    status: isServiceError(error) ? error.code : grpc.status.UNKNOWN,
+    message: error instanceof Error ? error.message : String(error),
+    transport: true,
+  };
+}
+
+class ChannelNetwork implements Network {
+  constructor(
+    readonly session: Session,
+    readonly channel: string,
+  ) {}
+
+  get client(): Client {
+    return this.session.client;
+  }
+
+  getContract(chaincode: string): Contract {
+    return new ChaincodeContract(this, chaincode);
+  }
+
+  /** A proposal built and signed by this session's identity. */
+  async signedProposalFor(
+    chaincode: string,
+    transaction: string,
+    options: ProposalOptions,
+    nonce: Uint8Array,
+  ): Promise<{ transactionId: string; bytes: Uint8Array; signed: peer.SignedProposal }> {
+    const transient = Object.fromEntries(
+      Object.entries(options.transientData ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? Buffer.from(v) : v,
+      ]),
+    );
+    const built = buildProposal({
+      creator: this.session.creator,
+      nonce,
+      channel: this.channel,
+      chaincode,
+      args: [transaction, ...(options.arguments ?? [])],
+      transient,
+    });
+    return { ...built, signed: signedProposal(built.bytes, await this.session.signer(built.bytes)) };
+  }
+
+  /** Peers to read from: the home peer first, then the other peers of its organisation. */
+  readers(): PeerAddress[] {
+    const { home, peers } = this.client.addresses;
+    return [home, ...peers.filter((p) => p.mspId === home.mspId && p.endpoint !== home.endpoint)];
+  }
+
+  /**
+   * Read your own writes: before a read on `address`, its height must pass the block of our
+   * last commit. Known heights are used first; otherwise qscc is asked, within `budgetMs`.
+   */
+  async caughtUp(address: PeerAddress, budgetMs: number): Promise<void> {
+    const target = committedByUs.get(this.channel);
+    if (target === undefined) return;
+    const key = `${this.channel}|${address.endpoint}`;
+    const until = Date.now() + budgetMs;
+    while ((seenHeights.get(key) ?? 0n) <= target && Date.now() < until) {
+      const height = await this.heightOf(address);
+      if (height > target) return;
+      await sleep(50);
+    }
+  }
+
+  async heightOf(address: PeerAddress): Promise<bigint> {
+    const bytes = await this.query(address, 'GetChainInfo', [this.channel], false);
+    const height = BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    noteHeight(this.channel, address.endpoint, height);
+    return height;
+  }
+
+  /** Evaluates a qscc function on one peer; rejects with EndorseError on a refusal. */
+  async query(
+    address: PeerAddress,
+    fcn: string,
+    args: string[],
+    fresh = true,
+  ): Promise<Uint8Array> {
+    const nonce = randomBytes(NONCE_BYTES);
+    const proposal = await this.signedProposalFor(QSCC, fcn, { arguments: args }, nonce);
+    if (fresh) await this.caughtUp(address, this.client.timeouts.evaluate);
+    return this.evaluateOn([address], proposal.signed, proposal.transactionId);
+  }
+
+  /**
+   * Sends a proposal for evaluation to the first peer that answers. A refusal is final
+   * (with the chaincode's code when it has one); an unreachable peer passes to the next.
+   */
+  async evaluateOn(
+    addresses: readonly PeerAddress[],
+    signed: peer.SignedProposal,
+    transactionId: string,
+  ): Promise<Uint8Array> {
+    const answers: PeerAnswer[] = [];
+    for (const address of addresses) {
+      let response: peer.ProposalResponse;
+      try {
+        response = await processProposal(
+          this.client.pool.client(address),
+          signed,
+          this.client.timeouts.evaluate,
+        );
+      } catch (error) {
+        answers.push(transportAnswer(address, error));
+        continue;
+      }
+      const r = response.getResponse();
+      const status = r?.getStatus() ?? 0;
+      if (status >= 200 && status < 400) return r?.getPayload_asU8() ?? new Uint8Array();
+      throw refusal([{ ...answerOf(address, response), transport: false }], transactionId);
+    }
+    throw new LedgerUnavailableError(
+      `no peer answered: ${answers.map((a) => `${a.endpoint} ${a.message}`).join('; ')}`,
+      answers,
+      { transactionId },
+    );
+  }
+
+  async getChaincodeEvents(
+    chaincode: string,
+    options: { startBlock?: bigint; checkpoint?: Checkpoint } = {},
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    const fromCheckpoint = options.checkpoint?.getBlockNumber();
+    const start = fromCheckpoint ?? options.startBlock ?? 0n;
+    const afterTx = fromCheckpoint === undefined ? undefined : options.checkpoint?.getTransactionId();
+    const blocks = this.getBlocks(start);
+    async function* events(): AsyncGenerator<ChaincodeEvent> {
+      for await (const block of blocks) {
+        const inCheckpointBlock = BigInt(block.getHeader()?.getNumber() ?? 0) === start;
+        // In the checkpoint's block: skip up to and including the checkpoint's transaction.
+        let skipping = inCheckpointBlock && afterTx !== undefined;
+        for (const tx of transactionsOf(block)) {
+          if (skipping) {
+            if (tx.transactionId === afterTx) skipping = false;
+            continue;
+          }
+          if (tx.validationCode !== peer.TxValidationCode.VALID) continue;
+          for (const e of tx.events) if (e.chaincodeName === chaincode) yield e;
+        }
+      }
+    }
+    const iterator = events();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      close: () => blocks.close(),
+    };
+  }
+
+  getBlocks(startBlock: bigint): CloseableAsyncIterable<common.Block> {
+    return closeable(async (signal) => {
+      const { home } = this.client.addresses;
+      const payload = seekPayload({
+        creator: this.session.creator,
+        nonce: randomBytes(NONCE_BYTES),
+        channel: this.channel,
+        start: startBlock,
+      });
+      const envelope = await signedEnvelope(this.session, payload);
+      return deliver(this.client.pool.client(home), home.endpoint, 'deliver', envelope, signal);
+    });
+  }
+
+  async submitEnvelope(envelopeBytes: Uint8Array): Promise<SubmittedTransaction> {
+    const transactionId = transactionIdOfEnvelope(envelopeBytes);
+    const watcher = this.client.watcher(this.session, this.channel);
+    // Listening before sending: the block with the transaction cannot pass unseen.
+    const committed = await watcher.expect(transactionId, this.client.timeouts.commit);
+    try {
+      await this.broadcast(envelopeBytes, transactionId);
+    } catch (error) {
+      committed.cancel();
+      throw error;
+    }
+    return {
+      transactionId,
+      getResult: () => new Uint8Array(),
+      getStatus: () => this.settle(transactionId, committed.status),
+    };
+  }
+
+  async commitStatus(transactionId: string): Promise<CommitStatus> {
+    const watcher = this.client.watcher(this.session, this.channel);
+    const committed = await watcher.expect(transactionId, this.client.timeouts.commit);
+    // Committed before we started listening: the peer's index knows it already.
+    const known = await this.processedTransaction(transactionId);
+    if (known) {
+      committed.cancel();
+      return this.noted({ transactionId, ...known });
+    }
+    return this.settle(transactionId, committed.status);
+  }
+
+  /** The stream's answer; if it did not come in time, what the peer's index says. */
+  private async settle(
+    transactionId: string,
+    status: Promise<{ blockNumber: bigint; code: number } | undefined>,
+  ): Promise<CommitStatus> {
+    const seen = await status;
+    if (seen) return this.noted({ transactionId, blockNumber: seen.blockNumber, validationCode: seen.code });
+    const known = await this.processedTransaction(transactionId);
+    if (known) return this.noted({ transactionId, ...known });
+    throw new LedgerUnavailableError(
+      `no commit of ${transactionId} within ${this.client.timeouts.commit} ms`,
+      [],
+      { transactionId },
+    );
+  }
+
+  private noted(s: { transactionId: string; blockNumber: bigint; validationCode: number }): CommitStatus {
+    noteCommitted(this.channel, s.blockNumber);
+    return {
+      transactionId: s.transactionId,
+      blockNumber: s.blockNumber,
+      code: s.validationCode,
+      successful: s.validationCode === peer.TxValidationCode.VALID,
+    };
+  }
+
+  private async broadcast(envelopeBytes: Uint8Array, transactionId: string): Promise<void> {
+    const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+    const { orderers } = this.client.addresses;
+    const failures: PeerAnswer[] = [];
+    for (const address of orderers) {
+      let response;
+      try {
+        response = await broadcast(
+          this.client.pool.client(address),
+          envelope,
+          this.client.timeouts.broadcast,
+        );
+      } catch (error) {
+        failures.push(transportAnswer({ ...address, mspId: 'orderer' }, error));
+        continue;
+      }
+      if (response.getStatus() === common.Status.SUCCESS) return;
+      throw new SubmitError(
+        `${address.endpoint} refused ${transactionId}: status ${response.getStatus()} ${response.getInfo()}`,
+        address.endpoint,
+        response.getStatus(),
+        { transactionId },
+      );
+    }
+    throw new LedgerUnavailableError(
+      orderers.length === 0
+        ? 'no orderer configured'
+        : `no orderer answered: ${failures.map((f) => `${f.endpoint} ${f.message}`).join('; ')}`,
+      failures,
+      { transactionId },
+    );
+  }
+
+  async channelHeight(): Promise<bigint> {
+    return this.onReaders((address) => this.heightOf(address));
+  }
+
+  async processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: number; blockNumber: bigint } | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.onReaders((a) =>
+        this.query(a, 'GetTransactionByID', [this.channel, transactionId], false),
+      );
+    } catch (error) {
+      if (error instanceof EndorseError && error.answers.every(isUnknownTransaction)) return undefined;
+      throw error;
+    }
+    const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+    const block = common.Block.deserializeBinary(
+      await this.onReaders((a) =>
+        this.query(a, 'GetBlockByTxID', [this.channel, transactionId], false),
+      ),
+    );
+    return {
+      validationCode: processed.getValidationcode(),
+      blockNumber: BigInt(block.getHeader()?.getNumber() ?? 0),
+    };
+  }
+
+  /** Runs a read on the home peer, or the next reader when one is unreachable. */
+  async onReaders<T>(read: (address: PeerAddress) => Promise<T>): Promise<T> {
+    const readers = this.readers();
+    let last: unknown;
+    for (const address of readers) {
+      try {
+        return await read(address);
+      } catch (error) {
+        if (!(error instanceof LedgerUnavailableError)) throw error;
+        last = error;
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * Endorses on the organisations of the plan: all the required ones and enough others;
+   * an optional one that fails is replaced by another. Every endorsement must carry the
+   * same result bytes.
+   */
+  async endorse(
+    plan: EndorsementPlan,
+    signed: peer.SignedProposal,
+    transactionId: string,
+  ): Promise<peer.ProposalResponse[]> {
+    const { home, peers } = this.client.addresses;
+    const byOrg = new Map<string, PeerAddress[]>();
+    for (const p of peers) byOrg.set(p.mspId, [...(byOrg.get(p.mspId) ?? []), p]);
+    const preference = [home.mspId, ...[...byOrg.keys()].filter((o) => o !== home.mspId)];
+    const known = [...byOrg.keys()];
+    const progress = {
+      endorsed: [] as string[],
+      // Organisations without a known peer count as failed from the start.
+      failed: plan.eligible.filter((o) => !known.includes(o)),
+      pending: [] as string[],
+    };
+    const responses = new Map<string, peer.ProposalResponse>();
+    const answers: PeerAnswer[] = [];
+    const inflight = new Map<string, Promise<void>>();
+    let refused: EndorseError | undefined;
+
+    const ask = async (org: string): Promise<void> => {
+      for (const address of byOrg.get(org) ?? []) {
+        let response: peer.ProposalResponse;
+        try {
+          response = await processProposal(
+            this.client.pool.client(address),
+            signed,
+            this.client.timeouts.endorse,
+          );
+        } catch (error) {
+          answers.push(transportAnswer(address, error));
+          continue;
+        }
+        const status = response.getResponse()?.getStatus() ?? 0;
+        if (status >= 200 && status < 400 && response.getEndorsement()) {
+          responses.set(org, response);
+          return;
+        }
+        const answer = { ...answerOf(address, response), transport: false };
+        answers.push(answer);
+        const error = refusal([answer], transactionId);
+        // A coded refusal of the chaincode is the answer; asking others changes nothing.
+        if (error.chaincodeError) refused ??= error;
+        break;
+      }
+      throw new Error(`${org}: no endorsement`);
+    };
+
+    for (;;) {
+      if (refused) throw refusal(answers, transactionId);
+      const next = nextEndorsers(plan, progress, preference);
+      if (next.done) break;
+      if ('impossible' in next) {
+        const onlyTransport = answers.length > 0 && answers.every((a) => a.transport);
+        const message = `endorsement of ${transactionId} impossible: ${next.impossible}`;
+        if (onlyTransport) throw new LedgerUnavailableError(message, answers, { transactionId });
+        throw new EndorseError(message, answers, { transactionId });
+      }
+      for (const org of next.ask) {
+        progress.pending.push(org);
+        inflight.set(
+          org,
+          ask(org).then(
+            () => {
+              progress.endorsed.push(org);
+            },
+            () => {
+              progress.failed.push(org);
+            },
+          ).finally(() => {
+            progress.pending.splice(progress.pending.indexOf(org), 1);
+            inflight.delete(org);
+          }),
+        );
+      }
+      if (inflight.size === 0) throw new Error('endorsement made no progress');
+      await Promise.race(inflight.values());
+    }
+    const result = [...responses.values()];
+    const first = Buffer.from(result[0]?.getPayload_asU8() ?? []);
+    if (result.some((r) => !first.equals(r.getPayload_asU8()))) {
+      throw new EndorseError(
+        `endorsements of ${transactionId} differ (the peers' states or the chaincode disagree)`,
+        answers,
+        { transactionId },
+      );
+    }
+    return result;
+  }
+}
+
+function answerOf(address: PeerAddress, response: peer.ProposalResponse): Omit<PeerAnswer, 'transport'> {
+  return {
+    endpoint: address.endpoint,
+    mspId: address.mspId,
+    status: response.getResponse()?.getStatus() ?? 0,
+    message: response.getResponse()?.getMessage() ?? '',
+  };
+}
+
+/** A peer's refusal, with the chaincode's coded error when one of the answers carries it. */
+function refusal(answers: readonly PeerAnswer[], transactionId: string): EndorseError {
+  for (const a of answers) {
+    if (a.transport) continue;
+    const coded = parseLedgerError(a.message);
+    if (coded)
+      return new EndorseError(coded.message, answers, {
+        transactionId,
+        chaincodeError: { code: coded.code, message: coded.message },
+      });
+  }
+  return new EndorseError(
+    `endorsement refused: ${answers.map((a) => `${a.endpoint} ${a.status} ${a.message}`).join('; ')}`,
+    answers,
+    { transactionId },
+  );
+}
+
+/**
+ * qscc answers an unknown transaction id with status 500 and a message: the message is all
+ * there is (no structured field tells "not found" from other failures).
+ */
+function isUnknownTransaction(answer: PeerAnswer): boolean {
+  return !answer.transport && /no such transaction ID/i.test(answer.message);
+}
+
+class ChaincodeContract implements Contract {
+  constructor(
+    private readonly network: ChannelNetwork,
+    private readonly chaincode: string,
+  ) {}
+
+  newProposal(transaction: string, options: ProposalOptions = {}): Proposal {
+    const nonce = randomBytes(NONCE_BYTES);
+    const network = this.network;
+    const chaincode = this.chaincode;
+    const built = network.signedProposalFor(chaincode, transaction, options, nonce);
+    const plan: EndorsementPlan = options.endorsingOrganizations
+      ? {
+          required: options.endorsingOrganizations,
+          total: options.endorsingOrganizations.length,
+          eligible: options.endorsingOrganizations,
+        }
+      : planFor(network.client.addresses, transaction);
+    // The id is known before signing (it depends on nonce and creator only).
+    const transactionId = transactionIdOf(nonce, network.session.creator);
+    return {
+      transactionId,
+      async evaluate() {
+        const p = await built;
+        const readers = network.readers();
+        const [first] = readers;
+        if (first) await network.caughtUp(first, network.client.timeouts.evaluate);
+        return network.evaluateOn(readers, p.signed, p.transactionId);
+      },
+      async endorse() {
+        const p = await built;
+        const responses = await network.endorse(plan, p.signed, p.transactionId);
+        const payload = assembleTransaction(p.bytes, responses);
+        const envelope = envelopeOf(payload, await network.session.signer(payload));
+        const result = chaincodeResultOf(responses[0] as peer.ProposalResponse);
+        return {
+          transactionId: p.transactionId,
+          getResult: () => result,
+          getBytes: () => envelope,
+          async submit() {
+            const submitted = await network.submitEnvelope(envelope);
+            return { ...submitted, getResult: () => result };
+          },
+        };
+      },
+    };
+  }
+
+  evaluateTransaction(transaction: string, ...args: string[]): Promise<Uint8Array> {
+    return this.newProposal(transaction, { arguments: args }).evaluate();
+  }
+
+  async submitAsync(transaction: string, options: ProposalOptions = {}): Promise<SubmittedTransaction> {
+    return (await this.newProposal(transaction, options).endorse()).submit();
+  }
+
+  async submitTransaction(transaction: string, ...args: string[]): Promise<Uint8Array> {
+    const endorsed = await this.newProposal(transaction, { arguments: args }).endorse();
+    const submitted = await endorsed.submit();
+    const status = await submitted.getStatus();
+    if (!status.successful)
+      throw new CommitError(status.code, status.blockNumber, { transactionId: status.transactionId });
+    return endorsed.getResult();
+  }
+}
+
+/**
+ * The plan of a transaction of our chaincode; with only the home peer known (no `peers` in
+ * the connection), that one peer endorses and validation decides.
+ */
+function planFor(addresses: NetworkAddresses, transaction: string): EndorsementPlan {
+  if (addresses.peers.length <= 1)
+    return { required: [addresses.home.mspId], total: 1, eligible: [addresses.home.mspId] };
+  return endorsementPlan(transaction);
+}
+
+/** An async iterable over a generator opened lazily; close() aborts what it reads. */
+function closeable<T>(
+  open: (signal: AbortSignal) => Promise<AsyncGenerator<T>>,
+): CloseableAsyncIterable<T> {
+  const abort = new AbortController();
+  return {
+    close: () => abort.abort(),
+    async *[Symbol.asyncIterator]() {
+      if (abort.signal.aborted) return;
+      yield* await open(abort.signal);
+    },
+  };
+}
+
+/**
+ * One filtered Deliver stream of the home peer per channel and factory: resolves the
+ * waiters of the transactions in each block; reconnects from the next block after a
+ * failure, so no block passes unseen.
+ */
+class CommitWatcher {
+  private readonly waiters = new Map<string, ((s: { blockNumber: bigint; code: number }) => void)[]>();
+  private next: bigint | undefined;
+  private ready: Promise<void>;
+  private markReady!: () => void;
+  private closed = false;
+  private stream: CloseableAsyncIterable<peer.FilteredBlock> | undefined;
+  private lastFailure: unknown;
+
+  constructor(
+    private readonly session: Session,
+    private readonly channel: string,
+  ) {
+    this.ready = new Promise((r) => (this.markReady = r));
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { home } = this.session.client.addresses;
+    while (!this.closed) {
+      const start = this.next ?? 'newest';
+      this.stream = closeable(async (signal) => {
+        const payload = seekPayload({
+          creator: this.session.creator,
+          nonce: randomBytes(NONCE_BYTES),
+          channel: this.channel,
+          start,
+        });
+        const envelope = await signedEnvelope(this.session, payload);
+        return deliver(this.session.client.pool.client(home), home.endpoint, 'deliverFiltered', envelope, signal);
+      });
+      try {
+        for await (const block of this.stream) this.onBlock(block, home.endpoint);
+      } catch (error) {
+        // The peer restarted, the network failed: waiters keep waiting, the next stream
+        // resumes at the next block, a waiter whose time runs out asks qscc; the failure
+        // is kept for the error of a waiter that finds the stream not reading.
+        this.lastFailure = error;
+      }
+      if (!this.closed) await sleep(500);
+    }
+  }
+
+  private onBlock(block: peer.FilteredBlock, endpoint: string): void {
+    const number = BigInt(block.getNumber());
+    this.next = number + 1n;
+    noteHeight(this.channel, endpoint, this.next);
+    for (const tx of block.getFilteredTransactionsList()) {
+      const waiting = this.waiters.get(tx.getTxid());
+      if (!waiting) continue;
+      this.waiters.delete(tx.getTxid());
+      for (const resolve of waiting) resolve({ blockNumber: number, code: tx.getTxValidationCode() });
+    }
+    this.markReady();
+  }
+
+  /**
+   * Registers interest in a transaction once the stream is reading: `status` resolves with
+   * its block and validation code, or undefined when `timeoutMs` pass first.
+   */
+  async expect(
+    transactionId: string,
+    timeoutMs: number,
+  ): Promise<{ status: Promise<{ blockNumber: bigint; code: number } | undefined>; cancel(): void }> {
+    const until = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const readyInTime = await Promise.race([
+      this.ready.then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.min(timeoutMs, 15_000)))),
+    ]);
+    clearTimeout(timer);
+    if (!readyInTime)
+      throw new LedgerUnavailableError('the commit stream of the home peer is not reading', [], {
+        transactionId,
+          cause: this.lastFailure,
+      });
+    let resolveStatus!: (s: { blockNumber: bigint; code: number } | undefined) => void;
+    const status = new Promise<{ blockNumber: bigint; code: number } | undefined>(
+      (r) => (resolveStatus = r),
+    );
+    const waiter = (s: { blockNumber: bigint; code: number }) => {
+      clearTimeout(deadline);
+      resolveStatus(s);
+    };
+    const remove = () => {
+      const list = this.waiters.get(transactionId)?.filter((w) => w !== waiter) ?? [];
+      if (list.length > 0) this.waiters.set(transactionId, list);
+      else this.waiters.delete(transactionId);
+    };
+    const deadline = setTimeout(() => {
+      remove();
+      resolveStatus(undefined);
+    }, Math.max(0, until - Date.now()));
+    this.waiters.set(transactionId, [...(this.waiters.get(transactionId) ?? []), waiter]);
+    return {
+      status,
+      cancel: () => {
+        clearTimeout(deadline);
+        remove();
+        resolveStatus(undefined);
+      },
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stream?.close();
+  }
+}
