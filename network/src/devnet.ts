@@ -22,12 +22,14 @@ import {
   PEER_ORGS,
   ordererOrg,
   type OrdererCount,
+  type OrdererNode,
   type OrdererOrg,
   type PeerOrg,
 } from './definition';
 import { DevnetError } from './errors';
 import { hasChannelParticipation, requireFabric, type FabricHome } from './fabric';
 import { DevnetPaths } from './paths';
+import { SYSTEM_CHANNEL } from './render';
 import { ensureServices, type ServiceUrls } from './services';
 import {
   checkHealth,
@@ -236,6 +238,10 @@ export class Devnet {
     } else if (await admin.createChannel()) {
       this.log(`  channel ${CHANNEL_NAME} created`);
     }
+    await this.waitForRaftLeader(
+      orderers,
+      participation ? [CHANNEL_NAME] : [SYSTEM_CHANNEL, CHANNEL_NAME],
+    );
 
     this.log('peers');
     await Promise.all(
@@ -258,6 +264,40 @@ export class Devnet {
 
     report.seconds = (Date.now() - t0) / 1000;
     return report;
+  }
+
+  /**
+   * A restarted orderer is healthy before Raft has a leader, and until then it refuses
+   * every transaction (SERVICE_UNAVAILABLE): wait until each channel has one.
+   */
+  private async waitForRaftLeader(
+    orderers: OrdererOrg,
+    channels: string[],
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const leaderOf = async (node: OrdererNode): Promise<string[]> => {
+      try {
+        const res = await fetch(`http://${node.host}:${node.operationsPort}/metrics`);
+        return [
+          ...(await res.text()).matchAll(/^consensus_etcdraft_is_leader\{channel="([^"]+)"\} 1$/gm),
+        ].map((m) => m[1] as string);
+      } catch {
+        return [];
+      }
+    };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const led = (await Promise.all(orderers.nodes.map(leaderOf))).flat();
+      if (channels.every((c) => led.includes(c))) return;
+      if (Date.now() > deadline) {
+        throw new DevnetError(
+          'TIMEOUT',
+          `no Raft leader on ${channels.filter((c) => !led.includes(c)).join(', ')} after ${timeoutMs} ms`,
+          'see .devnet/logs/orderer*.log',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /** Fabric 2.1: each organisation's anchor peer, once (a marker file skips the round trip). */
