@@ -671,10 +671,11 @@ function refusal(answers: readonly PeerAnswer[], transactionId: string): Endorse
 
 /**
  * qscc answers an unknown transaction id with status 500 and a message: the message is all
- * there is (no structured field tells "not found" from other failures).
+ * there is (no structured field tells "not found" from other failures). Fabric 2.1 says
+ * "Entry not found in index", 2.2 and later "no such transaction ID".
  */
 function isUnknownTransaction(answer: PeerAnswer): boolean {
-  return !answer.transport && /no such transaction ID/i.test(answer.message);
+  return !answer.transport && /no such transaction ID|Entry not found in index/i.test(answer.message);
 }
 
 class ChaincodeContract implements Contract {

@@ -69,17 +69,30 @@ export class EndpointPool {
 
 const deadline = (ms: number): grpc.CallOptions => ({ deadline: Date.now() + ms });
 
+/**
+ * Serializers of our own rather than the generated ones: those check `instanceof` against
+ * their copy of the message classes, which fails where modules load twice (Jest).
+ */
+const serialize = (message: { serializeBinary(): Uint8Array }): Buffer =>
+  Buffer.from(message.serializeBinary());
+
+const PATHS = {
+  processProposal: peer.EndorserService.processProposal.path,
+  broadcast: orderer.AtomicBroadcastService.broadcast.path,
+  deliver: peer.DeliverService.deliver.path,
+  deliverFiltered: peer.DeliverService.deliverFiltered.path,
+};
+
 export function processProposal(
   client: grpc.Client,
   signed: peer.SignedProposal,
   timeoutMs: number,
 ): Promise<peer.ProposalResponse> {
-  const method = peer.EndorserService.processProposal;
   return new Promise((resolve, reject) => {
     client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
+      PATHS.processProposal,
+      serialize,
+      (bytes: Buffer) => peer.ProposalResponse.deserializeBinary(bytes),
       signed,
       new grpc.Metadata(),
       deadline(timeoutMs),
@@ -98,12 +111,11 @@ export function broadcast(
   envelope: common.Envelope,
   timeoutMs: number,
 ): Promise<orderer.BroadcastResponse> {
-  const method = orderer.AtomicBroadcastService.broadcast;
   return new Promise((resolve, reject) => {
     const call = client.makeBidiStreamRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
+      PATHS.broadcast,
+      serialize,
+      (bytes: Buffer) => orderer.BroadcastResponse.deserializeBinary(bytes),
       new grpc.Metadata(),
       deadline(timeoutMs),
     );
@@ -138,11 +150,10 @@ export async function* deliver<K extends DeliverKind>(
   signal: AbortSignal,
 ): AsyncGenerator<K extends 'deliver' ? common.Block : peer.FilteredBlock> {
   if (signal.aborted) return;
-  const method = peer.DeliverService[kind];
   const call = client.makeBidiStreamRequest(
-    method.path,
-    method.requestSerialize,
-    method.responseDeserialize,
+    PATHS[kind],
+    serialize,
+    (bytes: Buffer) => peer.DeliverResponse.deserializeBinary(bytes),
     new grpc.Metadata(),
     {},
   );

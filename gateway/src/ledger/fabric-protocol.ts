@@ -166,19 +166,16 @@ export function envelopeOf(payload: Uint8Array, signature: Uint8Array): Uint8Arr
   return envelope.serializeBinary();
 }
 
-/** The channel header of an envelope's payload. */
-export function channelHeaderOf(envelopeOrPayload: common.Envelope | common.Payload): common.ChannelHeader {
-  const payload =
-    envelopeOrPayload instanceof common.Envelope
-      ? common.Payload.deserializeBinary(envelopeOrPayload.getPayload_asU8())
-      : envelopeOrPayload;
+/** The channel header of a payload. */
+export function channelHeaderOf(payload: common.Payload): common.ChannelHeader {
   const h = payload.getHeader();
   if (!h) throw new Error('payload without a header');
   return common.ChannelHeader.deserializeBinary(h.getChannelHeader_asU8());
 }
 
 export function transactionIdOfEnvelope(envelope: Uint8Array): string {
-  return channelHeaderOf(common.Envelope.deserializeBinary(envelope)).getTxId();
+  const payload = common.Envelope.deserializeBinary(envelope).getPayload_asU8();
+  return channelHeaderOf(common.Payload.deserializeBinary(payload)).getTxId();
 }
 
 /** The chaincode's result in a proposal response (the payload it returned). */
