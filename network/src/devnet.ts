@@ -218,6 +218,15 @@ export class Devnet {
       await generateCrypto(fabric, this.paths, orderers);
       report.freshCrypto = true;
     }
+    // A system-channel network cannot run on a channel-participation release, nor back.
+    const madeWith = fs.readFileSync(this.paths.cryptoDone, 'utf8').trim();
+    if (hasChannelParticipation(madeWith) !== hasChannelParticipation(fabric.version)) {
+      throw new DevnetError(
+        'BAD_ARGUMENT',
+        `this devnet was made with Fabric ${madeWith}; the install found is ${fabric.version}`,
+        'run `npm run devnet -- reset` to make it afresh, or point FABRIC_HOME back at the first install',
+      );
+    }
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
     await ensureOfficers(this.paths);
     writeConnectionDescriptors(this.paths, orderers);
