@@ -54,7 +54,10 @@ function versionAt(dir: string): string {
   const versionFile = path.join(dir, 'VERSION');
   if (fs.existsSync(versionFile)) return fs.readFileSync(versionFile, 'utf8').trim();
   try {
-    const out = execFileSync(path.join(dir, 'bin', 'peer'), ['version'], { encoding: 'utf8' });
+    const out = execFileSync(path.join(dir, 'bin', 'peer'), ['version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'], // 2.1.1 warns of a proto registered twice
+    });
     return /Version:\s*v?(\S+)/.exec(out)?.[1] ?? 'unknown';
   } catch {
     return 'unknown';
