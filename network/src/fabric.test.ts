@@ -33,6 +33,17 @@ describe('finding Fabric', () => {
     });
   });
 
+  it('asks `peer version` when the install has no VERSION file, and needs osnadmin for 2.5', () => {
+    const dir = fakeHome(fabricTools('2.1.1'), '');
+    fs.rmSync(path.join(dir, 'VERSION'));
+    const peer = path.join(dir, 'bin', 'peer');
+    fs.writeFileSync(peer, '#!/bin/sh\necho "peer:\n Version: v2.5.16"\n');
+    fs.chmodSync(peer, 0o755);
+    expect(findFabric({ FABRIC_HOME: dir })).toBeUndefined(); // 2.5 without osnadmin
+    fs.writeFileSync(path.join(dir, 'bin', 'osnadmin'), '');
+    expect(findFabric({ FABRIC_HOME: dir })?.version).toBe('2.5.16');
+  });
+
   it('names what is missing and how to get it', () => {
     const dir = fakeHome(fabricTools('2.1.1'), '3.1.5'); // a 3.x install without osnadmin
     expect(() => requireFabric({ FABRIC_HOME: dir })).toThrow(
