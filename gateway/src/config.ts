@@ -169,7 +169,11 @@ function readConnection(variable: string, file: string): FabricConnection {
             mspId: p.mspId,
             endpoint: p.endpoint,
             hostAlias: p.hostAlias,
-            tlsRootCert: readPem(resolve(p.tlsRootCertPath), `peers.${i}.tlsRootCertPath`, problems),
+            tlsRootCert: readPem(
+              resolve(p.tlsRootCertPath),
+              `peers.${i}.tlsRootCertPath`,
+              problems,
+            ),
           })),
         }
       : {}),

@@ -96,8 +96,7 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   const options = { cause: error, ...(txId ? { transactionId: txId } : {}) };
   if (error instanceof EndorseError) {
     const coded = error.chaincodeError;
-    if (coded)
-      return new ApiError(LEDGER_TO_API[coded.code], coded.message, options);
+    if (coded) return new ApiError(LEDGER_TO_API[coded.code], coded.message, options);
     return new ApiError('INTERNAL', undefined, options);
   }
   if (error instanceof CommitError) {
@@ -107,7 +106,11 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   }
   if (error instanceof SubmitError) {
     // common.Status SERVICE_UNAVAILABLE (503): no leader yet, the orderer is catching up.
-    return new ApiError(error.status === 503 ? 'LEDGER_UNAVAILABLE' : 'INTERNAL', undefined, options);
+    return new ApiError(
+      error.status === 503 ? 'LEDGER_UNAVAILABLE' : 'INTERNAL',
+      undefined,
+      options,
+    );
   }
   if (error instanceof LedgerUnavailableError)
     return new ApiError('LEDGER_UNAVAILABLE', undefined, options);

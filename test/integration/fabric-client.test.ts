@@ -49,7 +49,9 @@ describeOnDevnet('Fabric client on the devnet', () => {
   /** The connection with these organisations' peers at an address where nothing listens. */
   const withDeadPeers = (c: FabricConnection, dead: string[]): FabricConnection => ({
     ...c,
-    peers: (c.peers ?? []).map((p) => (dead.includes(p.mspId) ? { ...p, endpoint: '127.0.0.1:1' } : p)),
+    peers: (c.peers ?? []).map((p) =>
+      dead.includes(p.mspId) ? { ...p, endpoint: '127.0.0.1:1' } : p,
+    ),
   });
 
   it('routes the endorsement around a dead optional peer', async () => {
@@ -70,13 +72,17 @@ describeOnDevnet('Fabric client on the devnet', () => {
   }, 60_000);
 
   it('is unavailable when too few peers answer, and writes nothing', async () => {
-    const crippled = ledgerOf(withDeadPeers(connection('gdcustoms/officer1'), ['LogisticsMSP', 'GDCIQMSP']));
+    const crippled = ledgerOf(
+      withDeadPeers(connection('gdcustoms/officer1'), ['LogisticsMSP', 'GDCIQMSP']),
+    );
     const id = unique('crippled');
     await expect(crippled.submit('SelfCheck:Record', [id, 'x'])).rejects.toMatchObject({
       code: 'LEDGER_UNAVAILABLE',
       cause: { name: 'LedgerUnavailableError' },
     });
-    await expect(ledger.evaluate('SelfCheck:Get', [id])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(ledger.evaluate('SelfCheck:Get', [id])).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   }, 60_000);
 
   it('sends to the next orderer when one is unreachable', async () => {
@@ -84,7 +90,10 @@ describeOnDevnet('Fabric client on the devnet', () => {
     const [real] = c.orderers ?? [];
     if (!real) throw new Error('the connection names no orderer');
     const failover = ledgerOf({ ...c, orderers: [{ ...real, endpoint: '127.0.0.1:1' }, real] });
-    const committed = await failover.submit('SelfCheck:Record', [unique('failover'), 'second orderer']);
+    const committed = await failover.submit('SelfCheck:Record', [
+      unique('failover'),
+      'second orderer',
+    ]);
     expect(committed.blockNumber).toBeGreaterThan(0n);
   }, 60_000);
 
@@ -133,7 +142,9 @@ describeOnDevnet('Fabric client on the devnet', () => {
         chaincodeName: 'clearance',
         eventName: EVENTS.SelfCheckRecorded,
       });
-      expect(JSON.parse(Buffer.from(seen.at(-1)?.payload ?? []).toString())).toMatchObject({ note: 'b' });
+      expect(JSON.parse(Buffer.from(seen.at(-1)?.payload ?? []).toString())).toMatchObject({
+        note: 'b',
+      });
     } finally {
       gateway.close();
       client.close();

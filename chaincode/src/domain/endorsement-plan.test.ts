@@ -15,8 +15,15 @@ describe('endorsementPlan', () => {
     expect(endorsementPlan('Declaration:Release').required).toEqual(
       expect.arrayContaining(['GDCustomsMSP', 'GDCIQMSP', ...policy.jointAgencies.HK]),
     );
-    for (const tx of ['TrustList:AddAuthority', 'TrustList:UpdateRevocationList', 'TrustList:WithdrawAuthority'])
-      expect(endorsementPlan(tx)).toMatchObject({ required: ['GDCustomsMSP', 'HKCustomsMSP'], total: 3 });
+    for (const tx of [
+      'TrustList:AddAuthority',
+      'TrustList:UpdateRevocationList',
+      'TrustList:WithdrawAuthority',
+    ])
+      expect(endorsementPlan(tx)).toMatchObject({
+        required: ['GDCustomsMSP', 'HKCustomsMSP'],
+        total: 3,
+      });
   });
 
   it('keeps private-data writes on collection members', () => {
@@ -30,7 +37,9 @@ describe('nextEndorsers', () => {
   const none = { endorsed: [], failed: [], pending: [] };
 
   it('asks the required ones and enough others, in preference order', () => {
-    expect(nextEndorsers(trust, none, ['LogisticsMSP', 'GDCIQMSP', 'GDCustomsMSP', 'HKCustomsMSP'])).toEqual({
+    expect(
+      nextEndorsers(trust, none, ['LogisticsMSP', 'GDCIQMSP', 'GDCustomsMSP', 'HKCustomsMSP']),
+    ).toEqual({
       done: false,
       ask: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],
     });
@@ -47,19 +56,31 @@ describe('nextEndorsers', () => {
 
   it('does not ask again while an answer is pending, and is done at the total', () => {
     expect(
-      nextEndorsers(trust, { endorsed: ['GDCustomsMSP'], failed: [], pending: ['HKCustomsMSP', 'GDCIQMSP'] }),
+      nextEndorsers(trust, {
+        endorsed: ['GDCustomsMSP'],
+        failed: [],
+        pending: ['HKCustomsMSP', 'GDCIQMSP'],
+      }),
     ).toEqual({ done: false, ask: [] });
     expect(
-      nextEndorsers(trust, { endorsed: ['GDCustomsMSP', 'HKCustomsMSP', 'GDCIQMSP'], failed: [], pending: [] }),
+      nextEndorsers(trust, {
+        endorsed: ['GDCustomsMSP', 'HKCustomsMSP', 'GDCIQMSP'],
+        failed: [],
+        pending: [],
+      }),
     ).toEqual({ done: true });
   });
 
   it('gives up when a required peer failed or too few are left', () => {
-    expect(nextEndorsers(trust, { endorsed: [], failed: ['HKCustomsMSP'], pending: [] })).toMatchObject({
+    expect(
+      nextEndorsers(trust, { endorsed: [], failed: ['HKCustomsMSP'], pending: [] }),
+    ).toMatchObject({
       impossible: expect.stringContaining('HKCustomsMSP'),
     });
     const file = endorsementPlan('Declaration:File');
-    expect(nextEndorsers(file, { endorsed: ['GDCustomsMSP'], failed: ['GDCIQMSP'], pending: [] })).toMatchObject({
+    expect(
+      nextEndorsers(file, { endorsed: ['GDCustomsMSP'], failed: ['GDCIQMSP'], pending: [] }),
+    ).toMatchObject({
       impossible: expect.stringContaining('3 endorsements needed'),
     });
   });

@@ -16,7 +16,12 @@
  */
 import policy from './access-policy.json';
 
-export const PEER_ORGANISATIONS = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'] as const;
+export const PEER_ORGANISATIONS = [
+  'GDCustomsMSP',
+  'GDCIQMSP',
+  'HKCustomsMSP',
+  'LogisticsMSP',
+] as const;
 
 /** Members of the commercialValues collection (memberOnlyWrite). */
 export const COMMERCIAL_COLLECTION_MEMBERS: readonly string[] = [
@@ -72,9 +77,7 @@ export interface EndorsementProgress {
 }
 
 export type NextEndorsers =
-  | { done: true }
-  | { done: false; ask: string[] }
-  | { done: false; impossible: string };
+  { done: true } | { done: false; ask: string[] } | { done: false; impossible: string };
 
 /**
  * Who to ask next: the required organisations not yet asked, then as many optional ones

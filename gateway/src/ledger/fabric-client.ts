@@ -290,7 +290,10 @@ class ChannelNetwork implements Network {
       args: [transaction, ...(options.arguments ?? [])],
       transient,
     });
-    return { ...built, signed: signedProposal(built.bytes, await this.session.signer(built.bytes)) };
+    return {
+      ...built,
+      signed: signedProposal(built.bytes, await this.session.signer(built.bytes)),
+    };
   }
 
   /** Peers to read from: the home peer first, then the other peers of its organisation. */
@@ -375,7 +378,8 @@ class ChannelNetwork implements Network {
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     const fromCheckpoint = options.checkpoint?.getBlockNumber();
     const start = fromCheckpoint ?? options.startBlock ?? 0n;
-    const afterTx = fromCheckpoint === undefined ? undefined : options.checkpoint?.getTransactionId();
+    const afterTx =
+      fromCheckpoint === undefined ? undefined : options.checkpoint?.getTransactionId();
     const blocks = this.getBlocks(start);
     async function* events(): AsyncGenerator<ChaincodeEvent> {
       for await (const block of blocks) {
@@ -449,7 +453,12 @@ class ChannelNetwork implements Network {
     status: Promise<{ blockNumber: bigint; code: number } | undefined>,
   ): Promise<CommitStatus> {
     const seen = await status;
-    if (seen) return this.noted({ transactionId, blockNumber: seen.blockNumber, validationCode: seen.code });
+    if (seen)
+      return this.noted({
+        transactionId,
+        blockNumber: seen.blockNumber,
+        validationCode: seen.code,
+      });
     const known = await this.processedTransaction(transactionId);
     if (known) return this.noted({ transactionId, ...known });
     throw new LedgerUnavailableError(
@@ -459,7 +468,11 @@ class ChannelNetwork implements Network {
     );
   }
 
-  private noted(s: { transactionId: string; blockNumber: bigint; validationCode: number }): CommitStatus {
+  private noted(s: {
+    transactionId: string;
+    blockNumber: bigint;
+    validationCode: number;
+  }): CommitStatus {
     noteCommitted(this.channel, s.blockNumber);
     return {
       transactionId: s.transactionId,
@@ -515,7 +528,8 @@ class ChannelNetwork implements Network {
         this.query(a, 'GetTransactionByID', [this.channel, transactionId], false),
       );
     } catch (error) {
-      if (error instanceof EndorseError && error.answers.every(isUnknownTransaction)) return undefined;
+      if (error instanceof EndorseError && error.answers.every(isUnknownTransaction))
+        return undefined;
       throw error;
     }
     const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
@@ -613,17 +627,19 @@ class ChannelNetwork implements Network {
         progress.pending.push(org);
         inflight.set(
           org,
-          ask(org).then(
-            () => {
-              progress.endorsed.push(org);
-            },
-            () => {
-              progress.failed.push(org);
-            },
-          ).finally(() => {
-            progress.pending.splice(progress.pending.indexOf(org), 1);
-            inflight.delete(org);
-          }),
+          ask(org)
+            .then(
+              () => {
+                progress.endorsed.push(org);
+              },
+              () => {
+                progress.failed.push(org);
+              },
+            )
+            .finally(() => {
+              progress.pending.splice(progress.pending.indexOf(org), 1);
+              inflight.delete(org);
+            }),
         );
       }
       if (inflight.size === 0) throw new Error('endorsement made no progress');
@@ -642,7 +658,10 @@ class ChannelNetwork implements Network {
   }
 }
 
-function answerOf(address: PeerAddress, response: peer.ProposalResponse): Omit<PeerAnswer, 'transport'> {
+function answerOf(
+  address: PeerAddress,
+  response: peer.ProposalResponse,
+): Omit<PeerAnswer, 'transport'> {
   return {
     endpoint: address.endpoint,
     mspId: address.mspId,
@@ -675,7 +694,9 @@ function refusal(answers: readonly PeerAnswer[], transactionId: string): Endorse
  * "Entry not found in index", 2.2 and later "no such transaction ID".
  */
 function isUnknownTransaction(answer: PeerAnswer): boolean {
-  return !answer.transport && /no such transaction ID|Entry not found in index/i.test(answer.message);
+  return (
+    !answer.transport && /no such transaction ID|Entry not found in index/i.test(answer.message)
+  );
 }
 
 class ChaincodeContract implements Contract {
@@ -730,7 +751,10 @@ class ChaincodeContract implements Contract {
     return this.newProposal(transaction, { arguments: args }).evaluate();
   }
 
-  async submitAsync(transaction: string, options: ProposalOptions = {}): Promise<SubmittedTransaction> {
+  async submitAsync(
+    transaction: string,
+    options: ProposalOptions = {},
+  ): Promise<SubmittedTransaction> {
     return (await this.newProposal(transaction, options).endorse()).submit();
   }
 
@@ -739,7 +763,9 @@ class ChaincodeContract implements Contract {
     const submitted = await endorsed.submit();
     const status = await submitted.getStatus();
     if (!status.successful)
-      throw new CommitError(status.code, status.blockNumber, { transactionId: status.transactionId });
+      throw new CommitError(status.code, status.blockNumber, {
+        transactionId: status.transactionId,
+      });
     return endorsed.getResult();
   }
 }
@@ -774,7 +800,10 @@ function closeable<T>(
  * failure, so no block passes unseen.
  */
 class CommitWatcher {
-  private readonly waiters = new Map<string, ((s: { blockNumber: bigint; code: number }) => void)[]>();
+  private readonly waiters = new Map<
+    string,
+    ((s: { blockNumber: bigint; code: number }) => void)[]
+  >();
   private next: bigint | undefined;
   private ready: Promise<void>;
   private markReady!: () => void;
@@ -802,7 +831,13 @@ class CommitWatcher {
           start,
         });
         const envelope = await signedEnvelope(this.session, payload);
-        return deliver(this.session.client.pool.client(home), home.endpoint, 'deliverFiltered', envelope, signal);
+        return deliver(
+          this.session.client.pool.client(home),
+          home.endpoint,
+          'deliverFiltered',
+          envelope,
+          signal,
+        );
       });
       try {
         for await (const block of this.stream) this.onBlock(block, home.endpoint);
@@ -824,7 +859,8 @@ class CommitWatcher {
       const waiting = this.waiters.get(tx.getTxid());
       if (!waiting) continue;
       this.waiters.delete(tx.getTxid());
-      for (const resolve of waiting) resolve({ blockNumber: number, code: tx.getTxValidationCode() });
+      for (const resolve of waiting)
+        resolve({ blockNumber: number, code: tx.getTxValidationCode() });
     }
     this.markReady();
   }
@@ -836,7 +872,10 @@ class CommitWatcher {
   async expect(
     transactionId: string,
     timeoutMs: number,
-  ): Promise<{ status: Promise<{ blockNumber: bigint; code: number } | undefined>; cancel(): void }> {
+  ): Promise<{
+    status: Promise<{ blockNumber: bigint; code: number } | undefined>;
+    cancel(): void;
+  }> {
     const until = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const readyInTime = await Promise.race([
@@ -847,7 +886,7 @@ class CommitWatcher {
     if (!readyInTime)
       throw new LedgerUnavailableError('the commit stream of the home peer is not reading', [], {
         transactionId,
-          cause: this.lastFailure,
+        cause: this.lastFailure,
       });
     let resolveStatus!: (s: { blockNumber: bigint; code: number } | undefined) => void;
     const status = new Promise<{ blockNumber: bigint; code: number } | undefined>(
@@ -862,10 +901,13 @@ class CommitWatcher {
       if (list.length > 0) this.waiters.set(transactionId, list);
       else this.waiters.delete(transactionId);
     };
-    const deadline = setTimeout(() => {
-      remove();
-      resolveStatus(undefined);
-    }, Math.max(0, until - Date.now()));
+    const deadline = setTimeout(
+      () => {
+        remove();
+        resolveStatus(undefined);
+      },
+      Math.max(0, until - Date.now()),
+    );
     this.waiters.set(transactionId, [...(this.waiters.get(transactionId) ?? []), waiter]);
     return {
       status,

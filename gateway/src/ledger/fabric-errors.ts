@@ -67,7 +67,10 @@ export class CommitError extends FabricStageError {
     readonly blockNumber: bigint,
     options: StageOptions & { transactionId: string },
   ) {
-    super(`transaction ${options.transactionId} invalid (validation code ${validationCode})`, options);
+    super(
+      `transaction ${options.transactionId} invalid (validation code ${validationCode})`,
+      options,
+    );
   }
 }
 

@@ -104,7 +104,8 @@ class FabricLedger implements Ledger {
       const status = await submitted.getStatus();
       if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
       // A duplicate is this very transaction committed before: report the first outcome.
-      if (status.code === peer.TxValidationCode.DUPLICATE_TXID) return await this.status(transactionId);
+      if (status.code === peer.TxValidationCode.DUPLICATE_TXID)
+        return await this.status(transactionId);
       return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
     } catch (error) {
       throw toApiError(error, transactionId);
@@ -117,7 +118,11 @@ class FabricLedger implements Ledger {
       if (!known) return { state: 'unknown' };
       return known.validationCode === peer.TxValidationCode.VALID
         ? { state: 'committed', blockNumber: known.blockNumber }
-        : { state: 'invalid', blockNumber: known.blockNumber, validationCode: known.validationCode };
+        : {
+            state: 'invalid',
+            blockNumber: known.blockNumber,
+            validationCode: known.validationCode,
+          };
     } catch (error) {
       throw toApiError(error, transactionId);
     }
@@ -145,7 +150,9 @@ class FabricLedger implements Ledger {
 }
 
 /** The client of a connection: its home peer, every peer it names, its orderers. */
-export function fabricClientFor(connection: Omit<FabricConnection, 'certificate' | 'privateKey'>): FabricClient {
+export function fabricClientFor(
+  connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
+): FabricClient {
   const home: PeerAddress = {
     mspId: connection.mspId,
     endpoint: connection.peerEndpoint,

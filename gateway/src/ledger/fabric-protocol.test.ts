@@ -14,7 +14,10 @@ import {
   transactionsOf,
 } from './fabric-protocol';
 
-const creator = serializedIdentity({ mspId: 'GDCustomsMSP', certificate: '-----BEGIN CERTIFICATE-----\nx\n' });
+const creator = serializedIdentity({
+  mspId: 'GDCustomsMSP',
+  certificate: '-----BEGIN CERTIFICATE-----\nx\n',
+});
 const nonce = Buffer.alloc(24, 7);
 const at = new Date('2026-12-01T10:00:00.123Z');
 
@@ -31,7 +34,11 @@ function proposal() {
 }
 
 /** A proposal response as a peer would make it, with an event and a result. */
-function response(endorser: string, result = 'ok', eventName = 'DeclarationFiled'): peer.ProposalResponse {
+function response(
+  endorser: string,
+  result = 'ok',
+  eventName = 'DeclarationFiled',
+): peer.ProposalResponse {
   const event = new peer.ChaincodeEvent();
   event.setChaincodeId('clearance');
   event.setTxId('t');
@@ -75,21 +82,28 @@ describe('buildProposal', () => {
     expect(ch.getTimestamp()?.getSeconds()).toBe(Math.floor(at.getTime() / 1000));
     expect(ch.getTimestamp()?.getNanos()).toBe(123_000_000);
     expect(
-      peer.ChaincodeHeaderExtension.deserializeBinary(ch.getExtension_asU8()).getChaincodeId()?.getName(),
+      peer.ChaincodeHeaderExtension.deserializeBinary(ch.getExtension_asU8())
+        .getChaincodeId()
+        ?.getName(),
     ).toBe('clearance');
     const sh = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
     expect(Buffer.from(sh.getNonce_asU8())).toEqual(nonce);
     const identity = msp.SerializedIdentity.deserializeBinary(sh.getCreator_asU8());
     expect(identity.getMspid()).toBe('GDCustomsMSP');
     const payload = peer.ChaincodeProposalPayload.deserializeBinary(p.getPayload_asU8());
-    expect(Buffer.from(payload.getTransientmapMap().get('commercial') as Uint8Array).toString()).toBe('secret');
-    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()).getChaincodeSpec();
+    expect(
+      Buffer.from(payload.getTransientmapMap().get('commercial') as Uint8Array).toString(),
+    ).toBe('secret');
+    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(
+      payload.getInput_asU8(),
+    ).getChaincodeSpec();
     expect(spec?.getChaincodeId()?.getName()).toBe('clearance');
-    expect(spec?.getInput()?.getArgsList_asU8().map((a) => Buffer.from(a).toString())).toEqual([
-      'Declaration:File',
-      '{"a":1}',
-      'sig',
-    ]);
+    expect(
+      spec
+        ?.getInput()
+        ?.getArgsList_asU8()
+        .map((a) => Buffer.from(a).toString()),
+    ).toEqual(['Declaration:File', '{"a":1}', 'sig']);
   });
 });
 
@@ -103,24 +117,36 @@ describe('assembleTransaction', () => {
     const env = common.Envelope.deserializeBinary(envelope);
     expect(Buffer.from(env.getSignature_asU8()).toString()).toBe('client-signature');
     const payload = common.Payload.deserializeBinary(env.getPayload_asU8());
-    const original = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(built.bytes).getHeader_asU8());
-    expect(Buffer.from(payload.getHeader()?.serializeBinary() ?? [])).toEqual(Buffer.from(original.serializeBinary()));
+    const original = common.Header.deserializeBinary(
+      peer.Proposal.deserializeBinary(built.bytes).getHeader_asU8(),
+    );
+    expect(Buffer.from(payload.getHeader()?.serializeBinary() ?? [])).toEqual(
+      Buffer.from(original.serializeBinary()),
+    );
     const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
     expect(tx.getActionsList()).toHaveLength(1);
     const action = tx.getActionsList()[0] as peer.TransactionAction;
-    expect(Buffer.from(action.getHeader_asU8())).toEqual(Buffer.from(original.getSignatureHeader_asU8()));
+    expect(Buffer.from(action.getHeader_asU8())).toEqual(
+      Buffer.from(original.getSignatureHeader_asU8()),
+    );
     const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-    const cpp = peer.ChaincodeProposalPayload.deserializeBinary(cap.getChaincodeProposalPayload_asU8());
+    const cpp = peer.ChaincodeProposalPayload.deserializeBinary(
+      cap.getChaincodeProposalPayload_asU8(),
+    );
     expect(cpp.getTransientmapMap().getLength()).toBe(0);
     expect(cpp.getInput_asU8().length).toBeGreaterThan(0);
     expect(Buffer.from(cap.getAction()?.getProposalResponsePayload_asU8() ?? [])).toEqual(
       Buffer.from(responses[0]?.getPayload_asU8() ?? []),
     );
-    expect(cap.getAction()?.getEndorsementsList().map((e) => Buffer.from(e.getEndorser_asU8()).toString())).toEqual([
-      'gd',
-      'ciq',
-    ]);
-    expect(Buffer.from(chaincodeResultOf(responses[0] as peer.ProposalResponse)).toString()).toBe('ok');
+    expect(
+      cap
+        .getAction()
+        ?.getEndorsementsList()
+        .map((e) => Buffer.from(e.getEndorser_asU8()).toString()),
+    ).toEqual(['gd', 'ciq']);
+    expect(Buffer.from(chaincodeResultOf(responses[0] as peer.ProposalResponse)).toString()).toBe(
+      'ok',
+    );
   });
 
   it('refuses to assemble without endorsements', () => {
@@ -133,13 +159,17 @@ describe('seekPayload', () => {
     const payload = common.Payload.deserializeBinary(
       seekPayload({ creator, nonce, channel: 'clearance', start: 42n }),
     );
-    const ch = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
+    const ch = common.ChannelHeader.deserializeBinary(
+      payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+    );
     expect(ch.getType()).toBe(common.HeaderType.DELIVER_SEEK_INFO);
     const seek = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
     expect(seek.getStart()?.getSpecified()?.getNumber()).toBe(42);
     expect(seek.getBehavior()).toBe(orderer.SeekInfo.SeekBehavior.BLOCK_UNTIL_READY);
     const newest = orderer.SeekInfo.deserializeBinary(
-      common.Payload.deserializeBinary(seekPayload({ creator, nonce, channel: 'c', start: 'newest' })).getData_asU8(),
+      common.Payload.deserializeBinary(
+        seekPayload({ creator, nonce, channel: 'c', start: 'newest' }),
+      ).getData_asU8(),
     );
     expect(newest.getStart()?.hasNewest()).toBe(true);
   });
@@ -148,8 +178,17 @@ describe('seekPayload', () => {
 describe('transactionsOf', () => {
   it('reads ids, validation codes and chaincode events of a block', () => {
     const envelopes = ['a', 'b'].map(() => {
-      const built = buildProposal({ creator, nonce: Buffer.from(Math.random().toString()), channel: 'clearance', chaincode: 'clearance', args: ['X'] });
-      return { id: built.transactionId, bytes: envelopeOf(assembleTransaction(built.bytes, [response('gd')]), Buffer.from('s')) };
+      const built = buildProposal({
+        creator,
+        nonce: Buffer.from(Math.random().toString()),
+        channel: 'clearance',
+        chaincode: 'clearance',
+        args: ['X'],
+      });
+      return {
+        id: built.transactionId,
+        bytes: envelopeOf(assembleTransaction(built.bytes, [response('gd')]), Buffer.from('s')),
+      };
     });
     const block = new common.Block();
     const h = new common.BlockHeader();
@@ -159,7 +198,12 @@ describe('transactionsOf', () => {
     data.setDataList(envelopes.map((e) => e.bytes));
     block.setData(data);
     const metadata = new common.BlockMetadata();
-    metadata.setMetadataList([new Uint8Array(), new Uint8Array(), Uint8Array.from([0, 11]), new Uint8Array()]);
+    metadata.setMetadataList([
+      new Uint8Array(),
+      new Uint8Array(),
+      Uint8Array.from([0, 11]),
+      new Uint8Array(),
+    ]);
     block.setMetadata(metadata);
     const txs = transactionsOf(common.Block.deserializeBinary(block.serializeBinary()));
     expect(txs.map((t) => [t.transactionId, t.validationCode])).toEqual([

@@ -113,7 +113,10 @@ export function buildProposal(input: ProposalInput): BuiltProposal {
   return { transactionId, bytes: proposal.serializeBinary() };
 }
 
-export function signedProposal(proposalBytes: Uint8Array, signature: Uint8Array): peer.SignedProposal {
+export function signedProposal(
+  proposalBytes: Uint8Array,
+  signature: Uint8Array,
+): peer.SignedProposal {
   const signed = new peer.SignedProposal();
   signed.setProposalBytes(proposalBytes);
   signed.setSignature(signature);
@@ -132,7 +135,9 @@ export function assembleTransaction(
   if (!first) throw new Error('no endorsements to assemble');
   const proposal = peer.Proposal.deserializeBinary(proposalBytes);
   const h = common.Header.deserializeBinary(proposal.getHeader_asU8());
-  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
+    proposal.getPayload_asU8(),
+  );
   const withoutTransient = new peer.ChaincodeProposalPayload();
   withoutTransient.setInput(proposalPayload.getInput_asU8());
 
@@ -241,9 +246,13 @@ export interface BlockTransaction {
 /** The transactions of a full block, with their validation codes and chaincode events. */
 export function transactionsOf(block: common.Block): BlockTransaction[] {
   const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
-  const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+  const filter = block.getMetadata()?.getMetadataList_asU8()[
+    common.BlockMetadataIndex.TRANSACTIONS_FILTER
+  ];
   return (block.getData()?.getDataList_asU8() ?? []).map((bytes, i) => {
-    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(bytes).getPayload_asU8(),
+    );
     const ch = channelHeaderOf(payload);
     // A block without the filter is not yet validated: nothing in it counts as valid.
     const validationCode = filter?.[i] ?? peer.TxValidationCode.NOT_VALIDATED;

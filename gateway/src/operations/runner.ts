@@ -4,7 +4,7 @@
  * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
  * MVCC conflict); the queue calls again with backoff.
  */
-import { ApiError, toApiError } from '../errors';
+import { type ApiError, toApiError } from '../errors';
 import {
   CommitError,
   EndorseError,
