@@ -1,5 +1,5 @@
 /**
- * The gateway against the Fabric Gateway client, side by side in one run (open model:
+ * The gateway against the Fabric client (gateway/src/ledger, without the gateway), side by side in one run (open model:
  * filings arrive at a fixed rate, latency counted from the intended send time).
  *
  *   npm run bench [-- --quick] [-- --rate N]
