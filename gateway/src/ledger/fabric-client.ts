@@ -581,7 +581,10 @@ class ChaincodeContract implements Contract {
     const nonce = randomBytes(NONCE_BYTES);
     const network = this.network;
     const chaincode = this.chaincode;
-    const built = network.signedProposalFor(chaincode, transaction, options, nonce);
+    // Signed on first use, once: a proposal made but never sent signs nothing.
+    let signing: ReturnType<ChannelNetwork['signedProposalFor']> | undefined;
+    const built = () =>
+      (signing ??= network.signedProposalFor(chaincode, transaction, options, nonce));
     const plan: EndorsementPlan = options.endorsingOrganizations
       ? {
           required: options.endorsingOrganizations,
@@ -594,14 +597,14 @@ class ChaincodeContract implements Contract {
     return {
       transactionId,
       async evaluate() {
-        const p = await built;
+        const p = await built();
         const readers = network.readers();
         const [first] = readers;
         if (first) await network.caughtUp(first, network.client.timeouts.evaluate);
         return network.evaluateOn(readers, p.signed, p.transactionId);
       },
       async endorse() {
-        const p = await built;
+        const p = await built();
         const responses = await network.endorse(plan, p.signed, p.transactionId);
         const payload = assembleTransaction(p.bytes, responses);
         const envelope = envelopeOf(payload, await network.session.signer(payload));
