@@ -41,7 +41,7 @@ import {
   signedProposal,
   transactionIdOf,
   transactionIdOfEnvelope,
-  transactionsOf,
+  chaincodeEventsOf,
   type ChaincodeEvent,
 } from './fabric-protocol';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
@@ -367,17 +367,9 @@ class ChannelNetwork implements Network {
     const blocks = this.getBlocks(start);
     async function* events(): AsyncGenerator<ChaincodeEvent> {
       for await (const block of blocks) {
+        // In the checkpoint's block: only what comes after the checkpoint's transaction.
         const inCheckpointBlock = BigInt(block.getHeader()?.getNumber() ?? 0) === start;
-        // In the checkpoint's block: skip up to and including the checkpoint's transaction.
-        let skipping = inCheckpointBlock && afterTx !== undefined;
-        for (const tx of transactionsOf(block)) {
-          if (skipping) {
-            if (tx.transactionId === afterTx) skipping = false;
-            continue;
-          }
-          if (tx.validationCode !== peer.TxValidationCode.VALID) continue;
-          for (const e of tx.events) if (e.chaincodeName === chaincode) yield e;
-        }
+        yield* chaincodeEventsOf(block, chaincode, inCheckpointBlock ? afterTx : undefined);
       }
     }
     const iterator = events();

@@ -12,6 +12,7 @@ import {
   transactionIdOf,
   transactionIdOfEnvelope,
   transactionsOf,
+  chaincodeEventsOf,
 } from './fabric-protocol';
 
 const creator = serializedIdentity({
@@ -220,5 +221,74 @@ describe('transactionsOf', () => {
       },
     ]);
     expect(Buffer.from(txs[0]?.events[0]?.payload ?? []).toString()).toBe('{"x":1}');
+  });
+});
+
+describe('chaincodeEventsOf', () => {
+  /** A block of transactions, each with an event of `chaincode` and a validation code. */
+  function blockOf(txs: { chaincode: string; code: number }[]) {
+    const built = txs.map((t, i) => {
+      const p = buildProposal({
+        creator,
+        nonce: Buffer.alloc(24, i + 1),
+        channel: 'clearance',
+        chaincode: t.chaincode,
+        args: ['X'],
+      });
+      const r = response('gd', 'ok', `Event${i}`);
+      const prp = peer.ProposalResponsePayload.deserializeBinary(r.getPayload_asU8());
+      const action = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+      const event = peer.ChaincodeEvent.deserializeBinary(action.getEvents_asU8());
+      event.setChaincodeId(t.chaincode);
+      action.setEvents(event.serializeBinary());
+      prp.setExtension$(action.serializeBinary());
+      r.setPayload(prp.serializeBinary());
+      return {
+        id: p.transactionId,
+        bytes: envelopeOf(assembleTransaction(p.bytes, [r]), Buffer.from('s')),
+      };
+    });
+    const block = new common.Block();
+    const h = new common.BlockHeader();
+    h.setNumber(3);
+    block.setHeader(h);
+    const data = new common.BlockData();
+    data.setDataList(built.map((b) => b.bytes));
+    block.setData(data);
+    const metadata = new common.BlockMetadata();
+    metadata.setMetadataList([
+      new Uint8Array(),
+      new Uint8Array(),
+      Uint8Array.from(txs.map((t) => t.code)),
+    ]);
+    block.setMetadata(metadata);
+    return { block, ids: built.map((b) => b.id) };
+  }
+
+  const { block, ids } = blockOf([
+    { chaincode: 'clearance', code: 0 },
+    { chaincode: 'clearance', code: 0 },
+    { chaincode: 'clearance', code: 11 },
+    { chaincode: 'other', code: 0 },
+    { chaincode: 'clearance', code: 0 },
+  ]);
+
+  it('keeps valid transactions of the chaincode only', () => {
+    expect(chaincodeEventsOf(block, 'clearance').map((e) => e.eventName)).toEqual([
+      'Event0',
+      'Event1',
+      'Event4',
+    ]);
+  });
+
+  it('starts after the checkpoint transaction', () => {
+    expect(chaincodeEventsOf(block, 'clearance', ids[1]).map((e) => e.transactionId)).toEqual([
+      ids[4],
+    ]);
+    expect(chaincodeEventsOf(block, 'clearance', ids[4])).toEqual([]);
+  });
+
+  it('replays the whole block for a checkpoint transaction it does not hold', () => {
+    expect(chaincodeEventsOf(block, 'clearance', 'elsewhere')).toHaveLength(3);
   });
 });

@@ -282,3 +282,22 @@ export function transactionsOf(block: common.Block): BlockTransaction[] {
     return { transactionId: ch.getTxId(), validationCode, events };
   });
 }
+
+/**
+ * The chaincode events of a block's valid transactions (per its TRANSACTIONS_FILTER), of
+ * one chaincode, after the transaction `afterTransactionId` when given (a checkpoint). A
+ * checkpoint transaction the block does not hold skips nothing: the index is keyed by
+ * transaction id, so a replay inserts nothing twice.
+ */
+export function chaincodeEventsOf(
+  block: common.Block,
+  chaincode: string,
+  afterTransactionId?: string,
+): ChaincodeEvent[] {
+  const transactions = transactionsOf(block);
+  const from = transactions.findIndex((t) => t.transactionId === afterTransactionId) + 1;
+  return transactions
+    .slice(from)
+    .filter((t) => t.validationCode === peer.TxValidationCode.VALID)
+    .flatMap((t) => t.events.filter((e) => e.chaincodeName === chaincode));
+}
