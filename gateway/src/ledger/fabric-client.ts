@@ -44,6 +44,15 @@ import {
   chaincodeEventsOf,
   type ChaincodeEvent,
 } from './fabric-protocol';
+import {
+  closeable,
+  CommitWatcher,
+  type CloseableAsyncIterable,
+  committedBlock,
+  noteCommitted,
+  noteHeight,
+  seenHeight,
+} from './fabric-commits';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
 import { messageSigner, type Signer } from './signer';
 
@@ -85,9 +94,7 @@ export interface Checkpoint {
   getTransactionId(): string | undefined;
 }
 
-export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
-  close(): void;
-}
+export type { CloseableAsyncIterable } from './fabric-commits';
 
 export interface ProposalOptions {
   arguments?: readonly (string | Uint8Array)[];
@@ -170,25 +177,10 @@ export function createFabricClient(
   return new Client(addresses, timeouts);
 }
 
-// --- read your own writes ---------------------------------------------------------------
-
-/** Per process: the highest block committed by any of our transactions, per channel. */
-const committedByUs = new Map<string, bigint>();
-/** Per process: heights peers were last seen at, per `channel|endpoint`. */
-const seenHeights = new Map<string, bigint>();
-
-function noteCommitted(channel: string, blockNumber: bigint): void {
-  if ((committedByUs.get(channel) ?? -1n) < blockNumber) committedByUs.set(channel, blockNumber);
-}
-
-function noteHeight(channel: string, endpoint: string, height: bigint): void {
-  const key = `${channel}|${endpoint}`;
-  if ((seenHeights.get(key) ?? 0n) < height) seenHeights.set(key, height);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 const QSCC = 'qscc';
+
+/** How long an endorsement waits for a peer to reach our last commit. */
+const ENDORSE_CATCH_UP_MS = 2_000;
 
 // --- implementation ---------------------------------------------------------------------
 
@@ -213,10 +205,52 @@ class Client implements FabricClient {
 
   /** The factory's commit stream of a channel, reading as the first identity that needs it. */
   watcher(session: Session, channel: string): CommitWatcher {
-    let w = this.watchers.get(channel);
+    const { home, peers } = this.addresses;
+    // The home peer first; after a stream fails, the next peer.
+    return this.stream(session, channel, channel, [
+      home,
+      ...peers.filter((p) => p.endpoint !== home.endpoint),
+    ]);
+  }
+
+  /**
+   * A filtered block stream of one peer that keeps its known height current (for reads and
+   * endorsements after our own commits); the home peer's is the commit stream.
+   */
+  followHeight(session: Session, channel: string, address: PeerAddress): void {
+    if (address.endpoint === this.addresses.home.endpoint) this.watcher(session, channel);
+    else this.stream(session, channel, `${channel}|${address.endpoint}`, [address]);
+  }
+
+  private stream(
+    session: Session,
+    channel: string,
+    key: string,
+    peers: readonly PeerAddress[],
+  ): CommitWatcher {
+    let w = this.watchers.get(key);
     if (!w) {
-      w = new CommitWatcher(session, channel);
-      this.watchers.set(channel, w);
+      w = new CommitWatcher({
+        channel,
+        peers,
+        open: async (address, start, signal) => {
+          const payload = seekPayload({
+            creator: session.creator,
+            nonce: randomBytes(NONCE_BYTES),
+            channel,
+            start,
+          });
+          const envelope = await signedEnvelope(session, payload);
+          return deliver(
+            this.pool.client(address),
+            address.endpoint,
+            'deliverFiltered',
+            envelope,
+            signal,
+          );
+        },
+      });
+      this.watchers.set(key, w);
     }
     return w;
   }
@@ -287,18 +321,20 @@ class ChannelNetwork implements Network {
   }
 
   /**
-   * Read your own writes: before a read on `address`, its height must pass the block of our
-   * last commit. Known heights are used first; otherwise qscc is asked, within `budgetMs`.
+   * Read your own writes: before a read or an endorsement on `address`, its height must
+   * pass the block of our last commit. The peer's own block stream keeps its height; until
+   * that stream has read a block, qscc is asked. Within `budgetMs`, then on regardless.
    */
   async caughtUp(address: PeerAddress, budgetMs: number): Promise<void> {
-    const target = committedByUs.get(this.channel);
+    const target = committedBlock(this.channel);
     if (target === undefined) return;
-    const key = `${this.channel}|${address.endpoint}`;
+    this.client.followHeight(this.session, this.channel, address);
     const until = Date.now() + budgetMs;
-    while ((seenHeights.get(key) ?? 0n) <= target && Date.now() < until) {
-      const height = await this.heightOf(address);
-      if (height > target) return;
-      await sleep(50);
+    while (Date.now() < until) {
+      const seen = seenHeight(this.channel, address.endpoint);
+      if (seen > target) return;
+      if (seen === 0n && (await this.heightOf(address)) > target) return;
+      await new Promise((r) => setTimeout(r, seen === 0n ? 50 : 5));
     }
   }
 
@@ -546,8 +582,15 @@ class ChannelNetwork implements Network {
       peers,
       homeMspId: home.mspId,
       transactionId,
-      propose: (address) =>
-        processProposal(this.client.pool.client(address), signed, this.client.timeouts.endorse),
+      propose: async (address) => {
+        // A peer behind our last commit would endorse on stale state.
+        await this.caughtUp(address, ENDORSE_CATCH_UP_MS);
+        return processProposal(
+          this.client.pool.client(address),
+          signed,
+          this.client.timeouts.endorse,
+        );
+      },
     });
   }
 }
@@ -645,149 +688,4 @@ function planFor(addresses: NetworkAddresses, transaction: string): EndorsementP
   if (addresses.peers.length <= 1)
     return { required: [addresses.home.mspId], total: 1, eligible: [addresses.home.mspId] };
   return endorsementPlan(transaction);
-}
-
-/** An async iterable over a generator opened lazily; close() aborts what it reads. */
-function closeable<T>(
-  open: (signal: AbortSignal) => Promise<AsyncGenerator<T>>,
-): CloseableAsyncIterable<T> {
-  const abort = new AbortController();
-  return {
-    close: () => abort.abort(),
-    async *[Symbol.asyncIterator]() {
-      if (abort.signal.aborted) return;
-      yield* await open(abort.signal);
-    },
-  };
-}
-
-/**
- * One filtered Deliver stream of the home peer per channel and factory: resolves the
- * waiters of the transactions in each block; reconnects from the next block after a
- * failure, so no block passes unseen.
- */
-class CommitWatcher {
-  private readonly waiters = new Map<
-    string,
-    ((s: { blockNumber: bigint; code: number }) => void)[]
-  >();
-  private next: bigint | undefined;
-  private ready: Promise<void>;
-  private markReady!: () => void;
-  private closed = false;
-  private stream: CloseableAsyncIterable<peer.FilteredBlock> | undefined;
-  private lastFailure: unknown;
-
-  constructor(
-    private readonly session: Session,
-    private readonly channel: string,
-  ) {
-    this.ready = new Promise((r) => (this.markReady = r));
-    void this.run();
-  }
-
-  private async run(): Promise<void> {
-    const { home } = this.session.client.addresses;
-    while (!this.closed) {
-      const start = this.next ?? 'newest';
-      this.stream = closeable(async (signal) => {
-        const payload = seekPayload({
-          creator: this.session.creator,
-          nonce: randomBytes(NONCE_BYTES),
-          channel: this.channel,
-          start,
-        });
-        const envelope = await signedEnvelope(this.session, payload);
-        return deliver(
-          this.session.client.pool.client(home),
-          home.endpoint,
-          'deliverFiltered',
-          envelope,
-          signal,
-        );
-      });
-      try {
-        for await (const block of this.stream) this.onBlock(block, home.endpoint);
-      } catch (error) {
-        // The peer restarted, the network failed: waiters keep waiting, the next stream
-        // resumes at the next block, a waiter whose time runs out asks qscc; the failure
-        // is kept for the error of a waiter that finds the stream not reading.
-        this.lastFailure = error;
-      }
-      if (!this.closed) await sleep(500);
-    }
-  }
-
-  private onBlock(block: peer.FilteredBlock, endpoint: string): void {
-    const number = BigInt(block.getNumber());
-    this.next = number + 1n;
-    noteHeight(this.channel, endpoint, this.next);
-    for (const tx of block.getFilteredTransactionsList()) {
-      const waiting = this.waiters.get(tx.getTxid());
-      if (!waiting) continue;
-      this.waiters.delete(tx.getTxid());
-      for (const resolve of waiting)
-        resolve({ blockNumber: number, code: tx.getTxValidationCode() });
-    }
-    this.markReady();
-  }
-
-  /**
-   * Registers interest in a transaction once the stream is reading: `status` resolves with
-   * its block and validation code, or undefined when `timeoutMs` pass first.
-   */
-  async expect(
-    transactionId: string,
-    timeoutMs: number,
-  ): Promise<{
-    status: Promise<{ blockNumber: bigint; code: number } | undefined>;
-    cancel(): void;
-  }> {
-    const until = Date.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const readyInTime = await Promise.race([
-      this.ready.then(() => true),
-      new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.min(timeoutMs, 15_000)))),
-    ]);
-    clearTimeout(timer);
-    if (!readyInTime)
-      throw new LedgerUnavailableError('the commit stream of the home peer is not reading', [], {
-        transactionId,
-        cause: this.lastFailure,
-      });
-    let resolveStatus!: (s: { blockNumber: bigint; code: number } | undefined) => void;
-    const status = new Promise<{ blockNumber: bigint; code: number } | undefined>(
-      (r) => (resolveStatus = r),
-    );
-    const waiter = (s: { blockNumber: bigint; code: number }) => {
-      clearTimeout(deadline);
-      resolveStatus(s);
-    };
-    const remove = () => {
-      const list = this.waiters.get(transactionId)?.filter((w) => w !== waiter) ?? [];
-      if (list.length > 0) this.waiters.set(transactionId, list);
-      else this.waiters.delete(transactionId);
-    };
-    const deadline = setTimeout(
-      () => {
-        remove();
-        resolveStatus(undefined);
-      },
-      Math.max(0, until - Date.now()),
-    );
-    this.waiters.set(transactionId, [...(this.waiters.get(transactionId) ?? []), waiter]);
-    return {
-      status,
-      cancel: () => {
-        clearTimeout(deadline);
-        remove();
-        resolveStatus(undefined);
-      },
-    };
-  }
-
-  close(): void {
-    this.closed = true;
-    this.stream?.close();
-  }
 }
