@@ -339,22 +339,16 @@ class ChannelNetwork implements Network {
   }
 
   async heightOf(address: PeerAddress): Promise<bigint> {
-    const bytes = await this.query(address, 'GetChainInfo', [this.channel], false);
+    const bytes = await this.query(address, 'GetChainInfo', [this.channel]);
     const height = BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
     noteHeight(this.channel, address.endpoint, height);
     return height;
   }
 
   /** Evaluates a qscc function on one peer; rejects with EndorseError on a refusal. */
-  async query(
-    address: PeerAddress,
-    fcn: string,
-    args: string[],
-    fresh = true,
-  ): Promise<Uint8Array> {
+  async query(address: PeerAddress, fcn: string, args: string[]): Promise<Uint8Array> {
     const nonce = randomBytes(NONCE_BYTES);
     const proposal = await this.signedProposalFor(QSCC, fcn, { arguments: args }, nonce);
-    if (fresh) await this.caughtUp(address, this.client.timeouts.evaluate);
     return this.evaluateOn([address], proposal.signed, proposal.transactionId);
   }
 
@@ -537,7 +531,7 @@ class ChannelNetwork implements Network {
     let bytes: Uint8Array;
     try {
       bytes = await this.onReaders((a) =>
-        this.query(a, 'GetTransactionByID', [this.channel, transactionId], false),
+        this.query(a, 'GetTransactionByID', [this.channel, transactionId]),
       );
     } catch (error) {
       if (error instanceof EndorseError && error.answers.every(isUnknownTransaction))
@@ -547,7 +541,7 @@ class ChannelNetwork implements Network {
     const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
     const block = common.Block.deserializeBinary(
       await this.onReaders((a) =>
-        this.query(a, 'GetBlockByTxID', [this.channel, transactionId], false),
+        this.query(a, 'GetBlockByTxID', [this.channel, transactionId]),
       ),
     );
     return {
