@@ -16,6 +16,7 @@ import {
 } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
+import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 
 const describeOnDevnet = findFabric() ? describe : describe.skip;
 
@@ -84,6 +85,32 @@ describeOnDevnet('Fabric client on the devnet', () => {
       code: 'NOT_FOUND',
     });
   }, 60_000);
+
+  it("releases a GD declaration with Hong Kong's peer down (the plan reads the jurisdiction)", async () => {
+    const officers = officerLedgers(devnet);
+    try {
+      const pki = await trustedPki(officers.as, run.toUpperCase());
+      const id = `GD-${run.toUpperCase()}-REL`;
+      await fileGd(officers.as, pki, id);
+      await officers.as('gdcustoms/officer1').submit('Declaration:Accept', [id, '']);
+      await officers
+        .as('gdcustoms/officer1')
+        .submit('Declaration:AssessRisk', [id, 'LOW', '5', '']);
+      await officers
+        .as('gdcustoms/officer1')
+        .submit('Declaration:MarkReleaseEligible', [id, 'low risk']);
+      const withoutHk = ledgerOf(withDeadPeers(connection('gdcustoms/officer1'), ['HKCustomsMSP']));
+      const released = await withoutHk.submit('Declaration:Release', [id, 'duties paid']);
+      expect(Object.keys((JSON.parse(released.result) as { releases: object }).releases)).toEqual([
+        'GDCustomsMSP',
+      ]);
+      await expect(ledger.status(released.transactionId)).resolves.toMatchObject({
+        state: 'committed',
+      });
+    } finally {
+      await officers.closeAll();
+    }
+  }, 120_000);
 
   it('sends to the next orderer when one is unreachable', async () => {
     const c = connection('gdcustoms/officer1');

@@ -26,6 +26,18 @@ describe('endorsementPlan', () => {
       });
   });
 
+  it("narrows a release to the joint agencies of the declaration's jurisdiction", () => {
+    expect(endorsementPlan('Declaration:Release', 'GD').required).toEqual(policy.jointAgencies.GD);
+    expect(endorsementPlan('Declaration:Release', 'HK')).toEqual({
+      required: policy.jointAgencies.HK,
+      total: 3,
+      eligible: ALL,
+    });
+    // An unknown jurisdiction (or none) keeps every joint agency.
+    expect(endorsementPlan('Declaration:Release', 'XX').required).toHaveLength(3);
+    expect(endorsementPlan('SelfCheck:Record', 'GD').required).toEqual([]);
+  });
+
   it('keeps private-data writes on collection members', () => {
     expect(endorsementPlan('Declaration:File').eligible).not.toContain('LogisticsMSP');
     expect(endorsementPlan('Declaration:Amend').eligible).toHaveLength(3);

@@ -6,7 +6,8 @@
  * - Chaincode level: MAJORITY of the four peer organisations, so any 3.
  * - Declaration release key (set at File): every joint agency of the declaration's
  *   jurisdiction (GD: customs and inspection; HK: customs). Release(id) does not name the
- *   jurisdiction, so its plan needs the joint agencies of every jurisdiction.
+ *   jurisdiction: the client reads the declaration first (JURISDICTION_READS); without it
+ *   the plan needs the joint agencies of every jurisdiction.
  * - Trust-list meta key (set at the first change, written by every change): GD and HK customs.
  * - File and Amend write the commercialValues collection (memberOnlyWrite): only its member
  *   organisations may endorse them (network/src/definition.ts COLLECTIONS).
@@ -46,6 +47,18 @@ const union = (...lists: (readonly string[])[]): string[] => [...new Set(lists.f
 
 const jointAgencies: Record<string, readonly string[]> = policy.jointAgencies;
 
+/**
+ * Transactions whose key-level policy depends on the jurisdiction of the declaration named
+ * by an argument: the read that tells it (its JSON has `jurisdiction`).
+ */
+export const JURISDICTION_READS: Readonly<Record<string, { read: string; idArgument: number }>> = {
+  'Declaration:Release': { read: 'Declaration:Get', idArgument: 0 },
+};
+
+const BY_JURISDICTION: Record<string, (jurisdiction: string) => readonly string[] | undefined> = {
+  'Declaration:Release': (j) => jointAgencies[j],
+};
+
 /** Transactions writing a key with a key-level policy, and the organisations it names. */
 const KEY_LEVEL: Record<string, readonly string[]> = {
   'Declaration:Release': union(...Object.values(jointAgencies)),
@@ -59,11 +72,16 @@ const PRIVATE_WRITERS: Record<string, readonly string[]> = {
   'Declaration:Amend': COMMERCIAL_COLLECTION_MEMBERS,
 };
 
-/** The plan for one transaction (`Contract:Method`, as submitted). */
-export function endorsementPlan(transaction: string): EndorsementPlan {
+/**
+ * The plan for one transaction (`Contract:Method`, as submitted); `jurisdiction`, when
+ * known, narrows a jurisdiction-dependent key-level policy (JURISDICTION_READS).
+ */
+export function endorsementPlan(transaction: string, jurisdiction?: string): EndorsementPlan {
   const eligible = PRIVATE_WRITERS[transaction] ?? PEER_ORGANISATIONS;
   const total = majority(PEER_ORGANISATIONS.length);
-  const required = KEY_LEVEL[transaction] ?? [];
+  const narrowed =
+    jurisdiction === undefined ? undefined : BY_JURISDICTION[transaction]?.(jurisdiction);
+  const required = narrowed ?? KEY_LEVEL[transaction] ?? [];
   if (eligible.length < total)
     throw new Error(`${transaction}: ${eligible.length} eligible organisations, ${total} needed`);
   return { required, total, eligible };

@@ -13,7 +13,11 @@
  * until the peer has the block of our last commit.
  */
 import { common, peer } from '@hyperledger/fabric-protos';
-import { endorsementPlan, type EndorsementPlan } from '@clearance/chaincode/domain';
+import {
+  endorsementPlan,
+  JURISDICTION_READS,
+  type EndorsementPlan,
+} from '@clearance/chaincode/domain';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import {
   broadcast,
@@ -540,9 +544,7 @@ class ChannelNetwork implements Network {
     }
     const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
     const block = common.Block.deserializeBinary(
-      await this.onReaders((a) =>
-        this.query(a, 'GetBlockByTxID', [this.channel, transactionId]),
-      ),
+      await this.onReaders((a) => this.query(a, 'GetBlockByTxID', [this.channel, transactionId])),
     );
     return {
       validationCode: processed.getValidationcode(),
@@ -614,13 +616,11 @@ class ChaincodeContract implements Contract {
     let signing: ReturnType<ChannelNetwork['signedProposalFor']> | undefined;
     const built = () =>
       (signing ??= network.signedProposalFor(chaincode, transaction, options, nonce));
-    const plan: EndorsementPlan = options.endorsingOrganizations
-      ? {
-          required: options.endorsingOrganizations,
-          total: options.endorsingOrganizations.length,
-          eligible: options.endorsingOrganizations,
-        }
-      : planFor(network.client.addresses, transaction);
+    const explicit = options.endorsingOrganizations;
+    const planOf = (): Promise<EndorsementPlan> =>
+      explicit
+        ? Promise.resolve({ required: explicit, total: explicit.length, eligible: explicit })
+        : planFor(network, chaincode, transaction, options.arguments ?? []);
     // The id is known before signing (it depends on nonce and creator only).
     const transactionId = transactionIdOf(nonce, network.session.creator);
     return {
@@ -634,7 +634,7 @@ class ChaincodeContract implements Contract {
       },
       async endorse() {
         const p = await built();
-        const responses = await network.endorse(plan, p.signed, p.transactionId);
+        const responses = await network.endorse(await planOf(), p.signed, p.transactionId);
         const payload = assembleTransaction(p.bytes, responses);
         const envelope = envelopeOf(payload, await network.session.signer(payload));
         const result = chaincodeResultOf(responses[0] as peer.ProposalResponse);
@@ -676,10 +676,33 @@ class ChaincodeContract implements Contract {
 
 /**
  * The plan of a transaction of our chaincode; with only the home peer known (no `peers` in
- * the connection), that one peer endorses and validation decides.
+ * the connection), that one peer endorses and validation decides. A plan that depends on a
+ * declaration's jurisdiction reads the declaration first; if that read is refused (no
+ * such declaration), the plan for every jurisdiction stands and the endorsement itself
+ * brings the chaincode's answer.
  */
-function planFor(addresses: NetworkAddresses, transaction: string): EndorsementPlan {
-  if (addresses.peers.length <= 1)
-    return { required: [addresses.home.mspId], total: 1, eligible: [addresses.home.mspId] };
-  return endorsementPlan(transaction);
+async function planFor(
+  network: ChannelNetwork,
+  chaincode: string,
+  transaction: string,
+  args: readonly (string | Uint8Array)[],
+): Promise<EndorsementPlan> {
+  const { home, peers } = network.client.addresses;
+  if (peers.length <= 1) return { required: [home.mspId], total: 1, eligible: [home.mspId] };
+  const lookup = JURISDICTION_READS[transaction];
+  const id = lookup && args[lookup.idArgument];
+  if (!lookup || typeof id !== 'string') return endorsementPlan(transaction);
+  let record: unknown;
+  try {
+    const bytes = await network.getContract(chaincode).evaluateTransaction(lookup.read, id);
+    record = JSON.parse(Buffer.from(bytes).toString());
+  } catch (error) {
+    if (error instanceof EndorseError) return endorsementPlan(transaction);
+    throw error;
+  }
+  const jurisdiction =
+    typeof record === 'object' && record !== null && 'jurisdiction' in record
+      ? record.jurisdiction
+      : undefined;
+  return endorsementPlan(transaction, typeof jurisdiction === 'string' ? jurisdiction : undefined);
 }
