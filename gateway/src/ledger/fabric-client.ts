@@ -191,6 +191,7 @@ const ENDORSE_CATCH_UP_MS = 2_000;
 class Client implements FabricClient {
   readonly pool = new EndpointPool();
   private readonly watchers = new Map<string, CommitWatcher>();
+  private closed = false;
 
   constructor(
     readonly addresses: NetworkAddresses,
@@ -234,6 +235,8 @@ class Client implements FabricClient {
   ): CommitWatcher {
     let w = this.watchers.get(key);
     if (!w) {
+      // No stream outlives close(): one asked for afterwards would retry for ever.
+      if (this.closed) throw new LedgerUnavailableError('the Fabric client is closed', [], {});
       w = new CommitWatcher({
         channel,
         peers,
@@ -260,6 +263,7 @@ class Client implements FabricClient {
   }
 
   close(): void {
+    this.closed = true;
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     this.pool.close();
