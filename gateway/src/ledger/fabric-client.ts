@@ -582,13 +582,14 @@ class ChannelNetwork implements Network {
       peers,
       homeMspId: home.mspId,
       transactionId,
-      propose: async (address) => {
+      propose: async (address, signal) => {
         // A peer behind our last commit would endorse on stale state.
         await this.caughtUp(address, ENDORSE_CATCH_UP_MS);
         return processProposal(
           this.client.pool.client(address),
           signed,
           this.client.timeouts.endorse,
+          signal,
         );
       },
     });

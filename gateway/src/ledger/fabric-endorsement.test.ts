@@ -110,6 +110,28 @@ describe('endorseByPlan', () => {
     });
   });
 
+  it('cancels the calls still out when a coded refusal ends the round', async () => {
+    const coded = JSON.stringify({ code: 'FORBIDDEN', message: 'not yours' });
+    const cancelled: string[] = [];
+    const result = endorseByPlan({
+      plan: endorsementPlan('SelfCheck:Record'),
+      peers,
+      homeMspId: 'GDCustomsMSP',
+      transactionId: 'tx2',
+      propose: (address, signal) =>
+        address.mspId === 'GDCustomsMSP'
+          ? Promise.resolve(refused(coded))
+          : new Promise((_, reject) =>
+              signal.addEventListener('abort', () => {
+                cancelled.push(address.mspId);
+                reject(new Error('cancelled'));
+              }),
+            ),
+    });
+    await expect(result).rejects.toMatchObject({ chaincodeError: { code: 'FORBIDDEN' } });
+    expect(cancelled.sort()).toEqual(['GDCIQMSP', 'HKCustomsMSP']);
+  });
+
   it('refuses endorsements whose results differ', async () => {
     const { result } = await run('SelfCheck:Record', {
       ...all,

@@ -23,7 +23,7 @@ export async function endorseByPlan(input: {
   homeMspId: string;
   transactionId: string;
   /** One ProcessProposal call; rejects when the call itself fails. */
-  propose(address: PeerAddress): Promise<peer.ProposalResponse>;
+  propose(address: PeerAddress, signal: AbortSignal): Promise<peer.ProposalResponse>;
 }): Promise<peer.ProposalResponse[]> {
   const { plan, peers, homeMspId: home, transactionId } = input;
   const byOrg = new Map<string, PeerAddress[]>();
@@ -38,6 +38,8 @@ export async function endorseByPlan(input: {
   };
   const responses = new Map<string, peer.ProposalResponse>();
   const answers: PeerAnswer[] = [];
+  // When the round ends, calls still out are cancelled (their answers no longer count).
+  const ended = new AbortController();
   const inflight = new Map<string, Promise<void>>();
   let refused: EndorseError | undefined;
 
@@ -45,8 +47,9 @@ export async function endorseByPlan(input: {
     for (const address of byOrg.get(org) ?? []) {
       let response: peer.ProposalResponse;
       try {
-        response = await input.propose(address);
+        response = await input.propose(address, ended.signal);
       } catch (error) {
+        if (ended.signal.aborted) throw error;
         answers.push(transportAnswer(address, error));
         continue;
       }
@@ -65,49 +68,55 @@ export async function endorseByPlan(input: {
     throw new Error(`${org}: no endorsement`);
   };
 
-  for (;;) {
-    if (refused) throw refusal(answers, transactionId);
-    const next = nextEndorsers(plan, progress, preference);
-    if (next.done) break;
-    if ('impossible' in next) {
-      const onlyTransport = answers.length > 0 && answers.every((a) => a.transport);
-      const message = `endorsement of ${transactionId} impossible: ${next.impossible}`;
-      if (onlyTransport) throw new LedgerUnavailableError(message, answers, { transactionId });
-      throw new EndorseError(message, answers, { transactionId });
+  try {
+    for (;;) {
+      if (refused) throw refusal([...answers], transactionId);
+      const next = nextEndorsers(plan, progress, preference);
+      if (next.done) break;
+      if ('impossible' in next) {
+        const onlyTransport = answers.length > 0 && answers.every((a) => a.transport);
+        const message = `endorsement of ${transactionId} impossible: ${next.impossible}`;
+        if (onlyTransport)
+          throw new LedgerUnavailableError(message, [...answers], { transactionId });
+        throw new EndorseError(message, [...answers], { transactionId });
+      }
+      for (const org of next.ask) {
+        progress.pending.push(org);
+        inflight.set(
+          org,
+          ask(org)
+            .then(
+              () => {
+                progress.endorsed.push(org);
+              },
+              () => {
+                progress.failed.push(org);
+              },
+            )
+            .finally(() => {
+              progress.pending.splice(progress.pending.indexOf(org), 1);
+              inflight.delete(org);
+            }),
+        );
+      }
+      if (inflight.size === 0) throw new Error('endorsement made no progress');
+      await Promise.race(inflight.values());
     }
-    for (const org of next.ask) {
-      progress.pending.push(org);
-      inflight.set(
-        org,
-        ask(org)
-          .then(
-            () => {
-              progress.endorsed.push(org);
-            },
-            () => {
-              progress.failed.push(org);
-            },
-          )
-          .finally(() => {
-            progress.pending.splice(progress.pending.indexOf(org), 1);
-            inflight.delete(org);
-          }),
+    const result = [...responses.values()];
+    const first = Buffer.from(result[0]?.getPayload_asU8() ?? []);
+    if (result.some((r) => !first.equals(r.getPayload_asU8()))) {
+      throw new EndorseError(
+        `endorsements of ${transactionId} differ (the peers' states or the chaincode disagree)`,
+        answers,
+        { transactionId },
       );
     }
-    if (inflight.size === 0) throw new Error('endorsement made no progress');
-    await Promise.race(inflight.values());
+    return result;
+  } finally {
+    ended.abort();
   }
-  const result = [...responses.values()];
-  const first = Buffer.from(result[0]?.getPayload_asU8() ?? []);
-  if (result.some((r) => !first.equals(r.getPayload_asU8()))) {
-    throw new EndorseError(
-      `endorsements of ${transactionId} differ (the peers' states or the chaincode disagree)`,
-      answers,
-      { transactionId },
-    );
-  }
-  return result;
 }
+
 export function transportAnswer(address: PeerAddress, error: unknown): PeerAnswer {
   return {
     endpoint: address.endpoint,

@@ -87,9 +87,11 @@ export function processProposal(
   client: grpc.Client,
   signed: peer.SignedProposal,
   timeoutMs: number,
+  /** Cancels the call (an endorsement round that ended without this answer). */
+  signal?: AbortSignal,
 ): Promise<peer.ProposalResponse> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(
+    const call = client.makeUnaryRequest(
       PATHS.processProposal,
       serialize,
       (bytes: Buffer) => peer.ProposalResponse.deserializeBinary(bytes),
@@ -102,6 +104,8 @@ export function processProposal(
         else resolve(response);
       },
     );
+    if (signal?.aborted) call.cancel();
+    else signal?.addEventListener('abort', () => call.cancel(), { once: true });
   });
 }
 
