@@ -44,8 +44,8 @@ try {
   });
 } catch {
   fail(
-    'Hyperledger Fabric binaries could not be installed (see above)',
-    'make the Go module proxy serve github.com/hyperledger/fabric, or set FABRIC_HOME to a folder with bin/ (peer, orderer, configtxgen, osnadmin, cryptogen) and config/ (Fabric sampleconfig)',
+    'Hyperledger Fabric 2.1.1 could not be built (see above)',
+    'install Go and let it reach the Go module proxy (network/fabric/go.mod pins Fabric 2.1.1), or set FABRIC_HOME to a folder with bin/ (peer, orderer, configtxgen, cryptogen; osnadmin from 2.3 on) and config/ (Fabric sampleconfig)',
   );
 }
 

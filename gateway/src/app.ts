@@ -200,8 +200,26 @@ export {
   connectGateway,
   createFabricLedger,
   createFabricLedgerFactory,
+  fabricClientFor,
 } from './ledger/fabric-ledger';
 export type { FabricConnection, SigningIdentity } from './ledger/fabric-ledger';
+export { createFabricClient, DEFAULT_TIMEOUTS } from './ledger/fabric-client';
+export type {
+  ChaincodeEvent,
+  Checkpoint,
+  CommitStatus,
+  Contract,
+  FabricClient,
+  Gateway,
+  Network,
+  Proposal,
+} from './ledger/fabric-client';
+export {
+  CommitError,
+  EndorseError,
+  LedgerUnavailableError,
+  SubmitError,
+} from './ledger/fabric-errors';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './index/migrations';

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
     .optional(),
 });
 
+const Endpoint = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port');
+
 /** The connection descriptor format; the devnet writes one per organisation. */
 export const ConnectionDescriptorSchema = z
   .object({
@@ -65,6 +67,33 @@ export const ConnectionDescriptorSchema = z
     keyPath: z.string().min(1),
     channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
     chaincode: z.string().min(1),
+    /** Every peer that may endorse; without it the home peer alone endorses. */
+    peers: z
+      .array(
+        z
+          .object({
+            mspId: z.string().regex(/^[A-Za-z0-9.-]+$/),
+            endpoint: Endpoint,
+            hostAlias: z.string().min(1),
+            tlsRootCertPath: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
+    /** The ordering service nodes, tried in turn. */
+    orderers: z
+      .array(
+        z
+          .object({
+            endpoint: Endpoint,
+            hostAlias: z.string().min(1),
+            tlsRootCertPath: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -134,6 +163,33 @@ function readConnection(variable: string, file: string): FabricConnection {
     privateKey: readPem(resolve(d.keyPath), 'keyPath', problems),
     channel: d.channel,
     chaincode: d.chaincode,
+    ...(d.peers
+      ? {
+          peers: d.peers.map((p, i) => ({
+            mspId: p.mspId,
+            endpoint: p.endpoint,
+            hostAlias: p.hostAlias,
+            tlsRootCert: readPem(
+              resolve(p.tlsRootCertPath),
+              `peers.${i}.tlsRootCertPath`,
+              problems,
+            ),
+          })),
+        }
+      : {}),
+    ...(d.orderers
+      ? {
+          orderers: d.orderers.map((o, i) => ({
+            endpoint: o.endpoint,
+            hostAlias: o.hostAlias,
+            tlsRootCert: readPem(
+              resolve(o.tlsRootCertPath),
+              `orderers.${i}.tlsRootCertPath`,
+              problems,
+            ),
+          })),
+        }
+      : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${variable}: ${p}`));
   return connection;

@@ -4,6 +4,13 @@
  * internals on a 5xx.
  */
 import type { ErrorCode as LedgerErrorCode } from '@clearance/chaincode/domain';
+import { MVCC_CODES } from './ledger/ledger';
+import {
+  CommitError,
+  EndorseError,
+  LedgerUnavailableError,
+  SubmitError,
+} from './ledger/fabric-errors';
 
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
@@ -68,4 +75,44 @@ export class ApiError extends Error {
   get status(): number {
     return API_ERRORS[this.code].status;
   }
+}
+
+/**
+ * The one place where the Fabric client's stage errors become API errors (the ApiError
+ * keeps the stage error as its cause, for the operations worker and the logs):
+ * a refusal coded by the chaincode keeps its code; an invalid commit is TRANSACTION_INVALID
+ * (CONFLICT for MVCC); nothing answering, or an orderer that cannot take it now, is
+ * LEDGER_UNAVAILABLE; anything else is INTERNAL.
+ */
+export function toApiError(error: unknown, transactionId?: string): ApiError {
+  if (error instanceof ApiError) return error;
+  const txId =
+    (error instanceof EndorseError ||
+    error instanceof SubmitError ||
+    error instanceof CommitError ||
+    error instanceof LedgerUnavailableError
+      ? error.transactionId
+      : undefined) ?? transactionId;
+  const options = { cause: error, ...(txId ? { transactionId: txId } : {}) };
+  if (error instanceof EndorseError) {
+    const coded = error.chaincodeError;
+    if (coded) return new ApiError(LEDGER_TO_API[coded.code], coded.message, options);
+    return new ApiError('INTERNAL', undefined, options);
+  }
+  if (error instanceof CommitError) {
+    return MVCC_CODES.includes(error.validationCode)
+      ? new ApiError('CONFLICT', undefined, options)
+      : new ApiError('TRANSACTION_INVALID', `validation code ${error.validationCode}`, options);
+  }
+  if (error instanceof SubmitError) {
+    // common.Status SERVICE_UNAVAILABLE (503): no leader yet, the orderer is catching up.
+    return new ApiError(
+      error.status === 503 ? 'LEDGER_UNAVAILABLE' : 'INTERNAL',
+      undefined,
+      options,
+    );
+  }
+  if (error instanceof LedgerUnavailableError)
+    return new ApiError('LEDGER_UNAVAILABLE', undefined, options);
+  return new ApiError('INTERNAL', undefined, options);
 }

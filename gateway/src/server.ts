@@ -10,11 +10,7 @@ import { startIndexer, type Indexer } from './index/listener';
 import { migrate } from './index/migrations';
 import { createIndexStore } from './index/store';
 import { gaugeFrom, indexLagSeconds } from './metrics';
-import {
-  connectGateway,
-  createFabricLedger,
-  createFabricLedgerFactory,
-} from './ledger/fabric-ledger';
+import { createFabricLedger, createFabricLedgerFactory } from './ledger/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './readings/worker';
 import { startSealPipeline, type SealPipeline } from './seals/pipeline';
 import { startSignatureWorkers } from './signature-workers';
@@ -22,7 +18,7 @@ import { startGatewayServices, type GatewayServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  // One gRPC connection to the gateway's peer: the gateway's own ledger and the officers'.
+  // One gRPC channel per peer and orderer: the gateway's own ledger, the officers', events.
   const factory = createFabricLedgerFactory(config.fabric);
   const ledger = factory.as(config.fabric);
   const logger = { level: config.logLevel };
@@ -42,7 +38,6 @@ async function main(): Promise<void> {
           config.signatureThreads === undefined ? {} : { threads: config.signatureThreads },
         );
   let indexer: Indexer | undefined;
-  let events: ReturnType<typeof connectGateway> | undefined;
   if (database) {
     await migrate(database);
     services = await startGatewayServices({
@@ -89,11 +84,10 @@ async function main(): Promise<void> {
   });
   log = app.log;
   if (database && config.indexer) {
-    events = connectGateway(config.fabric);
     const channel = config.fabric.channel;
     const index = createIndexStore(database);
     indexer = startIndexer({
-      network: events.gateway.getNetwork(config.fabric.channel),
+      network: factory.client.connect(config.fabric).getNetwork(config.fabric.channel),
       channel: config.fabric.channel,
       chaincode: config.fabric.chaincode,
       store: index,
@@ -128,8 +122,6 @@ async function main(): Promise<void> {
     await signatures?.close();
     await services?.close();
     await indexer?.stop();
-    events?.gateway.close();
-    events?.client.close();
     await anchorWorker?.stop();
     await pipeline?.close();
     await operator?.close();

@@ -1,6 +1,7 @@
 /**
- * The gateway against the Fabric Gateway client, side by side in one run (open model:
- * filings arrive at a fixed rate, latency counted from the intended send time).
+ * The gateway against the Fabric client it uses (gateway/src/ledger) used directly, side by
+ * side in one run (open model: filings arrive at a fixed rate, latency counted from the
+ * intended send time).
  *
  *   npm run bench [-- --quick] [-- --rate N]
  *

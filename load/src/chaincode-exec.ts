@@ -2,7 +2,7 @@
  * Chaincode execution time of FileDeclaration (which verifies the trader's CMS signature,
  * the certificate and the CRL) against a plain transition (Accept), side by side:
  *  - in process: the contract code alone on the in-memory ledger (no network, no peer);
- *  - on the devnet: endorsement latency through the Fabric Gateway (all endorsing peers
+ *  - on the devnet: endorsement latency through the Fabric client (the endorsing peers
  *    run the chaincode; the proposal is not submitted, so nothing is written).
  *
  *   npm run bench:chaincode -- [--n 200] [--devnet-n 30]
@@ -114,7 +114,7 @@ async function onDevnet(n: number): Promise<void> {
   }
   const f = summary(file);
   const a = summary(accept);
-  console.log('on the devnet (endorsement through the Fabric Gateway, not submitted):');
+  console.log('on the devnet (endorsement through the Fabric client, not submitted):');
   console.log(`  FileDeclaration : ${fmt(f)}`);
   console.log(`  Accept          : ${fmt(a)}`);
   console.log(`  File / Accept p50 ratio : ${(f.p50 / a.p50).toFixed(2)}`);

@@ -1,7 +1,7 @@
 /**
  * Submit-to-commit latency of one transaction at a time on the devnet, measured side by
- * side: the Fabric Gateway client directly, and the gateway's HTTP route (which adds HTTP,
- * validation and JSON). Alternating the two spreads machine noise over both equally.
+ * side: the Fabric client (gateway/src/ledger, without the gateway) directly, and the
+ * gateway's HTTP route (which adds HTTP, validation and JSON). Alternating the two spreads machine noise over both equally.
  *
  *   npm run bench:commit-latency -- [--n 40]
  */
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   console.log(
     `block cutting: BatchTimeout ${BLOCK_CUTTING.batchTimeout}, MaxMessageCount ${BLOCK_CUTTING.maxMessageCount}`,
   );
-  console.log(`submit-to-commit, Fabric Gateway client : ${fmt(d)}`);
+  console.log(`submit-to-commit, Fabric client direct  : ${fmt(d)}`);
   console.log(`submit-to-commit, gateway POST route    : ${fmt(h)}`);
   console.log(`route / direct p50 ratio                : ${(h.p50 / d.p50).toFixed(2)}`);
 }

@@ -2,6 +2,7 @@
  * Admin acts through Fabric's own CLIs (peer, osnadmin), each as an organisation's admin.
  * Every call checks the current state first, so running it again changes nothing.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CHAINCODE_NAME,
@@ -18,6 +19,23 @@ import { run, type RunResult } from './exec';
 import type { FabricHome } from './fabric';
 import type { DevnetPaths } from './paths';
 
+/** Runs `act` again while it fails with a message matching `transient`, up to `timeoutMs`. */
+async function retrying<T>(
+  transient: RegExp,
+  act: () => Promise<T>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await act();
+    } catch (error) {
+      if (Date.now() > deadline || !transient.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export class FabricAdmin {
   constructor(
     private readonly fabric: FabricHome,
@@ -31,16 +49,21 @@ export class FabricAdmin {
     return node;
   }
 
-  private peer(org: PeerOrg, args: string[]): Promise<RunResult> {
+  private peer(
+    org: PeerOrg,
+    args: string[],
+    user = 'Admin',
+    logging = 'WARNING',
+  ): Promise<RunResult> {
     return run(path.join(this.fabric.bin, 'peer'), args, {
       env: {
         FABRIC_CFG_PATH: this.paths.peerConfigDir(org),
         CORE_PEER_LOCALMSPID: org.mspId,
-        CORE_PEER_MSPCONFIGPATH: path.join(this.paths.peerUserDir(org, 'Admin'), 'msp'),
+        CORE_PEER_MSPCONFIGPATH: path.join(this.paths.peerUserDir(org, user), 'msp'),
         CORE_PEER_ADDRESS: `${org.peer.host}:${org.peer.port}`,
         CORE_PEER_TLS_ENABLED: 'true',
         CORE_PEER_TLS_ROOTCERT_FILE: this.paths.peerTlsCa(org),
-        FABRIC_LOGGING_SPEC: 'WARNING',
+        FABRIC_LOGGING_SPEC: logging,
       },
       timeoutMs: 180_000,
     });
@@ -90,6 +113,72 @@ export class FabricAdmin {
       );
     }
     return true;
+  }
+
+  /**
+   * Fabric 2.1: creates the channel on the orderers unless it exists, and leaves its genesis
+   * block where joinPeer reads it (fetched back when the channel was made before).
+   */
+  async createChannel(): Promise<boolean> {
+    // Only a successful create or fetch writes the block: its presence means the channel exists.
+    if (fs.existsSync(this.paths.channelBlock)) return false;
+    const org = PEER_ORGS[0] as PeerOrg;
+    try {
+      // A Raft orderer that has just started answers SERVICE_UNAVAILABLE until it has a leader.
+      await retrying(/SERVICE_UNAVAILABLE/, () =>
+        this.peer(org, [
+          'channel',
+          'fetch',
+          'oldest',
+          this.paths.channelBlock,
+          '-c',
+          CHANNEL_NAME,
+          ...this.ordererArgs(),
+        ]),
+      );
+      return false;
+    } catch (error) {
+      // Any answer but "no such channel" is a real failure.
+      if (!/NOT_FOUND/.test((error as Error).message)) throw error;
+    }
+    await retrying(/SERVICE_UNAVAILABLE|no Raft leader/, () =>
+      this.peer(org, [
+        'channel',
+        'create',
+        '-c',
+        CHANNEL_NAME,
+        '-f',
+        this.paths.channelTx,
+        '--outputBlock',
+        this.paths.channelBlock,
+        ...this.ordererArgs(),
+      ]),
+    );
+    return true;
+  }
+
+  /**
+   * Fabric 2.1: submits the organisation's anchor peer update. The update reads its group at
+   * version 0, so once applied the orderer refuses it again: that refusal means "already set".
+   */
+  async setAnchorPeer(org: PeerOrg): Promise<boolean> {
+    try {
+      await this.peer(org, [
+        'channel',
+        'update',
+        '-c',
+        CHANNEL_NAME,
+        '-f',
+        this.paths.anchorsTx(org),
+        ...this.ordererArgs(),
+      ]);
+      return true;
+    } catch (error) {
+      if (/be at version 0, but it is currently at version 1/.test((error as Error).message)) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   async joinPeer(org: PeerOrg): Promise<boolean> {
@@ -186,14 +275,18 @@ export class FabricAdmin {
     ]);
   }
 
-  async commit(): Promise<void> {
-    const org = PEER_ORGS[0] as PeerOrg;
-    const peerArgs = PEER_ORGS.flatMap((p) => [
+  private peerAddressArgs(orgs: readonly PeerOrg[]): string[] {
+    return orgs.flatMap((p) => [
       '--peerAddresses',
       `${p.peer.host}:${p.peer.port}`,
       '--tlsRootCertFiles',
       this.paths.peerTlsCa(p),
     ]);
+  }
+
+  async commit(): Promise<void> {
+    const org = PEER_ORGS[0] as PeerOrg;
+    const peerArgs = this.peerAddressArgs(PEER_ORGS);
     await this.peer(org, [
       'lifecycle',
       'chaincode',
@@ -217,5 +310,63 @@ export class FabricAdmin {
       '-c',
       JSON.stringify({ function: 'org.hyperledger.fabric:GetMetadata', Args: [] }),
     ]);
+  }
+
+  /**
+   * Submits a transaction with the peer CLI as `org`'s User1, endorsed by `endorsers`, and
+   * waits until each endorser has committed it. Resolves with the transaction id once every
+   * endorser reports VALID; a transaction committed invalid rejects with its status.
+   */
+  async invoke(
+    org: PeerOrg,
+    fn: string,
+    args: string[],
+    endorsers: readonly PeerOrg[],
+  ): Promise<{ txId: string; committedAt: string[] }> {
+    const { stdout, stderr } = await this.peer(
+      org,
+      [
+        'chaincode',
+        'invoke',
+        ...this.ordererArgs(),
+        '-C',
+        CHANNEL_NAME,
+        '-n',
+        CHAINCODE_NAME,
+        ...this.peerAddressArgs(endorsers),
+        '-c',
+        JSON.stringify({ function: fn, Args: args }),
+        '--waitForEvent',
+      ],
+      'User1',
+      'chaincodeCmd=info:warning',
+    );
+    const committed = [
+      ...`${stderr}${stdout}`.matchAll(/txid \[(\w+)\] committed with status \((\w+)\) at (\S+)/g),
+    ];
+    const txId = committed[0]?.[1];
+    if (!txId || committed.some((m) => m[2] !== 'VALID')) {
+      throw new DevnetError('STEP_FAILED', `${fn} did not commit VALID:\n${stderr}`);
+    }
+    return { txId, committedAt: committed.map((m) => m[3] as string) };
+  }
+
+  /** Evaluates a transaction on `org`'s peer as its User1; resolves with the result text. */
+  async query(org: PeerOrg, fn: string, args: string[]): Promise<string> {
+    const { stdout } = await this.peer(
+      org,
+      [
+        'chaincode',
+        'query',
+        '-C',
+        CHANNEL_NAME,
+        '-n',
+        CHAINCODE_NAME,
+        '-c',
+        JSON.stringify({ function: fn, Args: args }),
+      ],
+      'User1',
+    );
+    return stdout.trim();
   }
 }

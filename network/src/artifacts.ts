@@ -14,16 +14,25 @@ import {
   CHANNEL_NAME,
   HOST,
   PEER_ORGS,
+  ordererHostname,
   peerHostname,
   type OrdererOrg,
   type PeerOrg,
 } from './definition';
 import { generateChaincodeTls, type ChaincodeTls } from './chaincode-tls';
 import { run } from './exec';
-import type { FabricHome } from './fabric';
+import { hasChannelParticipation, type FabricHome } from './fabric';
+import { lowSPem, normaliseCertificates } from './low-s';
 import { issueOfficer } from './officers';
 import type { DevnetPaths } from './paths';
-import { ccaasConnection, configtx, cryptoConfig, ordererYaml, peerCoreYaml } from './render';
+import {
+  SYSTEM_CHANNEL,
+  ccaasConnection,
+  configtx,
+  cryptoConfig,
+  ordererYaml,
+  peerCoreYaml,
+} from './render';
 
 export const CHAINCODE_LABEL = `${CHAINCODE_NAME}_${CHAINCODE_VERSION}`;
 
@@ -37,10 +46,15 @@ function readYaml(file: string): Record<string, unknown> {
 }
 
 export function cryptoExists(paths: DevnetPaths): boolean {
-  return fs.existsSync(paths.channelBlock);
+  return fs.existsSync(paths.cryptoDone);
 }
 
-/** Fresh crypto (cryptogen, NodeOUs on) and the channel genesis block (configtxgen). */
+/**
+ * Fresh crypto (cryptogen, NodeOUs on, every certificate in low-S form) and the channel
+ * artefacts: the channel's genesis block with channel participation (2.3+); the orderers'
+ * system-channel block, the channel-creation transaction and each organisation's anchor
+ * peer update without it (2.1).
+ */
 export async function generateCrypto(
   fabric: FabricHome,
   paths: DevnetPaths,
@@ -48,25 +62,51 @@ export async function generateCrypto(
 ): Promise<void> {
   const cryptoConfigFile = path.join(paths.config, 'crypto-config.yaml');
   writeYaml(cryptoConfigFile, cryptoConfig(orderers));
+  fs.rmSync(paths.crypto, { recursive: true, force: true });
   await run(path.join(fabric.bin, 'cryptogen'), [
     'generate',
     `--config=${cryptoConfigFile}`,
     `--output=${paths.crypto}`,
   ]);
+  normaliseCertificates(paths.crypto);
+  const systemChannel = !hasChannelParticipation(fabric.version);
   const configtxDir = path.join(paths.config, 'configtx');
-  writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(orderers, paths));
+  writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(orderers, paths, systemChannel));
   fs.mkdirSync(path.dirname(paths.channelBlock), { recursive: true });
   writeChaincodeTls(paths, generateChaincodeTls(HOST));
-  await run(path.join(fabric.bin, 'configtxgen'), [
-    '-configPath',
-    configtxDir,
-    '-profile',
-    'ClearanceChannel',
-    '-channelID',
-    CHANNEL_NAME,
-    '-outputBlock',
-    paths.channelBlock,
-  ]);
+  const configtxgen = (args: string[]): Promise<unknown> =>
+    run(path.join(fabric.bin, 'configtxgen'), ['-configPath', configtxDir, ...args]);
+  if (!systemChannel) {
+    await configtxgen([
+      '-profile',
+      'ClearanceChannel',
+      '-channelID',
+      CHANNEL_NAME,
+      '-outputBlock',
+      paths.channelBlock,
+    ]);
+  } else {
+    await configtxgen([
+      '-profile',
+      'SystemGenesis',
+      '-channelID',
+      SYSTEM_CHANNEL,
+      '-outputBlock',
+      paths.systemGenesisBlock,
+    ]);
+    const channel = ['-profile', 'ClearanceChannel', '-channelID', CHANNEL_NAME];
+    await configtxgen([...channel, '-outputCreateChannelTx', paths.channelTx]);
+    for (const org of PEER_ORGS) {
+      await configtxgen([
+        ...channel,
+        '-outputAnchorPeersUpdate',
+        paths.anchorsTx(org),
+        '-asOrg',
+        org.mspId.replace(/MSP$/, ''),
+      ]);
+    }
+  }
+  fs.writeFileSync(paths.cryptoDone, `${fabric.version}\n`);
 }
 
 const TLS_FILES: Record<keyof ChaincodeTls, string> = {
@@ -102,7 +142,7 @@ export async function ensureOfficers(paths: DevnetPaths): Promise<void> {
     );
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'key.pem'), issued.keyPem, { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, 'cert.pem'), issued.certPem);
+    fs.writeFileSync(path.join(dir, 'cert.pem'), lowSPem(issued.certPem));
   }
 }
 
@@ -115,16 +155,19 @@ export function writeNodeConfigs(
 ): void {
   const sampleCore = readYaml(path.join(fabric.config, 'core.yaml'));
   const sampleOrderer = readYaml(path.join(fabric.config, 'orderer.yaml'));
+  const genesisBlock = hasChannelParticipation(fabric.version)
+    ? undefined
+    : paths.systemGenesisBlock;
   for (const org of PEER_ORGS) {
     writeYaml(
       path.join(paths.peerConfigDir(org), 'core.yaml'),
-      peerCoreYaml(sampleCore, org, paths, ccaasBuilderDir),
+      peerCoreYaml(sampleCore, org, paths, ccaasBuilderDir, fabric.version),
     );
   }
   for (const node of orderers.nodes) {
     writeYaml(
       path.join(paths.ordererConfigDir(node), 'orderer.yaml'),
-      ordererYaml(sampleOrderer, orderers, node, paths),
+      ordererYaml(sampleOrderer, orderers, node, paths, genesisBlock),
     );
   }
   fs.writeFileSync(paths.collectionsConfig, `${JSON.stringify(COLLECTIONS, null, 2)}\n`);
@@ -171,7 +214,26 @@ export async function writeChaincodePackage(paths: DevnetPaths): Promise<string>
   return `${CHAINCODE_LABEL}:${digest}`;
 }
 
-/** What a client needs to reach the ledger as one organisation's user. */
+/** One peer a client can ask for an endorsement (server-only TLS). */
+export interface PeerEndpoint {
+  mspId: string;
+  endpoint: string;
+  hostAlias: string;
+  tlsRootCertPath: string;
+}
+
+/** One orderer a client can broadcast a transaction to (server-only TLS). */
+export interface OrdererEndpoint {
+  endpoint: string;
+  hostAlias: string;
+  tlsRootCertPath: string;
+}
+
+/**
+ * What a client needs to reach the ledger as one organisation's user. The "home" peer
+ * fields stay for Gateway clients; `peers` and `orderers` let a client without the peer
+ * Gateway service (Fabric 2.1) endorse on every organisation and broadcast itself.
+ */
 export interface ConnectionDescriptor {
   mspId: string;
   peerEndpoint: string;
@@ -181,11 +243,31 @@ export interface ConnectionDescriptor {
   keyPath: string;
   channel: string;
   chaincode: string;
+  peers: PeerEndpoint[];
+  orderers: OrdererEndpoint[];
+}
+
+function peerEndpoints(paths: DevnetPaths): PeerEndpoint[] {
+  return PEER_ORGS.map((org) => ({
+    mspId: org.mspId,
+    endpoint: `${org.peer.host}:${org.peer.port}`,
+    hostAlias: peerHostname(org),
+    tlsRootCertPath: paths.peerTlsCa(org),
+  }));
+}
+
+function ordererEndpoints(paths: DevnetPaths, orderers: OrdererOrg): OrdererEndpoint[] {
+  return orderers.nodes.map((node) => ({
+    endpoint: `${node.host}:${node.port}`,
+    hostAlias: ordererHostname(orderers, node),
+    tlsRootCertPath: paths.ordererTlsCa(orderers),
+  }));
 }
 
 function descriptor(
   org: PeerOrg,
   paths: DevnetPaths,
+  orderers: OrdererOrg,
   certPath: string,
   keyPath: string,
 ): ConnectionDescriptor {
@@ -198,6 +280,8 @@ function descriptor(
     keyPath,
     channel: CHANNEL_NAME,
     chaincode: CHAINCODE_NAME,
+    peers: peerEndpoints(paths),
+    orderers: ordererEndpoints(paths, orderers),
   };
 }
 
@@ -205,32 +289,37 @@ function descriptor(
 export function connectionDescriptor(
   paths: DevnetPaths,
   org: PeerOrg,
+  orderers: OrdererOrg,
   user = 'User1',
 ): ConnectionDescriptor {
   const msp = path.join(paths.peerUserDir(org, user), 'msp');
   return descriptor(
     org,
     paths,
+    orderers,
     path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
     path.join(msp, 'keystore', 'priv_sk'),
   );
 }
 
-export function writeConnectionDescriptors(paths: DevnetPaths): void {
+export function writeConnectionDescriptors(paths: DevnetPaths, orderers: OrdererOrg): void {
   fs.mkdirSync(paths.connections, { recursive: true });
   const write = (file: string, value: ConnectionDescriptor): void => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
   };
   for (const org of PEER_ORGS) {
-    write(path.join(paths.connections, `${org.key}.json`), connectionDescriptor(paths, org));
+    write(
+      path.join(paths.connections, `${org.key}.json`),
+      connectionDescriptor(paths, org, orderers),
+    );
   }
   for (const officer of OFFICERS) {
     const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
     const dir = paths.officerDir(org, officer.name);
     write(
       path.join(paths.connections, officer.org, `${officer.name}.json`),
-      descriptor(org, paths, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
+      descriptor(org, paths, orderers, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
     );
   }
 }

@@ -22,12 +22,14 @@ import {
   PEER_ORGS,
   ordererOrg,
   type OrdererCount,
+  type OrdererNode,
   type OrdererOrg,
   type PeerOrg,
 } from './definition';
 import { DevnetError } from './errors';
-import { requireFabric, type FabricHome } from './fabric';
+import { hasChannelParticipation, requireFabric, type FabricHome } from './fabric';
 import { DevnetPaths } from './paths';
+import { SYSTEM_CHANNEL } from './render';
 import { ensureServices, removePostgresData, type ServiceUrls } from './services';
 import {
   checkHealth,
@@ -131,7 +133,10 @@ export class Devnet {
       env: { FABRIC_CFG_PATH: this.paths.ordererConfigDir(node) },
       ports: [
         { label: 'listen', host: node.host, port: node.port },
-        { label: 'admin', host: node.host, port: node.adminPort },
+        // The admin endpoint (osnadmin) exists from 2.3 on.
+        ...(hasChannelParticipation(fabric.version)
+          ? [{ label: 'admin', host: node.host, port: node.adminPort }]
+          : []),
         { label: 'operations', host: node.host, port: node.operationsPort },
       ],
       // The operations endpoint answers before the gRPC listener is up: check both.
@@ -213,9 +218,18 @@ export class Devnet {
       await generateCrypto(fabric, this.paths, orderers);
       report.freshCrypto = true;
     }
+    // A system-channel network cannot run on a channel-participation release, nor back.
+    const madeWith = fs.readFileSync(this.paths.cryptoDone, 'utf8').trim();
+    if (hasChannelParticipation(madeWith) !== hasChannelParticipation(fabric.version)) {
+      throw new DevnetError(
+        'BAD_ARGUMENT',
+        `this devnet was made with Fabric ${madeWith}; the install found is ${fabric.version}`,
+        'run `npm run devnet -- reset` to make it afresh, or point FABRIC_HOME back at the first install',
+      );
+    }
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
     await ensureOfficers(this.paths);
-    writeConnectionDescriptors(this.paths);
+    writeConnectionDescriptors(this.paths, orderers);
     settings.packageId = await writeChaincodePackage(this.paths);
     this.writeSettings(settings);
 
@@ -225,9 +239,18 @@ export class Devnet {
 
     this.log('orderers');
     await Promise.all(orderers.nodes.map((n) => this.ensureRunning(byName(n.name), report)));
-    for (const node of orderers.nodes) {
-      if (await admin.joinOrderer(node)) this.log(`  ${node.name} joined the channel`);
+    const participation = hasChannelParticipation(fabric.version);
+    if (participation) {
+      for (const node of orderers.nodes) {
+        if (await admin.joinOrderer(node)) this.log(`  ${node.name} joined the channel`);
+      }
+    } else if (await admin.createChannel()) {
+      this.log(`  channel ${CHANNEL_NAME} created`);
     }
+    await this.waitForRaftLeader(
+      orderers,
+      participation ? [CHANNEL_NAME] : [SYSTEM_CHANNEL, CHANNEL_NAME],
+    );
 
     this.log('peers');
     await Promise.all(
@@ -238,6 +261,7 @@ export class Devnet {
         if (await admin.joinPeer(org)) this.log(`  peer-${org.key} joined the channel`);
       }),
     );
+    if (!participation) await this.setAnchorPeers(admin);
 
     this.log('chaincode');
     await this.restartChaincodeIfRebuilt();
@@ -249,6 +273,50 @@ export class Devnet {
 
     report.seconds = (Date.now() - t0) / 1000;
     return report;
+  }
+
+  /**
+   * A restarted orderer is healthy before Raft has a leader, and until then it refuses
+   * every transaction (SERVICE_UNAVAILABLE): wait until each channel has one.
+   */
+  private async waitForRaftLeader(
+    orderers: OrdererOrg,
+    channels: string[],
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const leaderOf = async (node: OrdererNode): Promise<string[]> => {
+      try {
+        const res = await fetch(`http://${node.host}:${node.operationsPort}/metrics`);
+        return [
+          ...(await res.text()).matchAll(/^consensus_etcdraft_is_leader\{channel="([^"]+)"\} 1$/gm),
+        ].map((m) => m[1] as string);
+      } catch {
+        return [];
+      }
+    };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const led = (await Promise.all(orderers.nodes.map(leaderOf))).flat();
+      if (channels.every((c) => led.includes(c))) return;
+      if (Date.now() > deadline) {
+        throw new DevnetError(
+          'TIMEOUT',
+          `no Raft leader on ${channels.filter((c) => !led.includes(c)).join(', ')} after ${timeoutMs} ms`,
+          'see .devnet/logs/orderer*.log',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Fabric 2.1: each organisation's anchor peer, once (a marker file skips the round trip). */
+  private async setAnchorPeers(admin: FabricAdmin): Promise<void> {
+    for (const org of PEER_ORGS) {
+      const done = `${this.paths.anchorsTx(org)}.done`;
+      if (fs.existsSync(done)) continue;
+      if (await admin.setAnchorPeer(org)) this.log(`  anchor peer of ${org.mspId} set`);
+      fs.writeFileSync(done, '');
+    }
   }
 
   private get codeStampFile(): string {
@@ -394,6 +462,11 @@ export class Devnet {
   /** PostgreSQL and Redis for the gateway (given URLs, or private servers under the root). */
   services(env: NodeJS.ProcessEnv = this.options.env ?? process.env): Promise<ServiceUrls> {
     return ensureServices(this.paths, env);
+  }
+
+  /** Admin acts and peer CLI transactions against this devnet. */
+  admin(): FabricAdmin {
+    return new FabricAdmin(this.fabric, this.paths, this.ordererOrg());
   }
 
   connectionFile(org: PeerOrg | string): string {

@@ -1,10 +1,11 @@
 export * from './definition';
 export { Devnet, REPO_ROOT } from './devnet';
 export type { DevnetOptions, DevnetStatus, UpReport } from './devnet';
+export { FabricAdmin } from './admin';
 export { DevnetError } from './errors';
-export { findFabric, installFabric, requireFabric } from './fabric';
+export { findFabric, hasChannelParticipation, installFabric, requireFabric } from './fabric';
 export { isAlive } from './processes';
 export type { FabricHome } from './fabric';
-export type { ConnectionDescriptor } from './artifacts';
+export type { ConnectionDescriptor, OrdererEndpoint, PeerEndpoint } from './artifacts';
 export { POSTGRES, REDIS, postgresRoot } from './services';
 export type { ServiceUrls } from './services';

@@ -32,6 +32,22 @@ export class DevnetPaths {
   get channelBlock(): string {
     return path.join(this.root, 'channel', 'clearance.block');
   }
+  /** Fabric 2.1 (no channel participation): the orderers' system-channel genesis block. */
+  get systemGenesisBlock(): string {
+    return path.join(this.root, 'channel', 'system-genesis.block');
+  }
+  /** Fabric 2.1: the transaction `peer channel create` submits. */
+  get channelTx(): string {
+    return path.join(this.root, 'channel', 'clearance.tx');
+  }
+  /** Fabric 2.1: an organisation's anchor peer update. */
+  anchorsTx(org: PeerOrg): string {
+    return path.join(this.root, 'channel', `anchors-${org.key}.tx`);
+  }
+  /** Written last by crypto generation: its presence means the material is complete. */
+  get cryptoDone(): string {
+    return path.join(this.root, 'channel', 'crypto.done');
+  }
   get chaincodePackage(): string {
     return path.join(this.root, 'chaincode', 'clearance.tar.gz');
   }

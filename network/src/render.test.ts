@@ -40,19 +40,50 @@ describe('rendered Fabric configuration', () => {
     }
   });
 
+  it('on Fabric 2.1: a system channel with a consortium of the four orgs, then the channel', () => {
+    const doc = configtx(ordererOrg(3), paths, true) as Doc;
+    const system = doc.Profiles.SystemGenesis;
+    expect(system.Orderer.EtcdRaft.Consenters).toHaveLength(3);
+    expect(system.Capabilities).toEqual({ V2_0: true });
+    expect(system.Consortiums.ClearanceConsortium.Organizations.map((o: Doc) => o.ID)).toEqual([
+      'GDCustomsMSP',
+      'GDCIQMSP',
+      'HKCustomsMSP',
+      'LogisticsMSP',
+    ]);
+    const channel = doc.Profiles.ClearanceChannel;
+    expect(channel.Consortium).toBe('ClearanceConsortium');
+    expect(channel.Orderer).toBeUndefined();
+    expect(channel.Application.Capabilities).toEqual({ V2_0: true });
+    expect(channel.Application.Policies.LifecycleEndorsement.Rule).toBe('MAJORITY Endorsement');
+  });
+
   it('keeps the sample config and overrides only what the node needs', () => {
     const sample = {
       peer: { id: 'jdoe', keepalive: { interval: '7200s' } },
       vm: { endpoint: 'unix:///var/run/docker.sock' },
     };
     const org = PEER_ORGS[1]!;
-    const core = peerCoreYaml(sample, org, paths, '/builders/ccaas') as Doc;
+    const core = peerCoreYaml(sample, org, paths, '/builders/ccaas', '2.1.1') as Doc;
     expect(core.peer.id).toBe('peer0.gdciq.clearance.test');
     expect(core.peer.keepalive.interval).toBe('7200s');
     expect(core.peer.listenAddress).toBe('127.0.0.1:8051');
     expect(core.peer.tls.enabled).toBe(true);
     expect(core.vm.endpoint).toBe('');
-    expect(core.chaincode.externalBuilders).toEqual([{ name: 'ccaas', path: '/builders/ccaas' }]);
+    expect(core.peer.gossip).toMatchObject({
+      bootstrap: '127.0.0.1:8051',
+      externalEndpoint: '127.0.0.1:8051',
+      orgLeader: true,
+      useLeaderElection: false,
+    });
+    expect(core.operations.listenAddress).toBe('127.0.0.1:9442'); // not the default 9443
+    expect(core.peer.gateway).toBeUndefined(); // no Gateway service before 2.4
+    expect(core.chaincode.externalBuilders).toEqual([
+      { name: 'ccaas', path: '/builders/ccaas', environmentWhitelist: ['PATH'] },
+    ]);
+    const core3 = peerCoreYaml(sample, org, paths, '/builders/ccaas', '3.1.5') as Doc;
+    expect(core3.peer.gateway.enabled).toBe(true);
+    expect(core3.chaincode.externalBuilders[0].propagateEnvironment).toEqual(['PATH']);
     expect(sample.peer.id).toBe('jdoe'); // the sample itself is not modified
   });
 
@@ -64,6 +95,16 @@ describe('rendered Fabric configuration', () => {
     expect(doc.Admin.TLS).toMatchObject({ Enabled: true, ClientAuthRequired: true });
     expect(doc.Admin.ListenAddress).toBe('127.0.0.1:7053');
     expect(doc.Operations.ListenAddress).toBe('127.0.0.1:8443');
+  });
+
+  it('bootstraps 2.1 orderers from the system-channel block, without 2.3+ sections', () => {
+    const orderers = ordererOrg(1);
+    const doc = ordererYaml({}, orderers, orderers.nodes[0]!, paths, '/g.block') as Doc;
+    expect(doc.General.BootstrapMethod).toBe('file');
+    expect(doc.General.BootstrapFile).toBe('/g.block');
+    // 2.1 unmarshals orderer.yaml exactly: an unknown section stops the orderer.
+    expect(doc.Admin).toBeUndefined();
+    expect(doc.ChannelParticipation).toBeUndefined();
   });
 
   it('makes peers dial the chaincode server over mutual TLS', () => {

@@ -15,6 +15,7 @@ import {
   type OrdererOrg,
   type PeerOrg,
 } from './definition';
+import { hasChannelParticipation } from './fabric';
 import type { DevnetPaths } from './paths';
 
 type Yaml = Record<string, unknown>;
@@ -65,7 +66,16 @@ function orgPolicies(mspId: string, member: 'peer' | 'orderer'): Yaml {
   };
 }
 
-export function configtx(orderers: OrdererOrg, paths: DevnetPaths): Yaml {
+/** Names in the Fabric 2.1 (system channel) profiles. */
+export const SYSTEM_CHANNEL = 'system-channel';
+export const CONSORTIUM = 'ClearanceConsortium';
+
+/**
+ * configtx.yaml. With channel participation (2.3+) one profile makes the clearance channel's
+ * genesis block. Without it (2.1) `SystemGenesis` bootstraps the orderers with a consortium
+ * of the four organisations and `ClearanceChannel` is the channel-creation transaction.
+ */
+export function configtx(orderers: OrdererOrg, paths: DevnetPaths, systemChannel = false): Yaml {
   const ordererOrgSection = {
     Name: 'Orderer',
     ID: orderers.mspId,
@@ -82,53 +92,67 @@ export function configtx(orderers: OrdererOrg, paths: DevnetPaths): Yaml {
   }));
   const serverCert = (n: OrdererNode): string =>
     path.join(paths.ordererNodeDir(orderers, n), 'tls', 'server.crt');
+  const channelPolicies = {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: implicitMeta('MAJORITY Admins'),
+  };
+  const orderer = {
+    OrdererType: 'etcdraft',
+    BatchTimeout: BLOCK_CUTTING.batchTimeout,
+    BatchSize: {
+      MaxMessageCount: BLOCK_CUTTING.maxMessageCount,
+      AbsoluteMaxBytes: BLOCK_CUTTING.absoluteMaxBytes,
+      PreferredMaxBytes: BLOCK_CUTTING.preferredMaxBytes,
+    },
+    EtcdRaft: {
+      Consenters: orderers.nodes.map((n) => ({
+        Host: n.host,
+        Port: n.port,
+        ClientTLSCert: serverCert(n),
+        ServerTLSCert: serverCert(n),
+      })),
+      Options: RAFT_OPTIONS,
+    },
+    Organizations: [ordererOrgSection],
+    Policies: { ...channelPolicies, BlockValidation: implicitMeta('ANY Writers') },
+    Capabilities: { V2_0: true },
+  };
+  const application = (capability: string): Yaml => ({
+    Organizations: peerOrgSections,
+    Policies: {
+      ...channelPolicies,
+      LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
+      Endorsement: implicitMeta('MAJORITY Endorsement'),
+    },
+    Capabilities: { [capability]: true },
+  });
 
+  if (!systemChannel) {
+    return {
+      Profiles: {
+        ClearanceChannel: {
+          Policies: channelPolicies,
+          Capabilities: { V3_0: true },
+          Orderer: orderer,
+          Application: application('V2_5'),
+        },
+      },
+    };
+  }
   return {
     Profiles: {
+      SystemGenesis: {
+        Policies: channelPolicies,
+        Capabilities: { V2_0: true },
+        Orderer: orderer,
+        Consortiums: { [CONSORTIUM]: { Organizations: peerOrgSections } },
+      },
       ClearanceChannel: {
-        Policies: {
-          Readers: implicitMeta('ANY Readers'),
-          Writers: implicitMeta('ANY Writers'),
-          Admins: implicitMeta('MAJORITY Admins'),
-        },
-        Capabilities: { V3_0: true },
-        Orderer: {
-          OrdererType: 'etcdraft',
-          BatchTimeout: BLOCK_CUTTING.batchTimeout,
-          BatchSize: {
-            MaxMessageCount: BLOCK_CUTTING.maxMessageCount,
-            AbsoluteMaxBytes: BLOCK_CUTTING.absoluteMaxBytes,
-            PreferredMaxBytes: BLOCK_CUTTING.preferredMaxBytes,
-          },
-          EtcdRaft: {
-            Consenters: orderers.nodes.map((n) => ({
-              Host: n.host,
-              Port: n.port,
-              ClientTLSCert: serverCert(n),
-              ServerTLSCert: serverCert(n),
-            })),
-            Options: RAFT_OPTIONS,
-          },
-          Organizations: [ordererOrgSection],
-          Policies: {
-            Readers: implicitMeta('ANY Readers'),
-            Writers: implicitMeta('ANY Writers'),
-            Admins: implicitMeta('MAJORITY Admins'),
-            BlockValidation: implicitMeta('ANY Writers'),
-          },
-          Capabilities: { V2_0: true },
-        },
-        Application: {
-          Organizations: peerOrgSections,
-          Policies: {
-            Readers: implicitMeta('ANY Readers'),
-            Writers: implicitMeta('ANY Writers'),
-            Admins: implicitMeta('MAJORITY Admins'),
-            LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
-            Endorsement: implicitMeta('MAJORITY Endorsement'),
-          },
-          Capabilities: { V2_5: true },
-        },
+        Consortium: CONSORTIUM,
+        Policies: channelPolicies,
+        Capabilities: { V2_0: true },
+        Application: application('V2_0'),
       },
     },
   };
@@ -158,8 +182,10 @@ export function peerCoreYaml(
   org: PeerOrg,
   paths: DevnetPaths,
   ccaasBuilderDir: string,
+  version: string,
 ): Yaml {
   const node = paths.peerNodeDir(org);
+  const modern = hasChannelParticipation(version);
   const self = `${org.peer.host}:${org.peer.port}`;
   return withSettings(sample, {
     'peer.id': peerHostname(org),
@@ -187,10 +213,18 @@ export function peerCoreYaml(
     'peer.fileSystemPath': paths.peerDataDir(org),
     'peer.mspConfigPath': path.join(node, 'msp'),
     'peer.localMspId': org.mspId,
-    'peer.gateway.enabled': true,
-    // No Docker engine: an empty endpoint turns the Docker VM off (Fabric 3 accepts it).
+    // The Gateway service exists from 2.4 on.
+    ...(modern ? { 'peer.gateway.enabled': true } : {}),
+    // No Docker engine: an empty endpoint turns the Docker VM off.
     'vm.endpoint': '',
-    'chaincode.externalBuilders': [{ name: 'ccaas', path: ccaasBuilderDir }],
+    // The builder scripts need PATH (they run node); 2.x calls the list environmentWhitelist.
+    'chaincode.externalBuilders': [
+      {
+        name: 'ccaas',
+        path: ccaasBuilderDir,
+        [modern ? 'propagateEnvironment' : 'environmentWhitelist']: ['PATH'],
+      },
+    ],
     'ledger.state.stateDatabase': 'goleveldb',
     'operations.listenAddress': `${org.peer.host}:${org.peer.operationsPort}`,
     'operations.tls.enabled': false,
@@ -198,15 +232,33 @@ export function peerCoreYaml(
   });
 }
 
-/** Fabric's sample orderer.yaml for one Raft node joined through channel participation. */
+/**
+ * Fabric's sample orderer.yaml for one Raft node: joined through channel participation when
+ * `genesisBlock` is undefined (2.3+), else bootstrapped from the system-channel block (2.1,
+ * whose orderer refuses the Admin and ChannelParticipation sections it does not know).
+ */
 export function ordererYaml(
   sample: Yaml,
   org: OrdererOrg,
   node: OrdererNode,
   paths: DevnetPaths,
+  genesisBlock?: string,
 ): Yaml {
   const dir = paths.ordererNodeDir(org, node);
   const tls = (f: string): string => path.join(dir, 'tls', f);
+  const bootstrap = genesisBlock
+    ? { 'General.BootstrapMethod': 'file', 'General.BootstrapFile': genesisBlock }
+    : {
+        'General.BootstrapMethod': 'none',
+        'Admin.ListenAddress': `${node.host}:${node.adminPort}`,
+        'Admin.TLS.Enabled': true,
+        'Admin.TLS.PrivateKey': tls('server.key'),
+        'Admin.TLS.Certificate': tls('server.crt'),
+        'Admin.TLS.RootCAs': [tls('ca.crt')],
+        'Admin.TLS.ClientAuthRequired': true,
+        'Admin.TLS.ClientRootCAs': [tls('ca.crt')],
+        'ChannelParticipation.Enabled': true,
+      };
   return withSettings(sample, {
     'General.ListenAddress': node.host,
     'General.ListenPort': node.port,
@@ -218,20 +270,12 @@ export function ordererYaml(
     'General.Cluster.ClientCertificate': tls('server.crt'),
     'General.Cluster.ClientPrivateKey': tls('server.key'),
     'General.Cluster.RootCAs': [tls('ca.crt')],
-    'General.BootstrapMethod': 'none',
     'General.LocalMSPDir': path.join(dir, 'msp'),
     'General.LocalMSPID': org.mspId,
     'FileLedger.Location': path.join(paths.ordererDataDir(node), 'ledger'),
     'Consensus.WALDir': path.join(paths.ordererDataDir(node), 'etcdraft', 'wal'),
     'Consensus.SnapDir': path.join(paths.ordererDataDir(node), 'etcdraft', 'snapshot'),
-    'Admin.ListenAddress': `${node.host}:${node.adminPort}`,
-    'Admin.TLS.Enabled': true,
-    'Admin.TLS.PrivateKey': tls('server.key'),
-    'Admin.TLS.Certificate': tls('server.crt'),
-    'Admin.TLS.RootCAs': [tls('ca.crt')],
-    'Admin.TLS.ClientAuthRequired': true,
-    'Admin.TLS.ClientRootCAs': [tls('ca.crt')],
-    'ChannelParticipation.Enabled': true,
+    ...bootstrap,
     'Operations.ListenAddress': `${node.host}:${node.operationsPort}`,
     'Operations.TLS.Enabled': false,
     'Metrics.Provider': 'prometheus',

@@ -1,26 +1,20 @@
 /**
- * The whole path on a real Fabric network of native processes: devnet up → the gateway
- * route submits a transaction → it is committed in a block on `clearance` and its
- * chaincode event arrives → a killed peer is restarted alone → down leaves nothing running.
+ * The devnet as real Fabric processes: devnet up → a transaction submitted with Fabric's own
+ * peer CLI commits VALID on the endorsing peers and reads back → the MAJORITY endorsement
+ * policy refuses two organisations → a killed peer is restarted alone → down leaves nothing
+ * running. (Fabric 2.1 has no peer Gateway service: the gateway's own client is tested by
+ * its owner's suites.)
  */
-import { EVENTS } from '@clearance/chaincode';
-import { selfCheckBehaviour } from '@clearance/chaincode/behaviour';
-import type { ContractInvoker } from '@clearance/chaincode/testing';
 import {
-  buildApp,
-  connectGateway,
-  createFabricLedger,
-  loadConfig,
-  type Config,
-  type Ledger,
-} from '@clearance/gateway';
-import { ledgerBehaviour } from '@clearance/gateway/behaviour';
-import { TEST_OFFICER, createMemorySessionStore } from '@clearance/gateway/testing';
-import { Devnet, findFabric, isAlive, PEER_ORGS } from '@clearance/network';
-import { common } from '@hyperledger/fabric-protos';
-import type { FastifyInstance } from 'fastify';
+  Devnet,
+  findFabric,
+  isAlive,
+  PEER_ORGS,
+  type ConnectionDescriptor,
+} from '@clearance/network';
 import { randomUUID } from 'node:crypto';
-import { eventFor } from '../support/events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const fabric = findFabric();
 if (!fabric) {
@@ -31,28 +25,16 @@ if (!fabric) {
 }
 const describeOnDevnet = fabric ? describe : describe.skip;
 const unique = (label: string): string => `${label}-${randomUUID()}`;
+const [gdcustoms, gdciq, hkcustoms] = PEER_ORGS;
 
 describeOnDevnet('devnet end to end', () => {
   const devnet = new Devnet({ log: () => undefined });
-  let config: Config;
-  let ledger: Ledger;
-  let app: FastifyInstance;
-  let token = '';
-  let closeEvents: () => void = () => undefined;
 
   beforeAll(async () => {
     await devnet.up();
-    config = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') });
-    ledger = createFabricLedger(config.fabric);
-    // The route needs a signed-in principal; sign-in itself is tested in gateway-api.test.ts.
-    const sessions = createMemorySessionStore();
-    ({ token } = await sessions.create(TEST_OFFICER));
-    app = await buildApp({ ledger, sessions });
   }, 300_000);
 
   afterAll(async () => {
-    closeEvents();
-    await app?.close();
     await devnet.down();
   }, 60_000);
 
@@ -68,75 +50,51 @@ describeOnDevnet('devnet end to end', () => {
     expect(status.channelHeight).toBeGreaterThan(0);
   });
 
-  it('the gateway route commits a self-check in a block on clearance and its event arrives', async () => {
-    const checkId = unique('e2e');
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/self-checks',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { checkId, note: 'e2e' },
-    });
-    expect(res.statusCode).toBe(201);
-    const body = res.json<{ transactionId: string; blockNumber: string }>();
-    const blockNumber = BigInt(body.blockNumber);
-
-    const { client, gateway } = connectGateway(config.fabric);
-    closeEvents = () => {
-      gateway.close();
-      client.close();
-    };
-    const network = gateway.getNetwork('clearance');
-    const event = await eventFor(network, 'clearance', body.transactionId, blockNumber);
-    expect(event.eventName).toBe(EVENTS.SelfCheckRecorded);
-    expect(event.blockNumber).toBe(blockNumber);
-    expect(JSON.parse(Buffer.from(event.payload).toString())).toMatchObject({
-      checkId,
-      note: 'e2e',
-    });
-
-    // The peer's own block store holds the transaction in that block of `clearance`.
-    const blockBytes = await network
-      .getContract('qscc')
-      .evaluateTransaction('GetBlockByTxID', 'clearance', body.transactionId);
-    const block = common.Block.deserializeBinary(blockBytes);
-    expect(BigInt(block.getHeader()?.getNumber() ?? -1)).toBe(blockNumber);
-    closeEvents();
+  it('connection files name every peer and orderer, with files that exist', () => {
+    const file = devnet.connectionFile('gdcustoms');
+    const conn = JSON.parse(fs.readFileSync(file, 'utf8')) as ConnectionDescriptor;
+    const resolve = (p: string): string => path.resolve(path.dirname(file), p);
+    expect(conn).toMatchObject({ mspId: 'GDCustomsMSP', peerEndpoint: '127.0.0.1:7051' });
+    expect(conn.peers.map((p) => p.mspId)).toEqual(PEER_ORGS.map((o) => o.mspId));
+    expect(conn.orderers.length).toBeGreaterThan(0);
+    const files = [
+      conn.certPath,
+      conn.keyPath,
+      conn.tlsRootCertPath,
+      ...conn.peers.map((p) => p.tlsRootCertPath),
+      ...conn.orderers.map((o) => o.tlsRootCertPath),
+    ];
+    for (const f of files) expect(fs.existsSync(resolve(f))).toBe(true);
   });
 
-  describe('Ledger adapter on Fabric', () => {
-    ledgerBehaviour(() => ledger, unique);
-  });
+  it('a self-check endorsed by three organisations commits VALID and reads back', async () => {
+    const admin = devnet.admin();
+    const checkId = unique('cli');
+    const endorsers = [gdcustoms!, gdciq!, hkcustoms!];
+    const { txId, committedAt } = await admin.invoke(
+      gdcustoms!,
+      'SelfCheck:Record',
+      [checkId, 'e2e'],
+      endorsers,
+    );
+    expect(committedAt.sort()).toEqual(
+      endorsers.map((o) => `${o.peer.host}:${o.peer.port}`).sort(),
+    );
+    const record = JSON.parse(await admin.query(hkcustoms!, 'SelfCheck:Get', [checkId])) as Record<
+      string,
+      unknown
+    >;
+    expect(record).toMatchObject({ checkId, note: 'e2e', txId });
+    expect(record.recordedBy).toMatchObject({ mspId: 'GDCustomsMSP' });
+  }, 60_000);
 
-  describe('SelfCheck contract on Fabric', () => {
-    const invoker: ContractInvoker = {
-      submit: async (transaction, args) => {
-        const committed = await ledger.submit(transaction, args);
-        const { client, gateway } = connectGateway(config.fabric);
-        try {
-          const e = await eventFor(
-            gateway.getNetwork('clearance'),
-            'clearance',
-            committed.transactionId,
-            committed.blockNumber,
-          );
-          return {
-            result: committed.result,
-            txId: committed.transactionId,
-            event: {
-              txId: e.transactionId,
-              name: e.eventName,
-              payload: Buffer.from(e.payload).toString(),
-            },
-          };
-        } finally {
-          gateway.close();
-          client.close();
-        }
-      },
-      evaluate: (transaction, args) => ledger.evaluate(transaction, args),
-    };
-    selfCheckBehaviour(() => invoker, 'GDCustomsMSP', unique);
-  });
+  it('two endorsing organisations of four do not meet the MAJORITY policy', async () => {
+    await expect(
+      devnet
+        .admin()
+        .invoke(gdcustoms!, 'SelfCheck:Record', [unique('two'), 'x'], [gdcustoms!, gdciq!]),
+    ).rejects.toThrow(/ENDORSEMENT_POLICY_FAILURE/);
+  }, 60_000);
 
   it('restarts only the peer that was killed', async () => {
     const before = (await devnet.status()).processes;

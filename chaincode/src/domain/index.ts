@@ -1,6 +1,7 @@
 export * from './canonical-json';
 export * from './codes';
 export * from './declaration';
+export * from './endorsement-plan';
 export * from './errors';
 export * from './esign';
 export * from './lifecycle';

@@ -1,7 +1,7 @@
 /**
  * Index maintenance: rebuild from block 0, and compare with the ledger.
  */
-import type { Network } from '@hyperledger/fabric-gateway';
+import type { Network } from '../ledger/fabric-client';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';

@@ -4,7 +4,7 @@
  * after a crash at any point the listener resumes from the checkpoint, and an event seen
  * twice inserts nothing twice.
  */
-import type { Checkpoint } from '@hyperledger/fabric-gateway';
+import type { Checkpoint } from '../ledger/fabric-client';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../db';
 

@@ -1,20 +1,22 @@
-/** The Ledger on a real Fabric network, through the peer's Gateway service. */
-import * as grpc from '@grpc/grpc-js';
+/**
+ * The Ledger on a real Fabric network (2.1 and later), through the project's own client
+ * (fabric-client.ts): endorsement on the peers the transaction's plan needs, ordering,
+ * commit status from the home peer.
+ */
+import { peer } from '@hyperledger/fabric-protos';
+import { toApiError } from '../errors';
 import {
-  CommitError,
-  GatewayError,
-  connect,
-  hash,
-  type Contract,
+  createFabricClient,
+  type FabricClient,
   type Gateway,
   type Network,
-} from '@hyperledger/fabric-gateway';
-import { common, peer } from '@hyperledger/fabric-protos';
-import { parseLedgerError } from '@clearance/chaincode/domain';
-import { createPrivateKey } from 'node:crypto';
-import { ApiError, LEDGER_TO_API } from '../errors';
+  type SigningIdentity,
+} from './fabric-client';
+import type { EndpointAddress, PeerAddress } from './fabric-endpoints';
+import { CommitError } from './fabric-errors';
 import type { Committed, Ledger, Prepared, TransactionStatus } from './ledger';
-import { messageSigner } from './signer';
+
+export type { SigningIdentity } from './fabric-client';
 
 export interface FabricConnection {
   mspId: string;
@@ -25,52 +27,26 @@ export interface FabricConnection {
   privateKey: string;
   channel: string;
   chaincode: string;
+  /** Every peer that may endorse (all organisations); absent: the home peer alone. */
+  peers?: readonly PeerAddress[];
+  orderers?: readonly EndpointAddress[];
 }
 
-const seconds = (n: number) => () => ({ deadline: Date.now() + n * 1000 });
+export { toApiError };
 
-/** Turns any client-side failure into a coded ApiError, keeping the ledger's own code. */
-export function toApiError(error: unknown, transactionId?: string): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof CommitError) {
-    return new ApiError('TRANSACTION_INVALID', `validation code ${error.code}`, {
-      cause: error,
-      transactionId: error.transactionId,
-    });
-  }
-  const texts = [
-    ...(error instanceof GatewayError ? error.details.map((d) => d.message) : []),
-    error instanceof Error ? error.message : String(error),
-  ];
-  for (const text of texts) {
-    const coded = parseLedgerError(text);
-    if (coded)
-      return new ApiError(LEDGER_TO_API[coded.code], coded.message, {
-        cause: error,
-        transactionId,
-      });
-  }
-  // UNAVAILABLE: no peer answered; FAILED_PRECONDITION: the endorsers the policy needs
-  // are not (yet) known to discovery. Both pass; neither is the caller's fault.
-  const transient: number[] = [grpc.status.UNAVAILABLE, grpc.status.FAILED_PRECONDITION];
-  if (error instanceof GatewayError && transient.includes(error.code)) {
-    return new ApiError('LEDGER_UNAVAILABLE', undefined, { cause: error, transactionId });
-  }
-  return new ApiError('INTERNAL', undefined, { cause: error, transactionId });
-}
+const bytes = (s: Record<string, string>) =>
+  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)]));
 
 class FabricLedger implements Ledger {
-  private readonly network: Network;
-  private readonly contract: Contract;
-
   constructor(
-    private readonly gateway: Gateway,
-    private readonly connection: Pick<FabricConnection, 'channel' | 'chaincode'>,
-    /** Closes what this ledger owns (its gateway; the gRPC client when not shared). */
+    private readonly network: Network,
+    private readonly chaincode: string,
+    /** Closes what this ledger owns (the client, when it is not a factory's). */
     private readonly release: () => void,
-  ) {
-    this.network = gateway.getNetwork(connection.channel);
-    this.contract = this.network.getContract(connection.chaincode);
+  ) {}
+
+  private get contract() {
+    return this.network.getContract(this.chaincode);
   }
 
   async submit(
@@ -80,26 +56,19 @@ class FabricLedger implements Ledger {
   ): Promise<Committed> {
     let transactionId: string | undefined;
     try {
-      const transientData = Object.fromEntries(
-        Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)]),
-      );
-      const submitted = await this.contract.submitAsync(transaction, {
+      const proposal = this.contract.newProposal(transaction, {
         arguments: args,
-        transientData,
+        transientData: bytes(transient),
       });
-      transactionId = submitted.getTransactionId();
-      const status = await submitted.getStatus();
-      if (!status.successful) {
-        throw new CommitError({
-          message: `transaction ${transactionId} failed`,
-          code: status.code,
-          transactionId,
-        });
-      }
+      transactionId = proposal.transactionId;
+      const endorsed = await proposal.endorse();
+      const status = await (await endorsed.submit()).getStatus();
+      if (!status.successful)
+        throw new CommitError(status.code, status.blockNumber, { transactionId });
       return {
         transactionId,
         blockNumber: status.blockNumber,
-        result: Buffer.from(submitted.getResult()).toString(),
+        result: Buffer.from(endorsed.getResult()).toString(),
       };
     } catch (error) {
       throw toApiError(error, transactionId);
@@ -111,32 +80,32 @@ class FabricLedger implements Ledger {
     args: string[],
     transient: Record<string, string> = {},
   ): Promise<Prepared> {
+    const proposal = this.contract.newProposal(transaction, {
+      arguments: args,
+      transientData: bytes(transient),
+    });
     try {
-      const proposal = this.contract.newProposal(transaction, {
-        arguments: args,
-        transientData: Object.fromEntries(
-          Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)]),
-        ),
-      });
       const endorsed = await proposal.endorse();
       return {
-        transactionId: endorsed.getTransactionId(),
+        transactionId: endorsed.transactionId,
         envelope: endorsed.getBytes(),
         result: Buffer.from(endorsed.getResult()).toString(),
       };
     } catch (error) {
-      throw toApiError(error);
+      throw toApiError(error, proposal.transactionId);
     }
   }
 
   async send(envelope: Uint8Array): Promise<TransactionStatus> {
-    const transaction = this.gateway.newTransaction(envelope);
-    const transactionId = transaction.getTransactionId();
+    let transactionId: string | undefined;
     try {
-      const status = await (await transaction.submit()).getStatus();
+      const submitted = await this.network.submitEnvelope(envelope);
+      transactionId = submitted.transactionId;
+      const status = await submitted.getStatus();
       if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
       // A duplicate is this very transaction committed before: report the first outcome.
-      if (status.code === peer.TxValidationCode.DUPLICATE_TXID) return this.status(transactionId);
+      if (status.code === peer.TxValidationCode.DUPLICATE_TXID)
+        return await this.status(transactionId);
       return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
     } catch (error) {
       throw toApiError(error, transactionId);
@@ -144,30 +113,16 @@ class FabricLedger implements Ledger {
   }
 
   async status(transactionId: string): Promise<TransactionStatus> {
-    const qscc = this.network.getContract('qscc');
-    const channel = this.connection.channel;
-    let processed: peer.ProcessedTransaction;
     try {
-      processed = peer.ProcessedTransaction.deserializeBinary(
-        await qscc.evaluateTransaction('GetTransactionByID', channel, transactionId),
-      );
-    } catch (error) {
-      const texts = [
-        ...(error instanceof GatewayError ? error.details.map((d) => d.message) : []),
-        String(error),
-      ];
-      if (texts.some((t) => /not found|no such transaction/i.test(t))) return { state: 'unknown' };
-      throw toApiError(error, transactionId);
-    }
-    try {
-      const block = common.Block.deserializeBinary(
-        await qscc.evaluateTransaction('GetBlockByTxID', channel, transactionId),
-      );
-      const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
-      const code = processed.getValidationcode();
-      return code === peer.TxValidationCode.VALID
-        ? { state: 'committed', blockNumber }
-        : { state: 'invalid', blockNumber, validationCode: code };
+      const known = await this.network.processedTransaction(transactionId);
+      if (!known) return { state: 'unknown' };
+      return known.validationCode === peer.TxValidationCode.VALID
+        ? { state: 'committed', blockNumber: known.blockNumber }
+        : {
+            state: 'invalid',
+            blockNumber: known.blockNumber,
+            validationCode: known.validationCode,
+          };
     } catch (error) {
       throw toApiError(error, transactionId);
     }
@@ -183,9 +138,7 @@ class FabricLedger implements Ledger {
 
   async channelHeight(): Promise<bigint> {
     try {
-      const qscc = this.network.getContract('qscc');
-      const bytes = await qscc.evaluateTransaction('GetChainInfo', this.connection.channel);
-      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+      return await this.network.channelHeight();
     } catch (error) {
       throw toApiError(error);
     }
@@ -196,67 +149,51 @@ class FabricLedger implements Ledger {
   }
 }
 
-function grpcClient(
-  connection: Pick<FabricConnection, 'peerEndpoint' | 'tlsRootCert' | 'peerHostAlias'>,
-): grpc.Client {
-  return new grpc.Client(
-    connection.peerEndpoint,
-    grpc.credentials.createSsl(Buffer.from(connection.tlsRootCert)),
-    { 'grpc.ssl_target_name_override': connection.peerHostAlias },
-  );
+/** The client of a connection: its home peer, every peer it names, its orderers. */
+export function fabricClientFor(
+  connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
+): FabricClient {
+  const home: PeerAddress = {
+    mspId: connection.mspId,
+    endpoint: connection.peerEndpoint,
+    hostAlias: connection.peerHostAlias,
+    tlsRootCert: connection.tlsRootCert,
+  };
+  const peers = connection.peers && connection.peers.length > 0 ? connection.peers : [home];
+  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] });
 }
 
-function gatewayFor(
-  client: grpc.Client,
-  identity: { mspId: string; certificate: string; privateKey: string },
-): Gateway {
-  return connect({
-    client,
-    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-    signer: messageSigner(createPrivateKey(identity.privateKey)),
-    hash: hash.none,
-    evaluateOptions: seconds(5),
-    endorseOptions: seconds(15),
-    submitOptions: seconds(5),
-    commitStatusOptions: seconds(60),
-  });
-}
-
-/** A Gateway connection as one identity; the caller closes both gateway and client. */
+/**
+ * A client and gateway as one identity (events, qscc, contracts): the caller closes both.
+ * The same shape as before, so tests and tools read events and blocks through it.
+ */
 export function connectGateway(connection: FabricConnection): {
-  client: grpc.Client;
+  client: FabricClient;
   gateway: Gateway;
 } {
-  const client = grpcClient(connection);
-  return { client, gateway: gatewayFor(client, connection) };
+  const client = fabricClientFor(connection);
+  return { client, gateway: client.connect(connection) };
 }
 
 export function createFabricLedger(connection: FabricConnection): Ledger {
-  const { client, gateway } = connectGateway(connection);
-  return new FabricLedger(gateway, connection, () => {
-    gateway.close();
-    client.close();
-  });
-}
-
-export interface SigningIdentity {
-  mspId: string;
-  certificate: string;
-  privateKey: string;
+  const client = fabricClientFor(connection);
+  const network = client.connect(connection).getNetwork(connection.channel);
+  return new FabricLedger(network, connection.chaincode, () => client.close());
 }
 
 /**
  * Ledgers for many identities (officers acting under their own certificates) over one
- * gRPC connection to the gateway's peer.
+ * gRPC channel per endpoint.
  */
 export function createFabricLedgerFactory(
-  connection: Omit<FabricConnection, 'certificate' | 'privateKey' | 'mspId'>,
-): { as(identity: SigningIdentity): Ledger; close(): void } {
-  const client = grpcClient(connection);
+  connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
+): { as(identity: SigningIdentity): Ledger; close(): void; client: FabricClient } {
+  const client = fabricClientFor(connection);
   return {
+    client,
     as(identity) {
-      const gateway = gatewayFor(client, identity);
-      return new FabricLedger(gateway, connection, () => gateway.close());
+      const network = client.connect(identity).getNetwork(connection.channel);
+      return new FabricLedger(network, connection.chaincode, () => undefined);
     },
     close: () => client.close(),
   };

@@ -5,10 +5,9 @@
  *
  * Fabric accepts only low-S ECDSA signatures (s <= n/2, so a signature cannot be rewritten
  * into a second valid one); OpenSSL does not normalise, so a high s is replaced by n - s.
- * Used with `hash.none`: the signer gets the whole message and hashes it itself.
+ * The signer gets the whole message and hashes it itself.
  */
 import { ecdsaRawToDer } from '@clearance/chaincode/domain';
-import { signers, type Signer } from '@hyperledger/fabric-gateway';
 import { sign, type KeyObject } from 'node:crypto';
 
 /** Group orders of the curves Fabric's MSPs use. */
@@ -26,9 +25,13 @@ const CURVE_ORDERS: Record<string, { order: bigint; hash: string; bytes: number 
   },
 };
 
-/** A signer over whole messages (pair with `hash.none`). */
+/** Signs a whole message (proposal, envelope, seek request): the hash is the signer's. */
+export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
+
+/** A signer over whole messages. */
 export function messageSigner(key: KeyObject): Signer {
-  if (key.asymmetricKeyType === 'ed25519') return signers.newPrivateKeySigner(key);
+  if (key.asymmetricKeyType === 'ed25519')
+    return (message) => Promise.resolve(new Uint8Array(sign(null, message, key)));
   const curve = CURVE_ORDERS[key.asymmetricKeyDetails?.namedCurve ?? ''];
   if (key.asymmetricKeyType !== 'ec' || !curve) {
     throw new Error(

@@ -4,7 +4,13 @@
  * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
  * MVCC conflict); the queue calls again with backoff.
  */
-import { ApiError } from '../errors';
+import { type ApiError, toApiError } from '../errors';
+import {
+  CommitError,
+  EndorseError,
+  LedgerUnavailableError,
+  SubmitError,
+} from '../ledger/fabric-errors';
 import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ledger/ledger';
 import type { OperationStore } from './store';
 
@@ -21,8 +27,22 @@ export class RetryLater extends Error {
   }
 }
 
-function retryable(error: ApiError): boolean {
-  return error.status >= 500 || error.code === 'CONFLICT';
+/**
+ * Whether time may cure a failure, decided by the stage that failed (the ApiError's cause)
+ * rather than by an HTTP status: nothing answered, retry; an MVCC-invalid commit, endorse
+ * again; a refusal coded by the chaincode, fail; an orderer that cannot take it now
+ * (SERVICE_UNAVAILABLE), retry. Other failures (the database, the twin) are judged by code.
+ */
+export function retryable(error: ApiError): boolean {
+  const stage = error.cause;
+  if (stage instanceof LedgerUnavailableError) return true;
+  if (stage instanceof CommitError) return MVCC_CODES.includes(stage.validationCode);
+  // Without a code of the chaincode: peers that disagree or are catching up.
+  if (stage instanceof EndorseError) return stage.chaincodeError === undefined;
+  if (stage instanceof SubmitError) return stage.status === 503;
+  // Not a ledger stage (the database while recording, the twin): our side or time.
+  const later: readonly string[] = ['LEDGER_UNAVAILABLE', 'CONFLICT', 'INTERNAL', 'NOT_READY'];
+  return later.includes(error.code);
 }
 
 export async function runOperation(
@@ -49,8 +69,7 @@ export async function runOperation(
       status = await ledger.send(prepared.envelope);
     }
   } catch (error) {
-    const apiError =
-      error instanceof ApiError ? error : new ApiError('INTERNAL', undefined, { cause: error });
+    const apiError = toApiError(error);
     if (retryable(apiError))
       throw new RetryLater({ code: apiError.code, message: apiError.message }, { cause: error });
     // The chaincode refused (validation, state, permission): final, with its code.

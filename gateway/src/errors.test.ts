@@ -1,0 +1,93 @@
+/** The one mapping of the Fabric client's stage errors to API codes, and the worker's retry rule. */
+import { describe, expect, it } from '@jest/globals';
+import { ApiError, toApiError } from './errors';
+import {
+  CommitError,
+  EndorseError,
+  LedgerUnavailableError,
+  SubmitError,
+  type PeerAnswer,
+} from './ledger/fabric-errors';
+import { retryable } from './operations/runner';
+
+const refusal: PeerAnswer = {
+  endpoint: '127.0.0.1:7051',
+  mspId: 'GDCustomsMSP',
+  status: 500,
+  message: 'not a coded message',
+  transport: false,
+};
+const down: PeerAnswer = { ...refusal, status: 14, message: 'UNAVAILABLE', transport: true };
+
+describe('toApiError', () => {
+  it("keeps the chaincode's code of an endorsement refusal, with the transaction id and cause", () => {
+    const stage = new EndorseError('declaration X does not exist', [refusal], {
+      transactionId: 'tx1',
+      chaincodeError: { code: 'NOT_FOUND', message: 'declaration X does not exist' },
+    });
+    const api = toApiError(stage);
+    expect(api).toMatchObject({
+      code: 'NOT_FOUND',
+      status: 404,
+      transactionId: 'tx1',
+      cause: stage,
+    });
+    expect(api.message).toBe('declaration X does not exist');
+  });
+
+  it('maps each stage to its code', () => {
+    const cases: [Error, string, number][] = [
+      [new EndorseError('payloads differ', [refusal], { transactionId: 't' }), 'INTERNAL', 500],
+      [new CommitError(11, 5n, { transactionId: 't' }), 'CONFLICT', 409],
+      [new CommitError(10, 5n, { transactionId: 't' }), 'TRANSACTION_INVALID', 409],
+      [
+        new SubmitError('no leader', 'o:7050', 503, { transactionId: 't' }),
+        'LEDGER_UNAVAILABLE',
+        503,
+      ],
+      [new SubmitError('bad', 'o:7050', 400, { transactionId: 't' }), 'INTERNAL', 500],
+      [
+        new LedgerUnavailableError('no peer', [down], { transactionId: 't' }),
+        'LEDGER_UNAVAILABLE',
+        503,
+      ],
+      [new Error('anything else'), 'INTERNAL', 500],
+    ];
+    for (const [error, code, status] of cases)
+      expect([error.name, toApiError(error, 't')]).toEqual([
+        error.name,
+        expect.objectContaining({ code, status, transactionId: 't' }),
+      ]);
+  });
+
+  it('passes an ApiError through unchanged', () => {
+    const api = new ApiError('FORBIDDEN');
+    expect(toApiError(api)).toBe(api);
+  });
+});
+
+describe('retryable (operations worker)', () => {
+  const judged = (error: Error) => retryable(toApiError(error));
+
+  it('retries what time may cure and fails what the chaincode refused', () => {
+    expect(judged(new LedgerUnavailableError('down', [down], {}))).toBe(true);
+    expect(judged(new CommitError(12, 1n, { transactionId: 't' }))).toBe(true);
+    expect(judged(new SubmitError('no leader', 'o', 503, {}))).toBe(true);
+    expect(judged(new EndorseError('catching up', [refusal], {}))).toBe(true);
+    expect(
+      judged(
+        new EndorseError('x', [refusal], {
+          chaincodeError: { code: 'INVALID_STATE', message: 'x' },
+        }),
+      ),
+    ).toBe(false);
+    expect(judged(new CommitError(10, 1n, { transactionId: 't' }))).toBe(false);
+    expect(judged(new SubmitError('bad', 'o', 400, {}))).toBe(false);
+  });
+
+  it('judges errors without a stage (the twin, the database) by their code', () => {
+    expect(retryable(new ApiError('LEDGER_UNAVAILABLE'))).toBe(true);
+    expect(retryable(new ApiError('CONFLICT'))).toBe(true);
+    expect(retryable(new ApiError('ALREADY_EXISTS'))).toBe(false);
+  });
+});

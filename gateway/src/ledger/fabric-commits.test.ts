@@ -1,0 +1,118 @@
+/** The commit stream against scripted Deliver streams: waiters, reconnection without a gap. */
+import { describe, expect, it } from '@jest/globals';
+import { peer } from '@hyperledger/fabric-protos';
+import { CommitWatcher, seenHeight } from './fabric-commits';
+import type { PeerAddress } from './fabric-endpoints';
+
+const peers: PeerAddress[] = ['a:1', 'b:2'].map((endpoint) => ({
+  mspId: endpoint,
+  endpoint,
+  hostAlias: endpoint,
+  tlsRootCert: '',
+}));
+
+function filtered(
+  number: number,
+  txs: [string, peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]][],
+): peer.FilteredBlock {
+  const block = new peer.FilteredBlock();
+  block.setNumber(number);
+  block.setFilteredTransactionsList(
+    txs.map(([id, code]) => {
+      const tx = new peer.FilteredTransaction();
+      tx.setTxid(id);
+      tx.setTxValidationCode(code);
+      return tx;
+    }),
+  );
+  return block;
+}
+
+/** A stream that yields what is pushed to it, or fails when told. */
+function scripted() {
+  const opened: { endpoint: string; start: bigint | 'newest' }[] = [];
+  let push: ((b: peer.FilteredBlock | Error) => void) | undefined;
+  const queue: (peer.FilteredBlock | Error)[] = [];
+  const open = async (address: PeerAddress, start: bigint | 'newest', signal: AbortSignal) => {
+    opened.push({ endpoint: address.endpoint, start });
+    async function* blocks(): AsyncGenerator<peer.FilteredBlock> {
+      for (;;) {
+        const item =
+          queue.shift() ??
+          (await new Promise<peer.FilteredBlock | Error>((r) => {
+            push = r;
+            signal.addEventListener('abort', () => r(new Error('aborted')), { once: true });
+          }));
+        if (signal.aborted) return;
+        if (item instanceof Error) throw item;
+        yield item;
+      }
+    }
+    return blocks();
+  };
+  const send = (b: peer.FilteredBlock | Error) => {
+    if (push) {
+      const p = push;
+      push = undefined;
+      p(b);
+    } else queue.push(b);
+  };
+  return { opened, open, send };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('CommitWatcher', () => {
+  it('tells each waiter the block and validation code of its transaction', async () => {
+    const s = scripted();
+    const watcher = new CommitWatcher({ channel: 'c1', peers, open: s.open, retryDelayMs: 1 });
+    s.send(filtered(4, []));
+    const one = await watcher.expect('tx1', 1000);
+    const two = await watcher.expect('tx2', 1000);
+    s.send(
+      filtered(5, [
+        ['tx1', 0],
+        ['other', 0],
+        ['tx2', 11],
+      ]),
+    );
+    await expect(one.status).resolves.toEqual({ blockNumber: 5n, code: 0 });
+    await expect(two.status).resolves.toEqual({ blockNumber: 5n, code: 11 });
+    expect(s.opened[0]).toEqual({ endpoint: 'a:1', start: 'newest' });
+    expect(seenHeight('c1', 'a:1')).toBe(6n);
+    watcher.close();
+  });
+
+  it('resumes after a failure at the next block, on the next peer', async () => {
+    const s = scripted();
+    const watcher = new CommitWatcher({ channel: 'c2', peers, open: s.open, retryDelayMs: 1 });
+    s.send(filtered(7, []));
+    const waiting = await watcher.expect('late', 1000);
+    s.send(new Error('peer went away'));
+    await tick();
+    await tick();
+    expect(s.opened[1]).toEqual({ endpoint: 'b:2', start: 8n });
+    s.send(filtered(8, [['late', 0]]));
+    await expect(waiting.status).resolves.toEqual({ blockNumber: 8n, code: 0 });
+    watcher.close();
+  });
+
+  it('answers undefined when the time runs out, and refuses while no block was read', async () => {
+    const s = scripted();
+    const watcher = new CommitWatcher({
+      channel: 'c3',
+      peers,
+      open: s.open,
+      retryDelayMs: 1,
+      readyTimeoutMs: 20,
+    });
+    await expect(watcher.expect('x', 1000)).rejects.toMatchObject({
+      name: 'LedgerUnavailableError',
+      transactionId: 'x',
+    });
+    s.send(filtered(1, []));
+    const waiting = await watcher.expect('never', 30);
+    await expect(waiting.status).resolves.toBeUndefined();
+    watcher.close();
+  });
+});
