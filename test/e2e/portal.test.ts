@@ -17,7 +17,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFabric } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { formFromFiling, type FilingForm } from '../../portal/src/filing/form';
@@ -25,10 +24,9 @@ import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
-import { hasChromium, launchBrowser, personPage, screenshot } from './support/browser';
+import { launchBrowser, personPage, screenshot } from './support/browser';
 import { OFFICER_PASSWORD, startStack, type Stack } from './support/stack';
 
-const describeE2e = findFabric() && hasChromium() ? describe : describe.skip;
 const P12_PASSWORD = 'trader p12 password';
 
 /** Types a whole filing into the declaration form, field by field. */
@@ -116,7 +114,7 @@ async function act(page: Page, action: string, fill?: () => Promise<void>) {
 
 const stateOf = (page: Page) => page.getByTestId('declaration-state');
 
-describeE2e('the portal in a browser, on the devnet', () => {
+describe('the portal in a browser, on the devnet', () => {
   const run = randomUUID().slice(0, 8).toUpperCase();
   const declarationId = `GD-${run}-WEB`;
   let stack: Stack;

@@ -3,7 +3,7 @@
  * proven against that root. Also the crash between the ledger and the database: a batch
  * anchored on the ledger but not yet marked in PostgreSQL is found again, not anchored twice.
  */
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { migrate } from '../../gateway/src/index/migrations';
 import { anchorPending } from '../../gateway/src/readings/anchor';
@@ -20,9 +20,7 @@ import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
-
-describeOnDevnet('reading anchoring on the devnet', () => {
+describe('reading anchoring on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
   const deviceId = `EL-${run}`;

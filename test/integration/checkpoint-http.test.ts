@@ -7,7 +7,7 @@
 import type { SealRecord } from '@clearance/chaincode/domain';
 import { buildApp } from '@clearance/gateway';
 import { createMemorySessionStore } from '@clearance/gateway/testing';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
@@ -18,12 +18,11 @@ import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ensurePcscd, pcscAvailable } from '../support/pcscd';
+import { ensurePcscd } from '../support/pcscd';
 
-const describeFull = findFabric() && !pcscAvailable() ? describe : describe.skip;
 const AGENT = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'nfc', 'cli.js');
 
-describeFull('NFC checkpoint through the gateway onto the ledger', () => {
+describe('NFC checkpoint through the gateway onto the ledger', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
   const sealId = `SEAL-${run}-NFC`;

@@ -14,14 +14,12 @@ import {
   type TestPki,
 } from '@clearance/chaincode/testing';
 import { connectGateway, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { peer } from '@hyperledger/fabric-protos';
 import { randomUUID } from 'node:crypto';
 import { eventsFor } from '../support/events';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
-
-describeOnDevnet('clearance on the devnet', () => {
+describe('clearance on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const officers = {
     gdCustoms: 'gdcustoms/officer1',

@@ -23,11 +23,10 @@ if (!fabric) {
     'SKIPPED devnet integration tests: no Fabric install found (run `npm run fabric:install` or set FABRIC_HOME)',
   );
 }
-const describeOnDevnet = fabric ? describe : describe.skip;
 const unique = (label: string): string => `${label}-${randomUUID()}`;
 const [gdcustoms, gdciq, hkcustoms] = PEER_ORGS;
 
-describeOnDevnet('devnet end to end', () => {
+describe('devnet end to end', () => {
   const devnet = new Devnet({ log: () => undefined });
 
   beforeAll(async () => {

@@ -14,13 +14,11 @@ import {
   type FabricConnection,
   type Ledger,
 } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
-
-describeOnDevnet('Fabric client on the devnet', () => {
+describe('Fabric client on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8);
   const unique = (label: string) => `${label}-${run}-${randomUUID().slice(0, 8)}`;

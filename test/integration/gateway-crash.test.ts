@@ -9,7 +9,7 @@ import { canonicalBytes } from '@clearance/chaincode/domain';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
 import { freePort, signInTrader, until } from '@clearance/gateway/testing';
-import { Devnet, REPO_ROOT, findFabric } from '@clearance/network';
+import { Devnet, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,7 +18,6 @@ import { compareIndex } from '../../gateway/src/index/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
 const SERVER = path.join(REPO_ROOT, 'gateway', 'dist', 'server.js');
 const FILINGS = 40;
 
@@ -31,7 +30,7 @@ interface Sent {
   operationId?: string;
 }
 
-describeOnDevnet('the gateway killed with SIGKILL while filings are in flight', () => {
+describe('the gateway killed with SIGKILL while filings are in flight', () => {
   const devnet = new Devnet({ log: () => undefined });
   const ledgers = officerLedgers(devnet);
   const run = randomUUID().slice(0, 8).toUpperCase();

@@ -16,16 +16,15 @@ import {
   startGatewayServices,
   startIndexer,
 } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { importDevnetAccounts, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
 const PASSWORD = 'devnet test password';
 
-describeOnDevnet('clearance through the gateway on the devnet', () => {
+describe('clearance through the gateway on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
   const { as, closeAll } = officerLedgers(devnet);

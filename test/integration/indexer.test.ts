@@ -5,7 +5,7 @@
  */
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { compareIndex, rebuildIndex } from '../../gateway/src/index/commands';
 import { startIndexer, type Indexer } from '../../gateway/src/index/listener';
@@ -14,9 +14,7 @@ import { createIndexStore } from '../../gateway/src/index/store';
 import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
-
-describeOnDevnet('indexer on the devnet', () => {
+describe('indexer on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
   const id = `GD-${run}-IDX`;

@@ -10,7 +10,7 @@ import * as readline from 'node:readline';
 import { MemoryTagCounterStore, checkTap } from '../../seal-devices/src/domain/checkpoint';
 import { diversifyTagKey, parseSunUrl, type SunMessage } from '../../seal-devices/src/domain/sun';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
-import { ensurePcscd, pcscAvailable } from '../support/pcscd';
+import { ensurePcscd } from '../support/pcscd';
 
 interface Tap {
   uid: string;
@@ -19,11 +19,7 @@ interface Tap {
 }
 const AGENT = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'nfc', 'cli.js');
 
-const missing = pcscAvailable();
-if (missing) console.warn(`SKIPPED NFC integration tests: ${missing}`);
-const describePcsc = missing ? describe.skip : describe;
-
-describePcsc('NFC checkpoint through pcscd and the virtual reader', () => {
+describe('NFC checkpoint through pcscd and the virtual reader', () => {
   const keys = { metaKey: Buffer.alloc(16, 0x11), masterKey: Buffer.alloc(16, 0x22) };
   const uid = Buffer.from('04c0ffee123456', 'hex');
   const tag = new VirtualSealTag({

@@ -4,7 +4,7 @@
  * a worker started afresh (as after a gateway crash right after the 202).
  */
 import { buildApp } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { migrate } from '../../gateway/src/index/migrations';
@@ -14,9 +14,7 @@ import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
-
-describeOnDevnet('readings through the gateway', () => {
+describe('readings through the gateway', () => {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
   const deviceId = `EL-${run}-H`;

@@ -25,7 +25,7 @@ import {
 } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import * as net from 'node:net';
 import { listen, type Notifications } from '../../gateway/src/notifications';
@@ -40,9 +40,6 @@ import { memoryIndexFeed } from '../support/memory-index';
 // Response bodies: their shape is what the assertions check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
-
-const haveRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
-const describeWithRedis = haveRedis ? describe : describe.skip;
 
 /** A redis-server of this test only (no persistence), so killing it harms nobody. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -65,7 +62,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
   throw new Error(`redis-server did not listen on ${port}`);
 }
 
-describeWithRedis('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
+describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
   const devnet = new Devnet({ log: () => undefined });
   const network = createMemoryNetwork();
   const run = randomUUID().slice(0, 6).toUpperCase();

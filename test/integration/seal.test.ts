@@ -5,7 +5,7 @@
  * and a replayed checkpoint tap refused.
  */
 import type { DeclarationRecord, SealRecord } from '@clearance/chaincode/domain';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet } from '@clearance/network';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -16,7 +16,6 @@ import { batchRoot, proveReading } from '../../seal-devices/src/domain/evidence'
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 
-const describeOnDevnet = findFabric() ? describe : describe.skip;
 const PROOF_CLI = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'proof', 'cli.js');
 
 function runProof(args: string[]): Promise<{ code: number; stdout: string }> {
@@ -27,7 +26,7 @@ function runProof(args: string[]): Promise<{ code: number; stdout: string }> {
   });
 }
 
-describeOnDevnet('seals on the devnet', () => {
+describe('seals on the devnet', () => {
   const devnet = new Devnet({ log: () => undefined });
   const { as, closeAll } = officerLedgers(devnet);
   const ledgers = {

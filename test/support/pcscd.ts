@@ -28,6 +28,8 @@ export function pcscAvailable(): string | undefined {
 }
 
 export async function ensurePcscd(): Promise<{ stop(): Promise<void> }> {
+  const missing = pcscAvailable();
+  if (missing) throw new Error(`the NFC tests need the PC/SC stack: ${missing}`);
   if (await listening(VPCD_PORT)) return { stop: async () => undefined };
   fs.mkdirSync('/run/pcscd', { recursive: true });
   const child: ChildProcess = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });

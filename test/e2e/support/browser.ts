@@ -9,6 +9,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = (): boolean => fs.existsSync(CHROMIUM);
 
 export function launchBrowser(): Promise<Browser> {
+  if (!hasChromium())
+    throw new Error(`the browser tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
