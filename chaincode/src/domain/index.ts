@@ -6,3 +6,4 @@ export * from './esign';
 export * from './lifecycle';
 export * from './seal';
 export * from './trust-list';
+export * from './text';
