@@ -5,7 +5,7 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
-import { createIndexStore, type IndexStore } from './store';
+import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
 
 /** Empties the index and replays every event from block 0; resolves once the replay goes quiet. */
 export async function rebuildIndex(
@@ -14,7 +14,7 @@ export async function rebuildIndex(
   options: { channel: string; chaincode: string; quietMs?: number },
 ): Promise<number> {
   // Everything the events write (seals too); readings and operations are not derived.
-  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint');
+  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint, poison_events');
   const store = createIndexStore(pool);
   let applied = 0;
   let last = Date.now();
@@ -50,7 +50,7 @@ export interface Difference {
 export async function compareIndex(
   pool: Pool,
   ledger: Ledger,
-): Promise<{ checked: number; differences: Difference[] }> {
+): Promise<{ checked: number; differences: Difference[]; poison: PoisonEvent[] }> {
   const { rows } = await pool.query<{
     declaration_id: string;
     state: string;
@@ -83,5 +83,5 @@ export async function compareIndex(
         differences.push({ declarationId: row.declaration_id, field, index, ledger: onLedger });
     }
   }
-  return { checked: rows.length, differences };
+  return { checked: rows.length, differences, poison: await createIndexStore(pool).poisonEvents() };
 }
