@@ -7,7 +7,12 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -15,7 +20,9 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import * as fs from 'node:fs';
+import type { Duplex } from 'node:stream';
 import type { Pool } from 'pg';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@clearance/chaincode/domain';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
@@ -23,10 +30,12 @@ import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
-import { ApiError } from './errors';
-import authPlugin from './plugins/auth';
+import { API_ERRORS, ApiError, errorBody, type ApiErrorCode } from './errors';
+import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
+import { ErrorBody } from './http/schemas';
+import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
@@ -44,6 +53,83 @@ import type { ReadingsSink } from './seals/pipeline';
 import { cachedTrustAnchors, signatureCheck, type SignatureVerifier } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Answers without a principal (outside /v1, or declared `public: true`). */
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function givenRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
+}
+
+/**
+ * Every validated part of a request (body, query, params, headers) keeps the domain's text
+ * rule before its own schema runs: 400 VALIDATION_FAILED naming where it broke.
+ */
+const storableTextFirst: typeof validatorCompiler = (route) => {
+  const validate = validatorCompiler(route);
+  return (data) => {
+    const bad = findUnstorableText(data, route.httpPart ?? '$');
+    if (bad)
+      return { error: new ApiError('VALIDATION_FAILED', `${bad} ${UNSTORABLE_TEXT_MESSAGE}`) };
+    return validate(data);
+  };
+};
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every status a route can answer in its OpenAPI entry (the global handlers answer them
+ * whatever the route says): 400 and 429 anywhere; 401 and 403 where a principal is needed;
+ * 404 with path parameters; 413 and 415 where a body can be sent.
+ */
+function documentErrorResponses(route: RouteOptions): void {
+  const schema = route.schema;
+  if (!schema || schema.hide) return;
+  const methods = [route.method].flat();
+  const statuses = [
+    400,
+    429,
+    ...(routeNeedsPrincipal(route) ? [401, 403] : []),
+    ...(route.url.includes(':') ? [404] : []),
+    ...(methods.some((m) => BODY_METHODS.has(m)) ? [413, 415] : []),
+  ];
+  const response = { ...(schema.response as Record<number, unknown> | undefined) };
+  for (const status of statuses) response[status] ??= ErrorBody;
+  schema.response = response;
+}
+
+function poisonEventCount(pool: Pool): () => Promise<number> {
+  return async () => {
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM poison_events',
+    );
+    return rows[0]?.n ?? 0;
+  };
+}
+
+/** What the HTTP parser refused, answered on the raw socket in the API's error shape. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const code: ApiErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'VALIDATION_FAILED';
+  const body = JSON.stringify(errorBody(code));
+  socket.end(
+    `HTTP/1.1 ${API_ERRORS[code].status} ${code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
 
 export interface AppOptions {
   /** The gateway's own ledger identity: reads, and acts of no particular officer. */
@@ -79,12 +165,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // A caller's X-Request-Id is kept only when it is a short token; otherwise a new one.
+    requestIdHeader: false,
+    genReqId: (request) => givenRequestId(request.headers['x-request-id']) ?? crypto.randomUUID(),
     // No stack traces or internals: the error handler answers with catalog codes.
     return503OnClosing: true,
+    // Errors before routing (a malformed percent escape) and of the HTTP parser (bytes
+    // that are not HTTP, headers too large) in the API's error shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.status(400).send(errorBody('VALIDATION_FAILED', error.message));
+    },
+    clientErrorHandler: answerClientError,
   });
-  app.setValidatorCompiler(validatorCompiler);
+  // Every route as registered, for the route-walk test (Fastify keeps no list of its own
+  // beyond printRoutes' text).
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    documentErrorResponses(route);
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: !routeNeedsPrincipal(route) });
+  });
+  app.setValidatorCompiler(storableTextFirst);
   app.setSerializerCompiler(serializerCompiler);
   // The request id (given or made) goes back, so a caller can quote it.
   app.addHook('onSend', async (request, reply) => {
@@ -110,7 +212,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: options.rateLimit?.max ?? 6000,
     timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // The client's address: a header the client chooses cannot give it a fresh allowance.
+    keyGenerator: (request) => request.ip,
     // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
   await app.register(metricsPlugin);
@@ -139,12 +242,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { sessions: options.sessions });
 
   // Routes
+  const poisonEvents = options.database && poisonEventCount(options.database);
   await app.register(healthRoutes, {
     checks: {
       ...(options.database ? { postgres: () => options.database!.query('SELECT 1') } : {}),
       ...options.readiness,
     },
+    degradations: poisonEvents
+      ? {
+          index: async () => {
+            const n = await poisonEvents();
+            return n === 0 ? undefined : `${n} ledger events could not be indexed (poison events)`;
+          },
+        }
+      : {},
   });
+  if (poisonEvents)
+    gaugeFrom(
+      'gateway_index_poison_events',
+      'Ledger events the index could not project (recorded, skipped)',
+      poisonEvents,
+    );
   await app.register(selfCheckRoutes);
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
@@ -186,8 +304,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/v1/'))
-        throw new ApiError('NOT_FOUND', `No route ${request.method} ${request.url}.`);
+      // The decoded path the router matched, so no spelling of /v1 gets the page.
+      const path = (request.params as { '*': string })['*'];
+      if (`/${path}/`.startsWith(API_PREFIX))
+        throw new ApiError('NOT_FOUND', `No route ${request.method} /${path}.`);
       return reply.type('text/html').sendFile('index.html');
     });
   }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../http/schemas';
+import { requireOfficer } from '../plugins/auth';
 
 const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
 const SelfCheckRecord = z.looseObject({ checkId: z.string(), note: z.string() });
@@ -35,6 +36,8 @@ const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
       },
     },
     async (request, reply) => {
+      // Recorded under the gateway's own (customs) identity: officers only.
+      requireOfficer(request);
       const checkId = request.body.checkId ?? `check-${randomUUID()}`;
       const committed = await app.ledger.submit('SelfCheck:Record', [checkId, request.body.note]);
       return reply.status(201).send({
