@@ -1270,7 +1270,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description A text/event-stream of the events the asker may see */
+        /** @description The events the asker may see, as Server-Sent Events */
         200: {
           headers: {
             [name: string]: unknown;
@@ -1285,7 +1285,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'text/event-stream': components['schemas']['Error'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1294,7 +1294,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'text/event-stream': components['schemas']['Error'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1303,7 +1303,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'text/event-stream': components['schemas']['Error'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1312,7 +1312,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'text/event-stream': components['schemas']['Error'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };

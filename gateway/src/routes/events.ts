@@ -71,7 +71,6 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       schema: {
         tags: ['events'],
         summary: 'Live ledger events (text/event-stream); resume with Last-Event-ID',
-        produces: ['text/event-stream'],
         querystring: z.object({
           after: z
             .string()
@@ -85,9 +84,10 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
             .meta({ description: 'Resume after this event id' }),
         }),
         response: {
-          200: z
-            .string()
-            .meta({ description: 'A text/event-stream of the events the asker may see' }),
+          200: {
+            description: 'The events the asker may see, as Server-Sent Events',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
           400: ErrorBody,
           401: ErrorBody,
           429: ErrorBody,
