@@ -2460,6 +2460,7 @@ export interface paths {
           'application/json': {
             acceptedPolicies: string[];
             authorityId: string;
+            caCertificatesPem?: string[];
             caCertPem: string;
             crlPem?: string;
             /** @enum {string} */
@@ -3299,11 +3300,13 @@ export interface components {
       signature: {
         authorityId: string;
         certificateSha256: string;
+        certificationPath?: string[];
         contentSha256: string;
         issuer: string;
         jurisdiction: string;
         policyOid: string;
         serialNumber: string;
+        signatureAlgorithm?: string;
         signerSubject: string;
         signingTime?: string;
       } & {
@@ -3388,11 +3391,13 @@ export interface components {
       signature: {
         authorityId: string;
         certificateSha256: string;
+        certificationPath?: string[];
         contentSha256: string;
         issuer: string;
         jurisdiction: string;
         policyOid: string;
         serialNumber: string;
+        signatureAlgorithm?: string;
         signerSubject: string;
         signingTime?: string;
       } & {

@@ -19,7 +19,7 @@ export interface SignatureTask {
 
 export type SignatureOutcome =
   | { ok: true; evidence: SignatureEvidence }
-  | { ok: false; code: LedgerError['code']; detail: string };
+  | { ok: false; code: LedgerError['code']; detail: string; reason?: string };
 
 export default async function checkSignature(task: SignatureTask): Promise<SignatureOutcome> {
   try {
@@ -31,7 +31,13 @@ export default async function checkSignature(task: SignatureTask): Promise<Signa
     );
     return { ok: true, evidence };
   } catch (error) {
-    if (error instanceof LedgerError) return { ok: false, code: error.code, detail: error.detail };
+    if (error instanceof LedgerError)
+      return {
+        ok: false,
+        code: error.code,
+        detail: error.detail,
+        ...(error.reason ? { reason: error.reason } : {}),
+      };
     throw error;
   }
 }

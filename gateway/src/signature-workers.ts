@@ -39,7 +39,7 @@ export function startSignatureWorkers(
         at: at.toISOString(),
       });
       if (outcome.ok) return outcome.evidence;
-      throw new LedgerError(outcome.code, outcome.detail);
+      throw new LedgerError(outcome.code, outcome.detail, outcome.reason);
     },
     close: () => pool.destroy(),
   };

@@ -28,7 +28,7 @@ import {
 import { DevnetError } from './errors';
 import { requireFabric, type FabricHome } from './fabric';
 import { DevnetPaths } from './paths';
-import { ensureServices, type ServiceUrls } from './services';
+import { ensureServices, removePostgresData, type ServiceUrls } from './services';
 import {
   checkHealth,
   ensureRunning,
@@ -347,6 +347,7 @@ export class Devnet {
 
   async reset(): Promise<string[]> {
     const stopped = await this.down();
+    removePostgresData(this.paths);
     fs.rmSync(this.paths.root, { recursive: true, force: true });
     return stopped;
   }

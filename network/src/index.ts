@@ -6,5 +6,5 @@ export { findFabric, installFabric, requireFabric } from './fabric';
 export { isAlive } from './processes';
 export type { FabricHome } from './fabric';
 export type { ConnectionDescriptor } from './artifacts';
-export { POSTGRES, REDIS } from './services';
+export { POSTGRES, REDIS, postgresRoot } from './services';
 export type { ServiceUrls } from './services';

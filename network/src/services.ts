@@ -4,7 +4,9 @@
  * Fabric processes (so `devnet down` stops them too). Given DATABASE_URL / REDIS_URL are
  * used as they are instead.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DevnetError } from './errors';
 import { commandExists, run } from './exec';
@@ -30,10 +32,69 @@ function pgBin(env: NodeJS.ProcessEnv): string {
   return env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 }
 
+const runsAsRoot = (): boolean => process.getuid?.() === 0;
+
+/** The home folder of a system user, from the passwd database; undefined if no such user. */
+export function userHome(user: string, passwd = '/etc/passwd'): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(passwd, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const fields = line.split(':');
+    if (fields[0] === user && fields.length >= 7) return fields[5];
+  }
+  return undefined;
+}
+
+/**
+ * Where the private cluster keeps its data and socket. Run by another user (root runs it as
+ * `postgres`), it must not live in the checkout: every folder above the checkout would have
+ * to let that user through, and a clone in a private folder (root's home, mktemp -d) does
+ * not. So it lives in the postgres user's home, named after the checkout so that two
+ * checkouts never share one; run as oneself, it stays under the devnet folder.
+ */
+export function postgresRoot(
+  paths: DevnetPaths,
+  asRoot = runsAsRoot(),
+  postgresHome = userHome('postgres'),
+): string {
+  if (!asRoot) return path.join(paths.root, 'postgres');
+  const checkout = path.basename(path.dirname(paths.root)).replace(/[^A-Za-z0-9._-]/g, '_');
+  const id = createHash('sha256').update(paths.root).digest('hex').slice(0, 12);
+  const home = postgresHome && fs.existsSync(postgresHome) ? postgresHome : os.tmpdir();
+  return path.join(home, 'clearance-ledger', `${checkout}-${id}`);
+}
+
+/** Removes the private cluster's data (after `down`): `devnet reset`. */
+export function removePostgresData(paths: DevnetPaths): void {
+  fs.rmSync(postgresRoot(paths), { recursive: true, force: true });
+}
+
 /** PostgreSQL refuses to run as root: as root, run its programs as the postgres user. */
 function asPostgres(command: string, args: string[]): [string, string[]] {
-  if (process.getuid?.() !== 0) return [command, args];
+  if (!runsAsRoot()) return [command, args];
   return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]];
+}
+
+async function requirePostgresUser(): Promise<void> {
+  if (!runsAsRoot()) return;
+  if (userHome('postgres') === undefined) {
+    throw new DevnetError(
+      'DEPENDENCY_MISSING',
+      'running as root, the private PostgreSQL must run as the `postgres` user, and there is none',
+      'apt-get install postgresql-15 (it creates the user), run as another user, or give DATABASE_URL',
+    );
+  }
+  if (!(await commandExists('setpriv'))) {
+    throw new DevnetError(
+      'DEPENDENCY_MISSING',
+      'running as root, the private PostgreSQL is started with setpriv, which is not installed',
+      'apt-get install util-linux, run as another user, or give DATABASE_URL',
+    );
+  }
 }
 
 async function ensurePostgres(
@@ -49,14 +110,18 @@ async function ensurePostgres(
       'apt-get install postgresql-15, set PG_BIN to its bin folder, or give DATABASE_URL',
     );
   }
-  const root = path.join(paths.root, 'postgres');
+  await requirePostgresUser();
+  const port = env.PG_PORT ? Number(env.PG_PORT) : POSTGRES.port;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new DevnetError('BAD_ARGUMENT', `PG_PORT=${env.PG_PORT} is not a port number`);
+  }
+  const root = postgresRoot(paths);
   const data = path.join(root, 'data');
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
-    // The postgres user must be able to pass through the devnet folder (traverse only).
-    fs.mkdirSync(root, { recursive: true });
-    fs.chmodSync(paths.root, 0o711);
+    // Folders above it made here stay enterable (mkdir's mode would apply to each of them).
+    fs.mkdirSync(path.dirname(root), { recursive: true, mode: 0o755 });
     fs.mkdirSync(data, { recursive: true, mode: 0o700 });
-    if (process.getuid?.() === 0) await run('chown', ['-R', 'postgres:postgres', root]);
+    if (runsAsRoot()) await run('chown', ['-R', 'postgres:postgres', root]);
     const [initdb, initArgs] = asPostgres(path.join(bin, 'initdb'), [
       '-D',
       data,
@@ -66,7 +131,8 @@ async function ensurePostgres(
       '--encoding=UTF8',
       '--no-locale',
     ]);
-    await run(initdb, initArgs, { timeoutMs: 120_000 });
+    // Its own folder as working directory: postgres may not be allowed into the caller's.
+    await run(initdb, initArgs, { cwd: root, timeoutMs: 120_000 });
   }
   const [command, args] = asPostgres(path.join(bin, 'postgres'), [
     '-D',
@@ -74,7 +140,7 @@ async function ensurePostgres(
     '-h',
     POSTGRES.host,
     '-p',
-    String(POSTGRES.port),
+    String(port),
     '-k',
     root,
   ]);
@@ -82,9 +148,10 @@ async function ensurePostgres(
     name: 'postgres',
     command,
     args,
+    cwd: root,
     env: {},
-    ports: [{ label: 'PostgreSQL', host: POSTGRES.host, port: POSTGRES.port }],
-    health: [{ kind: 'tcp', host: POSTGRES.host, port: POSTGRES.port }],
+    ports: [{ label: 'PostgreSQL', host: POSTGRES.host, port }],
+    health: [{ kind: 'tcp', host: POSTGRES.host, port }],
   });
   if (startedPostgres !== undefined) started.push('postgres');
   const psql = (sql: string, database = 'postgres') =>
@@ -92,7 +159,7 @@ async function ensurePostgres(
       '-h',
       POSTGRES.host,
       '-p',
-      String(POSTGRES.port),
+      String(port),
       '-U',
       POSTGRES.user,
       '-d',
@@ -113,7 +180,7 @@ async function ensurePostgres(
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${POSTGRES.database}`;
+  return `postgres://${POSTGRES.user}@${POSTGRES.host}:${port}/${POSTGRES.database}`;
 }
 
 async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<string> {

@@ -5,7 +5,18 @@
  * trader's page follows live; a seal alarm reaches the officer's monitor and holds a
  * declaration; wrong passwords and bad declarations get the right messages.
  */
-import { sampleFiling, type TestPki } from '@clearance/chaincode/testing';
+import {
+  ACCEPTED_POLICIES,
+  createChainPki,
+  sampleFiling,
+  sm2Pkcs8Pem,
+  toPem,
+  type TestPki,
+} from '@clearance/chaincode/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findFabric } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -360,4 +371,82 @@ describeE2e('the portal in a browser, on the devnet', () => {
     await screenshot(visitor, 'sign-in');
     await visitor.context().close();
   }, 60_000);
+
+  it('a GD trader with an SM2 certificate signs in and files; the page shows the path and algorithm', async () => {
+    const chains = await createChainPki();
+    const { gd } = chains;
+    const authorityId = `GD-SM2-${run}`;
+    const admin = stack.as('gdcustoms/trust-admin');
+    await admin.submit('TrustList:AddAuthority', [
+      JSON.stringify({
+        authorityId,
+        name: `${authorityId} (test)`,
+        jurisdiction: 'GD',
+        caCertPem: toPem('CERTIFICATE', gd.root.der),
+        acceptedPolicies: ACCEPTED_POLICIES.GD,
+        crlPem: toPem('X509 CRL', gd.rootCrl),
+        caCertificatesPem: [toPem('CERTIFICATE', gd.intermediate.der)],
+      }),
+    ]);
+    await admin.submit('TrustList:UpdateRevocationList', [
+      authorityId,
+      toPem('X509 CRL', gd.intermediateCrl),
+    ]);
+    // The trader's SM2 key and certificate in a PKCS#12 file made by OpenSSL.
+    const dir = mkdtempSync(join(tmpdir(), 'sm2-e2e-'));
+    let sm2P12: Uint8Array;
+    try {
+      writeFileSync(join(dir, 'key.pem'), sm2Pkcs8Pem(gd.trader.leaf.key), { mode: 0o600 });
+      writeFileSync(join(dir, 'cert.pem'), gd.trader.leaf.pem);
+      execFileSync(
+        'openssl',
+        [
+          ...['pkcs12', '-export', '-inkey', 'key.pem', '-in', 'cert.pem', '-name', 'sm2'],
+          ...['-passout', 'env:PASS', '-out', 'sm2.p12'],
+        ],
+        { cwd: dir, env: { ...process.env, PASS: P12_PASSWORD } },
+      );
+      sm2P12 = new Uint8Array(readFileSync(join(dir, 'sm2.p12')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const page = await personPage(browser, stack.base);
+    await traderSignIn(page, sm2P12, P12_PASSWORD);
+    await page.getByRole('heading', { name: 'My declarations' }).waitFor();
+    await expect(page.getByTestId('who').innerText()).resolves.toBe('GD SM2 Trader');
+
+    const sm2Id = `GD-${run}-SM2`;
+    await page.goto('/#/declarations/new');
+    const filing = sampleFiling(sm2Id);
+    await typeFiling(page, formFromFiling(filing.declaration, filing.commercial));
+    await page.getByTestId('sign-submit').click();
+    const next = page.locator(
+      '#sign-file, [data-testid="declaration-state"], [data-testid="submit-error"]',
+    );
+    await next.first().waitFor({ timeout: 60_000 });
+    if (await page.locator('#sign-file').count()) {
+      await page.setInputFiles('#sign-file', {
+        name: 'sm2.p12',
+        mimeType: 'application/x-pkcs12',
+        buffer: Buffer.from(sm2P12),
+      });
+      await page.fill('#sign-password', P12_PASSWORD);
+      await page.locator('#sign-password').press('Enter');
+    }
+    const outcome = page.locator('[data-testid="declaration-state"], [data-testid="submit-error"]');
+    await outcome.first().waitFor({ timeout: 60_000 });
+    if (await page.getByTestId('submit-error').count())
+      throw new Error(`submission failed: ${await page.getByTestId('submit-error').innerText()}`);
+    await expect(stateOf(page).getAttribute('data-state')).resolves.toBe('SUBMITTED');
+    const evidence = await page.getByTestId('signature').innerText();
+    expect(evidence).toContain('GD SM2 Trader');
+    expect(evidence).toContain(authorityId);
+    await expect(page.getByTestId('signature-algorithm').innerText()).resolves.toBe('SM3withSM2');
+    await expect(
+      page.locator('[data-testid="certification-path"] li').allInnerTexts(),
+    ).resolves.toEqual(['GD SM2 Trader', 'GD SM2 Test Issuing CA', 'GD SM2 Test Root CA']);
+    await screenshot(page, 'declaration-sm2');
+    await page.context().close();
+  }, 180_000);
 });

@@ -2,6 +2,10 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
 import { MemoryLedger } from '../testing/memory-ledger';
 import { createTestPki, type TestPki } from '../testing/test-pki';
+import { createChainPki, type ChainPki } from '../testing/chain-pki';
+import { makeCrl, toPem } from '../testing/cert-builder';
+import { canonicalBytes } from '../domain/canonical-json';
+import { ACCEPTED_POLICIES } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
 import { EVENTS } from './events';
 import { TrustListContract } from './trust-list';
@@ -89,4 +93,80 @@ describe('TrustList contract', () => {
       detail: `authority ${pki.hk.authorityId} is no longer recognised`,
     });
   });
+
+  it('lists an SM2 root with its issuing CA, takes CRLs for both, and accepts the path', async () => {
+    const chains: ChainPki = await createChainPki();
+    const { gd } = chains;
+    const ledger = newLedger();
+    const admin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
+    const input = {
+      authorityId: 'GD-SM2-ROOT',
+      name: 'GD SM2 root (test)',
+      jurisdiction: 'GD',
+      caCertPem: toPem('CERTIFICATE', gd.root.der),
+      acceptedPolicies: ACCEPTED_POLICIES.GD,
+      crlPem: toPem('X509 CRL', gd.rootCrl),
+      caCertificatesPem: [toPem('CERTIFICATE', gd.intermediate.der)],
+    };
+    // A CA the root did not issue cannot be listed under it.
+    await expect(
+      admin.submit('TrustList:AddAuthority', [
+        JSON.stringify({
+          ...input,
+          caCertificatesPem: [toPem('CERTIFICATE', chains.hk.intermediate.der)],
+        }),
+      ]),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED', reason: 'ISSUER_UNKNOWN' });
+    const added = JSON.parse(
+      (await admin.submit('TrustList:AddAuthority', [JSON.stringify(input)])).result,
+    ) as { caCertificates: { subject: string }[] };
+    expect(added.caCertificates.map((c) => c.subject)).toEqual([
+      'CN=GD SM2 Test Issuing CA, O=Guangdong CA Test, C=CN',
+    ]);
+    const file = async (id: string) => {
+      const filing = sampleFiling(id, 'GD');
+      // The CMS carries neither the issuing CA nor its CRL: both come from the trust list.
+      const cms = await gd.trader.sign(canonicalBytes(filing), { carry: false });
+      return ledger
+        .invokerFor(OFFICERS.gdAgent)
+        .submit(
+          'Declaration:File',
+          [JSON.stringify(filing.declaration), Buffer.from(cms).toString('base64')],
+          { commercial: JSON.stringify(filing.commercial) },
+        );
+    };
+    await expect(file('GD-SM2-1')).rejects.toMatchObject({ reason: 'CRL_MISSING' });
+    await admin.submit('TrustList:UpdateRevocationList', [
+      'GD-SM2-ROOT',
+      toPem('X509 CRL', gd.intermediateCrl),
+    ]);
+    const filed = JSON.parse((await file('GD-SM2-2')).result) as {
+      signature: { authorityId: string; signatureAlgorithm: string; certificationPath: string[] };
+    };
+    expect(filed.signature).toMatchObject({
+      authorityId: 'GD-SM2-ROOT',
+      signatureAlgorithm: 'SM3withSM2',
+    });
+    expect(filed.signature.certificationPath).toHaveLength(3);
+
+    // A newer CRL of the issuing CA that revokes the trader stops its next filing.
+    const revoking = await makeCrl({
+      issuer: gd.intermediate,
+      thisUpdate: new Date(Date.now() - 1000),
+      nextUpdate: new Date(Date.now() + 24 * 3600_000),
+      revoked: [{ serial: gd.trader.leaf.serial, at: new Date(Date.now() - 1000) }],
+    });
+    await admin.submit('TrustList:UpdateRevocationList', [
+      'GD-SM2-ROOT',
+      toPem('X509 CRL', revoking),
+    ]);
+    await expect(file('GD-SM2-3')).rejects.toMatchObject({ reason: 'SIGNER_REVOKED' });
+    // A CRL of a CA that is not listed under the authority is refused.
+    await expect(
+      admin.submit('TrustList:UpdateRevocationList', [
+        'GD-SM2-ROOT',
+        toPem('X509 CRL', chains.hk.intermediateCrl),
+      ]),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED', reason: 'CRL_SIGNATURE_INVALID' });
+  }, 120_000);
 });

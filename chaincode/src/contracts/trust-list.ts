@@ -4,7 +4,9 @@ import {
   AuthorityInputSchema,
   TRUST_LIST_ENDORSERS,
   checkAuthorityCertificate,
+  checkCaCertificates,
   checkRevocationList,
+  withRevocationList,
   requireTrustAdmin,
   type AuthorityRecord,
 } from '../domain/trust-list';
@@ -93,6 +95,9 @@ export class TrustListContract extends Contract {
       throw new LedgerError('ALREADY_EXISTS', `authority ${input.authorityId} is already listed`);
     const cert = checkAuthorityCertificate(input.caCertPem, new Date(updatedBy.at));
     const crl = input.crlPem ? await checkRevocationList(input.crlPem, cert, null) : null;
+    const caCertificates = input.caCertificatesPem?.length
+      ? await checkCaCertificates(input.caCertificatesPem, cert, new Date(updatedBy.at))
+      : undefined;
     return this.change(
       ctx,
       {
@@ -105,6 +110,7 @@ export class TrustListContract extends Contract {
         notAfter: cert.notAfter.toISOString(),
         acceptedPolicies: input.acceptedPolicies,
         crl,
+        ...(caCertificates ? { caCertificates } : {}),
         updatedBy,
       },
       'ADDED',
@@ -116,9 +122,12 @@ export class TrustListContract extends Contract {
   async UpdateRevocationList(ctx: Context, authorityId: string, crlPem: string): Promise<string> {
     const updatedBy = this.who(ctx, 'revocation list updated');
     const record = await this.existing(ctx, authorityId);
-    const ca = checkAuthorityCertificate(record.caCertPem, new Date(updatedBy.at));
-    const crl = await checkRevocationList(boundedText(crlPem, 'crlPem', 1_048_576), ca, record.crl);
-    return this.change(ctx, { ...record, crl, updatedBy }, 'CRL_UPDATED');
+    const updated = await withRevocationList(
+      record,
+      boundedText(crlPem, 'crlPem', 1_048_576),
+      new Date(updatedBy.at),
+    );
+    return this.change(ctx, { ...updated, updatedBy }, 'CRL_UPDATED');
   }
 
   @Transaction()

@@ -20,8 +20,10 @@ export class LedgerError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
+    /** A finer machine-readable reason within the code (the e-signature checks give one). */
+    readonly reason?: string,
   ) {
-    super(JSON.stringify({ code, message: detail }));
+    super(JSON.stringify(reason ? { code, message: detail, reason } : { code, message: detail }));
     this.name = 'LedgerError';
   }
 }

@@ -89,6 +89,10 @@ export interface SignatureEvidence {
   certificateSha256: string;
   contentSha256: string;
   signingTime?: string;
+  /** sha256WithRSAEncryption, ecdsa-with-SHA256 or SM3withSM2 (absent on older records). */
+  signatureAlgorithm?: string;
+  /** Subjects from the signer up to the listed authority (absent on older records). */
+  certificationPath?: string[];
 }
 
 export interface SignOff extends ActRecord {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import policy from './access-policy.json';
 import {
   KeyUsageFlags,
+  equalBytes,
   hasKeyUsage,
   parseCertificate,
   parseCrl,
@@ -13,7 +14,7 @@ import {
   type ParsedCertificate,
 } from './esign/x509';
 import { verifySignature } from './esign/crypto';
-import type { TrustAnchor } from './esign/cms';
+import type { TrustAnchor } from './esign/path';
 import { LedgerError } from './errors';
 import type { Actor, Jurisdiction } from './lifecycle';
 import { StorableText } from './text';
@@ -28,12 +29,19 @@ export const AuthorityInputSchema = z
     caCertPem: StorableText.min(1).max(16_384),
     acceptedPolicies: z.array(OID).min(1).max(20),
     crlPem: StorableText.min(1).max(1_048_576).optional(),
+    /**
+     * CA certificates below the authority that signers' paths may go through (each issued
+     * by the authority or by one listed before it), for signatures that do not carry them.
+     */
+    caCertificatesPem: z.array(StorableText.min(1).max(16_384)).max(8).optional(),
   })
   .strict();
 export type AuthorityInput = z.infer<typeof AuthorityInputSchema>;
 
 export interface CrlInfo {
   pem: string;
+  /** The issuing CA's subject (on CRLs of the authority's listed CAs). */
+  issuer?: string;
   thisUpdate: string;
   nextUpdate: string | null;
   revokedCount: number;
@@ -49,6 +57,10 @@ export interface AuthorityRecord {
   notAfter: string;
   acceptedPolicies: string[];
   crl: CrlInfo | null;
+  /** CA certificates below the authority (absent on records from before paths). */
+  caCertificates?: { pem: string; subject: string; notAfter: string }[];
+  /** The current CRL of each listed CA below the authority. */
+  caCrls?: CrlInfo[];
   updatedBy: Actor & { at: string; txId: string; reason: string };
 }
 
@@ -76,6 +88,70 @@ export function checkAuthorityCertificate(pem: string, at: Date): ParsedCertific
     throw new LedgerError('CERTIFICATE_REJECTED', 'the CA certificate is not valid now');
   }
   return cert;
+}
+
+/**
+ * Checks the CA certificates listed below an authority: each a CA able to sign certificates,
+ * valid at `at`, and issued (signature checked) by the authority or one listed before it.
+ */
+export async function checkCaCertificates(
+  pems: readonly string[],
+  authority: ParsedCertificate,
+  at: Date,
+): Promise<NonNullable<AuthorityRecord['caCertificates']>> {
+  const issuers = [authority];
+  const out: NonNullable<AuthorityRecord['caCertificates']> = [];
+  for (const pem of pems) {
+    const cert = checkAuthorityCertificate(pem, at);
+    let issued = false;
+    for (const issuer of issuers) {
+      if (
+        equalBytes(issuer.subjectDer, cert.issuerDer) &&
+        (await verifySignature(issuer, cert.signatureAlgorithm, cert.signature, cert.tbs))
+      ) {
+        issued = true;
+        break;
+      }
+    }
+    if (!issued)
+      throw new LedgerError(
+        'CERTIFICATE_REJECTED',
+        `${cert.subject} is not issued by the authority or a CA listed before it`,
+        'ISSUER_UNKNOWN',
+      );
+    issuers.push(cert);
+    out.push({ pem, subject: cert.subject, notAfter: cert.notAfter.toISOString() });
+  }
+  return out;
+}
+
+/**
+ * The authority record with `crlPem` as the CRL of whichever CA issued it: the authority
+ * itself or one of the CAs listed below it. Throws unless a listed CA signed it and it is
+ * newer than the one it replaces.
+ */
+export async function withRevocationList(
+  record: AuthorityRecord,
+  crlPem: string,
+  at: Date,
+): Promise<AuthorityRecord> {
+  const issuerDer = parseCrl(pemToDer(crlPem)).issuerDer;
+  const authority = checkAuthorityCertificate(record.caCertPem, at);
+  if (equalBytes(issuerDer, authority.subjectDer))
+    return { ...record, crl: await checkRevocationList(crlPem, authority, record.crl) };
+  for (const listed of record.caCertificates ?? []) {
+    const ca = parseCertificate(pemToDer(listed.pem));
+    if (!equalBytes(issuerDer, ca.subjectDer)) continue;
+    const others = (record.caCrls ?? []).filter((c) => c.issuer !== ca.subject);
+    const previous = (record.caCrls ?? []).find((c) => c.issuer === ca.subject) ?? null;
+    const crl = { ...(await checkRevocationList(crlPem, ca, previous)), issuer: ca.subject };
+    return { ...record, caCrls: [...others, crl] };
+  }
+  throw new LedgerError(
+    'CERTIFICATE_REJECTED',
+    'the revocation list is not signed by this authority',
+    'CRL_SIGNATURE_INVALID',
+  );
 }
 
 /** Checks that `crlPem` is signed by the CA and newer than `previous`; returns its summary. */
@@ -113,5 +189,9 @@ export function toTrustAnchor(record: AuthorityRecord): TrustAnchor {
     certificate: pemToDer(record.caCertPem),
     acceptedPolicies: record.acceptedPolicies,
     ...(record.crl ? { crl: pemToDer(record.crl.pem) } : {}),
+    ...(record.caCertificates?.length
+      ? { caCertificates: record.caCertificates.map((c) => pemToDer(c.pem)) }
+      : {}),
+    ...(record.caCrls?.length ? { crls: record.caCrls.map((c) => pemToDer(c.pem)) } : {}),
   };
 }

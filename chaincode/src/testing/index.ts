@@ -1,3 +1,5 @@
 export * from './fixtures';
 export * from './memory-ledger';
 export * from './test-pki';
+export * from './cert-builder';
+export * from './chain-pki';

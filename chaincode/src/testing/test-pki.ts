@@ -2,7 +2,7 @@
  * A test PKI made in code (no committed keys): a Guangdong and a Hong Kong root, each with
  * an issuing CA on the trust list, trader certificates carrying policy OIDs, and the bad
  * cases a verifier must refuse. Hong Kong keys are RSA 2048 (as e-Cert), Guangdong keys
- * ECDSA P-256 (standing in for SM2, which WebCrypto does not offer).
+ * ECDSA P-256. Three-level chains, SM2 and mixed RSA/SM2 chains are in chain-pki.ts.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';

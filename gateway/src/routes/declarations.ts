@@ -87,6 +87,8 @@ const DeclarationRecordSchema = z
       certificateSha256: z.string(),
       contentSha256: z.string(),
       signingTime: z.string().optional(),
+      signatureAlgorithm: z.string().optional(),
+      certificationPath: z.array(z.string()).optional(),
     }),
     risk: z.object({ level: z.string(), score: z.number() }).nullable(),
     inspection: z.record(z.string(), ActRecord),

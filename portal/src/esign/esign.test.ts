@@ -1,7 +1,19 @@
 import { canonicalBytes, verifyDetachedSignature } from '@clearance/chaincode/domain';
-import { createTestPki, sampleFiling, type TestPki } from '@clearance/chaincode/testing';
+import {
+  createChainPki,
+  createTestPki,
+  sampleFiling,
+  sm2Pkcs8Pem,
+  toPem,
+  type ChainPki,
+  type TestPki,
+} from '@clearance/chaincode/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pkcs12WithForge, pkcs12WithOpenssl } from '../testing/p12';
-import { openPkcs12, Pkcs12Error } from './pkcs12';
+import { openPkcs12, openPkcs8, Pkcs12Error } from './pkcs12';
 import { fromBase64, signBytes, signFiling } from './sign';
 
 // ASCII: forge reads a non-ASCII password right for the PKCS#12 MAC but not for PBES2 keys.
@@ -22,7 +34,7 @@ describe('signing in the browser with a PKCS#12 certificate', () => {
     async (_, who, make, jurisdiction) => {
       const signer = pki.signers[who];
       const credential = await openPkcs12(await make(signer, PASSWORD), PASSWORD);
-      expect(credential.privateKey.extractable).toBe(false);
+      expect(credential.privateKey).toMatchObject({ extractable: false });
       expect(credential.certificate).toEqual(signer.certificate);
 
       const filing = sampleFiling('GD-PORTAL-1', jurisdiction);
@@ -74,5 +86,72 @@ describe('signing in the browser with a PKCS#12 certificate', () => {
     await expect(openPkcs12(pki.signers.gdTrader.certificate, PASSWORD)).rejects.toMatchObject({
       code: 'P12_UNREADABLE',
     });
+  });
+});
+
+describe('a GD trader signing with an SM2 key', () => {
+  let chains: ChainPki;
+  let dir: string;
+  const openssl = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, env: { ...process.env, PASS: PASSWORD } });
+  beforeAll(async () => {
+    chains = await createChainPki();
+    dir = mkdtempSync(join(tmpdir(), 'sm2-portal-'));
+    const { leaf } = chains.gd.trader;
+    writeFileSync(join(dir, 'key.pem'), sm2Pkcs8Pem(leaf.key), { mode: 0o600 });
+    writeFileSync(join(dir, 'cert.pem'), leaf.pem);
+    // Files as a trader gets them from OpenSSL-based tools: PKCS#12, encrypted PKCS#8.
+    openssl(
+      ...['pkcs12', '-export', '-inkey', 'key.pem', '-in', 'cert.pem', '-name', 'trader'],
+      ...['-passout', 'env:PASS', '-out', 'trader.p12'],
+    );
+    openssl(
+      ...['pkcs8', '-topk8', '-in', 'key.pem', '-v2', 'aes-256-cbc', '-passout', 'env:PASS'],
+      ...['-out', 'key.enc.pem'],
+    );
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+
+  it.each([
+    ['PKCS#12 (OpenSSL)', () => openPkcs12(read('trader.p12'), PASSWORD)],
+    ['PKCS#8 PEM', () => openPkcs8(read('key.pem'), read('cert.pem'))],
+    ['encrypted PKCS#8', () => openPkcs8(read('key.enc.pem'), read('cert.pem'), PASSWORD)],
+  ])('signs a filing and the sign-in challenge from a %s file', async (_, open) => {
+    const credential = await open();
+    expect(credential.keyKind).toBe('SM2');
+    expect(Object.keys(credential.privateKey)).not.toContain('d'); // the scalar is not exposed
+    const filing = sampleFiling('GD-SM2-PORTAL-1', 'GD');
+    const body = await signFiling(filing, credential);
+    const anchors = [chains.gd.anchorAtRoot({ listIntermediate: true })];
+    const evidence = await verifyDetachedSignature(
+      canonicalBytes({ declaration: body.declaration, commercial: body.commercial }),
+      fromBase64(body.signature),
+      anchors,
+      new Date(),
+    );
+    expect(evidence).toMatchObject({
+      signerSubject: credential.subject,
+      jurisdiction: 'GD',
+      signatureAlgorithm: 'SM3withSM2',
+    });
+    expect(evidence.certificationPath).toHaveLength(3);
+    const challenge = globalThis.crypto.getRandomValues(new Uint8Array(32));
+    const signature = await signBytes(challenge, credential);
+    await expect(
+      verifyDetachedSignature(challenge, fromBase64(signature), anchors, new Date()),
+    ).resolves.toMatchObject({ issuer: credential.issuer });
+  });
+
+  it("refuses a wrong password, and a key that is not the certificate's", async () => {
+    await expect(openPkcs8(read('key.enc.pem'), read('cert.pem'), 'wrong')).rejects.toMatchObject({
+      code: 'P12_WRONG_PASSWORD',
+    });
+    await expect(
+      openPkcs8(
+        read('key.pem'),
+        new TextEncoder().encode(toPem('CERTIFICATE', chains.gd.intermediate.der)),
+      ),
+    ).rejects.toMatchObject({ code: 'P12_KEY_MISMATCH' });
   });
 });

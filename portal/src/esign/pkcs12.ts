@@ -3,11 +3,23 @@
  * PKCS#12 key derivation and the old ciphers WebCrypto lacks), then the private key goes
  * into WebCrypto as a non-extractable key. Nothing here touches the network.
  */
-import { parseCertificate } from '@clearance/chaincode/domain';
+import {
+  keyKind,
+  parseCertificate,
+  pemToDer,
+  sm2PrivateKeyFromDer,
+  sm2SigningKey,
+  type KeyKind,
+  type Sm2SigningKey,
+} from '@clearance/chaincode/domain';
 import forge from 'node-forge';
 
 export type Pkcs12ErrorCode =
-  'P12_UNREADABLE' | 'P12_WRONG_PASSWORD' | 'P12_NO_KEY' | 'P12_KEY_UNSUPPORTED';
+  | 'P12_UNREADABLE'
+  | 'P12_WRONG_PASSWORD'
+  | 'P12_NO_KEY'
+  | 'P12_KEY_UNSUPPORTED'
+  | 'P12_KEY_MISMATCH';
 
 export class Pkcs12Error extends Error {
   constructor(
@@ -30,7 +42,10 @@ type WebCryptoKey =
 /** What signing needs, and what the portal shows about the certificate. */
 export interface Credential {
   certificate: Uint8Array;
-  privateKey: WebCryptoKey;
+  /** A non-extractable WebCrypto key (RSA, ECDSA P-256), or an SM2 key held in a closure. */
+  privateKey: WebCryptoKey | Sm2SigningKey;
+  /** The key type: RSA, P-256 or SM2 (signatures SHA-256 with RSA or ECDSA, or SM3withSM2). */
+  keyKind: KeyKind;
   subject: string;
   issuer: string;
   notAfter: Date;
@@ -39,6 +54,7 @@ export interface Credential {
 const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_EC = '1.2.840.10045.2.1';
 const OID_P256 = '1.2.840.10045.3.1.7';
+const OID_SM2 = '1.2.156.10197.1.301';
 
 const toBytes = (binary: string): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -62,7 +78,9 @@ function pkcs8Der(bag: Bag): Uint8Array<ArrayBuffer> {
 }
 
 /** The key algorithm and curve named in a PrivateKeyInfo. */
-function keyAlgorithm(pkcs8: Uint8Array): { name: string; hash?: string; namedCurve?: string } {
+function keyAlgorithm(
+  pkcs8: Uint8Array,
+): { name: string; hash?: string; namedCurve?: string } | 'SM2' {
   const info = forge.asn1.fromDer(toBinary(pkcs8));
   const algorithm = (info.value as forge.asn1.Asn1[])[1]?.value as forge.asn1.Asn1[] | undefined;
   const oid = (i: number) => {
@@ -73,9 +91,10 @@ function keyAlgorithm(pkcs8: Uint8Array): { name: string; hash?: string; namedCu
   };
   if (oid(0) === OID_RSA) return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (oid(0) === OID_EC && oid(1) === OID_P256) return { name: 'ECDSA', namedCurve: 'P-256' };
+  if ((oid(0) === OID_EC && oid(1) === OID_SM2) || oid(0) === OID_SM2) return 'SM2';
   throw new Pkcs12Error(
     'P12_KEY_UNSUPPORTED',
-    `key algorithm ${oid(0) ?? 'unknown'} ${oid(1) ?? ''} is not supported (RSA or ECDSA P-256)`.trim(),
+    `key algorithm ${oid(0) ?? 'unknown'} ${oid(1) ?? ''} is not supported (RSA, ECDSA P-256 or SM2)`.trim(),
   );
 }
 
@@ -135,25 +154,100 @@ export async function openPkcs12(file: Uint8Array, password: string): Promise<Cr
   const certificate = certBag && certificateDer(certBag);
   if (!certificate) throw new Pkcs12Error('P12_NO_KEY', 'the file holds no certificate');
 
-  const pkcs8 = pkcs8Der(keyBag);
-  const algorithm = keyAlgorithm(pkcs8);
-  let privateKey: WebCryptoKey;
+  return credentialFrom(pkcs8Der(keyBag), certificate);
+}
+
+/** The signing key of a PrivateKeyInfo (wiped after import) with its certificate. */
+async function credentialFrom(
+  pkcs8: Uint8Array<ArrayBuffer>,
+  certificate: Uint8Array,
+): Promise<Credential> {
+  let privateKey: WebCryptoKey | Sm2SigningKey;
   try {
-    // Not extractable: once imported, the key can sign but cannot be read back.
-    privateKey = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, [
-      'sign',
-    ]);
+    const algorithm = keyAlgorithm(pkcs8);
+    if (algorithm === 'SM2') {
+      const scalar = sm2PrivateKeyFromDer(pkcs8);
+      privateKey = sm2SigningKey(scalar);
+      scalar.fill(0);
+    } else {
+      // Not extractable: once imported, the key can sign but cannot be read back.
+      privateKey = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, [
+        'sign',
+      ]);
+    }
   } catch (error) {
+    if (error instanceof Pkcs12Error) throw error;
     throw new Pkcs12Error('P12_KEY_UNSUPPORTED', `the key cannot be used: ${String(error)}`);
   } finally {
     pkcs8.fill(0);
   }
-  const parsed = parseCertificate(certificate);
+  let parsed: ReturnType<typeof parseCertificate>;
+  try {
+    parsed = parseCertificate(certificate);
+  } catch {
+    throw new Pkcs12Error('P12_UNREADABLE', 'the certificate is not an X.509 certificate');
+  }
+  const kind = keyKind(parsed);
+  if (!kind) throw new Pkcs12Error('P12_KEY_UNSUPPORTED', 'the certificate key is not supported');
+  if ('sign' in privateKey && !sameBytes(privateKey.publicKey, parsed.publicKey))
+    throw new Pkcs12Error('P12_KEY_MISMATCH', 'the key does not belong to the certificate');
   return {
     certificate,
     privateKey,
+    keyKind: kind,
     subject: parsed.subject,
     issuer: parsed.issuer,
     notAfter: parsed.notAfter,
   };
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+const isPem = (file: Uint8Array) =>
+  new TextDecoder().decode(file.subarray(0, 64)).includes('-----BEGIN');
+
+/**
+ * Opens a PKCS#8 private key file (PEM or DER, "PRIVATE KEY" or password-protected
+ * "ENCRYPTED PRIVATE KEY") with the trader's certificate file (PEM or DER), as mainland
+ * CAs often hand out SM2 keys. The key must belong to the certificate.
+ */
+export async function openPkcs8(
+  keyFile: Uint8Array,
+  certificateFile: Uint8Array,
+  password = '',
+): Promise<Credential> {
+  let der: Uint8Array;
+  let certificate: Uint8Array;
+  try {
+    der = isPem(keyFile) ? pemToDer(new TextDecoder().decode(keyFile)) : keyFile.slice();
+    certificate = isPem(certificateFile)
+      ? pemToDer(new TextDecoder().decode(certificateFile))
+      : certificateFile.slice();
+  } catch {
+    throw new Pkcs12Error('P12_UNREADABLE', 'the files are not a PKCS#8 key and a certificate');
+  }
+  let asn1: forge.asn1.Asn1;
+  try {
+    asn1 = forge.asn1.fromDer(toBinary(der));
+  } catch {
+    throw new Pkcs12Error('P12_UNREADABLE', 'the key file is not a PKCS#8 private key');
+  }
+  // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
+  const parts = asn1.value as forge.asn1.Asn1[];
+  if (
+    parts[0]?.type === forge.asn1.Type.SEQUENCE &&
+    parts[1]?.type === forge.asn1.Type.OCTETSTRING
+  ) {
+    let info: forge.asn1.Asn1 | null = null;
+    try {
+      info = forge.pki.decryptPrivateKeyInfo(asn1, password);
+    } catch {
+      info = null;
+    }
+    if (!info)
+      throw new Pkcs12Error('P12_WRONG_PASSWORD', 'the key file does not open with this password');
+    der = toBytes(forge.asn1.toDer(info).getBytes());
+  }
+  return credentialFrom(Uint8Array.from(der), certificate);
 }

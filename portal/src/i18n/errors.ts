@@ -32,6 +32,7 @@ const en = {
   P12_WRONG_PASSWORD: 'The certificate password is wrong.',
   P12_NO_KEY: 'The certificate file has no private key or certificate in it.',
   P12_KEY_UNSUPPORTED: 'The key in this certificate file is of a kind the portal cannot use.',
+  P12_KEY_MISMATCH: 'The private key does not belong to this certificate.',
 } as const;
 export type ErrorCode = keyof typeof en;
 
@@ -64,6 +65,7 @@ const zhHK: Record<ErrorCode, string> = {
   P12_WRONG_PASSWORD: '證書密碼不正確。',
   P12_NO_KEY: '證書檔內沒有私人密碼匙或證書。',
   P12_KEY_UNSUPPORTED: '證書檔內的密碼匙類型不受支援。',
+  P12_KEY_MISMATCH: '私人密碼匙與此證書不相符。',
 };
 
 const zhCN: Record<ErrorCode, string> = {
@@ -95,6 +97,7 @@ const zhCN: Record<ErrorCode, string> = {
   P12_WRONG_PASSWORD: '证书密码错误。',
   P12_NO_KEY: '证书文件中没有私钥或证书。',
   P12_KEY_UNSUPPORTED: '证书文件中的密钥类型不受支持。',
+  P12_KEY_MISMATCH: '私钥与此证书不匹配。',
 };
 
 export const ERROR_MESSAGES: Record<'en' | 'zh-HK' | 'zh-CN', Record<ErrorCode, string>> = {

@@ -221,6 +221,26 @@ export function DeclarationPage({ id }: { id: string }) {
             <dd>
               <code>{s.policyOid}</code>
             </dd>
+            {s.signatureAlgorithm && (
+              <>
+                <dt>{t('decl.algorithm')}</dt>
+                <dd data-testid="signature-algorithm">{s.signatureAlgorithm}</dd>
+              </>
+            )}
+            {s.certificationPath && (
+              <>
+                <dt>{t('decl.path')}</dt>
+                <dd>
+                  <ol class="cert-path" data-testid="certification-path">
+                    {s.certificationPath.map((subject) => (
+                      <li key={subject} title={subject}>
+                        {commonName(subject)}
+                      </li>
+                    ))}
+                  </ol>
+                </dd>
+              </>
+            )}
             {s.signingTime && (
               <>
                 <dt>{t('decl.signedAt')}</dt>

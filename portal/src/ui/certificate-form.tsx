@@ -1,7 +1,10 @@
-/** Opens a PKCS#12 certificate file with its password, in the browser. */
+/**
+ * Opens a PKCS#12 certificate file with its password, or a PKCS#8 key file (as mainland CAs
+ * hand out SM2 keys) with its certificate file, in the browser.
+ */
 import { useState } from 'preact/hooks';
 import { ApiFailure } from '../api/client';
-import { openPkcs12, Pkcs12Error, type Credential } from '../esign/pkcs12';
+import { openPkcs12, openPkcs8, Pkcs12Error, type Credential } from '../esign/pkcs12';
 import { useI18n } from '../i18n/i18n';
 import { readFileBytes } from './format';
 
@@ -15,6 +18,9 @@ export interface CertificateFormProps {
 export function CertificateForm({ idPrefix, submitLabel, onOpened }: CertificateFormProps) {
   const { t, error: errorText } = useI18n();
   const [file, setFile] = useState<File | null>(null);
+  const [certificateFile, setCertificateFile] = useState<File | null>(null);
+  // A .p12 / .pfx holds key and certificate; any other file is taken as a PKCS#8 key.
+  const isKeyFile = file !== null && !/\.(p12|pfx)$/i.test(file.name);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ code: string; detail: string } | null>(null);
@@ -22,14 +28,21 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!file) {
+    if (!file || (isKeyFile && !certificateFile)) {
       setFailure({ code: 'P12_UNREADABLE', detail: '' });
       return;
     }
     setBusy(true);
     setFailure(null);
     try {
-      const credential = await openPkcs12(await readFileBytes(file), password);
+      const credential =
+        isKeyFile && certificateFile
+          ? await openPkcs8(
+              await readFileBytes(file),
+              await readFileBytes(certificateFile),
+              password,
+            )
+          : await openPkcs12(await readFileBytes(file), password);
       await onOpened(credential);
     } catch (error) {
       if (error instanceof Pkcs12Error || error instanceof ApiFailure)
@@ -48,12 +61,24 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
         <input
           id={id('file')}
           type="file"
-          accept=".p12,.pfx,application/x-pkcs12"
+          accept=".p12,.pfx,application/x-pkcs12,.pem,.key,.p8,.der"
           required
           onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
         />
         <p class="hint">{t('signIn.keyStaysHere')}</p>
       </div>
+      {isKeyFile && (
+        <div class="field">
+          <label for={id('certificate')}>{t('signIn.certificateForKey')}</label>
+          <input
+            id={id('certificate')}
+            type="file"
+            accept=".pem,.cer,.crt,.der"
+            required
+            onChange={(e) => setCertificateFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+          />
+        </div>
+      )}
       <div class="field">
         <label for={id('password')}>{t('signIn.certificatePassword')}</label>
         <input

@@ -55,6 +55,7 @@ describe('detached CMS signatures against the trust list', () => {
     await expect(verifyDetachedSignature(altered, cms, pki.anchors(), now())).rejects.toMatchObject(
       {
         code: 'SIGNATURE_INVALID',
+        reason: 'CONTENT_MISMATCH',
         detail: 'the document does not match what was signed',
       },
     );
@@ -69,6 +70,7 @@ describe('detached CMS signatures against the trust list', () => {
       verifyDetachedSignature(content, forged, pki.anchors(), now()),
     ).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',
+      reason: 'SIGNATURE_MISMATCH',
       detail: 'the signature does not verify with the signer certificate',
     });
   });
@@ -76,39 +78,42 @@ describe('detached CMS signatures against the trust list', () => {
   it('refuses bytes that are not CMS', async () => {
     await expect(
       verifyDetachedSignature(content, new Uint8Array([0x30, 0x03, 1, 2, 3]), pki.anchors(), now()),
-    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', reason: 'CMS_MALFORMED' });
   });
 
   it.each([
-    ['expired', /expired before/],
-    ['notYetValid', /not yet valid/],
-    ['revoked', /was revoked on/],
-    ['wrongPolicy', /no certificate policy of the signer is accepted/],
-    ['unrecognisedCa', /is not a recognised authority/],
-    ['wrongKeyUsage', /not for digital signatures/],
-    ['selfSigned', /self-signed/],
-  ] as const)('rejects the %s certificate', async (who, reason) => {
+    ['expired', 'SIGNER_EXPIRED', /expired before/],
+    ['notYetValid', 'SIGNER_NOT_YET_VALID', /not yet valid/],
+    ['revoked', 'SIGNER_REVOKED', /was revoked on/],
+    ['wrongPolicy', 'POLICY_NOT_ACCEPTED', /no certificate policy of the signer .* is among/],
+    ['unrecognisedCa', 'ISSUER_UNKNOWN', /is not a recognised authority/],
+    ['wrongKeyUsage', 'SIGNER_KEY_USAGE', /not for digital signatures/],
+    ['selfSigned', 'SELF_SIGNED_SIGNER', /self-signed/],
+  ] as const)('rejects the %s certificate (%s)', async (who, reason, detail) => {
     const cms = await pki.signers[who].sign(content);
     const error = await verifyDetachedSignature(content, cms, pki.anchors(), now()).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ code: 'CERTIFICATE_REJECTED' });
-    expect((error as { detail: string }).detail).toMatch(reason);
+    expect(error).toMatchObject({ code: 'CERTIFICATE_REJECTED', reason });
+    expect((error as { detail: string }).detail).toMatch(detail);
   });
 
   it('rejects signers of an authority no longer recognised, or without a current CRL', async () => {
     const cms = await pki.signers.hkTrader.sign(content);
     const withdrawn = pki.anchors().map((a) => ({ ...a, active: false }));
     await expect(verifyDetachedSignature(content, cms, withdrawn, now())).rejects.toMatchObject({
+      reason: 'AUTHORITY_WITHDRAWN',
       detail: 'authority HK-TEST-ECERT is no longer recognised',
     });
     const noCrl = pki.anchors().map((a) => ({ ...a, crl: undefined }));
     await expect(verifyDetachedSignature(content, cms, noCrl, now())).rejects.toMatchObject({
+      reason: 'CRL_MISSING',
       detail: 'no revocation list for authority HK-TEST-ECERT',
     });
     const later = new Date(Date.now() + 30 * 24 * 3600_000); // after the CRL's nextUpdate
     await expect(verifyDetachedSignature(content, cms, pki.anchors(), later)).rejects.toMatchObject(
       {
+        reason: 'CRL_NOT_CURRENT',
         detail: expect.stringMatching(/revocation list of HK-TEST-ECERT is not current/),
       },
     );

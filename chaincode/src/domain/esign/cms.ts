@@ -30,18 +30,38 @@ import {
   OctetString,
 } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Time } from '@peculiar/asn1-x509';
-import { LedgerError } from '../errors';
-import type { Jurisdiction, SignatureEvidence } from '../lifecycle';
-import { signedAttributesForVerification, splitSignedData } from './der';
-import { OID, ecdsaRawToDer, sha256, verifySignature, type CryptoKey } from './crypto';
+import type { SignatureEvidence } from '../lifecycle';
 import {
-  KeyUsageFlags,
+  childrenOf,
+  readTlv,
+  signedAttributesForVerification,
+  splitSignedData,
+  type Tlv,
+} from './der';
+import {
+  OID,
+  ecdsaRawToDer,
+  keyKind,
+  sha256,
+  signatureAlgorithmName,
+  verifySignature,
+  type CryptoKey,
+  type KeyKind,
+} from './crypto';
+import { validatePath, type TrustAnchor } from './path';
+import {
+  CERTIFICATE_REASONS,
+  SIGNATURE_REASONS,
+  certificateRejected,
+  signatureInvalid,
+} from './reasons';
+import { isSm2SigningKey, sm2Verify, type Sm2SigningKey } from './sm2';
+import { sm3 } from './sm3';
+import {
   bytes,
   equalBytes,
-  hasKeyUsage,
   hex,
   parseCertificate,
-  parseCrl,
   serialHex,
   type ParsedCertificate,
 } from './x509';
@@ -49,18 +69,11 @@ import {
 const ATTR_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const ATTR_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const ATTR_SIGNING_TIME = '1.2.840.113549.1.9.5';
+/** GB/T 35275 data content type (1.2.156.10197.6.1.4.2.1), the SM2 twin of id-data. */
+export const ID_GM_DATA = '1.2.156.10197.6.1.4.2.1';
+export const ID_GM_SIGNED_DATA = '1.2.156.10197.6.1.4.2.2';
 
-/** A recognised certificate authority, as the verifier needs it. */
-export interface TrustAnchor {
-  authorityId: string;
-  jurisdiction: Jurisdiction;
-  active: boolean;
-  certificate: Uint8Array;
-  /** Policy OIDs accepted from this authority; a cert policy matches an entry or lies under it. */
-  acceptedPolicies: readonly string[];
-  /** Its current CRL (DER); without a current one no signer it issued is accepted. */
-  crl?: Uint8Array;
-}
+export type { TrustAnchor };
 
 /** An OBJECT IDENTIFIER as an attribute value (the content-type attribute). */
 @AsnType({ type: AsnTypeTypes.Choice })
@@ -73,20 +86,15 @@ class OidValue {
   }
 }
 
-const invalid = (reason: string) => new LedgerError('SIGNATURE_INVALID', reason);
-const rejected = (reason: string) => new LedgerError('CERTIFICATE_REJECTED', reason);
-
-function policyAccepted(
-  policies: readonly string[],
-  accepted: readonly string[],
-): string | undefined {
-  return policies.find((p) => accepted.some((a) => p === a || p.startsWith(`${a}.`)));
-}
+const S = SIGNATURE_REASONS;
 
 function attribute(attrs: Attribute[], oid: string): ArrayBuffer | undefined {
   const found = attrs.filter((a) => a.attrType === oid);
   if (found.length > 1 || (found[0] && found[0].attrValues.length !== 1)) {
-    throw invalid(`signed attribute ${oid} must appear once with one value`);
+    throw signatureInvalid(
+      S.CMS_ATTRIBUTE,
+      `signed attribute ${oid} must appear once with one value`,
+    );
   }
   return found[0]?.attrValues[0];
 }
@@ -94,9 +102,11 @@ function attribute(attrs: Attribute[], oid: string): ArrayBuffer | undefined {
 interface SignedFields {
   encapContentInfo: EncapsulatedContentInfo;
   certificates: Uint8Array[];
+  crls: Uint8Array[];
   signerInfos: SignerInfos;
   /** The first signer's signed attributes as the signature covers them. */
   signedAttrs: Uint8Array | undefined;
+  gmContentType: boolean;
 }
 
 function parseSignedData(cms: Uint8Array): SignedFields {
@@ -105,80 +115,65 @@ function parseSignedData(cms: Uint8Array): SignedFields {
     return {
       encapContentInfo: AsnConvert.parse(parts.encapContentInfo, EncapsulatedContentInfo),
       certificates: parts.certificates,
+      crls: parts.crls,
       signerInfos: AsnConvert.parse(parts.signerInfos, SignerInfos),
       signedAttrs: signedAttributesForVerification(parts.signerInfos),
+      gmContentType: parts.gmContentType,
     };
   } catch {
-    throw invalid('the signature is not a DER CMS SignedData structure');
+    throw signatureInvalid(S.CMS_MALFORMED, 'the signature is not a DER CMS SignedData structure');
   }
 }
 
-function findSigner(certificates: Uint8Array[], info: SignerInfo): ParsedCertificate {
+function findSigner(certificates: ParsedCertificate[], info: SignerInfo): ParsedCertificate {
   const sid = info.sid.issuerAndSerialNumber;
-  if (!sid) throw invalid('the signer must be identified by issuer and serial number');
+  if (!sid)
+    throw signatureInvalid(
+      S.SIGNER_CERTIFICATE_MISSING,
+      'the signer must be identified by issuer and serial number',
+    );
   const wantIssuer = bytes(AsnConvert.serialize(sid.issuer));
   const wantSerial = serialHex(sid.serialNumber);
-  for (const der of certificates) {
-    let cert: ParsedCertificate;
-    try {
-      cert = parseCertificate(der);
-    } catch {
-      throw invalid('a certificate in the signature is not a DER X.509 certificate');
-    }
-    if (equalBytes(cert.issuerDer, wantIssuer) && cert.serialHex === wantSerial) return cert;
-  }
-  throw invalid('the signer certificate is not included in the signature');
-}
-
-// Outcomes of checking an authority's signature on a certificate or CRL it issued, by the
-// parsed objects: parsing answers the same bytes with the same object (x509.ts), so every
-// filing's signer and its authority's CRL are checked once while they stay parsed.
-const authoritySignatures = new WeakMap<ParsedCertificate, WeakMap<object, boolean>>();
-
-async function signedByAuthority(
-  ca: ParsedCertificate,
-  issued: Pick<ParsedCertificate, 'signatureAlgorithm' | 'signature' | 'tbs'>,
-): Promise<boolean> {
-  const checked = authoritySignatures.get(ca) ?? new WeakMap<object, boolean>();
-  authoritySignatures.set(ca, checked);
-  const cached = checked.get(issued);
-  if (cached !== undefined) return cached;
-  const valid = await verifySignature(ca, issued.signatureAlgorithm, issued.signature, issued.tbs);
-  checked.set(issued, valid);
-  return valid;
-}
-
-function checkValidity(cert: ParsedCertificate, at: Date, what: string): void {
-  if (at < cert.notBefore)
-    throw rejected(`${what} certificate is not yet valid at ${at.toISOString()}`);
-  if (at > cert.notAfter) throw rejected(`${what} certificate expired before ${at.toISOString()}`);
-}
-
-async function checkRevocation(
-  signer: ParsedCertificate,
-  ca: ParsedCertificate,
-  anchor: TrustAnchor,
-  at: Date,
-) {
-  if (!anchor.crl) throw rejected(`no revocation list for authority ${anchor.authorityId}`);
-  const crl = parseCrl(anchor.crl);
-  if (!equalBytes(crl.issuerDer, ca.subjectDer) || !(await signedByAuthority(ca, crl))) {
-    throw rejected(`the revocation list of ${anchor.authorityId} is not signed by it`);
-  }
-  if (crl.thisUpdate > at || (crl.nextUpdate && crl.nextUpdate < at)) {
-    throw rejected(
-      `the revocation list of ${anchor.authorityId} is not current at ${at.toISOString()}`,
+  const found = certificates.find(
+    (cert) => equalBytes(cert.issuerDer, wantIssuer) && cert.serialHex === wantSerial,
+  );
+  if (!found)
+    throw signatureInvalid(
+      S.SIGNER_CERTIFICATE_MISSING,
+      'the signer certificate is not included in the signature',
     );
-  }
-  const revokedAt = crl.revoked.get(signer.serialHex);
-  if (revokedAt && revokedAt <= at)
-    throw rejected(`certificate ${signer.serialHex} was revoked on ${revokedAt.toISOString()}`);
+  return found;
+}
+
+function parseCarried(certificates: Uint8Array[]): ParsedCertificate[] {
+  return certificates.map((der) => {
+    try {
+      return parseCertificate(der);
+    } catch {
+      throw signatureInvalid(
+        S.CMS_MALFORMED,
+        'a certificate in the signature is not a DER X.509 certificate',
+      );
+    }
+  });
+}
+
+/** The signature algorithms the profile accepts in a SignerInfo, by the signer's key. */
+const SIGNER_ALGORITHMS: Record<KeyKind, { signature: readonly string[]; digest: string }> = {
+  RSA: { signature: [OID.sha256WithRSA, OID.rsaEncryption], digest: OID.sha256 },
+  'P-256': { signature: [OID.ecdsaWithSha256], digest: OID.sha256 },
+  SM2: { signature: [OID.sm3WithSm2, OID.sm2Sign], digest: OID.sm3 },
+};
+
+async function digestOf(algorithm: string, content: Uint8Array): Promise<Uint8Array> {
+  return algorithm === OID.sm3 ? sm3(content) : sha256(content);
 }
 
 /**
  * Verifies a detached CMS signature over `content` at time `at` (the transaction time on
- * the ledger). Returns the evidence to record; throws SIGNATURE_INVALID or
- * CERTIFICATE_REJECTED with the reason.
+ * the ledger), building the certification path to a listed authority (path.ts). Returns the
+ * evidence to record; throws SIGNATURE_INVALID or CERTIFICATE_REJECTED with a `reason`
+ * (reasons.ts). The accepted shapes are written down in PROFILE.md.
  */
 export async function verifyDetachedSignature(
   content: Uint8Array,
@@ -187,108 +182,120 @@ export async function verifyDetachedSignature(
   at: Date,
 ): Promise<SignatureEvidence> {
   const signed = parseSignedData(cms); // throws on anything that is not SignedData
+  const dataType = signed.gmContentType ? ID_GM_DATA : id_data;
   if (signed.encapContentInfo.eContent)
-    throw invalid('the signature must be detached (no embedded content)');
-  if (signed.encapContentInfo.eContentType !== id_data)
-    throw invalid('the signed content type must be id-data');
-  if (signed.signerInfos.length !== 1) throw invalid('exactly one signer is expected');
-  const info = signed.signerInfos[0] as SignerInfo;
-  if (info.digestAlgorithm.algorithm !== OID.sha256)
-    throw invalid('the digest algorithm must be SHA-256');
-  const { signedAttrs } = signed;
-  if (!info.signedAttrs || !signedAttrs) throw invalid('signed attributes are required');
-
-  const contentType = attribute(info.signedAttrs, ATTR_CONTENT_TYPE);
-  if (!contentType || AsnConvert.parse(contentType, OidValue).value !== id_data) {
-    throw invalid('the content-type attribute must be id-data');
-  }
-  const digest = attribute(info.signedAttrs, ATTR_MESSAGE_DIGEST);
-  const contentSha256 = await sha256(content);
-  if (!digest || !equalBytes(bytes(AsnConvert.parse(digest, OctetString).buffer), contentSha256)) {
-    throw invalid('the document does not match what was signed');
-  }
-  const signingTimeRaw = attribute(info.signedAttrs, ATTR_SIGNING_TIME);
-  const signingTime = signingTimeRaw ? AsnConvert.parse(signingTimeRaw, Time).getTime() : undefined;
-
-  const signer = findSigner(signed.certificates, info);
-  if (
-    !(await verifySignature(
-      signer,
-      info.signatureAlgorithm.algorithm,
-      bytes(info.signature.buffer),
-      signedAttrs,
-    ))
-  ) {
-    throw invalid('the signature does not verify with the signer certificate');
-  }
-
-  if (equalBytes(signer.subjectDer, signer.issuerDer))
-    throw rejected('self-signed certificates are not accepted');
-  let anchor: TrustAnchor | undefined;
-  let ca: ParsedCertificate | undefined;
-  for (const candidate of anchors) {
-    const cert = parseCertificate(candidate.certificate);
-    if (!equalBytes(cert.subjectDer, signer.issuerDer)) continue;
-    // Authorities may share a name (a renewed CA, test CAs): the key identifiers tell which
-    // key signed, so only that candidate's signature is checked (each check costs).
-    if (
-      signer.authorityKeyId &&
-      cert.subjectKeyId &&
-      !equalBytes(signer.authorityKeyId, cert.subjectKeyId)
-    )
-      continue;
-    if (await signedByAuthority(cert, signer)) {
-      anchor = candidate;
-      ca = cert;
-      break;
-    }
-  }
-  if (!anchor || !ca) throw rejected(`the issuer ${signer.issuer} is not a recognised authority`);
-  if (!anchor.active) throw rejected(`authority ${anchor.authorityId} is no longer recognised`);
-  checkValidity(ca, at, 'the issuing CA');
-  checkValidity(signer, at, 'the signer');
-  if (
-    !hasKeyUsage(signer, KeyUsageFlags.digitalSignature) &&
-    !hasKeyUsage(signer, KeyUsageFlags.nonRepudiation)
-  ) {
-    throw rejected('the signer certificate is not for digital signatures (key usage)');
-  }
-  const policyOid = policyAccepted(signer.policies, anchor.acceptedPolicies);
-  if (!policyOid)
-    throw rejected(
-      `no certificate policy of the signer is accepted (${signer.policies.join(', ') || 'none'})`,
+    throw signatureInvalid(
+      S.CMS_NOT_DETACHED,
+      'the signature must be detached (no embedded content)',
     );
-  await checkRevocation(signer, ca, anchor, at);
+  if (signed.encapContentInfo.eContentType !== dataType)
+    throw signatureInvalid(S.CMS_CONTENT_TYPE, 'the signed content type must be id-data');
+  if (signed.signerInfos.length !== 1)
+    throw signatureInvalid(S.CMS_SIGNER_COUNT, 'exactly one signer is expected');
+  const info = signed.signerInfos[0] as SignerInfo;
+  const carried = parseCarried(signed.certificates);
+  const signer = findSigner(carried, info);
+  const kind = keyKind(signer);
+  if (!kind)
+    throw certificateRejected(
+      CERTIFICATE_REASONS.KEY_UNSUPPORTED,
+      'the signer key is outside the profile (RSA 2048-8192, ECDSA P-256, SM2)',
+    );
+  const accepted = SIGNER_ALGORITHMS[kind];
+  const signatureAlgorithm = info.signatureAlgorithm.algorithm;
+  if (!accepted.signature.includes(signatureAlgorithm))
+    throw signatureInvalid(
+      S.ALGORITHM_UNSUPPORTED,
+      `signature algorithm ${signatureAlgorithm} is not accepted for a ${kind} key`,
+    );
+  if (info.digestAlgorithm.algorithm !== accepted.digest)
+    throw signatureInvalid(
+      S.CMS_DIGEST_ALGORITHM,
+      `the digest algorithm must be ${kind === 'SM2' ? 'SM3' : 'SHA-256'} for a ${kind} signature`,
+    );
 
+  const contentDigest = await digestOf(accepted.digest, content);
+  let signingTime: Date | undefined;
+  let covered = content; // without signed attributes the signature covers the content
+  if (info.signedAttrs && signed.signedAttrs) {
+    const contentType = attribute(info.signedAttrs, ATTR_CONTENT_TYPE);
+    if (!contentType || AsnConvert.parse(contentType, OidValue).value !== dataType)
+      throw signatureInvalid(S.CMS_CONTENT_TYPE, 'the content-type attribute must be id-data');
+    const digest = attribute(info.signedAttrs, ATTR_MESSAGE_DIGEST);
+    if (!digest || !equalBytes(bytes(AsnConvert.parse(digest, OctetString).buffer), contentDigest))
+      throw signatureInvalid(S.CONTENT_MISMATCH, 'the document does not match what was signed');
+    const signingTimeRaw = attribute(info.signedAttrs, ATTR_SIGNING_TIME);
+    signingTime = signingTimeRaw ? AsnConvert.parse(signingTimeRaw, Time).getTime() : undefined;
+    covered = signed.signedAttrs;
+  }
+  const signature = bytes(info.signature.buffer);
+  if (!(await verifySignature(signer, signatureAlgorithm, signature, covered))) {
+    if (kind === 'SM2' && sm2Verify(signer.publicKey, covered, signature, new Uint8Array(0)))
+      throw signatureInvalid(
+        S.SM2_USER_ID_MISMATCH,
+        'the SM2 signature was made with an empty user ID, not the default 1234567812345678',
+      );
+    throw signatureInvalid(
+      S.SIGNATURE_MISMATCH,
+      'the signature does not verify with the signer certificate',
+    );
+  }
+
+  const path = await validatePath(signer, carried, signed.crls, anchors, at);
   return {
     signerSubject: signer.subject,
     issuer: signer.issuer,
     serialNumber: signer.serialHex,
-    jurisdiction: anchor.jurisdiction,
-    authorityId: anchor.authorityId,
-    policyOid,
+    jurisdiction: path.anchor.jurisdiction,
+    authorityId: path.anchor.authorityId,
+    policyOid: path.policyOid,
     certificateSha256: hex(await sha256(signer.der)),
-    contentSha256: hex(contentSha256),
+    contentSha256: hex(await sha256(content)),
     ...(signingTime ? { signingTime: signingTime.toISOString() } : {}),
+    signatureAlgorithm: signatureAlgorithmName(kind),
+    certificationPath: path.certificates.map((c) => c.subject),
   };
 }
 
+/** How signDetached shapes the CMS (both shapes verify; see PROFILE.md). */
+export interface SignOptions {
+  /** GB/T 35275 content-type OIDs (signedData, data) instead of RFC 5652's. */
+  gbt35275?: boolean;
+  /** false: no signed attributes, the signature over the content itself. Default true. */
+  signedAttributes?: boolean;
+  /** The SM2 user ID in Z (tests only: verifiers expect the default 1234567812345678). */
+  sm2UserId?: Uint8Array;
+  /** Extra certificates to carry (the intermediates of the signer's path). */
+  certificates?: readonly Uint8Array[];
+  /** CRLs to carry in the crls field. */
+  crls?: readonly Uint8Array[];
+}
+
+/** A private key signDetached can use: a WebCrypto RSA or ECDSA P-256 key, or an SM2 key. */
+export type SigningKey = CryptoKey | Sm2SigningKey;
+
 /**
  * Makes a detached CMS signature (what the portal does in the browser, and the test PKI
- * in tests): SHA-256 digest, content-type, message-digest and signing-time attributes.
+ * in tests): SHA-256 (RSA, ECDSA) or SM3 (SM2) digest, content-type, message-digest and
+ * signing-time attributes.
  */
 export async function signDetached(
   content: Uint8Array,
   certificateDer: Uint8Array,
-  privateKey: CryptoKey,
+  privateKey: SigningKey,
   signingTime: Date,
+  options: SignOptions = {},
 ): Promise<Uint8Array> {
   const cert = AsnConvert.parse(certificateDer, Certificate);
-  const digest = await sha256(content);
+  const sm2 = isSm2SigningKey(privateKey) ? privateKey : undefined;
+  const isRsa = !sm2 && privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5';
+  const digestOid = sm2 ? OID.sm3 : OID.sha256;
+  const dataType = options.gbt35275 ? ID_GM_DATA : id_data;
+  const digest = await digestOf(digestOid, content);
   const attrs = [
     new Attribute({
       attrType: ATTR_CONTENT_TYPE,
-      attrValues: [AsnConvert.serialize(new OidValue({ value: id_data }))],
+      attrValues: [AsnConvert.serialize(new OidValue({ value: dataType }))],
     }),
     new Attribute({
       attrType: ATTR_SIGNING_TIME,
@@ -303,16 +310,25 @@ export async function signDetached(
   const encoded = attrs.map((a) => bytes(AsnConvert.serialize(a)));
   const order = encoded.map((e, i) => ({ e, i })).sort((x, y) => compareBytes(x.e, y.e));
   const setBody = concat(order.map((o) => o.e));
-  const toSign = concat([new Uint8Array([0x31]), derLength(setBody.length), setBody]);
+  const withAttributes = options.signedAttributes ?? true;
+  const toSign = withAttributes
+    ? concat([new Uint8Array([0x31]), derLength(setBody.length), setBody])
+    : content;
 
-  const isRsa = privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5';
-  const raw = new Uint8Array(
-    await globalThis.crypto.subtle.sign(
-      isRsa ? 'RSASSA-PKCS1-v1_5' : { name: 'ECDSA', hash: 'SHA-256' },
-      privateKey,
-      toSign,
-    ),
-  );
+  let signature: Uint8Array;
+  if (sm2) {
+    signature = sm2.sign(toSign, options.sm2UserId);
+  } else {
+    const key = privateKey as CryptoKey;
+    const raw = new Uint8Array(
+      await globalThis.crypto.subtle.sign(
+        isRsa ? 'RSASSA-PKCS1-v1_5' : { name: 'ECDSA', hash: 'SHA-256' },
+        key,
+        toSign,
+      ),
+    );
+    signature = isRsa ? raw : ecdsaRawToDer(raw);
+  }
   const signerInfo = new SignerInfo({
     version: 1,
     sid: new SignerIdentifier({
@@ -321,28 +337,50 @@ export async function signDetached(
         serialNumber: cert.tbsCertificate.serialNumber,
       }),
     }),
-    digestAlgorithm: new AlgorithmIdentifier({ algorithm: OID.sha256 }),
-    signedAttrs: order.map((o) => attrs[o.i] as Attribute),
+    digestAlgorithm: new AlgorithmIdentifier({ algorithm: digestOid }),
+    ...(withAttributes ? { signedAttrs: order.map((o) => attrs[o.i] as Attribute) } : {}),
     signatureAlgorithm: new AlgorithmIdentifier({
-      algorithm: isRsa ? OID.sha256WithRSA : OID.ecdsaWithSha256,
+      algorithm: sm2 ? OID.sm3WithSm2 : isRsa ? OID.sha256WithRSA : OID.ecdsaWithSha256,
     }),
-    signature: new OctetString(isRsa ? raw : ecdsaRawToDer(raw)),
+    signature: new OctetString(signature),
   });
+  const extra = (options.certificates ?? []).map((der) => AsnConvert.parse(der, Certificate));
   const signedData = new SignedData({
     version: 1,
     digestAlgorithms: new DigestAlgorithmIdentifiers([
-      new AlgorithmIdentifier({ algorithm: OID.sha256 }),
+      new AlgorithmIdentifier({ algorithm: digestOid }),
     ]),
-    encapContentInfo: new EncapsulatedContentInfo({ eContentType: id_data }),
-    certificates: new CertificateSet([new CertificateChoices({ certificate: cert })]),
+    encapContentInfo: new EncapsulatedContentInfo({ eContentType: dataType }),
+    certificates: new CertificateSet(
+      [cert, ...extra].map((c) => new CertificateChoices({ certificate: c })),
+    ),
     signerInfos: new SignerInfos([signerInfo]),
   });
   return bytes(
     AsnConvert.serialize(
-      new ContentInfo({ contentType: id_signedData, content: AsnConvert.serialize(signedData) }),
+      new ContentInfo({
+        contentType: options.gbt35275 ? ID_GM_SIGNED_DATA : id_signedData,
+        content: withCrls(bytes(AsnConvert.serialize(signedData)), options.crls ?? []),
+      }),
     ),
   );
 }
+
+/**
+ * SignedData with the CRLs in its crls [1] field, just before signerInfos (the schema's
+ * RevocationInfoChoice only knows the `other` choice, so the field is written as DER here).
+ */
+function withCrls(signedData: Uint8Array, crls: readonly Uint8Array[]): ArrayBuffer {
+  if (crls.length === 0) return signedData.slice().buffer;
+  const fields = childrenOf(signedData, readTlv(signedData, 0));
+  const slice = (t: Tlv) => signedData.subarray(t.start, t.end);
+  const sorted = [...crls].sort(compareBytes); // DER SET OF order
+  const crlsField = concat([Uint8Array.of(0xa1), derLength(sumLength(sorted)), ...sorted]);
+  const body = [...fields.slice(0, -1).map(slice), crlsField, slice(fields.at(-1) as Tlv)];
+  return concat([Uint8Array.of(0x30), derLength(sumLength(body)), ...body]).buffer as ArrayBuffer;
+}
+
+const sumLength = (parts: Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {

@@ -4,6 +4,8 @@
  */
 import type { webcrypto } from 'node:crypto';
 import { LedgerError } from '../errors';
+import { childrenOf, readTlv } from './der';
+import { sm2Verify } from './sm2';
 import type { ParsedCertificate } from './x509';
 
 export const OID = {
@@ -14,7 +16,14 @@ export const OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   p256: '1.2.840.10045.3.1.7',
   sm3WithSm2: '1.2.156.10197.1.501',
+  /** SM2 signature (GB/T 35275 writes it as the CMS signatureAlgorithm). */
+  sm2Sign: '1.2.156.10197.1.301.1',
+  sm2Curve: '1.2.156.10197.1.301',
+  sm3: '1.2.156.10197.1.401',
 } as const;
+
+/** RSA moduli the profile accepts, in bits. */
+export const RSA_MODULUS_BITS = { min: 2048, max: 8192 } as const;
 
 // Type-only: the same global exists in browsers.
 export type CryptoKey = webcrypto.CryptoKey;
@@ -79,6 +88,10 @@ export async function verifySignature(
   data: Uint8Array,
 ): Promise<boolean> {
   try {
+    if (algorithm === OID.sm3WithSm2 || algorithm === OID.sm2Sign) {
+      if (keyKind(signer) !== 'SM2') return false;
+      return sm2Verify(signer.publicKey, data, signature);
+    }
     if (algorithm === OID.sha256WithRSA || algorithm === OID.rsaEncryption) {
       if (signer.keyAlgorithm !== OID.rsaEncryption) return false;
       const key = await publicKey(signer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
@@ -98,9 +111,48 @@ export async function verifySignature(
     return false; // a key or signature WebCrypto cannot read does not verify
   }
   throw new LedgerError(
-    'CERTIFICATE_REJECTED',
-    algorithm === OID.sm3WithSm2
-      ? 'SM2/SM3 signatures are not supported yet'
-      : `signature algorithm ${algorithm} is not supported`,
+    'SIGNATURE_INVALID',
+    `signature algorithm ${algorithm} is not supported`,
+    'ALGORITHM_UNSUPPORTED',
   );
+}
+
+export type KeyKind = 'RSA' | 'P-256' | 'SM2';
+
+/** The profile's name for a certificate's key, or undefined when it is outside the profile. */
+export function keyKind(cert: ParsedCertificate): KeyKind | undefined {
+  if (cert.keyAlgorithm === OID.rsaEncryption) {
+    const bits = rsaModulusBits(cert.publicKey);
+    return bits && bits >= RSA_MODULUS_BITS.min && bits <= RSA_MODULUS_BITS.max ? 'RSA' : undefined;
+  }
+  if (cert.keyAlgorithm === OID.ecPublicKey && cert.keyCurve === OID.p256) return 'P-256';
+  if (
+    (cert.keyAlgorithm === OID.ecPublicKey || cert.keyAlgorithm === OID.sm2Curve) &&
+    cert.keyCurve === OID.sm2Curve
+  )
+    return 'SM2';
+  return undefined;
+}
+
+/** The size of an RSA modulus (RSAPublicKey DER), or undefined when it cannot be read. */
+function rsaModulusBits(rsaPublicKey: Uint8Array): number | undefined {
+  try {
+    const [modulus] = childrenOf(rsaPublicKey, readTlv(rsaPublicKey, 0));
+    if (!modulus || modulus.tag !== 0x02) return undefined;
+    let start = modulus.contentStart;
+    while (start < modulus.end && rsaPublicKey[start] === 0) start++;
+    const first = rsaPublicKey[start] ?? 0;
+    return (modulus.end - start - 1) * 8 + (first === 0 ? 0 : Math.floor(Math.log2(first)) + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signature algorithm the profile names for what a key signs, as the evidence records it. */
+export function signatureAlgorithmName(kind: KeyKind): string {
+  return kind === 'RSA'
+    ? 'sha256WithRSAEncryption'
+    : kind === 'SM2'
+      ? 'SM3withSM2'
+      : 'ecdsa-with-SHA256';
 }

@@ -57,12 +57,32 @@ const ID_SIGNED_DATA = Uint8Array.of(
   0x02,
 );
 
+/** DER of GB/T 35275's signedData (1.2.156.10197.6.1.4.2.2), used for SM2 CMS. */
+const ID_GM_SIGNED_DATA = Uint8Array.of(
+  0x06,
+  0x0a,
+  0x2a,
+  0x81,
+  0x1c,
+  0xcf,
+  0x55,
+  0x06,
+  0x01,
+  0x04,
+  0x02,
+  0x02,
+);
+
 /** The fields of a CMS SignedData a verifier reads, as the exact bytes that were sent. */
 export interface SignedDataParts {
   encapContentInfo: Uint8Array;
   /** Each X.509 certificate of the certificates field (other certificate choices are left out). */
   certificates: Uint8Array[];
+  /** Each X.509 CRL of the crls field (other revocation info choices are left out). */
+  crls: Uint8Array[];
   signerInfos: Uint8Array;
+  /** Whether the content type is GB/T 35275's signedData rather than RFC 5652's. */
+  gmContentType: boolean;
 }
 
 /**
@@ -77,9 +97,11 @@ export function splitSignedData(cms: Uint8Array): SignedDataParts {
   if (contentInfo.tag !== 0x30 || contentInfo.end !== cms.length)
     throw new Error('not one ContentInfo');
   const [type, explicit, ...rest] = childrenOf(cms, contentInfo);
+  const typeBytes = type && cms.subarray(type.start, type.end);
+  const gmContentType = !!typeBytes && equalBytes(typeBytes, ID_GM_SIGNED_DATA);
   if (
-    !type ||
-    !equalBytes(cms.subarray(type.start, type.end), ID_SIGNED_DATA) ||
+    !typeBytes ||
+    (!equalBytes(typeBytes, ID_SIGNED_DATA) && !gmContentType) ||
     explicit?.tag !== 0xa0 ||
     rest.length > 0
   )
@@ -92,7 +114,14 @@ export function splitSignedData(cms: Uint8Array): SignedDataParts {
     throw new Error(`unexpected SignedData fields ${tags}`);
   const slice = (t: Tlv) => cms.subarray(t.start, t.end);
   const certificates = fields.find((f) => f.tag === 0xa0);
+  const crls = fields.find((f) => f.tag === 0xa1);
   return {
+    gmContentType,
+    crls: crls
+      ? childrenOf(cms, crls)
+          .filter((c) => c.tag === 0x30)
+          .map(slice)
+      : [],
     encapContentInfo: slice(fields[2] as Tlv),
     certificates: certificates
       ? childrenOf(cms, certificates)

@@ -32,10 +32,16 @@ export interface ParsedCertificate {
   notBefore: Date;
   notAfter: Date;
   spki: Uint8Array;
+  /** The subjectPublicKey bits (an EC point, or the DER RSAPublicKey). */
+  publicKey: Uint8Array;
   keyAlgorithm: string;
   /** OID of the named curve for EC keys. */
   keyCurve?: string;
   isCa: boolean;
+  /** pathLenConstraint of basic constraints, when given. */
+  pathLength?: number;
+  /** OIDs of the extensions marked critical. */
+  criticalExtensions: string[];
   /** KeyUsageFlags bits, or undefined when the extension is absent. */
   keyUsage?: number;
   policies: string[];
@@ -53,6 +59,8 @@ export interface ParsedCrl {
   thisUpdate: Date;
   nextUpdate?: Date;
   revoked: Map<string, Date>;
+  /** OIDs of the CRL extensions marked critical. */
+  criticalExtensions: string[];
 }
 
 const NAME_LABELS: Record<string, string> = {
@@ -113,6 +121,7 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
     return found ? bytes(found.extnValue.buffer) : undefined;
   };
   const basic = ext(id_ce_basicConstraints);
+  const constraints = basic ? AsnConvert.parse(basic, BasicConstraints) : undefined;
   const usage = ext(id_ce_keyUsage);
   const policies = ext(id_ce_certificatePolicies);
   const ski = ext(id_ce_subjectKeyIdentifier);
@@ -138,7 +147,12 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
       spkiAlg.parameters && spkiAlg.parameters.byteLength > 0
         ? tryParseOid(bytes(spkiAlg.parameters))
         : undefined,
-    isCa: basic ? AsnConvert.parse(basic, BasicConstraints).cA : false,
+    publicKey: bytes(tbs.subjectPublicKeyInfo.subjectPublicKey),
+    isCa: constraints?.cA ?? false,
+    ...(constraints?.pathLenConstraint !== undefined
+      ? { pathLength: constraints.pathLenConstraint }
+      : {}),
+    criticalExtensions: extensions.filter((e) => e.critical).map((e) => e.extnID),
     keyUsage: usage ? AsnConvert.parse(usage, KeyUsage).toNumber() : undefined,
     policies: policies
       ? AsnConvert.parse(policies, CertificatePolicies).map((p) => p.policyIdentifier)
@@ -148,7 +162,8 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
   };
 }
 
-function tryParseOid(der: Uint8Array): string | undefined {
+/** The dotted text of a DER OBJECT IDENTIFIER (tag and length included), else undefined. */
+export function tryParseOid(der: Uint8Array): string | undefined {
   // An OBJECT IDENTIFIER (tag 6) of a named curve; NULL or explicit parameters are not.
   if (der[0] !== 0x06) return undefined;
   const body = der.subarray(2, 2 + (der[1] ?? 0));
@@ -185,6 +200,7 @@ function readCrl(der: Uint8Array): ParsedCrl {
     issuerDer: bytes(AsnConvert.serialize(tbs.issuer)),
     thisUpdate: tbs.thisUpdate.getTime(),
     nextUpdate: tbs.nextUpdate?.getTime(),
+    criticalExtensions: (tbs.crlExtensions ?? []).filter((e) => e.critical).map((e) => e.extnID),
     revoked: new Map(
       (tbs.revokedCertificates ?? []).map((r) => [
         serialHex(r.userCertificate),
