@@ -7,3 +7,4 @@ export * from './lifecycle';
 export * from './seal';
 export * from './trust-list';
 export * from './text';
+export * from './records';

@@ -3,6 +3,9 @@
  */
 import type { Network } from '@hyperledger/fabric-gateway';
 import type { Pool } from 'pg';
+import type { DeclarationResult } from '@clearance/chaincode/domain';
+import { ApiError } from '../errors';
+import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
@@ -58,13 +61,13 @@ export async function compareIndex(
     on_hold: boolean;
   }>('SELECT declaration_id, state, version, on_hold FROM declarations ORDER BY declaration_id');
   const differences: Difference[] = [];
+  const contract = createContractClient(ledger);
   for (const row of rows) {
-    let record: { state: string; version: number; hold: unknown } | undefined;
+    let record: DeclarationResult;
     try {
-      record = JSON.parse(
-        await ledger.evaluate('Declaration:Get', [row.declaration_id]),
-      ) as typeof record;
-    } catch {
+      record = await contract.declaration.get(row.declaration_id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
       differences.push({
         declarationId: row.declaration_id,
         field: 'exists',
@@ -74,9 +77,9 @@ export async function compareIndex(
       continue;
     }
     const pairs: [string, unknown, unknown][] = [
-      ['state', row.state, record?.state],
-      ['version', row.version, record?.version],
-      ['onHold', row.on_hold, record?.hold !== null],
+      ['state', row.state, record.state],
+      ['version', row.version, record.version],
+      ['onHold', row.on_hold, record.hold !== null],
     ];
     for (const [field, index, onLedger] of pairs) {
       if (index !== onLedger)
