@@ -3011,7 +3011,20 @@ export interface components {
     Authority: {
       acceptedPolicies: string[];
       authorityId: string;
+      caCertificates?: ({
+        notAfter: string;
+        pem: string;
+        subject: string;
+      } & {
+        [key: string]: unknown;
+      })[];
       caCertPem: string;
+      caCrls?: {
+        nextUpdate: string | null;
+        pem: string;
+        revokedCount: number;
+        thisUpdate: string;
+      }[];
       crl: {
         nextUpdate: string | null;
         pem: string;
@@ -3031,7 +3044,20 @@ export interface components {
     AuthorityInput: {
       acceptedPolicies: string[];
       authorityId: string;
+      caCertificates?: ({
+        notAfter: string;
+        pem: string;
+        subject: string;
+      } & {
+        [key: string]: unknown;
+      })[];
       caCertPem: string;
+      caCrls?: {
+        nextUpdate: string | null;
+        pem: string;
+        revokedCount: number;
+        thisUpdate: string;
+      }[];
       crl: {
         nextUpdate: string | null;
         pem: string;

@@ -63,6 +63,13 @@ export const HistoryEntrySchema = z
   })
   .meta({ id: 'HistoryEntry' });
 
+const CrlSchema = z.object({
+  pem: z.string(),
+  thisUpdate: z.string(),
+  nextUpdate: z.string().nullable(),
+  revokedCount: z.number(),
+});
+
 export const AuthorityRecordSchema = z
   .looseObject({
     authorityId: z.string(),
@@ -73,14 +80,13 @@ export const AuthorityRecordSchema = z
     subject: z.string(),
     notAfter: z.string(),
     acceptedPolicies: z.array(z.string()),
-    crl: z
-      .object({
-        pem: z.string(),
-        thisUpdate: z.string(),
-        nextUpdate: z.string().nullable(),
-        revokedCount: z.number(),
-      })
-      .nullable(),
+    crl: CrlSchema.nullable(),
+    /** CA certificates below the authority (absent on records from before paths). */
+    caCertificates: z
+      .array(z.looseObject({ pem: z.string(), subject: z.string(), notAfter: z.string() }))
+      .optional(),
+    /** The current CRL of each listed CA below the authority. */
+    caCrls: z.array(CrlSchema).optional(),
   })
   .meta({ id: 'Authority' });
 export type AuthorityResult = z.infer<typeof AuthorityRecordSchema>;

@@ -181,7 +181,13 @@ export async function checkRevocationList(
   };
 }
 
-export function toTrustAnchor(record: AuthorityRecord): TrustAnchor {
+/** What a trust anchor is made of (a whole record, or one parsed from a ledger result). */
+export type AnchorSource = Pick<
+  AuthorityRecord,
+  'authorityId' | 'jurisdiction' | 'status' | 'caCertPem' | 'acceptedPolicies' | 'crl'
+> & { caCertificates?: { pem: string }[] | undefined; caCrls?: { pem: string }[] | undefined };
+
+export function toTrustAnchor(record: AnchorSource): TrustAnchor {
   return {
     authorityId: record.authorityId,
     jurisdiction: record.jurisdiction,
