@@ -172,4 +172,23 @@ describe('index store on PostgreSQL', () => {
     await unreachable.end();
     expect(await createIndexStore(db.pool).poisonEvents()).toEqual(before);
   });
+
+  it('records an event whose payload was not JSON as poison, and indexes the next', async () => {
+    const store = createIndexStore(db.pool);
+    const unreadable: IndexedEvent = {
+      blockNumber: 21n,
+      transactionId: 'tx-garbled',
+      eventName: 'DeclarationFiled',
+      payload: '{garbled',
+      payloadError: 'payload is not JSON',
+    };
+    expect(
+      await store.applyAll('clearance', [unreadable, event(22, 'tx-next', 'CLOSED', 'CLOSE')]),
+    ).toEqual([false, true]);
+    const poison = await store.poisonEvents('clearance');
+    expect(poison.find((p) => p.transactionId === 'tx-garbled')?.error).toContain(
+      'payload is not JSON',
+    );
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-next');
+  });
 });
