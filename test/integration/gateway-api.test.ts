@@ -21,6 +21,7 @@ import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as nodeHttp from 'node:http';
+import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
@@ -993,6 +994,25 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const escape = await rawRequest('GET', '/v1/%zz');
     expect(escape.status).toBe(400);
     expect(escape.body.error.code).toBe('VALIDATION_FAILED');
+    // A raw 0xFF byte in the request line: the HTTP parser refuses it, in the API's shape.
+    const garbled = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.end(
+        Buffer.concat([
+          Buffer.from('GET /'),
+          Buffer.from([0xff]),
+          Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+        ]),
+      );
+    });
+    expect(garbled.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'The request is not valid.' },
+    });
     const big = await rawRequest('GET', '/healthz', {
       headers: { 'x-big': 'a'.repeat(20 * 1024) },
     });
