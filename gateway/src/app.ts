@@ -11,18 +11,14 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyServerOptions,
-  type RouteOptions,
 } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import * as fs from 'node:fs';
-import type { Duplex } from 'node:stream';
 import type { Pool } from 'pg';
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@clearance/chaincode/domain';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
@@ -30,11 +26,17 @@ import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
-import { API_ERRORS, ApiError, errorBody, type ApiErrorCode } from './errors';
+import { ApiError, errorBody } from './errors';
 import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
-import { ErrorBody } from './http/schemas';
+import {
+  answerClientError,
+  documentErrorResponses,
+  givenRequestId,
+  storableTextFirst,
+} from './http/edge';
+import { countPoisonEvents } from './index/store';
 import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
@@ -65,70 +67,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     registeredRoutes: readonly RegisteredRoute[];
   }
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-function givenRequestId(header: string | string[] | undefined): string | undefined {
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
-}
-
-/**
- * Every validated part of a request (body, query, params, headers) keeps the domain's text
- * rule before its own schema runs: 400 VALIDATION_FAILED naming where it broke.
- */
-const storableTextFirst: typeof validatorCompiler = (route) => {
-  const validate = validatorCompiler(route);
-  return (data) => {
-    const bad = findUnstorableText(data, route.httpPart ?? '$');
-    if (bad)
-      return { error: new ApiError('VALIDATION_FAILED', `${bad} ${UNSTORABLE_TEXT_MESSAGE}`) };
-    return validate(data);
-  };
-};
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * Every status a route can answer in its OpenAPI entry (the global handlers answer them
- * whatever the route says): 400 and 429 anywhere; 401 and 403 where a principal is needed;
- * 404 with path parameters; 413 and 415 where a body can be sent.
- */
-function documentErrorResponses(route: RouteOptions): void {
-  const schema = route.schema;
-  if (!schema || schema.hide) return;
-  const methods = [route.method].flat();
-  const statuses = [
-    400,
-    429,
-    ...(routeNeedsPrincipal(route) ? [401, 403] : []),
-    ...(route.url.includes(':') ? [404] : []),
-    ...(methods.some((m) => BODY_METHODS.has(m)) ? [413, 415] : []),
-  ];
-  const response = { ...(schema.response as Record<number, unknown> | undefined) };
-  for (const status of statuses) response[status] ??= ErrorBody;
-  schema.response = response;
-}
-
-function poisonEventCount(pool: Pool): () => Promise<number> {
-  return async () => {
-    const { rows } = await pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM poison_events',
-    );
-    return rows[0]?.n ?? 0;
-  };
-}
-
-/** What the HTTP parser refused, answered on the raw socket in the API's error shape. */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) return;
-  const code: ApiErrorCode =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'VALIDATION_FAILED';
-  const body = JSON.stringify(errorBody(code));
-  socket.end(
-    `HTTP/1.1 ${API_ERRORS[code].status} ${code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
 }
 
 export interface AppOptions {
@@ -242,7 +180,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { sessions: options.sessions });
 
   // Routes
-  const poisonEvents = options.database && poisonEventCount(options.database);
+  const pool = options.database;
+  const poisonEvents = pool && (() => countPoisonEvents(pool));
   await app.register(healthRoutes, {
     checks: {
       ...(options.database ? { postgres: () => options.database!.query('SELECT 1') } : {}),

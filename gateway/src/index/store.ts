@@ -160,6 +160,12 @@ function describeFailure(error: unknown): string {
   return String(error);
 }
 
+/** How many events the index recorded as poison (readiness and metrics). */
+export async function countPoisonEvents(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM poison_events');
+  return rows[0]?.n ?? 0;
+}
+
 export interface IndexStore {
   /** Where the listener resumes: after this transaction of this block. */
   checkpoint(channel: string): Promise<Checkpoint>;
