@@ -42,6 +42,48 @@ describe('gateway routes', () => {
     expect(ledger.chain.size).toBe(0);
   });
 
+  it('decides on the matched route: escaped spellings of a /v1 path are refused alike', async () => {
+    for (const url of ['/%761/self-checks', '/v1/%73elf-checks', '/%76%31/self-checks']) {
+      const res = await app.inject({ method: 'POST', url, payload: {} });
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 401 });
+    }
+    expect(ledger.chain.size).toBe(0);
+    expect(app.registeredRoutes.filter((r) => r.url === '/v1/self-checks')).toEqual([
+      { method: 'POST', url: '/v1/self-checks', public: false },
+    ]);
+  });
+
+  it('lets only officers record self-checks (under the gateway’s identity)', async () => {
+    const { token: traderToken } = await sessions.create({
+      kind: 'trader',
+      id: 'trader-1',
+      subject: 'CN=Trader',
+      issuer: 'CN=CA',
+      jurisdiction: 'GD',
+      authorityId: 'GD-CA',
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: {},
+      headers: { authorization: `Bearer ${traderToken}` },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(ledger.chain.size).toBe(0);
+  });
+
+  it('refuses a note the index could not store (U+0000) with 400 before the ledger', async () => {
+    const res = await call(app, {
+      method: 'POST',
+      url: '/v1/self-checks',
+      payload: { note: 'a\u0000b' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(ledger.chain.size).toBe(0);
+  });
+
   it('accepts the session cookie as well as the bearer token', async () => {
     const res = await app.inject({
       method: 'POST',

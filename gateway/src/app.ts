@@ -7,12 +7,15 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
 } from 'fastify-type-provider-zod';
 import * as fs from 'node:fs';
 import type { Pool } from 'pg';
@@ -23,10 +26,18 @@ import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
-import { ApiError } from './errors';
-import authPlugin from './plugins/auth';
+import { ApiError, errorBody } from './errors';
+import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
+import {
+  answerClientError,
+  documentErrorResponses,
+  givenRequestId,
+  storableTextFirst,
+} from './http/edge';
+import { countPoisonEvents } from './index/store';
+import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
@@ -44,6 +55,19 @@ import type { ReadingsSink } from './seals/pipeline';
 import { cachedTrustAnchors, signatureCheck, type SignatureVerifier } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Answers without a principal (outside /v1, or declared `public: true`). */
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
 
 export interface AppOptions {
   /** The gateway's own ledger identity: reads, and acts of no particular officer. */
@@ -79,12 +103,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // A caller's X-Request-Id is kept only when it is a short token; otherwise a new one.
+    requestIdHeader: false,
+    genReqId: (request) => givenRequestId(request.headers['x-request-id']) ?? crypto.randomUUID(),
     // No stack traces or internals: the error handler answers with catalog codes.
     return503OnClosing: true,
+    // Errors before routing (a malformed percent escape) and of the HTTP parser (bytes
+    // that are not HTTP, headers too large) in the API's error shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      void reply.status(400).send(errorBody('VALIDATION_FAILED', error.message));
+    },
+    clientErrorHandler: answerClientError,
   });
-  app.setValidatorCompiler(validatorCompiler);
+  // Every route as registered, for the route-walk test (Fastify keeps no list of its own
+  // beyond printRoutes' text).
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    documentErrorResponses(route);
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: !routeNeedsPrincipal(route) });
+  });
+  app.setValidatorCompiler(storableTextFirst);
   app.setSerializerCompiler(serializerCompiler);
   // The request id (given or made) goes back, so a caller can quote it.
   app.addHook('onSend', async (request, reply) => {
@@ -110,7 +150,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: options.rateLimit?.max ?? 6000,
     timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // The client's address: a header the client chooses cannot give it a fresh allowance.
+    keyGenerator: (request) => request.ip,
     // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
   await app.register(metricsPlugin);
@@ -139,12 +180,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { sessions: options.sessions });
 
   // Routes
+  const pool = options.database;
+  const poisonEvents = pool && (() => countPoisonEvents(pool));
   await app.register(healthRoutes, {
     checks: {
       ...(options.database ? { postgres: () => options.database!.query('SELECT 1') } : {}),
       ...options.readiness,
     },
+    degradations: poisonEvents
+      ? {
+          index: async () => {
+            const n = await poisonEvents();
+            return n === 0 ? undefined : `${n} ledger events could not be indexed (poison events)`;
+          },
+        }
+      : {},
   });
+  if (poisonEvents)
+    gaugeFrom(
+      'gateway_index_poison_events',
+      'Ledger events the index could not project (recorded, skipped)',
+      poisonEvents,
+    );
   await app.register(selfCheckRoutes);
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
@@ -186,8 +243,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/v1/'))
-        throw new ApiError('NOT_FOUND', `No route ${request.method} ${request.url}.`);
+      // The decoded path the router matched, so no spelling of /v1 gets the page.
+      const path = (request.params as { '*': string })['*'];
+      if (`/${path}/`.startsWith(API_PREFIX))
+        throw new ApiError('NOT_FOUND', `No route ${request.method} /${path}.`);
       return reply.type('text/html').sendFile('index.html');
     });
   }

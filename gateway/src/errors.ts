@@ -27,6 +27,7 @@ export const API_ERRORS = {
   INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   NOT_FOUND: { status: 404, message: 'No such record.' },
   ALREADY_EXISTS: { status: 409, message: 'A record with this id already exists.' },
@@ -115,4 +116,12 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   if (error instanceof LedgerUnavailableError)
     return new ApiError('LEDGER_UNAVAILABLE', undefined, options);
   return new ApiError('INTERNAL', undefined, options);
+}
+
+/** The API's error body, `{ error: { code, message } }`, for a code and an optional detail. */
+export function errorBody(
+  code: ApiErrorCode,
+  message: string = API_ERRORS[code].message,
+): { error: { code: ApiErrorCode; message: string } } {
+  return { error: { code, message } };
 }

@@ -7,10 +7,10 @@
 import {
   toTrustAnchor,
   verifyDetachedSignature,
-  type AuthorityRecord,
   type SignatureEvidence,
   type TrustAnchor,
 } from '@clearance/chaincode/domain';
+import { createContractClient } from './ledger/contract';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './index/store';
@@ -24,15 +24,14 @@ export function cachedTrustAnchors(
   notifications?: Notifications,
   now: () => number = Date.now,
 ): TrustAnchors {
+  const contract = createContractClient(ledger);
   let cached: { anchors: Promise<TrustAnchor[]>; until: number } | undefined;
   notifications?.events.on(EVENTS_CHANNEL, (eventName: string) => {
     if (eventName === 'TrustListChanged') cached = undefined;
   });
   return () => {
     if (!cached || cached.until <= now()) {
-      const anchors = ledger
-        .evaluate('TrustList:ListAuthorities', [])
-        .then((json) => (JSON.parse(json) as AuthorityRecord[]).map(toTrustAnchor));
+      const anchors = contract.trustList.list().then((list) => list.map(toTrustAnchor));
       cached = { anchors, until: now() + TTL_MS };
       // A failed read is not kept: the next request asks again.
       anchors.catch(() => (cached = undefined));

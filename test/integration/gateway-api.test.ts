@@ -20,6 +20,8 @@ import { createMemoryNetwork } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import * as nodeHttp from 'node:http';
+import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
@@ -729,6 +731,310 @@ describe('gateway API on PostgreSQL and Redis', () => {
     );
   });
 
+  /** One session per officer account for the tests below (sign-in is rate limited per address). */
+  const sessionTokens = new Map<string, string>();
+  const officerToken = async (account: string): Promise<string> => {
+    const known = sessionTokens.get(account);
+    if (known) return known;
+    const res = await officer(account);
+    expect(res.status).toBe(200);
+    sessionTokens.set(account, res.body.token);
+    return res.body.token;
+  };
+
+  /** One request as written (absolute-form targets, source addresses), with its status and body. */
+  const rawRequest = (
+    method: string,
+    target: string,
+    options: { headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+  ) =>
+    new Promise<{ status: number; body: Body }>((resolve, reject) => {
+      const { port } = new URL(base);
+      const req = nodeHttp.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: target,
+          headers: options.headers,
+          localAddress: options.localAddress,
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: text ? (JSON.parse(text) as Body) : undefined,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    });
+
+  /** A path spelt the ways a router may decode to the same route. */
+  const spellings = (path: string): string[] => {
+    const { port } = new URL(base);
+    const last = path.lastIndexOf('/') + 1;
+    const hex = path.charCodeAt(last).toString(16);
+    return [
+      path,
+      `/%76${path.slice(2)}`, // /%761/...: "v" escaped
+      `/%76%31${path.slice(3)}`,
+      `${path.slice(0, last)}%${hex}${path.slice(last + 1)}`, // a later letter escaped
+      `http://127.0.0.1:${port}${path}`, // absolute-form
+      `http://elsewhere.example/%76${path.slice(2)}`,
+    ];
+  };
+
+  it('refuses anonymous requests to every route not declared public, however the path is spelt', async () => {
+    const routes = app.registeredRoutes;
+    const api = routes.filter((r) => r.url.startsWith('/v1/'));
+    // The only /v1 routes that answer without a session.
+    expect(
+      api
+        .filter((r) => r.public)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([
+      'POST /v1/auth/challenge',
+      'POST /v1/auth/officer',
+      'POST /v1/auth/trader',
+      'POST /v1/seals/readings',
+    ]);
+    let tried = 0;
+    for (const route of api.filter((r) => !r.public)) {
+      const path = route.url.replace(/:[A-Za-z]+/g, 'GD-WALK-1');
+      for (const target of spellings(path)) {
+        const res = await rawRequest(route.method, target, {
+          headers: { 'content-type': 'application/json' },
+          ...(route.method === 'GET' || route.method === 'HEAD' ? {} : { body: '{}' }),
+        });
+        tried++;
+        expect({ route: `${route.method} ${route.url}`, target, status: res.status }).toEqual({
+          route: `${route.method} ${route.url}`,
+          target,
+          status: 401,
+        });
+        if (route.method !== 'HEAD') expect(res.body.error.code).toBe('UNAUTHENTICATED');
+      }
+    }
+    // The route count and spellings tried, for the record.
+    console.log(`route walk: ${api.length} /v1 routes, ${tried} anonymous requests refused`);
+    expect(tried).toBeGreaterThan(100);
+    // Unknown paths end in the not-found handler, never in a handler.
+    for (const target of ['/%761/nothing', '/v1/declarations/x/nothing', 'http://x/v1/nope']) {
+      const res = await rawRequest('GET', target);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('keeps object-level checks whatever the spelling: other traders 404, seal operators 403', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const id = `GD-SPELL-${randomUUID().slice(0, 8)}`;
+    const filed = await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(filed.body.operation.state).toBe('succeeded');
+    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const operator = { token: await officerToken('logistics/operator1') };
+    for (const target of [
+      `/%761/declarations/${id}`,
+      `/v1/declarations/%${'G'.charCodeAt(0).toString(16)}${id.slice(1)}`,
+    ]) {
+      const res = await rawRequest('GET', target, {
+        headers: { authorization: `Bearer ${stranger.token}` },
+      });
+      expect(res.status).toBe(404);
+      const mine = await rawRequest('GET', target, {
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      expect(mine.status).toBe(200);
+      expect(mine.body.declarationId).toBe(id);
+    }
+    const list = await rawRequest('GET', '/%761/declarations', {
+      headers: { authorization: `Bearer ${operator.token}` },
+    });
+    expect(list.status).toBe(403);
+    const me = await rawRequest('GET', '/%761/me');
+    expect(me.status).toBe(401);
+    // Self-checks are recorded under customs' identity: officers only.
+    const check = await http('POST', '/v1/self-checks', { token: owner.token, body: {} });
+    expect(check.status).toBe(403);
+    expect(check.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses text PostgreSQL cannot hold (U+0000, lone surrogates) with 400 before anything is written', async () => {
+    const gd = { token: await officerToken('gdcustoms/officer1') };
+    const height = network.chain.events.length;
+    const note = await http('POST', '/v1/self-checks', {
+      token: gd.token,
+      body: { note: 'before\u0000after' },
+    });
+    expect(note.status).toBe(400);
+    expect(note.body.error.code).toBe('VALIDATION_FAILED');
+    // A lone surrogate, sent as JSON escapes (fetch would replace it with U+FFFD).
+    const surrogate = await rawRequest('POST', '/v1/self-checks', {
+      headers: { authorization: `Bearer ${gd.token}`, 'content-type': 'application/json' },
+      body: '{"note":"\\ud800"}',
+    });
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.error.code).toBe('VALIDATION_FAILED');
+    const query = await http('GET', '/v1/declarations?q=%00', { token: gd.token });
+    expect(query.status).toBe(400);
+    expect(query.body.error.code).toBe('VALIDATION_FAILED');
+    const hold = await http('POST', '/v1/declarations/GD-ANY-1/acts', {
+      token: gd.token,
+      body: { action: 'HOLD', reason: 'nul \u0000 here' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(hold.status).toBe(400);
+    expect(hold.body.error.code).toBe('VALIDATION_FAILED');
+    expect(network.chain.events.length).toBe(height);
+    // The chaincode applies the same rule to its arguments.
+    await expect(
+      network.as(OFFICERS.gdCustoms).submit('SelfCheck:Record', ['nul-check', 'a\u0000b']),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('records an event the index cannot project as poison and goes on indexing later events', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    await syncIndex();
+    // A raw ledger write the contracts would refuse: a declaration event with U+0000.
+    const poisonTx = `poison-${randomUUID()}`;
+    network.chain.events.push({
+      txId: poisonTx,
+      name: 'DeclarationFiled',
+      payload: JSON.stringify({
+        declarationId: 'GD-POISON-1',
+        version: 1,
+        state: 'FILED',
+        onHold: false,
+        jurisdiction: 'GD',
+        consignmentRef: 'POISON1',
+        action: 'FILE',
+        actor: { mspId: 'GDCustomsMSP' },
+        at: new Date().toISOString(),
+        note: 'nul \u0000',
+      }),
+    });
+    const id = `GD-AFTER-${randomUUID().slice(0, 8)}`;
+    const filed = await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(filed.body.operation.state).toBe('succeeded');
+    await syncIndex(); // the poison event and the filing in one batch
+    const listed = await http('GET', `/v1/declarations?q=${id}`, { token: owner.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((d: Body) => d.declarationId)).toEqual([id]);
+    const { rows } = await db.pool.query<{ tx_id: string; error: string; block_number: string }>(
+      'SELECT tx_id, error, block_number::text FROM poison_events',
+    );
+    expect(rows.map((r) => r.tx_id)).toEqual([poisonTx]);
+    expect(rows[0]!.error).toContain('22P05');
+    // A later event is indexed too (the checkpoint moved past the poison).
+    const later = `GD-LATER-${randomUUID().slice(0, 8)}`;
+    await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(later, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    await syncIndex();
+    const summary = await http('GET', `/v1/declarations/${later}/summary`, { token: owner.token });
+    expect(summary.status).toBe(200);
+    const ready = await http('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.index.status).toBe('degraded');
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/gateway_index_poison_events 1\b/);
+  });
+
+  it('refuses a Last-Event-ID that is not a stream position with 400; a valid one resumes exactly', async () => {
+    const gd = { token: await officerToken('gdcustoms/officer1') };
+    for (const bad of ['9223372036854775808', '99999999999999999999', 'abc', '-1', '1e3']) {
+      const res = await http('GET', '/v1/events', {
+        token: gd.token,
+        headers: { 'last-event-id': bad },
+      });
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    const after = await http('GET', '/v1/events?after=x1', { token: gd.token });
+    expect(after.status).toBe(400);
+    const { rows } = await db.pool.query<{ seq: string }>(
+      'SELECT e.seq::text AS seq FROM ledger_events e ORDER BY e.seq DESC LIMIT 2',
+    );
+    const [newest, previous] = rows.map((r) => r.seq);
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/events`, {
+      headers: { authorization: `Bearer ${gd.token}`, 'last-event-id': previous! },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes(`id: ${newest}\n`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    controller.abort();
+    expect(parseEvents(text).map((e) => String(e.seq))).toEqual([newest]);
+  });
+
+  it('answers every error in the API shape: bad escapes, bytes that are not HTTP, huge headers; bounds request ids', async () => {
+    const escape = await rawRequest('GET', '/v1/%zz');
+    expect(escape.status).toBe(400);
+    expect(escape.body.error.code).toBe('VALIDATION_FAILED');
+    // A raw 0xFF byte in the request line: the HTTP parser refuses it, in the API's shape.
+    const garbled = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.end(
+        Buffer.concat([
+          Buffer.from('GET /'),
+          Buffer.from([0xff]),
+          Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+        ]),
+      );
+    });
+    expect(garbled.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'The request is not valid.' },
+    });
+    const big = await rawRequest('GET', '/healthz', {
+      headers: { 'x-big': 'a'.repeat(20 * 1024) },
+    });
+    expect(big.status).toBe(431);
+    expect(big.body.error.code).toBe('HEADERS_TOO_LARGE');
+    const wild = await fetch(`${base}/healthz`, {
+      headers: { 'x-request-id': `${'a'.repeat(200)}` },
+    });
+    expect(wild.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const odd = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'req-42.a' } });
+    expect(kept.headers.get('x-request-id')).toBe('req-42.a');
+    const spec = await http('GET', '/docs/json');
+    expect(Object.keys(spec.body.paths['/v1/events'].get.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '429']),
+    );
+    expect(Object.keys(spec.body.paths['/v1/declarations'].post.responses)).toEqual(
+      expect.arrayContaining(['400', '401', '403', '413', '415', '422', '429']),
+    );
+  });
+
   it('limits sign-in attempts: the 21st in a minute is 429 RATE_LIMITED', async () => {
     const codes: number[] = [];
     for (let n = 0; n < 21; n++) {
@@ -738,5 +1044,33 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const last = await officer('gdcustoms/officer1', PASSWORD);
     expect(last.status).toBe(429);
     expect(last.body.error.code).toBe('RATE_LIMITED');
+  });
+  it('keys limits on the client address, not on headers it chooses, and sign-in on the account too', async () => {
+    // 127.0.0.1 used its sign-in allowance above: rotating Authorization headers does not renew it.
+    const rotating: number[] = [];
+    for (let n = 0; n < 25; n++) {
+      const res = await http('POST', '/v1/auth/officer', {
+        body: { organisation: 'gdcustoms', username: 'officer1', password: 'guess' },
+        headers: { authorization: `Bearer bogus-${n}-${randomUUID()}` },
+      });
+      rotating.push(res.status);
+    }
+    expect(rotating.every((c) => c === 429)).toBe(true);
+    // From other addresses, one account may be tried a few times only, wherever from.
+    const spread: number[] = [];
+    for (let n = 0; n < 12; n++) {
+      const res = await rawRequest('POST', '/v1/auth/officer', {
+        localAddress: `127.0.0.${n + 2}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          organisation: 'hkcustoms',
+          username: 'officer1',
+          password: 'guess',
+        }),
+      });
+      spread.push(res.status);
+    }
+    expect(spread.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(spread.slice(10)).toEqual([429, 429]);
   });
 });

@@ -6,6 +6,7 @@
 import { MIGRATIONS, migrate } from '../../gateway/src/index/migrations';
 import { createIndexStore, type IndexedEvent } from '../../gateway/src/index/store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { Pool } from 'pg';
 
 const event = (
   block: number,
@@ -71,13 +72,27 @@ describe('index store on PostgreSQL', () => {
     expect((await store.checkpoint('clearance')).getBlockNumber()).toBe(6n);
   });
 
-  it('a failure inside the transaction leaves neither the event nor the checkpoint', async () => {
+  it('records an event PostgreSQL refuses as poison: nothing of it indexed, the checkpoint past it', async () => {
     const store = createIndexStore(db.pool);
-    await expect(
-      store.apply('clearance', event(7, 'tx-c', 'RISK_ASSESSED', 'ASSESS_RISK', 'not a time')),
-    ).rejects.toThrow();
+    expect(
+      await store.apply(
+        'clearance',
+        event(7, 'tx-c', 'RISK_ASSESSED', 'ASSESS_RISK', 'not a time'),
+      ),
+    ).toBe(false);
     expect(await count(`SELECT count(*) AS n FROM ledger_events WHERE tx_id = 'tx-c'`)).toBe(0);
-    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-b');
+    expect((await db.pool.query('SELECT state FROM declarations')).rows).toEqual([
+      { state: 'ACCEPTED' },
+    ]);
+    const [poison] = await store.poisonEvents('clearance');
+    expect(poison).toMatchObject({
+      blockNumber: '7',
+      transactionId: 'tx-c',
+      eventName: 'DeclarationASSESS_RISK',
+    });
+    expect(poison!.error.startsWith('22007:')).toBe(true); // invalid datetime format
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-c');
+    // The same transaction, readable, is indexed (as after a fix and a rebuild).
     expect(await store.apply('clearance', event(7, 'tx-c', 'RISK_ASSESSED', 'ASSESS_RISK'))).toBe(
       true,
     );
@@ -110,18 +125,21 @@ describe('index store on PostgreSQL', () => {
     expect(again).toEqual([{ on_hold: true, last_actor_msp: 'LogisticsMSP', block_number: '10' }]);
   });
 
-  it('applies a batch in one transaction: all of it with the last checkpoint, or none of it', async () => {
+  it('applies a batch in one transaction; a poison event in it is set aside and the rest indexed', async () => {
     const store = createIndexStore(db.pool);
     const before = await count('SELECT count(*) AS n FROM ledger_events');
-    // A bad event last: the good ones before it are not kept either.
-    await expect(
-      store.applyAll('clearance', [
+    // A bad event last: the good one before it is kept, the bad one recorded as poison.
+    expect(
+      await store.applyAll('clearance', [
         event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
         event(11, 'tx-batch-2', 'RELEASED', 'RELEASE', 'not a time'),
       ]),
-    ).rejects.toThrow();
-    expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(before);
-    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-f');
+    ).toEqual([true, false]);
+    expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(before + 1);
+    expect((await store.poisonEvents('clearance')).map((p) => p.transactionId)).toContain(
+      'tx-batch-2',
+    );
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-batch-2');
 
     // A replayed event inside a batch, and one event twice: each is indexed once.
     const fresh = await store.applyAll('clearance', [
@@ -130,7 +148,7 @@ describe('index store on PostgreSQL', () => {
       event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
       event(12, 'tx-batch-2', 'RELEASED', 'RELEASE'),
     ]);
-    expect(fresh).toEqual([false, true, false, true]);
+    expect(fresh).toEqual([false, false, false, true]);
     expect(await count('SELECT count(*) AS n FROM ledger_events')).toBe(before + 2);
     expect((await db.pool.query('SELECT state, block_number FROM declarations')).rows).toEqual([
       { state: 'RELEASED', block_number: '12' },
@@ -141,5 +159,36 @@ describe('index store on PostgreSQL', () => {
       'tx-batch-2',
     ]);
     expect(await store.applyAll('clearance', [])).toEqual([]);
+  });
+
+  it('fails, recording nothing, when the database itself fails (the listener then retries)', async () => {
+    const unreachable = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none' });
+    const before = await createIndexStore(db.pool).poisonEvents();
+    await expect(
+      createIndexStore(unreachable).applyAll('clearance', [
+        event(20, 'tx-down', 'INSPECTED', 'INSPECT'),
+      ]),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await unreachable.end();
+    expect(await createIndexStore(db.pool).poisonEvents()).toEqual(before);
+  });
+
+  it('records an event whose payload was not JSON as poison, and indexes the next', async () => {
+    const store = createIndexStore(db.pool);
+    const unreadable: IndexedEvent = {
+      blockNumber: 21n,
+      transactionId: 'tx-garbled',
+      eventName: 'DeclarationFiled',
+      payload: '{garbled',
+      payloadError: 'payload is not JSON',
+    };
+    expect(
+      await store.applyAll('clearance', [unreadable, event(22, 'tx-next', 'CLOSED', 'CLOSE')]),
+    ).toEqual([false, true]);
+    const poison = await store.poisonEvents('clearance');
+    expect(poison.find((p) => p.transactionId === 'tx-garbled')?.error).toContain(
+      'payload is not JSON',
+    );
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-next');
   });
 });

@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 import { callerOf, txTime } from '../lib/identity';
 import { EVENTS } from './events';
 
@@ -24,10 +25,10 @@ function validate(checkId: unknown, note: unknown): { checkId: string; note: str
       'checkId must be 1-64 characters of A-Z a-z 0-9 . _ -',
     );
   }
-  if (typeof note !== 'string' || note.length > MAX_NOTE_LENGTH) {
+  if (typeof note !== 'string' || note.length > MAX_NOTE_LENGTH || !isStorableText(note)) {
     throw new LedgerError(
       'INVALID_ARGUMENT',
-      `note must be a string of at most ${MAX_NOTE_LENGTH} characters`,
+      `note must be a string of at most ${MAX_NOTE_LENGTH} characters that ${UNSTORABLE_TEXT_MESSAGE}`,
     );
   }
   return { checkId, note };

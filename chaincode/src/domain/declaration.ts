@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import { COUNTRIES, CURRENCIES, INCOTERMS, PACKAGE_KINDS, TRANSPORT_MODES, UNITS } from './codes';
 import { LedgerError } from './errors';
+import { StorableText } from './text';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => StorableText.trim().min(1).max(max);
 const inSet = (set: ReadonlySet<string>, what: string) =>
   z.string().refine((v) => set.has(v), { message: `not a known ${what} code` });
 const country = inSet(COUNTRIES, 'ISO 3166-1 country');

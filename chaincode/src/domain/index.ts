@@ -7,3 +7,5 @@ export * from './esign';
 export * from './lifecycle';
 export * from './seal';
 export * from './trust-list';
+export * from './text';
+export * from './records';

@@ -9,6 +9,7 @@ import policy from './access-policy.json';
 import { ID_PATTERN } from './declaration';
 import { LedgerError } from './errors';
 import type { ActRecord, Actor } from './lifecycle';
+import { StorableText } from './text';
 
 export const SEAL_ACTIONS = [
   'REGISTER_DEVICE',
@@ -43,9 +44,9 @@ const hex = (bytes: number) =>
 export const DeviceInputSchema = z
   .object({
     deviceId,
-    model: z.string().trim().min(1).max(64),
+    model: StorableText.trim().min(1).max(64),
     /** SPKI PEM of the device's ECDSA P-256 reading key. */
-    publicKeyPem: z.string().min(100).max(1024),
+    publicKeyPem: StorableText.min(100).max(1024),
     /** UID of the seal's NFC tag (7 bytes), checked at control points. */
     tagUid: hex(7),
   })
@@ -55,7 +56,7 @@ export const SealInputSchema = z
   .object({
     sealId: z.string().regex(ID_PATTERN),
     deviceId,
-    conveyance: z.string().trim().min(1).max(35),
+    conveyance: StorableText.trim().min(1).max(35),
     routeId: z.string().regex(/^[A-Z0-9-]{2,32}$/),
     declarationIds: z.array(z.string().regex(ID_PATTERN)).min(1).max(50),
   })

@@ -17,22 +17,23 @@ import { verifySignature } from './esign/crypto';
 import type { TrustAnchor } from './esign/path';
 import { LedgerError } from './errors';
 import type { Actor, Jurisdiction } from './lifecycle';
+import { StorableText } from './text';
 
 const OID = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'a dotted object identifier');
 
 export const AuthorityInputSchema = z
   .object({
     authorityId: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/, '2-64 of A-Z 0-9 _ -'),
-    name: z.string().trim().min(1).max(140),
+    name: StorableText.trim().min(1).max(140),
     jurisdiction: z.enum(['GD', 'HK']),
-    caCertPem: z.string().min(1).max(16_384),
+    caCertPem: StorableText.min(1).max(16_384),
     acceptedPolicies: z.array(OID).min(1).max(20),
-    crlPem: z.string().min(1).max(1_048_576).optional(),
+    crlPem: StorableText.min(1).max(1_048_576).optional(),
     /**
      * CA certificates below the authority that signers' paths may go through (each issued
      * by the authority or by one listed before it), for signatures that do not carry them.
      */
-    caCertificatesPem: z.array(z.string().min(1).max(16_384)).max(8).optional(),
+    caCertificatesPem: z.array(StorableText.min(1).max(16_384)).max(8).optional(),
   })
   .strict();
 export type AuthorityInput = z.infer<typeof AuthorityInputSchema>;
@@ -180,7 +181,13 @@ export async function checkRevocationList(
   };
 }
 
-export function toTrustAnchor(record: AuthorityRecord): TrustAnchor {
+/** What a trust anchor is made of (a whole record, or one parsed from a ledger result). */
+export type AnchorSource = Pick<
+  AuthorityRecord,
+  'authorityId' | 'jurisdiction' | 'status' | 'caCertPem' | 'acceptedPolicies' | 'crl'
+> & { caCertificates?: { pem: string }[] | undefined; caCrls?: { pem: string }[] | undefined };
+
+export function toTrustAnchor(record: AnchorSource): TrustAnchor {
   return {
     authorityId: record.authorityId,
     jurisdiction: record.jurisdiction,

@@ -2,6 +2,7 @@
 import type { Context } from 'fabric-contract-api';
 import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
+import { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 
 /** Largest argument a transaction accepts (a declaration with 999 items fits well). */
 export const MAX_ARGUMENT_BYTES = 256 * 1024;
@@ -12,16 +13,23 @@ export function boundedText(value: unknown, name: string, max = MAX_ARGUMENT_BYT
   if (Buffer.byteLength(value) > max) {
     throw new LedgerError('INVALID_ARGUMENT', `${name} is larger than ${max} bytes`);
   }
+  if (!isStorableText(value))
+    throw new LedgerError('INVALID_ARGUMENT', `${name} ${UNSTORABLE_TEXT_MESSAGE}`);
   return value;
 }
 
 export function parseJsonArgument(value: unknown, name: string): unknown {
   const text = boundedText(value, name);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     throw new LedgerError('INVALID_ARGUMENT', `${name} is not valid JSON`);
   }
+  // Escapes (\u0000, \ud800) in the JSON text decode to what the raw text check cannot see.
+  const bad = findUnstorableText(parsed, name);
+  if (bad) throw new LedgerError('INVALID_ARGUMENT', `${bad} ${UNSTORABLE_TEXT_MESSAGE}`);
+  return parsed;
 }
 
 export async function readJson<T>(ctx: Context, key: string): Promise<T | undefined> {

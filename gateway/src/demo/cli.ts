@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../config';
 import { createFabricLedger } from '../ledger/fabric-ledger';
+import { TRANSACTIONS } from '../ledger/contract';
 
 interface Made {
   authorities: string[];
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       const made = JSON.parse(fs.readFileSync(record, 'utf8')) as Made;
       const onLedger = await Promise.all(
         made.authorities.map((id) =>
-          gd.evaluate('TrustList:GetAuthority', [id]).then(
+          gd.evaluate(TRANSACTIONS.TrustList.GetAuthority, [id]).then(
             () => true,
             () => false,
           ),
@@ -85,8 +86,8 @@ async function main(): Promise<void> {
     const pki = await createTestPki({
       idSuffix: `DEMO${randomBytes(2).toString('hex').toUpperCase()}`,
     });
-    await gd.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    await hk.submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    await gd.submit(TRANSACTIONS.TrustList.AddAuthority, [authorityInput(pki.gd)]);
+    await hk.submit(TRANSACTIONS.TrustList.AddAuthority, [authorityInput(pki.hk)]);
     const password = randomBytes(6).toString('base64url');
     await writePkcs12(pki.signers.gdTrader, password, path.join(out, 'traders', 'gd-trader.p12'));
     await writePkcs12(pki.signers.hkTrader, password, path.join(out, 'traders', 'hk-trader.p12'));

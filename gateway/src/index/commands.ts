@@ -3,9 +3,12 @@
  */
 import type { Network } from '../ledger/fabric-client';
 import type { Pool } from 'pg';
+import type { DeclarationResult } from '@clearance/chaincode/domain';
+import { ApiError } from '../errors';
+import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
-import { createIndexStore, type IndexStore } from './store';
+import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
 
 /** Empties the index and replays every event from block 0; resolves once the replay goes quiet. */
 export async function rebuildIndex(
@@ -14,7 +17,7 @@ export async function rebuildIndex(
   options: { channel: string; chaincode: string; quietMs?: number },
 ): Promise<number> {
   // Everything the events write (seals too); readings and operations are not derived.
-  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint');
+  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint, poison_events');
   const store = createIndexStore(pool);
   let applied = 0;
   let last = Date.now();
@@ -50,7 +53,7 @@ export interface Difference {
 export async function compareIndex(
   pool: Pool,
   ledger: Ledger,
-): Promise<{ checked: number; differences: Difference[] }> {
+): Promise<{ checked: number; differences: Difference[]; poison: PoisonEvent[] }> {
   const { rows } = await pool.query<{
     declaration_id: string;
     state: string;
@@ -58,13 +61,13 @@ export async function compareIndex(
     on_hold: boolean;
   }>('SELECT declaration_id, state, version, on_hold FROM declarations ORDER BY declaration_id');
   const differences: Difference[] = [];
+  const contract = createContractClient(ledger);
   for (const row of rows) {
-    let record: { state: string; version: number; hold: unknown } | undefined;
+    let record: DeclarationResult;
     try {
-      record = JSON.parse(
-        await ledger.evaluate('Declaration:Get', [row.declaration_id]),
-      ) as typeof record;
-    } catch {
+      record = await contract.declaration.get(row.declaration_id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
       differences.push({
         declarationId: row.declaration_id,
         field: 'exists',
@@ -74,14 +77,14 @@ export async function compareIndex(
       continue;
     }
     const pairs: [string, unknown, unknown][] = [
-      ['state', row.state, record?.state],
-      ['version', row.version, record?.version],
-      ['onHold', row.on_hold, record?.hold !== null],
+      ['state', row.state, record.state],
+      ['version', row.version, record.version],
+      ['onHold', row.on_hold, record.hold !== null],
     ];
     for (const [field, index, onLedger] of pairs) {
       if (index !== onLedger)
         differences.push({ declarationId: row.declaration_id, field, index, ledger: onLedger });
     }
   }
-  return { checked: rows.length, differences };
+  return { checked: rows.length, differences, poison: await createIndexStore(pool).poisonEvents() };
 }

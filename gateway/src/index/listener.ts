@@ -21,6 +21,19 @@ export interface Indexer {
   stop(): Promise<void>;
 }
 
+/**
+ * An event's JSON payload; one that is not JSON is passed on with why, for the store to
+ * record as poison (the listener goes on).
+ */
+export function readPayload(bytes: Uint8Array): Pick<IndexedEvent, 'payload' | 'payloadError'> {
+  const text = Buffer.from(bytes).toString();
+  try {
+    return { payload: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { payload: text, payloadError: `payload is not JSON: ${String(error)}` };
+  }
+}
+
 /** Events written in one database transaction at most (a block's worth under load). */
 const MAX_BATCH = 200;
 
@@ -63,7 +76,7 @@ export function startIndexer(options: IndexerOptions): Indexer {
           blockNumber: event.blockNumber,
           transactionId: event.transactionId,
           eventName: event.eventName,
-          payload: JSON.parse(Buffer.from(event.payload).toString()) as unknown,
+          ...readPayload(event.payload),
         });
         writing ??= write();
         // Reading runs ahead of writing by one batch at most.

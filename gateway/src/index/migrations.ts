@@ -167,6 +167,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX readings_seal ON readings (seal_id, counter);`,
     down: `DROP INDEX readings_seal; DROP TABLE seals;`,
   },
+  {
+    version: 6,
+    name: 'poison events: ledger events the index could not project',
+    up: `
+      CREATE TABLE poison_events (
+        tx_id        text PRIMARY KEY,
+        channel      text NOT NULL,
+        block_number bigint NOT NULL,
+        event_name   text NOT NULL,
+        payload      text,
+        error        text NOT NULL,
+        recorded_at  timestamptz NOT NULL DEFAULT now()
+      );`,
+    down: `DROP TABLE poison_events;`,
+  },
 ];
 
 /** Brings the schema to `target` (default: the newest), up or down, one transaction a step. */

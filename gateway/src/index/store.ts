@@ -5,7 +5,7 @@
  * twice inserts nothing twice.
  */
 import type { Checkpoint } from '../ledger/fabric-client';
-import type { Pool, PoolClient } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { inTransaction } from '../db';
 
 /** NOTIFY channel of new index rows (payload: the event name), sent at their commit. */
@@ -16,6 +16,30 @@ export interface IndexedEvent {
   transactionId: string;
   eventName: string;
   payload: unknown;
+  /** Set when the payload could not be read at all (not JSON): it is recorded as poison. */
+  payloadError?: string;
+}
+
+/** An event the index could not project: kept with why, so nothing halts on it. */
+export interface PoisonEvent {
+  channel: string;
+  blockNumber: string;
+  transactionId: string;
+  eventName: string;
+  error: string;
+  recordedAt: string;
+}
+
+/**
+ * Whether applying an event failed because of the event itself (so retrying cannot help):
+ * data PostgreSQL refuses (SQLSTATE class 22, e.g. 22P05 for U+0000 in jsonb; class 23,
+ * integrity), or a payload of a shape the projection code trips on. Anything else (a lost
+ * connection) is the database's and is retried by the listener.
+ */
+export function isPoisonFailure(error: unknown): boolean {
+  if (error instanceof DatabaseError)
+    return error.code?.startsWith('22') === true || error.code?.startsWith('23') === true;
+  return error instanceof TypeError || error instanceof RangeError;
 }
 
 interface DeclarationEventPayload {
@@ -130,6 +154,18 @@ async function upsertSeal(
   );
 }
 
+/** Why an event could not be projected, with PostgreSQL's SQLSTATE when it was the database. */
+function describeFailure(error: unknown): string {
+  if (error instanceof DatabaseError) return `${error.code ?? 'unknown'}: ${error.message}`;
+  return String(error);
+}
+
+/** How many events the index recorded as poison (readiness and metrics). */
+export async function countPoisonEvents(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM poison_events');
+  return rows[0]?.n ?? 0;
+}
+
 export interface IndexStore {
   /** Where the listener resumes: after this transaction of this block. */
   checkpoint(channel: string): Promise<Checkpoint>;
@@ -140,6 +176,8 @@ export interface IndexStore {
    * last (one commit for a block's worth of events); for each, false when already indexed.
    */
   applyAll(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]>;
+  /** The events recorded as poison (newest first). */
+  poisonEvents(channel?: string): Promise<PoisonEvent[]>;
 }
 
 async function upsertDeclaration(
@@ -199,14 +237,96 @@ export function createIndexStore(pool: Pool): IndexStore {
     },
 
     applyAll,
+
+    async poisonEvents(channel) {
+      const { rows } = await pool.query<{
+        channel: string;
+        block_number: string;
+        tx_id: string;
+        event_name: string;
+        error: string;
+        recorded_at: Date;
+      }>(
+        `SELECT channel, block_number::text, tx_id, event_name, error, recorded_at FROM poison_events
+         WHERE $1::text IS NULL OR channel = $1 ORDER BY block_number DESC, recorded_at DESC`,
+        [channel ?? null],
+      );
+      return rows.map((row) => ({
+        channel: row.channel,
+        blockNumber: row.block_number,
+        transactionId: row.tx_id,
+        eventName: row.event_name,
+        error: row.error,
+        recordedAt: row.recorded_at.toISOString(),
+      }));
+    },
   };
 
-  function applyAll(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]> {
+  /**
+   * The whole batch in one transaction; when it fails because of an event, each event in
+   * its own, so the one that cannot be projected is recorded as poison (with the
+   * checkpoint moving past it) and the others are indexed.
+   */
+  async function applyAll(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]> {
+    try {
+      return await applyBatch(channel, events);
+    } catch (error) {
+      if (!isPoisonFailure(error)) throw error;
+    }
+    const fresh: boolean[] = [];
+    for (const event of events) {
+      try {
+        fresh.push(...(await applyBatch(channel, [event])));
+      } catch (error) {
+        if (!isPoisonFailure(error)) throw error;
+        await recordPoison(channel, event, describeFailure(error));
+        fresh.push(false);
+      }
+    }
+    return fresh;
+  }
+
+  /** The event kept as poison, with the checkpoint past it, in one transaction. */
+  function recordPoison(channel: string, event: IndexedEvent, error: string): Promise<void> {
+    return inTransaction(pool, async (client) => {
+      // JSON text escapes U+0000 and lone surrogates, so the text column holds any payload.
+      await client.query(
+        `INSERT INTO poison_events (tx_id, channel, block_number, event_name, payload, error)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tx_id) DO NOTHING`,
+        [
+          event.transactionId,
+          channel,
+          event.blockNumber.toString(),
+          event.eventName,
+          JSON.stringify(event.payload) ?? null,
+          error,
+        ],
+      );
+      await advanceCheckpoint(client, channel, event);
+    });
+  }
+
+  async function advanceCheckpoint(
+    client: PoolClient,
+    channel: string,
+    last: IndexedEvent,
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
+         ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
+           updated_at = now()
+         WHERE index_checkpoint.block_number <= EXCLUDED.block_number`,
+      [channel, last.blockNumber.toString(), last.transactionId],
+    );
+  }
+
+  function applyBatch(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]> {
     const last = events.at(-1);
     if (!last) return Promise.resolve([]);
     return inTransaction(pool, async (client) => {
       const fresh: boolean[] = [];
       for (const event of events) {
+        if (event.payloadError !== undefined) throw new TypeError(event.payloadError);
         // The notification is delivered at commit: the event stream wakes up and reads the
         // new rows; its payload (the event name) tells caches of ledger state what changed.
         const inserted = await client.query(
@@ -230,13 +350,7 @@ export function createIndexStore(pool: Pool): IndexStore {
         if (isAlarmEvent(event.payload)) await holdDeclarations(client, event, event.payload);
         if (isSealEvent(event.payload)) await upsertSeal(client, event, event.payload);
       }
-      await client.query(
-        `INSERT INTO index_checkpoint (channel, block_number, tx_id) VALUES ($1, $2, $3)
-           ON CONFLICT (channel) DO UPDATE SET block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
-             updated_at = now()
-           WHERE index_checkpoint.block_number <= EXCLUDED.block_number`,
-        [channel, last.blockNumber.toString(), last.transactionId],
-      );
+      await advanceCheckpoint(client, channel, last);
       return fresh;
     });
   }

@@ -1,9 +1,13 @@
 /**
- * Who is asking, on every request: the session token from the `session` cookie (browsers)
- * or `Authorization: Bearer` (other systems). Every /v1 route needs a principal unless its
- * config says `public: true`; what a principal may touch is checked by the route.
+ * Who is asking: the session token from the `session` cookie (browsers) or
+ * `Authorization: Bearer` (other systems). The decision is made per route, when the route is
+ * registered: every route under /v1 gets a hook that needs a principal unless its config
+ * says `public: true`. The request URL is never looked at, so no spelling of a path (percent
+ * escapes, absolute-form targets) can reach a route without its hook; unknown paths match
+ * no route and end in the not-found handler. What a principal may touch is checked by the
+ * route.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OfficerPrincipal, Principal, TraderPrincipal } from '../auth/principal';
 import type { SessionStore } from '../auth/sessions';
@@ -48,6 +52,12 @@ function tokenOf(request: FastifyRequest): string | null {
   return sessionCookie(request.headers.cookie);
 }
 
+/** The principal of a route that needs one (its hook ran): never null there. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError('UNAUTHENTICATED');
+  return request.principal;
+}
+
 export function requireOfficer(request: FastifyRequest, roles?: string[]): OfficerPrincipal {
   const p = request.principal;
   if (p?.kind !== 'officer' || (roles && !roles.includes(p.role)))
@@ -69,18 +79,30 @@ export function requireTrader(request: FastifyRequest): TraderPrincipal {
   return p;
 }
 
+/** The API lives under /v1; health, metrics, docs and the portal's files are public. */
+export const API_PREFIX = '/v1/';
+
+/** Whether a registered route needs a principal (decided on the route, not on a URL). */
+export function routeNeedsPrincipal(route: Pick<RouteOptions, 'url' | 'config'>): boolean {
+  return route.url.startsWith(API_PREFIX) && route.config?.public !== true;
+}
+
 export default fp<{ sessions?: SessionStore | undefined }>(
   async (app, { sessions }) => {
     app.decorateRequest('principal', null);
     app.decorateRequest('sessionToken', null);
-    app.addHook('onRequest', async (request) => {
-      // The API lives under /v1; health, metrics, docs and the portal's files are public.
-      if (!request.url.startsWith('/v1/') || request.routeOptions.config?.public) return;
+    const authenticate = async (request: FastifyRequest): Promise<void> => {
       const token = tokenOf(request);
       const principal = token && sessions ? await sessions.find(token) : undefined;
       if (!principal) throw new ApiError('UNAUTHENTICATED');
       request.principal = principal;
       request.sessionToken = token;
+    };
+    app.addHook('onRoute', (route) => {
+      if (!routeNeedsPrincipal(route)) return;
+      // After the route's own onRequest hooks (rate limits count anonymous attempts too).
+      const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+      route.onRequest = [...own, authenticate];
     });
   },
   { name: 'auth' },

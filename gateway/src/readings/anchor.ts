@@ -8,6 +8,7 @@ import { batchRoot, type SignedReading } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
 import { ApiError } from '../errors';
+import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 
 export interface AnchoredBatch {
@@ -32,8 +33,9 @@ function describeBatch(batchId: string, batch: readonly Row[]) {
     toCounter: Number(batch[batch.length - 1]?.counter),
     count: batch.length,
     merkleRoot: batchRoot(readings),
-    firstTime: readings[0]?.reading.time,
-    lastTime: readings[readings.length - 1]?.reading.time,
+    // A batch has one reading at least (anchorPending returns before an empty one).
+    firstTime: readings[0]?.reading.time ?? '',
+    lastTime: readings[readings.length - 1]?.reading.time ?? '',
   };
 }
 
@@ -50,26 +52,22 @@ export async function anchorPending(
     [sealId, maxBatch],
   );
   if (rows.length === 0) return undefined;
+  const contract = createContractClient(ledger);
   const deviceId = rows[0]?.device_id as string;
   let batch = rows.filter((r) => r.device_id === deviceId);
   const from = Number(batch[0]?.counter);
   const batchId = `${deviceId}-${from}`; // unique within the seal: counters only rise
   let anchored: { transactionId: string; blockNumber: bigint };
   try {
-    anchored = await ledger.submit('Seal:AnchorReadings', [
+    ({ committed: anchored } = await contract.seal.anchorReadings(
       sealId,
-      JSON.stringify(describeBatch(batchId, batch)),
-    ]);
+      describeBatch(batchId, batch),
+    ));
   } catch (error) {
     // Anchored before a crash (possibly a shorter batch, more readings having come since):
     // the ledger has this batch id; adopt its range if our rows give the same root.
     if (!(error instanceof ApiError && error.code === 'REPLAYED')) throw error;
-    const anchors = JSON.parse(await ledger.evaluate('Seal:GetAnchors', [sealId])) as {
-      batchId: string;
-      toCounter: number;
-      merkleRoot: string;
-      txId: string;
-    }[];
+    const anchors = await contract.seal.anchors(sealId);
     const found = anchors.find((a) => a.batchId === batchId);
     const adopted = batch.filter((r) => Number(r.counter) <= (found?.toCounter ?? -1));
     if (!found || batchRoot(adopted.map((r) => r.signed)) !== found.merkleRoot) throw error;

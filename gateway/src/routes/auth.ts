@@ -7,20 +7,33 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccountStore } from '../auth/accounts';
+import { createAttemptLimiter } from '../auth/attempts';
 import { Principal } from '../auth/principal';
 import { sha256Hex } from '../auth/secrets';
 import type { SessionStore } from '../auth/sessions';
 import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
-import { sessionSetCookie } from '../plugins/auth';
+import { requirePrincipal, sessionSetCookie } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
 
 const SignedIn = z
   .object({ token: z.string(), expiresAt: z.string(), principal: Principal })
   .meta({ id: 'SignedIn' });
+const OfficerSignIn = z
+  .object({
+    organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'logistics']),
+    username: z.string().regex(/^[a-z0-9-]{1,32}$/),
+    password: z.string().min(1).max(256),
+  })
+  .strict();
 const failures = { 400: ErrorBody, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
-/** Sign-in is where passwords are guessed: a tighter limit than the API's. */
+/**
+ * Sign-in is where passwords are guessed: a tighter limit than the API's, per client
+ * address (the global key), and for officers also per account tried: failed attempts,
+ * whatever the address.
+ */
 const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+export const ACCOUNT_SIGN_IN_LIMIT = { max: 10, windowMs: 5 * 60_000 };
 
 const authRoutes: FastifyPluginAsync<{
   accounts: AccountStore;
@@ -38,6 +51,8 @@ const authRoutes: FastifyPluginAsync<{
     return { token, expiresAt: expiresAt.toISOString(), principal };
   }
 
+  const attempts = createAttemptLimiter(ACCOUNT_SIGN_IN_LIMIT);
+
   app.post(
     '/v1/auth/officer',
     {
@@ -45,21 +60,23 @@ const authRoutes: FastifyPluginAsync<{
       schema: {
         tags: ['auth'],
         summary: 'Officer sign-in',
-        body: z
-          .object({
-            organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'logistics']),
-            username: z.string().regex(/^[a-z0-9-]{1,32}$/),
-            password: z.string().min(1).max(256),
-          })
-          .strict(),
+        body: OfficerSignIn,
         response: { 200: SignedIn, ...failures },
       },
     },
     async (request, reply) => {
       const { organisation, username, password } = request.body;
+      const account = `${organisation}/${username}`;
+      if (!attempts.allowed(account))
+        throw new ApiError(
+          'RATE_LIMITED',
+          'Too many wrong passwords for this account; wait a few minutes.',
+        );
       const principal = await accounts.signIn(organisation, username, password);
-      if (!principal)
+      if (!principal) {
+        attempts.failed(account);
         throw new ApiError('UNAUTHENTICATED', 'Wrong organisation, username or password.');
+      }
       return signedIn(reply, principal);
     },
   );
@@ -150,7 +167,7 @@ const authRoutes: FastifyPluginAsync<{
         response: { 200: Principal, 401: ErrorBody },
       },
     },
-    async (request) => request.principal as Principal,
+    async (request) => requirePrincipal(request),
   );
 };
 

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { createContractClient } from '../ledger/contract';
 import { errorResponses } from '../http/schemas';
 import type { Ledger } from '../ledger/ledger';
 import { readingsRejected } from '../metrics';
@@ -73,18 +74,13 @@ const checkpointRoutes: FastifyPluginAsync<{
               `the tag's message does not verify (${error.reason})`,
             );
       }
-      const { sealId } = JSON.parse(
-        await app.ledger.evaluate('Seal:GetSealByTag', [tap.uidHex]),
-      ) as { sealId: string };
-      const ledger = ledgers ? await ledgers(officer.id) : app.ledger;
-      const committed = await ledger.submit('Seal:RecordCheckpoint', [
-        sealId,
-        JSON.stringify({
-          controlPoint: request.body.controlPoint,
-          tagUid: tap.uidHex,
-          counter: tap.counter,
-        }),
-      ]);
+      const { sealId } = await app.contract.seal.byTag(tap.uidHex);
+      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
+      const { committed } = await contract.seal.recordCheckpoint(sealId, {
+        controlPoint: request.body.controlPoint,
+        tagUid: tap.uidHex,
+        counter: tap.counter,
+      });
       return reply.status(201).send({
         sealId,
         tagUid: tap.uidHex,

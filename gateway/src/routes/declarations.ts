@@ -11,8 +11,10 @@ import {
   canonicalBytes,
   isAllowed,
   parseFiling,
+  DeclarationRecordSchema,
+  HistoryEntrySchema,
   type Action,
-  type DeclarationRecord,
+  type DeclarationResult,
   type Filing as ParsedFiling,
 } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -23,6 +25,7 @@ import type { TraderPrincipal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { getDeclarationSummary, listDeclarations } from '../index/queries';
+import { invocations } from '../ledger/contract';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
@@ -59,57 +62,6 @@ const Summary = z
   })
   .meta({ id: 'DeclarationSummary' });
 
-const Actor = z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() });
-const ActRecord = z.looseObject({
-  action: z.string(),
-  actor: Actor,
-  reason: z.string(),
-  at: z.string(),
-  txId: z.string(),
-});
-const DeclarationRecordSchema = z
-  .looseObject({
-    declarationId: z.string(),
-    version: z.number(),
-    state: z.string(),
-    hold: ActRecord.nullable(),
-    jurisdiction: z.enum(['GD', 'HK']),
-    consignmentRef: z.string(),
-    declaration: z.record(z.string(), z.unknown()),
-    commercialSha256: z.string(),
-    signature: z.looseObject({
-      signerSubject: z.string(),
-      issuer: z.string(),
-      serialNumber: z.string(),
-      jurisdiction: z.string(),
-      authorityId: z.string(),
-      policyOid: z.string(),
-      certificateSha256: z.string(),
-      contentSha256: z.string(),
-      signingTime: z.string().optional(),
-      signatureAlgorithm: z.string().optional(),
-      certificationPath: z.array(z.string()).optional(),
-    }),
-    risk: z.object({ level: z.string(), score: z.number() }).nullable(),
-    inspection: z.record(z.string(), ActRecord),
-    releases: z.record(z.string(), ActRecord),
-    lastAct: ActRecord,
-  })
-  .meta({ id: 'DeclarationRecord' });
-
-const HistoryEntry = z
-  .looseObject({
-    action: z.string(),
-    actor: Actor,
-    reason: z.string(),
-    at: z.string(),
-    txId: z.string(),
-    version: z.number(),
-    state: z.string(),
-    onHold: z.boolean(),
-  })
-  .meta({ id: 'HistoryEntry' });
-
 const reason = z.string().max(512).default('');
 const Act = z
   .discriminatedUnion('action', [
@@ -145,31 +97,6 @@ const Act = z
       .strict(),
   ])
   .meta({ id: 'OfficerAct' });
-type Act = z.infer<typeof Act>;
-
-const TRANSACTION_OF: Record<Act['action'], string> = {
-  ACCEPT: 'Accept',
-  REJECT: 'Reject',
-  ASSESS_RISK: 'AssessRisk',
-  MARK_RELEASE_ELIGIBLE: 'MarkReleaseEligible',
-  ORDER_INSPECTION: 'OrderInspection',
-  RECORD_INSPECTION: 'RecordInspection',
-  RELEASE: 'Release',
-  CLOSE: 'Close',
-  HOLD: 'Hold',
-  UNHOLD: 'Unhold',
-};
-
-function argsOf(id: string, act: Act): string[] {
-  switch (act.action) {
-    case 'ASSESS_RISK':
-      return [id, act.level, String(act.score), act.reason];
-    case 'RECORD_INSPECTION':
-      return [id, act.result, act.findings];
-    default:
-      return [id, act.reason];
-  }
-}
 
 /** Filed by the filing agent of the declaration's customs; the signature travels along. */
 function filingAct(
@@ -180,10 +107,8 @@ function filingAct(
   return {
     kind,
     accountId: FILING_AGENTS[filing.declaration.jurisdiction],
-    transaction: kind === 'FILE' ? 'Declaration:File' : 'Declaration:Amend',
-    args: [JSON.stringify(body.declaration), body.signature],
     // Commercial values are private data: transient, never in the transaction itself.
-    transient: { commercial: JSON.stringify(body.commercial) },
+    ...invocations.filing(kind, body.declaration, body.signature, body.commercial),
     declarationId: filing.declaration.declarationId,
   };
 }
@@ -199,13 +124,11 @@ const declarationRoutes: FastifyPluginAsync<{
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's record, if the asker may see it (a trader sees only their own). */
-  async function readable(request: FastifyRequest, id: string): Promise<DeclarationRecord> {
+  async function readable(request: FastifyRequest, id: string): Promise<DeclarationResult> {
     const p = request.principal;
     if (isSealOperator(p))
       throw new ApiError('FORBIDDEN', 'seal operators do not read declarations');
-    const record = JSON.parse(
-      await app.ledger.evaluate('Declaration:Get', [id]),
-    ) as DeclarationRecord;
+    const record = await app.contract.declaration.get(id);
     if (
       p?.kind === 'trader' &&
       !owns(p, { subject: record.signature.signerSubject, issuer: record.signature.issuer })
@@ -352,10 +275,7 @@ const declarationRoutes: FastifyPluginAsync<{
         response: { 200: DeclarationRecordSchema, ...errorResponses },
       },
     },
-    async (request) =>
-      (await readable(request, request.params.declarationId)) as unknown as z.infer<
-        typeof DeclarationRecordSchema
-      >,
+    async (request) => readable(request, request.params.declarationId),
   );
 
   app.get(
@@ -365,7 +285,7 @@ const declarationRoutes: FastifyPluginAsync<{
         tags: ['declarations'],
         summary: 'Who did what, when, in which transaction',
         params: DeclarationId,
-        response: { 200: z.array(HistoryEntry), ...errorResponses },
+        response: { 200: z.array(HistoryEntrySchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -375,9 +295,7 @@ const declarationRoutes: FastifyPluginAsync<{
       // FORBIDDEN from readable().
       if (p?.kind !== 'officer' || isSealOperator(p))
         await readable(request, request.params.declarationId);
-      return JSON.parse(
-        await app.ledger.evaluate('Declaration:GetHistory', [request.params.declarationId]),
-      ) as z.infer<typeof HistoryEntry>[];
+      return app.contract.declaration.history(request.params.declarationId);
     },
   );
 
@@ -407,9 +325,7 @@ const declarationRoutes: FastifyPluginAsync<{
       return acceptOperation(operations, request, reply, {
         kind: request.body.action,
         accountId: officer.id,
-        transaction: `Declaration:${TRANSACTION_OF[request.body.action]}`,
-        args: argsOf(id, request.body),
-        transient: {},
+        ...invocations.officerAct(id, request.body),
         declarationId: id,
       });
     },

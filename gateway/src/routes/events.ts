@@ -4,15 +4,31 @@
  * reconnects with Last-Event-ID misses nothing and sees nothing twice.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import type { Principal } from '../auth/principal';
+import { ApiError } from '../errors';
+import { ErrorBody } from '../http/schemas';
 import { EVENTS_CHANNEL } from '../index/store';
 import type { Notifications } from '../notifications';
-import { isSealOperator } from '../plugins/auth';
+import { isSealOperator, requirePrincipal } from '../plugins/auth';
 
 export { EVENTS_CHANNEL };
 const PAGE = 500;
 const HEARTBEAT_MS = 15_000;
+/** Index sequences are PostgreSQL bigints (bigserial). */
+const MAX_SEQ = 2n ** 63n - 1n;
+
+/** A stream position given by the client: a bigint, or a coded 400 (never "from now"). */
+export function parseEventPosition(text: string): string {
+  if (!/^\d{1,19}$/.test(text) || BigInt(text) > MAX_SEQ)
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'Last-Event-ID (or after) must be an event id from this stream: 0 to 9223372036854775807.',
+    );
+  return BigInt(text).toString();
+}
 
 interface EventRow {
   seq: string;
@@ -39,9 +55,10 @@ function visibility(p: Principal): { sql: string; values: unknown[] } {
 }
 
 const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications }> = async (
-  app,
+  instance,
   { pool, notifications },
 ) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
   // Open streams end when the app closes, so a graceful shutdown does not wait on them.
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
@@ -54,15 +71,33 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       schema: {
         tags: ['events'],
         summary: 'Live ledger events (text/event-stream); resume with Last-Event-ID',
-        produces: ['text/event-stream'],
+        querystring: z.object({
+          after: z
+            .string()
+            .optional()
+            .meta({ description: 'As Last-Event-ID, for clients that cannot set headers' }),
+        }),
+        headers: z.object({
+          'last-event-id': z
+            .string()
+            .optional()
+            .meta({ description: 'Resume after this event id' }),
+        }),
+        response: {
+          200: {
+            description: 'The events the asker may see, as Server-Sent Events',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+          400: ErrorBody,
+          401: ErrorBody,
+          429: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
-      const principal = request.principal as Principal;
-      const header = request.headers['last-event-id'];
-      const query = request.query as { after?: string };
-      const start = typeof header === 'string' ? header : query.after;
-      let last = start && /^\d{1,19}$/.test(start) ? start : undefined;
+      const principal = requirePrincipal(request);
+      const start = request.headers['last-event-id'] ?? request.query.after;
+      let last = start === undefined ? undefined : parseEventPosition(start);
       if (last === undefined) {
         // A new subscriber starts at the present.
         const { rows } = await pool.query<{ seq: string | null }>(
@@ -90,7 +125,7 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
           if (closed) return;
           const { rows } = await pool.query<EventRow>(
             `SELECT seq::text, event_name, payload FROM ledger_events e
-             WHERE seq > $1 AND ${sql} ORDER BY seq LIMIT $2`,
+             WHERE e.seq > $1 AND ${sql} ORDER BY e.seq LIMIT $2`,
             [last, PAGE, ...values],
           );
           for (const row of rows) {

@@ -2,12 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 
 /**
  * /healthz: the process is up. /readyz: every dependency answers — the ledger (channel
- * height from a peer), PostgreSQL and Redis when configured — with what failed named.
+ * height from a peer), PostgreSQL and Redis when configured — with what failed named; and
+ * what still serves but is not whole (`degraded`: each such check tells why, e.g. poison
+ * events in the index) named too, with 200 and status `degraded`.
  */
-const healthRoutes: FastifyPluginAsync<{ checks: Record<string, () => Promise<unknown>> }> = async (
-  app,
-  { checks },
-) => {
+const healthRoutes: FastifyPluginAsync<{
+  checks: Record<string, () => Promise<unknown>>;
+  degradations?: Record<string, () => Promise<string | undefined>>;
+}> = async (app, { checks, degradations = {} }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
@@ -31,9 +33,20 @@ const healthRoutes: FastifyPluginAsync<{ checks: Record<string, () => Promise<un
         ready = false;
       }
     }
-    return reply
-      .status(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not ready', ...results });
+    let degraded = false;
+    for (const [name, check] of Object.entries(degradations)) {
+      try {
+        const why = await check();
+        results[name] = why === undefined ? { status: 'ok' } : { status: 'degraded', detail: why };
+        degraded ||= why !== undefined;
+      } catch (error) {
+        request.log.warn({ err: error }, `${name} not reachable`);
+        results[name] = { error: 'unreachable' };
+        ready = false;
+      }
+    }
+    const status = !ready ? 'not ready' : degraded ? 'degraded' : 'ready';
+    return reply.status(ready ? 200 : 503).send({ status, ...results });
   });
 };
 

@@ -5,7 +5,13 @@
  * trader sees the seals covering a declaration they signed, and gets 404 for any other
  * (as for declarations: what they may not see does not exist for them).
  */
-import { ID_PATTERN, type SealRecord } from '@clearance/chaincode/domain';
+import {
+  ID_PATTERN,
+  SealAlarmSchema,
+  SealCheckpointSchema,
+  SealRecordSchema,
+  type SealResult,
+} from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
@@ -43,36 +49,8 @@ const Point = z
   })
   .meta({ id: 'TrackPoint' });
 
-const Act = z.looseObject({
-  actor: z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() }),
-  at: z.string(),
-  txId: z.string(),
-});
-const Alarm = Act.extend({ kind: z.string(), heldDeclarations: z.array(z.string()) }).meta({
-  id: 'SealAlarm',
-});
-const Checkpoint = Act.extend({ controlPoint: z.string(), counter: z.number() }).meta({
-  id: 'SealCheckpoint',
-});
-
-const SealRecordSchema = z
-  .looseObject({
-    sealId: z.string(),
-    deviceId: z.string(),
-    tagUid: z.string(),
-    conveyance: z.string(),
-    routeId: z.string(),
-    declarationIds: z.array(z.string()),
-    state: z.enum(['APPLIED', 'REMOVED']),
-    applied: Act,
-    removed: Act.nullable(),
-    alarms: z.array(Alarm),
-    anchoredToCounter: z.number(),
-    batches: z.number(),
-    lastTagCounter: z.number(),
-    checkpoints: z.array(Checkpoint),
-  })
-  .meta({ id: 'SealRecord' });
+const Alarm = SealAlarmSchema;
+const Checkpoint = SealCheckpointSchema;
 
 const SealView = z
   .object({
@@ -98,10 +76,10 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's seal record, if the asker may see it (else NOT_FOUND). */
-  const readable = async (request: FastifyRequest, sealId: string): Promise<SealRecord> => {
-    let seal: SealRecord;
+  const readable = async (request: FastifyRequest, sealId: string): Promise<SealResult> => {
+    let seal: SealResult;
     try {
-      seal = JSON.parse(await app.ledger.evaluate('Seal:GetSeal', [sealId])) as SealRecord;
+      seal = await app.contract.seal.get(sealId);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'NOT_FOUND')
         throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
@@ -190,8 +168,8 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
         routeId: seal.routeId,
         points,
         nextAfter: points.length === limit ? (points[points.length - 1]?.counter ?? null) : null,
-        checkpoints: seal.checkpoints as unknown as z.infer<typeof Checkpoint>[],
-        alarms: seal.alarms as unknown as z.infer<typeof Alarm>[],
+        checkpoints: seal.checkpoints,
+        alarms: seal.alarms,
       };
     },
   );

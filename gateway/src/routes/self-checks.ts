@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SelfCheckRecordSchema } from '@clearance/chaincode/domain';
 import { errorResponses } from '../http/schemas';
+import { requireOfficer } from '../plugins/auth';
 
 const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
-const SelfCheckRecord = z.looseObject({ checkId: z.string(), note: z.string() });
 
 /**
  * The network self-check: one real transaction end to end, under the gateway's own
@@ -28,20 +29,22 @@ const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
             checkId: z.string(),
             transactionId: z.string(),
             blockNumber: z.string(),
-            record: SelfCheckRecord,
+            record: SelfCheckRecordSchema,
           }),
           ...errorResponses,
         },
       },
     },
     async (request, reply) => {
+      // Recorded under the gateway's own (customs) identity: officers only.
+      requireOfficer(request);
       const checkId = request.body.checkId ?? `check-${randomUUID()}`;
-      const committed = await app.ledger.submit('SelfCheck:Record', [checkId, request.body.note]);
+      const { committed, result } = await app.contract.selfCheck.record(checkId, request.body.note);
       return reply.status(201).send({
         checkId,
         transactionId: committed.transactionId,
         blockNumber: committed.blockNumber.toString(),
-        record: JSON.parse(committed.result) as z.infer<typeof SelfCheckRecord>,
+        record: result,
       });
     },
   );
@@ -53,13 +56,10 @@ const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
         tags: ['operations'],
         summary: 'A recorded self-check',
         params: z.object({ checkId: CheckId }),
-        response: { 200: SelfCheckRecord, ...errorResponses },
+        response: { 200: SelfCheckRecordSchema, ...errorResponses },
       },
     },
-    async (request) =>
-      JSON.parse(await app.ledger.evaluate('SelfCheck:Get', [request.params.checkId])) as z.infer<
-        typeof SelfCheckRecord
-      >,
+    async (request) => app.contract.selfCheck.get(request.params.checkId),
   );
 };
 

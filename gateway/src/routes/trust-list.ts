@@ -3,36 +3,17 @@
  * authority vouched for a signature); trust administrators of the customs services add
  * authorities, update revocation lists and withdraw, under their own identities.
  */
-import { AuthorityInputSchema } from '@clearance/chaincode/domain';
+import { AuthorityInputSchema, AuthorityRecordSchema } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
+import { invocations, type Invocation } from '../ledger/contract';
 import { acceptOperation, type Operations } from '../operations/submit';
 import { requireOfficer } from '../plugins/auth';
 
 const AuthorityId = z.object({ authorityId: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/) });
-const Authority = z
-  .looseObject({
-    authorityId: z.string(),
-    name: z.string(),
-    jurisdiction: z.enum(['GD', 'HK']),
-    status: z.enum(['ACTIVE', 'WITHDRAWN']),
-    caCertPem: z.string(),
-    subject: z.string(),
-    notAfter: z.string(),
-    acceptedPolicies: z.array(z.string()),
-    crl: z
-      .object({
-        pem: z.string(),
-        thisUpdate: z.string(),
-        nextUpdate: z.string().nullable(),
-        revokedCount: z.number(),
-      })
-      .nullable(),
-  })
-  .meta({ id: 'Authority' });
-type Authority = z.infer<typeof Authority>;
+const Authority = AuthorityRecordSchema;
 
 const TRUST_ADMIN = ['trust-admin'];
 
@@ -48,15 +29,12 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
     request: FastifyRequest,
     reply: FastifyReply,
     kind: string,
-    transaction: string,
-    args: string[],
+    invocation: Invocation,
   ) =>
     acceptOperation(operations, request, reply, {
       kind,
       accountId: requireOfficer(request, TRUST_ADMIN).id,
-      transaction,
-      args,
-      transient: {},
+      ...invocation,
     });
 
   app.get(
@@ -69,7 +47,7 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
       },
     },
     async () => ({
-      items: JSON.parse(await app.ledger.evaluate('TrustList:ListAuthorities', [])) as Authority[],
+      items: await app.contract.trustList.list(),
     }),
   );
 
@@ -83,10 +61,7 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
         response: { 200: Authority, ...errorResponses },
       },
     },
-    async (request) =>
-      JSON.parse(
-        await app.ledger.evaluate('TrustList:GetAuthority', [request.params.authorityId]),
-      ) as Authority,
+    async (request) => app.contract.trustList.get(request.params.authorityId),
   );
 
   app.post(
@@ -101,9 +76,7 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
       },
     },
     async (request, reply) =>
-      asTrustAdmin(request, reply, 'ADD_AUTHORITY', 'TrustList:AddAuthority', [
-        JSON.stringify(request.body),
-      ]),
+      asTrustAdmin(request, reply, 'ADD_AUTHORITY', invocations.addAuthority(request.body)),
   );
 
   app.put(
@@ -119,10 +92,12 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
       },
     },
     async (request, reply) =>
-      asTrustAdmin(request, reply, 'UPDATE_CRL', 'TrustList:UpdateRevocationList', [
-        request.params.authorityId,
-        request.body.crlPem,
-      ]),
+      asTrustAdmin(
+        request,
+        reply,
+        'UPDATE_CRL',
+        invocations.updateRevocationList(request.params.authorityId, request.body.crlPem),
+      ),
   );
 
   app.post(
@@ -138,10 +113,12 @@ const trustListRoutes: FastifyPluginAsync<{ operations: Operations }> = async (
       },
     },
     async (request, reply) =>
-      asTrustAdmin(request, reply, 'WITHDRAW_AUTHORITY', 'TrustList:WithdrawAuthority', [
-        request.params.authorityId,
-        request.body.reason,
-      ]),
+      asTrustAdmin(
+        request,
+        reply,
+        'WITHDRAW_AUTHORITY',
+        invocations.withdrawAuthority(request.params.authorityId, request.body.reason),
+      ),
   );
 };
 

@@ -4,10 +4,11 @@
  * (Seal:RecordAlarm, which holds the declarations the seal covers). Which kinds were
  * raised is read from the ledger's seal record, so a restarted gateway raises none twice.
  */
-import type { SealRecord } from '@clearance/chaincode/domain';
+import type { SealResult } from '@clearance/chaincode/domain';
 import { ROUTES } from '@clearance/seal-devices/fleet';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
+import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { READING_TIME } from './queries';
 import {
@@ -31,7 +32,7 @@ export interface SealMonitor {
 }
 
 interface Watched {
-  seal: SealRecord;
+  seal: SealResult;
   state: WatchState;
   done: boolean;
 }
@@ -48,6 +49,7 @@ export function startSealMonitor(options: {
 }): SealMonitor {
   const policy = options.policy ?? DEFAULT_POLICY;
   const now = options.now ?? Date.now;
+  const contract = createContractClient(options.ledger);
   const touched = new Set<string>();
   const watched = new Map<string, Watched>();
 
@@ -55,9 +57,7 @@ export function startSealMonitor(options: {
     let w = watched.get(sealId);
     if (!w) {
       try {
-        const seal = JSON.parse(
-          await options.ledger.evaluate('Seal:GetSeal', [sealId]),
-        ) as SealRecord;
+        const seal = await contract.seal.get(sealId);
         w = { seal, state: initialWatch(), done: seal.state !== 'APPLIED' };
       } catch (error) {
         if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
@@ -94,15 +94,15 @@ export function startSealMonitor(options: {
     });
     for (const alarm of due) {
       try {
-        const committed = await options.ledger.submit('Seal:RecordAlarm', [
+        const { committed, result } = await contract.seal.recordAlarm(
           sealId,
           alarm.kind,
           alarm.detail,
-        ]);
+        );
         options.onAlarm?.(sealId, alarm.kind, committed.transactionId);
         raised.push({ sealId, kind: alarm.kind });
         // The transaction's result is the seal as recorded with this alarm: never raised twice.
-        w.seal = JSON.parse(committed.result) as SealRecord;
+        w.seal = result;
       } catch (error) {
         // Removed meanwhile: nothing more to watch.
         if (!(error instanceof ApiError && error.code === 'INVALID_STATE')) throw error;

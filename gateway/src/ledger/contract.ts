@@ -1,0 +1,293 @@
+/**
+ * The chaincode's transactions as typed methods over the Ledger interface: names built
+ * from the contracts' exported names (method names checked against the contract classes
+ * by the compiler), arguments typed, results parsed with the domain's schemas. Routes and
+ * services call this instead of spelling `Contract:Transaction` strings.
+ *
+ * Acts that run later as durable operations are described by `invocations` (name, string
+ * arguments, transient data: what an operation row stores and the runner replays).
+ */
+import {
+  DECLARATION_CONTRACT,
+  SEAL_CONTRACT,
+  SELF_CHECK_CONTRACT,
+  TRUST_LIST_CONTRACT,
+  type DeclarationContract,
+  type SealContract,
+  type SelfCheckContract,
+  type TrustListContract,
+} from '@clearance/chaincode';
+import {
+  ActiveSealSchema,
+  type AnchorInputSchema,
+  AnchorRecordSchema,
+  AuthorityRecordSchema,
+  DeclarationRecordSchema,
+  HistoryEntrySchema,
+  SealRecordSchema,
+  SelfCheckRecordSchema,
+  type AuthorityInput,
+} from '@clearance/chaincode/domain';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import type { Committed, Ledger } from './ledger';
+
+/** Methods of a contract class that are transactions (Contract's own hooks excluded). */
+type TransactionOf<C> = Exclude<
+  {
+    [K in keyof C]: C[K] extends (...args: never[]) => Promise<string> ? K : never;
+  }[keyof C] &
+    string,
+  'beforeTransaction' | 'afterTransaction' | 'unknownTransaction' | 'createContext'
+>;
+
+function transactions<C, const M extends readonly TransactionOf<C>[]>(
+  contract: string,
+  methods: M,
+): { readonly [K in M[number]]: string } {
+  return Object.fromEntries(methods.map((m) => [m, `${contract}:${m}`])) as {
+    readonly [K in M[number]]: string;
+  };
+}
+
+/** Every transaction the gateway calls, by contract. */
+export const TRANSACTIONS = {
+  SelfCheck: transactions<SelfCheckContract, ['Record', 'Get']>(SELF_CHECK_CONTRACT, [
+    'Record',
+    'Get',
+  ]),
+  Declaration: transactions<
+    DeclarationContract,
+    [
+      'File',
+      'Amend',
+      'Accept',
+      'Reject',
+      'AssessRisk',
+      'MarkReleaseEligible',
+      'OrderInspection',
+      'RecordInspection',
+      'Release',
+      'Close',
+      'Hold',
+      'Unhold',
+      'Get',
+      'GetHistory',
+    ]
+  >(DECLARATION_CONTRACT, [
+    'File',
+    'Amend',
+    'Accept',
+    'Reject',
+    'AssessRisk',
+    'MarkReleaseEligible',
+    'OrderInspection',
+    'RecordInspection',
+    'Release',
+    'Close',
+    'Hold',
+    'Unhold',
+    'Get',
+    'GetHistory',
+  ]),
+  TrustList: transactions<
+    TrustListContract,
+    ['AddAuthority', 'UpdateRevocationList', 'WithdrawAuthority', 'GetAuthority', 'ListAuthorities']
+  >(TRUST_LIST_CONTRACT, [
+    'AddAuthority',
+    'UpdateRevocationList',
+    'WithdrawAuthority',
+    'GetAuthority',
+    'ListAuthorities',
+  ]),
+  Seal: transactions<
+    SealContract,
+    [
+      'RecordAlarm',
+      'AnchorReadings',
+      'RecordCheckpoint',
+      'GetSeal',
+      'GetSealByTag',
+      'GetActiveSeal',
+      'GetAnchors',
+    ]
+  >(SEAL_CONTRACT, [
+    'RecordAlarm',
+    'AnchorReadings',
+    'RecordCheckpoint',
+    'GetSeal',
+    'GetSealByTag',
+    'GetActiveSeal',
+    'GetAnchors',
+  ]),
+} as const;
+
+/** A transaction to run later: what an operation stores (name, arguments, transient data). */
+export interface Invocation {
+  transaction: string;
+  args: string[];
+  transient: Record<string, string>;
+}
+
+/** The officer acts on a declaration, as the API names them. */
+export type OfficerAct =
+  | {
+      action:
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
+      reason: string;
+    }
+  | { action: 'ASSESS_RISK'; level: 'LOW' | 'MEDIUM' | 'HIGH'; score: number; reason: string }
+  | { action: 'RECORD_INSPECTION'; result: 'COMPLIANT' | 'NON_COMPLIANT'; findings: string };
+
+const D = TRANSACTIONS.Declaration;
+const ACT_TRANSACTION: Record<OfficerAct['action'], string> = {
+  ACCEPT: D.Accept,
+  REJECT: D.Reject,
+  ASSESS_RISK: D.AssessRisk,
+  MARK_RELEASE_ELIGIBLE: D.MarkReleaseEligible,
+  ORDER_INSPECTION: D.OrderInspection,
+  RECORD_INSPECTION: D.RecordInspection,
+  RELEASE: D.Release,
+  CLOSE: D.Close,
+  HOLD: D.Hold,
+  UNHOLD: D.Unhold,
+};
+
+function actArgs(id: string, act: OfficerAct): string[] {
+  switch (act.action) {
+    case 'ASSESS_RISK':
+      return [id, act.level, String(act.score), act.reason];
+    case 'RECORD_INSPECTION':
+      return [id, act.result, act.findings];
+    default:
+      return [id, act.reason];
+  }
+}
+
+/** Invocations of the acts that go through durable operations. */
+export const invocations = {
+  /** A filing or an amendment; commercial values travel as transient (private) data. */
+  filing(kind: 'FILE' | 'AMEND', declaration: unknown, signature: string, commercial: unknown) {
+    return {
+      transaction: kind === 'FILE' ? D.File : D.Amend,
+      args: [JSON.stringify(declaration), signature],
+      transient: { commercial: JSON.stringify(commercial) },
+    } satisfies Invocation;
+  },
+  officerAct(declarationId: string, act: OfficerAct): Invocation {
+    return {
+      transaction: ACT_TRANSACTION[act.action],
+      args: actArgs(declarationId, act),
+      transient: {},
+    };
+  },
+  addAuthority(input: AuthorityInput): Invocation {
+    return {
+      transaction: TRANSACTIONS.TrustList.AddAuthority,
+      args: [JSON.stringify(input)],
+      transient: {},
+    };
+  },
+  updateRevocationList(authorityId: string, crlPem: string): Invocation {
+    return {
+      transaction: TRANSACTIONS.TrustList.UpdateRevocationList,
+      args: [authorityId, crlPem],
+      transient: {},
+    };
+  },
+  withdrawAuthority(authorityId: string, reason: string): Invocation {
+    return {
+      transaction: TRANSACTIONS.TrustList.WithdrawAuthority,
+      args: [authorityId, reason],
+      transient: {},
+    };
+  },
+};
+
+/** A ledger result that does not have the shape the domain defines: the gateway's fault. */
+function parseResult<S extends z.ZodType>(
+  schema: S,
+  transaction: string,
+  json: string,
+): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new ApiError('INTERNAL', `${transaction} returned something that is not JSON`, {
+      cause: error,
+    });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new ApiError('INTERNAL', `${transaction} returned an unexpected shape`, {
+      cause: parsed.error,
+    });
+  return parsed.data;
+}
+
+/** A batch of readings to anchor, as the domain defines it. */
+export type AnchorBatch = z.input<typeof AnchorInputSchema>;
+
+export type ContractClient = ReturnType<typeof createContractClient>;
+
+/** The contracts as typed methods, acting with `ledger`'s identity. */
+export function createContractClient(ledger: Ledger) {
+  const evaluate = async <S extends z.ZodType>(schema: S, tx: string, args: string[]) =>
+    parseResult(schema, tx, await ledger.evaluate(tx, args));
+  const submit = async <S extends z.ZodType>(
+    schema: S,
+    tx: string,
+    args: string[],
+  ): Promise<{ committed: Committed; result: z.infer<S> }> => {
+    const committed = await ledger.submit(tx, args);
+    return { committed, result: parseResult(schema, tx, committed.result) };
+  };
+  const S = TRANSACTIONS.Seal;
+  return {
+    selfCheck: {
+      record: (checkId: string, note: string) =>
+        submit(SelfCheckRecordSchema, TRANSACTIONS.SelfCheck.Record, [checkId, note]),
+      get: (checkId: string) =>
+        evaluate(SelfCheckRecordSchema, TRANSACTIONS.SelfCheck.Get, [checkId]),
+    },
+    declaration: {
+      get: (declarationId: string) => evaluate(DeclarationRecordSchema, D.Get, [declarationId]),
+      history: (declarationId: string) =>
+        evaluate(z.array(HistoryEntrySchema), D.GetHistory, [declarationId]),
+    },
+    trustList: {
+      list: () =>
+        evaluate(z.array(AuthorityRecordSchema), TRANSACTIONS.TrustList.ListAuthorities, []),
+      get: (authorityId: string) =>
+        evaluate(AuthorityRecordSchema, TRANSACTIONS.TrustList.GetAuthority, [authorityId]),
+    },
+    seal: {
+      get: (sealId: string) => evaluate(SealRecordSchema, S.GetSeal, [sealId]),
+      byTag: (tagUid: string) =>
+        evaluate(
+          z.looseObject({ tagUid: z.string(), deviceId: z.string(), sealId: z.string() }),
+          S.GetSealByTag,
+          [tagUid],
+        ),
+      activeSeal: (deviceId: string) => evaluate(ActiveSealSchema, S.GetActiveSeal, [deviceId]),
+      anchors: (sealId: string) => evaluate(z.array(AnchorRecordSchema), S.GetAnchors, [sealId]),
+      /** The seal as recorded with the alarm. */
+      recordAlarm: (sealId: string, kind: string, detail: string) =>
+        submit(SealRecordSchema, S.RecordAlarm, [sealId, kind, detail]),
+      anchorReadings: (sealId: string, batch: AnchorBatch) =>
+        submit(SealRecordSchema, S.AnchorReadings, [sealId, JSON.stringify(batch)]),
+      recordCheckpoint: (
+        sealId: string,
+        check: { controlPoint: string; tagUid: string; counter: number },
+      ) => submit(SealRecordSchema, S.RecordCheckpoint, [sealId, JSON.stringify(check)]),
+    },
+  };
+}
