@@ -1,3 +1,4 @@
+import { DECLARATION_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalBytes } from '../domain/canonical-json';
 import { parseFiling } from '../domain/declaration';
@@ -24,7 +25,7 @@ import { boundedText, parseJsonArgument, writeJson } from '../lib/ledger-io';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
 import { listAuthorities } from './trust-list';
 
-export const DECLARATION_CONTRACT = 'Declaration';
+export { DECLARATION_CONTRACT };
 /** Private data collection of customs and inspection: prices and invoice. */
 export const COMMERCIAL_COLLECTION = 'commercialValues';
 const RELEASE = 'release';

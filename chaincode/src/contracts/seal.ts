@@ -1,3 +1,4 @@
+import { SEAL_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
@@ -25,7 +26,7 @@ import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../li
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
 
-export const SEAL_CONTRACT = 'Seal';
+export { SEAL_CONTRACT };
 const DEVICE = 'device';
 const SEAL = 'seal';
 const ANCHOR = 'anchor';

@@ -1,3 +1,4 @@
+import { SELF_CHECK_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
@@ -5,7 +6,7 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 import { callerOf, txTime } from '../lib/identity';
 import { EVENTS } from './events';
 
-export const SELF_CHECK_CONTRACT = 'SelfCheck';
+export { SELF_CHECK_CONTRACT };
 const KEY_TYPE = 'selfcheck';
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_NOTE_LENGTH = 256;

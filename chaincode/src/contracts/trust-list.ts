@@ -1,3 +1,4 @@
+import { TRUST_LIST_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import {
@@ -14,7 +15,7 @@ import { actorOf, requirePeersOf, txTime } from '../lib/identity';
 import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
 import { EVENTS } from './events';
 
-export const TRUST_LIST_CONTRACT = 'TrustList';
+export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';
 const META = 'trustlist';
 

@@ -9,3 +9,4 @@ export * from './seal';
 export * from './trust-list';
 export * from './text';
 export * from './records';
+export * from './contract-names';

@@ -7,17 +7,17 @@
  * Acts that run later as durable operations are described by `invocations` (name, string
  * arguments, transient data: what an operation row stores and the runner replays).
  */
+import type {
+  DeclarationContract,
+  SealContract,
+  SelfCheckContract,
+  TrustListContract,
+} from '@clearance/chaincode';
 import {
   DECLARATION_CONTRACT,
   SEAL_CONTRACT,
   SELF_CHECK_CONTRACT,
   TRUST_LIST_CONTRACT,
-  type DeclarationContract,
-  type SealContract,
-  type SelfCheckContract,
-  type TrustListContract,
-} from '@clearance/chaincode';
-import {
   ActiveSealSchema,
   type AnchorInputSchema,
   AnchorRecordSchema,
