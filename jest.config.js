@@ -20,6 +20,9 @@ const moduleNameMapper = {
 const setupFiles = ['<rootDir>/test/support/quiet-fabric-logs.js'];
 
 module.exports = {
+  // Key generation and PKI fixtures take seconds on a loaded 2-core machine: Jest's 5 s
+  // default failed test PKI hooks there. Tests that need longer set their own.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
