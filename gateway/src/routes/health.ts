@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { endpointsDown } from '../ledger/fabric-health';
 
 /**
  * /healthz: the process is up. /readyz: every dependency answers — the ledger (channel
- * height from a peer), PostgreSQL and Redis when configured — with what failed named.
+ * height from a peer), PostgreSQL and Redis when configured — with what failed named, and
+ * the peers and orderers whose last call failed (`ledger.down`: the gateway may still be
+ * ready without them, when the endorsement policies allow).
  */
 const healthRoutes: FastifyPluginAsync<{ checks: Record<string, () => Promise<unknown>> }> = async (
   app,
@@ -21,6 +24,16 @@ const healthRoutes: FastifyPluginAsync<{ checks: Record<string, () => Promise<un
       results.ledger = { error: 'unreachable' };
       ready = false;
     }
+    const down = endpointsDown();
+    if (down.length > 0)
+      results.ledger = {
+        ...(results.ledger as object),
+        down: down.map((d) => ({
+          endpoint: d.endpoint,
+          role: d.role,
+          since: new Date(d.since).toISOString(),
+        })),
+      };
     for (const [name, check] of Object.entries(checks)) {
       try {
         await check();
