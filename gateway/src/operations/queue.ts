@@ -8,7 +8,18 @@ import { RetryLater, runOperation, type LedgerDirectory } from './runner';
 import type { OperationStore } from './store';
 
 export const QUEUE_NAME = 'ledger-operations';
-const ATTEMPTS = 12;
+/**
+ * Retries of one operation: doubling from 100 ms, at most RETRY_CAP_MS apart, so an
+ * operation waiting for a peer, an orderer or PostgreSQL to come back goes again within a
+ * couple of seconds of it; 200 attempts keep trying for about 6 minutes before giving up.
+ */
+const ATTEMPTS = 200;
+const RETRY_CAP_MS = 2_000;
+
+/** The pause before attempt `attemptsMade + 1` (pure; BullMQ's custom backoff). */
+export function retryDelayMs(attemptsMade: number): number {
+  return Math.min(RETRY_CAP_MS, 100 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+}
 
 export interface OperationQueue {
   enqueue(operationId: string): Promise<void>;
@@ -38,8 +49,16 @@ export async function queueDepth(queue: Queue): Promise<number> {
 }
 
 /** `prefix` keeps the keys of one gateway deployment (or one test) apart in a shared Redis. */
-export function createOperationQueue(redisUrl: string, prefix = 'clearance'): OperationQueue {
+export function createOperationQueue(
+  redisUrl: string,
+  prefix = 'clearance',
+  /** Redis connection errors (Redis away): enqueue fails meanwhile, the sweep catches up. */
+  onError?: (error: unknown) => void,
+): OperationQueue {
   const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
+  // Without a listener an EventEmitter's 'error' is thrown: Redis going away would end the
+  // process.
+  queue.on('error', (error) => onError?.(error));
   return {
     async enqueue(operationId) {
       await queue.add(
@@ -48,7 +67,7 @@ export function createOperationQueue(redisUrl: string, prefix = 'clearance'): Op
         {
           jobId: operationId,
           attempts: ATTEMPTS,
-          backoff: { type: 'exponential', delay: 100 },
+          backoff: { type: 'capped' },
           removeOnComplete: true,
           removeOnFail: 1000,
         },
@@ -76,6 +95,8 @@ export function startOperationWorker(options: {
   sweepEveryMs?: number;
   staleAfterMs?: number;
   onError?(error: unknown): void;
+  /** An attempt failed and the operation will be tried again (for /metrics). */
+  onRetry?(code: string): void;
 }): OperationWorker {
   const { store, queue } = options;
   const worker = new Worker(
@@ -90,6 +111,7 @@ export function startOperationWorker(options: {
       concurrency: options.concurrency ?? 256,
       prefix: options.prefix ?? 'clearance',
       autorun: true,
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
     },
   );
   worker.on('failed', (job, error) => {
@@ -101,8 +123,9 @@ export function startOperationWorker(options: {
           ? error.reason
           : { code: 'INTERNAL', message: 'the operation could not be completed' };
       store.fail(id, reason).catch((e: unknown) => options.onError?.(e));
-    } else if (!(error instanceof RetryLater)) {
-      options.onError?.(error);
+    } else {
+      options.onRetry?.(error instanceof RetryLater ? error.reason.code : 'INTERNAL');
+      if (!(error instanceof RetryLater)) options.onError?.(error);
     }
   });
   worker.on('error', (error) => options.onError?.(error));
