@@ -15,6 +15,7 @@ export const QUEUE_NAME = 'ledger-operations';
  */
 const ATTEMPTS = 200;
 const RETRY_CAP_MS = 2_000;
+const RETRY_ENQUEUE_MS = 500;
 
 /** The pause before attempt `attemptsMade + 1` (pure; BullMQ's custom backoff). */
 export function retryDelayMs(attemptsMade: number): number {
@@ -59,25 +60,48 @@ export function createOperationQueue(
   // Without a listener an EventEmitter's 'error' is thrown: Redis going away would end the
   // process.
   queue.on('error', (error) => onError?.(error));
+  const add = (operationId: string) =>
+    queue.add(
+      'submit',
+      { operationId },
+      {
+        jobId: operationId,
+        attempts: ATTEMPTS,
+        backoff: { type: 'capped' },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+  // Operations whose enqueue failed (Redis away) are enqueued again every RETRY_ENQUEUE_MS
+  // from this process, so they start as soon as Redis is back rather than at the next sweep
+  // (which still catches them if this process dies). They never reached Redis: no job runs
+  // twice.
+  const unqueued = new Set<string>();
+  const retry = setInterval(() => {
+    for (const id of unqueued)
+      add(id).then(
+        () => unqueued.delete(id),
+        () => undefined, // still away: the next round
+      );
+  }, RETRY_ENQUEUE_MS);
+  retry.unref();
   return {
     async enqueue(operationId) {
-      await queue.add(
-        'submit',
-        { operationId },
-        {
-          jobId: operationId,
-          attempts: ATTEMPTS,
-          backoff: { type: 'capped' },
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        },
-      );
+      try {
+        await add(operationId);
+      } catch (error) {
+        unqueued.add(operationId);
+        throw error;
+      }
     },
     depth: () => queueDepth(queue),
     async ping() {
       await queue.getJobCounts('waiting');
     },
-    close: () => queue.close(),
+    async close() {
+      clearInterval(retry);
+      await queue.close();
+    },
   };
 }
 
