@@ -19,7 +19,7 @@ import {
   type EndorsementPlan,
 } from '@clearance/chaincode/domain';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { status as grpcStatus } from '@grpc/grpc-js';
+import { connectivityState, status as grpcStatus } from '@grpc/grpc-js';
 import {
   broadcast,
   deliver,
@@ -63,6 +63,7 @@ import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endo
 import {
   isEndpointDown,
   noteEndpointFailure,
+  noteEndpointUnreachable,
   noteEndpointUp,
   noteRetry,
   type EndpointRole,
@@ -195,17 +196,42 @@ const QSCC = 'qscc';
 /** How long an endorsement waits for a peer to reach our last commit. */
 const ENDORSE_CATCH_UP_MS = 2_000;
 
+/** How often every peer's and orderer's connection is looked at (for /readyz). */
+const CONNECTIVITY_CHECK_MS = 2_000;
+
 // --- implementation ---------------------------------------------------------------------
 
 class Client implements FabricClient {
   readonly pool = new EndpointPool();
   private readonly watchers = new Map<string, CommitWatcher>();
   private closed = false;
+  private readonly connectivity: NodeJS.Timeout;
 
   constructor(
     readonly addresses: NetworkAddresses,
     readonly timeouts: Timeouts,
-  ) {}
+  ) {
+    this.connectivity = setInterval(() => this.checkConnectivity(), CONNECTIVITY_CHECK_MS);
+    this.connectivity.unref();
+  }
+
+  /**
+   * Marks down the endpoints grpc-js cannot connect to (a peer or orderer not called lately
+   * is known to be down too) and up those connected again. Asking the state makes an idle
+   * channel connect.
+   */
+  private checkConnectivity(): void {
+    const endpoints: [EndpointAddress, EndpointRole][] = [
+      ...this.addresses.peers.map((p): [EndpointAddress, EndpointRole] => [p, 'peer']),
+      ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
+    ];
+    for (const [address, role] of endpoints) {
+      const state = this.pool.client(address).getChannel().getConnectivityState(true);
+      if (state === connectivityState.TRANSIENT_FAILURE)
+        noteEndpointUnreachable(address.endpoint, role);
+      else if (state === connectivityState.READY) noteEndpointUp(address.endpoint);
+    }
+  }
 
   connect(identity: SigningIdentity): Gateway {
     const signer = messageSigner(createPrivateKey(identity.privateKey));
@@ -273,6 +299,7 @@ class Client implements FabricClient {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.connectivity);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     this.pool.close();

@@ -32,6 +32,16 @@ export function noteEndpointFailure(event: EndpointEvent, reason: string, now = 
   for (const listener of failureListeners) listener(event);
 }
 
+/** The endpoint cannot be connected to (seen by a connectivity check, not a call). */
+export function noteEndpointUnreachable(
+  endpoint: string,
+  role: EndpointRole,
+  now = Date.now(),
+): void {
+  if (!down.has(endpoint))
+    down.set(endpoint, { endpoint, role, since: now, reason: 'cannot connect' });
+}
+
 /** A call to the endpoint succeeded (or its stream delivered a block): it is up. */
 export function noteEndpointUp(endpoint: string): void {
   down.delete(endpoint);
