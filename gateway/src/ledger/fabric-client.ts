@@ -216,9 +216,8 @@ class Client implements FabricClient {
   }
 
   /**
-   * Marks down the endpoints grpc-js cannot connect to (a peer or orderer not called lately
-   * is known to be down too) and up those connected again. Asking the state makes an idle
-   * channel connect.
+   * Marks down the endpoints grpc-js cannot connect to within a check's time (so a peer or
+   * orderer not called lately is known to be down too) and up those connected again.
    */
   private checkConnectivity(): void {
     const endpoints: [EndpointAddress, EndpointRole][] = [
@@ -226,10 +225,17 @@ class Client implements FabricClient {
       ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
     ];
     for (const [address, role] of endpoints) {
-      const state = this.pool.client(address).getChannel().getConnectivityState(true);
-      if (state === connectivityState.TRANSIENT_FAILURE)
-        noteEndpointUnreachable(address.endpoint, role);
-      else if (state === connectivityState.READY) noteEndpointUp(address.endpoint);
+      const client = this.pool.client(address);
+      if (client.getChannel().getConnectivityState(false) === connectivityState.READY) {
+        noteEndpointUp(address.endpoint);
+        continue;
+      }
+      // Connects if idle; fails when no connection is made in time.
+      client.waitForReady(Date.now() + CONNECTIVITY_CHECK_MS / 2, (error) => {
+        if (this.closed) return;
+        if (error) noteEndpointUnreachable(address.endpoint, role);
+        else noteEndpointUp(address.endpoint);
+      });
     }
   }
 
