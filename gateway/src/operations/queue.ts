@@ -40,7 +40,15 @@ export function redisConnection(url: string): ConnectionOptions {
     // Fail fast while Redis is away; the PostgreSQL row already holds the work.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Reconnect within a second of Redis coming back: BullMQ's default backs off up to 20 s,
+    // and the worker takes no job meanwhile.
+    retryStrategy: redisRetryDelayMs,
   };
+}
+
+/** Pause before reconnecting to Redis after `times` failed attempts (ms). */
+export function redisRetryDelayMs(times: number): number {
+  return Math.min(250 * Math.max(1, times), 1000);
 }
 
 /** Jobs waiting, delayed or running in a queue (for /metrics). */
