@@ -32,6 +32,7 @@ module.exports = {
         '<rootDir>/network/src',
         '<rootDir>/gateway/src',
         '<rootDir>/seal-devices/src',
+        '<rootDir>/load/src',
       ],
       testMatch: ['**/*.test.ts'],
       transform,

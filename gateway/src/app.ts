@@ -284,6 +284,7 @@ export type { Config } from './config';
 export { migrate, MIGRATIONS } from './index/migrations';
 export { createIndexStore } from './index/store';
 export { startIndexer } from './index/listener';
+export { compareIndex, type Difference } from './index/commands';
 export { anchorPending, anchorSeal } from './readings/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';

@@ -37,7 +37,16 @@ describe('toApiError', () => {
 
   it('maps each stage to its code', () => {
     const cases: [Error, string, number][] = [
-      [new EndorseError('payloads differ', [refusal], { transactionId: 't' }), 'INTERNAL', 500],
+      [
+        new EndorseError('payloads differ', [refusal], { transactionId: 't', disagreement: true }),
+        'INTERNAL',
+        500,
+      ],
+      [
+        new EndorseError('could not launch chaincode', [refusal], { transactionId: 't' }),
+        'LEDGER_UNAVAILABLE',
+        503,
+      ],
       [new CommitError(11, 5n, { transactionId: 't' }), 'CONFLICT', 409],
       [new CommitError(10, 5n, { transactionId: 't' }), 'TRANSACTION_INVALID', 409],
       [

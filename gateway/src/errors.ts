@@ -98,7 +98,10 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   if (error instanceof EndorseError) {
     const coded = error.chaincodeError;
     if (coded) return new ApiError(LEDGER_TO_API[coded.code], coded.message, options);
-    return new ApiError('INTERNAL', undefined, options);
+    if (error.disagreement) return new ApiError('INTERNAL', undefined, options);
+    // Refused without a code of our chaincode (which codes every refusal of its own): the
+    // peers could not run it (the chaincode server down, being launched). Time cures that.
+    return new ApiError('LEDGER_UNAVAILABLE', undefined, options);
   }
   if (error instanceof CommitError) {
     return MVCC_CODES.includes(error.validationCode)

@@ -1,5 +1,6 @@
 /** Prometheus metrics of this process, served at /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { onEndpointEvents } from './ledger/fabric-health';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -38,6 +39,35 @@ export const readingsAccepted = new Counter({
   help: 'E-lock readings stored',
   registers: [registry],
 });
+
+export const operationRetries = new Counter({
+  name: 'gateway_operation_retries_total',
+  help: 'Attempts of ledger operations that failed and will be tried again, by error code',
+  labelNames: ['code'] as const,
+  registers: [registry],
+});
+
+export const endpointFailures = new Counter({
+  name: 'gateway_fabric_endpoint_failures_total',
+  help: 'Failed calls and block streams of the Fabric client, per peer and orderer',
+  labelNames: ['endpoint', 'role', 'call'] as const,
+  registers: [registry],
+});
+
+export const endpointRetries = new Counter({
+  name: 'gateway_fabric_retries_total',
+  help: 'Times the Fabric client left an endpoint for another (or a later attempt)',
+  labelNames: ['endpoint', 'role', 'call'] as const,
+  registers: [registry],
+});
+
+/** Counts the Fabric client's endpoint failures and retries; returns the unsubscribe. */
+export function countEndpointEvents(): () => void {
+  return onEndpointEvents({
+    failure: (e) => endpointFailures.inc({ endpoint: e.endpoint, role: e.role, call: e.call }),
+    retry: (e) => endpointRetries.inc({ endpoint: e.endpoint, role: e.role, call: e.call }),
+  });
+}
 
 /** Gauges whose value is read when scraped (queue depth, index lag in blocks). */
 export function gaugeFrom(name: string, help: string, read: () => Promise<number>): Gauge {

@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     info: (fields, message) => console.log(message, fields),
     error: (fields, message) => console.error(message, fields),
   };
+  // An idle connection broken under the pool (PostgreSQL restarted) is an 'error' of the
+  // pool: without a listener it would end the process. The pool opens new ones on demand.
+  database?.on('error', (err) => log.error({ err }, 'database: idle connection lost'));
   const signatures =
     config.signatureThreads === 0
       ? undefined

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { createAccountStore, type AccountStore } from './auth/accounts';
 import { createSessionStore, type SessionStore } from './auth/sessions';
 import type { Ledger } from './ledger/ledger';
-import { gaugeFrom, operationsFinished } from './metrics';
+import { gaugeFrom, operationRetries, operationsFinished } from './metrics';
 import { listen, type Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './index/store';
 import { createOperationQueue, startOperationWorker } from './operations/queue';
@@ -42,7 +42,7 @@ export async function startGatewayServices(options: {
   const accounts = createAccountStore(options.pool, options.kek);
   const sessions = createSessionStore(options.pool);
   const store = createOperationStore(options.pool);
-  const queue = createOperationQueue(options.redisUrl, options.queuePrefix);
+  const queue = createOperationQueue(options.redisUrl, options.queuePrefix, options.onError);
   const notifications = await listen(options.pool, [OPERATION_CHANNEL, EVENTS_CHANNEL]);
   notifications.events.on('error', (error: unknown) => options.onError?.(error));
   const waiter = createOperationWaiter(notifications);
@@ -93,6 +93,7 @@ export async function startGatewayServices(options: {
     queue,
     ledgers,
     ...(options.onError ? { onError: options.onError } : {}),
+    onRetry: (code) => operationRetries.inc({ code }),
   });
   gaugeFrom('gateway_operations_queue_depth', 'Operations waiting or running in the queue', () =>
     queue.depth(),

@@ -31,10 +31,24 @@ export interface Stack {
   /** A signed-in GD trader's bearer token. */
   traderToken: string;
   connection(who: string): FabricConnection;
+  /** The gateway process: its pid, kill -9 (resolves once it is gone), start again. */
+  gateway: {
+    pid(): number | undefined;
+    kill9(): Promise<void>;
+    start(): Promise<void>;
+  };
   stop(): Promise<void>;
 }
 
-export async function startStack(log: (line: string) => void): Promise<Stack> {
+export interface StackOptions {
+  /** The gateway anchors seal readings (as the Logistics operator). */
+  seals?: boolean;
+}
+
+export async function startStack(
+  log: (line: string) => void,
+  options: StackOptions = {},
+): Promise<Stack> {
   const devnet = new Devnet({ log: () => undefined });
   const started: string[] = [];
   const cleanups: (() => Promise<void>)[] = [];
@@ -91,50 +105,70 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
     const logFile = path.join(REPO_ROOT, 'load', 'results', 'gateway.log');
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const out = fs.openSync(logFile, 'w');
-    const gateway: ChildProcess = spawn(
-      process.execPath,
-      // BENCH_GATEWAY_NODE_ARGS: flags for the gateway's node, e.g. --cpu-prof for a profile.
-      [
-        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        path.join(REPO_ROOT, 'gateway', 'dist', 'server.js'),
-      ],
-      {
-        env: {
-          ...process.env,
-          FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
-          DATABASE_URL: databaseUrl,
-          REDIS_URL: services.redisUrl,
-          QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
-          IDENTITY_KEK: kek.toString('hex'),
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'warn',
-          RATE_LIMIT_PER_MINUTE: '10000000',
-          INDEXER: 'on',
+    const env = {
+      ...process.env,
+      FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
+      ...(options.seals
+        ? { SEAL_OPERATOR_CONNECTION: devnet.connectionFile('logistics/operator1') }
+        : {}),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+      IDENTITY_KEK: kek.toString('hex'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      INDEXER: 'on',
+    };
+    let child: ChildProcess | undefined;
+    let exited: Promise<void> = Promise.resolve();
+    const startGateway = async (): Promise<void> => {
+      const gateway = spawn(
+        process.execPath,
+        // BENCH_GATEWAY_NODE_ARGS: flags for the gateway's node, e.g. --cpu-prof for a profile.
+        [
+          ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+          path.join(REPO_ROOT, 'gateway', 'dist', 'server.js'),
+        ],
+        {
+          env,
+          stdio: ['ignore', out, out],
+          // A session of its own, as a service would run: with the kernel's autogroup
+          // scheduling, a child in the bench's session would share one CPU share with the
+          // load generator, against the peers and orderer that each have theirs.
+          detached: true,
         },
-        stdio: ['ignore', out, out],
-        // A session of its own, as a service would run: with the kernel's autogroup
-        // scheduling, a child in the bench's session would share one CPU share with the load
-        // generator, against the peers and orderer that each have theirs.
-        detached: true,
+      );
+      child = gateway;
+      exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
+      log(`gateway: pid ${gateway.pid} on ${base} (log: load/results/gateway.log)`);
+      await until('the gateway to be ready', 60_000, async () => {
+        if (gateway.exitCode !== null) throw new Error('the gateway exited; see its log');
+        const res = await fetch(`${base}/readyz`).catch(() => undefined);
+        return res?.ok ? true : undefined;
+      });
+    };
+    const running = () => child !== undefined && child.exitCode === null && !child.signalCode;
+    const gatewayControl = {
+      pid: () => (running() ? child?.pid : undefined),
+      async kill9() {
+        if (!running()) return;
+        child?.kill('SIGKILL');
+        await exited;
       },
-    );
-    const exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
+      start: startGateway,
+    };
     cleanups.push(async () => {
-      if (gateway.exitCode === null) {
-        gateway.kill('SIGTERM');
-        const timer = setTimeout(() => gateway.kill('SIGKILL'), 15_000);
+      if (running()) {
+        child?.kill('SIGTERM');
+        const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
         await exited;
         clearTimeout(timer);
       }
       fs.closeSync(out);
     });
-    log(`gateway: pid ${gateway.pid} on ${base} (log: load/results/gateway.log)`);
-    await until('the gateway to be ready', 60_000, async () => {
-      if (gateway.exitCode !== null) throw new Error('the gateway exited; see its log');
-      const res = await fetch(`${base}/readyz`);
-      return res.ok ? true : undefined;
-    });
+    await startGateway();
 
     // The fresh index replays the channel from block 0: wait until it has caught up with
     // the trust list change made just before.
@@ -147,7 +181,16 @@ export async function startStack(log: (line: string) => void): Promise<Stack> {
     });
 
     const traderToken = await signInTrader(base, pki.signers.gdTrader);
-    return { devnet, base, pool, pki, traderToken, connection, stop };
+    return {
+      devnet,
+      base,
+      pool,
+      pki,
+      traderToken,
+      connection,
+      gateway: gatewayControl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

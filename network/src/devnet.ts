@@ -420,6 +420,19 @@ export class Devnet {
     return stopped;
   }
 
+  /** The pid of one of its processes (`peer-hkcustoms`, `orderer2`, `postgres`), if running. */
+  pidOf(name: string): number | undefined {
+    return runningPid(this.paths, name);
+  }
+
+  /** The orderers: name and operations URL (`/metrics`, `/healthz`). */
+  orderers(): { name: string; operationsUrl: string }[] {
+    return this.ordererOrg().nodes.map((n) => ({
+      name: n.name,
+      operationsUrl: `http://${n.host}:${n.operationsPort}`,
+    }));
+  }
+
   /** Pids of every process this devnet still has running. */
   runningPids(): number[] {
     return trackedNames(this.paths)

@@ -19,10 +19,12 @@ import {
   type EndorsementPlan,
 } from '@clearance/chaincode/domain';
 import { createPrivateKey, randomBytes } from 'node:crypto';
+import { connectivityState, status as grpcStatus } from '@grpc/grpc-js';
 import {
   broadcast,
   deliver,
   EndpointPool,
+  isServiceError,
   processProposal,
   type EndpointAddress,
   type PeerAddress,
@@ -58,6 +60,14 @@ import {
   seenHeight,
 } from './fabric-commits';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
+import {
+  isEndpointDown,
+  noteEndpointFailure,
+  noteEndpointUnreachable,
+  noteEndpointUp,
+  noteRetry,
+  type EndpointRole,
+} from './fabric-health';
 import { messageSigner, type Signer } from './signer';
 
 export type { ChaincodeEvent } from './fabric-protocol';
@@ -186,17 +196,48 @@ const QSCC = 'qscc';
 /** How long an endorsement waits for a peer to reach our last commit. */
 const ENDORSE_CATCH_UP_MS = 2_000;
 
+/** How often every peer's and orderer's connection is looked at (for /readyz). */
+const CONNECTIVITY_CHECK_MS = 2_000;
+
 // --- implementation ---------------------------------------------------------------------
 
 class Client implements FabricClient {
   readonly pool = new EndpointPool();
   private readonly watchers = new Map<string, CommitWatcher>();
   private closed = false;
+  private readonly connectivity: NodeJS.Timeout;
 
   constructor(
     readonly addresses: NetworkAddresses,
     readonly timeouts: Timeouts,
-  ) {}
+  ) {
+    this.connectivity = setInterval(() => this.checkConnectivity(), CONNECTIVITY_CHECK_MS);
+    this.connectivity.unref();
+  }
+
+  /**
+   * Marks down the endpoints grpc-js cannot connect to within a check's time (so a peer or
+   * orderer not called lately is known to be down too) and up those connected again.
+   */
+  private checkConnectivity(): void {
+    const endpoints: [EndpointAddress, EndpointRole][] = [
+      ...this.addresses.peers.map((p): [EndpointAddress, EndpointRole] => [p, 'peer']),
+      ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
+    ];
+    for (const [address, role] of endpoints) {
+      const client = this.pool.client(address);
+      if (client.getChannel().getConnectivityState(false) === connectivityState.READY) {
+        noteEndpointUp(address.endpoint);
+        continue;
+      }
+      // Connects if idle; fails when no connection is made in time.
+      client.waitForReady(Date.now() + CONNECTIVITY_CHECK_MS / 2, (error) => {
+        if (this.closed) return;
+        if (error) noteEndpointUnreachable(address.endpoint, role);
+        else noteEndpointUp(address.endpoint);
+      });
+    }
+  }
 
   connect(identity: SigningIdentity): Gateway {
     const signer = messageSigner(createPrivateKey(identity.privateKey));
@@ -264,6 +305,7 @@ class Client implements FabricClient {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.connectivity);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     this.pool.close();
@@ -331,7 +373,9 @@ class ChannelNetwork implements Network {
   /**
    * Read your own writes: before a read or an endorsement on `address`, its height must
    * pass the block of our last commit. The peer's own block stream keeps its height; until
-   * that stream has read a block, qscc is asked. Within `budgetMs`, then on regardless.
+   * that stream has read a block, qscc is asked. Within `budgetMs`, then on regardless. A
+   * peer known to be down (its stream or last call failed) is not waited for: the call
+   * goes at once and fails at once, or finds it back.
    */
   async caughtUp(address: PeerAddress, budgetMs: number): Promise<void> {
     const target = committedBlock(this.channel);
@@ -339,6 +383,7 @@ class ChannelNetwork implements Network {
     this.client.followHeight(this.session, this.channel, address);
     const until = Date.now() + budgetMs;
     while (Date.now() < until) {
+      if (isEndpointDown(address.endpoint)) return;
       const seen = seenHeight(this.channel, address.endpoint);
       if (seen > target) return;
       if (seen === 0n && (await this.heightOf(address)) > target) return;
@@ -373,13 +418,12 @@ class ChannelNetwork implements Network {
     for (const address of addresses) {
       let response: peer.ProposalResponse;
       try {
-        response = await processProposal(
-          this.client.pool.client(address),
-          signed,
-          this.client.timeouts.evaluate,
+        response = await observed(address.endpoint, 'peer', 'evaluate', () =>
+          processProposal(this.client.pool.client(address), signed, this.client.timeouts.evaluate),
         );
       } catch (error) {
         answers.push(transportAnswer(address, error));
+        noteRetry({ endpoint: address.endpoint, role: 'peer', call: 'evaluate' });
         continue;
       }
       const r = response.getResponse();
@@ -500,19 +544,32 @@ class ChannelNetwork implements Network {
     const envelope = common.Envelope.deserializeBinary(envelopeBytes);
     const { orderers } = this.client.addresses;
     const failures: PeerAnswer[] = [];
+    let unavailable: SubmitError | undefined;
     for (const address of orderers) {
+      const retry = { endpoint: address.endpoint, role: 'orderer', call: 'broadcast' } as const;
       let response;
       try {
-        response = await broadcast(
-          this.client.pool.client(address),
-          envelope,
-          this.client.timeouts.broadcast,
+        response = await observed(address.endpoint, 'orderer', 'broadcast', () =>
+          broadcast(this.client.pool.client(address), envelope, this.client.timeouts.broadcast),
         );
       } catch (error) {
         failures.push(transportAnswer({ ...address, mspId: 'orderer' }, error));
+        noteRetry(retry);
         continue;
       }
       if (response.getStatus() === common.Status.SUCCESS) return;
+      // SERVICE_UNAVAILABLE: this orderer cannot take it now (no Raft leader known to it, a
+      // follower cut off): another one may. Any other status is a refusal of the envelope.
+      if (response.getStatus() === common.Status.SERVICE_UNAVAILABLE) {
+        unavailable = new SubmitError(
+          `${address.endpoint} cannot take ${transactionId} now: ${response.getInfo()}`,
+          address.endpoint,
+          response.getStatus(),
+          { transactionId },
+        );
+        noteRetry(retry);
+        continue;
+      }
       throw new SubmitError(
         `${address.endpoint} refused ${transactionId}: status ${response.getStatus()} ${response.getInfo()}`,
         address.endpoint,
@@ -520,6 +577,7 @@ class ChannelNetwork implements Network {
         { transactionId },
       );
     }
+    if (unavailable) throw unavailable;
     throw new LedgerUnavailableError(
       orderers.length === 0
         ? 'no orderer configured'
@@ -585,14 +643,47 @@ class ChannelNetwork implements Network {
       propose: async (address, signal) => {
         // A peer behind our last commit would endorse on stale state.
         await this.caughtUp(address, ENDORSE_CATCH_UP_MS);
-        return processProposal(
-          this.client.pool.client(address),
-          signed,
-          this.client.timeouts.endorse,
-          signal,
-        );
+        try {
+          return await observed(address.endpoint, 'peer', 'endorse', () =>
+            processProposal(
+              this.client.pool.client(address),
+              signed,
+              this.client.timeouts.endorse,
+              signal,
+            ),
+          );
+        } catch (error) {
+          if (!signal.aborted)
+            noteRetry({ endpoint: address.endpoint, role: 'peer', call: 'endorse' });
+          throw error;
+        }
       },
     });
+  }
+}
+
+/**
+ * A call to one endpoint that records its outcome: a failed call (unreachable, deadline)
+ * marks the endpoint down and is counted; an answer, whatever it says, marks it up. A call
+ * we cancelled ourselves says nothing of the endpoint.
+ */
+async function observed<T>(
+  endpoint: string,
+  role: EndpointRole,
+  call: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await run();
+    noteEndpointUp(endpoint);
+    return result;
+  } catch (error) {
+    if (!(isServiceError(error) && error.code === grpcStatus.CANCELLED))
+      noteEndpointFailure(
+        { endpoint, role, call },
+        error instanceof Error ? error.message : String(error),
+      );
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
 import { CommitWatcher, seenHeight } from './fabric-commits';
+import { isEndpointDown } from './fabric-health';
 import type { PeerAddress } from './fabric-endpoints';
 
 const peers: PeerAddress[] = ['a:1', 'b:2'].map((endpoint) => ({
@@ -92,8 +93,20 @@ describe('CommitWatcher', () => {
     await tick();
     await tick();
     expect(s.opened[1]).toEqual({ endpoint: 'b:2', start: 8n });
+    // The failed stream marks its peer down (endorsements stop waiting for its height).
+    expect(isEndpointDown('a:1')).toBe(true);
     s.send(filtered(8, [['late', 0]]));
     await expect(waiting.status).resolves.toEqual({ blockNumber: 8n, code: 0 });
+    expect(isEndpointDown('b:2')).toBe(false);
+    // Back on the first peer: its first block marks it up again.
+    s.send(new Error('b went away too'));
+    await tick();
+    await tick();
+    expect(s.opened[2]).toEqual({ endpoint: 'a:1', start: 9n });
+    s.send(filtered(9, []));
+    await tick();
+    expect(isEndpointDown('a:1')).toBe(false);
+    expect(isEndpointDown('b:2')).toBe(true);
     watcher.close();
   });
 

@@ -7,6 +7,7 @@
 import type { peer } from '@hyperledger/fabric-protos';
 import type { PeerAddress } from './fabric-endpoints';
 import { LedgerUnavailableError } from './fabric-errors';
+import { noteEndpointFailure, noteEndpointUp, noteRetry } from './fabric-health';
 
 export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
   close(): void;
@@ -107,6 +108,10 @@ export class CommitWatcher {
         // is kept as the cause for a waiter that finds the stream not reading.
         this.lastFailure = error;
         this.attempt++;
+        // Down until its stream delivers again: endorsements stop waiting for its height.
+        const event = { endpoint: address.endpoint, role: 'peer' as const, call: 'stream' };
+        noteEndpointFailure(event, error instanceof Error ? error.message : String(error));
+        noteRetry(event);
       }
       if (!this.closed) await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
     }
@@ -116,6 +121,7 @@ export class CommitWatcher {
     const number = BigInt(block.getNumber());
     this.next = number + 1n;
     noteHeight(this.options.channel, endpoint, this.next);
+    noteEndpointUp(endpoint);
     for (const tx of block.getFilteredTransactionsList()) {
       const waiting = this.waiters.get(tx.getTxid());
       if (!waiting) continue;

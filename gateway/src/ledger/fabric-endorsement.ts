@@ -108,7 +108,7 @@ export async function endorseByPlan(input: {
       throw new EndorseError(
         `endorsements of ${transactionId} differ (the peers' states or the chaincode disagree)`,
         answers,
-        { transactionId },
+        { transactionId, disagreement: true },
       );
     }
     return result;

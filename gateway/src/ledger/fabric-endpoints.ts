@@ -53,6 +53,10 @@ export class EndpointPool {
           'grpc.default_authority': address.hostAlias,
           'grpc.max_receive_message_length': 100 * 1024 * 1024,
           'grpc.max_send_message_length': 100 * 1024 * 1024,
+          // A dead endpoint is tried again within a second or two of coming back, not after
+          // grpc-js's default backoff (up to 120 s after repeated failures).
+          'grpc.initial_reconnect_backoff_ms': 250,
+          'grpc.max_reconnect_backoff_ms': 2_000,
         },
       );
       this.clients.set(key, client);

@@ -37,12 +37,16 @@ export class EndorseError extends FabricStageError {
     options: StageOptions & {
       /** The chaincode's coded error, when a peer's answer carries one. */
       chaincodeError?: { code: ErrorCode; message: string };
+      /** The peers endorsed, with results that differ (their states or chaincodes disagree). */
+      disagreement?: boolean;
     },
   ) {
     super(message, options);
     this.chaincodeError = options.chaincodeError;
+    this.disagreement = options.disagreement ?? false;
   }
   readonly chaincodeError: { code: ErrorCode; message: string } | undefined;
+  readonly disagreement: boolean;
 }
 
 /** The orderer refused the transaction (a status other than SUCCESS). */

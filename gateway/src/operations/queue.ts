@@ -8,7 +8,19 @@ import { RetryLater, runOperation, type LedgerDirectory } from './runner';
 import type { OperationStore } from './store';
 
 export const QUEUE_NAME = 'ledger-operations';
-const ATTEMPTS = 12;
+/**
+ * Retries of one operation: doubling from 100 ms, at most RETRY_CAP_MS apart, so an
+ * operation waiting for a peer, an orderer or PostgreSQL to come back goes again within a
+ * couple of seconds of it; 200 attempts keep trying for about 6 minutes before giving up.
+ */
+const ATTEMPTS = 200;
+const RETRY_CAP_MS = 2_000;
+const RETRY_ENQUEUE_MS = 500;
+
+/** The pause before attempt `attemptsMade + 1` (pure; BullMQ's custom backoff). */
+export function retryDelayMs(attemptsMade: number): number {
+  return Math.min(RETRY_CAP_MS, 100 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+}
 
 export interface OperationQueue {
   enqueue(operationId: string): Promise<void>;
@@ -28,7 +40,15 @@ export function redisConnection(url: string): ConnectionOptions {
     // Fail fast while Redis is away; the PostgreSQL row already holds the work.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // Reconnect within a second of Redis coming back: BullMQ's default backs off up to 20 s,
+    // and the worker takes no job meanwhile.
+    retryStrategy: redisRetryDelayMs,
   };
+}
+
+/** Pause before reconnecting to Redis after `times` failed attempts (ms). */
+export function redisRetryDelayMs(times: number): number {
+  return Math.min(250 * Math.max(1, times), 1000);
 }
 
 /** Jobs waiting, delayed or running in a queue (for /metrics). */
@@ -38,27 +58,58 @@ export async function queueDepth(queue: Queue): Promise<number> {
 }
 
 /** `prefix` keeps the keys of one gateway deployment (or one test) apart in a shared Redis. */
-export function createOperationQueue(redisUrl: string, prefix = 'clearance'): OperationQueue {
+export function createOperationQueue(
+  redisUrl: string,
+  prefix = 'clearance',
+  /** Redis connection errors (Redis away): enqueue fails meanwhile, the sweep catches up. */
+  onError?: (error: unknown) => void,
+): OperationQueue {
   const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redisUrl), prefix });
+  // Without a listener an EventEmitter's 'error' is thrown: Redis going away would end the
+  // process.
+  queue.on('error', (error) => onError?.(error));
+  const add = (operationId: string) =>
+    queue.add(
+      'submit',
+      { operationId },
+      {
+        jobId: operationId,
+        attempts: ATTEMPTS,
+        backoff: { type: 'capped' },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+  // Operations whose enqueue failed (Redis away) are enqueued again every RETRY_ENQUEUE_MS
+  // from this process, so they start as soon as Redis is back rather than at the next sweep
+  // (which still catches them if this process dies). They never reached Redis: no job runs
+  // twice.
+  const unqueued = new Set<string>();
+  const retry = setInterval(() => {
+    for (const id of unqueued)
+      add(id).then(
+        () => unqueued.delete(id),
+        () => undefined, // still away: the next round
+      );
+  }, RETRY_ENQUEUE_MS);
+  retry.unref();
   return {
     async enqueue(operationId) {
-      await queue.add(
-        'submit',
-        { operationId },
-        {
-          jobId: operationId,
-          attempts: ATTEMPTS,
-          backoff: { type: 'exponential', delay: 100 },
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        },
-      );
+      try {
+        await add(operationId);
+      } catch (error) {
+        unqueued.add(operationId);
+        throw error;
+      }
     },
     depth: () => queueDepth(queue),
     async ping() {
       await queue.getJobCounts('waiting');
     },
-    close: () => queue.close(),
+    async close() {
+      clearInterval(retry);
+      await queue.close();
+    },
   };
 }
 
@@ -76,6 +127,8 @@ export function startOperationWorker(options: {
   sweepEveryMs?: number;
   staleAfterMs?: number;
   onError?(error: unknown): void;
+  /** An attempt failed and the operation will be tried again (for /metrics). */
+  onRetry?(code: string): void;
 }): OperationWorker {
   const { store, queue } = options;
   const worker = new Worker(
@@ -90,6 +143,7 @@ export function startOperationWorker(options: {
       concurrency: options.concurrency ?? 256,
       prefix: options.prefix ?? 'clearance',
       autorun: true,
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
     },
   );
   worker.on('failed', (job, error) => {
@@ -101,8 +155,9 @@ export function startOperationWorker(options: {
           ? error.reason
           : { code: 'INTERNAL', message: 'the operation could not be completed' };
       store.fail(id, reason).catch((e: unknown) => options.onError?.(e));
-    } else if (!(error instanceof RetryLater)) {
-      options.onError?.(error);
+    } else {
+      options.onRetry?.(error instanceof RetryLater ? error.reason.code : 'INTERNAL');
+      if (!(error instanceof RetryLater)) options.onError?.(error);
     }
   });
   worker.on('error', (error) => options.onError?.(error));

@@ -1,9 +1,14 @@
 import fp from 'fastify-plugin';
-import { httpDuration, registry } from '../metrics';
+import { countEndpointEvents, httpDuration, registry } from '../metrics';
 
-/** Request latency by route template, and the Prometheus scrape endpoint. */
+/**
+ * Request latency by route template, the Fabric client's endpoint failures and retries,
+ * and the Prometheus scrape endpoint.
+ */
 export default fp(
   async (app) => {
+    const stopCounting = countEndpointEvents();
+    app.addHook('onClose', async () => stopCounting());
     app.addHook('onResponse', async (request, reply) => {
       httpDuration.observe(
         {

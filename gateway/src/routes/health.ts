@@ -1,10 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { endpointsDown } from '../ledger/fabric-health';
 
 /**
  * /healthz: the process is up. /readyz: every dependency answers — the ledger (channel
- * height from a peer), PostgreSQL and Redis when configured — with what failed named; and
- * what still serves but is not whole (`degraded`: each such check tells why, e.g. poison
- * events in the index) named too, with 200 and status `degraded`.
+ * height from a peer), PostgreSQL and Redis when configured — with what failed named; what
+ * still serves but is not whole (`degraded`: each such check tells why, e.g. poison events
+ * in the index) named too, with 200 and status `degraded`; so are the peers and orderers
+ * whose last call failed (`ledger.down`: the gateway may still serve without them, when the
+ * endorsement policies allow).
  */
 const healthRoutes: FastifyPluginAsync<{
   checks: Record<string, () => Promise<unknown>>;
@@ -23,6 +26,16 @@ const healthRoutes: FastifyPluginAsync<{
       results.ledger = { error: 'unreachable' };
       ready = false;
     }
+    const down = endpointsDown();
+    if (down.length > 0)
+      results.ledger = {
+        ...(results.ledger as object),
+        down: down.map((d) => ({
+          endpoint: d.endpoint,
+          role: d.role,
+          since: new Date(d.since).toISOString(),
+        })),
+      };
     for (const [name, check] of Object.entries(checks)) {
       try {
         await check();
@@ -33,7 +46,7 @@ const healthRoutes: FastifyPluginAsync<{
         ready = false;
       }
     }
-    let degraded = false;
+    let degraded = down.length > 0;
     for (const [name, check] of Object.entries(degradations)) {
       try {
         const why = await check();

@@ -1,0 +1,442 @@
+/**
+ * Faults under load: a steady filing load through the gateway (open model, at a fixed
+ * rate), GETs of indexed summaries beside it; then, one at a time, kill -9 of one process
+ * of the system and its restart (by the devnet launcher, or the stack for the gateway).
+ *
+ *   npm run faults [-- --quick] [-- --only peer-not-needed,orderer-leader] [-- --rate N]
+ *
+ * Per fault: filings acknowledged (2xx) and whether each ended committed exactly once on the
+ * ledger (Declaration:GetHistory), duplicates (a second FILE, a second operation), index =
+ * ledger afterwards (the code of `npm run index -- compare`), p95 of the filings started
+ * while the process was down, time from the restart to normal latency, what /readyz named
+ * down. A filing the gateway never answered (it was dead, PostgreSQL was) is sent again with
+ * its Idempotency-Key, as a client would, and must then be committed once too.
+ *
+ * Prints a table and writes load/results/faults.json.
+ */
+import './quiet-logs';
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { sampleFiling } from '@clearance/chaincode/testing';
+import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
+import { until } from '@clearance/gateway/testing';
+import { isAlive, REPO_ROOT } from '@clearance/network';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { faultFigures, isRaftLeader, type Sample } from './fault-figures';
+import { startReadLoad } from './read-load';
+import { startStack, type Stack } from './stack';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RATE = Number(option('--rate') ?? 8);
+const PHASE = quick
+  ? { steadyS: 8, downS: 6, recoveryS: 10, getRate: 10 }
+  : { steadyS: 20, downS: 10, recoveryS: 20, getRate: 20 };
+const CHANNEL = 'clearance';
+/** The peer whose organisation Declaration:File does not need (not a collection member). */
+const PEER_NOT_NEEDED = 'peer-logistics';
+/** A peer whose organisation it needs (every collection member endorses a filing). */
+const PEER_NEEDED = 'peer-hkcustoms';
+
+const log = (line: string) => console.log(line);
+
+interface Fault {
+  name: string;
+  /** The process to kill (resolved at the time of the fault: the Raft leader moves). */
+  target(stack: Stack): Promise<string>;
+  kill(stack: Stack, target: string): Promise<void>;
+  restart(stack: Stack, target: string): Promise<void>;
+}
+
+/** kill -9 of a devnet process and whatever it started, once it is gone. */
+async function killDevnetProcess(stack: Stack, name: string): Promise<void> {
+  const pid = stack.devnet.pidOf(name);
+  if (pid === undefined) throw new Error(`${name} is not running`);
+  for (const p of [pid, ...descendants(pid)]) process.kill(p, 'SIGKILL');
+  await until(`${name} to be gone`, 10_000, async () => (isAlive(pid) ? undefined : true));
+}
+
+function descendants(pid: number): number[] {
+  const children = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+async function raftRoles(stack: Stack): Promise<{ leader: string; followers: string[] }> {
+  const orderers = stack.devnet.orderers();
+  const leaders: string[] = [];
+  for (const o of orderers) {
+    const text = await (await fetch(`${o.operationsUrl}/metrics`)).text();
+    if (isRaftLeader(text, CHANNEL)) leaders.push(o.name);
+  }
+  if (leaders.length !== 1 || orderers.length < 3)
+    throw new Error(
+      `a Raft cluster of 3 with one leader is needed (orderers: ${orderers.length}, leaders: ${leaders.join(', ') || 'none'}); make the devnet with \`devnet reset\` then \`devnet up --orderers 3\``,
+    );
+  const leader = leaders[0] as string;
+  return { leader, followers: orderers.map((o) => o.name).filter((n) => n !== leader) };
+}
+
+const devnetFault = (name: string, target: (stack: Stack) => Promise<string>): Fault => ({
+  name,
+  target,
+  kill: killDevnetProcess,
+  // The launcher: `devnet up` restarts exactly what is not running.
+  restart: async (stack) => {
+    await stack.devnet.up();
+  },
+});
+
+const serviceFault = (name: 'postgres' | 'redis'): Fault => ({
+  name,
+  target: async () => name,
+  kill: killDevnetProcess,
+  restart: async (stack) => {
+    await stack.devnet.services();
+  },
+});
+
+const FAULTS: Fault[] = [
+  devnetFault('peer-not-needed', async () => PEER_NOT_NEEDED),
+  devnetFault('peer-needed', async () => PEER_NEEDED),
+  devnetFault('orderer-leader', async (stack) => (await raftRoles(stack)).leader),
+  devnetFault('orderer-follower', async (stack) => (await raftRoles(stack)).followers[0] as string),
+  devnetFault('chaincode', async () => 'chaincode'),
+  serviceFault('postgres'),
+  serviceFault('redis'),
+  {
+    name: 'gateway',
+    target: async () => 'gateway',
+    kill: (stack) => stack.gateway.kill9(),
+    restart: (stack) => stack.gateway.start(),
+  },
+];
+
+interface Filing {
+  id: string;
+  key: string;
+  body: string;
+  start: number;
+  /** HTTP status of the last answer, undefined when none came. */
+  status?: number;
+  /** Answers that were not 2xx, or none: the client sent it again (same key). */
+  resent: number;
+  /** Latency of a 200 answer (committed), ms. */
+  answeredMs?: number;
+  operationId?: string;
+}
+
+async function signFilings(stack: Stack, prefix: string, n: number): Promise<Filing[]> {
+  const out: Filing[] = [];
+  for (let i = 0; i < n; i++) {
+    const filing = sampleFiling(`${prefix}-${i}`);
+    const cms = await stack.pki.signers.gdTrader.sign(canonicalBytes(filing));
+    const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
+    out.push({
+      id: filing.declaration.declarationId,
+      key: randomUUID(),
+      body,
+      start: 0,
+      resent: 0,
+    });
+  }
+  return out;
+}
+
+async function post(stack: Stack, f: Filing, wait: number) {
+  const res = await fetch(`${stack.base}/v1/declarations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${stack.traderToken}`,
+      'idempotency-key': f.key,
+      prefer: `wait=${wait}`,
+    },
+    body: f.body,
+    signal: AbortSignal.timeout((wait + 10) * 1000),
+  });
+  const body = (await res.json()) as { operation?: { operationId: string; state: string } };
+  return { status: res.status, operation: body.operation };
+}
+
+/**
+ * One filing as a client sends it: again with the same key, 500 ms later, while the answer
+ * is not 2xx (5xx, or none: the gateway or its connection died), for up to RESEND_MS.
+ */
+async function file(stack: Stack, f: Filing): Promise<void> {
+  for (;;) {
+    const res = await post(stack, f, 30).catch(() => undefined);
+    f.status = res?.status;
+    if (res && res.status < 300) {
+      f.operationId = res.operation?.operationId;
+      if (res.status === 200 && res.operation?.state === 'succeeded')
+        f.answeredMs = Date.now() - f.start;
+      return;
+    }
+    if (Date.now() - f.start > RESEND_MS) return;
+    f.resent++;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+const RESEND_MS = 120_000;
+
+/** Sends the filings at RATE per second from `t0` (open model); resolves when all answered. */
+async function sendAll(stack: Stack, filings: Filing[], t0: number): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  for (const [i, f] of filings.entries()) {
+    f.start = t0 + (i * 1000) / RATE;
+    const wait = f.start - Date.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(file(stack, f));
+  }
+  await Promise.all(inFlight);
+}
+
+async function fileCount(ledger: Ledger, id: string): Promise<number> {
+  try {
+    const history = JSON.parse(await ledger.evaluate('Declaration:GetHistory', [id])) as {
+      action: string;
+    }[];
+    return history.filter((h) => h.action === 'FILE').length;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NOT_FOUND') return 0;
+    throw error;
+  }
+}
+
+interface Row {
+  fault: string;
+  killed: string;
+  sent: number;
+  acknowledged: number;
+  /** Filings the client had to send again (a 5xx or no answer first). */
+  resent: number;
+  committed_once: number;
+  lost: number;
+  duplicates: number;
+  index_differences: number;
+  baseline_p95_ms: number;
+  fault_p95_ms: number;
+  recovery_s: number;
+  resume_s: number;
+  down_s: number;
+  readyz_during: string;
+  gets: number;
+  get_errors: number;
+  new_leader?: string;
+}
+
+async function runFault(stack: Stack, ledger: Ledger, fault: Fault, run: string): Promise<Row> {
+  const prefix = `GD-${run}-${fault.name
+    .replace(/[^a-z]/g, '')
+    .slice(0, 10)
+    .toUpperCase()}`;
+  const seconds = PHASE.steadyS + PHASE.downS + PHASE.recoveryS;
+  const filings = await signFilings(stack, prefix, Math.round(RATE * seconds));
+  const target = await fault.target(stack);
+  // The trader's own filings of this run (the warm-up's, the faults' before).
+  const { rows: summaries } = await stack.pool.query<{ declaration_id: string }>(
+    'SELECT declaration_id FROM declarations WHERE declaration_id LIKE $1 ORDER BY random() LIMIT 200',
+    [`GD-${run}-%`],
+  );
+  const reads = startReadLoad({
+    base: stack.base,
+    token: stack.traderToken,
+    paths: summaries.map((r) => `/v1/declarations/${r.declaration_id}/summary`),
+    rate: PHASE.getRate,
+  });
+  log(
+    `${fault.name}: ${filings.length} filings at ${RATE}/s; kill -9 ${target} after ${PHASE.steadyS} s`,
+  );
+  const t0 = Date.now() + 200;
+  const sending = sendAll(stack, filings, t0);
+  await new Promise((r) => setTimeout(r, t0 + PHASE.steadyS * 1000 - Date.now()));
+  const killedAt = Date.now();
+  await fault.kill(stack, target);
+  // What the gateway says while it is down (the gateway itself cannot say).
+  await new Promise((r) => setTimeout(r, Math.min(3000, (PHASE.downS * 1000) / 2)));
+  const readyz = await fetch(`${stack.base}/readyz`, { signal: AbortSignal.timeout(5000) })
+    .then(async (res) => `${res.status} ${JSON.stringify(await res.json())}`)
+    .catch((error: unknown) => `no answer (${error instanceof Error ? error.message : error})`);
+  await new Promise((r) => setTimeout(r, killedAt + PHASE.downS * 1000 - Date.now()));
+  await fault.restart(stack, target);
+  const restartedAt = Date.now();
+  log(`  restarted ${target} ${((restartedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
+  await sending;
+  const read = await reads.stop();
+  const newLeader = fault.name === 'orderer-leader' ? (await raftRoles(stack)).leader : undefined;
+
+  const acknowledged = filings.filter((f) => f.status !== undefined && f.status < 300);
+  // Every operation ends.
+  await until(`the operations of ${fault.name} to end`, 180_000, async () => {
+    const { rows } = await stack.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM operations WHERE declaration_id LIKE $1 AND state = 'pending'`,
+      [`${prefix}-%`],
+    );
+    return rows[0]?.n === 0 ? true : undefined;
+  });
+  const { rows: ops } = await stack.pool.query<{
+    declaration_id: string;
+    state: string;
+    ended: number;
+  }>(
+    `SELECT declaration_id, state, (extract(epoch FROM updated_at) * 1000)::float8 AS ended
+     FROM operations WHERE declaration_id LIKE $1`,
+    [`${prefix}-%`],
+  );
+  const opsOf = new Map<string, typeof ops>();
+  for (const o of ops) opsOf.set(o.declaration_id, [...(opsOf.get(o.declaration_id) ?? []), o]);
+
+  let committedOnce = 0;
+  let lost = 0;
+  let duplicates = 0;
+  const samples: Sample[] = [];
+  for (const f of filings) {
+    const files = await fileCount(ledger, f.id);
+    const rows = opsOf.get(f.id) ?? [];
+    duplicates += Math.max(0, files - 1) + Math.max(0, rows.length - 1);
+    const succeeded = rows.find((r) => r.state === 'succeeded');
+    if (files === 1 && succeeded) committedOnce++;
+    else lost++; // acknowledged (after resending) and not committed once
+    const latency = f.answeredMs ?? (succeeded ? succeeded.ended - f.start : undefined);
+    samples.push(latency === undefined ? { start: f.start } : { start: f.start, latency });
+  }
+  // Index = ledger, once the index has every filing of the fault.
+  await until(`the index to have the filings of ${fault.name}`, 120_000, async () => {
+    const { rows } = await stack.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM declarations WHERE declaration_id LIKE $1',
+      [`${prefix}-%`],
+    );
+    return rows[0]?.n === committedOnce ? true : undefined;
+  });
+  const { differences } = await compareIndex(stack.pool, ledger);
+  const mine = differences.filter((d) => d.declarationId.startsWith(`${prefix}-`));
+  const figures = faultFigures(samples, { killedAt, restartedAt });
+  return {
+    fault: fault.name,
+    killed: target,
+    sent: filings.length,
+    acknowledged: acknowledged.length,
+    resent: filings.filter((f) => f.resent > 0).length,
+    committed_once: committedOnce,
+    lost,
+    duplicates,
+    index_differences: mine.length,
+    baseline_p95_ms: Math.round(figures.baselineP95Ms),
+    fault_p95_ms: Math.round(figures.faultP95Ms),
+    recovery_s: figures.recoveryS,
+    resume_s: Number(figures.resumeS.toFixed(2)),
+    down_s: Number(((restartedAt - killedAt) / 1000).toFixed(1)),
+    readyz_during: readyz.slice(0, 400),
+    gets: read.latencies.length,
+    get_errors: read.errors,
+    ...(newLeader ? { new_leader: newLeader } : {}),
+  };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function printTable(rows: Row[]): void {
+  const columns: [string, (r: Row) => string, number][] = [
+    ['fault', (r) => r.fault, 17],
+    ['killed', (r) => r.killed, 15],
+    ['acked', (r) => `${r.acknowledged}/${r.sent}`, 8],
+    ['resent', (r) => String(r.resent), 7],
+    ['once', (r) => String(r.committed_once), 5],
+    ['lost', (r) => String(r.lost), 5],
+    ['dup', (r) => String(r.duplicates), 4],
+    ['idx≠', (r) => String(r.index_differences), 5],
+    ['p95 base', (r) => fmt(r.baseline_p95_ms), 9],
+    ['p95 fault', (r) => fmt(r.fault_p95_ms), 10],
+    ['down s', (r) => fmt(r.down_s, 1), 7],
+    ['resume s', (r) => fmt(r.resume_s, 1), 9],
+    ['normal s', (r) => (Number.isFinite(r.recovery_s) ? fmt(r.recovery_s, 0) : '>end'), 9],
+    ['GET ok/err', (r) => `${r.gets}/${r.get_errors}`, 11],
+  ];
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(columns[i]![2]) : c.padStart(columns[i]![2]))).join(' ');
+  console.log(line(columns.map((c) => c[0])));
+  for (const r of rows) console.log(line(columns.map((c) => c[1](r))));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const only = option('--only')?.split(',');
+  const faults = only ? FAULTS.filter((f) => only.includes(f.name)) : FAULTS;
+  const unknown = only?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
+  if (unknown.length > 0 || faults.length === 0)
+    throw new Error(
+      `unknown fault ${unknown.join(', ')}; faults: ${FAULTS.map((f) => f.name).join(', ')}`,
+    );
+  const stack = await startStack(log);
+  // The bench's own pool loses its connections with PostgreSQL: the pool makes new ones.
+  stack.pool.on('error', () => undefined);
+  const ledger = createFabricLedger(stack.connection('gdcustoms/officer1'));
+  const run = `F${randomUUID().slice(0, 5).toUpperCase()}`;
+  const rows: Row[] = [];
+  try {
+    // Warm-up: connections, the chaincode, the gateway's identities; summaries to GET.
+    const warm = await signFilings(stack, `GD-${run}-WARM`, 10);
+    for (const f of warm) {
+      const res = await post(stack, f, 30);
+      if (res.status !== 200) throw new Error(`warm-up filing answered ${res.status}`);
+    }
+    await until('the warm-up filings in the index', 30_000, async () => {
+      const { rows: indexed } = await stack.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM declarations WHERE declaration_id LIKE $1',
+        [`GD-${run}-WARM-%`],
+      );
+      return indexed[0]?.n === warm.length ? true : undefined;
+    });
+    for (const fault of faults) {
+      const row = await runFault(stack, ledger, fault, run);
+      rows.push(row);
+      log(
+        `  ${row.acknowledged}/${row.sent} acknowledged, ${row.committed_once} committed once, lost ${row.lost}, duplicates ${row.duplicates}, index differences ${row.index_differences}; p95 ${row.baseline_p95_ms} ms before, ${fmt(row.fault_p95_ms)} ms during; normal ${fmt(row.recovery_s)} s after the restart${row.new_leader ? `; new leader ${row.new_leader}` : ''}`,
+      );
+      log(`  /readyz during: ${row.readyz_during}`);
+    }
+  } finally {
+    await ledger.close();
+    await stack.stop();
+  }
+  console.log('');
+  console.log(
+    `Faults under load: Declaration:File at ${RATE}/s through the gateway, ${PHASE.steadyS} s steady, kill -9, restart after ${PHASE.downS} s, ${PHASE.recoveryS} s more`,
+  );
+  printTable(rows);
+  const out = path.join(REPO_ROOT, 'load', 'results', 'faults.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const report = {
+    rate_per_s: RATE,
+    phase: PHASE,
+    quick,
+    at: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    faults: rows,
+  };
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${report.seconds} s)`);
+  if (rows.some((r) => r.lost > 0 || r.duplicates > 0 || r.index_differences > 0))
+    process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
