@@ -211,7 +211,7 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       res.json<{ error: { code: string } }>().error.code,
     ];
     expect(code(await post({ sealId: `SEAL-${run}-NONE` }))).toEqual([404, 'NOT_FOUND']);
-    expect(code(await post({ sealId: t.sealId, controlPoint: 'HGG' }))).toEqual([
+    expect(code(await post({ sealId: t.sealId, controlPoint: 'SZBGD' }))).toEqual([
       400,
       'INVALID_ARGUMENT',
     ]);

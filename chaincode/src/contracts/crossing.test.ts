@@ -272,7 +272,7 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
     await expect(again({ crossingId: 'X-U', sealId: 'SEAL-NONE' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(again({ crossingId: 'X-R', controlPoint: 'SZB' })).rejects.toMatchObject({
+    await expect(again({ crossingId: 'X-R', controlPoint: 'SZBHK' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       reason: 'NOT_ON_ROUTE',
     });
