@@ -3,11 +3,11 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import {
   CROSSING_LIMITS,
   decideCrossing,
-  drawOf,
   type CrossingRecord,
   type AnchorRow,
   type CrossingReason,
 } from '../domain/crossing';
+import { drawOf } from '../domain/crossing-draw';
 import { endorsementPlan } from '../domain/endorsement-plan';
 import type { DeclarationRecord, Jurisdiction } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
@@ -372,6 +372,7 @@ describe('the random selection', () => {
       anchors,
       declarations,
       state: { sealId: 'SEAL-1', lastUsedTapCounter: 0, crossings: [] },
+      draw: drawOf,
       act: {
         action: 'DECIDE' as const,
         actor: { mspId: 'GDCustomsMSP', id: 'gd-officer', role: 'customs-officer' },

@@ -14,6 +14,7 @@ import {
   type CrossingRecord,
   type SealCrossingState,
 } from '../domain/crossing';
+import { drawOf } from '../domain/crossing-draw';
 import { LedgerError } from '../domain/errors';
 import { applyAct, type ActRecord } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
@@ -105,6 +106,7 @@ export class CrossingContract extends Contract {
       declarations,
       state,
       act,
+      draw: drawOf,
     });
     await writeJson(ctx, stateKey, {
       ...state,

@@ -17,7 +17,6 @@
  * whose truck is selected. A beacon neither side controls would remove the remaining
  * trust in the submitter; Fabric 2.1 has none.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import policy from './access-policy.json';
 import { ID_PATTERN } from './declaration';
@@ -177,6 +176,8 @@ export interface CrossingFacts {
   declarations: readonly DeclarationRecord[];
   state: SealCrossingState;
   act: CrossingActRecord;
+  /** The draw in [0, 1) over its inputs (crossing-draw.ts: sha256, kept out of the browser). */
+  draw: (inputs: readonly string[]) => number;
 }
 
 const MINUTE = 60_000;
@@ -244,12 +245,6 @@ function declarationReasons(
   return reasons;
 }
 
-/** The deterministic draw in [0, 1): the first 48 bits of sha256 over its inputs. */
-export function drawOf(inputs: readonly string[]): number {
-  const digest = createHash('sha256').update(inputs.join('\n')).digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48;
-}
-
 export function drawInputs(facts: Pick<CrossingFacts, 'input' | 'seal' | 'act'>): string[] {
   const { input, seal, act } = facts;
   const tap = seal.checkpoints.at(-1);
@@ -290,7 +285,7 @@ export function decideCrossing(facts: CrossingFacts): CrossingRecord {
     };
   });
   const inputs = drawInputs(facts);
-  const value = drawOf(inputs);
+  const value = facts.draw(inputs);
   const rate = (CONTROL_POINTS[input.controlPoint] as ControlPoint).selectionRate;
   const selected = value < rate;
   if (selected) found.add('RANDOM_SELECTION');
