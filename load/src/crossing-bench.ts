@@ -6,7 +6,8 @@
  * to the committed decision; crossings_per_s is the rate decisions came out at.
  *
  *   npm run bench:crossing -- [--quick] [--rate 5]
- * `npm run bench` calls runCrossingBench({ quick }) and adds the figures to its results.
+ * `npm run bench` calls runCrossingBench({ quick }) and adds the figures to its results;
+ * run alone, it merges its figures into load/results/latest.json.
  * Target: p95 <= 1 s at 5 trucks/s.
  */
 import './quiet-logs';
@@ -18,8 +19,10 @@ import {
 } from '@clearance/chaincode/testing';
 import { buildApp, createFabricLedger, loadConfig, migrate, type Ledger } from '@clearance/gateway';
 import { createMemorySessionStore } from '@clearance/gateway/testing';
-import { Devnet } from '@clearance/network';
+import { Devnet, REPO_ROOT } from '@clearance/network';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Pool } from 'pg';
 import { openLoop } from './open-loop';
 import { percentile } from './stats';
@@ -241,6 +244,14 @@ if (require.main === module) {
   })
     .then((figures) => {
       for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(28)}${v}`);
+      const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
+      const before: unknown = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : {};
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(
+        out,
+        `${JSON.stringify({ ...(before as object), ...figures, crossing_at: new Date().toISOString() }, null, 2)}\n`,
+      );
+      console.log(`merged into ${path.relative(process.cwd(), out)}`);
       process.exit(0);
     })
     .catch((error: unknown) => {
