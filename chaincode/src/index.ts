@@ -1,3 +1,4 @@
+import { CrossingContract } from './contracts/crossing';
 import { DeclarationContract } from './contracts/declaration';
 import { SealContract } from './contracts/seal';
 import { SelfCheckContract } from './contracts/self-check';
@@ -11,7 +12,20 @@ export type { SelfCheckRecord } from './contracts/self-check';
 export { TRUST_LIST_CONTRACT } from './contracts/trust-list';
 
 export { SEAL_CONTRACT } from './contracts/seal';
-export { DeclarationContract, SealContract, SelfCheckContract, TrustListContract };
+export { CROSSING_CONTRACT } from './contracts/crossing';
+export {
+  CrossingContract,
+  DeclarationContract,
+  SealContract,
+  SelfCheckContract,
+  TrustListContract,
+};
 
 /** The contracts fabric-chaincode-node serves (it reads this export). */
-export const contracts = [SelfCheckContract, DeclarationContract, TrustListContract, SealContract];
+export const contracts = [
+  SelfCheckContract,
+  DeclarationContract,
+  TrustListContract,
+  SealContract,
+  CrossingContract,
+];

@@ -366,6 +366,487 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/crossings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Decisions at a control point since a time, oldest first (from the index) */
+    get: {
+      parameters: {
+        query: {
+          controlPoint: string;
+          since?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              crossings: components['schemas']['CrossingSummary'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** GO or INSPECT for a sealed truck at a control point, decided on the ledger */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same crossing */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CrossingRequestInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CrossingAnswer'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CrossingAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/crossings/{crossingId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A crossing as the ledger has it: decision, reasons, draw, inspection */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          crossingId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CrossingRecord'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/crossings/{crossingId}/outcome': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The outcome of the joint inspection an INSPECT opened (CLEARED or HOLD) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          crossingId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CrossingOutcomeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CrossingAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/declarations': {
     parameters: {
       query?: never;
@@ -3127,6 +3608,242 @@ export interface components {
       }[];
       salt: string;
       totalValue: string;
+    };
+    CrossingAnswer: {
+      created: boolean;
+      crossing: components['schemas']['CrossingRecord'];
+      transactionId: string;
+    };
+    CrossingAnswerInput: {
+      created: boolean;
+      crossing: components['schemas']['CrossingRecordInput'];
+      transactionId: string;
+    };
+    CrossingOutcome: {
+      /** @enum {string} */
+      outcome: 'CLEARED' | 'HOLD';
+      reason: string;
+    };
+    CrossingOutcomeInput: {
+      /** @enum {string} */
+      outcome: 'CLEARED' | 'HOLD';
+      reason: string;
+    };
+    /** @enum {string} */
+    CrossingReason:
+      | 'SEAL_REMOVED'
+      | 'DEVICE_NOT_ACCREDITED'
+      | 'ALARM_TAMPER'
+      | 'ALARM_OPENED'
+      | 'ALARM_ROUTE_DEVIATION'
+      | 'ALARM_OVERDUE'
+      | 'TAP_MISSING'
+      | 'TAP_STALE'
+      | 'READINGS_MISSING'
+      | 'READINGS_GAP'
+      | 'READINGS_SILENT'
+      | 'DECLARATION_HELD'
+      | 'DECLARATION_REJECTED'
+      | 'DECLARATION_NOT_RELEASED'
+      | 'DECLARATION_WRONG_DIRECTION'
+      | 'RANDOM_SELECTION';
+    /** @enum {string} */
+    CrossingReasonInput:
+      | 'SEAL_REMOVED'
+      | 'DEVICE_NOT_ACCREDITED'
+      | 'ALARM_TAMPER'
+      | 'ALARM_OPENED'
+      | 'ALARM_ROUTE_DEVIATION'
+      | 'ALARM_OVERDUE'
+      | 'TAP_MISSING'
+      | 'TAP_STALE'
+      | 'READINGS_MISSING'
+      | 'READINGS_GAP'
+      | 'READINGS_SILENT'
+      | 'DECLARATION_HELD'
+      | 'DECLARATION_REJECTED'
+      | 'DECLARATION_NOT_RELEASED'
+      | 'DECLARATION_WRONG_DIRECTION'
+      | 'RANDOM_SELECTION';
+    CrossingRecord: {
+      anchoredToCounter: number;
+      controlPoint: string;
+      crossingId: string;
+      decided: {
+        /** @enum {string} */
+        action: 'DECIDE' | 'RECORD_OUTCOME';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      decision: 'GO' | 'INSPECT';
+      declarations: ({
+        declarationId: string;
+        /** @enum {string} */
+        direction: 'EXPORT' | 'IMPORT';
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        onHold: boolean;
+        reasons: components['schemas']['CrossingReason'][];
+        state: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      draw: {
+        inputs: string[];
+        rate: number;
+        selected: boolean;
+        value: number;
+      };
+      inspection: {
+        outcome:
+          | ({
+              /** @enum {string} */
+              action: 'DECIDE' | 'RECORD_OUTCOME';
+              actor: {
+                id: string;
+                mspId: string;
+                role?: string;
+              };
+              at: string;
+              heldDeclarations: string[];
+              reason: string;
+              txId: string;
+            } & {
+              [key: string]: unknown;
+            })
+          | null;
+        /** @enum {string} */
+        status: 'OPEN' | 'CLEARED' | 'HOLD';
+      } | null;
+      reasons: components['schemas']['CrossingReason'][];
+      sealId: string;
+      tap: {
+        at: string;
+        counter: number;
+        txId: string;
+      } | null;
+    } & {
+      [key: string]: unknown;
+    };
+    CrossingRecordInput: {
+      anchoredToCounter: number;
+      controlPoint: string;
+      crossingId: string;
+      decided: {
+        /** @enum {string} */
+        action: 'DECIDE' | 'RECORD_OUTCOME';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      decision: 'GO' | 'INSPECT';
+      declarations: ({
+        declarationId: string;
+        /** @enum {string} */
+        direction: 'EXPORT' | 'IMPORT';
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        onHold: boolean;
+        reasons: components['schemas']['CrossingReasonInput'][];
+        state: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      draw: {
+        inputs: string[];
+        rate: number;
+        selected: boolean;
+        value: number;
+      };
+      inspection: {
+        outcome:
+          | ({
+              /** @enum {string} */
+              action: 'DECIDE' | 'RECORD_OUTCOME';
+              actor: {
+                id: string;
+                mspId: string;
+                role?: string;
+              };
+              at: string;
+              heldDeclarations: string[];
+              reason: string;
+              txId: string;
+            } & {
+              [key: string]: unknown;
+            })
+          | null;
+        /** @enum {string} */
+        status: 'OPEN' | 'CLEARED' | 'HOLD';
+      } | null;
+      reasons: components['schemas']['CrossingReasonInput'][];
+      sealId: string;
+      tap: {
+        at: string;
+        counter: number;
+        txId: string;
+      } | null;
+    } & {
+      [key: string]: unknown;
+    };
+    CrossingRequest: {
+      controlPoint: string;
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      sealId: string;
+    };
+    CrossingRequestInput: {
+      controlPoint: string;
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      sealId: string;
+    };
+    CrossingSummary: {
+      at: string;
+      blockNumber: string;
+      controlPoint: string;
+      conveyance: string | null;
+      crossingId: string;
+      /** @enum {string} */
+      decision: 'GO' | 'INSPECT';
+      declarationIds: string[];
+      direction: string;
+      reasons: string[];
+      sealId: string;
+      transactionId: string;
+    };
+    CrossingSummaryInput: {
+      at: string;
+      blockNumber: string;
+      controlPoint: string;
+      conveyance: string | null;
+      crossingId: string;
+      /** @enum {string} */
+      decision: 'GO' | 'INSPECT';
+      declarationIds: string[];
+      direction: string;
+      reasons: string[];
+      sealId: string;
+      transactionId: string;
     };
     Declaration: {
       consignee: {

@@ -43,6 +43,7 @@ import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
 import authRoutes from './routes/auth';
 import checkpointRoutes from './routes/checkpoints';
+import crossingRoutes from './routes/crossings';
 import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
 import healthRoutes from './routes/health';
@@ -229,6 +230,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
     await app.register(sealRoutes, { pool });
+    await app.register(crossingRoutes, { pool, ledgers: options.ledgers });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,

@@ -15,6 +15,7 @@
  * 3. Index lag: from the moment the gateway recorded a commit (operation succeeded) to the
  *    event being in the index (both clocks are PostgreSQL's).
  * 4. The readings bench (load/src/readings-bench.ts).
+ * 5. The boundary decision at 5 trucks/s (load/src/crossing-bench.ts).
  *
  * Prints a table and writes load/results/latest.json.
  */
@@ -28,6 +29,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { startReadLoad } from './read-load';
+import { runCrossingBench } from './crossing-bench';
 import { runReadingsBench } from './readings-bench';
 import { startStack, type Stack } from './stack';
 import { percentile } from './stats';
@@ -246,6 +248,7 @@ async function main(): Promise<void> {
       0.99,
     );
     const readings = await runReadingsBench({ quick });
+    const crossings = await runCrossingBench({ quick });
 
     const side = (rs: OpenLoopResult[]) => {
       const latencies = rs.flatMap((r) => r.latencies);
@@ -283,6 +286,7 @@ async function main(): Promise<void> {
       get_samples: gets.length,
       get_errors: getErrors,
       ...readings,
+      ...crossings,
       arrival_rate_per_s: rate,
       rounds: PLAN.rounds,
       phase_seconds: PLAN.phaseSeconds,
@@ -321,6 +325,9 @@ async function main(): Promise<void> {
       `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
     );
     for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
+    console.log(
+      `crossing p50 / p95      ${crossings.crossing_p50_ms} / ${crossings.crossing_p95_ms} ms at ${crossings.crossing_arrival_rate_per_s} trucks/s, ${crossings.crossings_per_s} decisions/s   (target p95 <= 1 s: ${verdict(crossings.crossing_p95_ms <= 1000)})`,
+    );
     const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);

@@ -16,6 +16,7 @@ import {
 import { DeclarationPage } from './pages/declaration';
 import { DeclarationsPage } from './pages/declarations';
 import { FilingPage } from './pages/filing';
+import { LanePage } from './pages/lane';
 import { QueuePage } from './pages/queue';
 import { SealsPage } from './pages/seals';
 import { SignInPage } from './pages/sign-in';
@@ -184,6 +185,8 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return p.kind === 'officer' ? <QueuePage /> : <DeclarationsPage />;
     case 'seals':
       return <SealsPage sealId={route.sealId} />;
+    case 'lane':
+      return p.kind === 'officer' ? <LanePage controlPoint={route.controlPoint} /> : null;
     default:
       return null;
   }
@@ -210,6 +213,9 @@ function Nav({ principal, route }: { principal: Principal; route: Route }) {
             ? []
             : [{ to: href.queue(), label: i18n.t('nav.queue'), on: route.page === 'queue' }]),
           { to: href.seals(), label: i18n.t('nav.seals'), on: route.page === 'seals' },
+          ...(principal.mspId === 'LogisticsMSP'
+            ? []
+            : [{ to: href.lane('LMC'), label: i18n.t('nav.lane'), on: route.page === 'lane' }]),
         ];
   return (
     <nav aria-label={i18n.t('nav.label')}>

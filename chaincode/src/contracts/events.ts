@@ -21,6 +21,8 @@ export const EVENTS = {
   ReadingsAnchored: 'ReadingsAnchored',
   CheckpointVerified: 'CheckpointVerified',
   SealRemoved: 'SealRemoved',
+  CrossingDecided: 'CrossingDecided',
+  CrossingInspectionRecorded: 'CrossingInspectionRecorded',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

@@ -27,9 +27,9 @@ import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
 
 export { SEAL_CONTRACT };
-const DEVICE = 'device';
-const SEAL = 'seal';
-const ANCHOR = 'anchor';
+export const DEVICE = 'device';
+export const SEAL = 'seal';
+export const ANCHOR = 'anchor';
 /** Seal in use per device: a device seals one conveyance at a time. */
 const DEVICE_SEAL = 'deviceseal';
 /** Device per NFC tag UID: a tapped tag leads to its device and so to its seal. */

@@ -6,3 +6,4 @@ export const DECLARATION_CONTRACT = 'Declaration';
 export const TRUST_LIST_CONTRACT = 'TrustList';
 export const SELF_CHECK_CONTRACT = 'SelfCheck';
 export const SEAL_CONTRACT = 'Seal';
+export const CROSSING_CONTRACT = 'Crossing';

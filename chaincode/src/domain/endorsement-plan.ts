@@ -9,6 +9,8 @@
  *   jurisdiction: the client reads the declaration first (JURISDICTION_READS); without it
  *   the plan needs the joint agencies of every jurisdiction.
  * - Trust-list meta key (set at the first change, written by every change): GD and HK customs.
+ * - Crossing record key (set by Decide, written again by RecordOutcome): GD and HK customs
+ *   (policy.crossing.endorsers), Decide included, so both services endorse every decision.
  * - File and Amend write the commercialValues collection (memberOnlyWrite): only its member
  *   organisations may endorse them (network/src/definition.ts COLLECTIONS).
  *
@@ -65,6 +67,8 @@ const KEY_LEVEL: Record<string, readonly string[]> = {
   'TrustList:AddAuthority': policy.trustListEndorsers,
   'TrustList:UpdateRevocationList': policy.trustListEndorsers,
   'TrustList:WithdrawAuthority': policy.trustListEndorsers,
+  'Crossing:Decide': policy.crossing.endorsers,
+  'Crossing:RecordOutcome': policy.crossing.endorsers,
 };
 
 const PRIVATE_WRITERS: Record<string, readonly string[]> = {

@@ -10,3 +10,5 @@ export * from './trust-list';
 export * from './text';
 export * from './records';
 export * from './contract-names';
+export * from './crossing';
+export * from './crossing-record';

@@ -1,4 +1,5 @@
 import {
+  CrossingContract,
   DeclarationContract,
   SealContract,
   SelfCheckContract,
@@ -40,6 +41,7 @@ describe('contract client on the in-memory twin', () => {
       Declaration: DeclarationContract,
       TrustList: TrustListContract,
       Seal: SealContract,
+      Crossing: CrossingContract,
     };
     for (const [contract, names] of Object.entries(TRANSACTIONS)) {
       const instance = new classes[contract as keyof typeof classes]() as unknown as Record<

@@ -8,12 +8,17 @@
  * arguments, transient data: what an operation row stores and the runner replays).
  */
 import type {
+  CrossingContract,
   DeclarationContract,
   SealContract,
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
 import {
+  CROSSING_CONTRACT,
+  CrossingRecordSchema,
+  type CrossingInput,
+  type OutcomeInput,
   DECLARATION_CONTRACT,
   SEAL_CONTRACT,
   SELF_CHECK_CONTRACT,
@@ -120,6 +125,10 @@ export const TRANSACTIONS = {
     'GetActiveSeal',
     'GetAnchors',
   ]),
+  Crossing: transactions<CrossingContract, ['Decide', 'RecordOutcome', 'GetCrossing']>(
+    CROSSING_CONTRACT,
+    ['Decide', 'RecordOutcome', 'GetCrossing'],
+  ),
 } as const;
 
 /** A transaction to run later: what an operation stores (name, arguments, transient data). */
@@ -288,6 +297,17 @@ export function createContractClient(ledger: Ledger) {
         sealId: string,
         check: { controlPoint: string; tagUid: string; counter: number },
       ) => submit(SealRecordSchema, S.RecordCheckpoint, [sealId, JSON.stringify(check)]),
+    },
+    crossing: {
+      decide: (input: CrossingInput) =>
+        submit(CrossingRecordSchema, TRANSACTIONS.Crossing.Decide, [JSON.stringify(input)]),
+      recordOutcome: (crossingId: string, outcome: OutcomeInput) =>
+        submit(CrossingRecordSchema, TRANSACTIONS.Crossing.RecordOutcome, [
+          crossingId,
+          JSON.stringify(outcome),
+        ]),
+      get: (crossingId: string) =>
+        evaluate(CrossingRecordSchema, TRANSACTIONS.Crossing.GetCrossing, [crossingId]),
     },
   };
 }

@@ -8,7 +8,8 @@ export type Route =
   | { page: 'declaration'; id: string }
   | { page: 'amend'; id: string }
   | { page: 'queue' }
-  | { page: 'seals'; sealId?: string };
+  | { page: 'seals'; sealId?: string }
+  | { page: 'lane'; controlPoint: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations' && second) return { page: 'declaration', id: second };
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
+  if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
   if (first === 'seals') return second ? { page: 'seals', sealId: second } : { page: 'seals' };
   return { page: 'sign-in' };
 }
@@ -29,6 +31,7 @@ export const href = {
   amend: (id: string) => `#/declarations/${encodeURIComponent(id)}/amend`,
   queue: () => '#/queue',
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
+  lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
   signIn: () => '#/sign-in',
 };
 

@@ -4,11 +4,13 @@
  * appears), errors as JSON lines on stderr; `--post URL` also sends each tap to the
  * gateway, signed in as the officer whose session token is in GATEWAY_TOKEN (a token is
  * kept out of the command line, where other users of the machine could read it). Stops
- * on SIGINT/SIGTERM.
+ * on SIGINT/SIGTERM. `--decide NORTHBOUND|SOUTHBOUND` (with `--post`) then asks for the
+ * boundary decision on each recorded tap and prints it as a `decision` line.
  *
- *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks]
+ *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks] [--decide NORTHBOUND]
  */
 import { startCheckpointAgent, type Tap } from './agent';
+import { isRecordedTap, parseDirection, requestDecision } from './decide';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -18,6 +20,9 @@ function option(name: string): string | undefined {
 const readerPattern = option('--reader');
 const postUrl = option('--post');
 const controlPoint = option('--control-point');
+const direction = process.argv.includes('--decide')
+  ? parseDirection(option('--decide'))
+  : undefined;
 const line = (stream: NodeJS.WriteStream, value: unknown) =>
   stream.write(`${JSON.stringify(value)}\n`);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
@@ -44,8 +49,20 @@ async function report(tap: Tap): Promise<void> {
     body: JSON.stringify({ controlPoint, url: tap.url, reader: tap.reader, at: tap.at }),
   });
   const answer = (await res.json().catch(() => null)) as unknown;
-  if (res.ok) line(process.stdout, { type: 'recorded', status: res.status, body: answer });
-  else
+  if (res.ok) {
+    line(process.stdout, { type: 'recorded', status: res.status, body: answer });
+    if (direction && controlPoint && isRecordedTap(answer)) {
+      const decision = await requestDecision(
+        fetch,
+        { checksUrl: postUrl, token: process.env.GATEWAY_TOKEN, controlPoint, direction },
+        answer,
+      );
+      line(decision.status < 300 ? process.stdout : process.stderr, {
+        type: 'decision',
+        ...decision,
+      });
+    }
+  } else
     line(process.stderr, {
       type: 'error',
       message: `gateway answered ${res.status}`,

@@ -1,0 +1,65 @@
+/**
+ * The crossing record as the Crossing contract returns it, as a zod schema (loose, like
+ * records.ts): the gateway parses ledger results with it and derives its OpenAPI from it.
+ * The compile-time check below keeps it in step with the contract's CrossingRecord.
+ */
+import { z } from 'zod';
+import {
+  CROSSING_DECISIONS,
+  CROSSING_DIRECTIONS,
+  CROSSING_REASONS,
+  INSPECTION_OUTCOMES,
+  type CrossingRecord,
+} from './crossing';
+import { ActorSchema } from './records';
+
+const CrossingActSchema = z.looseObject({
+  action: z.enum(['DECIDE', 'RECORD_OUTCOME']),
+  actor: ActorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+
+export const CrossingReasonSchema = z.enum(CROSSING_REASONS).meta({ id: 'CrossingReason' });
+
+export const CrossingRecordSchema = z
+  .looseObject({
+    crossingId: z.string(),
+    sealId: z.string(),
+    controlPoint: z.string(),
+    direction: z.enum(CROSSING_DIRECTIONS),
+    decision: z.enum(CROSSING_DECISIONS),
+    reasons: z.array(CrossingReasonSchema),
+    tap: z.object({ counter: z.number(), at: z.string(), txId: z.string() }).nullable(),
+    anchoredToCounter: z.number(),
+    declarations: z.array(
+      z.looseObject({
+        declarationId: z.string(),
+        jurisdiction: z.enum(['GD', 'HK']),
+        direction: z.enum(['EXPORT', 'IMPORT']),
+        state: z.string(),
+        onHold: z.boolean(),
+        reasons: z.array(CrossingReasonSchema),
+      }),
+    ),
+    draw: z.object({
+      value: z.number(),
+      rate: z.number(),
+      selected: z.boolean(),
+      inputs: z.array(z.string()),
+    }),
+    decided: CrossingActSchema,
+    inspection: z
+      .object({
+        status: z.enum(['OPEN', ...INSPECTION_OUTCOMES]),
+        outcome: CrossingActSchema.extend({
+          reason: z.string(),
+          heldDeclarations: z.array(z.string()),
+        }).nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'CrossingRecord' });
+
+/** Fails to compile when the contract's record and this schema drift apart. */
+export const crossingRecordMatches = (r: CrossingRecord): z.input<typeof CrossingRecordSchema> => r;

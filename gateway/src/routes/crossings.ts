@@ -1,0 +1,231 @@
+/**
+ * The boundary decision over HTTP. POST asks the ledger for GO or INSPECT (Crossing:Decide,
+ * under the officer's or lane device's own identity when `ledgers` gives it) and answers
+ * once the decision is committed. The Idempotency-Key names the crossing on the ledger
+ * (a hash of the caller and the key), so a retry, even one racing the first, is refused by
+ * the chaincode as ALREADY_EXISTS and answered here with the crossing first recorded.
+ * GET lists the decisions at a control point from the index (CrossingDecided events).
+ */
+import {
+  CROSSING_DIRECTIONS,
+  CrossingRecordSchema,
+  INSPECTION_OUTCOMES,
+  ID_PATTERN,
+} from '@clearance/chaincode/domain';
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import { errorResponses } from '../http/schemas';
+import { createContractClient, type ContractClient } from '../ledger/contract';
+import type { Ledger } from '../ledger/ledger';
+import { requireOfficer } from '../plugins/auth';
+
+/** Who may ask for a decision or record an inspection (the ledger's allow table decides). */
+export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
+export const OUTCOME_ROLES = ['customs-officer', 'ciq-officer'];
+const CONTROL_POINT = z.string().regex(/^[A-Z]{3,8}$/);
+
+const CrossingRequest = z
+  .object({
+    sealId: z.string().regex(ID_PATTERN),
+    controlPoint: CONTROL_POINT,
+    direction: z.enum(CROSSING_DIRECTIONS),
+  })
+  .strict()
+  .meta({ id: 'CrossingRequest' });
+
+const CrossingHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, "_" or "-" (a UUID will do)')
+    .optional()
+    .meta({ description: 'Required: the same key again answers with the same crossing' }),
+});
+
+const CrossingAnswer = z
+  .object({
+    crossing: CrossingRecordSchema,
+    transactionId: z.string(),
+    /** False when this request repeated an earlier one (same Idempotency-Key). */
+    created: z.boolean(),
+  })
+  .meta({ id: 'CrossingAnswer' });
+
+const CrossingSummary = z
+  .object({
+    crossingId: z.string(),
+    sealId: z.string(),
+    conveyance: z.string().nullable(),
+    controlPoint: z.string(),
+    direction: z.string(),
+    decision: z.enum(['GO', 'INSPECT']),
+    reasons: z.array(z.string()),
+    declarationIds: z.array(z.string()),
+    at: z.string(),
+    transactionId: z.string(),
+    blockNumber: z.string(),
+  })
+  .meta({ id: 'CrossingSummary' });
+
+const Outcome = z
+  .object({ outcome: z.enum(INSPECTION_OUTCOMES), reason: z.string().max(512) })
+  .strict()
+  .meta({ id: 'CrossingOutcome' });
+
+/** The ledger id of the crossing a caller's Idempotency-Key names. */
+export function crossingIdFor(callerId: string, key: string): string {
+  return `X-${createHash('sha256').update(`${callerId}\n${key}`).digest('hex').slice(0, 40)}`;
+}
+
+interface CrossingRow {
+  payload: {
+    crossingId: string;
+    sealId: string;
+    conveyance?: string;
+    controlPoint: string;
+    direction: string;
+    decision: 'GO' | 'INSPECT';
+    reasons: string[];
+    declarationIds?: string[];
+    at: string;
+  };
+  tx_id: string;
+  block_number: string;
+}
+
+const crossingRoutes: FastifyPluginAsync<{
+  pool: Pool;
+  ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
+}> = async (instance, { pool, ledgers }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const contractOf = async (accountId: string): Promise<ContractClient> =>
+    ledgers ? createContractClient(await ledgers(accountId)) : app.contract;
+
+  app.post(
+    '/v1/crossings',
+    {
+      schema: {
+        tags: ['crossings'],
+        summary: 'GO or INSPECT for a sealed truck at a control point, decided on the ledger',
+        headers: CrossingHeaders,
+        body: CrossingRequest,
+        response: { 200: CrossingAnswer, 201: CrossingAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireOfficer(request, CROSSING_ROLES);
+      const key = request.headers['idempotency-key'];
+      if (!key) throw new ApiError('IDEMPOTENCY_KEY_REQUIRED');
+      const crossingId = crossingIdFor(caller.id, key);
+      const contract = await contractOf(caller.id);
+      try {
+        const { committed, result } = await contract.crossing.decide({
+          crossingId,
+          ...request.body,
+        });
+        return reply
+          .status(201)
+          .send({ crossing: result, transactionId: committed.transactionId, created: true });
+      } catch (error) {
+        if (!(error instanceof ApiError) || !['ALREADY_EXISTS', 'CONFLICT'].includes(error.code))
+          throw error;
+        // A retry, or the twin of a request that raced it: the crossing first recorded.
+        const existing = await app.contract.crossing.get(crossingId).catch(() => {
+          throw error;
+        });
+        const same =
+          existing.sealId === request.body.sealId &&
+          existing.controlPoint === request.body.controlPoint &&
+          existing.direction === request.body.direction;
+        if (!same) throw new ApiError('IDEMPOTENCY_KEY_REUSED');
+        return reply
+          .status(200)
+          .send({ crossing: existing, transactionId: existing.decided.txId, created: false });
+      }
+    },
+  );
+
+  app.get(
+    '/v1/crossings',
+    {
+      schema: {
+        tags: ['crossings'],
+        summary: 'Decisions at a control point since a time, oldest first (from the index)',
+        querystring: z.object({
+          controlPoint: CONTROL_POINT,
+          since: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: { 200: z.object({ crossings: z.array(CrossingSummary) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      requireOfficer(request);
+      const since = new Date(request.query.since ?? 0).toISOString();
+      const { rows } = await pool.query<CrossingRow>(
+        `SELECT payload, tx_id, block_number::text AS block_number FROM ledger_events
+          WHERE event_name = 'CrossingDecided' AND payload->>'controlPoint' = $1
+            AND payload->>'at' >= $2
+          ORDER BY block_number, payload->>'at' LIMIT 500`,
+        [request.query.controlPoint, since],
+      );
+      return {
+        crossings: rows.map(({ payload: p, tx_id, block_number }) => ({
+          crossingId: p.crossingId,
+          sealId: p.sealId,
+          conveyance: p.conveyance ?? null,
+          controlPoint: p.controlPoint,
+          direction: p.direction,
+          decision: p.decision,
+          reasons: p.reasons,
+          declarationIds: p.declarationIds ?? [],
+          at: p.at,
+          transactionId: tx_id,
+          blockNumber: block_number,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/crossings/:crossingId',
+    {
+      schema: {
+        tags: ['crossings'],
+        summary: 'A crossing as the ledger has it: decision, reasons, draw, inspection',
+        params: z.object({ crossingId: z.string().regex(ID_PATTERN) }),
+        response: { 200: CrossingRecordSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      requireOfficer(request);
+      return app.contract.crossing.get(request.params.crossingId);
+    },
+  );
+
+  app.post(
+    '/v1/crossings/:crossingId/outcome',
+    {
+      schema: {
+        tags: ['crossings'],
+        summary: 'The outcome of the joint inspection an INSPECT opened (CLEARED or HOLD)',
+        params: z.object({ crossingId: z.string().regex(ID_PATTERN) }),
+        body: Outcome,
+        response: { 200: CrossingAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const officer = requireOfficer(request, OUTCOME_ROLES);
+      const contract = await contractOf(officer.id);
+      const { committed, result } = await contract.crossing.recordOutcome(
+        request.params.crossingId,
+        request.body,
+      );
+      return { crossing: result, transactionId: committed.transactionId, created: false };
+    },
+  );
+};
+
+export default crossingRoutes;

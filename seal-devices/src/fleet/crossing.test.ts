@@ -1,0 +1,69 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { CROSSING_LIMITS, CROSSING_REASONS } from '@clearance/chaincode/domain';
+import { distanceToRouteM } from '../domain/geo';
+import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
+import { ROUTES } from './places';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;
+const departure = new Date('2026-12-01T08:00:00Z');
+const drive = (fault?: keyof typeof CROSSING_FAULTS) =>
+  driveToControlPoint({
+    deviceId: 'EL-0001',
+    privateKey,
+    route,
+    departure,
+    intervalS: 20,
+    controlPoint: 'LMC',
+    ...(fault ? { fault } : {}),
+  });
+
+describe('a truck driven to a control point, with faults', () => {
+  it('a clean trip ends at the geofence entry of the control point, with no expected reason', () => {
+    const trip = drive();
+    const last = trip.readings.at(-1)?.reading;
+    expect(last).toMatchObject({ event: 'GEOFENCE_ENTER', controlPoint: 'LMC' });
+    expect(last?.time).toBe(trip.arrivalTime);
+    expect(trip.expectedReason).toBeNull();
+    expect(trip.readings.some((r) => r.reading.event === 'TAMPER')).toBe(false);
+  });
+
+  it('tamper and deviation show in the readings before the lane; each names its reason and alarm', () => {
+    const tamper = drive('tamper');
+    expect(tamper.readings.some((r) => r.reading.event === 'TAMPER')).toBe(true);
+    expect([tamper.expectedReason, tamper.alarm]).toEqual(['ALARM_TAMPER', 'TAMPER']);
+    const deviation = drive('deviation');
+    const far = deviation.readings.filter(
+      (r) => distanceToRouteM(r.reading.position, route.waypoints) > 1000,
+    );
+    expect(far.length).toBeGreaterThan(0);
+    expect(deviation.expectedReason).toBe('ALARM_ROUTE_DEVIATION');
+  });
+
+  it('a silent lock stops reporting longer than the silence limit before the lane; an unreleased declaration has a clean trip', () => {
+    const silent = drive('silent');
+    const lastTime = Date.parse(silent.readings.at(-1)?.reading.time as string);
+    expect(silent.readings.length).toBeGreaterThan(0);
+    expect(Date.parse(silent.arrivalTime) - lastTime).toBeGreaterThan(
+      CROSSING_LIMITS.readingSilenceMinutes * 60_000,
+    );
+    expect(silent.expectedReason).toBe('READINGS_SILENT');
+    const unreleased = drive('unreleased');
+    expect(unreleased.readings).toHaveLength(drive().readings.length);
+    expect(unreleased.expectedReason).toBe('DECLARATION_NOT_RELEASED');
+  });
+
+  it("names only the ledger's reason codes, and refuses a control point off the route", () => {
+    for (const f of Object.values(CROSSING_FAULTS))
+      expect(CROSSING_REASONS as readonly string[]).toContain(f.reason);
+    expect(() =>
+      driveToControlPoint({
+        deviceId: 'EL-1',
+        privateKey,
+        route,
+        departure,
+        controlPoint: 'SZBGD',
+      }),
+    ).toThrow(/does not pass/);
+  });
+});
