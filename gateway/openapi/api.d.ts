@@ -3255,13 +3255,24 @@ export interface components {
     DeclarationRecord: {
       commercialSha256: string;
       consignmentRef: string;
-      declaration: {
-        [key: string]: unknown;
-      };
+      declaration: components['schemas']['Declaration'];
       declarationId: string;
       hold:
         | ({
-            action: string;
+            /** @enum {string} */
+            action:
+              | 'FILE'
+              | 'AMEND'
+              | 'ACCEPT'
+              | 'REJECT'
+              | 'ASSESS_RISK'
+              | 'MARK_RELEASE_ELIGIBLE'
+              | 'ORDER_INSPECTION'
+              | 'RECORD_INSPECTION'
+              | 'RELEASE'
+              | 'CLOSE'
+              | 'HOLD'
+              | 'UNHOLD';
             actor: {
               id: string;
               mspId: string;
@@ -3276,14 +3287,30 @@ export interface components {
         | null;
       inspection: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
             role?: string;
           };
           at: string;
+          findings?: string;
           reason: string;
+          /** @enum {string} */
+          result?: 'COMPLIANT' | 'NON_COMPLIANT';
           txId: string;
         } & {
           [key: string]: unknown;
@@ -3292,7 +3319,20 @@ export interface components {
       /** @enum {string} */
       jurisdiction: 'GD' | 'HK';
       lastAct: {
-        action: string;
+        /** @enum {string} */
+        action:
+          | 'FILE'
+          | 'AMEND'
+          | 'ACCEPT'
+          | 'REJECT'
+          | 'ASSESS_RISK'
+          | 'MARK_RELEASE_ELIGIBLE'
+          | 'ORDER_INSPECTION'
+          | 'RECORD_INSPECTION'
+          | 'RELEASE'
+          | 'CLOSE'
+          | 'HOLD'
+          | 'UNHOLD';
         actor: {
           id: string;
           mspId: string;
@@ -3306,7 +3346,20 @@ export interface components {
       };
       releases: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
@@ -3320,7 +3373,8 @@ export interface components {
         };
       };
       risk: {
-        level: string;
+        /** @enum {string} */
+        level: 'LOW' | 'MEDIUM' | 'HIGH';
         score: number;
       } | null;
       signature: {
@@ -3329,7 +3383,8 @@ export interface components {
         certificationPath?: string[];
         contentSha256: string;
         issuer: string;
-        jurisdiction: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
@@ -3338,7 +3393,17 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       version: number;
     } & {
       [key: string]: unknown;
@@ -3346,13 +3411,24 @@ export interface components {
     DeclarationRecordInput: {
       commercialSha256: string;
       consignmentRef: string;
-      declaration: {
-        [key: string]: unknown;
-      };
+      declaration: components['schemas']['DeclarationInput'];
       declarationId: string;
       hold:
         | ({
-            action: string;
+            /** @enum {string} */
+            action:
+              | 'FILE'
+              | 'AMEND'
+              | 'ACCEPT'
+              | 'REJECT'
+              | 'ASSESS_RISK'
+              | 'MARK_RELEASE_ELIGIBLE'
+              | 'ORDER_INSPECTION'
+              | 'RECORD_INSPECTION'
+              | 'RELEASE'
+              | 'CLOSE'
+              | 'HOLD'
+              | 'UNHOLD';
             actor: {
               id: string;
               mspId: string;
@@ -3367,14 +3443,30 @@ export interface components {
         | null;
       inspection: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
             role?: string;
           };
           at: string;
+          findings?: string;
           reason: string;
+          /** @enum {string} */
+          result?: 'COMPLIANT' | 'NON_COMPLIANT';
           txId: string;
         } & {
           [key: string]: unknown;
@@ -3383,7 +3475,20 @@ export interface components {
       /** @enum {string} */
       jurisdiction: 'GD' | 'HK';
       lastAct: {
-        action: string;
+        /** @enum {string} */
+        action:
+          | 'FILE'
+          | 'AMEND'
+          | 'ACCEPT'
+          | 'REJECT'
+          | 'ASSESS_RISK'
+          | 'MARK_RELEASE_ELIGIBLE'
+          | 'ORDER_INSPECTION'
+          | 'RECORD_INSPECTION'
+          | 'RELEASE'
+          | 'CLOSE'
+          | 'HOLD'
+          | 'UNHOLD';
         actor: {
           id: string;
           mspId: string;
@@ -3397,7 +3502,20 @@ export interface components {
       };
       releases: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
@@ -3411,7 +3529,8 @@ export interface components {
         };
       };
       risk: {
-        level: string;
+        /** @enum {string} */
+        level: 'LOW' | 'MEDIUM' | 'HIGH';
         score: number;
       } | null;
       signature: {
@@ -3420,7 +3539,8 @@ export interface components {
         certificationPath?: string[];
         contentSha256: string;
         issuer: string;
-        jurisdiction: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
@@ -3429,7 +3549,17 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       version: number;
     } & {
       [key: string]: unknown;
@@ -3438,12 +3568,36 @@ export interface components {
       blockNumber: string;
       consignmentRef: string;
       declarationId: string;
-      jurisdiction: string;
-      lastAction: string;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      /** @enum {string} */
+      lastAction:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       lastActorMsp: string;
       lastAt: string;
       onHold: boolean;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     };
@@ -3451,12 +3605,36 @@ export interface components {
       blockNumber: string;
       consignmentRef: string;
       declarationId: string;
-      jurisdiction: string;
-      lastAction: string;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      /** @enum {string} */
+      lastAction:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       lastActorMsp: string;
       lastAt: string;
       onHold: boolean;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     };
@@ -3477,7 +3655,20 @@ export interface components {
       };
     };
     HistoryEntry: {
-      action: string;
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       actor: {
         id: string;
         mspId: string;
@@ -3486,14 +3677,37 @@ export interface components {
       at: string;
       onHold: boolean;
       reason: string;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     } & {
       [key: string]: unknown;
     };
     HistoryEntryInput: {
-      action: string;
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       actor: {
         id: string;
         mspId: string;
@@ -3502,7 +3716,17 @@ export interface components {
       at: string;
       onHold: boolean;
       reason: string;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     } & {
