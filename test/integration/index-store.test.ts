@@ -3,8 +3,8 @@
  * applied exactly once with its checkpoint in the same transaction, replays inserting
  * nothing, and a failure inside a transaction leaving neither rows nor checkpoint.
  */
-import { MIGRATIONS, migrate } from '../../gateway/src/index/migrations';
-import { createIndexStore, type IndexedEvent } from '../../gateway/src/index/store';
+import { MIGRATIONS, migrate } from '../../gateway/src/database/migrations';
+import { createIndexStore, type IndexedEvent } from '../../gateway/src/projection/store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { Pool } from 'pg';
 

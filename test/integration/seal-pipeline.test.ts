@@ -30,7 +30,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import * as net from 'node:net';
 import { listen, type Notifications } from '../../gateway/src/notifications';
 import { EVENTS_CHANNEL } from '../../gateway/src/routes/events';
-import { startSealPipeline, type SealPipeline } from '../../gateway/src/seals/pipeline';
+import { startSealPipeline, type SealPipeline } from '../../gateway/src/anchoring/pipeline';
 import { signReading, type SignedReading } from '../../seal-devices/src/domain/reading';
 import { ROUTES } from '../../seal-devices/src/fleet/places';
 import { simulateTrip, type Fault } from '../../seal-devices/src/fleet/simulator';

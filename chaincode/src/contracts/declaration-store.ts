@@ -2,7 +2,7 @@
 import type { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import type { Action, DeclarationRecord } from '../domain/lifecycle';
-import { boundedText, emit, readJson, writeJson } from '../lib/ledger-io';
+import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
 import { EVENTS, type EventName } from './events';
 
 const DECLARATION = 'declaration';

@@ -24,8 +24,8 @@ import {
   isRiskScore,
 } from '../domain/lifecycle';
 import { toTrustAnchor } from '../domain/trust-list';
-import { actorOf, requirePeersOf, txTime } from '../lib/identity';
-import { boundedText, parseJsonArgument, writeJson } from '../lib/ledger-io';
+import { actorOf, requirePeersOf, txTime } from '../stub/identity';
+import { boundedText, parseJsonArgument, writeJson } from '../stub/ledger-io';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
 import { listAuthorities } from './trust-list';
 

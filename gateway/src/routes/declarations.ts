@@ -25,7 +25,7 @@ import { z } from 'zod';
 import type { TraderPrincipal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
-import { getDeclarationSummary, listDeclarations } from '../index/queries';
+import { getDeclarationSummary, listDeclarations } from '../projection/queries';
 import { invocations } from '../ledger/contract';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
