@@ -10,3 +10,4 @@ export * from './trust-list';
 export * from './text';
 export * from './records';
 export * from './contract-names';
+export * from './event-payloads';
