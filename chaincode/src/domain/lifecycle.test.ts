@@ -22,6 +22,17 @@ import {
 const CUSTOMS: Actor = { mspId: 'GDCustomsMSP', id: 'officer', role: 'customs-officer' };
 const CIQ: Actor = { mspId: 'GDCIQMSP', id: 'inspector', role: 'ciq-officer' };
 
+/** Holding and unholding leave every state that is not final as it was. */
+const STAYS_OPEN: Partial<Record<State, State>> = {
+  SUBMITTED: 'SUBMITTED',
+  ACCEPTED: 'ACCEPTED',
+  RISK_ASSESSED: 'RISK_ASSESSED',
+  RELEASE_ELIGIBLE: 'RELEASE_ELIGIBLE',
+  INSPECTION_ORDERED: 'INSPECTION_ORDERED',
+  INSPECTED: 'INSPECTED',
+  RELEASED: 'RELEASED',
+};
+
 /** Where each act leads from each state it is open in (not on hold; UNHOLD: on hold). */
 const TABLE: Record<OfficerAction, Partial<Record<State, State>>> = {
   ACCEPT: { SUBMITTED: 'ACCEPTED' },
@@ -33,24 +44,8 @@ const TABLE: Record<OfficerAction, Partial<Record<State, State>>> = {
   RECORD_INSPECTION: { INSPECTION_ORDERED: 'INSPECTION_ORDERED' },
   RELEASE: { RELEASE_ELIGIBLE: 'RELEASE_ELIGIBLE', INSPECTED: 'INSPECTED' },
   CLOSE: { RELEASED: 'CLOSED' },
-  HOLD: {
-    SUBMITTED: 'SUBMITTED',
-    ACCEPTED: 'ACCEPTED',
-    RISK_ASSESSED: 'RISK_ASSESSED',
-    RELEASE_ELIGIBLE: 'RELEASE_ELIGIBLE',
-    INSPECTION_ORDERED: 'INSPECTION_ORDERED',
-    INSPECTED: 'INSPECTED',
-    RELEASED: 'RELEASED',
-  },
-  UNHOLD: {
-    SUBMITTED: 'SUBMITTED',
-    ACCEPTED: 'ACCEPTED',
-    RISK_ASSESSED: 'RISK_ASSESSED',
-    RELEASE_ELIGIBLE: 'RELEASE_ELIGIBLE',
-    INSPECTION_ORDERED: 'INSPECTION_ORDERED',
-    INSPECTED: 'INSPECTED',
-    RELEASED: 'RELEASED',
-  },
+  HOLD: STAYS_OPEN,
+  UNHOLD: STAYS_OPEN,
 };
 
 function act(action: OfficerAction, actor: Actor = CUSTOMS): ActRecord {

@@ -6,12 +6,13 @@
 import { ALLOWED_FROM } from '@clearance/chaincode/domain';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { ApiFailure, call } from '../api/client';
+import { call } from '../api/client';
 import { DeclarationRecord, HistoryEntry, SealPage } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
+import { useGuardedFetch } from '../ui/fetch';
 import { useAnnounce, useLiveEvents, useSession } from '../ui/session';
 import { OfficerActs } from './officer-acts';
 import { SealTrack } from './seals';
@@ -31,25 +32,20 @@ export function DeclarationPage({ id }: { id: string }) {
   const [tick, setTick] = useState(0);
   const path = `/v1/declarations/${encodeURIComponent(id)}`;
 
-  useEffect(() => {
-    let stale = false;
-    Promise.all([
-      call(DeclarationRecord, 'GET', path),
-      call(z.array(HistoryEntry), 'GET', `${path}/history`),
-    ]).then(
-      ([r, h]) => {
-        if (stale) return;
-        setRecord(r);
-        setHistory(h);
-        setFailure(null);
-      },
-      (error: unknown) =>
-        !stale && setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [id, tick]);
+  useGuardedFetch(
+    () =>
+      Promise.all([
+        call(DeclarationRecord, 'GET', path),
+        call(z.array(HistoryEntry), 'GET', `${path}/history`),
+      ]),
+    ([r, h]) => {
+      setRecord(r);
+      setHistory(h);
+      setFailure(null);
+    },
+    setFailure,
+    [id, tick],
+  );
 
   useEffect(() => {
     if (!record) return;
