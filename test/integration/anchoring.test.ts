@@ -15,7 +15,7 @@ import {
   proveReading,
   type SignedReading,
 } from '../../seal-devices/src/domain';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -32,7 +32,7 @@ import { listen, type Notifications } from '../../gateway/src/notifications';
 import { EVENTS_CHANNEL } from '../../gateway/src/routes/events';
 import { startSealPipeline, type SealPipeline } from '../../gateway/src/anchoring/pipeline';
 import { signReading, type SignedReading } from '../../seal-devices/src/domain/reading';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip, type Fault } from '../../seal-devices/src/fleet/simulator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';

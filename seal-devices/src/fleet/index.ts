@@ -1,4 +1,4 @@
-export { CONTROL_POINTS, ROUTES } from './places';
-export type { ControlPoint, Route } from './places';
+export { CONTROL_POINTS, ROUTES } from '../domain/routes';
+export type { ControlPoint, Route } from '../domain/routes';
 export { simulateTrip } from './simulator';
 export type { Fault, LockOptions } from './simulator';
