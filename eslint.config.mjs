@@ -24,6 +24,26 @@ export default tseslint.config(
     },
   },
   {
+    // One definition of every record: gateway and portal parse what crosses a boundary with
+    // the domain's schemas. A double cast or a cast of JSON.parse means a second definition.
+    files: ['gateway/src/**/*.ts', 'portal/src/**/*.ts', 'portal/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression > TSAsExpression[typeAnnotation.type='TSUnknownKeyword']",
+          message:
+            'No `as unknown as`: parse with the record schema in @clearance/chaincode/domain.',
+        },
+        {
+          selector:
+            "TSAsExpression[typeAnnotation.type!='TSUnknownKeyword'] > CallExpression.expression[callee.object.name='JSON'][callee.property.name='parse']",
+          message: 'No `JSON.parse(...) as T`: parse the value with its zod schema.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {

@@ -3972,13 +3972,24 @@ export interface components {
     DeclarationRecord: {
       commercialSha256: string;
       consignmentRef: string;
-      declaration: {
-        [key: string]: unknown;
-      };
+      declaration: components['schemas']['Declaration'];
       declarationId: string;
       hold:
         | ({
-            action: string;
+            /** @enum {string} */
+            action:
+              | 'FILE'
+              | 'AMEND'
+              | 'ACCEPT'
+              | 'REJECT'
+              | 'ASSESS_RISK'
+              | 'MARK_RELEASE_ELIGIBLE'
+              | 'ORDER_INSPECTION'
+              | 'RECORD_INSPECTION'
+              | 'RELEASE'
+              | 'CLOSE'
+              | 'HOLD'
+              | 'UNHOLD';
             actor: {
               id: string;
               mspId: string;
@@ -3993,14 +4004,30 @@ export interface components {
         | null;
       inspection: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
             role?: string;
           };
           at: string;
+          findings?: string;
           reason: string;
+          /** @enum {string} */
+          result?: 'COMPLIANT' | 'NON_COMPLIANT';
           txId: string;
         } & {
           [key: string]: unknown;
@@ -4009,7 +4036,20 @@ export interface components {
       /** @enum {string} */
       jurisdiction: 'GD' | 'HK';
       lastAct: {
-        action: string;
+        /** @enum {string} */
+        action:
+          | 'FILE'
+          | 'AMEND'
+          | 'ACCEPT'
+          | 'REJECT'
+          | 'ASSESS_RISK'
+          | 'MARK_RELEASE_ELIGIBLE'
+          | 'ORDER_INSPECTION'
+          | 'RECORD_INSPECTION'
+          | 'RELEASE'
+          | 'CLOSE'
+          | 'HOLD'
+          | 'UNHOLD';
         actor: {
           id: string;
           mspId: string;
@@ -4023,7 +4063,20 @@ export interface components {
       };
       releases: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
@@ -4037,7 +4090,8 @@ export interface components {
         };
       };
       risk: {
-        level: string;
+        /** @enum {string} */
+        level: 'LOW' | 'MEDIUM' | 'HIGH';
         score: number;
       } | null;
       signature: {
@@ -4046,7 +4100,8 @@ export interface components {
         certificationPath?: string[];
         contentSha256: string;
         issuer: string;
-        jurisdiction: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
@@ -4055,7 +4110,17 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       version: number;
     } & {
       [key: string]: unknown;
@@ -4063,13 +4128,24 @@ export interface components {
     DeclarationRecordInput: {
       commercialSha256: string;
       consignmentRef: string;
-      declaration: {
-        [key: string]: unknown;
-      };
+      declaration: components['schemas']['DeclarationInput'];
       declarationId: string;
       hold:
         | ({
-            action: string;
+            /** @enum {string} */
+            action:
+              | 'FILE'
+              | 'AMEND'
+              | 'ACCEPT'
+              | 'REJECT'
+              | 'ASSESS_RISK'
+              | 'MARK_RELEASE_ELIGIBLE'
+              | 'ORDER_INSPECTION'
+              | 'RECORD_INSPECTION'
+              | 'RELEASE'
+              | 'CLOSE'
+              | 'HOLD'
+              | 'UNHOLD';
             actor: {
               id: string;
               mspId: string;
@@ -4084,14 +4160,30 @@ export interface components {
         | null;
       inspection: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
             role?: string;
           };
           at: string;
+          findings?: string;
           reason: string;
+          /** @enum {string} */
+          result?: 'COMPLIANT' | 'NON_COMPLIANT';
           txId: string;
         } & {
           [key: string]: unknown;
@@ -4100,7 +4192,20 @@ export interface components {
       /** @enum {string} */
       jurisdiction: 'GD' | 'HK';
       lastAct: {
-        action: string;
+        /** @enum {string} */
+        action:
+          | 'FILE'
+          | 'AMEND'
+          | 'ACCEPT'
+          | 'REJECT'
+          | 'ASSESS_RISK'
+          | 'MARK_RELEASE_ELIGIBLE'
+          | 'ORDER_INSPECTION'
+          | 'RECORD_INSPECTION'
+          | 'RELEASE'
+          | 'CLOSE'
+          | 'HOLD'
+          | 'UNHOLD';
         actor: {
           id: string;
           mspId: string;
@@ -4114,7 +4219,20 @@ export interface components {
       };
       releases: {
         [key: string]: {
-          action: string;
+          /** @enum {string} */
+          action:
+            | 'FILE'
+            | 'AMEND'
+            | 'ACCEPT'
+            | 'REJECT'
+            | 'ASSESS_RISK'
+            | 'MARK_RELEASE_ELIGIBLE'
+            | 'ORDER_INSPECTION'
+            | 'RECORD_INSPECTION'
+            | 'RELEASE'
+            | 'CLOSE'
+            | 'HOLD'
+            | 'UNHOLD';
           actor: {
             id: string;
             mspId: string;
@@ -4128,7 +4246,8 @@ export interface components {
         };
       };
       risk: {
-        level: string;
+        /** @enum {string} */
+        level: 'LOW' | 'MEDIUM' | 'HIGH';
         score: number;
       } | null;
       signature: {
@@ -4137,7 +4256,8 @@ export interface components {
         certificationPath?: string[];
         contentSha256: string;
         issuer: string;
-        jurisdiction: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
@@ -4146,7 +4266,17 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       version: number;
     } & {
       [key: string]: unknown;
@@ -4155,12 +4285,36 @@ export interface components {
       blockNumber: string;
       consignmentRef: string;
       declarationId: string;
-      jurisdiction: string;
-      lastAction: string;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      /** @enum {string} */
+      lastAction:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       lastActorMsp: string;
       lastAt: string;
       onHold: boolean;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     };
@@ -4168,12 +4322,36 @@ export interface components {
       blockNumber: string;
       consignmentRef: string;
       declarationId: string;
-      jurisdiction: string;
-      lastAction: string;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      /** @enum {string} */
+      lastAction:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       lastActorMsp: string;
       lastAt: string;
       onHold: boolean;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     };
@@ -4194,7 +4372,20 @@ export interface components {
       };
     };
     HistoryEntry: {
-      action: string;
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       actor: {
         id: string;
         mspId: string;
@@ -4203,14 +4394,37 @@ export interface components {
       at: string;
       onHold: boolean;
       reason: string;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     } & {
       [key: string]: unknown;
     };
     HistoryEntryInput: {
-      action: string;
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
       actor: {
         id: string;
         mspId: string;
@@ -4219,7 +4433,17 @@ export interface components {
       at: string;
       onHold: boolean;
       reason: string;
-      state: string;
+      /** @enum {string} */
+      state:
+        | 'SUBMITTED'
+        | 'ACCEPTED'
+        | 'REJECTED'
+        | 'RISK_ASSESSED'
+        | 'RELEASE_ELIGIBLE'
+        | 'INSPECTION_ORDERED'
+        | 'INSPECTED'
+        | 'RELEASED'
+        | 'CLOSED';
       txId: string;
       version: number;
     } & {

@@ -36,7 +36,7 @@ import {
   givenRequestId,
   storableTextFirst,
 } from './http/edge';
-import { countPoisonEvents } from './index/store';
+import { countPoisonEvents } from './projection/store';
 import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
@@ -52,7 +52,7 @@ import readingRoutes from './routes/readings';
 import sealRoutes from './routes/seals';
 import selfCheckRoutes from './routes/self-checks';
 import trustListRoutes from './routes/trust-list';
-import type { ReadingsSink } from './seals/pipeline';
+import type { ReadingsSink } from './anchoring/pipeline';
 import { cachedTrustAnchors, signatureCheck, type SignatureVerifier } from './trust-anchors';
 
 export const API_VERSION = '1.0.0';
@@ -283,16 +283,16 @@ export {
 } from './ledger/fabric-errors';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
-export { migrate, MIGRATIONS } from './index/migrations';
-export { createIndexStore } from './index/store';
-export { startIndexer } from './index/listener';
-export { compareIndex, type Difference } from './index/commands';
-export { anchorPending, anchorSeal } from './readings/anchor';
+export { migrate, MIGRATIONS } from './database/migrations';
+export { createIndexStore } from './projection/store';
+export { startIndexer } from './projection/listener';
+export { compareIndex, type Difference } from './projection/commands';
+export { anchorPending, anchorSeal } from './anchoring/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';
-export { startAnchorWorker } from './readings/worker';
-export { startSealPipeline } from './seals/pipeline';
-export type { SealPipeline, ReadingsSink } from './seals/pipeline';
+export { startAnchorWorker } from './anchoring/sweep';
+export { startSealPipeline } from './anchoring/pipeline';
+export type { SealPipeline, ReadingsSink } from './anchoring/pipeline';
 export { createAccountStore } from './auth/accounts';
 export { createSessionStore } from './auth/sessions';
 export { startGatewayServices } from './services';

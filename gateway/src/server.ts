@@ -6,13 +6,13 @@
 import { Pool } from 'pg';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { startIndexer, type Indexer } from './index/listener';
-import { migrate } from './index/migrations';
-import { createIndexStore } from './index/store';
+import { startIndexer, type Indexer } from './projection/listener';
+import { migrate } from './database/migrations';
+import { createIndexStore } from './projection/store';
 import { gaugeFrom, indexLagSeconds } from './metrics';
 import { createFabricLedger, createFabricLedgerFactory } from './ledger/fabric-ledger';
-import { startAnchorWorker, type AnchorWorker } from './readings/worker';
-import { startSealPipeline, type SealPipeline } from './seals/pipeline';
+import { startAnchorWorker, type AnchorWorker } from './anchoring/sweep';
+import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
 import { startSignatureWorkers } from './signature-workers';
 import { startGatewayServices, type GatewayServices } from './services';
 

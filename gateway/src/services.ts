@@ -9,7 +9,7 @@ import { createSessionStore, type SessionStore } from './auth/sessions';
 import type { Ledger } from './ledger/ledger';
 import { gaugeFrom, operationRetries, operationsFinished } from './metrics';
 import { listen, type Notifications } from './notifications';
-import { EVENTS_CHANNEL } from './index/store';
+import { EVENTS_CHANNEL } from './projection/store';
 import { createOperationQueue, startOperationWorker } from './operations/queue';
 import type { LedgerDirectory } from './operations/runner';
 import { OPERATION_CHANNEL, createOperationStore, type OperationRow } from './operations/store';

@@ -13,7 +13,7 @@ import {
 import { createContractClient } from './ledger/contract';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
-import { EVENTS_CHANNEL } from './index/store';
+import { EVENTS_CHANNEL } from './projection/store';
 
 const TTL_MS = 5_000;
 

@@ -21,7 +21,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { formFromFiling, type FilingForm } from '../../portal/src/filing/form';
 import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { launchBrowser, personPage, screenshot } from './support/browser';

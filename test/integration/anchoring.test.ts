@@ -5,8 +5,8 @@
  */
 import { Devnet } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { migrate } from '../../gateway/src/index/migrations';
-import { anchorPending } from '../../gateway/src/readings/anchor';
+import { migrate } from '../../gateway/src/database/migrations';
+import { anchorPending } from '../../gateway/src/anchoring/anchor';
 import { ledgerDeviceDirectory } from '../../gateway/src/readings/directory';
 import { ingestReadings } from '../../gateway/src/readings/ingest';
 import {
@@ -15,7 +15,7 @@ import {
   proveReading,
   type SignedReading,
 } from '../../seal-devices/src/domain';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { migrate } from '../../gateway/src/index/migrations';
+import { migrate } from '../../gateway/src/database/migrations';
 import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';

@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareIndex } from '../../gateway/src/index/commands';
+import { compareIndex } from '../../gateway/src/projection/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
 

@@ -3,8 +3,9 @@
  * applied exactly once with its checkpoint in the same transaction, replays inserting
  * nothing, and a failure inside a transaction leaving neither rows nor checkpoint.
  */
-import { MIGRATIONS, migrate } from '../../gateway/src/index/migrations';
-import { createIndexStore, type IndexedEvent } from '../../gateway/src/index/store';
+import { DECLARATION_EVENT_OF, type Action } from '@clearance/chaincode/domain';
+import { MIGRATIONS, migrate } from '../../gateway/src/database/migrations';
+import { createIndexStore, type IndexedEvent } from '../../gateway/src/projection/store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { Pool } from 'pg';
 
@@ -12,12 +13,12 @@ const event = (
   block: number,
   tx: string,
   state: string,
-  action: string,
+  action: Action,
   at = '2026-11-25T08:00:00Z',
 ): IndexedEvent => ({
   blockNumber: BigInt(block),
   transactionId: tx,
-  eventName: `Declaration${action}`,
+  eventName: DECLARATION_EVENT_OF[action],
   payload: {
     declarationId: 'GD-IDX-1',
     version: 1,
@@ -88,7 +89,7 @@ describe('index store on PostgreSQL', () => {
     expect(poison).toMatchObject({
       blockNumber: '7',
       transactionId: 'tx-c',
-      eventName: 'DeclarationASSESS_RISK',
+      eventName: 'RiskAssessed',
     });
     expect(poison!.error.startsWith('22007:')).toBe(true); // invalid datetime format
     expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-c');
@@ -107,7 +108,14 @@ describe('index store on PostgreSQL', () => {
       blockNumber: BigInt(block),
       transactionId: tx,
       eventName: 'SealAlarmRaised',
-      payload: { sealId: 'SEAL-1', kind: 'TAMPER', heldDeclarations: ['GD-IDX-1'], ...extra },
+      payload: {
+        sealId: 'SEAL-1',
+        deviceId: 'DEV-1',
+        state: 'APPLIED',
+        kind: 'TAMPER',
+        heldDeclarations: ['GD-IDX-1'],
+        ...extra,
+      },
     });
     expect(await store.apply('clearance', alarm(8, 'tx-d', {}))).toBe(true);
     const held = (
@@ -131,7 +139,7 @@ describe('index store on PostgreSQL', () => {
     // A bad event last: the good one before it is kept, the bad one recorded as poison.
     expect(
       await store.applyAll('clearance', [
-        event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
+        event(11, 'tx-batch-1', 'INSPECTED', 'RECORD_INSPECTION'),
         event(11, 'tx-batch-2', 'RELEASED', 'RELEASE', 'not a time'),
       ]),
     ).toEqual([true, false]);
@@ -144,8 +152,8 @@ describe('index store on PostgreSQL', () => {
     // A replayed event inside a batch, and one event twice: each is indexed once.
     const fresh = await store.applyAll('clearance', [
       event(9, 'tx-e', 'RISK_ASSESSED', 'UNHOLD'),
-      event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
-      event(11, 'tx-batch-1', 'INSPECTED', 'INSPECT'),
+      event(11, 'tx-batch-1', 'INSPECTED', 'RECORD_INSPECTION'),
+      event(11, 'tx-batch-1', 'INSPECTED', 'RECORD_INSPECTION'),
       event(12, 'tx-batch-2', 'RELEASED', 'RELEASE'),
     ]);
     expect(fresh).toEqual([false, false, false, true]);
@@ -166,7 +174,7 @@ describe('index store on PostgreSQL', () => {
     const before = await createIndexStore(db.pool).poisonEvents();
     await expect(
       createIndexStore(unreachable).applyAll('clearance', [
-        event(20, 'tx-down', 'INSPECTED', 'INSPECT'),
+        event(20, 'tx-down', 'INSPECTED', 'RECORD_INSPECTION'),
       ]),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await unreachable.end();
@@ -190,5 +198,31 @@ describe('index store on PostgreSQL', () => {
       'payload is not JSON',
     );
     expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-next');
+  });
+
+  it('projects by event name: a declaration event whose payload does not parse is poison', async () => {
+    const store = createIndexStore(db.pool);
+    const misshapen: IndexedEvent = {
+      blockNumber: 23n,
+      transactionId: 'tx-misshapen',
+      eventName: 'DeclarationAccepted',
+      payload: { declarationId: 'GD-IDX-1', state: 'ACCEPTED' },
+    };
+    const selfCheck: IndexedEvent = {
+      blockNumber: 23n,
+      transactionId: 'tx-self-check',
+      eventName: 'SelfCheckRecorded',
+      payload: { declarationId: 'GD-IDX-1', state: 'REJECTED', version: 9 },
+    };
+    expect(await store.applyAll('clearance', [misshapen, selfCheck])).toEqual([false, true]);
+    const poison = await store.poisonEvents('clearance');
+    expect(poison.find((p) => p.transactionId === 'tx-misshapen')?.eventName).toBe(
+      'DeclarationAccepted',
+    );
+    // A payload shaped like a declaration's under another event name projects nothing.
+    expect(
+      (await db.pool.query("SELECT state FROM declarations WHERE declaration_id = 'GD-IDX-1'"))
+        .rows,
+    ).toEqual([{ state: 'CLOSED' }]);
   });
 });

@@ -7,10 +7,10 @@ import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
-import { compareIndex, rebuildIndex } from '../../gateway/src/index/commands';
-import { startIndexer, type Indexer } from '../../gateway/src/index/listener';
-import { migrate } from '../../gateway/src/index/migrations';
-import { createIndexStore } from '../../gateway/src/index/store';
+import { compareIndex, rebuildIndex } from '../../gateway/src/projection/commands';
+import { startIndexer, type Indexer } from '../../gateway/src/projection/listener';
+import { migrate } from '../../gateway/src/database/migrations';
+import { createIndexStore } from '../../gateway/src/projection/store';
 import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

@@ -3,9 +3,9 @@
  * gaps and unknown devices reported, nothing stored for a refused reading.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { migrate } from '../../gateway/src/index/migrations';
+import { migrate } from '../../gateway/src/database/migrations';
 import { ingestReadings, type DeviceDirectory } from '../../gateway/src/readings/ingest';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

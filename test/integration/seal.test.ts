@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { batchRoot, proveReading } from '../../seal-devices/src/domain/evidence';
-import { ROUTES } from '../../seal-devices/src/fleet/places';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 
 const PROOF_CLI = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'proof', 'cli.js');

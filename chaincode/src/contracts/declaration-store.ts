@@ -1,26 +1,11 @@
 /** Reading and writing declaration records: shared by the Declaration and Seal contracts. */
 import type { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
-import type { Action, DeclarationRecord } from '../domain/lifecycle';
-import { boundedText, emit, readJson, writeJson } from '../lib/ledger-io';
-import { EVENTS, type EventName } from './events';
+import { DECLARATION_EVENT_OF, type DeclarationEvent } from '../domain/event-payloads';
+import type { DeclarationRecord } from '../domain/lifecycle';
+import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
 
 const DECLARATION = 'declaration';
-
-const EVENT_OF: Record<Action, EventName> = {
-  FILE: EVENTS.DeclarationFiled,
-  AMEND: EVENTS.DeclarationAmended,
-  ACCEPT: EVENTS.DeclarationAccepted,
-  REJECT: EVENTS.DeclarationRejected,
-  ASSESS_RISK: EVENTS.RiskAssessed,
-  MARK_RELEASE_ELIGIBLE: EVENTS.ReleaseEligible,
-  ORDER_INSPECTION: EVENTS.InspectionOrdered,
-  RECORD_INSPECTION: EVENTS.InspectionRecorded,
-  RELEASE: EVENTS.DeclarationReleased,
-  CLOSE: EVENTS.DeclarationClosed,
-  HOLD: EVENTS.DeclarationHeld,
-  UNHOLD: EVENTS.DeclarationUnheld,
-};
 
 export function declarationKey(ctx: Context, id: string): string {
   return ctx.stub.createCompositeKey(DECLARATION, [boundedText(id, 'declarationId', 64)]);
@@ -40,7 +25,7 @@ export async function saveDeclaration(
 ): Promise<string> {
   const bytes = await writeJson(ctx, declarationKey(ctx, record.declarationId), record);
   if (options.event) {
-    emit(ctx, EVENT_OF[record.lastAct.action], {
+    const payload: DeclarationEvent = {
       declarationId: record.declarationId,
       version: record.version,
       state: record.state,
@@ -53,7 +38,8 @@ export async function saveDeclaration(
       txId: record.lastAct.txId,
       // Whose declaration it is: the index lets traders list their own.
       signer: { subject: record.signature.signerSubject, issuer: record.signature.issuer },
-    });
+    };
+    emit(ctx, DECLARATION_EVENT_OF[record.lastAct.action], payload);
   }
   return bytes.toString();
 }

@@ -6,7 +6,10 @@ import { LedgerError } from '../domain/errors';
 import { verifyDetachedSignature } from '../domain/esign/cms';
 import { hex, sha256 } from '../domain/esign';
 import {
+  FINDINGS_MAX,
+  REASON_MAX,
   RISK_LEVELS,
+  RISK_SCORE,
   amendDeclaration,
   applyAct,
   fileDeclaration,
@@ -17,11 +20,12 @@ import {
   type Action,
   type DeclarationRecord,
   type FileInput,
-  type RiskLevel,
+  isRiskLevel,
+  isRiskScore,
 } from '../domain/lifecycle';
 import { toTrustAnchor } from '../domain/trust-list';
-import { actorOf, requirePeersOf, txTime } from '../lib/identity';
-import { boundedText, parseJsonArgument, writeJson } from '../lib/ledger-io';
+import { actorOf, requirePeersOf, txTime } from '../stub/identity';
+import { boundedText, parseJsonArgument, writeJson } from '../stub/ledger-io';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
 import { listAuthorities } from './trust-list';
 
@@ -31,7 +35,6 @@ export const COMMERCIAL_COLLECTION = 'commercialValues';
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
-const REASON_MAX = 512;
 
 /**
  * "One declaration, one inspection, one release" on the ledger. Each act is one
@@ -163,9 +166,6 @@ export class DeclarationContract extends Contract {
     const act = this.act(ctx, input.action, reason);
     const record = await this.load(ctx, id);
     requireAllowed(input.action, record.jurisdiction, act.actor);
-    if ((input.action === 'REJECT' || input.action === 'HOLD') && act.reason.trim() === '') {
-      throw new LedgerError('INVALID_ARGUMENT', `a reason is required to ${input.action}`);
-    }
     const next = applyAct(record, input, act);
     if (input.action === 'RELEASE') {
       // The release key carries the key-level policy: this write needs every joint agency's peer.
@@ -200,23 +200,13 @@ export class DeclarationContract extends Contract {
     reason: string,
   ): Promise<string> {
     const n = Number(score);
-    if (
-      !(RISK_LEVELS as readonly string[]).includes(level) ||
-      !Number.isInteger(n) ||
-      n < 0 ||
-      n > 100
-    ) {
+    if (!isRiskLevel(level) || !isRiskScore(n)) {
       throw new LedgerError(
         'INVALID_ARGUMENT',
-        'risk level must be LOW, MEDIUM or HIGH and score an integer 0-100',
+        `risk level must be ${RISK_LEVELS.join(', ')} and score an integer ${RISK_SCORE.min}-${RISK_SCORE.max}`,
       );
     }
-    return this.officerAct(
-      ctx,
-      id,
-      { action: 'ASSESS_RISK', level: level as RiskLevel, score: n },
-      reason,
-    );
+    return this.officerAct(ctx, id, { action: 'ASSESS_RISK', level, score: n }, reason);
   }
 
   @Transaction()
@@ -242,7 +232,7 @@ export class DeclarationContract extends Contract {
     if (result !== 'COMPLIANT' && result !== 'NON_COMPLIANT') {
       throw new LedgerError('INVALID_ARGUMENT', 'result must be COMPLIANT or NON_COMPLIANT');
     }
-    const text = boundedText(findings, 'findings', 4096);
+    const text = boundedText(findings, 'findings', FINDINGS_MAX);
     return this.officerAct(ctx, id, { action: 'RECORD_INSPECTION', result, findings: text }, '');
   }
 

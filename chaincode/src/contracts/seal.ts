@@ -21,8 +21,8 @@ import {
   type SealActRecord,
   type SealRecord,
 } from '../domain/seal';
-import { actorOf, txTime } from '../lib/identity';
-import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
+import { actorOf, txTime } from '../stub/identity';
+import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
 

@@ -3,7 +3,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
-import { callerOf, txTime } from '../lib/identity';
+import { callerOf, txTime } from '../stub/identity';
 import { EVENTS } from './events';
 
 export { SELF_CHECK_CONTRACT };

@@ -11,8 +11,8 @@ import {
   requireTrustAdmin,
   type AuthorityRecord,
 } from '../domain/trust-list';
-import { actorOf, requirePeersOf, txTime } from '../lib/identity';
-import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../lib/ledger-io';
+import { actorOf, requirePeersOf, txTime } from '../stub/identity';
+import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../stub/ledger-io';
 import { EVENTS } from './events';
 
 export { TRUST_LIST_CONTRACT };

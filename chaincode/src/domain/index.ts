@@ -12,3 +12,4 @@ export * from './records';
 export * from './contract-names';
 export * from './crossing';
 export * from './crossing-record';
+export * from './event-payloads';

@@ -6,6 +6,14 @@
 import policy from './access-policy.json';
 import type { Declaration } from './declaration';
 import { LedgerError } from './errors';
+import type { z } from 'zod';
+import type {
+  ActRecordSchema,
+  ActorSchema,
+  DeclarationRecordSchema,
+  SignOffSchema,
+  SignatureEvidenceSchema,
+} from './records';
 
 export const STATES = [
   'SUBMITTED',
@@ -64,63 +72,43 @@ export const ALLOWED_FROM: Readonly<Record<Exclude<Action, 'FILE'>, readonly Sta
   UNHOLD: OPEN,
 };
 
-export interface Actor {
-  mspId: string;
-  id: string;
-  role?: string;
-}
-
+/** The records are defined once, as schemas in records.ts; these are their types. */
+export type Actor = z.infer<typeof ActorSchema>;
 /** Who did an act, when, in which transaction and why. */
-export interface ActRecord {
-  action: Action;
-  actor: Actor;
-  reason: string;
-  at: string;
-  txId: string;
-}
-
-export interface SignatureEvidence {
-  signerSubject: string;
-  issuer: string;
-  serialNumber: string;
-  jurisdiction: Jurisdiction;
-  authorityId: string;
-  policyOid: string;
-  certificateSha256: string;
-  contentSha256: string;
-  signingTime?: string;
-  /** sha256WithRSAEncryption, ecdsa-with-SHA256 or SM3withSM2 (absent on older records). */
-  signatureAlgorithm?: string;
-  /** Subjects from the signer up to the listed authority (absent on older records). */
-  certificationPath?: string[];
-}
-
-export interface SignOff extends ActRecord {
-  result?: 'COMPLIANT' | 'NON_COMPLIANT';
-  findings?: string;
-}
-
-export interface DeclarationRecord {
-  declarationId: string;
-  version: number;
-  state: State;
-  hold: ActRecord | null;
-  jurisdiction: Jurisdiction;
-  consignmentRef: string;
-  declaration: Declaration;
-  /** sha256 of the canonical commercial values held as private data. */
-  commercialSha256: string;
-  signature: SignatureEvidence;
-  risk: { level: RiskLevel; score: number } | null;
-  /** Inspection sign-offs by MSP; inspected when every joint agency has signed. */
-  inspection: Record<string, SignOff>;
-  /** Releases by MSP; released when every joint agency has released. */
-  releases: Record<string, ActRecord>;
-  lastAct: ActRecord;
-}
+export type ActRecord = z.infer<typeof ActRecordSchema>;
+export type SignatureEvidence = z.infer<typeof SignatureEvidenceSchema>;
+export type SignOff = z.infer<typeof SignOffSchema>;
+export type DeclarationRecord = z.infer<typeof DeclarationRecordSchema>;
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+/** A risk score is an integer in this range, inclusive. */
+export const RISK_SCORE = { min: 0, max: 100 } as const;
+export const INSPECTION_RESULTS = ['COMPLIANT', 'NON_COMPLIANT'] as const;
+export type InspectionResult = (typeof INSPECTION_RESULTS)[number];
+/** The longest reason an officer may give, and the longest inspection findings. */
+export const REASON_MAX = 512;
+export const FINDINGS_MAX = 4096;
+
+/** The acts officers take on a filed declaration (traders FILE and AMEND). */
+export type OfficerAction = Exclude<Action, 'FILE' | 'AMEND'>;
+export const OFFICER_ACTIONS: readonly OfficerAction[] = ACTIONS.filter(
+  (a): a is OfficerAction => a !== 'FILE' && a !== 'AMEND',
+);
+/** Acts that stop or refuse goods need a reason. */
+export const REASON_REQUIRED: readonly OfficerAction[] = ['REJECT', 'HOLD'];
+
+export function isRiskLevel(level: string): level is RiskLevel {
+  return (RISK_LEVELS as readonly string[]).includes(level);
+}
+
+export function isRiskScore(score: number): boolean {
+  return Number.isInteger(score) && score >= RISK_SCORE.min && score <= RISK_SCORE.max;
+}
+
+export function requiresReason(action: OfficerAction): boolean {
+  return REASON_REQUIRED.includes(action);
+}
 
 type Grant = readonly [string, string];
 const ACCESS = policy.actions as unknown as Record<Action, Record<Jurisdiction, readonly Grant[]>>;
@@ -144,23 +132,54 @@ export function requireAllowed(action: Action, jurisdiction: Jurisdiction, actor
   }
 }
 
-function requireState(record: DeclarationRecord, action: Exclude<Action, 'FILE'>): void {
-  if (!ALLOWED_FROM[action].includes(record.state)) {
-    throw new LedgerError(
-      'INVALID_STATE',
-      `cannot ${action} a declaration in state ${record.state}`,
-    );
-  }
+/** What deciding which acts are open needs to know of a record. */
+export type ActsView = Pick<
+  DeclarationRecord,
+  'state' | 'hold' | 'jurisdiction' | 'inspection' | 'releases'
+>;
+
+/** Why an act is not open on this record now, or null when it is (access aside). */
+function stateRefusal(record: ActsView, action: Exclude<Action, 'FILE'>): string | null {
+  if (!ALLOWED_FROM[action].includes(record.state))
+    return `cannot ${action} a declaration in state ${record.state}`;
   const onHold = record.hold !== null;
-  if (action === 'UNHOLD' && !onHold) {
-    throw new LedgerError('INVALID_STATE', 'the declaration is not on hold');
-  }
-  if (action !== 'UNHOLD' && onHold) {
-    throw new LedgerError(
-      'INVALID_STATE',
-      `the declaration is on hold (${record.hold?.reason}); unhold it first`,
-    );
-  }
+  if (action === 'UNHOLD' && !onHold) return 'the declaration is not on hold';
+  if (action !== 'UNHOLD' && onHold)
+    return `the declaration is on hold (${record.hold?.reason}); unhold it first`;
+  return null;
+}
+
+/** Why this actor's agency cannot take a joint act again, or null. */
+function signedRefusal(record: ActsView, action: OfficerAction, mspId: string): string | null {
+  if (action === 'RECORD_INSPECTION' && record.inspection[mspId])
+    return `${mspId} has already signed off this inspection`;
+  if (action === 'RELEASE' && record.releases[mspId])
+    return `${mspId} has already released this declaration`;
+  return null;
+}
+
+/**
+ * The officer acts this actor may take on this record now: the state allows them, the
+ * hold allows them, the actor's agency has not signed them already and the access policy
+ * grants them. `applyAct` refuses exactly the acts this leaves out.
+ */
+export function availableActs(record: ActsView, actor: Actor): OfficerAction[] {
+  return OFFICER_ACTIONS.filter(
+    (action) =>
+      stateRefusal(record, action) === null &&
+      signedRefusal(record, action, actor.mspId) === null &&
+      isAllowed(action, record.jurisdiction, actor),
+  );
+}
+
+function requireState(record: DeclarationRecord, action: Exclude<Action, 'FILE'>): void {
+  const refusal = stateRefusal(record, action);
+  if (refusal !== null) throw new LedgerError('INVALID_STATE', refusal);
+}
+
+function requireReason(action: OfficerAction, reason: string): void {
+  if (requiresReason(action) && reason.trim() === '')
+    throw new LedgerError('INVALID_ARGUMENT', `a reason is required to ${action}`);
 }
 
 export interface FileInput {
@@ -171,7 +190,7 @@ export interface FileInput {
 
 export type ActInput =
   | { action: 'ASSESS_RISK'; level: RiskLevel; score: number }
-  | { action: 'RECORD_INSPECTION'; result: 'COMPLIANT' | 'NON_COMPLIANT'; findings: string }
+  | { action: 'RECORD_INSPECTION'; result: InspectionResult; findings: string }
   | { action: Exclude<Action, 'FILE' | 'AMEND' | 'ASSESS_RISK' | 'RECORD_INSPECTION'> };
 
 export function fileDeclaration(input: FileInput, act: ActRecord): DeclarationRecord {
@@ -211,7 +230,10 @@ export function applyAct(
   input: ActInput,
   act: ActRecord,
 ): DeclarationRecord {
+  requireReason(input.action, act.reason);
   requireState(record, input.action);
+  const signed = signedRefusal(record, input.action, act.actor.mspId);
+  if (signed !== null) throw new LedgerError('INVALID_STATE', signed);
   const next: DeclarationRecord = { ...record, lastAct: act };
   const joint = jointAgencies(record.jurisdiction);
   switch (input.action) {
@@ -226,12 +248,6 @@ export function applyAct(
     case 'ORDER_INSPECTION':
       return { ...next, state: 'INSPECTION_ORDERED', inspection: {} };
     case 'RECORD_INSPECTION': {
-      if (record.inspection[act.actor.mspId]) {
-        throw new LedgerError(
-          'INVALID_STATE',
-          `${act.actor.mspId} has already signed off this inspection`,
-        );
-      }
       const inspection = {
         ...record.inspection,
         [act.actor.mspId]: { ...act, result: input.result, findings: input.findings },
@@ -242,12 +258,6 @@ export function applyAct(
       return { ...next, inspection, state: 'INSPECTED', hold: compliant ? null : act };
     }
     case 'RELEASE': {
-      if (record.releases[act.actor.mspId]) {
-        throw new LedgerError(
-          'INVALID_STATE',
-          `${act.actor.mspId} has already released this declaration`,
-        );
-      }
       const releases = { ...record.releases, [act.actor.mspId]: act };
       const released = joint.every((msp) => releases[msp]);
       return { ...next, releases, state: released ? 'RELEASED' : record.state };

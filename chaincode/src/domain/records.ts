@@ -4,6 +4,18 @@
  * Loose objects: a newer chaincode may add fields without breaking older gateways.
  */
 import { z } from 'zod';
+import { DeclarationSchema } from './declaration';
+import {
+  ACTIONS,
+  FINDINGS_MAX,
+  INSPECTION_RESULTS,
+  OFFICER_ACTIONS,
+  REASON_MAX,
+  RISK_LEVELS,
+  RISK_SCORE,
+  STATES,
+  type OfficerAction,
+} from './lifecycle';
 
 export const ActorSchema = z.object({
   mspId: z.string(),
@@ -11,39 +23,57 @@ export const ActorSchema = z.object({
   role: z.string().optional(),
 });
 
-export const ActRecordSchema = z.looseObject({
-  action: z.string(),
+/** Who did an act, when, in which transaction and why (declaration and seal acts alike). */
+export const ActFieldsSchema = z.object({
   actor: ActorSchema,
   reason: z.string(),
   at: z.string(),
   txId: z.string(),
+});
+export const ActRecordSchema = z.looseObject({
+  action: z.enum(ACTIONS),
+  ...ActFieldsSchema.shape,
+});
+
+/** What a trader declared, as filed (the filing's schema, named for the OpenAPI document). */
+export const DeclarationDocumentSchema = DeclarationSchema.meta({ id: 'Declaration' });
+
+export const SignatureEvidenceSchema = z.looseObject({
+  signerSubject: z.string(),
+  issuer: z.string(),
+  serialNumber: z.string(),
+  jurisdiction: z.enum(['GD', 'HK']),
+  authorityId: z.string(),
+  policyOid: z.string(),
+  certificateSha256: z.string(),
+  contentSha256: z.string(),
+  signingTime: z.string().optional(),
+  /** sha256WithRSAEncryption, ecdsa-with-SHA256 or SM3withSM2 (absent on older records). */
+  signatureAlgorithm: z.string().optional(),
+  /** Subjects from the signer up to the listed authority (absent on older records). */
+  certificationPath: z.array(z.string()).optional(),
+});
+
+export const SignOffSchema = ActRecordSchema.extend({
+  result: z.enum(INSPECTION_RESULTS).optional(),
+  findings: z.string().optional(),
 });
 
 export const DeclarationRecordSchema = z
   .looseObject({
     declarationId: z.string(),
     version: z.number(),
-    state: z.string(),
+    state: z.enum(STATES),
     hold: ActRecordSchema.nullable(),
     jurisdiction: z.enum(['GD', 'HK']),
     consignmentRef: z.string(),
-    declaration: z.record(z.string(), z.unknown()),
+    declaration: DeclarationDocumentSchema,
     commercialSha256: z.string(),
-    signature: z.looseObject({
-      signerSubject: z.string(),
-      issuer: z.string(),
-      serialNumber: z.string(),
-      jurisdiction: z.string(),
-      authorityId: z.string(),
-      policyOid: z.string(),
-      certificateSha256: z.string(),
-      contentSha256: z.string(),
-      signingTime: z.string().optional(),
-      signatureAlgorithm: z.string().optional(),
-      certificationPath: z.array(z.string()).optional(),
-    }),
-    risk: z.object({ level: z.string(), score: z.number() }).nullable(),
-    inspection: z.record(z.string(), ActRecordSchema),
+    signature: SignatureEvidenceSchema,
+    risk: z.object({ level: z.enum(RISK_LEVELS), score: z.number() }).nullable(),
+    /** Inspection sign-offs by MSP; inspected when every joint agency has signed. */
+    inspection: z.record(z.string(), SignOffSchema),
+    /** Releases by MSP; released when every joint agency has released. */
     releases: z.record(z.string(), ActRecordSchema),
     lastAct: ActRecordSchema,
   })
@@ -52,16 +82,63 @@ export type DeclarationResult = z.infer<typeof DeclarationRecordSchema>;
 
 export const HistoryEntrySchema = z
   .looseObject({
-    action: z.string(),
+    action: z.enum(ACTIONS),
     actor: ActorSchema,
     reason: z.string(),
     at: z.string(),
     txId: z.string(),
     version: z.number(),
-    state: z.string(),
+    state: z.enum(STATES),
     onHold: z.boolean(),
   })
   .meta({ id: 'HistoryEntry' });
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+/** One declaration as the index lists it: the last act and where it was committed. */
+export const DeclarationSummarySchema = z
+  .object({
+    declarationId: z.string(),
+    version: z.number(),
+    state: z.enum(STATES),
+    onHold: z.boolean(),
+    jurisdiction: z.enum(['GD', 'HK']),
+    consignmentRef: z.string(),
+    lastAction: z.enum(ACTIONS),
+    lastActorMsp: z.string(),
+    lastAt: z.string(),
+    blockNumber: z.string(),
+    txId: z.string(),
+  })
+  .meta({ id: 'DeclarationSummary' });
+export type DeclarationSummary = z.infer<typeof DeclarationSummarySchema>;
+
+const reason = z.string().max(REASON_MAX).default('');
+const PLAIN_ACTS = OFFICER_ACTIONS.filter(
+  (a): a is Exclude<OfficerAction, 'ASSESS_RISK' | 'RECORD_INSPECTION'> =>
+    a !== 'ASSESS_RISK' && a !== 'RECORD_INSPECTION',
+);
+/** An officer's act as the gateway takes it: the ranges are the life cycle's. */
+export const OfficerActSchema = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.enum(PLAIN_ACTS), reason }).strict(),
+    z
+      .object({
+        action: z.literal('ASSESS_RISK'),
+        level: z.enum(RISK_LEVELS),
+        score: z.number().int().min(RISK_SCORE.min).max(RISK_SCORE.max),
+        reason,
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal('RECORD_INSPECTION'),
+        result: z.enum(INSPECTION_RESULTS),
+        findings: z.string().max(FINDINGS_MAX).default(''),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'OfficerAct' });
+export type OfficerAct = z.infer<typeof OfficerActSchema>;
 
 const CrlSchema = z.object({
   pem: z.string(),

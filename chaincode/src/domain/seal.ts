@@ -8,7 +8,8 @@ import { z } from 'zod';
 import policy from './access-policy.json';
 import { ID_PATTERN } from './declaration';
 import { LedgerError } from './errors';
-import type { ActRecord, Actor } from './lifecycle';
+import type { Actor } from './lifecycle';
+import type { ActFieldsSchema } from './records';
 import { StorableText } from './text';
 
 export const SEAL_ACTIONS = [
@@ -86,7 +87,7 @@ export const CheckpointInputSchema = z
   .strict();
 
 /** Who did a seal act, when, in which transaction and why. */
-export type SealActRecord = Omit<ActRecord, 'action'> & { action: SealAction };
+export type SealActRecord = z.infer<typeof ActFieldsSchema> & { action: SealAction };
 
 export interface DeviceRecord {
   deviceId: string;

@@ -1,6 +1,6 @@
 import { DeclarationSchema } from './declaration';
 import { findUnstorableText, isStorableText, StorableText } from './text';
-import { parseJsonArgument, boundedText } from '../lib/ledger-io';
+import { parseJsonArgument, boundedText } from '../stub/ledger-io';
 import { LedgerError } from './errors';
 
 describe('the text rule', () => {

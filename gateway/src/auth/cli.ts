@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { Pool } from 'pg';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config';
-import { migrate } from '../index/migrations';
+import { migrate } from '../database/migrations';
 import { createAccountStore } from './accounts';
 
 const Manifest = z.array(

@@ -7,6 +7,7 @@
  *
  *   demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>
  */
+import { z } from 'zod';
 import { authorityInput, createTestPki, type TestSigner } from '@clearance/chaincode/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,10 +17,8 @@ import { loadConfig } from '../config';
 import { createFabricLedger } from '../ledger/fabric-ledger';
 import { TRANSACTIONS } from '../ledger/contract';
 
-interface Made {
-  authorities: string[];
-  password: string;
-}
+const MadeSchema = z.object({ authorities: z.array(z.string()), password: z.string() });
+type Made = z.infer<typeof MadeSchema>;
 
 function pem(label: string, der: ArrayBuffer): string {
   const lines =
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   const record = path.join(out, 'demo.json');
   try {
     if (fs.existsSync(record)) {
-      const made = JSON.parse(fs.readFileSync(record, 'utf8')) as Made;
+      const made = MadeSchema.parse(JSON.parse(fs.readFileSync(record, 'utf8')));
       const onLedger = await Promise.all(
         made.authorities.map((id) =>
           gd.evaluate(TRANSACTIONS.TrustList.GetAuthority, [id]).then(

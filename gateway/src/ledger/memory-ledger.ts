@@ -3,6 +3,7 @@
  * chaincode's in-memory ledger, one transaction per block. prepare() simulates (nothing
  * written); send() runs the transaction again and commits it once per transaction id.
  */
+import { z } from 'zod';
 import { contracts } from '@clearance/chaincode';
 import { LedgerError } from '@clearance/chaincode/domain';
 import {
@@ -20,12 +21,14 @@ function toApiError(error: unknown): ApiError {
   return new ApiError('INTERNAL', undefined, { cause: error });
 }
 
-interface Envelope {
-  transactionId: string;
-  transaction: string;
-  args: string[];
-  transient: Record<string, string>;
-}
+/** What the twin's prepare hands out and its send takes back, checked on the way in. */
+const EnvelopeSchema = z.object({
+  transactionId: z.string(),
+  transaction: z.string(),
+  args: z.array(z.string()),
+  transient: z.record(z.string(), z.string()),
+});
+type Envelope = z.infer<typeof EnvelopeSchema>;
 
 /** One in-memory channel; `as` gives a Ledger acting under an identity on it. */
 export function createMemoryNetwork(): {
@@ -80,7 +83,7 @@ function memoryLedger(
       }
     },
     async send(bytes) {
-      const envelope = JSON.parse(Buffer.from(bytes).toString()) as Envelope;
+      const envelope = EnvelopeSchema.parse(JSON.parse(Buffer.from(bytes).toString()));
       const known = statuses.get(envelope.transactionId);
       if (known) return known;
       const blockNumber = clock.height++;

@@ -32,7 +32,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {
-    return app.swagger() as unknown as Record<string, unknown>;
+    return { ...app.swagger() };
   } finally {
     await app.close();
     await pool.end();

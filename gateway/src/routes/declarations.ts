@@ -5,7 +5,7 @@
  */
 import {
   CommercialSchema,
-  DeclarationSchema,
+  DeclarationDocumentSchema,
   ID_PATTERN,
   LedgerError,
   canonicalBytes,
@@ -13,7 +13,8 @@ import {
   parseFiling,
   DeclarationRecordSchema,
   HistoryEntrySchema,
-  type Action,
+  DeclarationSummarySchema,
+  OfficerActSchema,
   type DeclarationResult,
   type Filing as ParsedFiling,
 } from '@clearance/chaincode/domain';
@@ -24,7 +25,7 @@ import { z } from 'zod';
 import type { TraderPrincipal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
-import { getDeclarationSummary, listDeclarations } from '../index/queries';
+import { getDeclarationSummary, listDeclarations } from '../projection/queries';
 import { invocations } from '../ledger/contract';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
@@ -36,7 +37,7 @@ export const FILING_AGENTS = { GD: 'gdcustoms/agent', HK: 'hkcustoms/agent' } as
 const DeclarationId = z.object({ declarationId: z.string().regex(ID_PATTERN) });
 const Filing = z
   .object({
-    declaration: DeclarationSchema.meta({ id: 'Declaration' }),
+    declaration: DeclarationDocumentSchema,
     commercial: CommercialSchema.meta({ id: 'Commercial' }),
     signature: z
       .base64()
@@ -46,57 +47,8 @@ const Filing = z
   .strict()
   .meta({ id: 'SignedFiling' });
 
-const Summary = z
-  .object({
-    declarationId: z.string(),
-    version: z.number(),
-    state: z.string(),
-    onHold: z.boolean(),
-    jurisdiction: z.string(),
-    consignmentRef: z.string(),
-    lastAction: z.string(),
-    lastActorMsp: z.string(),
-    lastAt: z.string(),
-    blockNumber: z.string(),
-    txId: z.string(),
-  })
-  .meta({ id: 'DeclarationSummary' });
-
-const reason = z.string().max(512).default('');
-const Act = z
-  .discriminatedUnion('action', [
-    z
-      .object({
-        action: z.enum([
-          'ACCEPT',
-          'REJECT',
-          'MARK_RELEASE_ELIGIBLE',
-          'ORDER_INSPECTION',
-          'RELEASE',
-          'CLOSE',
-          'HOLD',
-          'UNHOLD',
-        ]),
-        reason,
-      })
-      .strict(),
-    z
-      .object({
-        action: z.literal('ASSESS_RISK'),
-        level: z.enum(['LOW', 'MEDIUM', 'HIGH']),
-        score: z.number().int().min(0).max(100),
-        reason,
-      })
-      .strict(),
-    z
-      .object({
-        action: z.literal('RECORD_INSPECTION'),
-        result: z.enum(['COMPLIANT', 'NON_COMPLIANT']),
-        findings: z.string().max(4096).default(''),
-      })
-      .strict(),
-  ])
-  .meta({ id: 'OfficerAct' });
+const Summary = DeclarationSummarySchema;
+const Act = OfficerActSchema;
 
 /** Filed by the filing agent of the declaration's customs; the signature travels along. */
 function filingAct(
@@ -317,7 +269,7 @@ const declarationRoutes: FastifyPluginAsync<{
       const record = await readable(request, id);
       // The chaincode decides; asking first turns a certain refusal into an immediate 403.
       const actor = { mspId: officer.mspId, id: officer.id, role: officer.role };
-      if (!isAllowed(request.body.action as Action, record.jurisdiction, actor))
+      if (!isAllowed(request.body.action, record.jurisdiction, actor))
         throw new ApiError(
           'FORBIDDEN',
           `${officer.role} of ${officer.mspId} may not ${request.body.action} a ${record.jurisdiction} declaration`,

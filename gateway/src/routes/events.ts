@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
-import { EVENTS_CHANNEL } from '../index/store';
+import { EVENTS_CHANNEL } from '../projection/store';
 import type { Notifications } from '../notifications';
 import { isSealOperator, requirePrincipal } from '../plugins/auth';
 

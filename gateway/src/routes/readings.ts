@@ -6,7 +6,7 @@ import { ApiError } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { readingsAccepted, readingsRejected } from '../metrics';
 import { ingestReadings, type DeviceDirectory } from '../readings/ingest';
-import type { ReadingsSink } from '../seals/pipeline';
+import type { ReadingsSink } from '../anchoring/pipeline';
 
 export const MAX_READINGS_PER_BATCH = 5000;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;

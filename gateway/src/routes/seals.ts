@@ -135,7 +135,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
       const seal = await readable(request, request.params.sealId);
       const state = await sealReadingsState(pool, seal.sealId);
       return {
-        seal: seal as unknown as z.infer<typeof SealRecordSchema>,
+        seal,
         lastReading: state.lastReading,
         readingsStored: state.stored,
         readingsPendingAnchor: state.pendingAnchor,

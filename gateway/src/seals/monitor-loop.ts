@@ -5,7 +5,7 @@
  * raised is read from the ledger's seal record, so a restarted gateway raises none twice.
  */
 import type { SealResult } from '@clearance/chaincode/domain';
-import { ROUTES } from '@clearance/seal-devices/fleet';
+import { ROUTES } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
 import { createContractClient } from '../ledger/contract';

@@ -1,4 +1,4 @@
-import { ROUTES } from '@clearance/seal-devices/fleet';
+import { ROUTES } from '@clearance/seal-devices/domain';
 import { generateKeyPairSync } from 'node:crypto';
 import { simulateTrip } from '../../../seal-devices/src/fleet/simulator';
 import {

@@ -10,7 +10,7 @@ import {
   distanceToRouteM,
   type Point,
 } from '@clearance/seal-devices/domain';
-import { CONTROL_POINTS, type ControlPoint, type Route } from '@clearance/seal-devices/fleet';
+import { CONTROL_POINTS, type ControlPoint, type Route } from '@clearance/seal-devices/domain';
 
 export type MonitorAlarmKind = 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
 

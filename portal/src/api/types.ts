@@ -1,7 +1,17 @@
 /**
  * What the gateway answers, checked on arrival: the portal renders only what parsed. The
- * ledger's own records (declarations, seals) keep the chaincode's types.
+ * ledger's records (declarations, summaries, history, seal acts) are the domain's schemas;
+ * the gateway's own shapes (principals, operations, seal lists) are checked against its
+ * OpenAPI document in conformance.ts.
  */
+import {
+  DeclarationRecordSchema,
+  DeclarationSummarySchema,
+  HistoryEntrySchema,
+  SealAlarmSchema,
+  SealCheckpointSchema,
+  type DeclarationSummary,
+} from '@clearance/chaincode/domain';
 import { z } from 'zod';
 import type { paths } from '../../../gateway/openapi/api';
 
@@ -55,34 +65,15 @@ export const Operation = z.object({
 export type Operation = z.infer<typeof Operation>;
 export const OperationResponse = z.object({ operation: Operation });
 
-export const Summary = z.object({
-  declarationId: z.string(),
-  version: z.number(),
-  state: z.string(),
-  onHold: z.boolean(),
-  jurisdiction: z.string(),
-  consignmentRef: z.string(),
-  lastAction: z.string(),
-  lastActorMsp: z.string(),
-  lastAt: z.string(),
-  blockNumber: z.string(),
-  txId: z.string(),
-});
-export type Summary = z.infer<typeof Summary>;
+/** Declaration records, summaries and history: the domain's one definition. */
+export const Summary = DeclarationSummarySchema;
+export type Summary = DeclarationSummary;
 export const SummaryPage = z.object({ items: z.array(Summary), nextCursor: z.string().nullable() });
 
-const Actor = z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() });
-export const HistoryEntry = z.looseObject({
-  action: z.string(),
-  actor: Actor,
-  reason: z.string(),
-  at: z.string(),
-  txId: z.string(),
-  version: z.number(),
-  state: z.string(),
-  onHold: z.boolean(),
-});
+export const HistoryEntry = HistoryEntrySchema;
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+export const DeclarationRecord = DeclarationRecordSchema;
+export type DeclarationRecord = z.infer<typeof DeclarationRecord>;
 
 export const SealSummary = z.looseObject({
   sealId: z.string(),
@@ -106,17 +97,12 @@ export const TrackPoint = z.looseObject({
   event: z.string(),
 });
 export type TrackPoint = z.infer<typeof TrackPoint>;
-const SealAct = z.looseObject({
-  actor: z.object({ mspId: z.string(), id: z.string(), role: z.string().optional() }),
-  at: z.string(),
-  txId: z.string(),
-});
 export const Track = z.looseObject({
   sealId: z.string(),
   routeId: z.string(),
   points: z.array(TrackPoint),
-  alarms: z.array(SealAct.extend({ kind: z.string(), heldDeclarations: z.array(z.string()) })),
-  checkpoints: z.array(SealAct.extend({ controlPoint: z.string(), counter: z.number() })),
+  alarms: z.array(SealAlarmSchema),
+  checkpoints: z.array(SealCheckpointSchema),
 });
 export type Track = z.infer<typeof Track>;
 

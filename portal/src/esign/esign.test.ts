@@ -21,9 +21,10 @@ const PASSWORD = 'correct horse battery';
 
 describe('signing in the browser with a PKCS#12 certificate', () => {
   let pki: TestPki;
+  // Generates RSA and EC keys: slow on a loaded machine, hence more than the default 5 s.
   beforeAll(async () => {
     pki = await createTestPki();
-  });
+  }, 60_000);
 
   it.each([
     ['GD trader, ECDSA P-256, OpenSSL file', 'gdTrader', pkcs12WithOpenssl, 'GD'],

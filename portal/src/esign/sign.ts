@@ -29,6 +29,8 @@ export async function signBytes(
   const cms = await signDetached(
     content,
     credential.certificate,
+    // The DOM's and Node's WebCrypto typings name the same CryptoKey differently.
+    // eslint-disable-next-line no-restricted-syntax -- a key across typings, not a record
     credential.privateKey as unknown as SigningKey,
     at,
   );

@@ -6,14 +6,21 @@ import type { FilingForm } from './form';
 
 const key = (principalId: string, slot: string) => `portal.draft.${principalId}.${slot}`;
 
+/** A draft this portal saved: an object with its item lines (older shapes are dropped). */
+function isDraft(value: unknown): value is FilingForm {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { items?: unknown }).items)
+  );
+}
+
 export function loadDraft(principalId: string, slot: string): FilingForm | null {
   const text = localStorage.getItem(key(principalId, slot));
   if (!text) return null;
   try {
-    const parsed = JSON.parse(text) as FilingForm;
-    return typeof parsed === 'object' && parsed !== null && Array.isArray(parsed.items)
-      ? parsed
-      : null;
+    const parsed: unknown = JSON.parse(text);
+    return isDraft(parsed) ? parsed : null;
   } catch {
     return null;
   }

@@ -284,8 +284,18 @@ export function draftFiling(form: FilingForm): { declaration: unknown; commercia
   return { declaration: stripUndefined(declaration), commercial };
 }
 
-function stripUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/** Drops the fields left undefined, at every depth (the JSON the signature covers has none). */
+function stripUndefined<T extends object>(value: T): T {
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, plain(v)]);
+  return Object.fromEntries(entries) as T;
+}
+
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object' && value !== null) return stripUndefined(value);
+  return value;
 }
 
 /** The form field an issue of the declaration or commercial schema belongs to. */

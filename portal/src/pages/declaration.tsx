@@ -3,60 +3,23 @@
  * when, in which transaction), the signature evidence, the seal's track, and for officers
  * the acts they may take now.
  */
-import {
-  ACTIONS,
-  ALLOWED_FROM,
-  isAllowed,
-  type Action,
-  type DeclarationRecord,
-} from '@clearance/chaincode/domain';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { ALLOWED_FROM } from '@clearance/chaincode/domain';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
-import {
-  HistoryEntry,
-  SealPage,
-  type OfficerActBody,
-  type OfficerPrincipal,
-  type Operation,
-} from '../api/types';
+import { call } from '../api/client';
+import { DeclarationRecord, HistoryEntry, SealPage } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
+import { useGuardedFetch } from '../ui/fetch';
 import { useAnnounce, useLiveEvents, useSession } from '../ui/session';
+import { OfficerActs } from './officer-acts';
 import { SealTrack } from './seals';
 
-const Record = z.looseObject({
-  declarationId: z.string(),
-  version: z.number(),
-  state: z.string(),
-  jurisdiction: z.enum(['GD', 'HK']),
-  declaration: z.looseObject({ items: z.array(z.unknown()) }),
-  signature: z.looseObject({ signerSubject: z.string(), issuer: z.string() }),
-});
 const Authorities = z.object({
   items: z.array(z.looseObject({ authorityId: z.string(), name: z.string() })),
 });
-
-type OfficerAction = Exclude<Action, 'FILE' | 'AMEND'>;
-const OFFICER_ACTIONS = ACTIONS.filter((a): a is OfficerAction => a !== 'FILE' && a !== 'AMEND');
-
-/** The acts this officer may take on this record now (the ledger decides in the end). */
-export function availableActs(
-  record: DeclarationRecord,
-  officer: OfficerPrincipal,
-): OfficerAction[] {
-  const actor = { mspId: officer.mspId, id: officer.id, role: officer.role };
-  const onHold = record.hold !== null;
-  return OFFICER_ACTIONS.filter((action) => {
-    if (!ALLOWED_FROM[action].includes(record.state)) return false;
-    if (onHold !== (action === 'UNHOLD')) return false;
-    if (action === 'RECORD_INSPECTION' && record.inspection[officer.mspId]) return false;
-    if (action === 'RELEASE' && record.releases[officer.mspId]) return false;
-    return isAllowed(action, record.jurisdiction, actor);
-  });
-}
 
 export function DeclarationPage({ id }: { id: string }) {
   const { t, date, number, error: errorText } = useI18n();
@@ -69,25 +32,20 @@ export function DeclarationPage({ id }: { id: string }) {
   const [tick, setTick] = useState(0);
   const path = `/v1/declarations/${encodeURIComponent(id)}`;
 
-  useEffect(() => {
-    let stale = false;
-    Promise.all([
-      call(Record, 'GET', path),
-      call(z.array(HistoryEntry), 'GET', `${path}/history`),
-    ]).then(
-      ([r, h]) => {
-        if (stale) return;
-        setRecord(r as unknown as DeclarationRecord);
-        setHistory(h);
-        setFailure(null);
-      },
-      (error: unknown) =>
-        !stale && setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [id, tick]);
+  useGuardedFetch(
+    () =>
+      Promise.all([
+        call(DeclarationRecord, 'GET', path),
+        call(z.array(HistoryEntry), 'GET', `${path}/history`),
+      ]),
+    ([r, h]) => {
+      setRecord(r);
+      setHistory(h);
+      setFailure(null);
+    },
+    setFailure,
+    [id, tick],
+  );
 
   useEffect(() => {
     if (!record) return;
@@ -328,233 +286,6 @@ function DeclarationSeals({ declarationId, tick }: { declarationId: string; tick
       {sealIds.map((sealId) => (
         <SealTrack key={sealId} sealId={sealId} tick={tick} />
       ))}
-    </section>
-  );
-}
-
-const REASON_REQUIRED: OfficerAction[] = ['REJECT', 'HOLD'];
-
-function OfficerActs({
-  record,
-  officer,
-  onDone,
-}: {
-  record: DeclarationRecord;
-  officer: OfficerPrincipal;
-  onDone(): void;
-}) {
-  const { t, error: errorText } = useI18n();
-  const announce = useAnnounce();
-  const acts = availableActs(record, officer);
-  const [open, setOpen] = useState<OfficerAction | null>(null);
-  const [done, setDone] = useState<{ action: OfficerAction; operation: Operation } | null>(null);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [reason, setReason] = useState('');
-  const [level, setLevel] = useState<'LOW' | 'MEDIUM' | 'HIGH'>('LOW');
-  const [score, setScore] = useState('10');
-  const [result, setResult] = useState<'COMPLIANT' | 'NON_COMPLIANT'>('COMPLIANT');
-  const [findings, setFindings] = useState('');
-  const dialog = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    if (open) dialog.current?.showModal();
-    else dialog.current?.close();
-  }, [open]);
-
-  function start(action: OfficerAction, button: HTMLElement) {
-    opener.current = button;
-    setFailure(null);
-    setReason('');
-    setFindings('');
-    setOpen(action);
-  }
-
-  function close() {
-    setOpen(null);
-    opener.current?.focus();
-  }
-
-  function body(action: OfficerAction): OfficerActBody {
-    if (action === 'ASSESS_RISK') return { action, level, score: Number(score), reason };
-    if (action === 'RECORD_INSPECTION') return { action, result, findings };
-    return { action, reason };
-  }
-
-  async function confirm(event: Event) {
-    event.preventDefault();
-    if (!open) return;
-    const scoreValue = Number(score);
-    if (
-      open === 'ASSESS_RISK' &&
-      !(Number.isInteger(scoreValue) && scoreValue >= 0 && scoreValue <= 100)
-    ) {
-      setFailure(new ApiFailure('VALIDATION_FAILED', t('acts.scoreRange')));
-      return;
-    }
-    if (REASON_REQUIRED.includes(open) && reason.trim() === '') {
-      setFailure(new ApiFailure('VALIDATION_FAILED', t('acts.reasonRequired')));
-      return;
-    }
-    setBusy(true);
-    setFailure(null);
-    try {
-      const operation = await submitOperation(
-        `/v1/declarations/${encodeURIComponent(record.declarationId)}/acts`,
-        body(open),
-        newIdempotencyKey(),
-      );
-      setDone({ action: open, operation });
-      announce(
-        t('acts.done', {
-          action: actionLabel(t, open),
-          who: officer.name,
-          msp: officer.mspId,
-          tx: shortTx(operation.transactionId ?? ''),
-        }),
-      );
-      setOpen(null);
-      onDone();
-    } catch (error) {
-      setFailure(error instanceof ApiFailure ? error : new ApiFailure('INTERNAL', String(error)));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section class="acts card" aria-labelledby="acts-h">
-      <h2 id="acts-h">{t('acts.title')}</h2>
-      <p class="hint">
-        {t('acts.asWho', { who: officer.name, msp: officer.mspId, role: officer.role })}
-      </p>
-      {done && (
-        <p class="success" role="status" data-testid="act-done" data-action={done.action}>
-          {t('acts.done', {
-            action: actionLabel(t, done.action),
-            who: officer.name,
-            msp: officer.mspId,
-            tx: shortTx(done.operation.transactionId ?? ''),
-          })}
-          {done.operation.blockNumber
-            ? ` · ${t('acts.block', { n: done.operation.blockNumber })}`
-            : ''}
-        </p>
-      )}
-      {acts.length === 0 ? (
-        <p>{t('acts.none')}</p>
-      ) : (
-        <div class="actions">
-          {acts.map((a) => (
-            <button
-              key={a}
-              type="button"
-              data-act={a}
-              class={a === 'REJECT' || a === 'HOLD' ? 'danger' : ''}
-              onClick={(e) => start(a, e.currentTarget as HTMLElement)}
-            >
-              {actionLabel(t, a)}
-            </button>
-          ))}
-        </div>
-      )}
-      <dialog ref={dialog} onClose={() => open && close()} aria-labelledby="act-dialog-h">
-        {open && (
-          <form onSubmit={confirm} aria-busy={busy}>
-            <h3 id="act-dialog-h">
-              {t('acts.confirmTitle', { action: actionLabel(t, open), id: record.declarationId })}
-            </h3>
-            {open === 'ASSESS_RISK' && (
-              <>
-                <div class="field">
-                  <label for="act-level">{t('acts.level')}</label>
-                  <select
-                    id="act-level"
-                    value={level}
-                    onChange={(e) =>
-                      setLevel((e.target as HTMLSelectElement).value as typeof level)
-                    }
-                  >
-                    {(['LOW', 'MEDIUM', 'HIGH'] as const).map((l) => (
-                      <option key={l} value={l}>
-                        {t(`risk.${l}`)}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div class="field">
-                  <label for="act-score">{t('acts.score')}</label>
-                  <input
-                    id="act-score"
-                    type="number"
-                    min={0}
-                    max={100}
-                    value={score}
-                    onInput={(e) => setScore((e.target as HTMLInputElement).value)}
-                  />
-                </div>
-              </>
-            )}
-            {open === 'RECORD_INSPECTION' ? (
-              <>
-                <div class="field">
-                  <label for="act-result">{t('acts.result')}</label>
-                  <select
-                    id="act-result"
-                    value={result}
-                    onChange={(e) =>
-                      setResult((e.target as HTMLSelectElement).value as typeof result)
-                    }
-                  >
-                    <option value="COMPLIANT">{t('acts.compliant')}</option>
-                    <option value="NON_COMPLIANT">{t('acts.nonCompliant')}</option>
-                  </select>
-                </div>
-                <div class="field">
-                  <label for="act-findings">{t('acts.findings')}</label>
-                  <textarea
-                    id="act-findings"
-                    maxLength={4096}
-                    value={findings}
-                    onInput={(e) => setFindings((e.target as HTMLTextAreaElement).value)}
-                  />
-                </div>
-              </>
-            ) : (
-              <div class="field">
-                <label for="act-reason">
-                  {t('acts.reason')}
-                  {!REASON_REQUIRED.includes(open) && (
-                    <span class="optional"> ({t('form.optional')})</span>
-                  )}
-                </label>
-                <textarea
-                  id="act-reason"
-                  maxLength={512}
-                  value={reason}
-                  onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-                />
-              </div>
-            )}
-            <p class="hint">{t('acts.signedAs', { who: officer.name, msp: officer.mspId })}</p>
-            {failure && (
-              <div class="error" role="alert" data-code={failure.code}>
-                <p>{errorText(failure.code)}</p>
-                <p class="detail">{failure.message}</p>
-              </div>
-            )}
-            <div class="actions">
-              <button type="submit" disabled={busy} data-testid="act-confirm">
-                {busy ? t('app.working') : t('acts.confirm')}
-              </button>
-              <button type="button" class="secondary" onClick={close}>
-                {t('acts.cancel')}
-              </button>
-            </div>
-          </form>
-        )}
-      </dialog>
     </section>
   );
 }

@@ -1,9 +1,11 @@
 /** Declarations from the index: the trader's own with search and filters, the officer's queue. */
 import { STATES } from '@clearance/chaincode/domain';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, call } from '../api/client';
+import { useRef, useState } from 'preact/hooks';
+import { call } from '../api/client';
 import { SummaryPage, type Summary } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { Field, Select } from '../ui/fields';
+import { useGuardedFetch } from '../ui/fetch';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { href } from '../ui/router';
 import { useAnnounce, useLiveEvents } from '../ui/session';
@@ -38,22 +40,16 @@ export function DeclarationList({ filter, label }: { filter: ListFilter; label: 
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const key = JSON.stringify(filter);
 
-  useEffect(() => {
-    let stale = false;
-    call(SummaryPage, 'GET', query(filter)).then(
-      (page) => {
-        if (stale) return;
-        setItems(page.items);
-        setNext(page.nextCursor);
-        setFailure(null);
-      },
-      (error: unknown) =>
-        !stale && setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [key, tick]);
+  useGuardedFetch(
+    () => call(SummaryPage, 'GET', query(filter)),
+    (page) => {
+      setItems(page.items);
+      setNext(page.nextCursor);
+      setFailure(null);
+    },
+    setFailure,
+    [key, tick],
+  );
 
   useLiveEvents((_name, event) => {
     if (!event.declarationId) return;
@@ -149,30 +145,24 @@ export function DeclarationsPage() {
           setFilter({ q, ...(state ? { state } : {}), ...(onHold ? { onHold: true } : {}) });
         }}
       >
-        <div class="field">
-          <label for="search-q">{t('list.search')}</label>
+        <Field id="search-q" label={t('list.search')}>
           <input
             id="search-q"
             type="search"
             value={q}
-            onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+            onInput={(e) => setQ(e.currentTarget.value)}
           />
-        </div>
-        <div class="field">
-          <label for="search-state">{t('list.state')}</label>
-          <select
-            id="search-state"
-            value={state}
-            onChange={(e) => setState((e.target as HTMLSelectElement).value)}
-          >
-            <option value="">{t('list.anyState')}</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`state.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <Select
+          id="search-state"
+          label={t('list.state')}
+          value={state}
+          options={[
+            { value: '', label: t('list.anyState') },
+            ...STATES.map((s) => ({ value: s, label: t(`state.${s}`) })),
+          ]}
+          onChange={setState}
+        />
         <div class="field check">
           <input
             id="search-hold"

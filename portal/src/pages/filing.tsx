@@ -10,14 +10,13 @@ import {
   TRANSPORT_MODES,
   UNITS,
   canonicalJson,
-  type DeclarationRecord,
   type Filing,
 } from '@clearance/chaincode/domain';
 import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { z } from 'zod';
 import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
+import { DeclarationRecord } from '../api/types';
 import { signFiling } from '../esign/sign';
 import { dropDraft, loadDraft, saveDraft } from '../filing/drafts';
 import {
@@ -255,8 +254,6 @@ interface Attempt {
   key: string;
 }
 
-const RecordShape = z.looseObject({ declaration: z.looseObject({ declarationId: z.string() }) });
-
 export function FilingPage({ amendId }: { amendId?: string }) {
   const { t, error: errorText } = useI18n();
   const session = useSession();
@@ -283,8 +280,8 @@ export function FilingPage({ amendId }: { amendId?: string }) {
       setForm(emptyForm(jurisdiction));
       return;
     }
-    call(RecordShape, 'GET', `/v1/declarations/${encodeURIComponent(amendId)}`).then(
-      (record) => setForm(formFromFiling((record as unknown as DeclarationRecord).declaration)),
+    call(DeclarationRecord, 'GET', `/v1/declarations/${encodeURIComponent(amendId)}`).then(
+      (record) => setForm(formFromFiling(record.declaration)),
       (error: unknown) =>
         setFailure({
           code: error instanceof ApiFailure ? error.code : 'INTERNAL',

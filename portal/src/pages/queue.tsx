@@ -1,6 +1,7 @@
 /** The officer's work queue: declarations by the state they wait in, holds apart. */
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n';
+import { Select } from '../ui/fields';
 import type { MessageKey } from '../i18n/messages';
 import { DeclarationList, type ListFilter } from './declarations';
 
@@ -39,18 +40,17 @@ export function QueuePage() {
             </button>
           ))}
         </div>
-        <div class="field">
-          <label for="queue-jurisdiction">{t('list.jurisdiction')}</label>
-          <select
-            id="queue-jurisdiction"
-            value={jurisdiction}
-            onChange={(e) => setJurisdiction((e.target as HTMLSelectElement).value)}
-          >
-            <option value="">{t('list.anyJurisdiction')}</option>
-            <option value="GD">{t('jurisdiction.GD')}</option>
-            <option value="HK">{t('jurisdiction.HK')}</option>
-          </select>
-        </div>
+        <Select
+          id="queue-jurisdiction"
+          label={t('list.jurisdiction')}
+          value={jurisdiction}
+          options={[
+            { value: '', label: t('list.anyJurisdiction') },
+            { value: 'GD', label: t('jurisdiction.GD') },
+            { value: 'HK', label: t('jurisdiction.HK') },
+          ]}
+          onChange={setJurisdiction}
+        />
       </div>
       <div role="tabpanel">
         <DeclarationList

@@ -5,6 +5,7 @@ import { Challenge, SignedIn, type Principal } from '../api/types';
 import type { Credential } from '../esign/pkcs12';
 import { fromBase64, signBytes } from '../esign/sign';
 import { useI18n } from '../i18n/i18n';
+import { Field, Select } from '../ui/fields';
 import { CertificateForm } from '../ui/certificate-form';
 
 const ORGANISATIONS = ['gdcustoms', 'gdciq', 'hkcustoms', 'logistics'] as const;
@@ -88,30 +89,22 @@ function OfficerForm({ onSignedIn }: { onSignedIn(principal: Principal): void })
 
   return (
     <form onSubmit={submit} aria-busy={busy}>
-      <div class="field">
-        <label for="officer-organisation">{t('signIn.organisation')}</label>
-        <select
-          id="officer-organisation"
-          value={organisation}
-          onChange={(e) => setOrganisation((e.target as HTMLSelectElement).value)}
-        >
-          {ORGANISATIONS.map((o) => (
-            <option key={o} value={o}>
-              {t(`org.${o}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="officer-username">{t('signIn.username')}</label>
+      <Select
+        id="officer-organisation"
+        label={t('signIn.organisation')}
+        value={organisation}
+        options={ORGANISATIONS.map((o) => ({ value: o, label: t(`org.${o}`) }))}
+        onChange={setOrganisation}
+      />
+      <Field id="officer-username" label={t('signIn.username')}>
         <input
           id="officer-username"
           autocomplete="username"
           required
           value={username}
-          onInput={(e) => setUsername((e.target as HTMLInputElement).value)}
+          onInput={(e) => setUsername(e.currentTarget.value)}
         />
-      </div>
+      </Field>
       <div class="field">
         <label for="officer-password">{t('signIn.password')}</label>
         <input

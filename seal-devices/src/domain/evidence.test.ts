@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ROUTES } from '../fleet/places';
+import { ROUTES } from './routes';
 import { simulateTrip } from '../fleet/simulator';
 import { batchRoot, checkReadingProof, proveReading } from './evidence';
 

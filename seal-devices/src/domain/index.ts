@@ -5,3 +5,4 @@ export * from './merkle';
 export * from './ndef';
 export * from './reading';
 export * from './sun';
+export * from './routes';

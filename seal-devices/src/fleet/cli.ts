@@ -13,7 +13,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SignedReading } from '../domain/reading';
-import { ROUTES } from './places';
+import { ROUTES } from '../domain/routes';
 import { simulateTrip, type Fault } from './simulator';
 
 function option(name: string, fallback?: string): string | undefined {

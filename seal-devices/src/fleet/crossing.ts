@@ -10,7 +10,7 @@
  */
 import { CROSSING_LIMITS } from '@clearance/chaincode/domain';
 import type { SignedReading } from '../domain/reading';
-import type { Route } from './places';
+import type { Route } from '../domain/routes';
 import { simulateTrip, type Fault, type LockOptions } from './simulator';
 
 export const CROSSING_FAULTS = {

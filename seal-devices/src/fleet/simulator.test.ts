@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { distanceToRouteM } from '../domain/geo';
 import { ReadingSchema, judgeCounters, verifyReading } from '../domain/reading';
-import { ROUTES } from './places';
+import { ROUTES } from '../domain/routes';
 import { simulateTrip } from './simulator';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

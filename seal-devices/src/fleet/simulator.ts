@@ -6,7 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import { cumulativeLengthsM, distanceM, interpolate, type Point } from '../domain/geo';
 import { signReading, type Reading, type SignedReading } from '../domain/reading';
-import { CONTROL_POINTS, type Route } from './places';
+import { CONTROL_POINTS, type Route } from '../domain/routes';
 
 export type Fault =
   | { kind: 'TAMPER'; atFraction: number }

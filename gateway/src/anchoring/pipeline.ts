@@ -7,10 +7,10 @@ import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { gaugeFrom } from '../metrics';
 import type { StoredRange } from '../readings/ingest';
-import { startAnchorWorker, type AnchorWorker } from '../readings/worker';
-import { createAnchorQueue, startAnchorQueueWorker, type AnchorQueue } from './anchor-queue';
-import type { MonitorPolicy } from './monitor';
-import { startSealMonitor, type SealMonitor } from './monitor-loop';
+import { startAnchorWorker, type AnchorWorker } from './sweep';
+import { createAnchorQueue, startAnchorQueueWorker, type AnchorQueue } from './queue';
+import type { MonitorPolicy } from '../seals/monitor';
+import { startSealMonitor, type SealMonitor } from '../seals/monitor-loop';
 
 /** What the readings route needs: to be told what was stored. */
 export interface ReadingsSink {

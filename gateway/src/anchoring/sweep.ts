@@ -2,7 +2,7 @@
  * The anchoring sweep: every seal with readings not yet anchored gets them anchored,
  * batch by batch. Everything it needs is in PostgreSQL, so a gateway restarted after a
  * crash, or one whose Redis lost the anchoring jobs, simply carries on. With the queue in
- * front (seals/anchor-queue.ts) it is the safety net, for readings left pending a while.
+ * front (anchoring/queue.ts) it is the safety net, for readings left pending a while.
  */
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';

@@ -6,6 +6,18 @@
  */
 import type { Checkpoint } from '../ledger/fabric-client';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import {
+  DeclarationEventSchema,
+  EVENTS,
+  SealAlarmEventSchema,
+  SealEventSchema,
+  isDeclarationEventName,
+  isSealEventName,
+  type DeclarationEvent,
+  type SealAlarmEvent,
+  type SealEvent,
+} from '@clearance/chaincode/domain';
+import { z } from 'zod';
 import { inTransaction } from '../db';
 
 /** NOTIFY channel of new index rows (payload: the event name), sent at their commit. */
@@ -39,42 +51,31 @@ export interface PoisonEvent {
 export function isPoisonFailure(error: unknown): boolean {
   if (error instanceof DatabaseError)
     return error.code?.startsWith('22') === true || error.code?.startsWith('23') === true;
-  return error instanceof TypeError || error instanceof RangeError;
+  return error instanceof z.ZodError || error instanceof TypeError || error instanceof RangeError;
 }
 
-interface DeclarationEventPayload {
-  declarationId: string;
-  version: number;
-  state: string;
-  onHold: boolean;
-  jurisdiction: string;
-  consignmentRef: string;
-  action: string;
-  actor: { mspId: string };
-  at: string;
-  /** Absent from events of chaincode versions before the signer was added. */
-  signer?: { subject: string; issuer: string };
-}
-
-/** actor and at are absent from alarms recorded by the first chaincode version. */
-interface AlarmEventPayload {
-  heldDeclarations: string[];
-  actor?: { mspId: string };
-  at?: string;
-}
-
-function isAlarmEvent(payload: unknown): payload is AlarmEventPayload {
-  const p = payload as Partial<AlarmEventPayload> | null;
-  return (
-    Array.isArray(p?.heldDeclarations) && p.heldDeclarations.every((d) => typeof d === 'string')
-  );
+/**
+ * Projects one event by its name (the names in contracts/events.ts), its payload parsed with
+ * that event's schema: a payload that does not parse fails the event, which is set aside as
+ * poison. Events the index keeps no table for are stored in ledger_events only.
+ */
+async function project(client: PoolClient, event: IndexedEvent): Promise<void> {
+  if (isDeclarationEventName(event.eventName)) {
+    await upsertDeclaration(client, event, DeclarationEventSchema.parse(event.payload));
+  } else if (event.eventName === EVENTS.SealAlarmRaised) {
+    const alarm = SealAlarmEventSchema.parse(event.payload);
+    await holdDeclarations(client, event, alarm);
+    await upsertSeal(client, event, alarm);
+  } else if (isSealEventName(event.eventName)) {
+    await upsertSeal(client, event, SealEventSchema.parse(event.payload));
+  }
 }
 
 /** A seal alarm holds declarations without a declaration event of their own. */
 async function holdDeclarations(
   client: PoolClient,
   event: IndexedEvent,
-  alarm: AlarmEventPayload,
+  alarm: SealAlarmEvent,
 ): Promise<void> {
   await client.query(
     `UPDATE declarations SET on_hold = true, last_action = 'HOLD',
@@ -91,40 +92,8 @@ async function holdDeclarations(
   );
 }
 
-function isDeclarationEvent(payload: unknown): payload is DeclarationEventPayload {
-  const p = payload as Partial<DeclarationEventPayload> | null;
-  return (
-    typeof p?.declarationId === 'string' &&
-    typeof p.state === 'string' &&
-    typeof p.version === 'number'
-  );
-}
-
-/** Every seal event names the seal, its device and state; SealApplied also its route. */
-interface SealEventPayload {
-  sealId: string;
-  deviceId: string;
-  state: string;
-  declarationIds?: string[];
-  routeId?: string;
-  conveyance?: string;
-  at?: string;
-  kind?: string;
-}
-
-function isSealEvent(payload: unknown): payload is SealEventPayload {
-  const p = payload as Partial<SealEventPayload> | null;
-  return (
-    typeof p?.sealId === 'string' && typeof p.deviceId === 'string' && typeof p.state === 'string'
-  );
-}
-
-async function upsertSeal(
-  client: PoolClient,
-  event: IndexedEvent,
-  s: SealEventPayload,
-): Promise<void> {
-  const applied = event.eventName === 'SealApplied';
+async function upsertSeal(client: PoolClient, event: IndexedEvent, s: SealEvent): Promise<void> {
+  const applied = event.eventName === EVENTS.SealApplied;
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   await client.query(
     `INSERT INTO seals (seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at,
@@ -146,7 +115,7 @@ async function upsertSeal(
       applied ? text(s.routeId) : null,
       applied ? text(s.conveyance) : null,
       applied ? text(s.at) : null,
-      event.eventName === 'SealAlarmRaised' && typeof s.kind === 'string' ? [s.kind] : [],
+      event.eventName === EVENTS.SealAlarmRaised && typeof s.kind === 'string' ? [s.kind] : [],
       event.eventName,
       event.blockNumber.toString(),
       event.transactionId,
@@ -183,7 +152,7 @@ export interface IndexStore {
 async function upsertDeclaration(
   client: PoolClient,
   event: IndexedEvent,
-  d: DeclarationEventPayload,
+  d: DeclarationEvent,
 ): Promise<void> {
   // Only a later block (or a later transaction of the same block, which arrives later)
   // may overwrite: replays of older events leave the row as it is.
@@ -345,10 +314,7 @@ export function createIndexStore(pool: Pool): IndexStore {
         const isNew = inserted.rowCount === 1;
         fresh.push(isNew);
         if (!isNew) continue;
-        if (isDeclarationEvent(event.payload))
-          await upsertDeclaration(client, event, event.payload);
-        if (isAlarmEvent(event.payload)) await holdDeclarations(client, event, event.payload);
-        if (isSealEvent(event.payload)) await upsertSeal(client, event, event.payload);
+        await project(client, event);
       }
       await advanceCheckpoint(client, channel, last);
       return fresh;

@@ -9,7 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { queueDepth, redisConnection } from '../operations/queue';
-import { anchorSeal } from '../readings/anchor';
+import { anchorSeal } from './anchor';
 import type { StoredRange } from '../readings/ingest';
 
 const ANCHOR_QUEUE_NAME = 'seal-anchoring';

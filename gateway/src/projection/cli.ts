@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../config';
 import { connectGateway, createFabricLedger } from '../ledger/fabric-ledger';
 import { compareIndex, rebuildIndex } from './commands';
 import { startIndexer } from './listener';
-import { migrate } from './migrations';
+import { migrate } from '../database/migrations';
 import { createIndexStore } from './store';
 
 async function main(command: string | undefined, arg: string | undefined): Promise<number> {

@@ -2,7 +2,7 @@
  * Control points and the routes trucks drive between Hong Kong and Guangdong (positions
  * approximate, WGS 84). A route is its waypoints in order; control points are geofenced.
  */
-import type { Point } from '../domain/geo';
+import type { Point } from './geo';
 
 export interface ControlPoint extends Point {
   id: string;

@@ -1,4 +1,5 @@
 /** Reads of the index for lists and dashboards (authoritative reads go to the ledger). */
+import { DeclarationSummarySchema, type DeclarationSummary } from '@clearance/chaincode/domain';
 import type { Pool } from 'pg';
 
 export interface DeclarationFilter {
@@ -11,20 +12,6 @@ export interface DeclarationFilter {
   signer?: { subject: string; issuer: string };
   limit: number;
   cursor?: string;
-}
-
-export interface DeclarationSummary {
-  declarationId: string;
-  version: number;
-  state: string;
-  onHold: boolean;
-  jurisdiction: string;
-  consignmentRef: string;
-  lastAction: string;
-  lastActorMsp: string;
-  lastAt: string;
-  blockNumber: string;
-  txId: string;
 }
 
 interface Row {
@@ -41,19 +28,21 @@ interface Row {
   tx_id: string;
 }
 
-const summary = (r: Row): DeclarationSummary => ({
-  declarationId: r.declaration_id,
-  version: r.version,
-  state: r.state,
-  onHold: r.on_hold,
-  jurisdiction: r.jurisdiction,
-  consignmentRef: r.consignment_ref,
-  lastAction: r.last_action,
-  lastActorMsp: r.last_actor_msp,
-  lastAt: r.last_at.toISOString(),
-  blockNumber: r.block_number,
-  txId: r.tx_id,
-});
+/** A row read back through the record's one schema (a row the index wrote badly fails here). */
+const summary = (r: Row): DeclarationSummary =>
+  DeclarationSummarySchema.parse({
+    declarationId: r.declaration_id,
+    version: r.version,
+    state: r.state,
+    onHold: r.on_hold,
+    jurisdiction: r.jurisdiction,
+    consignmentRef: r.consignment_ref,
+    lastAction: r.last_action,
+    lastActorMsp: r.last_actor_msp,
+    lastAt: r.last_at.toISOString(),
+    blockNumber: r.block_number,
+    txId: r.tx_id,
+  });
 
 /** The columns of a Row. */
 const SUMMARY_COLUMNS = `declaration_id, version, state, on_hold, jurisdiction, consignment_ref, last_action,

@@ -1,0 +1,82 @@
+/**
+ * What each chaincode event carries, as zod schemas beside the event names: the chaincode
+ * emits these shapes and the gateway's projection parses them, dispatching on the name.
+ * Loose objects: a newer chaincode may add fields. Optional fields are absent from events
+ * of older chaincode versions.
+ */
+import { z } from 'zod';
+import { EVENTS, type EventName } from '../contracts/events';
+import { ACTIONS, STATES, type Action } from './lifecycle';
+
+export { EVENTS, type EventName };
+
+/** The event each declaration act emits. */
+export const DECLARATION_EVENT_OF: Readonly<Record<Action, EventName>> = {
+  FILE: EVENTS.DeclarationFiled,
+  AMEND: EVENTS.DeclarationAmended,
+  ACCEPT: EVENTS.DeclarationAccepted,
+  REJECT: EVENTS.DeclarationRejected,
+  ASSESS_RISK: EVENTS.RiskAssessed,
+  MARK_RELEASE_ELIGIBLE: EVENTS.ReleaseEligible,
+  ORDER_INSPECTION: EVENTS.InspectionOrdered,
+  RECORD_INSPECTION: EVENTS.InspectionRecorded,
+  RELEASE: EVENTS.DeclarationReleased,
+  CLOSE: EVENTS.DeclarationClosed,
+  HOLD: EVENTS.DeclarationHeld,
+  UNHOLD: EVENTS.DeclarationUnheld,
+};
+export const DECLARATION_EVENTS: readonly EventName[] = Object.values(DECLARATION_EVENT_OF);
+
+/** Events that carry a seal's new state (SealAlarmRaised also carries the holds it made). */
+export const SEAL_EVENTS: readonly EventName[] = [
+  EVENTS.SealApplied,
+  EVENTS.SealAlarmRaised,
+  EVENTS.ReadingsAnchored,
+  EVENTS.CheckpointVerified,
+  EVENTS.SealRemoved,
+];
+
+export const DeclarationEventSchema = z.looseObject({
+  declarationId: z.string(),
+  version: z.number(),
+  state: z.enum(STATES),
+  onHold: z.boolean(),
+  jurisdiction: z.string(),
+  consignmentRef: z.string(),
+  action: z.enum(ACTIONS),
+  actor: z.looseObject({ mspId: z.string() }),
+  at: z.string(),
+  txId: z.string().optional(),
+  /** Whose declaration it is (absent before the signer was added). */
+  signer: z.object({ subject: z.string(), issuer: z.string() }).optional(),
+});
+export type DeclarationEvent = z.infer<typeof DeclarationEventSchema>;
+
+export const SealEventSchema = z.looseObject({
+  sealId: z.string(),
+  deviceId: z.string(),
+  state: z.string(),
+  txId: z.string().optional(),
+  declarationIds: z.array(z.string()).optional(),
+  routeId: z.string().optional(),
+  conveyance: z.string().optional(),
+  at: z.string().optional(),
+  kind: z.string().optional(),
+});
+export type SealEvent = z.infer<typeof SealEventSchema>;
+
+/** actor and at are absent from alarms recorded by the first chaincode version. */
+export const SealAlarmEventSchema = SealEventSchema.extend({
+  kind: z.string(),
+  heldDeclarations: z.array(z.string()),
+  actor: z.looseObject({ mspId: z.string() }).optional(),
+});
+export type SealAlarmEvent = z.infer<typeof SealAlarmEventSchema>;
+
+export function isDeclarationEventName(name: string): boolean {
+  return (DECLARATION_EVENTS as readonly string[]).includes(name);
+}
+
+export function isSealEventName(name: string): boolean {
+  return (SEAL_EVENTS as readonly string[]).includes(name);
+}

@@ -1,0 +1,20 @@
+/** Sign-in: trader challenges and sessions. */
+import type { MigrationPart } from '../migrations';
+
+export const SESSIONS: readonly MigrationPart[] = [
+  {
+    version: 4,
+    up: `
+      CREATE TABLE auth_challenges (
+        challenge_id uuid PRIMARY KEY,
+        challenge    bytea NOT NULL,
+        expires_at   timestamptz NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_sha256 text PRIMARY KEY,
+        principal    jsonb NOT NULL,
+        expires_at   timestamptz NOT NULL
+      );`,
+    down: `DROP TABLE sessions; DROP TABLE auth_challenges;`,
+  },
+];
