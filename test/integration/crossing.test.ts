@@ -11,7 +11,7 @@ import { createMemorySessionStore } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { migrate } from '../../gateway/src/index/migrations';
+import { migrate } from '../../gateway/src/database/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 

@@ -3,7 +3,7 @@
  * (and before the 202), one job per seal and counter range is added in bulk; the job id
  * names the seal and range, so the same range is never queued twice. A worker runs
  * anchorSeal for the job's seal. A job holds only the seal id: the readings are in
- * PostgreSQL, so when Redis loses the jobs the sweep (readings/worker.ts) anchors them.
+ * PostgreSQL, so when Redis loses the jobs the sweep (anchoring/sweep.ts) anchors them.
  */
 import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { CROSSING_LIMITS, CROSSING_REASONS } from '@clearance/chaincode/domain';
 import { distanceToRouteM } from '../domain/geo';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
-import { ROUTES } from './places';
+import { ROUTES } from '../domain/routes';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;
