@@ -1,6 +1,5 @@
 import { CROSSING_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import type { z } from 'zod';
 import {
   CROSSING_ENDORSERS,
   CrossingInputSchema,
@@ -19,7 +18,7 @@ import { LedgerError } from '../domain/errors';
 import { applyAct, type ActRecord } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../stub/ledger-io';
+import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
@@ -28,17 +27,6 @@ export { CROSSING_CONTRACT };
 const CROSSING = 'crossing';
 /** Per seal: the last tap a crossing used and the crossings made. */
 const SEAL_CROSSINGS = 'sealcrossings';
-
-function parse<T>(schema: z.ZodType<T>, json: string, name: string): T {
-  const result = schema.safeParse(parseJsonArgument(json, name));
-  if (!result.success) {
-    throw new LedgerError(
-      'INVALID_ARGUMENT',
-      result.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`).join('; '),
-    );
-  }
-  return result.data;
-}
 
 /**
  * The boundary decision (domain/crossing.ts decides; this contract gathers the ledger state
@@ -79,7 +67,7 @@ export class CrossingContract extends Contract {
   @Returns('string')
   async Decide(ctx: Context, crossingJson: string): Promise<string> {
     const act = this.act(ctx, 'DECIDE');
-    const input = parse(CrossingInputSchema, crossingJson, 'crossing');
+    const input = parseArgument(CrossingInputSchema, crossingJson, 'crossing');
     const key = ctx.stub.createCompositeKey(CROSSING, [input.crossingId]);
     if (await readJson(ctx, key))
       throw new LedgerError('ALREADY_EXISTS', `crossing ${input.crossingId} already exists`);
@@ -138,7 +126,7 @@ export class CrossingContract extends Contract {
   @Returns('string')
   async RecordOutcome(ctx: Context, crossingId: string, outcomeJson: string): Promise<string> {
     const act = this.act(ctx, 'RECORD_OUTCOME');
-    const input = parse(OutcomeInputSchema, outcomeJson, 'outcome');
+    const input = parseArgument(OutcomeInputSchema, outcomeJson, 'outcome');
     const record = await this.crossing(ctx, crossingId);
     const held: string[] = [];
     if (input.outcome === 'HOLD' && record.inspection?.status === 'OPEN') {

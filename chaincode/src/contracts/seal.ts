@@ -1,7 +1,6 @@
 import { SEAL_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { createPublicKey } from 'node:crypto';
-import type { z } from 'zod';
 import { LedgerError } from '../domain/errors';
 import { applyAct, type ActRecord } from '../domain/lifecycle';
 import {
@@ -22,7 +21,7 @@ import {
   type SealRecord,
 } from '../domain/seal';
 import { actorOf, txTime } from '../stub/identity';
-import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../stub/ledger-io';
+import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
 
@@ -34,17 +33,6 @@ export const ANCHOR = 'anchor';
 const DEVICE_SEAL = 'deviceseal';
 /** Device per NFC tag UID: a tapped tag leads to its device and so to its seal. */
 const DEVICE_TAG = 'devicetag';
-
-function parse<T>(schema: z.ZodType<T>, json: string, name: string): T {
-  const result = schema.safeParse(parseJsonArgument(json, name));
-  if (!result.success) {
-    throw new LedgerError(
-      'INVALID_ARGUMENT',
-      result.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`).join('; '),
-    );
-  }
-  return result.data;
-}
 
 /**
  * E-locks across the boundary. Alarms are single transactions that put every declaration
@@ -108,7 +96,7 @@ export class SealContract extends Contract {
   @Returns('string')
   async RegisterDevice(ctx: Context, deviceJson: string): Promise<string> {
     const act = this.act(ctx, 'REGISTER_DEVICE', '');
-    const input = parse(DeviceInputSchema, deviceJson, 'device');
+    const input = parseArgument(DeviceInputSchema, deviceJson, 'device');
     let curve: string | undefined;
     try {
       curve = createPublicKey(input.publicKeyPem).asymmetricKeyDetails?.namedCurve;
@@ -158,7 +146,7 @@ export class SealContract extends Contract {
   @Returns('string')
   async ApplySeal(ctx: Context, sealJson: string): Promise<string> {
     const act = this.act(ctx, 'APPLY_SEAL', 'applied at departure');
-    const input = parse(SealInputSchema, sealJson, 'seal');
+    const input = parseArgument(SealInputSchema, sealJson, 'seal');
     const device = await this.device(ctx, input.deviceId);
     if (device.status !== 'ACCREDITED') {
       throw new LedgerError(
@@ -238,7 +226,7 @@ export class SealContract extends Contract {
   @Returns('string')
   async AnchorReadings(ctx: Context, sealId: string, batchJson: string): Promise<string> {
     const act = this.act(ctx, 'ANCHOR_READINGS', 'readings anchored');
-    const input = parse(AnchorInputSchema, batchJson, 'batch');
+    const input = parseArgument(AnchorInputSchema, batchJson, 'batch');
     const seal = anchor(await this.seal(ctx, sealId), input);
     const batchNo = String(seal.batches).padStart(8, '0');
     await writeJson(ctx, ctx.stub.createCompositeKey(ANCHOR, [seal.sealId, batchNo]), {
@@ -260,7 +248,7 @@ export class SealContract extends Contract {
   @Returns('string')
   async RecordCheckpoint(ctx: Context, sealId: string, checkJson: string): Promise<string> {
     const act = this.act(ctx, 'RECORD_CHECKPOINT', 'tag verified at control point');
-    const input = parse(CheckpointInputSchema, checkJson, 'check');
+    const input = parseArgument(CheckpointInputSchema, checkJson, 'check');
     const seal = checkpoint(await this.seal(ctx, sealId), input, act);
     return this.saveSeal(ctx, seal, EVENTS.CheckpointVerified, {
       controlPoint: input.controlPoint,

@@ -1,5 +1,6 @@
 /** Small helpers for contract I/O: bounded arguments, canonical JSON state, events. */
 import type { Context } from 'fabric-contract-api';
+import type { z } from 'zod';
 import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
 import { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
@@ -30,6 +31,18 @@ export function parseJsonArgument(value: unknown, name: string): unknown {
   const bad = findUnstorableText(parsed, name);
   if (bad) throw new LedgerError('INVALID_ARGUMENT', `${bad} ${UNSTORABLE_TEXT_MESSAGE}`);
   return parsed;
+}
+
+/** A JSON argument checked against its schema; every issue named by its path in `name`. */
+export function parseArgument<T>(schema: z.ZodType<T>, json: unknown, name: string): T {
+  const result = schema.safeParse(parseJsonArgument(json, name));
+  if (!result.success) {
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      result.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
 }
 
 export async function readJson<T>(ctx: Context, key: string): Promise<T | undefined> {
