@@ -1,5 +1,5 @@
 /** Connection files: the peers and orderers of the network, the home peer alone without them. */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,8 +7,12 @@ import { ConfigError, loadConfig } from './config';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n';
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function connectionFile(extra: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conn-'));
+  made.push(dir);
   for (const name of ['tls.pem', 'cert.pem', 'key.pem', 'ciq-tls.pem', 'orderer-tls.pem'])
     fs.writeFileSync(path.join(dir, name), PEM.replace('MA==', `${name}==`));
   const file = path.join(dir, 'gd.json');
