@@ -17,13 +17,13 @@ import {
   sampleFiling,
   signFiling,
 } from '@clearance/chaincode/testing';
-import { buildApp, createFabricLedger, loadConfig, migrate, type Ledger } from '@clearance/gateway';
+import { buildApp, migrate, type Ledger } from '@clearance/gateway';
 import { createMemorySessionStore } from '@clearance/gateway/testing';
-import { Devnet, REPO_ROOT } from '@clearance/network';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { REPO_ROOT } from '@clearance/network';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Pool } from 'pg';
+import { openBenchDevnet } from './bench-devnet';
 import { openLoop } from './open-loop';
 import { percentile } from './stats';
 
@@ -135,26 +135,8 @@ export async function runCrossingBench(options: {
   const seconds = options.quick ? 10 : 30;
   const count = rate * seconds;
 
-  const devnet = new Devnet({ log: () => undefined });
-  const report = await devnet.up();
-  const services = await devnet.services();
-  const run = randomUUID().slice(0, 6).toUpperCase();
-  const admin = new Pool({ connectionString: services.databaseUrl, max: 1 });
-  const dbName = `bench_crossing_${run.toLowerCase()}`;
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${dbName}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 8 });
-  const ledgers = new Map<string, Ledger>();
-  const as = (who: string): Ledger => {
-    let l = ledgers.get(who);
-    if (!l) {
-      l = createFabricLedger(loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric);
-      ledgers.set(who, l);
-    }
-    return l;
-  };
-  const closers: (() => Promise<unknown>)[] = [];
+  const bench = await openBenchDevnet('crossing', 8);
+  const { run, pool, as, closers } = bench;
   try {
     await migrate(pool);
     const pki = await createTestPki({ idSuffix: run });
@@ -227,12 +209,7 @@ export async function runCrossingBench(options: {
     if (r.firstError) log(`first error: ${r.firstError}`);
     return figures;
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
-    await pool.end();
-    await admin.query(`DROP DATABASE ${dbName}`).catch(() => undefined);
-    await admin.end();
-    await devnet.stop([...services.started, ...report.started]);
+    await bench.close();
   }
 }
 

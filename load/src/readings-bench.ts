@@ -17,19 +17,11 @@ import {
   sampleFiling,
   signFiling,
 } from '@clearance/chaincode/testing';
-import {
-  buildApp,
-  createFabricLedger,
-  loadConfig,
-  migrate,
-  startSealPipeline,
-  type Ledger,
-} from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { buildApp, migrate, startSealPipeline, type Ledger } from '@clearance/gateway';
 import { signReading, type Reading } from '@clearance/seal-devices/domain';
 import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { Pool } from 'pg';
+import { openBenchDevnet } from './bench-devnet';
 import { percentile } from './stats';
 
 export interface ReadingsFigures {
@@ -143,26 +135,8 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
   const perTxTrucks = 8;
   const perTxSeconds = options.quick ? 10 : 20;
 
-  const devnet = new Devnet({ log: () => undefined });
-  const report = await devnet.up();
-  const services = await devnet.services();
-  const run = randomUUID().slice(0, 6).toUpperCase();
-  const admin = new Pool({ connectionString: services.databaseUrl, max: 1 });
-  const dbName = `bench_readings_${run.toLowerCase()}`;
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${dbName}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 16 });
-  const ledgers = new Map<string, Ledger>();
-  const as = (who: string): Ledger => {
-    let l = ledgers.get(who);
-    if (!l) {
-      l = createFabricLedger(loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric);
-      ledgers.set(who, l);
-    }
-    return l;
-  };
-  const closers: (() => Promise<unknown>)[] = [];
+  const bench = await openBenchDevnet('readings', 16);
+  const { run, pool, redisUrl, as, closers } = bench;
   try {
     await migrate(pool);
     const pki = await createTestPki({ idSuffix: run });
@@ -180,7 +154,7 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
     const operator = as('logistics/operator1');
     const pipeline = startSealPipeline({
       pool,
-      redisUrl: services.redisUrl,
+      redisUrl,
       prefix: `bench-${run.toLowerCase()}`,
       ledger: operator,
       concurrency: 32,
@@ -290,12 +264,7 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
       readings_vs_per_tx_ratio: Number((Math.min(acceptedPerS, anchoredPerS) / perTx).toFixed(1)),
     };
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
-    await pool.end();
-    await admin.query(`DROP DATABASE ${dbName}`).catch(() => undefined);
-    await admin.end();
-    await devnet.stop([...services.started, ...report.started]);
+    await bench.close();
   }
 }
 
