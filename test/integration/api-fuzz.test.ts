@@ -15,7 +15,7 @@ import {
   sampleFiling,
   type TestIdentity,
 } from '@clearance/chaincode/testing';
-import { buildApp, migrate, startGatewayServices } from '@clearance/gateway';
+import { migrate } from '@clearance/gateway';
 import { createMemoryNetwork, signInTrader } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';
+import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
 
 const ROOT = path.resolve(__dirname, '../..');
 const VENV = path.join(ROOT, '.devnet/venv');
@@ -33,7 +34,6 @@ const SCHEMATHESIS = path.join(VENV, 'bin/schemathesis');
 const SCHEMATHESIS_VERSION = '4.32.5';
 const SECONDS = Number(process.env.API_FUZZ_SECONDS ?? 40);
 const REPORTS = path.join(ROOT, 'test/artifacts/api-fuzz');
-const PASSWORD = 'correct horse battery staple';
 const run = promisify(execFile);
 
 const ACCOUNTS: Record<string, TestIdentity> = {
@@ -114,7 +114,7 @@ describe('API fuzzing with schemathesis', () => {
   const network = createMemoryNetwork();
   const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
   let db: TestDatabase;
-  let services: Awaited<ReturnType<typeof startGatewayServices>>;
+  let services: GatewayServices;
   let app: FastifyInstance;
   let base: string;
   let started: string[] = [];
@@ -132,41 +132,25 @@ describe('API fuzzing with schemathesis', () => {
     await network
       .as(OFFICERS.gdTrustAdmin)
       .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    services = await startGatewayServices({
+    ({ services, app } = await startTwinGateway({
+      network,
       pool: db.pool,
       redisUrl: urls.redisUrl,
-      queuePrefix: `fuzz-${randomUUID().slice(0, 8)}`,
-      kek: Buffer.alloc(32, 7),
-      ledgerAs: (_identity, accountId) => network.as(ACCOUNTS[accountId]!),
-    });
-    for (const [account, identity] of Object.entries(ACCOUNTS)) {
-      const [organisation, username] = account.split('/') as [string, string];
-      await services.accounts.upsert({
-        organisation,
-        username,
-        mspId: identity.mspId,
-        role: identity.attributes?.role ?? '',
-        certificate: `certificate of ${account}`,
-        privateKey: `key of ${account}`,
-        ...(username === 'agent' ? {} : { password: PASSWORD }),
-      });
-    }
-    app = await buildApp({
-      ledger: network.as(OFFICERS.gdCustoms),
-      sessions: services.sessions,
-      accounts: services.accounts,
-      database: db.pool,
-      operations: services.operations,
-      notifications: services.notifications,
-      readiness: { redis: () => services.operations.queue.ping() },
+      accounts: ACCOUNTS,
+      appIdentity: OFFICERS.gdCustoms,
+      queuePrefix: 'fuzz',
       // The fuzzer's pace is not an attack: the limits stay, at a level it does not reach.
       rateLimit: { max: 1_000_000, timeWindow: '1 minute' },
-    });
+    }));
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
     const signedIn = await fetch(`${base}/v1/auth/officer`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organisation: 'gdcustoms', username: 'officer1', password: PASSWORD }),
+      body: JSON.stringify({
+        organisation: 'gdcustoms',
+        username: 'officer1',
+        password: TEST_PASSWORD,
+      }),
     });
     officerToken = ((await signedIn.json()) as { token: string }).token;
     traderToken = await signInTrader(base, pki.signers.gdTrader);

@@ -14,7 +14,7 @@ import {
   type TestSigner,
 } from '@clearance/chaincode/testing';
 import { canonicalBytes } from '@clearance/chaincode/domain';
-import { buildApp, migrate, startGatewayServices } from '@clearance/gateway';
+import { migrate } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
 import { createMemoryNetwork } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
@@ -24,10 +24,11 @@ import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';
+import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
 
-type Services = Awaited<ReturnType<typeof startGatewayServices>>;
-const PASSWORD = 'correct horse battery staple';
+type Services = GatewayServices;
+const PASSWORD = TEST_PASSWORD;
 
 /** The devnet's accounts, each acting on the twin under an identity with its role. */
 const ACCOUNTS: Record<string, TestIdentity> = {
@@ -133,34 +134,14 @@ describe('gateway API on PostgreSQL and Redis', () => {
     await network
       .as(OFFICERS.hkTrustAdmin)
       .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
-    services = await startGatewayServices({
+    ({ services, app } = await startTwinGateway({
+      network,
       pool: db.pool,
       redisUrl: urls.redisUrl,
-      queuePrefix: `test-${randomUUID().slice(0, 8)}`,
-      kek: Buffer.alloc(32, 7),
-      ledgerAs: (_identity, accountId) => network.as(ACCOUNTS[accountId]!),
-    });
-    for (const [account, identity] of Object.entries(ACCOUNTS)) {
-      const [organisation, username] = account.split('/') as [string, string];
-      await services.accounts.upsert({
-        organisation,
-        username,
-        mspId: identity.mspId,
-        role: identity.attributes?.role ?? '',
-        certificate: `certificate of ${account}`,
-        privateKey: `key of ${account}`,
-        ...(username === 'agent' ? {} : { password: PASSWORD }),
-      });
-    }
-    app = await buildApp({
-      ledger: network.as(OFFICERS.gdCustoms),
-      sessions: services.sessions,
-      accounts: services.accounts,
-      database: db.pool,
-      operations: services.operations,
-      notifications: services.notifications,
-      readiness: { redis: () => services.operations.queue.ping() },
-    });
+      accounts: ACCOUNTS,
+      appIdentity: OFFICERS.gdCustoms,
+      queuePrefix: 'test',
+    }));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   }, 120_000);
 

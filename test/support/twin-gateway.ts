@@ -1,0 +1,57 @@
+/**
+ * The gateway on real PostgreSQL and Redis with the contracts on the in-memory ledger twin:
+ * its services (operations queue, sessions, accounts), one account per test identity (with
+ * a password, except filing agents), and the Fastify app, not yet listening.
+ */
+import type { TestIdentity } from '@clearance/chaincode/testing';
+import { buildApp, startGatewayServices } from '@clearance/gateway';
+import type { createMemoryNetwork } from '@clearance/gateway/testing';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+
+export type GatewayServices = Awaited<ReturnType<typeof startGatewayServices>>;
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function startTwinGateway(options: {
+  network: ReturnType<typeof createMemoryNetwork>;
+  pool: Pool;
+  redisUrl: string;
+  /** Account id (`org/name`) → the identity it acts under on the twin. */
+  accounts: Record<string, TestIdentity>;
+  /** The ledger the app itself reads and self-checks with. */
+  appIdentity: TestIdentity;
+  queuePrefix: string;
+  rateLimit?: Parameters<typeof buildApp>[0]['rateLimit'];
+}) {
+  const { network, accounts } = options;
+  const services = await startGatewayServices({
+    pool: options.pool,
+    redisUrl: options.redisUrl,
+    queuePrefix: `${options.queuePrefix}-${randomUUID().slice(0, 8)}`,
+    kek: Buffer.alloc(32, 7),
+    ledgerAs: (_identity, accountId) => network.as(accounts[accountId]!),
+  });
+  for (const [account, identity] of Object.entries(accounts)) {
+    const [organisation, username] = account.split('/') as [string, string];
+    await services.accounts.upsert({
+      organisation,
+      username,
+      mspId: identity.mspId,
+      role: identity.attributes?.role ?? '',
+      certificate: `certificate of ${account}`,
+      privateKey: `key of ${account}`,
+      ...(username === 'agent' ? {} : { password: TEST_PASSWORD }),
+    });
+  }
+  const app = await buildApp({
+    ledger: network.as(options.appIdentity),
+    sessions: services.sessions,
+    accounts: services.accounts,
+    database: options.pool,
+    operations: services.operations,
+    notifications: services.notifications,
+    readiness: { redis: () => services.operations.queue.ping() },
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
+  return { services, app };
+}
