@@ -116,7 +116,15 @@ export function ordererHostname(org: OrdererOrg, node: OrdererNode): string {
 export interface OfficerDef {
   org: string;
   name: string;
-  role: 'customs-officer' | 'ciq-officer' | 'filing-agent' | 'trust-admin' | 'seal-operator';
+  role:
+    | 'customs-officer'
+    | 'ciq-officer'
+    | 'filing-agent'
+    | 'trust-admin'
+    | 'seal-operator'
+    | 'lane-device';
+  /** A lane device's control point (a `controlPoint` attribute): it decides there only. */
+  controlPoint?: string;
 }
 
 export const OFFICERS: readonly OfficerDef[] = [
@@ -128,6 +136,8 @@ export const OFFICERS: readonly OfficerDef[] = [
   { org: 'hkcustoms', name: 'agent', role: 'filing-agent' },
   { org: 'hkcustoms', name: 'trust-admin', role: 'trust-admin' },
   { org: 'logistics', name: 'operator1', role: 'seal-operator' },
+  // The lane terminal at Lok Ma Chau (HK side): asks the ledger for GO or INSPECT.
+  { org: 'hkcustoms', name: 'lane-lmc', role: 'lane-device', controlPoint: 'LMC' },
 ];
 
 /**

@@ -21,17 +21,24 @@ export const signsIn = (role: string): boolean => role !== 'filing-agent';
 
 export function gatewaySecrets(devnetRoot: string): GatewaySecrets {
   const file = path.join(devnetRoot, 'gateway', 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as GatewaySecrets;
+  const existing = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as GatewaySecrets)
+    : undefined;
+  // An officer defined after the devnet was made (a new lane device) gets a password too.
+  const missing = OFFICERS.filter(
+    (o) => signsIn(o.role) && existing?.passwords[`${o.org}/${o.name}`] === undefined,
+  );
+  if (existing && missing.length === 0) return existing;
   const secrets: GatewaySecrets = {
-    identityKek: randomBytes(32).toString('hex'),
-    tagMetaKey: randomBytes(16).toString('hex'),
-    tagMasterKey: randomBytes(16).toString('hex'),
-    passwords: Object.fromEntries(
-      OFFICERS.filter((o) => signsIn(o.role)).map((o) => [
-        `${o.org}/${o.name}`,
-        randomBytes(9).toString('base64url'),
-      ]),
-    ),
+    identityKek: existing?.identityKek ?? randomBytes(32).toString('hex'),
+    tagMetaKey: existing?.tagMetaKey ?? randomBytes(16).toString('hex'),
+    tagMasterKey: existing?.tagMasterKey ?? randomBytes(16).toString('hex'),
+    passwords: {
+      ...existing?.passwords,
+      ...Object.fromEntries(
+        missing.map((o) => [`${o.org}/${o.name}`, randomBytes(9).toString('base64url')]),
+      ),
+    },
   };
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

@@ -26,6 +26,14 @@ function caKeyId(ca: x509.X509Certificate): string {
   return ski.keyId;
 }
 
+/** The certificate's attributes: the role, and a lane device's control point. */
+export function attributesOf(officer: OfficerDef): Record<string, string> {
+  return {
+    role: officer.role,
+    ...(officer.controlPoint ? { controlPoint: officer.controlPoint } : {}),
+  };
+}
+
 export async function issueOfficer(
   org: PeerOrg,
   officer: OfficerDef,
@@ -54,7 +62,7 @@ export async function issueOfficer(
       new x509.Extension(
         FABRIC_ATTRIBUTES_OID,
         false,
-        Buffer.from(JSON.stringify({ attrs: { role: officer.role } })),
+        Buffer.from(JSON.stringify({ attrs: attributesOf(officer) })),
       ),
     ],
   });

@@ -302,6 +302,26 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
     expect((await decide(ledger, 'LMC', 'hkCustoms', 'X-NEXT')).tap?.counter).toBe(10);
   });
 
+  it('a lane device decides at its own control point only, and records no outcome', async () => {
+    const { ledger } = await sealedTruck();
+    await tap(ledger, 3);
+    const before = ledger.snapshot();
+    const at = (controlPoint: string) =>
+      as(ledger, 'hkLaneLmc').submit('Crossing:Decide', [
+        JSON.stringify({ crossingId: 'X-L', sealId: 'SEAL-1', controlPoint, direction: 'NORTHBOUND' }),
+      ]);
+    await expect(at('HGG')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(ledger.snapshot()).toEqual(before);
+    const record = JSON.parse((await at('LMC')).result) as CrossingRecord;
+    expect(record.decided.actor).toMatchObject({ mspId: 'HKCustomsMSP', role: 'lane-device' });
+    await expect(
+      as(ledger, 'hkLaneLmc').submit('Crossing:RecordOutcome', [
+        'X-L',
+        JSON.stringify({ outcome: 'CLEARED', reason: '' }),
+      ]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('records the joint inspection: HOLD puts the declarations on hold, once; GO has none', async () => {
     const { ledger } = await sealedTruck();
     await as(ledger, 'sealOperator').submit('Seal:RecordAlarm', ['SEAL-1', 'TAMPER', 'cut']);

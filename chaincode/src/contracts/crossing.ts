@@ -7,6 +7,7 @@ import {
   decideCrossing,
   recordOutcome,
   requireCrossingAllowed,
+  requireLaneAt,
   type AnchorRow,
   type CrossingAction,
   type CrossingActRecord,
@@ -17,7 +18,7 @@ import { drawOf } from '../domain/crossing-draw';
 import { LedgerError } from '../domain/errors';
 import { applyAct, type ActRecord } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
-import { actorOf, requirePeersOf, txTime } from '../stub/identity';
+import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from './events';
@@ -68,6 +69,7 @@ export class CrossingContract extends Contract {
   async Decide(ctx: Context, crossingJson: string): Promise<string> {
     const act = this.act(ctx, 'DECIDE');
     const input = parseArgument(CrossingInputSchema, crossingJson, 'crossing');
+    requireLaneAt(act.actor, callerOf(ctx).attribute('controlPoint'), input.controlPoint);
     const key = ctx.stub.createCompositeKey(CROSSING, [input.crossingId]);
     if (await readJson(ctx, key))
       throw new LedgerError('ALREADY_EXISTS', `crossing ${input.crossingId} already exists`);

@@ -90,6 +90,22 @@ export function requireCrossingAllowed(action: CrossingAction, actor: Actor): vo
   }
 }
 
+/**
+ * A lane device decides only at the control point its certificate names (its
+ * `controlPoint` attribute): the terminal at one lane cannot speak for another.
+ */
+export function requireLaneAt(
+  actor: Actor,
+  laneControlPoint: string | undefined,
+  controlPoint: string,
+): void {
+  if (actor.role !== 'lane-device' || laneControlPoint === controlPoint) return;
+  throw new LedgerError(
+    'FORBIDDEN',
+    `the lane device of ${laneControlPoint ?? '(no control point)'} may not decide at ${controlPoint}`,
+  );
+}
+
 export const CrossingInputSchema = z
   .object({
     /** Chosen by the client (the gateway's operation): the same id twice is one crossing. */

@@ -113,4 +113,9 @@ export const OFFICERS = {
   gdTrustAdmin: person('GDCustomsMSP', 'trust-admin', 'gd-trust'),
   hkTrustAdmin: person('HKCustomsMSP', 'trust-admin', 'hk-trust'),
   sealOperator: person('LogisticsMSP', 'seal-operator', 'lock-ops'),
+  /** The lane terminal at Lok Ma Chau: its certificate names its control point. */
+  hkLaneLmc: {
+    ...person('HKCustomsMSP', 'lane-device', 'lane-lmc'),
+    attributes: { role: 'lane-device', controlPoint: 'LMC' },
+  },
 } as const;
