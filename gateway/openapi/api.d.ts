@@ -373,11 +373,14 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Decisions at a control point since a time, oldest first (from the index) */
+    /** Decisions from the index, oldest first, by control point, declaration and time; a trader sees those covering their declarations */
     get: {
       parameters: {
-        query: {
-          controlPoint: string;
+        query?: {
+          controlPoint?: string;
+          cursor?: string;
+          declarationId?: string;
+          limit?: number;
           since?: string;
         };
         header?: never;
@@ -393,7 +396,8 @@ export interface paths {
           };
           content: {
             'application/json': {
-              crossings: components['schemas']['CrossingSummary'][];
+              items: components['schemas']['CrossingSummary'][];
+              nextCursor: string | null;
             };
           };
         };
@@ -3826,8 +3830,12 @@ export interface components {
       /** @enum {string} */
       decision: 'GO' | 'INSPECT';
       declarationIds: string[];
-      direction: string;
-      reasons: string[];
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      inspection: ('OPEN' | 'CLEARED' | 'HOLD') | null;
+      outcomeAt: string | null;
+      outcomeReason: string | null;
+      reasons: components['schemas']['CrossingReason'][];
       sealId: string;
       transactionId: string;
     };
@@ -3840,8 +3848,12 @@ export interface components {
       /** @enum {string} */
       decision: 'GO' | 'INSPECT';
       declarationIds: string[];
-      direction: string;
-      reasons: string[];
+      /** @enum {string} */
+      direction: 'NORTHBOUND' | 'SOUTHBOUND';
+      inspection: ('OPEN' | 'CLEARED' | 'HOLD') | null;
+      outcomeAt: string | null;
+      outcomeReason: string | null;
+      reasons: components['schemas']['CrossingReasonInput'][];
       sealId: string;
       transactionId: string;
     };

@@ -19,10 +19,11 @@ import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
 import { createMemoryNetwork } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';
 import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
@@ -39,6 +40,7 @@ const ACCOUNTS: Record<string, TestIdentity> = {
   'hkcustoms/agent': OFFICERS.hkAgent,
   'gdcustoms/trust-admin': OFFICERS.gdTrustAdmin,
   'logistics/operator1': OFFICERS.sealOperator,
+  'hkcustoms/lane-lmc': OFFICERS.hkLaneLmc,
 };
 
 // Response bodies: their shape is what the assertions check.
@@ -848,6 +850,82 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const check = await http('POST', '/v1/self-checks', { token: owner.token, body: {} });
     expect(check.status).toBe(403);
     expect(check.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('shows a trader the crossings over their own declarations; another trader gets 404; the lane device decides', async () => {
+    const { body: owner } = await trader(pki.signers.gdTrader);
+    const run = randomUUID().slice(0, 8).toUpperCase();
+    const id = `GD-XING-${run}`;
+    const filed = await http('POST', '/v1/declarations', {
+      token: owner.token,
+      body: await signedFiling(id, pki.signers.gdTrader),
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+    expect(filed.body.operation.state).toBe('succeeded');
+    const gd = network.as(OFFICERS.gdCustoms);
+    await gd.submit('Declaration:Accept', [id, '']);
+    await gd.submit('Declaration:AssessRisk', [id, 'LOW', '5', '']);
+    await gd.submit('Declaration:MarkReleaseEligible', [id, '']);
+    const sealId = `SEAL-XING-${run}`;
+    const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await sealedDevice((who) => network.as(ACCOUNTS[who] as TestIdentity), {
+      deviceId: `EL-XING-${run}`,
+      sealId,
+      publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      tagUid,
+      declarationIds: [id],
+    });
+    await network
+      .as(OFFICERS.hkCustoms)
+      .submit('Seal:RecordCheckpoint', [
+        sealId,
+        JSON.stringify({ controlPoint: 'LMC', tagUid, counter: 1 }),
+      ]);
+    const ask = async (account: string) =>
+      http('POST', '/v1/crossings', {
+        token: await officerToken(account),
+        body: { sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+    const refused = await ask('logistics/operator1');
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const decided = await ask('hkcustoms/lane-lmc');
+    expect(decided.status).toBe(201);
+    const crossingId: string = decided.body.crossing.crossingId;
+    expect(decided.body.crossing.decided.actor).toMatchObject({ role: 'lane-device' });
+    await syncIndex();
+
+    const mine = await http('GET', `/v1/crossings?declarationId=${id}`, { token: owner.token });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({
+        crossingId,
+        sealId,
+        controlPoint: 'LMC',
+        decision: decided.body.crossing.decision,
+        declarationIds: [id],
+      }),
+    ]);
+    const record = await http('GET', `/v1/crossings/${crossingId}`, { token: owner.token });
+    expect(record.status).toBe(200);
+
+    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const theirs = await http('GET', `/v1/crossings?declarationId=${id}`, {
+      token: stranger.token,
+    });
+    expect([theirs.status, theirs.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const one = await http('GET', `/v1/crossings/${crossingId}`, { token: stranger.token });
+    expect([one.status, one.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const atLane = await http('GET', '/v1/crossings?controlPoint=LMC', { token: stranger.token });
+    expect(atLane.status).toBe(200);
+    expect(atLane.body.items.map((c: Body) => c.crossingId)).not.toContain(crossingId);
+    // Officers see every crossing at the lane.
+    const lane = await http('GET', '/v1/crossings?controlPoint=LMC', {
+      token: await officerToken('hkcustoms/officer1'),
+    });
+    expect(lane.body.items.map((c: Body) => c.crossingId)).toContain(crossingId);
   });
 
   it('refuses text PostgreSQL cannot hold (U+0000, lone surrogates) with 400 before anything is written', async () => {

@@ -5,6 +5,7 @@
  */
 import { DECLARATION_EVENT_OF, type Action } from '@clearance/chaincode/domain';
 import { MIGRATIONS, migrate } from '../../gateway/src/database/migrations';
+import { listCrossings } from '../../gateway/src/projection/queries';
 import { createIndexStore, type IndexedEvent } from '../../gateway/src/projection/store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { Pool } from 'pg';
@@ -224,5 +225,107 @@ describe('index store on PostgreSQL', () => {
       (await db.pool.query("SELECT state FROM declarations WHERE declaration_id = 'GD-IDX-1'"))
         .rows,
     ).toEqual([{ state: 'CLOSED' }]);
+  });
+
+  it('keeps crossings from their decision and outcome events, pages them by time, and copies them in on upgrade', async () => {
+    const store = createIndexStore(db.pool);
+    const decided = (block: number, crossingId: string, decision: string, reasons: string[]) => ({
+      blockNumber: BigInt(block),
+      transactionId: `tx-${crossingId}`,
+      eventName: 'CrossingDecided',
+      payload: {
+        crossingId,
+        sealId: 'SEAL-1',
+        conveyance: 'ZM1234',
+        controlPoint: 'LMC',
+        direction: 'NORTHBOUND',
+        decision,
+        reasons,
+        declarationIds: ['GD-IDX-1'],
+        at: `2026-11-25T10:0${block - 30}:00.000Z`,
+      },
+    });
+    expect(await store.apply('clearance', decided(30, 'X-1', 'INSPECT', ['ALARM_TAMPER']))).toBe(
+      true,
+    );
+    expect(await store.apply('clearance', decided(30, 'X-1', 'INSPECT', ['ALARM_TAMPER']))).toBe(
+      false,
+    );
+    expect(await store.apply('clearance', decided(31, 'X-2', 'GO', []))).toBe(true);
+    await store.apply('clearance', {
+      blockNumber: 32n,
+      transactionId: 'tx-X-1-outcome',
+      eventName: 'CrossingInspectionRecorded',
+      payload: {
+        crossingId: 'X-1',
+        sealId: 'SEAL-1',
+        controlPoint: 'LMC',
+        outcome: 'HOLD',
+        reason: 'goods short',
+        heldDeclarations: ['GD-IDX-1'],
+        actor: { mspId: 'HKCustomsMSP' },
+        at: '2026-11-25T10:05:00.000Z',
+      },
+    });
+    const crossings = async () =>
+      (
+        await db.pool.query(
+          'SELECT crossing_id, decision, reasons, inspection, outcome_reason, outcome_tx_id FROM crossings ORDER BY 1',
+        )
+      ).rows;
+    const expected = [
+      {
+        crossing_id: 'X-1',
+        decision: 'INSPECT',
+        reasons: ['ALARM_TAMPER'],
+        inspection: 'HOLD',
+        outcome_reason: 'goods short',
+        outcome_tx_id: 'tx-X-1-outcome',
+      },
+      {
+        crossing_id: 'X-2',
+        decision: 'GO',
+        reasons: [],
+        inspection: null,
+        outcome_reason: null,
+        outcome_tx_id: null,
+      },
+    ];
+    expect(await crossings()).toEqual(expected);
+    // The HOLD held the declaration it names (the declaration has no event of its own).
+    expect(
+      (
+        await db.pool.query(
+          "SELECT on_hold, last_action, last_actor_msp FROM declarations WHERE declaration_id = 'GD-IDX-1'",
+        )
+      ).rows,
+    ).toEqual([{ on_hold: true, last_action: 'HOLD', last_actor_msp: 'HKCustomsMSP' }]);
+
+    // Keyset pages, oldest first; a cursor the API did not give is refused.
+    const first = await listCrossings(db.pool, { controlPoint: 'LMC', limit: 1 });
+    expect(first?.items.map((c) => [c.crossingId, c.inspection, c.at])).toEqual([
+      ['X-1', 'HOLD', '2026-11-25T10:00:00.000Z'],
+    ]);
+    const second = await listCrossings(db.pool, {
+      controlPoint: 'LMC',
+      limit: 1,
+      cursor: first?.nextCursor as string,
+    });
+    expect(second).toMatchObject({ items: [{ crossingId: 'X-2' }], nextCursor: null });
+    expect(
+      (await listCrossings(db.pool, { since: '2026-11-25T10:00:30.000Z', limit: 10 }))?.items.map(
+        (c) => c.crossingId,
+      ),
+    ).toEqual(['X-2']);
+    expect(await listCrossings(db.pool, { limit: 1, cursor: 'bm9wZQ' })).toBeUndefined();
+    expect(
+      (await listCrossings(db.pool, { limit: 10, signer: { subject: 'CN=x', issuer: 'CN=y' } }))
+        ?.items,
+    ).toEqual([]);
+
+    // A database from before version 7 gets the crossings already in ledger_events.
+    expect(await migrate(db.pool, 6)).toBe(6);
+    expect(await migrate(db.pool)).toBe(7);
+    expect(await crossings()).toEqual(expected);
   });
 });

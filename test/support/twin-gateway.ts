@@ -50,6 +50,7 @@ export async function startTwinGateway(options: {
     database: options.pool,
     operations: services.operations,
     notifications: services.notifications,
+    ledgers: services.ledgers,
     readiness: { redis: () => services.operations.queue.ping() },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });

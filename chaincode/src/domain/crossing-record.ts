@@ -61,5 +61,31 @@ export const CrossingRecordSchema = z
   })
   .meta({ id: 'CrossingRecord' });
 
+/**
+ * A crossing as the index keeps it (from CrossingDecided and CrossingInspectionRecorded):
+ * what lists, the lane view and a trader's declaration page show.
+ */
+export const CrossingSummarySchema = z
+  .object({
+    crossingId: z.string(),
+    sealId: z.string(),
+    conveyance: z.string().nullable(),
+    controlPoint: z.string(),
+    direction: z.enum(CROSSING_DIRECTIONS),
+    decision: z.enum(CROSSING_DECISIONS),
+    reasons: z.array(CrossingReasonSchema),
+    declarationIds: z.array(z.string()),
+    /** When it was decided (the transaction time). */
+    at: z.string(),
+    /** For INSPECT: the joint inspection, OPEN until its outcome is recorded; null for GO. */
+    inspection: z.enum(['OPEN', ...INSPECTION_OUTCOMES]).nullable(),
+    outcomeReason: z.string().nullable(),
+    outcomeAt: z.string().nullable(),
+    transactionId: z.string(),
+    blockNumber: z.string(),
+  })
+  .meta({ id: 'CrossingSummary' });
+export type CrossingSummary = z.infer<typeof CrossingSummarySchema>;
+
 /** Fails to compile when the contract's record and this schema drift apart. */
 export const crossingRecordMatches = (r: CrossingRecord): z.input<typeof CrossingRecordSchema> => r;

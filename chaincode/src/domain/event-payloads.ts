@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { EVENTS, type EventName } from '../contracts/events';
+import { CROSSING_DECISIONS, INSPECTION_OUTCOMES } from './crossing';
 import { ACTIONS, STATES, type Action } from './lifecycle';
 
 export { EVENTS, type EventName };
@@ -72,6 +73,35 @@ export const SealAlarmEventSchema = SealEventSchema.extend({
   actor: z.looseObject({ mspId: z.string() }).optional(),
 });
 export type SealAlarmEvent = z.infer<typeof SealAlarmEventSchema>;
+
+/** A decision at a control point (conveyance and declarations as the seal had them). */
+export const CrossingDecidedEventSchema = z.looseObject({
+  crossingId: z.string(),
+  sealId: z.string(),
+  conveyance: z.string().optional(),
+  controlPoint: z.string(),
+  direction: z.string(),
+  decision: z.enum(CROSSING_DECISIONS),
+  reasons: z.array(z.string()),
+  declarationIds: z.array(z.string()),
+  at: z.string(),
+  txId: z.string().optional(),
+});
+export type CrossingDecidedEvent = z.infer<typeof CrossingDecidedEventSchema>;
+
+/** The joint inspection's outcome; a HOLD names the declarations it held (no events of their own). */
+export const CrossingInspectionEventSchema = z.looseObject({
+  crossingId: z.string(),
+  sealId: z.string(),
+  controlPoint: z.string(),
+  outcome: z.enum(INSPECTION_OUTCOMES),
+  reason: z.string(),
+  heldDeclarations: z.array(z.string()),
+  actor: z.looseObject({ mspId: z.string() }),
+  at: z.string(),
+  txId: z.string().optional(),
+});
+export type CrossingInspectionEvent = z.infer<typeof CrossingInspectionEventSchema>;
 
 export function isDeclarationEventName(name: string): boolean {
   return (DECLARATION_EVENTS as readonly string[]).includes(name);

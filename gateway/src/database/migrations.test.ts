@@ -12,6 +12,7 @@ describe('the schema assembled from its owners', () => {
       [4, 'accounts, sessions, operations; event order and declaration signers'],
       [5, 'seals from the seal events; readings by seal'],
       [6, 'poison events: ledger events the index could not project'],
+      [7, 'crossings from the crossing events, by control point and time'],
     ]);
   });
 
@@ -23,11 +24,13 @@ describe('the schema assembled from its owners', () => {
       ['accounts', 'auth_challenges', 'operations', 'sessions'],
       ['seals'],
       ['poison_events'],
+      ['crossings'],
     ]);
     const v4 = MIGRATIONS[3]?.up ?? '';
     expect(v4).toContain('ALTER TABLE ledger_events ADD COLUMN seq bigserial;');
     expect(v4).toContain('CREATE INDEX declarations_signer');
     expect(MIGRATIONS[4]?.up).toContain('CREATE INDEX readings_seal');
+    expect(MIGRATIONS[6]?.up).toContain('CREATE INDEX crossings_control_point');
   });
 
   it('drops on the way back exactly what each version created', () => {

@@ -33,6 +33,7 @@ const NAMES: Readonly<Record<number, string>> = {
   4: 'accounts, sessions, operations; event order and declaration signers',
   5: 'seals from the seal events; readings by seal',
   6: 'poison events: ledger events the index could not project',
+  7: 'crossings from the crossing events, by control point and time',
 };
 
 /** Within a version, up runs in this order and down in the reverse. */

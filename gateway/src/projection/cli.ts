@@ -28,20 +28,22 @@ async function main(command: string | undefined, arg: string | undefined): Promi
     await migrate(pool);
     if (command === 'compare') {
       const ledger = createFabricLedger(config.fabric);
-      const { checked, differences, poison } = await compareIndex(pool, ledger);
+      const { checked, differences, crossingsChecked, crossingDifferences, poison } =
+        await compareIndex(pool, ledger);
       await ledger.close();
-      for (const d of differences)
-        console.log(
-          `${d.declarationId} ${d.field}: index ${String(d.index)}, ledger ${String(d.ledger)}`,
-        );
+      for (const d of [
+        ...differences.map((x) => ({ ...x, id: x.declarationId })),
+        ...crossingDifferences.map((x) => ({ ...x, id: x.crossingId })),
+      ])
+        console.log(`${d.id} ${d.field}: index ${String(d.index)}, ledger ${String(d.ledger)}`);
       for (const p of poison)
         console.log(
           `poison event: block ${p.blockNumber} transaction ${p.transactionId} ${p.eventName}: ${p.error}`,
         );
       console.log(
-        `${checked} declarations checked, ${differences.length} differences, ${poison.length} poison events`,
+        `${checked} declarations and ${crossingsChecked} crossings checked, ${differences.length + crossingDifferences.length} differences, ${poison.length} poison events`,
       );
-      return differences.length === 0 && poison.length === 0 ? 0 : 1;
+      return differences.length + crossingDifferences.length + poison.length === 0 ? 0 : 1;
     }
     const { client, gateway } = connectGateway(config.fabric);
     try {

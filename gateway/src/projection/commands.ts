@@ -5,7 +5,7 @@ import type { Network } from '../ledger/fabric-client';
 import type { Pool } from 'pg';
 import type { DeclarationResult } from '@clearance/chaincode/domain';
 import { ApiError } from '../errors';
-import { createContractClient } from '../ledger/contract';
+import { createContractClient, type ContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
@@ -16,8 +16,10 @@ export async function rebuildIndex(
   network: Network,
   options: { channel: string; chaincode: string; quietMs?: number },
 ): Promise<number> {
-  // Everything the events write (seals too); readings and operations are not derived.
-  await pool.query('TRUNCATE ledger_events, declarations, seals, index_checkpoint, poison_events');
+  // Everything the events write (seals and crossings too); readings and operations are not derived.
+  await pool.query(
+    'TRUNCATE ledger_events, declarations, seals, crossings, index_checkpoint, poison_events',
+  );
   const store = createIndexStore(pool);
   let applied = 0;
   let last = Date.now();
@@ -49,11 +51,24 @@ export interface Difference {
   ledger: unknown;
 }
 
-/** Every indexed declaration read back from the ledger; lists what disagrees. */
+export interface CrossingDifference {
+  crossingId: string;
+  field: string;
+  index: unknown;
+  ledger: unknown;
+}
+
+/** Every indexed declaration and crossing read back from the ledger; lists what disagrees. */
 export async function compareIndex(
   pool: Pool,
   ledger: Ledger,
-): Promise<{ checked: number; differences: Difference[]; poison: PoisonEvent[] }> {
+): Promise<{
+  checked: number;
+  differences: Difference[];
+  crossingsChecked: number;
+  crossingDifferences: CrossingDifference[];
+  poison: PoisonEvent[];
+}> {
   const { rows } = await pool.query<{
     declaration_id: string;
     state: string;
@@ -86,5 +101,57 @@ export async function compareIndex(
         differences.push({ declarationId: row.declaration_id, field, index, ledger: onLedger });
     }
   }
-  return { checked: rows.length, differences, poison: await createIndexStore(pool).poisonEvents() };
+  const crossings = await compareCrossings(pool, ledger);
+  return {
+    checked: rows.length,
+    differences,
+    crossingsChecked: crossings.checked,
+    crossingDifferences: crossings.differences,
+    poison: await createIndexStore(pool).poisonEvents(),
+  };
+}
+
+async function compareCrossings(
+  pool: Pool,
+  ledger: Ledger,
+): Promise<{ checked: number; differences: CrossingDifference[] }> {
+  const { rows } = await pool.query<{
+    crossing_id: string;
+    seal_id: string;
+    control_point: string;
+    decision: string;
+    reasons: string[];
+    inspection: string | null;
+  }>(
+    'SELECT crossing_id, seal_id, control_point, decision, reasons, inspection FROM crossings ORDER BY crossing_id',
+  );
+  const contract = createContractClient(ledger);
+  const differences: CrossingDifference[] = [];
+  for (const row of rows) {
+    let record: Awaited<ReturnType<ContractClient['crossing']['get']>>;
+    try {
+      record = await contract.crossing.get(row.crossing_id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+      differences.push({
+        crossingId: row.crossing_id,
+        field: 'exists',
+        index: true,
+        ledger: false,
+      });
+      continue;
+    }
+    const pairs: [string, unknown, unknown][] = [
+      ['sealId', row.seal_id, record.sealId],
+      ['controlPoint', row.control_point, record.controlPoint],
+      ['decision', row.decision, record.decision],
+      ['reasons', row.reasons.join(','), record.reasons.join(',')],
+      ['inspection', row.inspection, record.inspection?.status ?? null],
+    ];
+    for (const [field, index, onLedger] of pairs) {
+      if (index !== onLedger)
+        differences.push({ crossingId: row.crossing_id, field, index, ledger: onLedger });
+    }
+  }
+  return { checked: rows.length, differences };
 }

@@ -1,5 +1,10 @@
 /** Reads of the index for lists and dashboards (authoritative reads go to the ledger). */
-import { DeclarationSummarySchema, type DeclarationSummary } from '@clearance/chaincode/domain';
+import {
+  CrossingSummarySchema,
+  DeclarationSummarySchema,
+  type CrossingSummary,
+  type DeclarationSummary,
+} from '@clearance/chaincode/domain';
 import type { Pool } from 'pg';
 
 export interface DeclarationFilter {
@@ -120,5 +125,108 @@ export async function getDeclarationSummary(
       row.signer_subject && row.signer_issuer
         ? { subject: row.signer_subject, issuer: row.signer_issuer }
         : null,
+  };
+}
+
+export interface CrossingFilter {
+  controlPoint?: string;
+  declarationId?: string;
+  /** Decided at or after this time. */
+  since?: string;
+  /** A trader's: only crossings of seals covering a declaration they signed. */
+  signer?: { subject: string; issuer: string };
+  limit: number;
+  cursor?: string;
+}
+
+interface CrossingRow {
+  crossing_id: string;
+  seal_id: string;
+  conveyance: string | null;
+  control_point: string;
+  direction: string;
+  decision: string;
+  reasons: string[];
+  declaration_ids: string[];
+  decided_at: Date;
+  inspection: string | null;
+  outcome_reason: string | null;
+  outcome_at: Date | null;
+  tx_id: string;
+  block_number: string;
+}
+
+const crossingSummary = (r: CrossingRow): CrossingSummary =>
+  CrossingSummarySchema.parse({
+    crossingId: r.crossing_id,
+    sealId: r.seal_id,
+    conveyance: r.conveyance,
+    controlPoint: r.control_point,
+    direction: r.direction,
+    decision: r.decision,
+    reasons: r.reasons,
+    declarationIds: r.declaration_ids,
+    at: r.decided_at.toISOString(),
+    inspection: r.inspection,
+    outcomeReason: r.outcome_reason,
+    outcomeAt: r.outcome_at?.toISOString() ?? null,
+    transactionId: r.tx_id,
+    blockNumber: r.block_number,
+  });
+
+/** Cursor: the (decision time, id) of the last row of the page, oldest first. */
+const encodeCrossingCursor = (r: CrossingRow) =>
+  Buffer.from(`${r.decided_at.toISOString()}|${r.crossing_id}`).toString('base64url');
+function decodeCrossingCursor(cursor: string): [string, string] | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(.+)$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
+  return m ? [m[1] as string, m[2] as string] : undefined;
+}
+
+/** Crossings oldest first (keyset pages); undefined for a cursor this API did not give. */
+export async function listCrossings(
+  pool: Pool,
+  f: CrossingFilter,
+): Promise<{ items: CrossingSummary[]; nextCursor: string | null } | undefined> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: string, ...args: unknown[]) => {
+    let text = sql;
+    for (const arg of args) {
+      values.push(arg);
+      text = text.replace('?', `$${values.length}`);
+    }
+    where.push(text);
+  };
+  if (f.controlPoint) add('control_point = ?', f.controlPoint);
+  if (f.declarationId) add('declaration_ids @> ARRAY[?::text]', f.declarationId);
+  if (f.since) add('decided_at >= ?', f.since);
+  if (f.signer)
+    add(
+      `EXISTS (SELECT 1 FROM declarations d WHERE d.declaration_id = ANY(c.declaration_ids)
+         AND d.signer_subject = ? AND d.signer_issuer = ?)`,
+      f.signer.subject,
+      f.signer.issuer,
+    );
+  if (f.cursor) {
+    const after = decodeCrossingCursor(f.cursor);
+    if (!after) return undefined;
+    add('(decided_at, crossing_id) > (?::timestamptz, ?)', ...after);
+  }
+  values.push(f.limit + 1);
+  const { rows } = await pool.query<CrossingRow>(
+    `SELECT crossing_id, seal_id, conveyance, control_point, direction, decision, reasons,
+            declaration_ids, decided_at, inspection, outcome_reason, outcome_at, tx_id,
+            block_number::text AS block_number
+     FROM crossings c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY decided_at, crossing_id LIMIT $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(crossingSummary),
+    nextCursor: rows.length > f.limit && last ? encodeCrossingCursor(last) : null,
   };
 }

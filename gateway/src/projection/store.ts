@@ -7,14 +7,17 @@
 import type { Checkpoint } from '../ledger/fabric-client';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import {
+  CrossingDecidedEventSchema,
+  CrossingInspectionEventSchema,
   DeclarationEventSchema,
   EVENTS,
   SealAlarmEventSchema,
   SealEventSchema,
   isDeclarationEventName,
   isSealEventName,
+  type CrossingDecidedEvent,
+  type CrossingInspectionEvent,
   type DeclarationEvent,
-  type SealAlarmEvent,
   type SealEvent,
 } from '@clearance/chaincode/domain';
 import { z } from 'zod';
@@ -68,15 +71,29 @@ async function project(client: PoolClient, event: IndexedEvent): Promise<void> {
     await upsertSeal(client, event, alarm);
   } else if (isSealEventName(event.eventName)) {
     await upsertSeal(client, event, SealEventSchema.parse(event.payload));
+  } else if (event.eventName === EVENTS.CrossingDecided) {
+    await insertCrossing(client, event, CrossingDecidedEventSchema.parse(event.payload));
+  } else if (event.eventName === EVENTS.CrossingInspectionRecorded) {
+    const outcome = CrossingInspectionEventSchema.parse(event.payload);
+    await holdDeclarations(client, event, outcome);
+    await recordCrossingOutcome(client, event, outcome);
   }
 }
 
-/** A seal alarm holds declarations without a declaration event of their own. */
+/**
+ * A seal alarm, or an inspection's HOLD, holds declarations without a declaration event of
+ * their own (one event per transaction).
+ */
 async function holdDeclarations(
   client: PoolClient,
   event: IndexedEvent,
-  alarm: SealAlarmEvent,
+  alarm: {
+    heldDeclarations: string[];
+    actor?: { mspId: string } | undefined;
+    at?: string | undefined;
+  },
 ): Promise<void> {
+  if (alarm.heldDeclarations.length === 0) return;
   await client.query(
     `UPDATE declarations SET on_hold = true, last_action = 'HOLD',
        last_actor_msp = COALESCE($2, last_actor_msp), last_at = COALESCE($3, last_at),
@@ -120,6 +137,46 @@ async function upsertSeal(client: PoolClient, event: IndexedEvent, s: SealEvent)
       event.blockNumber.toString(),
       event.transactionId,
     ],
+  );
+}
+
+async function insertCrossing(
+  client: PoolClient,
+  event: IndexedEvent,
+  c: CrossingDecidedEvent,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO crossings (crossing_id, seal_id, conveyance, control_point, direction, decision,
+                            reasons, declaration_ids, decided_at, inspection, block_number, tx_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (crossing_id) DO NOTHING`,
+    [
+      c.crossingId,
+      c.sealId,
+      c.conveyance ?? null,
+      c.controlPoint,
+      c.direction,
+      c.decision,
+      c.reasons,
+      c.declarationIds,
+      c.at,
+      c.decision === 'INSPECT' ? 'OPEN' : null,
+      event.blockNumber.toString(),
+      event.transactionId,
+    ],
+  );
+}
+
+/** The outcome comes in a later block than its decision, so the row is there. */
+async function recordCrossingOutcome(
+  client: PoolClient,
+  event: IndexedEvent,
+  o: CrossingInspectionEvent,
+): Promise<void> {
+  await client.query(
+    `UPDATE crossings SET inspection = $2, outcome_reason = $3, outcome_at = $4, outcome_tx_id = $5
+     WHERE crossing_id = $1`,
+    [o.crossingId, o.outcome, o.reason, o.at, event.transactionId],
   );
 }
 

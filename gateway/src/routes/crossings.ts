@@ -4,16 +4,19 @@
  * once the decision is committed. The Idempotency-Key names the crossing on the ledger
  * (a hash of the caller and the key), so a retry, even one racing the first, is refused by
  * the chaincode as ALREADY_EXISTS and answered here with the crossing first recorded.
- * GET lists the decisions at a control point from the index (CrossingDecided events).
+ * GET lists decisions from the index (the crossings table, kept by the projection from the
+ * crossing events), by control point, declaration and time. A trader sees only the
+ * crossings of seals covering a declaration they signed; any other is 404 for them.
  */
 import {
   CROSSING_DIRECTIONS,
   CrossingRecordSchema,
+  CrossingSummarySchema,
   INSPECTION_OUTCOMES,
   ID_PATTERN,
 } from '@clearance/chaincode/domain';
 import { createHash } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -22,6 +25,8 @@ import { errorResponses } from '../http/schemas';
 import { createContractClient, type ContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { requireOfficer } from '../plugins/auth';
+import { getDeclarationSummary, listCrossings } from '../projection/queries';
+import { signedAny } from '../seals/queries';
 
 /** Who may ask for a decision or record an inspection (the ledger's allow table decides). */
 export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
@@ -54,22 +59,6 @@ const CrossingAnswer = z
   })
   .meta({ id: 'CrossingAnswer' });
 
-const CrossingSummary = z
-  .object({
-    crossingId: z.string(),
-    sealId: z.string(),
-    conveyance: z.string().nullable(),
-    controlPoint: z.string(),
-    direction: z.string(),
-    decision: z.enum(['GO', 'INSPECT']),
-    reasons: z.array(z.string()),
-    declarationIds: z.array(z.string()),
-    at: z.string(),
-    transactionId: z.string(),
-    blockNumber: z.string(),
-  })
-  .meta({ id: 'CrossingSummary' });
-
 const Outcome = z
   .object({ outcome: z.enum(INSPECTION_OUTCOMES), reason: z.string().max(512) })
   .strict()
@@ -80,27 +69,21 @@ export function crossingIdFor(callerId: string, key: string): string {
   return `X-${createHash('sha256').update(`${callerId}\n${key}`).digest('hex').slice(0, 40)}`;
 }
 
-interface CrossingRow {
-  payload: {
-    crossingId: string;
-    sealId: string;
-    conveyance?: string;
-    controlPoint: string;
-    direction: string;
-    decision: 'GO' | 'INSPECT';
-    reasons: string[];
-    declarationIds?: string[];
-    at: string;
-  };
-  tx_id: string;
-  block_number: string;
-}
-
 const crossingRoutes: FastifyPluginAsync<{
   pool: Pool;
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
 }> = async (instance, { pool, ledgers }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
+  /** The ledger's crossing, if the asker may see it (a trader: only over their declarations). */
+  async function readable(request: FastifyRequest, crossingId: string) {
+    const crossing = await app.contract.crossing.get(crossingId);
+    const p = request.principal;
+    const ids = crossing.declarations.map((d) => d.declarationId);
+    if (p?.kind === 'trader' && !(await signedAny(pool, ids, p)))
+      throw new ApiError('NOT_FOUND', `crossing ${crossingId} does not exist`);
+    return crossing;
+  }
+
   const contractOf = async (accountId: string): Promise<ContractClient> =>
     ledgers ? createContractClient(await ledgers(accountId)) : app.contract;
 
@@ -153,39 +136,45 @@ const crossingRoutes: FastifyPluginAsync<{
     {
       schema: {
         tags: ['crossings'],
-        summary: 'Decisions at a control point since a time, oldest first (from the index)',
-        querystring: z.object({
-          controlPoint: CONTROL_POINT,
-          since: z.iso.datetime({ offset: true }).optional(),
-        }),
-        response: { 200: z.object({ crossings: z.array(CrossingSummary) }), ...errorResponses },
+        summary:
+          'Decisions from the index, oldest first, by control point, declaration and time; a trader sees those covering their declarations',
+        querystring: z
+          .object({
+            controlPoint: CONTROL_POINT.optional(),
+            declarationId: z.string().regex(ID_PATTERN).optional(),
+            since: z.iso.datetime({ offset: true }).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+            cursor: z.string().max(200).optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            items: z.array(CrossingSummarySchema),
+            nextCursor: z.string().nullable(),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
-      requireOfficer(request);
-      const since = new Date(request.query.since ?? 0).toISOString();
-      const { rows } = await pool.query<CrossingRow>(
-        `SELECT payload, tx_id, block_number::text AS block_number FROM ledger_events
-          WHERE event_name = 'CrossingDecided' AND payload->>'controlPoint' = $1
-            AND payload->>'at' >= $2
-          ORDER BY block_number, payload->>'at' LIMIT 500`,
-        [request.query.controlPoint, since],
-      );
-      return {
-        crossings: rows.map(({ payload: p, tx_id, block_number }) => ({
-          crossingId: p.crossingId,
-          sealId: p.sealId,
-          conveyance: p.conveyance ?? null,
-          controlPoint: p.controlPoint,
-          direction: p.direction,
-          decision: p.decision,
-          reasons: p.reasons,
-          declarationIds: p.declarationIds ?? [],
-          at: p.at,
-          transactionId: tx_id,
-          blockNumber: block_number,
-        })),
-      };
+      const p = request.principal;
+      const { controlPoint, declarationId, since, limit, cursor } = request.query;
+      if (p?.kind === 'trader' && declarationId) {
+        // Asking by another trader's declaration: it does not exist for this one.
+        const found = await getDeclarationSummary(pool, declarationId);
+        if (found?.signer?.subject !== p.subject || found.signer.issuer !== p.issuer)
+          throw new ApiError('NOT_FOUND', `declaration ${declarationId} does not exist`);
+      }
+      const page = await listCrossings(pool, {
+        limit,
+        ...(controlPoint ? { controlPoint } : {}),
+        ...(declarationId ? { declarationId } : {}),
+        ...(since ? { since: new Date(since).toISOString() } : {}),
+        ...(cursor ? { cursor } : {}),
+        ...(p?.kind === 'trader' ? { signer: p } : {}),
+      });
+      if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
+      return page;
     },
   );
 
@@ -199,10 +188,7 @@ const crossingRoutes: FastifyPluginAsync<{
         response: { 200: CrossingRecordSchema, ...errorResponses },
       },
     },
-    async (request) => {
-      requireOfficer(request);
-      return app.contract.crossing.get(request.params.crossingId);
-    },
+    async (request) => readable(request, request.params.crossingId),
   );
 
   app.post(

@@ -18,4 +18,5 @@ export type Conformance = [
   Accepts<Portal.HistoryEntry, Api['HistoryEntry']>,
   Accepts<Portal.SealSummary, Api['SealSummary']>,
   Accepts<Portal.Track, Api['SealTrack']>,
+  Accepts<Portal.CrossingSummary, Api['CrossingSummary']>,
 ];

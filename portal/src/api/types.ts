@@ -5,6 +5,7 @@
  * OpenAPI document in conformance.ts.
  */
 import {
+  CrossingSummarySchema,
   DeclarationRecordSchema,
   DeclarationSummarySchema,
   HistoryEntrySchema,
@@ -105,6 +106,14 @@ export const Track = z.looseObject({
   checkpoints: z.array(SealCheckpointSchema),
 });
 export type Track = z.infer<typeof Track>;
+
+/** Crossings as the index has them (the domain's one definition), in keyset pages. */
+export const CrossingSummary = CrossingSummarySchema;
+export type CrossingSummary = z.infer<typeof CrossingSummary>;
+export const CrossingPage = z.object({
+  items: z.array(CrossingSummary),
+  nextCursor: z.string().nullable(),
+});
 
 /** Payload of a ledger event on the stream (declaration and seal events). */
 export const LedgerEvent = z.looseObject({

@@ -5,12 +5,14 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { ApiFailure, call } from '../api/client';
+import { ApiFailure } from '../api/client';
+import { fetchCrossings } from '../api/crossings';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { href } from '../ui/router';
 import { useAnnounce, useLiveEvents } from '../ui/session';
 
+/** A decision as the index lists it or as CrossingDecided arrives live. */
 const Crossing = z.looseObject({
   crossingId: z.string(),
   sealId: z.string(),
@@ -22,7 +24,6 @@ const Crossing = z.looseObject({
   at: z.string(),
 });
 type Crossing = z.infer<typeof Crossing>;
-const CrossingList = z.looseObject({ crossings: z.array(Crossing) });
 
 /** Decisions of the last 12 hours when the page opens. */
 const WINDOW_MS = 12 * 3600_000;
@@ -35,12 +36,8 @@ export function LanePage({ controlPoint }: { controlPoint: string }) {
 
   useEffect(() => {
     const since = new Date(Date.now() - WINDOW_MS).toISOString();
-    call(
-      CrossingList,
-      'GET',
-      `/v1/crossings?controlPoint=${encodeURIComponent(controlPoint)}&since=${encodeURIComponent(since)}`,
-    ).then(
-      (list) => setArrivals([...list.crossings].reverse()),
+    fetchCrossings({ controlPoint, since }).then(
+      (list) => setArrivals([...list].reverse()),
       (error: unknown) => setFailure(error instanceof ApiFailure ? error.code : 'INTERNAL'),
     );
   }, [controlPoint]);

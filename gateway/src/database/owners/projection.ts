@@ -1,4 +1,7 @@
-/** The event projection's tables: ledger events, declarations, seals, the checkpoint, poison events. */
+/**
+ * The event projection's tables: ledger events, declarations, seals, the checkpoint, poison
+ * events, crossings.
+ */
 import type { MigrationPart } from '../migrations';
 
 export const PROJECTION: readonly MigrationPart[] = [
@@ -81,5 +84,45 @@ export const PROJECTION: readonly MigrationPart[] = [
         recorded_at  timestamptz NOT NULL DEFAULT now()
       );`,
     down: `DROP TABLE poison_events;`,
+  },
+  {
+    version: 7,
+    // Crossings already in ledger_events are copied in, so no decision drops out of the
+    // lists on upgrade; the projection keeps the table from then on.
+    up: `
+      CREATE TABLE crossings (
+        crossing_id     text PRIMARY KEY,
+        seal_id         text NOT NULL,
+        conveyance      text,
+        control_point   text NOT NULL,
+        direction       text NOT NULL,
+        decision        text NOT NULL,
+        reasons         text[] NOT NULL,
+        declaration_ids text[] NOT NULL,
+        decided_at      timestamptz NOT NULL,
+        inspection      text,
+        outcome_reason  text,
+        outcome_at      timestamptz,
+        block_number    bigint NOT NULL,
+        tx_id           text NOT NULL,
+        outcome_tx_id   text
+      );
+      CREATE INDEX crossings_control_point ON crossings (control_point, decided_at, crossing_id);
+      CREATE INDEX crossings_declarations ON crossings USING gin (declaration_ids);
+      INSERT INTO crossings (crossing_id, seal_id, conveyance, control_point, direction, decision,
+                             reasons, declaration_ids, decided_at, inspection, block_number, tx_id)
+      SELECT payload->>'crossingId', payload->>'sealId', payload->>'conveyance',
+             payload->>'controlPoint', payload->>'direction', payload->>'decision',
+             ARRAY(SELECT jsonb_array_elements_text(payload->'reasons')),
+             ARRAY(SELECT jsonb_array_elements_text(COALESCE(payload->'declarationIds', '[]'))),
+             (payload->>'at')::timestamptz,
+             CASE WHEN payload->>'decision' = 'INSPECT' THEN 'OPEN' END, block_number, tx_id
+      FROM ledger_events WHERE event_name = 'CrossingDecided'
+      ON CONFLICT (crossing_id) DO NOTHING;
+      UPDATE crossings c SET inspection = e.payload->>'outcome', outcome_reason = e.payload->>'reason',
+             outcome_at = (e.payload->>'at')::timestamptz, outcome_tx_id = e.tx_id
+      FROM ledger_events e
+      WHERE e.event_name = 'CrossingInspectionRecorded' AND e.payload->>'crossingId' = c.crossing_id;`,
+    down: `DROP TABLE crossings;`,
   },
 ];
