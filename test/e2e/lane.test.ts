@@ -2,12 +2,16 @@
  * The lane view in headless Chromium on the devnet: two officers at Lok Ma Chau, one
  * reading English and one Traditional Chinese, watch decisions arrive live: an intact truck
  * (GO unless the random selection picked it) and a tampered one (INSPECT, reason shown in
- * each officer's language).
+ * each officer's language). Then the trader whose declarations the trucks carried sees, on
+ * each declaration's page in Traditional Chinese, when and where it crossed, the decision
+ * and the inspection's outcome.
  */
+import type { TestPki } from '@clearance/chaincode/testing';
 import { randomBytes, randomUUID, generateKeyPairSync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
-import { launchBrowser, personPage, screenshot } from './support/browser';
+import { launchBrowser, personPage, screenshot, traderSignIn } from './support/browser';
 import { OFFICER_PASSWORD, startStack, type Stack } from './support/stack';
 
 async function officerSignIn(page: Page) {
@@ -26,13 +30,16 @@ describe('the lane view at a control point, live', () => {
   let browser: Browser;
   const trucks = { intact: `SEAL-${run}-LGO`, tampered: `SEAL-${run}-LTAMPER` };
   const tags: Record<string, string> = {};
+  const declarationOf = (name: string) => `GD-${run}-L${name.toUpperCase()}`;
+  const decided: Record<string, { decision: string; at: string }> = {};
+  let pki: TestPki;
 
   beforeAll(async () => {
     stack = await startStack(run);
-    const pki = await trustedPki(stack.as, run);
+    pki = await trustedPki(stack.as, run);
     const officer = stack.as('gdcustoms/officer1');
     for (const [name, sealId] of Object.entries(trucks)) {
-      const declarationId = `GD-${run}-L${name.toUpperCase()}`;
+      const declarationId = declarationOf(name);
       await fileGd(stack.as, pki, declarationId);
       await officer.submit('Declaration:Accept', [declarationId, '']);
       await officer.submit('Declaration:AssessRisk', [declarationId, 'LOW', '5', '']);
@@ -73,7 +80,9 @@ describe('the lane view at a control point, live', () => {
   }, 60_000);
 
   /** The officer taps the seal at LMC and the lane asks for the decision. */
-  async function decide(sealId: string): Promise<{ decision: string; reasons: string[] }> {
+  async function decide(
+    sealId: string,
+  ): Promise<{ decision: string; reasons: string[]; decided: { at: string } }> {
     const officer = stack.as('gdcustoms/officer1');
     await officer.submit('Seal:RecordCheckpoint', [
       sealId,
@@ -87,7 +96,13 @@ describe('the lane view at a control point, live', () => {
         direction: 'NORTHBOUND',
       }),
     ]);
-    return JSON.parse(result) as { decision: string; reasons: string[] };
+    const record = JSON.parse(result) as {
+      decision: string;
+      reasons: string[];
+      decided: { at: string };
+    };
+    decided[sealId] = { decision: record.decision, at: record.decided.at };
+    return record;
   }
 
   it('shows a GO and an INSPECT as they are decided, with reasons, in English and Traditional Chinese', async () => {
@@ -139,5 +154,56 @@ describe('the lane view at a control point, live', () => {
     await screenshot(hk, 'lane-inspect-zh-HK');
     await latest(en, trucks.tampered).getByRole('link', { name: 'Seal track' }).click();
     await en.getByRole('heading', { name: `Seal ${trucks.tampered}` }).waitFor();
+  }, 180_000);
+
+  it('shows the trader when each consignment crossed, in Traditional Chinese, with the inspection outcome', async () => {
+    // The joint inspection of the tampered truck ends in a hold.
+    await stack
+      .as('hkcustoms/officer1')
+      .submit('Crossing:RecordOutcome', [
+        `X-${trucks.tampered}`,
+        JSON.stringify({ outcome: 'HOLD', reason: '貨物短少' }),
+      ]);
+    const password = 'lane trader p12 password';
+    const trader = await personPage(browser, stack.base, 'en');
+    await traderSignIn(trader, await pkcs12WithOpenssl(pki.signers.gdTrader, password), password);
+    await trader.getByTestId('who').waitFor();
+    await trader.selectOption('label.lang select', 'zh-HK');
+
+    /** The declaration's page until its crossing row is as expected (the index may trail). */
+    const crossingRow = async (name: keyof typeof trucks, inspection: string) => {
+      const row = trader.locator(
+        `[data-testid="crossings"] tr[data-crossing="X-${trucks[name]}"][data-inspection="${inspection}"]`,
+      );
+      for (let attempt = 1; ; attempt++) {
+        await trader.goto(`/#/declarations/${declarationOf(name)}`);
+        try {
+          await row.waitFor({ timeout: 3_000 });
+          return row;
+        } catch (error) {
+          if (attempt === 10) throw error;
+        }
+      }
+    };
+
+    const intact = decided[trucks.intact] as { decision: string; at: string };
+    const go = await crossingRow('intact', intact.decision === 'GO' ? '' : 'OPEN');
+    const goText = await go.innerText();
+    expect(goText).toContain('落馬洲 (LMC)');
+    expect(goText).toContain('北行（香港 → 廣東）');
+    expect(goText).toContain(intact.decision === 'GO' ? '放行' : '查驗');
+    expect(goText).toContain(intact.decision === 'GO' ? '毋須查驗' : '查驗進行中');
+    await expect(go.locator('time').getAttribute('datetime')).resolves.toBe(intact.at);
+
+    const held = await crossingRow('tampered', 'HOLD');
+    const heldText = await held.innerText();
+    expect(heldText).toContain('查驗');
+    expect(heldText).toContain('破壞警報');
+    expect(heldText).toContain('查驗後扣留：貨物短少');
+    await expect(held.locator('time').getAttribute('datetime')).resolves.toBe(
+      decided[trucks.tampered]?.at,
+    );
+    await screenshot(trader, 'declaration-crossing-zh-HK');
+    await trader.context().close();
   }, 180_000);
 });

@@ -24,7 +24,7 @@ import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';
 import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
-import { launchBrowser, personPage, screenshot } from './support/browser';
+import { launchBrowser, personPage, screenshot, traderSignIn } from './support/browser';
 import { OFFICER_PASSWORD, startStack, type Stack } from './support/stack';
 
 const P12_PASSWORD = 'trader p12 password';
@@ -80,18 +80,6 @@ async function typeFiling(page: Page, form: FilingForm): Promise<void> {
   await fill('invoiceNumber', form.invoiceNumber);
   await fill('freight', form.freight);
   await fill('insurance', form.insurance);
-}
-
-async function traderSignIn(page: Page, p12: Uint8Array, password: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.setInputFiles('#trader-file', {
-    name: 'trader.p12',
-    mimeType: 'application/x-pkcs12',
-    buffer: Buffer.from(p12),
-  });
-  await page.fill('#trader-password', password);
-  await page.getByRole('button', { name: 'Sign in with certificate' }).click();
 }
 
 async function officerSignIn(page: Page, organisation: string, username: string) {

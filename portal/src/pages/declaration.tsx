@@ -1,14 +1,17 @@
 /**
  * One declaration as the ledger has it: what was declared, the timeline (who did what,
- * when, in which transaction), the signature evidence, the seal's track, and for officers
- * the acts they may take now.
+ * when, in which transaction), the signature evidence, the seal's track, when the
+ * consignment crossed (each boundary decision over its seals), and for officers the acts
+ * they may take now.
  */
 import { ALLOWED_FROM } from '@clearance/chaincode/domain';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { call } from '../api/client';
-import { DeclarationRecord, HistoryEntry, SealPage } from '../api/types';
+import { fetchCrossings } from '../api/crossings';
+import { DeclarationRecord, HistoryEntry, SealPage, type CrossingSummary } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
@@ -58,7 +61,12 @@ export function DeclarationPage({ id }: { id: string }) {
     );
   }, [record?.signature.authorityId]);
 
-  useLiveEvents((_name, event) => {
+  useLiveEvents((name, event) => {
+    // A crossing decided or inspected (the stream shows this asker only their own): reload.
+    if (name.startsWith('Crossing')) {
+      setTick((n) => n + 1);
+      return;
+    }
     const held = event.heldDeclarations?.includes(id);
     if (event.declarationId !== id && !held) return;
     if (held) announce(t('live.sealHeld', { id, kind: event.kind ?? '' }), 'assertive');
@@ -261,7 +269,67 @@ export function DeclarationPage({ id }: { id: string }) {
           </p>
         )}
       </section>
+      <DeclarationCrossings declarationId={id} tick={tick} />
       <DeclarationSeals declarationId={id} tick={tick} />
+    </section>
+  );
+}
+
+/** When the consignment crossed: each decision at a control point over this declaration's seals. */
+function DeclarationCrossings({ declarationId, tick }: { declarationId: string; tick: number }) {
+  const { t, date } = useI18n();
+  const [crossings, setCrossings] = useState<CrossingSummary[]>([]);
+  useEffect(() => {
+    fetchCrossings({ declarationId }).then(setCrossings, () => setCrossings([]));
+  }, [declarationId, tick]);
+  if (crossings.length === 0) return null;
+  const pointName = (code: string) => {
+    const key = `point.${code}` as MessageKey;
+    const name = t(key);
+    return name === key ? code : `${name} (${code})`;
+  };
+  const outcome = (c: CrossingSummary) =>
+    c.inspection === null
+      ? t('crossing.outcome.none')
+      : t(`crossing.outcome.${c.inspection}`, { reason: c.outcomeReason ?? '' });
+  return (
+    <section aria-labelledby="crossings-h">
+      <h2 id="crossings-h">{t('crossing.title')}</h2>
+      <div class="table-wrap">
+        <table data-testid="crossings">
+          <thead>
+            <tr>
+              <th scope="col">{t('crossing.controlPoint')}</th>
+              <th scope="col">{t('crossing.at')}</th>
+              <th scope="col">{t('crossing.decision')}</th>
+              <th scope="col">{t('crossing.outcome')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {crossings.map((c) => (
+              <tr
+                key={c.crossingId}
+                data-crossing={c.crossingId}
+                data-decision={c.decision}
+                data-inspection={c.inspection ?? ''}
+              >
+                <td>
+                  {pointName(c.controlPoint)} · {t(`direction.${c.direction}`)}
+                </td>
+                <td>
+                  <time dateTime={c.at}>{date(c.at)}</time>
+                </td>
+                <td>
+                  <strong>{t(c.decision === 'GO' ? 'lane.go' : 'lane.inspect')}</strong>
+                  {c.reasons.length > 0 &&
+                    ` (${c.reasons.map((r) => t(`reason.${r}` as MessageKey)).join('; ')})`}
+                </td>
+                <td>{outcome(c)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -46,3 +46,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs a trader in with a PKCS#12 file and its password (the page opens it itself). */
+export async function traderSignIn(page: Page, p12: Uint8Array, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.setInputFiles('#trader-file', {
+    name: 'trader.p12',
+    mimeType: 'application/x-pkcs12',
+    buffer: Buffer.from(p12),
+  });
+  await page.fill('#trader-password', password);
+  await page.getByRole('button', { name: 'Sign in with certificate' }).click();
+}
