@@ -1,19 +1,18 @@
 /**
- * The boundary decision on the devnet, through the gateway: one sealed truck per reason,
- * set up in parallel (one devnet, one database), each decided by POST /v1/crossings under
- * a GD customs officer's identity and endorsed by both customs services' peers. Intact and
- * release-eligible gives GO; each fault gives INSPECT with exactly its reason (the random
- * selection aside: it is checked against the recorded draw); a replayed tap and bad input
- * are refused with coded errors and record nothing; the same request twice is one crossing.
+ * The boundary decision on the devnet, through the gateway (accounts, the indexer, each
+ * caller's own identity): one sealed truck per reason, set up in parallel, each decided by
+ * POST /v1/crossings under a GD customs officer's identity and endorsed by both customs
+ * services' peers. Intact and release-eligible gives GO; each fault gives INSPECT with
+ * exactly its reason (the random selection aside: it is checked against the recorded
+ * draw); a replayed tap and bad input are refused with coded errors and record nothing; the
+ * same request twice is one crossing. The lane device at Lok Ma Chau decides there and
+ * nowhere else. An INSPECT's joint inspection ends in HOLD (the declaration held, then on
+ * through the life cycle) or CLEARED; the index lists each and agrees with the ledger.
  */
-import { buildApp } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/gateway/testing';
-import { Devnet } from '@clearance/network';
-import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { migrate } from '../../gateway/src/database/migrations';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
+import { compareIndex } from '../../gateway/src/projection/commands';
+import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
+import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';
 
 const MINUTE = 60_000;
 const pem = () =>
@@ -21,25 +20,36 @@ const pem = () =>
     .publicKey.export({ type: 'spki', format: 'pem' })
     .toString();
 
+/** A crossing as GET /v1/crossings lists it. */
+interface Listed {
+  crossingId: string;
+  sealId: string;
+  controlPoint: string;
+  decision: string;
+  inspection: string | null;
+  outcomeReason: string | null;
+}
+
 interface Answer {
   crossing: {
     crossingId: string;
     decision: string;
     reasons: string[];
     draw: { selected: boolean };
+    decided: { actor: { mspId: string; role?: string } };
+    inspection: { status: string; outcome: { heldDeclarations: string[] } | null } | null;
   };
   transactionId: string;
   created: boolean;
 }
 
 describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
-  const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
-  const { as, closeAll } = officerLedgers(devnet);
-  let db: TestDatabase;
-  let app: FastifyInstance;
+  let stack: DevnetStack;
+  const as = (who: string) => stack.as(who);
   let officerToken = '';
   let operatorToken = '';
+  let laneToken = '';
 
   /** One truck: a GD import (release-eligible unless `accepted only`), sealed, readings anchored. */
   async function truck(name: string, options: { released?: boolean; silent?: boolean } = {}) {
@@ -84,17 +94,45 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       JSON.stringify({ controlPoint, tagUid: t.tagUid, counter }),
     ]);
 
+  /** A request to the gateway, answered with its status and JSON body. */
+  async function call(method: string, path: string, token: string, body?: object, key?: string) {
+    const res = await fetch(`${stack.base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json: unknown = await res.json();
+    return { statusCode: res.status, json: <T>() => json as T };
+  }
+
   async function post(body: object, key = randomUUID(), token = officerToken) {
     // The GD peer may lag the HK officer's tap by a block: retry while the ledger says so.
     for (let attempt = 1; ; attempt++) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/crossings',
-        headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
-        payload: { controlPoint: 'LMC', direction: 'NORTHBOUND', ...body },
-      });
+      const res = await call(
+        'POST',
+        '/v1/crossings',
+        token,
+        { controlPoint: 'LMC', direction: 'NORTHBOUND', ...body },
+        key,
+      );
       if (res.statusCode < 500 || attempt === 5) return res;
       await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  /** The index's crossings over a declaration, once `ready` holds for them (it may trail). */
+  async function indexed(declarationId: string, ready: (items: Listed[]) => boolean) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await call('GET', `/v1/crossings?declarationId=${declarationId}`, officerToken);
+      const items = res.json<{ items: Listed[] }>().items;
+      if (ready(items)) return items;
+      if (Date.now() > deadline) throw new Error(`index: ${JSON.stringify(items)}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 
@@ -103,9 +141,7 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
   const trucks: Record<string, Awaited<ReturnType<typeof truck>>> = {};
 
   beforeAll(async () => {
-    await devnet.up();
-    db = await createTestDatabase();
-    await migrate(db.pool);
+    stack = await startDevnetStack({ run, password: 'crossing test password' });
     pkiReady = trustedPki(as, run);
     await pkiReady;
     const made = await Promise.all([
@@ -116,6 +152,9 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       truck('UNREL', { released: false }),
       truck('REPLAY'),
       truck('BAD'),
+      truck('LANE'),
+      truck('HOLD', { released: false }),
+      truck('CLEAR', { silent: true }),
     ]);
     for (const t of made) trucks[t.sealId.split('-').at(-1) as string] = t;
     await as('logistics/operator1').submit('Seal:RecordAlarm', [
@@ -129,30 +168,13 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       'off route near Sheung Shui',
     ]);
     for (const t of Object.values(trucks)) await tap(t, 1);
-    const sessions = createMemorySessionStore();
-    ({ token: officerToken } = await sessions.create({
-      kind: 'officer',
-      id: 'gdcustoms/officer1',
-      organisation: 'gdcustoms',
-      mspId: 'GDCustomsMSP',
-      name: 'officer1',
-      role: 'customs-officer',
-    }));
-    ({ token: operatorToken } = await sessions.create({
-      kind: 'officer',
-      id: 'logistics/operator1',
-      organisation: 'logistics',
-      mspId: 'LogisticsMSP',
-      name: 'operator1',
-      role: 'seal-operator',
-    }));
-    app = await buildApp({ ledger: as('gdcustoms/officer1'), sessions, database: db.pool });
+    officerToken = await stack.officerToken('gdcustoms/officer1');
+    operatorToken = await stack.officerToken('logistics/operator1');
+    laneToken = await stack.officerToken('hkcustoms/lane-lmc');
   }, 600_000);
 
   afterAll(async () => {
-    await app?.close();
-    await closeAll();
-    await db?.drop();
+    await stack?.stop();
   }, 60_000);
 
   it('intact, freshly tapped, readings current, declaration release-eligible: GO', async () => {
@@ -196,12 +218,15 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
     const reuse = await post({ sealId: t.sealId });
     expect(reuse.statusCode).toBe(409);
     expect(reuse.json<{ error: { code: string } }>().error.code).toBe('REPLAYED');
-    const list = await app.inject({
-      method: 'GET',
-      url: `/v1/crossings?controlPoint=LMC&since=${new Date(Date.now() - 10 * MINUTE).toISOString()}`,
-      headers: { authorization: `Bearer ${officerToken}` },
-    });
+    // The index lists it at the control point, once.
+    const since = new Date(Date.now() - 10 * MINUTE).toISOString();
+    await indexed(t.declarationId, (items) => items.length === 1);
+    const list = await call('GET', `/v1/crossings?controlPoint=LMC&since=${since}`, officerToken);
     expect(list.statusCode).toBe(200);
+    const atLmc = list.json<{ items: Listed[] }>().items.filter((c) => c.sealId === t.sealId);
+    expect(atLmc.map((c) => [c.crossingId, c.controlPoint])).toEqual([
+      [first.json<Answer>().crossing.crossingId, 'LMC'],
+    ]);
   }, 60_000);
 
   it('an unknown seal, a control point off the route, a caller without the role: coded, nothing recorded', async () => {
@@ -223,11 +248,10 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       403,
       'FORBIDDEN',
     ]);
-    const noKey = await app.inject({
-      method: 'POST',
-      url: '/v1/crossings',
-      headers: { authorization: `Bearer ${officerToken}` },
-      payload: { sealId: t.sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' },
+    const noKey = await call('POST', '/v1/crossings', officerToken, {
+      sealId: t.sealId,
+      controlPoint: 'LMC',
+      direction: 'NORTHBOUND',
     });
     expect(code(noKey)[1]).toBe('IDEMPOTENCY_KEY_REQUIRED');
     // None of them used the tap: the first proper request decides on it.
@@ -235,4 +259,100 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
     expect(res.statusCode).toBe(201);
     expect(stateReasons(res.json<Answer>())).toEqual([]);
   }, 60_000);
+
+  it('the lane device at Lok Ma Chau decides there under its own identity, and nowhere else', async () => {
+    const t = trucks.LANE as Awaited<ReturnType<typeof truck>>;
+    const code = (res: { statusCode: number; json<T>(): T }) => [
+      res.statusCode,
+      res.json<{ error: { code: string } }>().error.code,
+    ];
+    // Huanggang is on the seal's route: the lane rule refuses it, not the route.
+    expect(
+      code(await post({ sealId: t.sealId, controlPoint: 'HGG' }, randomUUID(), laneToken)),
+    ).toEqual([403, 'FORBIDDEN']);
+    // An inspection officer has no role to ask for a decision.
+    const ciq = await stack.officerToken('gdciq/inspector1');
+    expect(code(await post({ sealId: t.sealId }, randomUUID(), ciq))).toEqual([403, 'FORBIDDEN']);
+    const res = await post({ sealId: t.sealId }, randomUUID(), laneToken);
+    expect(res.statusCode).toBe(201);
+    const answer = res.json<Answer>();
+    expect(answer.crossing.decided.actor).toMatchObject({
+      mspId: 'HKCustomsMSP',
+      role: 'lane-device',
+    });
+    expect(stateReasons(answer)).toEqual([]);
+  }, 60_000);
+
+  it('HOLD after an INSPECT holds the declaration, which goes on once unheld; CLEARED leaves another as it was', async () => {
+    const hold = trucks.HOLD as Awaited<ReturnType<typeof truck>>;
+    const clear = trucks.CLEAR as Awaited<ReturnType<typeof truck>>;
+    const [held, cleared] = await Promise.all([
+      post({ sealId: hold.sealId }),
+      post({ sealId: clear.sealId }),
+    ]);
+    expect(stateReasons(held.json<Answer>())).toEqual(['DECLARATION_NOT_RELEASED']);
+    expect(stateReasons(cleared.json<Answer>())).toEqual(['READINGS_SILENT']);
+    const hk = await stack.officerToken('hkcustoms/officer1');
+    const outcome = (answer: typeof held, body: object, token = hk) =>
+      call(
+        'POST',
+        `/v1/crossings/${answer.json<Answer>().crossing.crossingId}/outcome`,
+        token,
+        body,
+      );
+    expect((await outcome(held, { outcome: 'HOLD', reason: '' })).statusCode).toBe(400);
+    expect((await outcome(held, { outcome: 'HOLD', reason: 'x' }, laneToken)).statusCode).toBe(403);
+
+    const reason = 'goods do not match the declaration';
+    const recorded = await outcome(held, { outcome: 'HOLD', reason });
+    expect(recorded.statusCode).toBe(200);
+    expect(recorded.json<Answer>().crossing.inspection).toMatchObject({
+      status: 'HOLD',
+      outcome: { heldDeclarations: [hold.declarationId] },
+    });
+    const again = await outcome(held, { outcome: 'CLEARED', reason: '' });
+    expect([again.statusCode, again.json<{ error: { code: string } }>().error.code]).toEqual([
+      409,
+      'INVALID_STATE',
+    ]);
+    const gd = as('gdcustoms/officer1');
+    const declaration = async (id: string) =>
+      JSON.parse(await gd.evaluate('Declaration:Get', [id])) as {
+        state: string;
+        hold: { reason: string; actor: { mspId: string } } | null;
+      };
+    const onHold = await declaration(hold.declarationId);
+    expect(onHold.state).toBe('ACCEPTED');
+    expect(onHold.hold?.reason).toContain(reason);
+    expect(onHold.hold?.actor.mspId).toBe('HKCustomsMSP');
+    // The life cycle: nothing moves while held; unheld, the declaration goes on.
+    await expect(
+      gd.submit('Declaration:AssessRisk', [hold.declarationId, 'LOW', '5', '']),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await gd.submit('Declaration:Unhold', [hold.declarationId, 'inspection settled']);
+    await gd.submit('Declaration:AssessRisk', [hold.declarationId, 'LOW', '5', '']);
+    expect(await declaration(hold.declarationId)).toMatchObject({
+      state: 'RISK_ASSESSED',
+      hold: null,
+    });
+
+    const clearedAnswer = await outcome(cleared, { outcome: 'CLEARED', reason: '' });
+    expect(clearedAnswer.statusCode).toBe(200);
+    expect(clearedAnswer.json<Answer>().crossing.inspection).toMatchObject({
+      status: 'CLEARED',
+      outcome: { heldDeclarations: [] },
+    });
+    expect(await declaration(clear.declarationId)).toMatchObject({
+      state: 'RELEASE_ELIGIBLE',
+      hold: null,
+    });
+
+    // The index has both outcomes, and agrees with the ledger on every crossing of this run.
+    const [heldRow] = await indexed(hold.declarationId, (items) => items[0]?.inspection === 'HOLD');
+    expect(heldRow).toMatchObject({ decision: 'INSPECT', outcomeReason: reason });
+    await indexed(clear.declarationId, (items) => items[0]?.inspection === 'CLEARED');
+    const { differences, crossingDifferences } = await compareIndex(stack.pool, gd);
+    expect(crossingDifferences).toEqual([]);
+    expect(differences.filter((d) => d.declarationId.includes(run))).toEqual([]);
+  }, 120_000);
 });
