@@ -308,7 +308,12 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
     const before = ledger.snapshot();
     const at = (controlPoint: string) =>
       as(ledger, 'hkLaneLmc').submit('Crossing:Decide', [
-        JSON.stringify({ crossingId: 'X-L', sealId: 'SEAL-1', controlPoint, direction: 'NORTHBOUND' }),
+        JSON.stringify({
+          crossingId: 'X-L',
+          sealId: 'SEAL-1',
+          controlPoint,
+          direction: 'NORTHBOUND',
+        }),
       ]);
     await expect(at('HGG')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(ledger.snapshot()).toEqual(before);
