@@ -3,9 +3,8 @@
  */
 import type { Network } from '../ledger/fabric-client';
 import type { Pool } from 'pg';
-import type { DeclarationResult } from '@clearance/chaincode/domain';
 import { ApiError } from '../errors';
-import { createContractClient, type ContractClient } from '../ledger/contract';
+import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
@@ -58,6 +57,35 @@ export interface CrossingDifference {
   ledger: unknown;
 }
 
+type Mismatch = { id: string; field: string; index: unknown; ledger: unknown };
+
+/**
+ * Each indexed row read back from the ledger: a row the ledger does not have, or a field
+ * where the two disagree, is a mismatch.
+ */
+async function compareRows<Row, Record>(
+  rows: readonly Row[],
+  idOf: (row: Row) => string,
+  read: (id: string) => Promise<Record>,
+  fields: (row: Row, record: Record) => [string, unknown, unknown][],
+): Promise<Mismatch[]> {
+  const mismatches: Mismatch[] = [];
+  for (const row of rows) {
+    const id = idOf(row);
+    let record: Record;
+    try {
+      record = await read(id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+      mismatches.push({ id, field: 'exists', index: true, ledger: false });
+      continue;
+    }
+    for (const [field, index, ledger] of fields(row, record))
+      if (index !== ledger) mismatches.push({ id, field, index, ledger });
+  }
+  return mismatches;
+}
+
 /** Every indexed declaration and crossing read back from the ledger; lists what disagrees. */
 export async function compareIndex(
   pool: Pool,
@@ -69,53 +97,24 @@ export async function compareIndex(
   crossingDifferences: CrossingDifference[];
   poison: PoisonEvent[];
 }> {
-  const { rows } = await pool.query<{
+  const contract = createContractClient(ledger);
+  const { rows: declarations } = await pool.query<{
     declaration_id: string;
     state: string;
     version: number;
     on_hold: boolean;
   }>('SELECT declaration_id, state, version, on_hold FROM declarations ORDER BY declaration_id');
-  const differences: Difference[] = [];
-  const contract = createContractClient(ledger);
-  for (const row of rows) {
-    let record: DeclarationResult;
-    try {
-      record = await contract.declaration.get(row.declaration_id);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
-      differences.push({
-        declarationId: row.declaration_id,
-        field: 'exists',
-        index: true,
-        ledger: false,
-      });
-      continue;
-    }
-    const pairs: [string, unknown, unknown][] = [
+  const differences = await compareRows(
+    declarations,
+    (row) => row.declaration_id,
+    (id) => contract.declaration.get(id),
+    (row, record): [string, unknown, unknown][] => [
       ['state', row.state, record.state],
       ['version', row.version, record.version],
       ['onHold', row.on_hold, record.hold !== null],
-    ];
-    for (const [field, index, onLedger] of pairs) {
-      if (index !== onLedger)
-        differences.push({ declarationId: row.declaration_id, field, index, ledger: onLedger });
-    }
-  }
-  const crossings = await compareCrossings(pool, ledger);
-  return {
-    checked: rows.length,
-    differences,
-    crossingsChecked: crossings.checked,
-    crossingDifferences: crossings.differences,
-    poison: await createIndexStore(pool).poisonEvents(),
-  };
-}
-
-async function compareCrossings(
-  pool: Pool,
-  ledger: Ledger,
-): Promise<{ checked: number; differences: CrossingDifference[] }> {
-  const { rows } = await pool.query<{
+    ],
+  );
+  const { rows: crossings } = await pool.query<{
     crossing_id: string;
     seal_id: string;
     control_point: string;
@@ -125,33 +124,23 @@ async function compareCrossings(
   }>(
     'SELECT crossing_id, seal_id, control_point, decision, reasons, inspection FROM crossings ORDER BY crossing_id',
   );
-  const contract = createContractClient(ledger);
-  const differences: CrossingDifference[] = [];
-  for (const row of rows) {
-    let record: Awaited<ReturnType<ContractClient['crossing']['get']>>;
-    try {
-      record = await contract.crossing.get(row.crossing_id);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
-      differences.push({
-        crossingId: row.crossing_id,
-        field: 'exists',
-        index: true,
-        ledger: false,
-      });
-      continue;
-    }
-    const pairs: [string, unknown, unknown][] = [
+  const crossingDifferences = await compareRows(
+    crossings,
+    (row) => row.crossing_id,
+    (id) => contract.crossing.get(id),
+    (row, record): [string, unknown, unknown][] => [
       ['sealId', row.seal_id, record.sealId],
       ['controlPoint', row.control_point, record.controlPoint],
       ['decision', row.decision, record.decision],
       ['reasons', row.reasons.join(','), record.reasons.join(',')],
       ['inspection', row.inspection, record.inspection?.status ?? null],
-    ];
-    for (const [field, index, onLedger] of pairs) {
-      if (index !== onLedger)
-        differences.push({ crossingId: row.crossing_id, field, index, ledger: onLedger });
-    }
-  }
-  return { checked: rows.length, differences };
+    ],
+  );
+  return {
+    checked: declarations.length,
+    differences: differences.map(({ id, ...d }) => ({ declarationId: id, ...d })),
+    crossingsChecked: crossings.length,
+    crossingDifferences: crossingDifferences.map(({ id, ...d }) => ({ crossingId: id, ...d })),
+    poison: await createIndexStore(pool).poisonEvents(),
+  };
 }
