@@ -926,6 +926,11 @@ describe('gateway API on PostgreSQL and Redis', () => {
       token: await officerToken('hkcustoms/officer1'),
     });
     expect(lane.body.items.map((c: Body) => c.crossingId)).toContain(crossingId);
+    // A time PostgreSQL cannot hold, and a cursor this API never gave: 400, not a failure.
+    for (const query of ['since=0000-01-01T00:00:00Z', 'cursor=bm9wZQ']) {
+      const bad = await http('GET', `/v1/crossings?${query}`, { token: owner.token });
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
   });
 
   it('refuses text PostgreSQL cannot hold (U+0000, lone surrogates) with 400 before anything is written', async () => {

@@ -317,7 +317,10 @@ describe('index store on PostgreSQL', () => {
         (c) => c.crossingId,
       ),
     ).toEqual(['X-2']);
-    expect(await listCrossings(db.pool, { limit: 1, cursor: 'bm9wZQ' })).toBeUndefined();
+    for (const bad of ['nope', '2026-99-99T00:00:00.000Z|X-1', '0000-01-01T00:00:00.000Z|X-1'])
+      expect(
+        await listCrossings(db.pool, { limit: 1, cursor: Buffer.from(bad).toString('base64url') }),
+      ).toBeUndefined();
     expect(
       (await listCrossings(db.pool, { limit: 10, signer: { subject: 'CN=x', issuer: 'CN=y' } }))
         ?.items,

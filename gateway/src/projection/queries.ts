@@ -181,7 +181,11 @@ function decodeCrossingCursor(cursor: string): [string, string] | undefined {
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(.+)$/.exec(
     Buffer.from(cursor, 'base64url').toString(),
   );
-  return m ? [m[1] as string, m[2] as string] : undefined;
+  const at = m?.[1];
+  // Only a time this API wrote (one PostgreSQL can read back): it round-trips exactly.
+  if (!m || !at || Date.parse(at) < 0 || new Date(Date.parse(at) || 0).toISOString() !== at)
+    return undefined;
+  return [at, m[2] as string];
 }
 
 /** Crossings oldest first (keyset pages); undefined for a cursor this API did not give. */

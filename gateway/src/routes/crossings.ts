@@ -142,7 +142,10 @@ const crossingRoutes: FastifyPluginAsync<{
           .object({
             controlPoint: CONTROL_POINT.optional(),
             declarationId: z.string().regex(ID_PATTERN).optional(),
-            since: z.iso.datetime({ offset: true }).optional(),
+            since: z.iso
+              .datetime({ offset: true })
+              .refine((v) => Date.parse(v) >= 0, 'a time from 1970 on')
+              .optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
             cursor: z.string().max(200).optional(),
           })
