@@ -724,6 +724,31 @@ describe('gateway API on PostgreSQL and Redis', () => {
     sessionTokens.set(account, res.body.token);
     return res.body.token;
   };
+  /** A session made in the store, for tests about what an account may do, not about sign-in. */
+  const sessionOf = async (account: string): Promise<string> => {
+    const identity = ACCOUNTS[account] as TestIdentity;
+    const [organisation, name] = account.split('/') as [string, string];
+    const { token } = await services.sessions.create({
+      kind: 'officer',
+      id: account,
+      organisation,
+      mspId: identity.mspId,
+      name,
+      role: identity.attributes?.role ?? '',
+    });
+    return token;
+  };
+
+  /** Likewise one session per trader, for the tests below that need no fresh sign-in. */
+  const traderSessions = new Map<TestSigner, { token: string }>();
+  const traderSession = async (signer: TestSigner): Promise<{ token: string }> => {
+    const known = traderSessions.get(signer);
+    if (known) return known;
+    const res = await trader(signer);
+    expect(res.status).toBe(200);
+    traderSessions.set(signer, res.body);
+    return res.body;
+  };
 
   /** One request as written (absolute-form targets, source addresses), with its status and body. */
   const rawRequest = (
@@ -816,7 +841,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
   });
 
   it('keeps object-level checks whatever the spelling: other traders 404, seal operators 403', async () => {
-    const { body: owner } = await trader(pki.signers.gdTrader);
+    const owner = await traderSession(pki.signers.gdTrader);
     const id = `GD-SPELL-${randomUUID().slice(0, 8)}`;
     const filed = await http('POST', '/v1/declarations', {
       token: owner.token,
@@ -824,7 +849,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
     expect(filed.body.operation.state).toBe('succeeded');
-    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const stranger = await traderSession(pki.signers.hkTrader);
     const operator = { token: await officerToken('logistics/operator1') };
     for (const target of [
       `/%761/declarations/${id}`,
@@ -853,7 +878,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
   });
 
   it('shows a trader the crossings over their own declarations; another trader gets 404; the lane device decides', async () => {
-    const { body: owner } = await trader(pki.signers.gdTrader);
+    const owner = await traderSession(pki.signers.gdTrader);
     const run = randomUUID().slice(0, 8).toUpperCase();
     const id = `GD-XING-${run}`;
     const filed = await http('POST', '/v1/declarations', {
@@ -885,7 +910,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
       ]);
     const ask = async (account: string) =>
       http('POST', '/v1/crossings', {
-        token: await officerToken(account),
+        token: await sessionOf(account),
         body: { sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' },
         headers: { 'idempotency-key': randomUUID() },
       });
@@ -911,7 +936,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const record = await http('GET', `/v1/crossings/${crossingId}`, { token: owner.token });
     expect(record.status).toBe(200);
 
-    const { body: stranger } = await trader(pki.signers.hkTrader);
+    const stranger = await traderSession(pki.signers.hkTrader);
     const theirs = await http('GET', `/v1/crossings?declarationId=${id}`, {
       token: stranger.token,
     });
@@ -923,7 +948,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
     expect(atLane.body.items.map((c: Body) => c.crossingId)).not.toContain(crossingId);
     // Officers see every crossing at the lane.
     const lane = await http('GET', '/v1/crossings?controlPoint=LMC', {
-      token: await officerToken('hkcustoms/officer1'),
+      token: await sessionOf('hkcustoms/officer1'),
     });
     expect(lane.body.items.map((c: Body) => c.crossingId)).toContain(crossingId);
     // A time PostgreSQL cannot hold, and a cursor this API never gave: 400, not a failure.
