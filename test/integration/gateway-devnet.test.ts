@@ -6,32 +6,16 @@
  */
 import { canonicalBytes } from '@clearance/chaincode/domain';
 import { sampleFiling } from '@clearance/chaincode/testing';
-import {
-  buildApp,
-  connectGateway,
-  createFabricLedgerFactory,
-  createIndexStore,
-  loadConfig,
-  migrate,
-  startGatewayServices,
-  startIndexer,
-} from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
-import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { importDevnetAccounts, officerLedgers, trustedPki } from '../support/devnet-fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { trustedPki } from '../support/devnet-fixtures';
+import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';
 
 const PASSWORD = 'devnet test password';
 
 describe('clearance through the gateway on the devnet', () => {
-  const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 8).toUpperCase();
-  const { as, closeAll } = officerLedgers(devnet);
-  let db: TestDatabase;
-  let app: FastifyInstance;
-  let base: string;
-  let stopAll: () => Promise<void> = async () => undefined;
+  let stack: DevnetStack;
+  const as = (who: string) => stack.as(who);
 
   const http = async (
     method: string,
@@ -40,7 +24,7 @@ describe('clearance through the gateway on the devnet', () => {
     body?: unknown,
     headers = {},
   ) => {
-    const res = await fetch(`${base}${path}`, {
+    const res = await fetch(`${stack.base}${path}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -52,69 +36,12 @@ describe('clearance through the gateway on the devnet', () => {
     return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
-  /** Officers' bearer tokens, one sign-in (a password hash) per account for the whole file. */
-  const officerTokens = new Map<string, Promise<string>>();
-  const officer = (account: string): Promise<string> => {
-    let token = officerTokens.get(account);
-    if (!token) {
-      const [organisation, username] = account.split('/');
-      token = http('POST', '/v1/auth/officer', undefined, {
-        organisation,
-        username,
-        password: PASSWORD,
-      }).then((session) => session.body.token as string);
-      officerTokens.set(account, token);
-    }
-    return token;
-  };
-
   beforeAll(async () => {
-    await devnet.up();
-    db = await createTestDatabase();
-    await migrate(db.pool);
-    const urls = await devnet.services();
-    const own = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') }).fabric;
-    const factory = createFabricLedgerFactory(own);
-    const services = await startGatewayServices({
-      pool: db.pool,
-      redisUrl: urls.redisUrl,
-      queuePrefix: `devnet-${run.toLowerCase()}`,
-      kek: Buffer.alloc(32, 9),
-      ledgerAs: (identity) => factory.as(identity),
-    });
-    await importDevnetAccounts(services.accounts, devnet, PASSWORD);
-    const events = connectGateway(own);
-    const indexer = startIndexer({
-      network: events.gateway.getNetwork(own.channel),
-      channel: own.channel,
-      chaincode: own.chaincode,
-      store: createIndexStore(db.pool),
-    });
-    const ledger = factory.as(own);
-    app = await buildApp({
-      ledger,
-      sessions: services.sessions,
-      accounts: services.accounts,
-      database: db.pool,
-      operations: services.operations,
-      notifications: services.notifications,
-    });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    stopAll = async () => {
-      await app.close();
-      await services.close();
-      await indexer.stop();
-      events.gateway.close();
-      events.client.close();
-      factory.close();
-      if (urls.started.length) await devnet.stop(urls.started);
-    };
+    stack = await startDevnetStack({ run, password: PASSWORD });
   }, 300_000);
 
   afterAll(async () => {
-    await stopAll();
-    await closeAll();
-    await db?.drop();
+    await stack?.stop();
   }, 60_000);
 
   it('files, inspects and releases a GD declaration; index and event stream follow the ledger', async () => {
@@ -130,7 +57,7 @@ describe('clearance through the gateway on the devnet', () => {
 
     // Follow the event stream from now on.
     const controller = new AbortController();
-    const stream = await fetch(`${base}/v1/events`, {
+    const stream = await fetch(`${stack.base}/v1/events`, {
       headers: { authorization: `Bearer ${token}` },
       signal: controller.signal,
     });
@@ -155,10 +82,16 @@ describe('clearance through the gateway on the devnet', () => {
     expect(filed.body.operation.transactionId).toMatch(/^[0-9a-f]{64}$/);
 
     const act = async (account: string, body: unknown) => {
-      const done = await http('POST', `/v1/declarations/${id}/acts`, await officer(account), body, {
-        'idempotency-key': randomUUID(),
-        prefer: 'wait=30',
-      });
+      const done = await http(
+        'POST',
+        `/v1/declarations/${id}/acts`,
+        await stack.officerToken(account),
+        body,
+        {
+          'idempotency-key': randomUUID(),
+          prefer: 'wait=30',
+        },
+      );
       expect(done.body.operation).toMatchObject({ state: 'succeeded' });
     };
     await act('gdcustoms/officer1', { action: 'ACCEPT', reason: 'documents complete' });
