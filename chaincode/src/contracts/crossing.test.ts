@@ -346,6 +346,11 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
     });
     const held = await outcome({ outcome: 'HOLD', reason: 'seal cut, goods short' });
     expect(held.event?.name).toBe(EVENTS.CrossingInspectionRecorded);
+    expect(JSON.parse(held.event?.payload ?? '{}')).toMatchObject({
+      outcome: 'HOLD',
+      declarationIds: ['HK-E1', 'GD-I1'],
+      heldDeclarations: ['HK-E1', 'GD-I1'],
+    });
     const record = JSON.parse(held.result) as CrossingRecord;
     expect(record.inspection).toMatchObject({
       status: 'HOLD',

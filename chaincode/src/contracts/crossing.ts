@@ -165,6 +165,8 @@ export class CrossingContract extends Contract {
       controlPoint: next.controlPoint,
       outcome: input.outcome,
       reason: input.reason,
+      // Every declaration the crossing checked: their traders follow the outcome too.
+      declarationIds: next.declarations.map((d) => d.declarationId),
       heldDeclarations: held,
       actor: act.actor,
       at: act.at,

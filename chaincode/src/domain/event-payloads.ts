@@ -96,6 +96,8 @@ export const CrossingInspectionEventSchema = z.looseObject({
   controlPoint: z.string(),
   outcome: z.enum(INSPECTION_OUTCOMES),
   reason: z.string(),
+  /** The declarations the crossing checked (absent from the first chaincode version's). */
+  declarationIds: z.array(z.string()).optional(),
   heldDeclarations: z.array(z.string()),
   actor: z.looseObject({ mspId: z.string() }),
   at: z.string(),
