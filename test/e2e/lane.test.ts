@@ -4,7 +4,7 @@
  * (GO unless the random selection picked it) and a tampered one (INSPECT, reason shown in
  * each officer's language). Then the trader whose declarations the trucks carried sees, on
  * each declaration's page in Traditional Chinese, when and where it crossed, the decision
- * and the inspection's outcome.
+ * and the inspection's outcome (arriving live on the open page).
  */
 import type { TestPki } from '@clearance/chaincode/testing';
 import { randomBytes, randomUUID, generateKeyPairSync } from 'node:crypto';
@@ -156,14 +156,7 @@ describe('the lane view at a control point, live', () => {
     await en.getByRole('heading', { name: `Seal ${trucks.tampered}` }).waitFor();
   }, 180_000);
 
-  it('shows the trader when each consignment crossed, in Traditional Chinese, with the inspection outcome', async () => {
-    // The joint inspection of the tampered truck ends in a hold.
-    await stack
-      .as('hkcustoms/officer1')
-      .submit('Crossing:RecordOutcome', [
-        `X-${trucks.tampered}`,
-        JSON.stringify({ outcome: 'HOLD', reason: '貨物短少' }),
-      ]);
+  it('shows the trader when each consignment crossed, in Traditional Chinese, and the inspection outcome live', async () => {
     const password = 'lane trader p12 password';
     const trader = await personPage(browser, stack.base, 'en');
     await traderSignIn(trader, await pkcs12WithOpenssl(pki.signers.gdTrader, password), password);
@@ -175,8 +168,9 @@ describe('the lane view at a control point, live', () => {
       const row = trader.locator(
         `[data-testid="crossings"] tr[data-crossing="X-${trucks[name]}"][data-inspection="${inspection}"]`,
       );
+      await trader.goto(`/#/declarations/${declarationOf(name)}`);
       for (let attempt = 1; ; attempt++) {
-        await trader.goto(`/#/declarations/${declarationOf(name)}`);
+        if (attempt > 1) await trader.reload();
         try {
           await row.waitFor({ timeout: 3_000 });
           return row;
@@ -195,7 +189,18 @@ describe('the lane view at a control point, live', () => {
     expect(goText).toContain(intact.decision === 'GO' ? '毋須查驗' : '查驗進行中');
     await expect(go.locator('time').getAttribute('datetime')).resolves.toBe(intact.at);
 
-    const held = await crossingRow('tampered', 'HOLD');
+    // The tampered truck's joint inspection is under way; its hold arrives on the open page.
+    await crossingRow('tampered', 'OPEN');
+    await stack
+      .as('hkcustoms/officer1')
+      .submit('Crossing:RecordOutcome', [
+        `X-${trucks.tampered}`,
+        JSON.stringify({ outcome: 'HOLD', reason: '貨物短少' }),
+      ]);
+    const held = trader.locator(
+      `[data-testid="crossings"] tr[data-crossing="X-${trucks.tampered}"][data-inspection="HOLD"]`,
+    );
+    await held.waitFor({ timeout: 30_000 });
     const heldText = await held.innerText();
     expect(heldText).toContain('查驗');
     expect(heldText).toContain('破壞警報');
