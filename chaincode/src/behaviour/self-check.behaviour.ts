@@ -3,7 +3,7 @@
  * the real devnet (integration), so the twin cannot drift from Fabric.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EVENTS } from '../contracts/events';
+import { EVENTS } from '../domain/events';
 import type { ContractInvoker } from '../testing/memory-ledger';
 
 export function selfCheckBehaviour(

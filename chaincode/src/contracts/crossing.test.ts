@@ -16,7 +16,7 @@ import { MemoryLedger } from '../testing/memory-ledger';
 import { createTestPki, type TestPki } from '../testing/test-pki';
 import { CrossingContract } from './crossing';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

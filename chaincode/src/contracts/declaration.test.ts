@@ -4,7 +4,7 @@ import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/f
 import { MemoryLedger, type ContractInvoker } from '../testing/memory-ledger';
 import { createTestPki, type SignerCase, type TestPki } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;

@@ -5,7 +5,7 @@ import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/f
 import { MemoryLedger } from '../testing/memory-ledger';
 import { createTestPki, type TestPki } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

@@ -4,7 +4,7 @@ import { canonicalJson } from '../domain/canonical-json';
 import { LedgerError } from '../domain/errors';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 import { callerOf, txTime } from '../stub/identity';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 
 export { SELF_CHECK_CONTRACT };
 const KEY_TYPE = 'selfcheck';

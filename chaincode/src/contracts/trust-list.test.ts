@@ -7,7 +7,7 @@ import { makeCrl, toPem } from '../testing/cert-builder';
 import { canonicalBytes } from '../domain/canonical-json';
 import { ACCEPTED_POLICIES } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;
