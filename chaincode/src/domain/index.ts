@@ -13,3 +13,4 @@ export * from './contract-names';
 export * from './crossing';
 export * from './crossing-record';
 export * from './event-payloads';
+export * from './events';
