@@ -11,6 +11,7 @@ const transform = {
 };
 const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/)'];
 const moduleNameMapper = {
+  '^@clearance/core$': '<rootDir>/core/src/index.ts',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
@@ -28,6 +29,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       roots: [
+        '<rootDir>/core/src',
         '<rootDir>/chaincode/src',
         '<rootDir>/network/src',
         '<rootDir>/gateway/src',

@@ -16,13 +16,17 @@ for (const file of ['index.html', 'styles.css']) {
   await copyFile(join(here, 'static', file), join(dist, file));
 }
 
-// The chaincode's domain modules from source (ES modules): bundled that way, zod and the
-// ASN.1 schemas tree-shake; its compiled CommonJS would pull in all of zod.
-const chaincodeFromSource = {
-  name: 'chaincode-from-source',
+// The chaincode's domain and the core modules from source (ES modules): bundled that way,
+// zod and the ASN.1 schemas tree-shake; their compiled CommonJS would pull in all of zod.
+const SOURCES = {
+  '@clearance/chaincode/domain': join(here, '..', 'chaincode', 'src', 'domain', 'index.ts'),
+  '@clearance/core': join(here, '..', 'core', 'src', 'index.ts'),
+};
+const sharedFromSource = {
+  name: 'shared-from-source',
   setup(build) {
-    build.onResolve({ filter: /^@clearance\/chaincode\/domain$/ }, () => ({
-      path: join(here, '..', 'chaincode', 'src', 'domain', 'index.ts'),
+    build.onResolve({ filter: /^@clearance\/(chaincode\/domain|core)$/ }, (args) => ({
+      path: SOURCES[args.path],
     }));
   },
 };
@@ -42,7 +46,7 @@ const options = {
   // The chaincode's compiled modules read no environment; keep bundlers from guessing.
   define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
   logLevel: 'info',
-  plugins: [chaincodeFromSource],
+  plugins: [sharedFromSource],
 };
 
 if (watch) {

@@ -3,7 +3,8 @@
  * the same evidence, the same coded refusals. It loads the compiled worker (dist), which
  * `npm test` builds before the unit tests.
  */
-import { canonicalBytes, verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature } from '@clearance/chaincode/domain';
 import {
   SIGNER_CASES,
   createTestPki,

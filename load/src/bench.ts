@@ -20,7 +20,7 @@
  * Prints a table and writes load/results/latest.json.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { connectGateway } from '@clearance/gateway';
 import { REPO_ROOT } from '@clearance/network';

@@ -5,11 +5,8 @@
  *
  *   node load/dist/esign-bench.js [--n 200]   (also the first part of npm run bench:chaincode)
  */
-import {
-  canonicalBytes,
-  verifyDetachedSignature,
-  type TrustAnchor,
-} from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature, type TrustAnchor } from '@clearance/chaincode/domain';
 import { createChainPki, createTestPki } from '@clearance/chaincode/testing';
 import { summary } from './stats';
 

@@ -15,7 +15,7 @@
  * Prints a table and writes load/results/faults.json.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/gateway/testing';

@@ -7,7 +7,7 @@
  * Writes load/results/k6-data.json: { traderToken, filings: [<POST /v1/declarations body>] }.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { authorityInput, createTestPki, sampleFiling } from '@clearance/chaincode/testing';
 import { createFabricLedger, loadConfig } from '@clearance/gateway';
 import { signInTrader } from '@clearance/gateway/testing';

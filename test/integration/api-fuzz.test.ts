@@ -7,7 +7,7 @@
  * schemathesis is installed into a virtual environment under .devnet/ (git-ignored) on the
  * first run. API_FUZZ_SECONDS sets each run's time budget (default 40 s).
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import {
   OFFICERS,
   authorityInput,

@@ -8,7 +8,7 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { compareIndex, createAccountStore, loadConfig, migrate } from '@clearance/gateway';
 import { freePort, signInTrader, until } from '@clearance/gateway/testing';

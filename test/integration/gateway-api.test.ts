@@ -13,7 +13,7 @@ import {
   type TestPki,
   type TestSigner,
 } from '@clearance/chaincode/testing';
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { migrate } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
 import { createMemoryNetwork } from '@clearance/gateway/testing';

@@ -5,7 +5,7 @@
  * ledger. The gateway runs as the real process (gateway/dist/server.js) on its own
  * database and Redis key prefix.
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
 import { freePort, signInTrader, until } from '@clearance/gateway/testing';

@@ -4,7 +4,7 @@
  * agencies act under their own Fabric identities; the indexer (block events) brings the
  * index level with the ledger, and the event stream shows the release.
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import {
   buildApp,

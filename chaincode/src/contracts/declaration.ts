@@ -1,6 +1,6 @@
 import { DECLARATION_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canonicalBytes } from '../domain/canonical-json';
+import { canonicalBytes } from '@clearance/core';
 import { parseFiling } from '../domain/declaration';
 import { LedgerError } from '../domain/errors';
 import { verifyDetachedSignature } from '../domain/esign/cms';

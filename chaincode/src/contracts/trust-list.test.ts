@@ -4,7 +4,7 @@ import { MemoryLedger } from '../testing/memory-ledger';
 import { createTestPki, type TestPki } from '../testing/test-pki';
 import { createChainPki, type ChainPki } from '../testing/chain-pki';
 import { makeCrl, toPem } from '../testing/cert-builder';
-import { canonicalBytes } from '../domain/canonical-json';
+import { canonicalBytes } from '@clearance/core';
 import { ACCEPTED_POLICIES } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
 import { EVENTS } from '../domain/events';

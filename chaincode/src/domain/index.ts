@@ -1,4 +1,3 @@
-export * from './canonical-json';
 export * from './codes';
 export * from './declaration';
 export * from './endorsement-plan';

@@ -1,5 +1,5 @@
 /** Sample filings and the officers who act on them, for tests of every layer. */
-import { canonicalBytes } from '../domain/canonical-json';
+import { canonicalBytes } from '@clearance/core';
 import type { Commercial, Declaration, Filing } from '../domain/declaration';
 import type { Jurisdiction } from '../domain/lifecycle';
 import type { TestAuthority, TestSigner } from './test-pki';

@@ -1,3 +1,4 @@
+import { canonicalBytes } from '@clearance/core';
 import {
   CrossingContract,
   DeclarationContract,
@@ -5,7 +6,7 @@ import {
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
-import { AuthorityInputSchema, canonicalBytes } from '@clearance/chaincode/domain';
+import { AuthorityInputSchema } from '@clearance/chaincode/domain';
 import {
   OFFICERS,
   authorityInput,

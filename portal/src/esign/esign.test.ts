@@ -1,4 +1,5 @@
-import { canonicalBytes, verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature } from '@clearance/chaincode/domain';
 import {
   createChainPki,
   createTestPki,

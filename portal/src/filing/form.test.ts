@@ -1,4 +1,4 @@
-import { canonicalJson } from '@clearance/chaincode/domain';
+import { canonicalJson } from '@clearance/core';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { emptyForm, formFromFiling, sumMoney, validateForm, type FilingForm } from './form';
 

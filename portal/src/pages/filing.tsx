@@ -2,6 +2,7 @@
  * File or amend a declaration: the form (kept as a draft while typed), checked as the
  * gateway checks it, signed in the browser with the trader's certificate, then submitted.
  */
+import { canonicalJson } from '@clearance/core';
 import {
   COUNTRIES,
   CURRENCIES,
@@ -9,7 +10,6 @@ import {
   PACKAGE_KINDS,
   TRANSPORT_MODES,
   UNITS,
-  canonicalJson,
   type Filing,
 } from '@clearance/chaincode/domain';
 import type { ComponentChildren } from 'preact';

@@ -2,7 +2,7 @@
  * Reading evidence: a signed reading, its place in an anchored batch and the audit path,
  * enough to check offline that the ledger's root for that batch commits to the reading.
  */
-import { canonicalJson } from '@clearance/chaincode/domain';
+import { canonicalJson } from '@clearance/core';
 import { z } from 'zod';
 import { inclusionProof, merkleRoot, verifyInclusion } from './merkle';
 import { SignedReadingSchema, type SignedReading } from './reading';

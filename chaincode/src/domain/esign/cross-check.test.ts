@@ -7,7 +7,7 @@ import { createChainPki } from '../../testing/chain-pki';
 import { toPem } from '../../testing/cert-builder';
 import { ACCEPTED_POLICIES, TEST_POLICIES } from '../../testing/test-pki';
 import { opensslDir, type OpensslDir } from '../../testing/openssl';
-import { canonicalBytes } from '../canonical-json';
+import { canonicalBytes } from '@clearance/core';
 import { signDetached } from './cms';
 import { verifyDetachedSignature } from './cms';
 import { sm2PrivateKeyFromDer, sm2SigningKey } from './sm2';

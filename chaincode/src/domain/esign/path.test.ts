@@ -5,7 +5,7 @@
  */
 import { BAD_PATH_CASES, createChainPki, type ChainPki } from '../../testing/chain-pki';
 import { KEY_USAGE, makeCertificate, makeCrl, newKey } from '../../testing/cert-builder';
-import { canonicalBytes } from '../canonical-json';
+import { canonicalBytes } from '@clearance/core';
 import { signDetached, verifyDetachedSignature, type SignOptions } from './cms';
 import { MAX_PATH_CANDIDATES } from './path';
 import { parseCertificate } from './x509';

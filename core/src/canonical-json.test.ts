@@ -1,4 +1,4 @@
-import { CanonicalJsonError, canonicalJson } from './canonical-json';
+import { canonicalJson, CanonicalJsonError } from './canonical-json';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts members by UTF-16 code units, recursively, without whitespace', () => {
