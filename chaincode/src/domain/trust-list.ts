@@ -2,11 +2,11 @@
  * The mutual-recognition trust list: certificate authorities each side recognises, with
  * jurisdiction, accepted certificate policies and the current revocation list.
  */
+import { equalBytes } from '@clearance/core';
 import { z } from 'zod';
 import policy from './access-policy.json';
 import {
   KeyUsageFlags,
-  equalBytes,
   hasKeyUsage,
   parseCertificate,
   parseCrl,

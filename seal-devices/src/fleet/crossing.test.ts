@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+// The fault table is checked against the ledger's reason codes and silence limit: the
+// chaincode is a test-only dependency of the devices.
 import { CROSSING_LIMITS, CROSSING_REASONS } from '@clearance/chaincode/domain';
 import { distanceToRouteM } from '../domain/geo';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
@@ -7,6 +9,8 @@ import { ROUTES } from '../domain/routes';
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;
 const departure = new Date('2026-12-01T08:00:00Z');
+/** One more minute of silence than the ledger allows. */
+const silentMinutes = CROSSING_LIMITS.readingSilenceMinutes + 1;
 const drive = (fault?: keyof typeof CROSSING_FAULTS) =>
   driveToControlPoint({
     deviceId: 'EL-0001',
@@ -15,7 +19,7 @@ const drive = (fault?: keyof typeof CROSSING_FAULTS) =>
     departure,
     intervalS: 20,
     controlPoint: 'LMC',
-    ...(fault ? { fault } : {}),
+    ...(fault === 'silent' ? { fault, silentMinutes } : fault ? { fault } : {}),
   });
 
 describe('a truck driven to a control point, with faults', () => {

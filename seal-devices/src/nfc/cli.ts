@@ -9,6 +9,7 @@
  *
  *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks] [--decide NORTHBOUND]
  */
+import { toHex } from '@clearance/core';
 import { startCheckpointAgent, type Tap } from './agent';
 import { isRecordedTap, parseDirection, requestDecision } from './decide';
 
@@ -25,7 +26,7 @@ const direction = process.argv.includes('--decide')
   : undefined;
 const line = (stream: NodeJS.WriteStream, value: unknown) =>
   stream.write(`${JSON.stringify(value)}\n`);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
 async function report(tap: Tap): Promise<void> {
   const body = {

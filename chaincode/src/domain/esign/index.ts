@@ -16,4 +16,4 @@ export {
 } from './sm2';
 export type { Sm2SigningKey } from './sm2';
 export { sm3 } from './sm3';
-export { hex, parseCertificate, parseCrl, pemToDer } from './x509';
+export { parseCertificate, parseCrl, pemToDer } from './x509';
