@@ -11,6 +11,7 @@ import {
   parseFiling,
   type Declaration,
   type Filing,
+  type Jurisdiction,
 } from '@clearance/chaincode/domain';
 import { getAt } from './paths';
 
@@ -112,7 +113,7 @@ export const emptyItem = (): ItemForm => ({
 });
 export const emptyContainer = (): ContainerForm => ({ number: '', sealNumbers: '' });
 
-export function emptyForm(jurisdiction: 'GD' | 'HK' = 'GD'): FilingForm {
+export function emptyForm(jurisdiction: Jurisdiction = 'GD'): FilingForm {
   return {
     declarationId: '',
     direction: jurisdiction === 'GD' ? 'IMPORT' : 'EXPORT',
