@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundles the portal for the browser into dist/: index.html, app.js, styles.css.
 // `--watch` rebuilds on change. The gateway serves dist/ at / (same origin as the API).
+// `--check` bundles in memory and writes nothing (`npm run lint` runs it): it fails when a
+// module the portal imports cannot run in a browser, e.g. a `node:` import in the domain.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -9,11 +11,14 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
 const watch = process.argv.includes('--watch');
+const check = process.argv.includes('--check');
 
-await rm(dist, { recursive: true, force: true });
-await mkdir(dist, { recursive: true });
-for (const file of ['index.html', 'styles.css']) {
-  await copyFile(join(here, 'static', file), join(dist, file));
+if (!check) {
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(dist, { recursive: true });
+  for (const file of ['index.html', 'styles.css']) {
+    await copyFile(join(here, 'static', file), join(dist, file));
+  }
 }
 
 // The chaincode's domain and the core modules from source (ES modules): bundled that way,
@@ -52,6 +57,12 @@ const options = {
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
+} else if (check) {
+  const result = await esbuild
+    .build({ ...options, write: false, logLevel: 'warning' })
+    .catch(() => process.exit(1)); // esbuild has printed each error with its place
+  const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
+  console.log(`portal: the bundle builds (${(bytes / 1024).toFixed(0)} KiB, nothing written)`);
 } else {
   const result = await esbuild.build({ ...options, metafile: true });
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
