@@ -26,7 +26,12 @@ export default tseslint.config(
   {
     // One definition of every record: gateway and portal parse what crosses a boundary with
     // the domain's schemas. A double cast or a cast of JSON.parse means a second definition.
-    files: ['gateway/src/**/*.ts', 'portal/src/**/*.ts', 'portal/src/**/*.tsx'],
+    files: [
+      'gateway/src/**/*.ts',
+      'testkit/src/gateway/**/*.ts',
+      'portal/src/**/*.ts',
+      'portal/src/**/*.tsx',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',

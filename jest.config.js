@@ -13,7 +13,7 @@ const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/
 const moduleNameMapper = {
   '^@clearance/core$': '<rootDir>/core/src/index.ts',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
-  '^@clearance/(chaincode|gateway|seal-devices)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
+  '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
 };
@@ -35,6 +35,7 @@ module.exports = {
         '<rootDir>/gateway/src',
         '<rootDir>/seal-devices/src',
         '<rootDir>/load/src',
+        '<rootDir>/testkit/src',
       ],
       testMatch: ['**/*.test.ts'],
       transform,

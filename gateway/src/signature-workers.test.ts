@@ -10,7 +10,7 @@ import {
   createTestPki,
   sampleFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import * as path from 'node:path';
 import { startSignatureWorkers, type SignatureWorkers } from './signature-workers';
 

@@ -21,7 +21,7 @@
  */
 import './quiet-logs';
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { connectGateway } from '@clearance/gateway';
 import { REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';

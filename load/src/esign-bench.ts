@@ -7,7 +7,7 @@
  */
 import { canonicalBytes } from '@clearance/core';
 import { verifyDetachedSignature, type TrustAnchor } from '@clearance/chaincode/domain';
-import { createChainPki, createTestPki } from '@clearance/chaincode/testing';
+import { createChainPki, createTestPki } from '@clearance/testkit/chaincode';
 import { summary } from './stats';
 
 const arg = (name: string, fallback: number): number => {

@@ -14,9 +14,9 @@ import {
   createTestPki,
   sampleFiling,
   type TestIdentity,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { migrate } from '@clearance/gateway';
-import { createMemoryNetwork, signInTrader } from '@clearance/gateway/testing';
+import { createMemoryNetwork, signInTrader } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { execFile, spawn } from 'node:child_process';

@@ -7,7 +7,7 @@
  * are refused with coded errors and record nothing; the same request twice is one crossing.
  */
 import { buildApp } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/gateway/testing';
+import { createMemorySessionStore } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';

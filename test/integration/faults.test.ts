@@ -9,9 +9,9 @@
  * `npm run faults`.)
  */
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/gateway/testing';
+import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
 import { Devnet, isAlive, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -6,9 +6,9 @@
  * database and Redis key prefix.
  */
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/gateway/testing';
+import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
 import { Devnet, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

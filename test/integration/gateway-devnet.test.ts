@@ -5,7 +5,7 @@
  * index level with the ledger, and the event stream shows the release.
  */
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import {
   buildApp,
   connectGateway,

@@ -1,11 +1,19 @@
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger } from '../testing/memory-ledger';
-import { createTestPki, type TestPki } from '../testing/test-pki';
-import { createChainPki, type ChainPki } from '../testing/chain-pki';
-import { makeCrl, toPem } from '../testing/cert-builder';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  createTestPki,
+  type TestPki,
+  createChainPki,
+  type ChainPki,
+  makeCrl,
+  toPem,
+  ACCEPTED_POLICIES,
+} from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
-import { ACCEPTED_POLICIES } from '../testing/test-pki';
 import { DeclarationContract } from './declaration';
 import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';

@@ -13,11 +13,11 @@ import {
   createTestPki,
   sampleFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { ApiError } from '../errors';
 import { createContractClient, invocations, TRANSACTIONS, type Invocation } from './contract';
 import type { Ledger } from './ledger';
-import { createMemoryLedger, createMemoryNetwork } from './memory-ledger';
+import { createMemoryLedger, createMemoryNetwork } from '@clearance/testkit/gateway';
 
 /** Runs an invocation as the operation runner does (name, arguments, transient data). */
 const run = (ledger: Ledger, invocation: Invocation) =>

@@ -8,7 +8,7 @@ import {
   toPem,
   type ChainPki,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

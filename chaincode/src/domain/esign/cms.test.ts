@@ -1,4 +1,4 @@
-import { createTestPki, type TestPki } from '../../testing/test-pki';
+import { createTestPki, type TestPki } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
 import { verifyDetachedSignature } from './cms';
 import { parseCertificate } from './x509';

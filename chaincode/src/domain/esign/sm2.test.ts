@@ -3,7 +3,7 @@
  * OpenSSL 3 (an implementation nobody here wrote), keys made by OpenSSL at run time.
  */
 import { toHex } from '@clearance/core';
-import { opensslDir, type OpensslDir } from '../../testing/openssl';
+import { opensslDir, type OpensslDir } from '@clearance/testkit/chaincode';
 import { OID, verifySignature } from './crypto';
 import {
   SM2_DEFAULT_USER_ID,

@@ -35,9 +35,16 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import type { SigningKey } from '../domain/esign/cms';
-import { OID, ecdsaRawToDer, sha256, type CryptoKey, type KeyKind } from '../domain/esign/crypto';
-import { sm2RandomPrivateKey, sm2SigningKey } from '../domain/esign/sm2';
+import {
+  type SigningKey,
+  OID,
+  ecdsaRawToDer,
+  sha256,
+  type CryptoKey,
+  type KeyKind,
+  sm2RandomPrivateKey,
+  sm2SigningKey,
+} from '@clearance/chaincode/domain';
 import { asBytes } from '@clearance/core';
 
 export const KEY_USAGE = {
