@@ -49,6 +49,31 @@ export default tseslint.config(
     },
   },
   {
+    // Test support lives in testkit/ and stays out of what the deployed packages build.
+    files: [
+      'core/src/**/*.ts',
+      'chaincode/src/**/*.ts',
+      'gateway/src/**/*.ts',
+      'seal-devices/src/**/*.ts',
+      'network/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@clearance/testkit', '@clearance/testkit/*', '@jest/globals'],
+              message:
+                'Test support belongs in testkit/ (or a *.test.ts), not in a deployed build.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
       globals: {
