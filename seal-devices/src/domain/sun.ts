@@ -110,7 +110,15 @@ export function parseSunUrl(url: string): SunMessage {
   };
 }
 
+/** The message as the tag mirrors it into its URL: upper-case hex. */
+export function sunParameters(message: SunMessage): { piccData: string; cmac: string } {
+  return {
+    piccData: toHex(message.piccData).toUpperCase(),
+    cmac: toHex(message.mac).toUpperCase(),
+  };
+}
+
 export function sunUrl(base: string, message: SunMessage): string {
-  const hex = (b: Uint8Array) => toHex(b).toUpperCase();
-  return `${base}?picc_data=${hex(message.piccData)}&cmac=${hex(message.mac)}`;
+  const { piccData, cmac } = sunParameters(message);
+  return `${base}?picc_data=${piccData}&cmac=${cmac}`;
 }
