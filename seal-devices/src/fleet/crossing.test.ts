@@ -1,7 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-// The fault table is checked against the ledger's reason codes and silence limit: the
-// chaincode is a test-only dependency of the devices.
-import { CROSSING_LIMITS, CROSSING_REASONS } from '@clearance/chaincode/domain';
+// The fault table and the routes are checked against the ledger's reason codes, silence
+// limit and route list: the chaincode is a test-only dependency of the devices.
+import {
+  CONTROL_POINTS as LEDGER_CONTROL_POINTS,
+  CROSSING_LIMITS,
+  CROSSING_REASONS,
+  ROUTES as LEDGER_ROUTES,
+} from '@clearance/chaincode/domain';
 import { distanceToRouteM } from '../domain/geo';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
 import { ROUTES } from '../domain/routes';
@@ -69,5 +74,13 @@ describe('a truck driven to a control point, with faults', () => {
         controlPoint: 'SZBGD',
       }),
     ).toThrow(/does not pass/);
+  });
+
+  it('each route crosses the boundary at the control points the ledger lists for it', () => {
+    expect(ROUTES.map((r) => r.id).sort()).toEqual(Object.keys(LEDGER_ROUTES).sort());
+    for (const r of ROUTES) {
+      const boundary = r.controlPoints.filter((id) => id in LEDGER_CONTROL_POINTS);
+      expect({ route: r.id, boundary }).toEqual({ route: r.id, boundary: LEDGER_ROUTES[r.id] });
+    }
   });
 });
