@@ -26,7 +26,12 @@ export default tseslint.config(
   {
     // One definition of every record: gateway and portal parse what crosses a boundary with
     // the domain's schemas. A double cast or a cast of JSON.parse means a second definition.
-    files: ['gateway/src/**/*.ts', 'portal/src/**/*.ts', 'portal/src/**/*.tsx'],
+    files: [
+      'gateway/src/**/*.ts',
+      'testkit/src/gateway/**/*.ts',
+      'portal/src/**/*.ts',
+      'portal/src/**/*.tsx',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -39,6 +44,31 @@ export default tseslint.config(
           selector:
             "TSAsExpression[typeAnnotation.type!='TSUnknownKeyword'] > CallExpression.expression[callee.object.name='JSON'][callee.property.name='parse']",
           message: 'No `JSON.parse(...) as T`: parse the value with its zod schema.',
+        },
+      ],
+    },
+  },
+  {
+    // Test support lives in testkit/ and stays out of what the deployed packages build.
+    files: [
+      'core/src/**/*.ts',
+      'chaincode/src/**/*.ts',
+      'gateway/src/**/*.ts',
+      'seal-devices/src/**/*.ts',
+      'network/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@clearance/testkit', '@clearance/testkit/*', '@jest/globals'],
+              message:
+                'Test support belongs in testkit/ (or a *.test.ts), not in a deployed build.',
+            },
+          ],
         },
       ],
     },

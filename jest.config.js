@@ -11,8 +11,9 @@ const transform = {
 };
 const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/)'];
 const moduleNameMapper = {
+  '^@clearance/core$': '<rootDir>/core/src/index.ts',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
-  '^@clearance/(chaincode|gateway|seal-devices)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
+  '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
 };
@@ -28,11 +29,13 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       roots: [
+        '<rootDir>/core/src',
         '<rootDir>/chaincode/src',
         '<rootDir>/network/src',
         '<rootDir>/gateway/src',
         '<rootDir>/seal-devices/src',
         '<rootDir>/load/src',
+        '<rootDir>/testkit/src',
       ],
       testMatch: ['**/*.test.ts'],
       transform,

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { ApiError } from './errors';
 import type { Ledger } from './ledger/ledger';
-import { createMemoryLedger } from './ledger/memory-ledger';
-import { createMemorySessionStore } from './auth/memory-sessions';
-import { TEST_OFFICER } from './testing/fixtures';
+import {
+  TEST_OFFICER,
+  createMemoryLedger,
+  createMemorySessionStore,
+} from '@clearance/testkit/gateway';
 import type { InjectOptions } from 'fastify';
 
 const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };

@@ -3,13 +3,14 @@
  * the same evidence, the same coded refusals. It loads the compiled worker (dist), which
  * `npm test` builds before the unit tests.
  */
-import { canonicalBytes, verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature } from '@clearance/chaincode/domain';
 import {
   SIGNER_CASES,
   createTestPki,
   sampleFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import * as path from 'node:path';
 import { startSignatureWorkers, type SignatureWorkers } from './signature-workers';
 

@@ -20,8 +20,8 @@
  * Prints a table and writes load/results/latest.json.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { connectGateway } from '@clearance/gateway';
 import { REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';

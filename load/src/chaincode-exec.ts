@@ -16,7 +16,7 @@ import {
   createTestPki,
   sampleFiling,
   signFiling,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
 import { Devnet, findFabric } from '@clearance/network';
 import { randomUUID } from 'node:crypto';

@@ -6,7 +6,7 @@
  *   npm run bench:commit-latency -- [--n 40]
  */
 import { buildApp, connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
-import { TEST_OFFICER, createMemorySessionStore } from '@clearance/gateway/testing';
+import { TEST_OFFICER, createMemorySessionStore } from '@clearance/testkit/gateway';
 import { BLOCK_CUTTING, Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { summary } from './stats';

@@ -16,9 +16,9 @@ import {
   createTestPki,
   sampleFiling,
   signFiling,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { buildApp, migrate, type Ledger } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/gateway/testing';
+import { createMemorySessionStore } from '@clearance/testkit/gateway';
 import { REPO_ROOT } from '@clearance/network';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';

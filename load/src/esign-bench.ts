@@ -5,12 +5,9 @@
  *
  *   node load/dist/esign-bench.js [--n 200]   (also the first part of npm run bench:chaincode)
  */
-import {
-  canonicalBytes,
-  verifyDetachedSignature,
-  type TrustAnchor,
-} from '@clearance/chaincode/domain';
-import { createChainPki, createTestPki } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature, type TrustAnchor } from '@clearance/chaincode/domain';
+import { createChainPki, createTestPki } from '@clearance/testkit/chaincode';
 import { summary } from './stats';
 
 const arg = (name: string, fallback: number): number => {

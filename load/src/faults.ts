@@ -15,10 +15,10 @@
  * Prints a table and writes load/results/faults.json.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
-import { until } from '@clearance/gateway/testing';
+import { until } from '@clearance/testkit/gateway';
 import { isAlive, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

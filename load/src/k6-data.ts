@@ -7,10 +7,10 @@
  * Writes load/results/k6-data.json: { traderToken, filings: [<POST /v1/declarations body>] }.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { authorityInput, createTestPki, sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { authorityInput, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
 import { createFabricLedger, loadConfig } from '@clearance/gateway';
-import { signInTrader } from '@clearance/gateway/testing';
+import { signInTrader } from '@clearance/testkit/gateway';
 import { Devnet, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

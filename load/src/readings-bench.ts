@@ -16,7 +16,7 @@ import {
   createTestPki,
   sampleFiling,
   signFiling,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { buildApp, migrate, startSealPipeline, type Ledger } from '@clearance/gateway';
 import { signReading, type Reading } from '@clearance/seal-devices/domain';
 import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';

@@ -5,7 +5,7 @@
  * process (`node gateway/dist/server.js`), with the filing agent's account and a trader
  * whose certificate authority is on the trust list.
  */
-import { createTestPki, authorityInput, type TestPki } from '@clearance/chaincode/testing';
+import { createTestPki, authorityInput, type TestPki } from '@clearance/testkit/chaincode';
 import {
   createAccountStore,
   createFabricLedger,
@@ -13,7 +13,7 @@ import {
   migrate,
   type FabricConnection,
 } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/gateway/testing';
+import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
 import { Devnet, OFFICERS, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -80,7 +80,13 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
 
-/** Digest of the built chaincode (every file under chaincode/dist). */
+/** The chaincode's built code: its own and that of the workspace package it runs with. */
+const CHAINCODE_CODE_DIRS = [
+  path.join(CHAINCODE_DIR, 'dist'),
+  path.join(REPO_ROOT, 'core', 'dist'),
+];
+
+/** Digest of the built chaincode (every file under CHAINCODE_CODE_DIRS). */
 function chaincodeCodeHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string): void => {
@@ -92,7 +98,7 @@ function chaincodeCodeHash(): string {
       else hash.update(entry.name).update(fs.readFileSync(full));
     }
   };
-  walk(path.join(CHAINCODE_DIR, 'dist'));
+  for (const dir of CHAINCODE_CODE_DIRS) walk(dir);
   return hash.digest('hex');
 }
 

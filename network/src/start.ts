@@ -14,6 +14,7 @@ import { portFree } from './processes';
 
 const GATEWAY_HOST = '127.0.0.1';
 const GATEWAY_DIST = path.join(REPO_ROOT, 'gateway', 'dist');
+const TESTKIT_DIST = path.join(REPO_ROOT, 'testkit', 'dist');
 
 /** Stores each officer's enrolled identity in the gateway's accounts (key sealed). */
 function importAccounts(devnet: Devnet, env: NodeJS.ProcessEnv, passwords: Record<string, string>) {
@@ -47,7 +48,7 @@ function makeDemoTraders(devnet: Devnet, env: NodeJS.ProcessEnv): string {
   const result = spawnSync(
     process.execPath,
     [
-      path.join(GATEWAY_DIST, 'demo', 'cli.js'),
+      path.join(TESTKIT_DIST, 'demo', 'cli.js'),
       'traders',
       out,
       devnet.connectionFile('gdcustoms/trust-admin'),

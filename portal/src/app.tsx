@@ -20,6 +20,7 @@ import { LanePage } from './pages/lane';
 import { QueuePage } from './pages/queue';
 import { SealsPage } from './pages/seals';
 import { SignInPage } from './pages/sign-in';
+import { Choice } from './ui/fields';
 import { commonName } from './ui/format';
 import { href, navigate, useRoute, type Route } from './ui/router';
 import {
@@ -134,16 +135,11 @@ export function App() {
                 )}
                 <label class="lang">
                   <span class="sr-only">{t('app.language')}</span>
-                  <select
+                  <Choice<Locale>
                     value={locale}
-                    onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}
-                  >
-                    {LOCALES.map((l) => (
-                      <option key={l} value={l} lang={l}>
-                        {LANGUAGE_NAMES[l]}
-                      </option>
-                    ))}
-                  </select>
+                    options={LOCALES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], lang: l }))}
+                    onChange={setLocale}
+                  />
                 </label>
                 {session && <WhoAmI session={session} />}
               </div>

@@ -6,7 +6,7 @@
  * each declaration's page in Traditional Chinese, when and where it crossed, the decision
  * and the inspection's outcome (arriving live on the open page).
  */
-import type { TestPki } from '@clearance/chaincode/testing';
+import type { TestPki } from '@clearance/testkit/chaincode';
 import { randomBytes, randomUUID, generateKeyPairSync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';

@@ -12,7 +12,7 @@ import {
   sm2Pkcs8Pem,
   toPem,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

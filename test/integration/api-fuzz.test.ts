@@ -7,16 +7,16 @@
  * schemathesis is installed into a virtual environment under .devnet/ (git-ignored) on the
  * first run. API_FUZZ_SECONDS sets each run's time budget (default 40 s).
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
 import {
   OFFICERS,
   authorityInput,
   createTestPki,
   sampleFiling,
   type TestIdentity,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { migrate } from '@clearance/gateway';
-import { createMemoryNetwork, signInTrader } from '@clearance/gateway/testing';
+import { createMemoryNetwork, signInTrader } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { execFile, spawn } from 'node:child_process';

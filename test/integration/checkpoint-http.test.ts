@@ -6,7 +6,7 @@
  */
 import type { SealRecord } from '@clearance/chaincode/domain';
 import { buildApp } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/gateway/testing';
+import { createMemorySessionStore } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -12,7 +12,7 @@ import {
   sampleFiling,
   signFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { connectGateway, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet } from '@clearance/network';
 import { peer } from '@hyperledger/fabric-protos';

@@ -5,7 +5,7 @@
  * resumed from a checkpoint with only valid transactions.
  */
 import { EVENTS } from '@clearance/chaincode';
-import { ledgerBehaviour } from '@clearance/gateway/behaviour';
+import { ledgerBehaviour } from '@clearance/testkit/behaviour';
 import {
   connectGateway,
   createFabricLedger,

@@ -8,10 +8,10 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/gateway/testing';
+import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
 import { Devnet, isAlive, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -12,11 +12,11 @@ import {
   type TestIdentity,
   type TestPki,
   type TestSigner,
-} from '@clearance/chaincode/testing';
-import { canonicalBytes } from '@clearance/chaincode/domain';
+} from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
 import { migrate } from '@clearance/gateway';
-import { sessionStoreBehaviour } from '@clearance/gateway/behaviour';
-import { createMemoryNetwork } from '@clearance/gateway/testing';
+import { sessionStoreBehaviour } from '@clearance/testkit/behaviour';
+import { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';

@@ -5,10 +5,10 @@
  * ledger. The gateway runs as the real process (gateway/dist/server.js) on its own
  * database and Redis key prefix.
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/gateway/testing';
+import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
 import { Devnet, REPO_ROOT } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

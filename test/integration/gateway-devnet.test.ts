@@ -4,8 +4,8 @@
  * agencies act under their own Fabric identities; the indexer (block events) brings the
  * index level with the ledger, and the event stream shows the release.
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalBytes } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { randomUUID } from 'node:crypto';
 import { trustedPki } from '../support/devnet-fixtures';
 import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';

@@ -14,7 +14,7 @@ import {
   sampleFiling,
   signFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { buildApp, migrate } from '@clearance/gateway';
 import {
   TEST_OFFICER,
@@ -22,7 +22,7 @@ import {
   createMemorySessionStore,
   freePort,
   until,
-} from '@clearance/gateway/testing';
+} from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';

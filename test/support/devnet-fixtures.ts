@@ -8,7 +8,7 @@ import {
   sampleFiling,
   signFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import {
   createFabricLedger,
   loadConfig,

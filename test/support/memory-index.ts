@@ -1,5 +1,5 @@
 /** Feeds an index from the in-memory ledger twin's events, as the block listener does from Fabric. */
-import type { MemoryLedger } from '@clearance/chaincode/testing';
+import type { MemoryLedger } from '@clearance/testkit/chaincode';
 import { createIndexStore } from '@clearance/gateway';
 import type { Pool } from 'pg';
 

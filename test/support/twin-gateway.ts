@@ -3,9 +3,9 @@
  * its services (operations queue, sessions, accounts), one account per test identity (with
  * a password, except filing agents), and the Fastify app, not yet listening.
  */
-import type { TestIdentity } from '@clearance/chaincode/testing';
+import type { TestIdentity } from '@clearance/testkit/chaincode';
 import { buildApp, startGatewayServices } from '@clearance/gateway';
-import type { createMemoryNetwork } from '@clearance/gateway/testing';
+import type { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 

@@ -6,9 +6,16 @@
  */
 import policy from '../domain/access-policy.json';
 import { ACTIONS, ROLES, type Action, type Jurisdiction } from '../domain/lifecycle';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger, type TestIdentity } from '../testing/memory-ledger';
-import { createTestPki, type TestPki } from '../testing/test-pki';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  type TestIdentity,
+  createTestPki,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
 import { TrustListContract } from './trust-list';
 

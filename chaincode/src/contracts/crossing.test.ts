@@ -11,12 +11,18 @@ import { drawOf } from '../domain/crossing-draw';
 import { endorsementPlan } from '../domain/endorsement-plan';
 import type { DeclarationRecord, Jurisdiction } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger } from '../testing/memory-ledger';
-import { createTestPki, type TestPki } from '../testing/test-pki';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  createTestPki,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
 import { CrossingContract } from './crossing';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

@@ -21,7 +21,7 @@ import type { DeviceRecord, SealRecord } from '../domain/seal';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
 
 export { CROSSING_CONTRACT };

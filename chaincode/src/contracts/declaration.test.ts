@@ -1,10 +1,18 @@
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { DeclarationRecord } from '../domain/lifecycle';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger, type ContractInvoker } from '../testing/memory-ledger';
-import { createTestPki, type SignerCase, type TestPki } from '../testing/test-pki';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  type ContractInvoker,
+  createTestPki,
+  type SignerCase,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;

@@ -1,10 +1,10 @@
 import { DECLARATION_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canonicalBytes } from '../domain/canonical-json';
+import { canonicalBytes, toHex } from '@clearance/core';
 import { parseFiling } from '../domain/declaration';
 import { LedgerError } from '../domain/errors';
 import { verifyDetachedSignature } from '../domain/esign/cms';
-import { hex, sha256 } from '../domain/esign';
+import { sha256 } from '../domain/esign';
 import {
   FINDINGS_MAX,
   REASON_MAX,
@@ -102,7 +102,7 @@ export class DeclarationContract extends Contract {
     const commercial = canonicalBytes(filing.commercial);
     const input: FileInput = {
       declaration: filing.declaration,
-      commercialSha256: hex(await sha256(commercial)),
+      commercialSha256: toHex(await sha256(commercial)),
       signature: evidence,
     };
     return { input, commercial };

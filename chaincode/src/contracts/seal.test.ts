@@ -1,11 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { DeclarationRecord } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger } from '../testing/memory-ledger';
-import { createTestPki, type TestPki } from '../testing/test-pki';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  createTestPki,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

@@ -23,7 +23,7 @@ import {
 import { actorOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 
 export { SEAL_CONTRACT };
 export const DEVICE = 'device';

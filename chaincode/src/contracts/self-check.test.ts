@@ -1,5 +1,5 @@
-import { MemoryLedger } from '../testing/memory-ledger';
-import { selfCheckBehaviour } from '../behaviour/self-check.behaviour';
+import { MemoryLedger } from '@clearance/testkit/chaincode';
+import { selfCheckBehaviour } from '@clearance/testkit/behaviour';
 import { SelfCheckContract } from './self-check';
 
 const ledger = new MemoryLedger([new SelfCheckContract()]);

@@ -1,10 +1,10 @@
 import { SELF_CHECK_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canonicalJson } from '../domain/canonical-json';
+import { canonicalJson } from '@clearance/core';
 import { LedgerError } from '../domain/errors';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 import { callerOf, txTime } from '../stub/identity';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 
 export { SELF_CHECK_CONTRACT };
 const KEY_TYPE = 'selfcheck';

@@ -1,13 +1,21 @@
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from '../testing/fixtures';
-import { MemoryLedger } from '../testing/memory-ledger';
-import { createTestPki, type TestPki } from '../testing/test-pki';
-import { createChainPki, type ChainPki } from '../testing/chain-pki';
-import { makeCrl, toPem } from '../testing/cert-builder';
-import { canonicalBytes } from '../domain/canonical-json';
-import { ACCEPTED_POLICIES } from '../testing/test-pki';
+import {
+  OFFICERS,
+  authorityInput,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  createTestPki,
+  type TestPki,
+  createChainPki,
+  type ChainPki,
+  makeCrl,
+  toPem,
+  ACCEPTED_POLICIES,
+} from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;

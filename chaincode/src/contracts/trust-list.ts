@@ -13,7 +13,7 @@ import {
 } from '../domain/trust-list';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseJsonArgument, readJson, writeJson } from '../stub/ledger-io';
-import { EVENTS } from './events';
+import { EVENTS } from '../domain/events';
 
 export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';

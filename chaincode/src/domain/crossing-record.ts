@@ -11,6 +11,7 @@ import {
   INSPECTION_OUTCOMES,
   type CrossingRecord,
 } from './crossing';
+import { JURISDICTIONS, TRADE_DIRECTIONS } from './declaration';
 import { ActorSchema } from './records';
 
 const CrossingActSchema = z.looseObject({
@@ -35,8 +36,8 @@ export const CrossingRecordSchema = z
     declarations: z.array(
       z.looseObject({
         declarationId: z.string(),
-        jurisdiction: z.enum(['GD', 'HK']),
-        direction: z.enum(['EXPORT', 'IMPORT']),
+        jurisdiction: z.enum(JURISDICTIONS),
+        direction: z.enum(TRADE_DIRECTIONS),
         state: z.string(),
         onHold: z.boolean(),
         reasons: z.array(CrossingReasonSchema),

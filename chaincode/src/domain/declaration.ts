@@ -67,13 +67,18 @@ const Container = z
   })
   .strict();
 
+/** Whose customs receive a declaration (and who recognises a certificate authority). */
+export const JURISDICTIONS = ['GD', 'HK'] as const;
+/** EXPORT from Hong Kong or IMPORT into Guangdong (or the reverse). */
+export const TRADE_DIRECTIONS = ['EXPORT', 'IMPORT'] as const;
+
 export const DeclarationSchema = z
   .object({
     declarationId: z.string().regex(ID_PATTERN, '1-64 characters of A-Z a-z 0-9 . _ -'),
     /** EXPORT from Hong Kong or IMPORT into Guangdong (or the reverse). */
-    direction: z.enum(['EXPORT', 'IMPORT']),
+    direction: z.enum(TRADE_DIRECTIONS),
     /** Whose customs receive this declaration. */
-    jurisdiction: z.enum(['GD', 'HK']),
+    jurisdiction: z.enum(JURISDICTIONS),
     /** Shared by the HK export and the GD import declarations of the same goods. */
     consignmentRef: z.string().regex(/^[A-Z0-9-]{6,35}$/, '6-35 of A-Z 0-9 -'),
     declarant: Party,

@@ -5,7 +5,7 @@
  * of older chaincode versions.
  */
 import { z } from 'zod';
-import { EVENTS, type EventName } from '../contracts/events';
+import { EVENTS, type EventName } from './events';
 import { CROSSING_DECISIONS, INSPECTION_OUTCOMES } from './crossing';
 import { ACTIONS, STATES, type Action } from './lifecycle';
 

@@ -1,4 +1,3 @@
-export * from './canonical-json';
 export * from './codes';
 export * from './declaration';
 export * from './endorsement-plan';
@@ -13,3 +12,4 @@ export * from './contract-names';
 export * from './crossing';
 export * from './crossing-record';
 export * from './event-payloads';
+export * from './events';

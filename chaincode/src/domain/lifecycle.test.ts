@@ -3,7 +3,7 @@
  * act is either open (availableActs lists it and applyAct takes it to the state below) or
  * closed (availableActs leaves it out and applyAct refuses it with INVALID_STATE).
  */
-import { sampleFiling } from '../testing/fixtures';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import {
   OFFICER_ACTIONS,
   STATES,

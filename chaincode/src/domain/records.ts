@@ -4,7 +4,7 @@
  * Loose objects: a newer chaincode may add fields without breaking older gateways.
  */
 import { z } from 'zod';
-import { DeclarationSchema } from './declaration';
+import { DeclarationSchema, JURISDICTIONS } from './declaration';
 import {
   ACTIONS,
   FINDINGS_MAX,
@@ -42,7 +42,7 @@ export const SignatureEvidenceSchema = z.looseObject({
   signerSubject: z.string(),
   issuer: z.string(),
   serialNumber: z.string(),
-  jurisdiction: z.enum(['GD', 'HK']),
+  jurisdiction: z.enum(JURISDICTIONS),
   authorityId: z.string(),
   policyOid: z.string(),
   certificateSha256: z.string(),
@@ -65,7 +65,7 @@ export const DeclarationRecordSchema = z
     version: z.number(),
     state: z.enum(STATES),
     hold: ActRecordSchema.nullable(),
-    jurisdiction: z.enum(['GD', 'HK']),
+    jurisdiction: z.enum(JURISDICTIONS),
     consignmentRef: z.string(),
     declaration: DeclarationDocumentSchema,
     commercialSha256: z.string(),
@@ -101,7 +101,7 @@ export const DeclarationSummarySchema = z
     version: z.number(),
     state: z.enum(STATES),
     onHold: z.boolean(),
-    jurisdiction: z.enum(['GD', 'HK']),
+    jurisdiction: z.enum(JURISDICTIONS),
     consignmentRef: z.string(),
     lastAction: z.enum(ACTIONS),
     lastActorMsp: z.string(),
@@ -151,7 +151,7 @@ export const AuthorityRecordSchema = z
   .looseObject({
     authorityId: z.string(),
     name: z.string(),
-    jurisdiction: z.enum(['GD', 'HK']),
+    jurisdiction: z.enum(JURISDICTIONS),
     status: z.enum(['ACTIVE', 'WITHDRAWN']),
     caCertPem: z.string(),
     subject: z.string(),

@@ -2,11 +2,11 @@
  * The mutual-recognition trust list: certificate authorities each side recognises, with
  * jurisdiction, accepted certificate policies and the current revocation list.
  */
+import { equalBytes } from '@clearance/core';
 import { z } from 'zod';
 import policy from './access-policy.json';
 import {
   KeyUsageFlags,
-  equalBytes,
   hasKeyUsage,
   parseCertificate,
   parseCrl,
@@ -17,6 +17,7 @@ import { verifySignature } from './esign/crypto';
 import type { TrustAnchor } from './esign/path';
 import { LedgerError } from './errors';
 import type { Actor, Jurisdiction } from './lifecycle';
+import { JURISDICTIONS } from './declaration';
 import { StorableText } from './text';
 
 const OID = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'a dotted object identifier');
@@ -25,7 +26,7 @@ export const AuthorityInputSchema = z
   .object({
     authorityId: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,63}$/, '2-64 of A-Z 0-9 _ -'),
     name: StorableText.trim().min(1).max(140),
-    jurisdiction: z.enum(['GD', 'HK']),
+    jurisdiction: z.enum(JURISDICTIONS),
     caCertPem: StorableText.min(1).max(16_384),
     acceptedPolicies: z.array(OID).min(1).max(20),
     crlPem: StorableText.min(1).max(1_048_576).optional(),

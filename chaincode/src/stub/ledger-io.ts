@@ -1,7 +1,7 @@
 /** Small helpers for contract I/O: bounded arguments, canonical JSON state, events. */
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
-import { canonicalJson } from '../domain/canonical-json';
+import { canonicalJson } from '@clearance/core';
 import { LedgerError } from '../domain/errors';
 import { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 

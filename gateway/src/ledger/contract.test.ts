@@ -1,3 +1,4 @@
+import { canonicalBytes } from '@clearance/core';
 import {
   CrossingContract,
   DeclarationContract,
@@ -5,18 +6,18 @@ import {
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
-import { AuthorityInputSchema, canonicalBytes } from '@clearance/chaincode/domain';
+import { AuthorityInputSchema } from '@clearance/chaincode/domain';
 import {
   OFFICERS,
   authorityInput,
   createTestPki,
   sampleFiling,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { ApiError } from '../errors';
 import { createContractClient, invocations, TRANSACTIONS, type Invocation } from './contract';
 import type { Ledger } from './ledger';
-import { createMemoryLedger, createMemoryNetwork } from './memory-ledger';
+import { createMemoryLedger, createMemoryNetwork } from '@clearance/testkit/gateway';
 
 /** Runs an invocation as the operation runner does (name, arguments, transient data). */
 const run = (ledger: Ledger, invocation: Invocation) =>

@@ -32,6 +32,9 @@ import {
   SealRecordSchema,
   SelfCheckRecordSchema,
   type AuthorityInput,
+  type InspectionResult,
+  type OfficerAction,
+  type RiskLevel,
 } from '@clearance/chaincode/domain';
 import { z } from 'zod';
 import { ApiError } from '../errors';
@@ -140,20 +143,9 @@ export interface Invocation {
 
 /** The officer acts on a declaration, as the API names them. */
 export type OfficerAct =
-  | {
-      action:
-        | 'ACCEPT'
-        | 'REJECT'
-        | 'MARK_RELEASE_ELIGIBLE'
-        | 'ORDER_INSPECTION'
-        | 'RELEASE'
-        | 'CLOSE'
-        | 'HOLD'
-        | 'UNHOLD';
-      reason: string;
-    }
-  | { action: 'ASSESS_RISK'; level: 'LOW' | 'MEDIUM' | 'HIGH'; score: number; reason: string }
-  | { action: 'RECORD_INSPECTION'; result: 'COMPLIANT' | 'NON_COMPLIANT'; findings: string };
+  | { action: Exclude<OfficerAction, 'ASSESS_RISK' | 'RECORD_INSPECTION'>; reason: string }
+  | { action: 'ASSESS_RISK'; level: RiskLevel; score: number; reason: string }
+  | { action: 'RECORD_INSPECTION'; result: InspectionResult; findings: string };
 
 const D = TRANSACTIONS.Declaration;
 const ACT_TRANSACTION: Record<OfficerAct['action'], string> = {

@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { Pool } from 'pg';
 import { buildApp } from '../app';
-import { createMemorySessionStore } from '../auth/memory-sessions';
 import type { AccountStore } from '../auth/accounts';
+import type { SessionStore } from '../auth/sessions';
 import type { Ledger } from '../ledger/ledger';
 import type { Notifications } from '../notifications';
 import type { Operations } from '../operations/submit';
@@ -24,7 +24,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const pool = new Pool({ max: 1 }); // connects only when queried, which never happens here
   const app = await buildApp({
     ledger: { ...(unused as Ledger), close: async () => undefined },
-    sessions: createMemorySessionStore(),
+    sessions: unused as SessionStore,
     accounts: unused as AccountStore,
     database: pool,
     operations: { store: unused, queue: unused, waiter: unused } as Operations,

@@ -58,7 +58,7 @@ export function isPoisonFailure(error: unknown): boolean {
 }
 
 /**
- * Projects one event by its name (the names in contracts/events.ts), its payload parsed with
+ * Projects one event by its name (the names in domain/events.ts), its payload parsed with
  * that event's schema: a payload that does not parse fails the event, which is set aside as
  * poison. Events the index keeps no table for are stored in ledger_events only.
  */

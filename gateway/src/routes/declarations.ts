@@ -3,12 +3,12 @@
  * filing agent of the declaration's customs, the signature proving it is theirs); officers
  * act under their own identity; lists come from the index, records from the ledger.
  */
+import { canonicalBytes } from '@clearance/core';
 import {
   CommercialSchema,
   DeclarationDocumentSchema,
   ID_PATTERN,
   LedgerError,
-  canonicalBytes,
   isAllowed,
   parseFiling,
   DeclarationRecordSchema,

@@ -1,4 +1,5 @@
-import { canonicalBytes, verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { verifyDetachedSignature } from '@clearance/chaincode/domain';
 import {
   createChainPki,
   createTestPki,
@@ -7,7 +8,7 @@ import {
   toPem,
   type ChainPki,
   type TestPki,
-} from '@clearance/chaincode/testing';
+} from '@clearance/testkit/chaincode';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

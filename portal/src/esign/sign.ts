@@ -3,7 +3,8 @@
  * RFC 8785 JSON. The same canonicalisation and CMS code run in the gateway and chaincode,
  * so the bytes signed here are the bytes verified there.
  */
-import { canonicalBytes, signDetached, type Filing } from '@clearance/chaincode/domain';
+import { canonicalBytes } from '@clearance/core';
+import { signDetached, type Filing } from '@clearance/chaincode/domain';
 import type { Credential } from './pkcs12';
 
 export function toBase64(bytes: Uint8Array): string {

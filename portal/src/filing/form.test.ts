@@ -1,5 +1,5 @@
-import { canonicalJson } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { canonicalJson } from '@clearance/core';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 import { emptyForm, formFromFiling, sumMoney, validateForm, type FilingForm } from './form';
 
 const sample = sampleFiling('GD-FORM-1');

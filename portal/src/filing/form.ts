@@ -3,6 +3,7 @@
  * it becomes, checked with the very schemas the gateway and the chaincode use. Each item
  * row carries its commercial values, so the valued lines always match the items.
  */
+import { toHex } from '@clearance/core';
 import {
   CommercialSchema,
   DeclarationSchema,
@@ -10,6 +11,7 @@ import {
   parseFiling,
   type Declaration,
   type Filing,
+  type Jurisdiction,
 } from '@clearance/chaincode/domain';
 import { getAt } from './paths';
 
@@ -91,8 +93,7 @@ export type FieldErrors = Record<string, FieldError>;
 export type FormResult = { ok: true; filing: Filing } | { ok: false; errors: FieldErrors };
 
 export function newSalt(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
 }
 
 const emptyParty = (country = ''): PartyForm => ({
@@ -112,7 +113,7 @@ export const emptyItem = (): ItemForm => ({
 });
 export const emptyContainer = (): ContainerForm => ({ number: '', sealNumbers: '' });
 
-export function emptyForm(jurisdiction: 'GD' | 'HK' = 'GD'): FilingForm {
+export function emptyForm(jurisdiction: Jurisdiction = 'GD'): FilingForm {
   return {
     declarationId: '',
     direction: jurisdiction === 'GD' ? 'IMPORT' : 'EXPORT',

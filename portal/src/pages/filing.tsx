@@ -2,14 +2,16 @@
  * File or amend a declaration: the form (kept as a draft while typed), checked as the
  * gateway checks it, signed in the browser with the trader's certificate, then submitted.
  */
+import { canonicalJson } from '@clearance/core';
 import {
   COUNTRIES,
   CURRENCIES,
   INCOTERMS,
+  JURISDICTIONS,
   PACKAGE_KINDS,
+  TRADE_DIRECTIONS,
   TRANSPORT_MODES,
   UNITS,
-  canonicalJson,
   type Filing,
 } from '@clearance/chaincode/domain';
 import type { ComponentChildren } from 'preact';
@@ -33,6 +35,7 @@ import { fieldId, getAt, setAt } from '../filing/paths';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { CertificateForm } from '../ui/certificate-form';
+import { Choice } from '../ui/fields';
 import { href, navigate } from '../ui/router';
 import { useAnnounce, useSession } from '../ui/session';
 
@@ -90,17 +93,12 @@ function Field({
         {!required && <span class="optional"> ({t('form.optional')})</span>}
       </label>
       {options ? (
-        <select
+        <Choice
           {...common}
           value={value}
-          onChange={(e) => set(path, (e.target as HTMLSelectElement).value)}
-        >
-          {options.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
+          options={options.map((o) => ({ value: o, label: o }))}
+          onChange={(chosen) => set(path, chosen)}
+        />
       ) : (
         <input
           {...common}
@@ -423,8 +421,8 @@ export function FilingPage({ amendId }: { amendId?: string }) {
         <Section title={t('form.general')}>
           <div class="grid">
             <Field path="declarationId" hint={t('hint.declarationId')} />
-            <Field path="direction" options={['IMPORT', 'EXPORT']} />
-            <Field path="jurisdiction" options={['GD', 'HK']} />
+            <Field path="direction" options={TRADE_DIRECTIONS} />
+            <Field path="jurisdiction" options={JURISDICTIONS} />
             <Field path="consignmentRef" hint={t('hint.consignmentRef')} />
             <Field path="customsOffice" />
           </div>

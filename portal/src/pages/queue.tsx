@@ -1,4 +1,5 @@
 /** The officer's work queue: declarations by the state they wait in, holds apart. */
+import { JURISDICTIONS } from '@clearance/chaincode/domain';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n';
 import { Select } from '../ui/fields';
@@ -46,8 +47,7 @@ export function QueuePage() {
           value={jurisdiction}
           options={[
             { value: '', label: t('list.anyJurisdiction') },
-            { value: 'GD', label: t('jurisdiction.GD') },
-            { value: 'HK', label: t('jurisdiction.HK') },
+            ...JURISDICTIONS.map((j) => ({ value: j, label: t(`jurisdiction.${j}`) })),
           ]}
           onChange={setJurisdiction}
         />

@@ -3,7 +3,7 @@
  * AES-256 and a SHA-256 MAC, as current tools write them; any key type) and by node-forge
  * (3DES and a SHA-1 MAC, as older e-Cert files are; RSA only).
  */
-import type { TestSigner } from '@clearance/chaincode/testing';
+import type { TestSigner } from '@clearance/testkit/chaincode';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

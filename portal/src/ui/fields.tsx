@@ -24,6 +24,48 @@ export function Field({
 export interface Option<T extends string> {
   value: T;
   label: string;
+  /** The language of the label, where it is not the page's (a language's own name). */
+  lang?: string;
+}
+
+/** What a form passes on to its select element. */
+interface ChoiceAttributes {
+  id?: string;
+  name?: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+  'aria-required'?: boolean;
+}
+
+/**
+ * The bare select of known values; `attributes` go to the element as they are. The change handler gets one of the options' values, never a free string.
+ */
+export function Choice<T extends string>({
+  value,
+  options,
+  onChange,
+  ...attributes
+}: {
+  value: T | '';
+  options: readonly Option<T>[];
+  onChange(value: T): void;
+} & ChoiceAttributes) {
+  return (
+    <select
+      {...attributes}
+      value={value}
+      onChange={(e) => {
+        const chosen = options.find((o) => o.value === e.currentTarget.value);
+        if (chosen) onChange(chosen.value);
+      }}
+    >
+      {options.map((o) => (
+        <option key={o.value} value={o.value} lang={o.lang}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 export function Select<T extends string>({
@@ -41,20 +83,7 @@ export function Select<T extends string>({
 }) {
   return (
     <Field id={id} label={label}>
-      <select
-        id={id}
-        value={value}
-        onChange={(e) => {
-          const chosen = options.find((o) => o.value === e.currentTarget.value);
-          if (chosen) onChange(chosen.value);
-        }}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+      <Choice id={id} value={value} options={options} onChange={onChange} />
     </Field>
   );
 }

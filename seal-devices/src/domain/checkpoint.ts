@@ -3,6 +3,7 @@
  * its counter must be larger than the last one accepted for that tag (a copied URL, or a
  * cloned tag replaying it, carries an old counter).
  */
+import { toHex } from '@clearance/core';
 import {
   SunError,
   diversifyTagKey,
@@ -45,7 +46,7 @@ export async function checkTap(
   const reading = verifySunMessage(message, keys.metaKey, (uid) =>
     diversifyTagKey(keys.masterKey, uid),
   );
-  const uidHex = Buffer.from(reading.uid).toString('hex');
+  const uidHex = toHex(reading.uid);
   // advance() compares and stores in one step, so two concurrent taps cannot both pass.
   if (!(await counters.advance(uidHex, reading.counter))) throw new SunError('REPLAY');
   return { ...reading, uidHex };

@@ -2,7 +2,7 @@
  * Reading evidence: a signed reading, its place in an anchored batch and the audit path,
  * enough to check offline that the ledger's root for that batch commits to the reading.
  */
-import { canonicalJson } from '@clearance/chaincode/domain';
+import { canonicalBytes, fromHex, toHex } from '@clearance/core';
 import { z } from 'zod';
 import { inclusionProof, merkleRoot, verifyInclusion } from './merkle';
 import { SignedReadingSchema, type SignedReading } from './reading';
@@ -24,10 +24,8 @@ export type ReadingProof = z.infer<typeof ReadingProofSchema>;
 
 /** The leaf of a reading: RFC 8785 JSON of the signed reading (signature included). */
 export function readingLeaf(signed: SignedReading): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(signed));
+  return canonicalBytes(signed);
 }
-
-const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export function batchRoot(batch: readonly SignedReading[]): string {
   return toHex(merkleRoot(batch.map(readingLeaf)));
@@ -59,8 +57,8 @@ export function checkReadingProof(proof: ReadingProof, anchoredRoot: string): bo
       readingLeaf(proof.reading),
       proof.leafIndex,
       proof.treeSize,
-      proof.path.map((h) => new Uint8Array(Buffer.from(h, 'hex'))),
-      new Uint8Array(Buffer.from(anchoredRoot, 'hex')),
+      proof.path.map(fromHex),
+      fromHex(anchoredRoot),
     )
   );
 }

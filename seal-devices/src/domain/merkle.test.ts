@@ -1,8 +1,9 @@
+import { toHex } from '@clearance/core';
 import { inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from './merkle';
 
 const leaves = (n: number) =>
   Array.from({ length: n }, (_, i) => new TextEncoder().encode(`reading-${i}`));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = toHex;
 
 describe('Merkle trees (RFC 9162)', () => {
   it('hashes the empty tree, one leaf and three leaves as the RFC defines', () => {

@@ -2,7 +2,7 @@
  * E-lock readings: what a device reports, signed with its own ECDSA P-256 key over the
  * RFC 8785 JSON of the reading, with a counter that must strictly increase per device.
  */
-import { canonicalJson } from '@clearance/chaincode/domain';
+import { canonicalJson } from '@clearance/core';
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 

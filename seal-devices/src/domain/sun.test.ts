@@ -1,3 +1,4 @@
+import { fromHex, toHex } from '@clearance/core';
 import { aesCmac } from './cmac';
 import {
   SunError,
@@ -8,8 +9,7 @@ import {
   verifySunMessage,
 } from './sun';
 
-const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
-const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = fromHex;
 
 describe('AES-CMAC (RFC 4493 vectors)', () => {
   const key = hex('2b7e151628aed2a6abf7158809cf4f3c');

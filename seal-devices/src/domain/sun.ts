@@ -4,6 +4,7 @@
  * decrypts PICC data (shared by a deployment: the UID is only known once decrypted); the
  * file key that keys the MAC is diversified per tag from a master key.
  */
+import { equalBytes, fromHex, toHex } from '@clearance/core';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { aesCmac } from './cmac';
 
@@ -84,7 +85,7 @@ export function verifySunMessage(
   const uid = new Uint8Array(plain.subarray(1, 8));
   const ctr = new Uint8Array(plain.subarray(8, 11));
   const expected = truncate(aesCmac(sessionMacKey(fileKeyFor(uid), uid, ctr), new Uint8Array()));
-  if (!expected.every((b, i) => b === message.mac[i])) throw new SunError('BAD_MAC');
+  if (!equalBytes(expected, message.mac)) throw new SunError('BAD_MAC');
   return {
     uid,
     counter: (ctr[0] as number) | ((ctr[1] as number) << 8) | ((ctr[2] as number) << 16),
@@ -104,12 +105,20 @@ export function parseSunUrl(url: string): SunMessage {
   if (!/^[0-9A-Fa-f]{32}$/.test(picc) || !/^[0-9A-Fa-f]{16}$/.test(cmac))
     throw new SunError('MALFORMED');
   return {
-    piccData: new Uint8Array(Buffer.from(picc, 'hex')),
-    mac: new Uint8Array(Buffer.from(cmac, 'hex')),
+    piccData: fromHex(picc),
+    mac: fromHex(cmac),
+  };
+}
+
+/** The message as the tag mirrors it into its URL: upper-case hex. */
+export function sunParameters(message: SunMessage): { piccData: string; cmac: string } {
+  return {
+    piccData: toHex(message.piccData).toUpperCase(),
+    cmac: toHex(message.mac).toUpperCase(),
   };
 }
 
 export function sunUrl(base: string, message: SunMessage): string {
-  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
-  return `${base}?picc_data=${hex(message.piccData)}&cmac=${hex(message.mac)}`;
+  const { piccData, cmac } = sunParameters(message);
+  return `${base}?picc_data=${piccData}&cmac=${cmac}`;
 }

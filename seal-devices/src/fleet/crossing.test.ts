@@ -1,5 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { CROSSING_LIMITS, CROSSING_REASONS } from '@clearance/chaincode/domain';
+// The fault table and the routes are checked against the ledger's reason codes, silence
+// limit and route list: the chaincode is a test-only dependency of the devices.
+import {
+  CONTROL_POINTS as LEDGER_CONTROL_POINTS,
+  CROSSING_LIMITS,
+  CROSSING_REASONS,
+  ROUTES as LEDGER_ROUTES,
+} from '@clearance/chaincode/domain';
 import { distanceToRouteM } from '../domain/geo';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
 import { ROUTES } from '../domain/routes';
@@ -7,6 +14,8 @@ import { ROUTES } from '../domain/routes';
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;
 const departure = new Date('2026-12-01T08:00:00Z');
+/** One more minute of silence than the ledger allows. */
+const silentMinutes = CROSSING_LIMITS.readingSilenceMinutes + 1;
 const drive = (fault?: keyof typeof CROSSING_FAULTS) =>
   driveToControlPoint({
     deviceId: 'EL-0001',
@@ -15,7 +24,7 @@ const drive = (fault?: keyof typeof CROSSING_FAULTS) =>
     departure,
     intervalS: 20,
     controlPoint: 'LMC',
-    ...(fault ? { fault } : {}),
+    ...(fault === 'silent' ? { fault, silentMinutes } : fault ? { fault } : {}),
   });
 
 describe('a truck driven to a control point, with faults', () => {
@@ -65,5 +74,13 @@ describe('a truck driven to a control point, with faults', () => {
         controlPoint: 'SZBGD',
       }),
     ).toThrow(/does not pass/);
+  });
+
+  it('each route crosses the boundary at the control points the ledger lists for it', () => {
+    expect(ROUTES.map((r) => r.id).sort()).toEqual(Object.keys(LEDGER_ROUTES).sort());
+    for (const r of ROUTES) {
+      const boundary = r.controlPoints.filter((id) => id in LEDGER_CONTROL_POINTS);
+      expect({ route: r.id, boundary }).toEqual({ route: r.id, boundary: LEDGER_ROUTES[r.id] });
+    }
   });
 });

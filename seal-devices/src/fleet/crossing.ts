@@ -4,11 +4,11 @@
  * the control point, where the officer taps) and, per fault, what the lock reported and the
  * reason code the ledger is expected to give (chaincode/src/domain/crossing.ts).
  *
- * `silent` is a lock that stopped reporting: its readings end `silentMinutes` (default: one
- * more than the ledger's silence limit) before the truck reaches the lane. `unreleased` is a fault of the paperwork, not of the lock: the
- * trip is clean and the declaration is left unreleased by whoever drives the scenario.
+ * `silent` is a lock that stopped reporting: its readings end `silentMinutes` before the
+ * truck reaches the lane (the caller, who knows the ledger's silence limit, says how long).
+ * `unreleased` is a fault of the paperwork, not of the lock: the trip is clean and the
+ * declaration is left unreleased by whoever drives the scenario.
  */
-import { CROSSING_LIMITS } from '@clearance/chaincode/domain';
 import type { SignedReading } from '../domain/reading';
 import type { Route } from '../domain/routes';
 import { simulateTrip, type Fault, type LockOptions } from './simulator';
@@ -36,14 +36,13 @@ export interface ArrivalTrip {
   alarm: string | null;
 }
 
+/** A silent lock needs how long it was silent; any other fault, or none, does not. */
+export type ArrivalFault =
+  { fault?: Exclude<CrossingFault, 'silent'> } | { fault: 'silent'; silentMinutes: number };
+
 /** Drives `route` to `controlPoint`; throws if the route does not pass it. */
 export function driveToControlPoint(
-  options: Omit<LockOptions, 'faults'> & {
-    route: Route;
-    controlPoint: string;
-    fault?: CrossingFault;
-    silentMinutes?: number;
-  },
+  options: Omit<LockOptions, 'faults'> & { route: Route; controlPoint: string } & ArrivalFault,
 ): ArrivalTrip {
   const spec = options.fault ? CROSSING_FAULTS[options.fault] : null;
   // When the truck reaches the lane: from the clean trip (a deviating truck, off the road,
@@ -58,10 +57,7 @@ export function driveToControlPoint(
     );
   const arrivalTime = arrival.reading.time;
   const trip = spec?.fault ? simulateTrip({ ...options, faults: [spec.fault] }) : clean;
-  const silence =
-    options.fault === 'silent'
-      ? (options.silentMinutes ?? CROSSING_LIMITS.readingSilenceMinutes + 1) * 60_000
-      : 0;
+  const silence = options.fault === 'silent' ? options.silentMinutes * 60_000 : 0;
   const until = Date.parse(arrivalTime) - silence;
   const readings = trip
     .slice(0, trip.indexOf(arrival) + 1 || undefined)

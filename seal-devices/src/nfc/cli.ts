@@ -9,6 +9,7 @@
  *
  *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks] [--decide NORTHBOUND]
  */
+import { sunParameters } from '../domain/sun';
 import { startCheckpointAgent, type Tap } from './agent';
 import { isRecordedTap, parseDirection, requestDecision } from './decide';
 
@@ -25,15 +26,13 @@ const direction = process.argv.includes('--decide')
   : undefined;
 const line = (stream: NodeJS.WriteStream, value: unknown) =>
   stream.write(`${JSON.stringify(value)}\n`);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
 async function report(tap: Tap): Promise<void> {
   const body = {
     reader: tap.reader,
     uid: tap.uid,
     url: tap.url,
-    piccData: hex(tap.sun.piccData),
-    cmac: hex(tap.sun.mac),
+    ...sunParameters(tap.sun),
     at: tap.at,
   };
   line(process.stdout, { type: 'tap', ...body });

@@ -1,5 +1,5 @@
-import { createTestPki, type TestPki } from '../../testing/test-pki';
-import { canonicalBytes } from '../canonical-json';
+import { createTestPki, type TestPki } from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
 import { verifyDetachedSignature } from './cms';
 import { parseCertificate } from './x509';
 

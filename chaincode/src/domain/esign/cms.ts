@@ -6,6 +6,7 @@
  * Built on the ASN.1 schemas of @peculiar/asn1-cms / asn1-x509 and WebCrypto; node-forge
  * can make PKCS#7 but not verify it, and pkijs would hide the checks we must record.
  */
+import { asBytes, equalBytes, toHex } from '@clearance/core';
 import {
   Attribute,
   CertificateChoices,
@@ -57,14 +58,7 @@ import {
 } from './reasons';
 import { isSm2SigningKey, sm2Verify, type Sm2SigningKey } from './sm2';
 import { sm3 } from './sm3';
-import {
-  bytes,
-  equalBytes,
-  hex,
-  parseCertificate,
-  serialHex,
-  type ParsedCertificate,
-} from './x509';
+import { parseCertificate, serialHex, type ParsedCertificate } from './x509';
 
 const ATTR_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const ATTR_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
@@ -132,7 +126,7 @@ function findSigner(certificates: ParsedCertificate[], info: SignerInfo): Parsed
       S.SIGNER_CERTIFICATE_MISSING,
       'the signer must be identified by issuer and serial number',
     );
-  const wantIssuer = bytes(AsnConvert.serialize(sid.issuer));
+  const wantIssuer = asBytes(AsnConvert.serialize(sid.issuer));
   const wantSerial = serialHex(sid.serialNumber);
   const found = certificates.find(
     (cert) => equalBytes(cert.issuerDer, wantIssuer) && cert.serialHex === wantSerial,
@@ -222,13 +216,16 @@ export async function verifyDetachedSignature(
     if (!contentType || AsnConvert.parse(contentType, OidValue).value !== dataType)
       throw signatureInvalid(S.CMS_CONTENT_TYPE, 'the content-type attribute must be id-data');
     const digest = attribute(info.signedAttrs, ATTR_MESSAGE_DIGEST);
-    if (!digest || !equalBytes(bytes(AsnConvert.parse(digest, OctetString).buffer), contentDigest))
+    if (
+      !digest ||
+      !equalBytes(asBytes(AsnConvert.parse(digest, OctetString).buffer), contentDigest)
+    )
       throw signatureInvalid(S.CONTENT_MISMATCH, 'the document does not match what was signed');
     const signingTimeRaw = attribute(info.signedAttrs, ATTR_SIGNING_TIME);
     signingTime = signingTimeRaw ? AsnConvert.parse(signingTimeRaw, Time).getTime() : undefined;
     covered = signed.signedAttrs;
   }
-  const signature = bytes(info.signature.buffer);
+  const signature = asBytes(info.signature.buffer);
   if (!(await verifySignature(signer, signatureAlgorithm, signature, covered))) {
     if (kind === 'SM2' && sm2Verify(signer.publicKey, covered, signature, new Uint8Array(0)))
       throw signatureInvalid(
@@ -249,8 +246,8 @@ export async function verifyDetachedSignature(
     jurisdiction: path.anchor.jurisdiction,
     authorityId: path.anchor.authorityId,
     policyOid: path.policyOid,
-    certificateSha256: hex(await sha256(signer.der)),
-    contentSha256: hex(await sha256(content)),
+    certificateSha256: toHex(await sha256(signer.der)),
+    contentSha256: toHex(await sha256(content)),
     ...(signingTime ? { signingTime: signingTime.toISOString() } : {}),
     signatureAlgorithm: signatureAlgorithmName(kind),
     certificationPath: path.certificates.map((c) => c.subject),
@@ -307,7 +304,7 @@ export async function signDetached(
     }),
   ];
   // DER of SET OF: elements in ascending order of their encodings.
-  const encoded = attrs.map((a) => bytes(AsnConvert.serialize(a)));
+  const encoded = attrs.map((a) => asBytes(AsnConvert.serialize(a)));
   const order = encoded.map((e, i) => ({ e, i })).sort((x, y) => compareBytes(x.e, y.e));
   const setBody = concat(order.map((o) => o.e));
   const withAttributes = options.signedAttributes ?? true;
@@ -356,11 +353,11 @@ export async function signDetached(
     ),
     signerInfos: new SignerInfos([signerInfo]),
   });
-  return bytes(
+  return asBytes(
     AsnConvert.serialize(
       new ContentInfo({
         contentType: options.gbt35275 ? ID_GM_SIGNED_DATA : id_signedData,
-        content: withCrls(bytes(AsnConvert.serialize(signedData)), options.crls ?? []),
+        content: withCrls(asBytes(AsnConvert.serialize(signedData)), options.crls ?? []),
       }),
     ),
   );

@@ -3,13 +3,16 @@
  * entirely by OpenSSL (at run time, in a temporary folder) verify in the project's code, and
  * the SM2 chain the project makes verifies with `openssl verify`.
  */
-import { createChainPki } from '../../testing/chain-pki';
-import { toPem } from '../../testing/cert-builder';
-import { ACCEPTED_POLICIES, TEST_POLICIES } from '../../testing/test-pki';
-import { opensslDir, type OpensslDir } from '../../testing/openssl';
-import { canonicalBytes } from '../canonical-json';
-import { signDetached } from './cms';
-import { verifyDetachedSignature } from './cms';
+import {
+  createChainPki,
+  toPem,
+  ACCEPTED_POLICIES,
+  TEST_POLICIES,
+  opensslDir,
+  type OpensslDir,
+} from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
+import { signDetached, verifyDetachedSignature } from './cms';
 import { sm2PrivateKeyFromDer, sm2SigningKey } from './sm2';
 import { parseCertificate, parseCrl, pemToDer } from './x509';
 import type { TrustAnchor } from './path';

@@ -1,4 +1,4 @@
-import { createTestPki, type TestPki } from '../../testing/test-pki';
+import { createTestPki, type TestPki } from '@clearance/testkit/chaincode';
 import { verifyDetachedSignature } from './cms';
 import { readTlv, splitSignedData } from './der';
 

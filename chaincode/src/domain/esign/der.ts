@@ -2,7 +2,7 @@
  * Just enough of a DER reader to lift exact encoded bytes out of a structure, where a
  * schema parser would re-encode them (a signature covers the bytes as they were sent).
  */
-import { equalBytes } from './x509';
+import { equalBytes } from '@clearance/core';
 
 export interface Tlv {
   tag: number;

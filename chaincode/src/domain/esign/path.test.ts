@@ -3,9 +3,16 @@
  * listed at the root and at the intermediate, mixed chains, and each bad path refused with
  * its own reason.
  */
-import { BAD_PATH_CASES, createChainPki, type ChainPki } from '../../testing/chain-pki';
-import { KEY_USAGE, makeCertificate, makeCrl, newKey } from '../../testing/cert-builder';
-import { canonicalBytes } from '../canonical-json';
+import {
+  BAD_PATH_CASES,
+  createChainPki,
+  type ChainPki,
+  KEY_USAGE,
+  makeCertificate,
+  makeCrl,
+  newKey,
+} from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
 import { signDetached, verifyDetachedSignature, type SignOptions } from './cms';
 import { MAX_PATH_CANDIDATES } from './path';
 import { parseCertificate } from './x509';

@@ -7,13 +7,13 @@
  *
  * Each refusal has its own reason (reasons.ts). Pure: no I/O, WebCrypto and pure SM2 only.
  */
+import { equalBytes } from '@clearance/core';
 import type { Jurisdiction } from '../lifecycle';
 import { keyKind } from './crypto';
 import { signedBy } from './signed-by';
 import { CERTIFICATE_REASONS as R, certificateRejected, type CertificateReason } from './reasons';
 import {
   KeyUsageFlags,
-  equalBytes,
   hasKeyUsage,
   parseCertificate,
   parseCrl,

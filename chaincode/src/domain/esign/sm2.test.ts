@@ -2,7 +2,8 @@
  * SM3 against the standard's test vectors and OpenSSL; SM2 signatures both ways with
  * OpenSSL 3 (an implementation nobody here wrote), keys made by OpenSSL at run time.
  */
-import { opensslDir, type OpensslDir } from '../../testing/openssl';
+import { toHex } from '@clearance/core';
+import { opensslDir, type OpensslDir } from '@clearance/testkit/chaincode';
 import { OID, verifySignature } from './crypto';
 import {
   SM2_DEFAULT_USER_ID,
@@ -13,7 +14,7 @@ import {
   sm2Verify,
 } from './sm2';
 import { sm3 } from './sm3';
-import { hex, parseCertificate, pemToDer } from './x509';
+import { parseCertificate, pemToDer } from './x509';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -23,7 +24,7 @@ describe('SM3 (GB/T 32905-2016)', () => {
     ['abc', '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0'],
     ['abcd'.repeat(16), 'debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732'],
   ])('hashes the standard example %s', (message, digest) => {
-    expect(hex(sm3(text(message)))).toBe(digest);
+    expect(toHex(sm3(text(message)))).toBe(digest);
   });
 
   it('agrees with openssl dgst -sm3 on every length around the block boundaries', () => {
@@ -33,7 +34,7 @@ describe('SM3 (GB/T 32905-2016)', () => {
         const data = Uint8Array.from({ length }, (_, i) => (i * 131 + length) % 256);
         ossl.write('in', data);
         const theirs = ossl.run('dgst', '-sm3', '-r', 'in').split(' ')[0];
-        expect(hex(sm3(data))).toBe(theirs);
+        expect(toHex(sm3(data))).toBe(theirs);
       }
     } finally {
       ossl.remove();
@@ -86,7 +87,7 @@ describe('SM2 signatures (GB/T 32918.2) cross-checked with OpenSSL 3', () => {
     ossl.run('pkey', '-in', 'k.pem', '-outform', 'DER', '-out', 'sec1.der');
     expect(sm2PrivateKeyFromDer(ossl.read('sec1.der'))).toEqual(privateKey);
     const spki = pemToDer(ossl.readText('pub.pem'));
-    expect(hex(spki)).toContain(hex(publicKey)); // the point is the SPKI's last 65 bytes
+    expect(toHex(spki)).toContain(toHex(publicKey)); // the point is the SPKI's last 65 bytes
   });
 
   it('verifies OpenSSL signatures made with the default user ID', () => {

@@ -1,4 +1,5 @@
 /** X.509 certificates and CRLs reduced to the facts signature checks need. */
+import { asBytes, toHex } from '@clearance/core';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier,
@@ -74,18 +75,6 @@ const NAME_LABELS: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-export const bytes = (buffer: ArrayBuffer | ArrayBufferView): Uint8Array =>
-  buffer instanceof ArrayBuffer
-    ? new Uint8Array(buffer)
-    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-
-export const hex = (data: Uint8Array): string =>
-  Array.from(data, (b) => b.toString(16).padStart(2, '0')).join('');
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 /** RFC 4514-style text of a name, most significant RDN first as written in the certificate. */
 export function nameToString(name: Name): string {
   return name
@@ -97,7 +86,7 @@ export function nameToString(name: Name): string {
 
 /** Serial numbers compare as unsigned magnitudes, without DER's leading zero. */
 export function serialHex(raw: ArrayBuffer | Uint8Array): string {
-  return hex(bytes(raw)).replace(/^(00)+(?=.)/, '');
+  return toHex(asBytes(raw)).replace(/^(00)+(?=.)/, '');
 }
 
 function rejected(reason: string): LedgerError {
@@ -118,7 +107,7 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
   const extensions = tbs.extensions ?? [];
   const ext = (oid: string): Uint8Array | undefined => {
     const found = extensions.find((e) => e.extnID === oid);
-    return found ? bytes(found.extnValue.buffer) : undefined;
+    return found ? asBytes(found.extnValue.buffer) : undefined;
   };
   const basic = ext(id_ce_basicConstraints);
   const constraints = basic ? AsnConvert.parse(basic, BasicConstraints) : undefined;
@@ -131,23 +120,23 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
   if (!cert.tbsCertificateRaw) throw rejected('certificate has no raw TBS bytes');
   return {
     der,
-    tbs: bytes(cert.tbsCertificateRaw),
+    tbs: asBytes(cert.tbsCertificateRaw),
     signatureAlgorithm: cert.signatureAlgorithm.algorithm,
-    signature: bytes(cert.signatureValue),
+    signature: asBytes(cert.signatureValue),
     subject: nameToString(tbs.subject),
     issuer: nameToString(tbs.issuer),
-    subjectDer: bytes(AsnConvert.serialize(tbs.subject)),
-    issuerDer: bytes(AsnConvert.serialize(tbs.issuer)),
+    subjectDer: asBytes(AsnConvert.serialize(tbs.subject)),
+    issuerDer: asBytes(AsnConvert.serialize(tbs.issuer)),
     serialHex: serialHex(tbs.serialNumber),
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),
-    spki: bytes(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
+    spki: asBytes(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
     keyAlgorithm: spkiAlg.algorithm,
     keyCurve:
       spkiAlg.parameters && spkiAlg.parameters.byteLength > 0
-        ? tryParseOid(bytes(spkiAlg.parameters))
+        ? tryParseOid(asBytes(spkiAlg.parameters))
         : undefined,
-    publicKey: bytes(tbs.subjectPublicKeyInfo.subjectPublicKey),
+    publicKey: asBytes(tbs.subjectPublicKeyInfo.subjectPublicKey),
     isCa: constraints?.cA ?? false,
     ...(constraints?.pathLenConstraint !== undefined
       ? { pathLength: constraints.pathLenConstraint }
@@ -157,8 +146,8 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
     policies: policies
       ? AsnConvert.parse(policies, CertificatePolicies).map((p) => p.policyIdentifier)
       : [],
-    ...(ski ? { subjectKeyId: bytes(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer) } : {}),
-    ...(authorityKeyId ? { authorityKeyId: bytes(authorityKeyId.buffer) } : {}),
+    ...(ski ? { subjectKeyId: asBytes(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer) } : {}),
+    ...(authorityKeyId ? { authorityKeyId: asBytes(authorityKeyId.buffer) } : {}),
   };
 }
 
@@ -194,10 +183,10 @@ function readCrl(der: Uint8Array): ParsedCrl {
   if (!crl.tbsCertListRaw) throw rejected('CRL has no raw TBS bytes');
   const tbs = crl.tbsCertList;
   return {
-    tbs: bytes(crl.tbsCertListRaw),
+    tbs: asBytes(crl.tbsCertListRaw),
     signatureAlgorithm: crl.signatureAlgorithm.algorithm,
-    signature: bytes(crl.signature),
-    issuerDer: bytes(AsnConvert.serialize(tbs.issuer)),
+    signature: asBytes(crl.signature),
+    issuerDer: asBytes(AsnConvert.serialize(tbs.issuer)),
     thisUpdate: tbs.thisUpdate.getTime(),
     nextUpdate: tbs.nextUpdate?.getTime(),
     criticalExtensions: (tbs.crlExtensions ?? []).filter((e) => e.critical).map((e) => e.extnID),

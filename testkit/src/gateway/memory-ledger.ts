@@ -6,14 +6,15 @@
 import { z } from 'zod';
 import { contracts } from '@clearance/chaincode';
 import { LedgerError } from '@clearance/chaincode/domain';
-import {
-  MemoryLedger,
-  type ContractInvoker,
-  type TestIdentity,
-} from '@clearance/chaincode/testing';
+import { MemoryLedger, type ContractInvoker, type TestIdentity } from '../chaincode';
 import { randomBytes } from 'node:crypto';
-import { ApiError, LEDGER_TO_API } from '../errors';
-import type { Committed, Ledger, TransactionStatus } from './ledger';
+import {
+  ApiError,
+  LEDGER_TO_API,
+  type Committed,
+  type Ledger,
+  type TransactionStatus,
+} from '@clearance/gateway';
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof LedgerError)

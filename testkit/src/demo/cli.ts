@@ -8,14 +8,12 @@
  *   demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>
  */
 import { z } from 'zod';
-import { authorityInput, createTestPki, type TestSigner } from '@clearance/chaincode/testing';
+import { authorityInput, createTestPki, type TestSigner } from '../chaincode';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../config';
-import { createFabricLedger } from '../ledger/fabric-ledger';
-import { TRANSACTIONS } from '../ledger/contract';
+import { loadConfig, createFabricLedger, TRANSACTIONS } from '@clearance/gateway';
 
 const MadeSchema = z.object({ authorities: z.array(z.string()), password: z.string() });
 type Made = z.infer<typeof MadeSchema>;

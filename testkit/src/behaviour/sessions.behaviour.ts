@@ -1,7 +1,7 @@
 /** What every session store must do: run on the memory twin (unit) and PostgreSQL (integration). */
 import { describe, expect, it } from '@jest/globals';
-import { TEST_OFFICER } from '../testing/fixtures';
-import type { SessionStore } from './sessions';
+import { TEST_OFFICER } from '../gateway/fixtures';
+import type { SessionStore } from '@clearance/gateway';
 
 export function sessionStoreBehaviour(store: () => SessionStore): void {
   describe('session store', () => {

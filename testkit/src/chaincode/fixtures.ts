@@ -1,9 +1,7 @@
 /** Sample filings and the officers who act on them, for tests of every layer. */
-import { canonicalBytes } from '../domain/canonical-json';
-import type { Commercial, Declaration, Filing } from '../domain/declaration';
-import type { Jurisdiction } from '../domain/lifecycle';
-import type { TestAuthority, TestSigner } from './test-pki';
-import { ACCEPTED_POLICIES } from './test-pki';
+import { canonicalBytes } from '@clearance/core';
+import type { Commercial, Declaration, Filing, Jurisdiction } from '@clearance/chaincode/domain';
+import { type TestAuthority, type TestSigner, ACCEPTED_POLICIES } from './test-pki';
 import type { TestIdentity } from './memory-ledger';
 
 export function sampleFiling(declarationId: string, jurisdiction: Jurisdiction = 'GD'): Filing {

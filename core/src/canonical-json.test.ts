@@ -1,5 +1,4 @@
-import { CanonicalJsonError, canonicalJson } from './canonical-json';
-import { LedgerError, parseLedgerError } from './errors';
+import { canonicalJson, CanonicalJsonError } from './canonical-json';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts members by UTF-16 code units, recursively, without whitespace', () => {
@@ -37,20 +36,5 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson({ x: 1, y: { q: 2, p: 3 } })).toBe(
       canonicalJson({ y: { p: 3, q: 2 }, x: 1 }),
     );
-  });
-});
-
-describe('coded ledger errors', () => {
-  it('round-trip through a message with a peer prefix', () => {
-    const error = new LedgerError('ALREADY_EXISTS', 'self-check a is already recorded');
-    expect(parseLedgerError(`chaincode response 500, ${error.message}`)).toEqual({
-      code: 'ALREADY_EXISTS',
-      message: 'self-check a is already recorded',
-    });
-  });
-
-  it('ignore JSON that is not a known code', () => {
-    expect(parseLedgerError('oops {"code":"WHATEVER","message":"x"}')).toBeUndefined();
-    expect(parseLedgerError('no json here')).toBeUndefined();
   });
 });

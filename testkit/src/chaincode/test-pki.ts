@@ -7,9 +7,12 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import { signDetached, type TrustAnchor } from '../domain/esign/cms';
-import type { CryptoKey } from '../domain/esign/crypto';
-import type { Jurisdiction } from '../domain/lifecycle';
+import {
+  signDetached,
+  type TrustAnchor,
+  type CryptoKey,
+  type Jurisdiction,
+} from '@clearance/chaincode/domain';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

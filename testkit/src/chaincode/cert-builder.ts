@@ -35,10 +35,17 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import type { SigningKey } from '../domain/esign/cms';
-import { OID, ecdsaRawToDer, sha256, type CryptoKey, type KeyKind } from '../domain/esign/crypto';
-import { sm2RandomPrivateKey, sm2SigningKey } from '../domain/esign/sm2';
-import { bytes } from '../domain/esign/x509';
+import {
+  type SigningKey,
+  OID,
+  ecdsaRawToDer,
+  sha256,
+  type CryptoKey,
+  type KeyKind,
+  sm2RandomPrivateKey,
+  sm2SigningKey,
+} from '@clearance/chaincode/domain';
+import { asBytes } from '@clearance/core';
 
 export const KEY_USAGE = {
   digitalSignature: 1,
@@ -74,7 +81,7 @@ export async function newKey(kind: KeyKind): Promise<TestKey> {
     });
     return {
       kind,
-      spki: bytes(AsnConvert.serialize(spki)),
+      spki: asBytes(AsnConvert.serialize(spki)),
       signingKey: key,
       sign: (data) => Promise.resolve(key.sign(data)),
       sm2PrivateKey: d,
@@ -217,9 +224,9 @@ export async function makeCertificate(options: CertificateOptions): Promise<Test
     subjectPublicKeyInfo: AsnConvert.parse(options.key.spki, SubjectPublicKeyInfo),
     extensions: new Extensions(extensions),
   });
-  const tbsDer = bytes(AsnConvert.serialize(tbs));
+  const tbsDer = asBytes(AsnConvert.serialize(tbs));
   const signature = await issuerKey.sign(tbsDer);
-  const der = bytes(
+  const der = asBytes(
     AsnConvert.serialize(
       new Certificate({
         tbsCertificate: tbs,
@@ -275,8 +282,8 @@ export async function makeCrl(options: {
         }
       : {}),
   });
-  const signature = await options.issuer.key.sign(bytes(AsnConvert.serialize(tbs)));
-  return bytes(
+  const signature = await options.issuer.key.sign(asBytes(AsnConvert.serialize(tbs)));
+  return asBytes(
     AsnConvert.serialize(
       new CertificateList({
         tbsCertList: tbs,

@@ -5,10 +5,13 @@
  * its own path. Every CA issues a CRL; a signer carries its intermediates and their CRLs in
  * the CMS unless told otherwise.
  */
-import { signDetached, type SignOptions } from '../domain/esign/cms';
-import type { KeyKind } from '../domain/esign/crypto';
-import type { TrustAnchor } from '../domain/esign/path';
-import type { Jurisdiction } from '../domain/lifecycle';
+import {
+  signDetached,
+  type SignOptions,
+  type KeyKind,
+  type TrustAnchor,
+  type Jurisdiction,
+} from '@clearance/chaincode/domain';
 import { KEY_USAGE, makeCertificate, makeCrl, newKey, type TestCertificate } from './cert-builder';
 import { ACCEPTED_POLICIES, TEST_POLICIES } from './test-pki';
 

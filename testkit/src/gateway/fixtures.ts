@@ -1,4 +1,4 @@
-import type { OfficerPrincipal } from '../auth/principal';
+import type { OfficerPrincipal } from '@clearance/gateway';
 
 /** A GD customs officer as signed in: what tests of signed-in routes act as. */
 export const TEST_OFFICER: OfficerPrincipal = {

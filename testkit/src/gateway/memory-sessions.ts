@@ -1,8 +1,13 @@
 /** In-memory twin of the session store, for unit tests (same behaviour suite as PostgreSQL). */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Principal } from './principal';
-import { newToken, sha256Hex } from './secrets';
-import { CHALLENGE_TTL_MS, SESSION_TTL_MS, type SessionStore } from './sessions';
+import {
+  type Principal,
+  newToken,
+  sha256Hex,
+  CHALLENGE_TTL_MS,
+  SESSION_TTL_MS,
+  type SessionStore,
+} from '@clearance/gateway';
 
 export function createMemorySessionStore(now: () => number = Date.now): SessionStore {
   const sessions = new Map<string, { principal: Principal; expires: number }>();

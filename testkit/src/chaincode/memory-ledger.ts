@@ -5,7 +5,7 @@
  * and only the last event a transaction sets is emitted.
  */
 import type { Context, Contract } from 'fabric-contract-api';
-import { LedgerError } from '../domain/errors';
+import { LedgerError } from '@clearance/chaincode/domain';
 
 export interface TestIdentity {
   mspId: string;

@@ -1,5 +1,5 @@
 import { createMemorySessionStore } from './memory-sessions';
-import { sessionStoreBehaviour } from './sessions.behaviour';
+import { sessionStoreBehaviour } from '../behaviour/sessions.behaviour';
 
 const store = createMemorySessionStore();
 sessionStoreBehaviour(() => store);

@@ -3,7 +3,7 @@
  * Fabric adapter on the devnet (integration tests).
  */
 import { describe, expect, it } from '@jest/globals';
-import type { Ledger } from './ledger';
+import type { Ledger } from '@clearance/gateway';
 
 export function ledgerBehaviour(ledger: () => Ledger, uniqueId: (label: string) => string): void {
   describe('Ledger adapter', () => {

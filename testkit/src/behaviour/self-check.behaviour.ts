@@ -3,8 +3,8 @@
  * the real devnet (integration), so the twin cannot drift from Fabric.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EVENTS } from '../contracts/events';
-import type { ContractInvoker } from '../testing/memory-ledger';
+import { EVENTS } from '@clearance/chaincode/domain';
+import type { ContractInvoker } from '../chaincode/memory-ledger';
 
 export function selfCheckBehaviour(
   invoker: () => ContractInvoker,

@@ -3,3 +3,4 @@ export * from './memory-ledger';
 export * from './test-pki';
 export * from './cert-builder';
 export * from './chain-pki';
+export * from './openssl';

@@ -1,4 +1,4 @@
-import { ledgerBehaviour } from './ledger.behaviour';
+import { ledgerBehaviour } from '../behaviour/ledger.behaviour';
 import { createMemoryLedger } from './memory-ledger';
 
 const ledger = createMemoryLedger({ mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' });
