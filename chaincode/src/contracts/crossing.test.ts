@@ -18,6 +18,7 @@ import {
   signFiling,
   MemoryLedger,
   createTestPki,
+  type TestIdentity,
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { CrossingContract } from './crossing';
@@ -331,6 +332,47 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
         JSON.stringify({ outcome: 'CLEARED', reason: '' }),
       ]),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('a lane device records taps at its own control point only; one naming none is refused', async () => {
+    const { ledger } = await sealedTruck();
+    const laneTap = (who: TestIdentity, controlPoint: string, counter: number) =>
+      ledger
+        .invokerFor(who)
+        .submit('Seal:RecordCheckpoint', [
+          'SEAL-1',
+          JSON.stringify({ controlPoint, tagUid: TAG, counter }),
+        ]);
+    const before = ledger.snapshot();
+    await expect(laneTap(OFFICERS.hkLaneLmc, 'HGG', 4)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      detail: 'the lane device of LMC may not act at HGG',
+    });
+    // A lane certificate without its controlPoint attribute speaks for no lane at all.
+    const nowhere: TestIdentity = { ...OFFICERS.hkLaneLmc, attributes: { role: 'lane-device' } };
+    await expect(laneTap(nowhere, 'LMC', 4)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      detail: 'the lane device of (no control point) may not act at LMC',
+    });
+    await expect(
+      ledger.invokerFor(nowhere).submit('Crossing:Decide', [
+        JSON.stringify({
+          crossingId: 'X-N',
+          sealId: 'SEAL-1',
+          controlPoint: 'LMC',
+          direction: 'NORTHBOUND',
+        }),
+      ]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(ledger.snapshot()).toEqual(before);
+    const seal = JSON.parse((await laneTap(OFFICERS.hkLaneLmc, 'LMC', 4)).result) as SealRecord;
+    expect(seal.checkpoints.at(-1)).toMatchObject({
+      controlPoint: 'LMC',
+      counter: 4,
+      actor: { mspId: 'HKCustomsMSP', role: 'lane-device' },
+    });
+    // The lane's own tap is one a crossing there can use.
+    expect((await decide(ledger, 'LMC', 'hkLaneLmc', 'X-OWN')).tap?.counter).toBe(4);
   });
 
   it('records the joint inspection: HOLD puts the declarations on hold, once; GO has none', async () => {

@@ -20,7 +20,8 @@ import {
   type SealActRecord,
   type SealRecord,
 } from '../domain/seal';
-import { actorOf, txTime } from '../stub/identity';
+import { requireLaneAt } from '../domain/crossing';
+import { actorOf, callerOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from '../domain/events';
@@ -249,6 +250,7 @@ export class SealContract extends Contract {
   async RecordCheckpoint(ctx: Context, sealId: string, checkJson: string): Promise<string> {
     const act = this.act(ctx, 'RECORD_CHECKPOINT', 'tag verified at control point');
     const input = parseArgument(CheckpointInputSchema, checkJson, 'check');
+    requireLaneAt(act.actor, callerOf(ctx).attribute('controlPoint'), input.controlPoint);
     const seal = checkpoint(await this.seal(ctx, sealId), input, act);
     return this.saveSeal(ctx, seal, EVENTS.CheckpointVerified, {
       controlPoint: input.controlPoint,

@@ -91,8 +91,9 @@ export function requireCrossingAllowed(action: CrossingAction, actor: Actor): vo
 }
 
 /**
- * A lane device decides only at the control point its certificate names (its
- * `controlPoint` attribute): the terminal at one lane cannot speak for another.
+ * A lane device decides, and records checkpoint taps, only at the control point its
+ * certificate names (its `controlPoint` attribute): the terminal at one lane cannot speak
+ * for another.
  */
 export function requireLaneAt(
   actor: Actor,
@@ -102,7 +103,7 @@ export function requireLaneAt(
   if (actor.role !== 'lane-device' || laneControlPoint === controlPoint) return;
   throw new LedgerError(
     'FORBIDDEN',
-    `the lane device of ${laneControlPoint ?? '(no control point)'} may not decide at ${controlPoint}`,
+    `the lane device of ${laneControlPoint ?? '(no control point)'} may not act at ${controlPoint}`,
   );
 }
 
