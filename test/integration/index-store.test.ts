@@ -325,10 +325,92 @@ describe('index store on PostgreSQL', () => {
       (await listCrossings(db.pool, { limit: 10, signer: { subject: 'CN=x', issuer: 'CN=y' } }))
         ?.items,
     ).toEqual([]);
+    // The signer of the declaration both crossings cover sees both.
+    await db.pool.query(
+      "UPDATE declarations SET signer_subject = 'CN=trader', signer_issuer = 'CN=ca' WHERE declaration_id = 'GD-IDX-1'",
+    );
+    expect(
+      (
+        await listCrossings(db.pool, {
+          limit: 10,
+          signer: { subject: 'CN=trader', issuer: 'CN=ca' },
+        })
+      )?.items.map((c) => c.crossingId),
+    ).toEqual(['X-1', 'X-2']);
 
-    // A database from before version 7 gets the crossings already in ledger_events.
-    expect(await migrate(db.pool, 6)).toBe(6);
-    expect(await migrate(db.pool)).toBe(7);
+    // An outcome for a crossing the index never saw decided is poison, not lost.
+    expect(
+      await store.apply('clearance', {
+        blockNumber: 33n,
+        transactionId: 'tx-X-GONE-outcome',
+        eventName: 'CrossingInspectionRecorded',
+        payload: {
+          crossingId: 'X-GONE',
+          sealId: 'SEAL-1',
+          controlPoint: 'LMC',
+          outcome: 'CLEARED',
+          reason: '',
+          heldDeclarations: [],
+          actor: { mspId: 'HKCustomsMSP' },
+          at: '2026-11-25T10:06:00.000Z',
+        },
+      }),
+    ).toBe(false);
+    expect(
+      (await store.poisonEvents('clearance')).find((p) => p.transactionId === 'tx-X-GONE-outcome'),
+    ).toMatchObject({
+      eventName: 'CrossingInspectionRecorded',
+      error: expect.stringContaining('X-GONE'),
+    });
+    expect((await store.checkpoint('clearance')).getTransactionId()).toBe('tx-X-GONE-outcome');
+
+    // A database from before version 7 gets the crossings already in ledger_events, and the
+    // hold the inspection put on a declaration whose row is older than the hold.
+    const reMigrate = async (declarationBlock: number) => {
+      expect(await migrate(db.pool, 6)).toBe(6);
+      await db.pool.query(
+        "UPDATE declarations SET on_hold = false, last_action = 'ACCEPT', block_number = $1 WHERE declaration_id = 'GD-IDX-1'",
+        [declarationBlock],
+      );
+      expect(await migrate(db.pool)).toBe(MIGRATIONS.length);
+      return (
+        await db.pool.query(
+          "SELECT on_hold, last_action, block_number::int AS block FROM declarations WHERE declaration_id = 'GD-IDX-1'",
+        )
+      ).rows[0];
+    };
+    expect(await reMigrate(31)).toEqual({ on_hold: true, last_action: 'HOLD', block: 32 });
     expect(await crossings()).toEqual(expected);
+    // A declaration row written after the hold is left as it is.
+    expect(await reMigrate(40)).toEqual({ on_hold: false, last_action: 'ACCEPT', block: 40 });
+    // Listing without a control point has its own index.
+    expect(
+      (
+        await db.pool.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'crossings'")
+      ).rows.map((r: { indexdef: string }) => r.indexdef.replace(/^.* USING /, '')),
+    ).toContain('btree (decided_at, crossing_id)');
+
+    // Decisions at the same instant are paged in id order, none lost or repeated.
+    for (const id of ['X-T2', 'X-T1', 'X-T3'])
+      await store.apply('clearance', {
+        ...decided(34, id, 'GO', []),
+        payload: {
+          ...decided(34, id, 'GO', []).payload,
+          controlPoint: 'HGG',
+          at: '2026-11-25T11:00:00.000Z',
+        },
+      });
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listCrossings(db.pool, {
+        controlPoint: 'HGG',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      pages.push(page?.items.map((c) => c.crossingId) ?? []);
+      cursor = page?.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual([['X-T1', 'X-T2'], ['X-T3']]);
   });
 });

@@ -34,6 +34,7 @@ const NAMES: Readonly<Record<number, string>> = {
   5: 'seals from the seal events; readings by seal',
   6: 'poison events: ledger events the index could not project',
   7: 'crossings from the crossing events, by control point and time',
+  8: "crossings by time; inspection holds applied to declarations; lane devices' control points",
 };
 
 /** Within a version, up runs in this order and down in the reverse. */

@@ -45,6 +45,11 @@ export interface PoisonEvent {
   recordedAt: string;
 }
 
+/** An event that parses but names what the index does not hold (so retrying cannot help). */
+export class UnprojectableEvent extends Error {
+  override name = 'UnprojectableEvent';
+}
+
 /**
  * Whether applying an event failed because of the event itself (so retrying cannot help):
  * data PostgreSQL refuses (SQLSTATE class 22, e.g. 22P05 for U+0000 in jsonb; class 23,
@@ -54,7 +59,12 @@ export interface PoisonEvent {
 export function isPoisonFailure(error: unknown): boolean {
   if (error instanceof DatabaseError)
     return error.code?.startsWith('22') === true || error.code?.startsWith('23') === true;
-  return error instanceof z.ZodError || error instanceof TypeError || error instanceof RangeError;
+  return (
+    error instanceof z.ZodError ||
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof UnprojectableEvent
+  );
 }
 
 /**
@@ -167,17 +177,24 @@ async function insertCrossing(
   );
 }
 
-/** The outcome comes in a later block than its decision, so the row is there. */
+/**
+ * The outcome comes in a later block than its decision, so the row is there; an outcome
+ * without one is set aside as poison rather than lost.
+ */
 async function recordCrossingOutcome(
   client: PoolClient,
   event: IndexedEvent,
   o: CrossingInspectionEvent,
 ): Promise<void> {
-  await client.query(
+  const updated = await client.query(
     `UPDATE crossings SET inspection = $2, outcome_reason = $3, outcome_at = $4, outcome_tx_id = $5
      WHERE crossing_id = $1`,
     [o.crossingId, o.outcome, o.reason, o.at, event.transactionId],
   );
+  if (updated.rowCount === 0)
+    throw new UnprojectableEvent(
+      `crossing ${o.crossingId} is not indexed: no decision to record the outcome on`,
+    );
 }
 
 /** Why an event could not be projected, with PostgreSQL's SQLSTATE when it was the database. */

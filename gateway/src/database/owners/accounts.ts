@@ -18,4 +18,10 @@ export const ACCOUNTS: readonly MigrationPart[] = [
       );`,
     down: `DROP TABLE accounts;`,
   },
+  {
+    version: 8,
+    // A lane device's control point (its certificate's controlPoint attribute).
+    up: `ALTER TABLE accounts ADD COLUMN control_point text;`,
+    down: `ALTER TABLE accounts DROP COLUMN control_point;`,
+  },
 ];

@@ -125,4 +125,27 @@ export const PROJECTION: readonly MigrationPart[] = [
       WHERE e.event_name = 'CrossingInspectionRecorded' AND e.payload->>'crossingId' = c.crossing_id;`,
     down: `DROP TABLE crossings;`,
   },
+  {
+    version: 8,
+    // Before version 7 the projection ignored CrossingInspectionRecorded, so the holds an
+    // inspection's HOLD put on declarations are applied here, as the projection now does:
+    // only over a declaration row written before the hold (by block, then event order).
+    up: `
+      CREATE INDEX crossings_decided ON crossings (decided_at, crossing_id);
+      WITH holds AS (
+        SELECT DISTINCT ON (h.id) h.id, e.block_number, e.seq, e.tx_id, e.payload
+        FROM ledger_events e, jsonb_array_elements_text(e.payload->'heldDeclarations') AS h(id)
+        WHERE e.event_name = 'CrossingInspectionRecorded'
+        ORDER BY h.id, e.block_number DESC, e.seq DESC)
+      UPDATE declarations d SET on_hold = true, last_action = 'HOLD',
+             last_actor_msp = COALESCE(holds.payload->'actor'->>'mspId', d.last_actor_msp),
+             last_at = COALESCE((holds.payload->>'at')::timestamptz, d.last_at),
+             block_number = holds.block_number, tx_id = holds.tx_id
+      FROM holds
+      WHERE holds.id = d.declaration_id
+        AND (holds.block_number > d.block_number
+             OR (holds.block_number = d.block_number
+                 AND holds.seq > COALESCE((SELECT seq FROM ledger_events WHERE tx_id = d.tx_id), 0)));`,
+    down: `DROP INDEX crossings_decided;`,
+  },
 ];
