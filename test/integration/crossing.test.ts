@@ -354,5 +354,17 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
     const { differences, crossingDifferences } = await compareIndex(stack.pool, gd);
     expect(crossingDifferences).toEqual([]);
     expect(differences.filter((d) => d.declarationId.includes(run))).toEqual([]);
+    // Every column of a crossing row is compared: changed behind the indexer's back, reported.
+    await stack.pool.query(
+      `UPDATE crossings SET direction = 'SOUTHBOUND', declaration_ids = '{GD-NOT-THERE}',
+         decided_at = '2000-01-01T00:00:00Z', outcome_reason = 'tampered' WHERE crossing_id = $1`,
+      [held.json<Answer>().crossing.crossingId],
+    );
+    const tampered = (await compareIndex(stack.pool, gd)).crossingDifferences;
+    expect(
+      tampered
+        .filter((d) => d.crossingId === held.json<Answer>().crossing.crossingId)
+        .map((d) => d.field),
+    ).toEqual(['direction', 'declarationIds', 'decidedAt', 'outcomeReason']);
   }, 120_000);
 });

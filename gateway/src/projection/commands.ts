@@ -118,11 +118,17 @@ export async function compareIndex(
     crossing_id: string;
     seal_id: string;
     control_point: string;
+    direction: string;
     decision: string;
     reasons: string[];
+    declaration_ids: string[];
+    decided_at: Date;
     inspection: string | null;
+    outcome_reason: string | null;
   }>(
-    'SELECT crossing_id, seal_id, control_point, decision, reasons, inspection FROM crossings ORDER BY crossing_id',
+    `SELECT crossing_id, seal_id, control_point, direction, decision, reasons, declaration_ids,
+            decided_at, inspection, outcome_reason
+     FROM crossings ORDER BY crossing_id`,
   );
   const crossingDifferences = await compareRows(
     crossings,
@@ -131,9 +137,17 @@ export async function compareIndex(
     (row, record): [string, unknown, unknown][] => [
       ['sealId', row.seal_id, record.sealId],
       ['controlPoint', row.control_point, record.controlPoint],
+      ['direction', row.direction, record.direction],
       ['decision', row.decision, record.decision],
       ['reasons', row.reasons.join(','), record.reasons.join(',')],
+      [
+        'declarationIds',
+        row.declaration_ids.join(','),
+        record.declarations.map((d) => d.declarationId).join(','),
+      ],
+      ['decidedAt', row.decided_at.toISOString(), new Date(record.decided.at).toISOString()],
       ['inspection', row.inspection, record.inspection?.status ?? null],
+      ['outcomeReason', row.outcome_reason, record.inspection?.outcome?.reason ?? null],
     ],
   );
   return {
