@@ -8,6 +8,7 @@ import {
   createMemorySessionStore,
 } from '@clearance/testkit/gateway';
 import type { InjectOptions } from 'fastify';
+import type { Pool } from 'pg';
 
 const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
 
@@ -228,5 +229,56 @@ describe('gateway routes', () => {
     });
     expect(res.body).not.toContain('secret');
     await broken.close();
+  });
+});
+
+describe('a lane device on a gateway without per-officer ledgers', () => {
+  const lane = {
+    kind: 'officer' as const,
+    id: 'hkcustoms/lane-lmc',
+    organisation: 'hkcustoms',
+    mspId: 'HKCustomsMSP',
+    name: 'lane-lmc',
+    role: 'lane-device',
+    controlPoint: 'LMC',
+  };
+
+  it('is refused rather than acting under the gateway’s identity, and is no full officer', async () => {
+    const ledger = createMemoryLedger(identity);
+    // The routes refuse before any query: a pool that is never used.
+    const app = await buildApp({
+      ledger,
+      sessions,
+      database: {} as Pool,
+      tagKeys: { metaKey: Buffer.alloc(16), masterKey: Buffer.alloc(16) },
+    });
+    const { token: laneToken } = await sessions.create(lane);
+    const as = (options: InjectOptions) =>
+      app.inject({
+        ...options,
+        headers: { authorization: `Bearer ${laneToken}`, ...options.headers },
+      });
+    const refused = [
+      await as({
+        method: 'POST',
+        url: '/v1/crossings',
+        payload: { sealId: 'SEAL-1', controlPoint: 'LMC', direction: 'NORTHBOUND' },
+        headers: { 'idempotency-key': 'lane-key-0001' },
+      }),
+      await as({
+        method: 'POST',
+        url: '/v1/seals/checks',
+        payload: { controlPoint: 'LMC', url: 'https://seal.clearance.test/t?picc=00&cmac=00' },
+      }),
+      await as({ method: 'POST', url: '/v1/self-checks', payload: {} }),
+    ];
+    expect(refused.map((r) => [r.statusCode, r.json().error.code])).toEqual([
+      [403, 'FORBIDDEN'],
+      [403, 'FORBIDDEN'],
+      [403, 'FORBIDDEN'],
+    ]);
+    expect(refused[0]?.json().error.message).toContain('its own identity');
+    expect(ledger.chain.size).toBe(0);
+    await app.close();
   });
 });

@@ -22,6 +22,7 @@ function importAccounts(devnet: Devnet, env: NodeJS.ProcessEnv, passwords: Recor
     organisation: o.org,
     username: o.name,
     role: o.role,
+    ...(o.controlPoint ? { controlPoint: o.controlPoint } : {}),
     connectionFile: devnet.connectionFile(`${o.org}/${o.name}`),
     ...(signsIn(o.role) ? { password: passwords[`${o.org}/${o.name}`] } : {}),
   }));

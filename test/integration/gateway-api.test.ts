@@ -118,8 +118,8 @@ describe('gateway API on PostgreSQL and Redis', () => {
     }
   };
 
-  const signedFiling = async (id: string, signer: TestSigner) => {
-    const filing = sampleFiling(id);
+  const signedFiling = async (id: string, signer: TestSigner, jurisdiction?: 'GD' | 'HK') => {
+    const filing = sampleFiling(id, jurisdiction);
     const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
     return { ...filing, signature };
   };
@@ -735,6 +735,9 @@ describe('gateway API on PostgreSQL and Redis', () => {
       mspId: identity.mspId,
       name,
       role: identity.attributes?.role ?? '',
+      ...(identity.attributes?.controlPoint
+        ? { controlPoint: identity.attributes.controlPoint }
+        : {}),
     });
     return token;
   };
@@ -935,6 +938,16 @@ describe('gateway API on PostgreSQL and Redis', () => {
     ]);
     const record = await http('GET', `/v1/crossings/${crossingId}`, { token: owner.token });
     expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({
+      crossingId,
+      sealId,
+      controlPoint: 'LMC',
+      direction: 'NORTHBOUND',
+      decision: decided.body.crossing.decision,
+      reasons: decided.body.crossing.reasons,
+      declarations: [expect.objectContaining({ declarationId: id, state: 'RELEASE_ELIGIBLE' })],
+      decided: { txId: decided.body.transactionId, actor: { role: 'lane-device' } },
+    });
 
     const stranger = await traderSession(pki.signers.hkTrader);
     const theirs = await http('GET', `/v1/crossings?declarationId=${id}`, {
@@ -956,6 +969,114 @@ describe('gateway API on PostgreSQL and Redis', () => {
       const bad = await http('GET', `/v1/crossings?${query}`, { token: owner.token });
       expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     }
+  });
+
+  it('keeps each trader to their own declarations in a shared crossing, operators out, and a lane device to its lane', async () => {
+    const run = randomUUID().slice(0, 8).toUpperCase();
+    const gdTrader = await traderSession(pki.signers.gdTrader);
+    const hkTrader = await traderSession(pki.signers.hkTrader);
+    const gdId = `GD-SHARE-${run}`;
+    const hkId = `HK-SHARE-${run}`;
+    for (const [token, body] of [
+      [gdTrader.token, await signedFiling(gdId, pki.signers.gdTrader)],
+      [hkTrader.token, await signedFiling(hkId, pki.signers.hkTrader, 'HK')],
+    ] as const) {
+      const filed = await http('POST', '/v1/declarations', {
+        token,
+        body,
+        headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+      });
+      expect(filed.body.operation.state).toBe('succeeded');
+    }
+    const sealId = `SEAL-SHARE-${run}`;
+    const tagUid = `04${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await sealedDevice((who) => network.as(ACCOUNTS[who] as TestIdentity), {
+      deviceId: `EL-SHARE-${run}`,
+      sealId,
+      publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      tagUid,
+      declarationIds: [gdId, hkId],
+    });
+    const hk = network.as(OFFICERS.hkCustoms);
+    // One crossing at Lok Ma Chau, one at Huanggang (the lane device's is LMC).
+    const crossings: Record<string, string> = {};
+    for (const [counter, controlPoint] of [
+      [1, 'LMC'],
+      [2, 'HGG'],
+    ] as const) {
+      await hk.submit('Seal:RecordCheckpoint', [
+        sealId,
+        JSON.stringify({ controlPoint, tagUid, counter }),
+      ]);
+      const decided = await http('POST', '/v1/crossings', {
+        token: await sessionOf('hkcustoms/officer1'),
+        body: { sealId, controlPoint, direction: 'NORTHBOUND' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(decided.status).toBe(201);
+      crossings[controlPoint] = decided.body.crossing.crossingId;
+    }
+    await syncIndex();
+    const lmc = crossings.LMC as string;
+    const hgg = crossings.HGG as string;
+
+    // Each trader sees the crossing with their own declaration only, in the list and by id.
+    for (const [who, own] of [
+      [gdTrader, gdId],
+      [hkTrader, hkId],
+    ] as const) {
+      const list = await http('GET', `/v1/crossings?declarationId=${own}`, { token: who.token });
+      expect(list.body.items.map((c: Body) => [c.crossingId, c.declarationIds])).toEqual(
+        expect.arrayContaining([
+          [lmc, [own]],
+          [hgg, [own]],
+        ]),
+      );
+      expect(list.body.items).toHaveLength(2);
+      const one = await http('GET', `/v1/crossings/${lmc}`, { token: who.token });
+      expect(one.body.declarations.map((d: Body) => d.declarationId)).toEqual([own]);
+    }
+    // Officers see both.
+    const full = await http('GET', `/v1/crossings/${lmc}`, {
+      token: await sessionOf('hkcustoms/officer1'),
+    });
+    expect(full.body.declarations.map((d: Body) => d.declarationId)).toEqual([gdId, hkId]);
+
+    // Seal operators read no declarations, so no crossings either.
+    const operator = await sessionOf('logistics/operator1');
+    for (const path of ['/v1/crossings?controlPoint=LMC', `/v1/crossings/${lmc}`]) {
+      const res = await http('GET', path, { token: operator });
+      expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'FORBIDDEN']);
+    }
+
+    // The lane device reads its own control point's crossings, nothing else of the ledger.
+    const lane = await sessionOf('hkcustoms/lane-lmc');
+    const own = await http('GET', '/v1/crossings', { token: lane });
+    expect(own.status).toBe(200);
+    const ids = own.body.items.map((c: Body) => c.crossingId);
+    expect(ids).toContain(lmc);
+    expect(ids).not.toContain(hgg);
+    expect(own.body.items.every((c: Body) => c.controlPoint === 'LMC')).toBe(true);
+    expect((await http('GET', `/v1/crossings/${lmc}`, { token: lane })).status).toBe(200);
+    const elsewhere = await http('GET', `/v1/crossings/${hgg}`, { token: lane });
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    for (const [method, path] of [
+      ['GET', '/v1/crossings?controlPoint=HGG'],
+      ['GET', '/v1/declarations'],
+      ['GET', `/v1/declarations/${gdId}`],
+      ['POST', '/v1/self-checks'],
+      ['POST', `/v1/crossings/${lmc}/outcome`],
+    ] as const) {
+      const res = await http(method, path, {
+        token: lane,
+        ...(method === 'POST' ? { body: {} } : {}),
+      });
+      expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'FORBIDDEN']);
+    }
+    // Its lane view opens the seal's track.
+    expect((await http('GET', `/v1/seals/${sealId}/track`, { token: lane })).status).toBe(200);
   });
 
   it('refuses text PostgreSQL cannot hold (U+0000, lone surrogates) with 400 before anything is written', async () => {

@@ -110,6 +110,7 @@ export async function importDevnetAccounts(
       organisation: o.org,
       username: o.name,
       role: o.role,
+      controlPoint: o.controlPoint,
       mspId: fabric.mspId,
       certificate: fabric.certificate,
       privateKey: fabric.privateKey,

@@ -38,6 +38,7 @@ export async function startTwinGateway(options: {
       username,
       mspId: identity.mspId,
       role: identity.attributes?.role ?? '',
+      controlPoint: identity.attributes?.controlPoint,
       certificate: `certificate of ${account}`,
       privateKey: `key of ${account}`,
       ...(username === 'agent' ? {} : { password: TEST_PASSWORD }),

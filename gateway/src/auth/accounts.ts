@@ -12,6 +12,8 @@ export interface AccountInput {
   username: string;
   mspId: string;
   role: string;
+  /** A lane device's control point (its certificate's controlPoint attribute). */
+  controlPoint?: string | undefined;
   certificate: string;
   privateKey: string;
   /** Without one the account can act (e.g. a filing agent) but nobody signs in as it. */
@@ -40,9 +42,11 @@ export function createAccountStore(pool: Pool, kek: Uint8Array): AccountStore {
     async upsert(input) {
       const id = accountId(input.organisation, input.username);
       await pool.query(
-        `INSERT INTO accounts (account_id, organisation, username, msp_id, role, certificate, key_ciphertext, password_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO accounts (account_id, organisation, username, msp_id, role, certificate, key_ciphertext,
+                               password_hash, control_point)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (account_id) DO UPDATE SET msp_id = EXCLUDED.msp_id, role = EXCLUDED.role,
+           control_point = EXCLUDED.control_point,
            certificate = EXCLUDED.certificate, key_ciphertext = EXCLUDED.key_ciphertext,
            password_hash = EXCLUDED.password_hash`,
         [
@@ -54,6 +58,7 @@ export function createAccountStore(pool: Pool, kek: Uint8Array): AccountStore {
           input.certificate,
           sealSecret(kek, input.privateKey, id),
           input.password ? await hashPassword(input.password) : null,
+          input.controlPoint ?? null,
         ],
       );
       return id;
@@ -64,10 +69,12 @@ export function createAccountStore(pool: Pool, kek: Uint8Array): AccountStore {
         account_id: string;
         msp_id: string;
         role: string;
+        control_point: string | null;
         password_hash: string | null;
-      }>('SELECT account_id, msp_id, role, password_hash FROM accounts WHERE account_id = $1', [
-        accountId(organisation, username),
-      ]);
+      }>(
+        'SELECT account_id, msp_id, role, control_point, password_hash FROM accounts WHERE account_id = $1',
+        [accountId(organisation, username)],
+      );
       const row = rows[0];
       // Hash even for an unknown account, so timing does not tell which accounts exist.
       const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
@@ -79,6 +86,7 @@ export function createAccountStore(pool: Pool, kek: Uint8Array): AccountStore {
         mspId: row.msp_id,
         name: username,
         role: row.role,
+        ...(row.control_point ? { controlPoint: row.control_point } : {}),
       };
     },
 

@@ -4,7 +4,7 @@
  *
  *   accounts import < manifest.json
  *
- * The manifest lists `{ organisation, username, role, connectionFile, password? }`: each
+ * The manifest lists `{ organisation, username, role, controlPoint?, connectionFile, password? }`: each
  * connection file names the officer's enrolled certificate and key (the devnet writes one
  * per officer), which are stored with the key sealed under IDENTITY_KEK.
  */
@@ -21,6 +21,10 @@ const Manifest = z.array(
       organisation: z.string().regex(/^[a-z0-9-]{1,32}$/),
       username: z.string().regex(/^[a-z0-9-]{1,32}$/),
       role: z.string().min(1).max(64),
+      controlPoint: z
+        .string()
+        .regex(/^[A-Z]{3,8}$/)
+        .optional(),
       connectionFile: z.string().min(1),
       password: z.string().min(8).max(256).optional(),
     })
@@ -52,6 +56,7 @@ async function main(command: string | undefined): Promise<void> {
         organisation: entry.organisation,
         username: entry.username,
         role: entry.role,
+        controlPoint: entry.controlPoint,
         mspId: fabric.mspId,
         certificate: fabric.certificate,
         privateKey: fabric.privateKey,

@@ -10,6 +10,8 @@ export const OfficerPrincipal = z
     mspId: z.string(),
     name: z.string(),
     role: z.string(),
+    /** A lane device's control point: the one lane it decides, taps and reads at. */
+    controlPoint: z.string().optional(),
   })
   .meta({ id: 'OfficerPrincipal' });
 

@@ -13,6 +13,10 @@ describe('the schema assembled from its owners', () => {
       [5, 'seals from the seal events; readings by seal'],
       [6, 'poison events: ledger events the index could not project'],
       [7, 'crossings from the crossing events, by control point and time'],
+      [
+        8,
+        "crossings by time; inspection holds applied to declarations; lane devices' control points",
+      ],
     ]);
   });
 
@@ -25,6 +29,7 @@ describe('the schema assembled from its owners', () => {
       ['seals'],
       ['poison_events'],
       ['crossings'],
+      [],
     ]);
     const v4 = MIGRATIONS[3]?.up ?? '';
     expect(v4).toContain('ALTER TABLE ledger_events ADD COLUMN seq bigserial;');

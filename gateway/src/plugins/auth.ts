@@ -4,8 +4,9 @@
  * registered: every route under /v1 gets a hook that needs a principal unless its config
  * says `public: true`. The request URL is never looked at, so no spelling of a path (percent
  * escapes, absolute-form targets) can reach a route without its hook; unknown paths match
- * no route and end in the not-found handler. What a principal may touch is checked by the
- * route.
+ * no route and end in the not-found handler. A lane device reaches only the routes whose
+ * config says `lane: true` (deciding, tapping, its lane's reads). What a principal may
+ * touch is checked by the route.
  */
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -20,6 +21,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     public?: boolean;
+    /** A lane device may call it (the route itself keeps it to its control point). */
+    lane?: boolean;
   }
 }
 
@@ -73,6 +76,15 @@ export function isSealOperator(p: Principal | null | undefined): boolean {
   return p?.kind === 'officer' && p.mspId === 'LogisticsMSP';
 }
 
+/** A lane terminal's identity: it acts at one control point only. */
+export function isLaneDevice(p: Principal | null | undefined): p is OfficerPrincipal {
+  return p?.kind === 'officer' && p.role === 'lane-device';
+}
+
+/** The control point a lane device is at (none for anyone else, or a lane naming none). */
+export const laneOf = (p: Principal | null | undefined): string | undefined =>
+  isLaneDevice(p) ? (p.controlPoint ?? '') : undefined;
+
 export function requireTrader(request: FastifyRequest): TraderPrincipal {
   const p = request.principal;
   if (p?.kind !== 'trader') throw new ApiError('FORBIDDEN', 'traders only');
@@ -98,11 +110,15 @@ export default fp<{ sessions?: SessionStore | undefined }>(
       request.principal = principal;
       request.sessionToken = token;
     };
+    const notLane = async (request: FastifyRequest): Promise<void> => {
+      if (isLaneDevice(request.principal))
+        throw new ApiError('FORBIDDEN', 'a lane device decides, taps and reads its own lane only');
+    };
     app.addHook('onRoute', (route) => {
       if (!routeNeedsPrincipal(route)) return;
       // After the route's own onRequest hooks (rate limits count anonymous attempts too).
       const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
-      route.onRequest = [...own, authenticate];
+      route.onRequest = [...own, authenticate, ...(route.config?.lane === true ? [] : [notLane])];
     });
   },
   { name: 'auth' },

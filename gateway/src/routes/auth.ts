@@ -145,6 +145,7 @@ const authRoutes: FastifyPluginAsync<{
   app.post(
     '/v1/auth/sign-out',
     {
+      config: { lane: true },
       schema: {
         tags: ['auth'],
         summary: 'End this session',
@@ -161,6 +162,7 @@ const authRoutes: FastifyPluginAsync<{
   app.get(
     '/v1/me',
     {
+      config: { lane: true },
       schema: {
         tags: ['auth'],
         summary: 'Who is signed in',

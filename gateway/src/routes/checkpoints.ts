@@ -8,11 +8,14 @@ import { createContractClient } from '../ledger/contract';
 import { errorResponses } from '../http/schemas';
 import type { Ledger } from '../ledger/ledger';
 import { readingsRejected } from '../metrics';
-import { requireOfficer } from '../plugins/auth';
+import { laneOf, requireOfficer } from '../plugins/auth';
 import { pgTagCounterStore } from '../readings/tag-counters';
 
-/** Officers who may record a checkpoint check (the ledger's allow table says the same). */
-export const CHECKPOINT_ROLES = ['customs-officer', 'ciq-officer'];
+/**
+ * Who may record a checkpoint check (the ledger's allow table says the same): officers, and
+ * a lane device at its own control point.
+ */
+export const CHECKPOINT_ROLES = ['customs-officer', 'ciq-officer', 'lane-device'];
 
 /** What the checkpoint agent posts: the control point and the tag's SUN URL. */
 const Tap = z
@@ -36,10 +39,13 @@ const Recorded = z
   .meta({ id: 'CheckpointRecorded' });
 
 /**
- * An officer's tap on a seal at a control point: the SUN message is verified here with the
- * tag's keys (which never leave the gateway), its counter must rise, and the check is
- * recorded on the ledger under the officer's own identity (Seal:RecordCheckpoint) when
- * `ledgers` gives it, else under the gateway's. A wrong MAC or a replay is counted.
+ * An officer's or lane device's tap on a seal at a control point: the SUN message is
+ * verified here with the tag's keys (which never leave the gateway), its counter must rise,
+ * and the check is recorded on the ledger under the caller's own identity
+ * (Seal:RecordCheckpoint) when `ledgers` gives it, else under the gateway's (never for a
+ * lane device: its tap must carry its lane's certificate). A wrong MAC or a replay is
+ * counted. A lane device elsewhere than its control point is refused before the tag's
+ * counter is used (the ledger refuses it too).
  */
 const checkpointRoutes: FastifyPluginAsync<{
   pool: Pool;
@@ -51,15 +57,24 @@ const checkpointRoutes: FastifyPluginAsync<{
   app.post(
     '/v1/seals/checks',
     {
+      config: { lane: true },
       schema: {
         tags: ['seals'],
-        summary: "A seal's NFC tag tapped at a control point (officers' checkpoint agent)",
+        summary: "A seal's NFC tag tapped at a control point (the checkpoint agent)",
         body: Tap,
         response: { 201: Recorded, ...errorResponses },
       },
     },
     async (request, reply) => {
       const officer = requireOfficer(request, CHECKPOINT_ROLES);
+      const lane = laneOf(officer);
+      if (lane !== undefined && (!ledgers || lane !== request.body.controlPoint))
+        throw new ApiError(
+          'FORBIDDEN',
+          ledgers
+            ? `the lane device of ${lane || '(no control point)'} may not act at ${request.body.controlPoint}`
+            : 'a lane device acts only under its own identity, which this gateway does not hold',
+        );
       let tap;
       try {
         tap = await checkTap(parseSunUrl(request.body.url), keys, counters);

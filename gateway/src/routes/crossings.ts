@@ -6,7 +6,9 @@
  * the chaincode as ALREADY_EXISTS and answered here with the crossing first recorded.
  * GET lists decisions from the index (the crossings table, kept by the projection from the
  * crossing events), by control point, declaration and time. A trader sees only the
- * crossings of seals covering a declaration they signed; any other is 404 for them.
+ * crossings of seals covering a declaration they signed, and of their declarations only
+ * their own; any other crossing is 404 for them. A lane device sees its control point's
+ * crossings only; seal operators, who read no declarations, none.
  */
 import {
   CROSSING_DIRECTIONS,
@@ -24,9 +26,10 @@ import { ApiError } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { createContractClient, type ContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
-import { requireOfficer } from '../plugins/auth';
+import type { OfficerPrincipal } from '../auth/principal';
+import { isSealOperator, laneOf, requireOfficer } from '../plugins/auth';
 import { getDeclarationSummary, listCrossings } from '../projection/queries';
-import { signedAny } from '../seals/queries';
+import { signedBy } from '../seals/queries';
 
 /** Who may ask for a decision or record an inspection (the ledger's allow table decides). */
 export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
@@ -74,22 +77,48 @@ const crossingRoutes: FastifyPluginAsync<{
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
 }> = async (instance, { pool, ledgers }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
-  /** The ledger's crossing, if the asker may see it (a trader: only over their declarations). */
+  /**
+   * The ledger's crossing as the asker may see it: a trader's only over their declarations,
+   * with only those; a lane device's only at its control point.
+   */
   async function readable(request: FastifyRequest, crossingId: string) {
-    const crossing = await app.contract.crossing.get(crossingId);
     const p = request.principal;
-    const ids = crossing.declarations.map((d) => d.declarationId);
-    if (p?.kind === 'trader' && !(await signedAny(pool, ids, p)))
-      throw new ApiError('NOT_FOUND', `crossing ${crossingId} does not exist`);
-    return crossing;
+    if (isSealOperator(p)) throw new ApiError('FORBIDDEN', 'seal operators do not read crossings');
+    const crossing = await app.contract.crossing.get(crossingId);
+    const lane = laneOf(p);
+    const missing = new ApiError('NOT_FOUND', `crossing ${crossingId} does not exist`);
+    if (lane !== undefined && crossing.controlPoint !== lane) throw missing;
+    if (p?.kind !== 'trader') return crossing;
+    const mine = await signedBy(
+      pool,
+      crossing.declarations.map((d) => d.declarationId),
+      p,
+    );
+    if (mine.size === 0) throw missing;
+    return {
+      ...crossing,
+      declarations: crossing.declarations.filter((d) => mine.has(d.declarationId)),
+    };
   }
 
-  const contractOf = async (accountId: string): Promise<ContractClient> =>
-    ledgers ? createContractClient(await ledgers(accountId)) : app.contract;
+  /**
+   * The ledger under the caller's own identity; without per-officer ledgers, the gateway's
+   * own, except for a lane device, whose decision must carry its lane's certificate.
+   */
+  async function contractOf(officer: OfficerPrincipal): Promise<ContractClient> {
+    if (ledgers) return createContractClient(await ledgers(officer.id));
+    if (laneOf(officer) !== undefined)
+      throw new ApiError(
+        'FORBIDDEN',
+        'a lane device acts only under its own identity, which this gateway does not hold',
+      );
+    return app.contract;
+  }
 
   app.post(
     '/v1/crossings',
     {
+      config: { lane: true },
       schema: {
         tags: ['crossings'],
         summary: 'GO or INSPECT for a sealed truck at a control point, decided on the ledger',
@@ -103,7 +132,7 @@ const crossingRoutes: FastifyPluginAsync<{
       const key = request.headers['idempotency-key'];
       if (!key) throw new ApiError('IDEMPOTENCY_KEY_REQUIRED');
       const crossingId = crossingIdFor(caller.id, key);
-      const contract = await contractOf(caller.id);
+      const contract = await contractOf(caller);
       try {
         const { committed, result } = await contract.crossing.decide({
           crossingId,
@@ -134,6 +163,7 @@ const crossingRoutes: FastifyPluginAsync<{
   app.get(
     '/v1/crossings',
     {
+      config: { lane: true },
       schema: {
         tags: ['crossings'],
         summary:
@@ -161,7 +191,13 @@ const crossingRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const p = request.principal;
-      const { controlPoint, declarationId, since, limit, cursor } = request.query;
+      if (isSealOperator(p))
+        throw new ApiError('FORBIDDEN', 'seal operators do not read crossings');
+      const { declarationId, since, limit, cursor } = request.query;
+      const lane = laneOf(p);
+      if (lane !== undefined && request.query.controlPoint && request.query.controlPoint !== lane)
+        throw new ApiError('FORBIDDEN', `this lane device reads the crossings at ${lane} only`);
+      const controlPoint = lane ?? request.query.controlPoint;
       if (p?.kind === 'trader' && declarationId) {
         // Asking by another trader's declaration: it does not exist for this one.
         const found = await getDeclarationSummary(pool, declarationId);
@@ -170,20 +206,34 @@ const crossingRoutes: FastifyPluginAsync<{
       }
       const page = await listCrossings(pool, {
         limit,
-        ...(controlPoint ? { controlPoint } : {}),
+        ...(controlPoint !== undefined ? { controlPoint } : {}),
         ...(declarationId ? { declarationId } : {}),
         ...(since ? { since: new Date(since).toISOString() } : {}),
         ...(cursor ? { cursor } : {}),
         ...(p?.kind === 'trader' ? { signer: p } : {}),
       });
       if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
-      return page;
+      if (p?.kind !== 'trader') return page;
+      // Of a shared crossing, a trader sees their own declarations only.
+      const mine = await signedBy(
+        pool,
+        page.items.flatMap((c) => c.declarationIds),
+        p,
+      );
+      return {
+        ...page,
+        items: page.items.map((c) => ({
+          ...c,
+          declarationIds: c.declarationIds.filter((id) => mine.has(id)),
+        })),
+      };
     },
   );
 
   app.get(
     '/v1/crossings/:crossingId',
     {
+      config: { lane: true },
       schema: {
         tags: ['crossings'],
         summary: 'A crossing as the ledger has it: decision, reasons, draw, inspection',
@@ -207,7 +257,7 @@ const crossingRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const officer = requireOfficer(request, OUTCOME_ROLES);
-      const contract = await contractOf(officer.id);
+      const contract = await contractOf(officer);
       const { committed, result } = await contract.crossing.recordOutcome(
         request.params.crossingId,
         request.body,

@@ -12,7 +12,7 @@ import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
 import { EVENTS_CHANNEL } from '../projection/store';
 import type { Notifications } from '../notifications';
-import { isSealOperator, requirePrincipal } from '../plugins/auth';
+import { isSealOperator, laneOf, requirePrincipal } from '../plugins/auth';
 
 export { EVENTS_CHANNEL };
 const PAGE = 500;
@@ -46,6 +46,15 @@ function visibility(p: Principal): { sql: string; values: unknown[] } {
       values: [p.subject, p.issuer],
     };
   }
+  const lane = laneOf(p);
+  if (lane !== undefined) {
+    // A lane device follows its own control point: decisions, outcomes and taps there.
+    return {
+      sql: `(e.event_name IN ('CrossingDecided', 'CrossingInspectionRecorded', 'CheckpointVerified')
+              AND e.payload->>'controlPoint' = $3)`,
+      values: [lane],
+    };
+  }
   if (isSealOperator(p)) {
     return {
       sql: `(e.event_name LIKE 'Seal%' OR e.event_name LIKE 'Device%' OR e.event_name IN ('ReadingsAnchored', 'CheckpointVerified'))`,
@@ -69,6 +78,7 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
   app.get(
     '/v1/events',
     {
+      config: { lane: true },
       schema: {
         tags: ['events'],
         summary: 'Live ledger events (text/event-stream); resume with Last-Event-ID',

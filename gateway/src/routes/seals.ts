@@ -124,6 +124,8 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
   app.get(
     '/v1/seals/:sealId',
     {
+      // A lane device opens a seal's track from its lane view.
+      config: { lane: true },
       schema: {
         tags: ['seals'],
         summary: 'A seal as the ledger has it, with its last reading',
@@ -146,6 +148,8 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
   app.get(
     '/v1/seals/:sealId/track',
     {
+      // A lane device opens a seal's track from its lane view.
+      config: { lane: true },
       schema: {
         tags: ['seals'],
         summary: "A seal's track: readings in counter order, checkpoint checks and alarms",

@@ -75,17 +75,27 @@ export async function listSeals(
   };
 }
 
+/** Which of these declarations the signer signed (per the index). */
+export async function signedBy(
+  pool: Pool,
+  declarationIds: readonly string[],
+  signer: SignerFilter,
+): Promise<Set<string>> {
+  const { rows } = await pool.query<{ declaration_id: string }>(
+    `SELECT declaration_id FROM declarations
+     WHERE declaration_id = ANY($1) AND signer_subject = $2 AND signer_issuer = $3`,
+    [declarationIds, signer.subject, signer.issuer],
+  );
+  return new Set(rows.map((r) => r.declaration_id));
+}
+
 /** Whether the signer signed one of these declarations (per the index). */
 export async function signedAny(
   pool: Pool,
   declarationIds: readonly string[],
   signer: SignerFilter,
 ): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM declarations WHERE declaration_id = ANY($1) AND signer_subject = $2 AND signer_issuer = $3 LIMIT 1`,
-    [declarationIds, signer.subject, signer.issuer],
-  );
-  return rows.length > 0;
+  return (await signedBy(pool, declarationIds, signer)).size > 0;
 }
 
 export interface TrackPointRow {
