@@ -1,8 +1,9 @@
 /**
  * `--decide` end to end: the checkpoint agent process reads a virtual NTAG 424 DNA tag
  * through pcscd and the vsmartcard virtual reader, posts the tap to the gateway on the
- * devnet (verified with the tag's keys and recorded on the ledger under the HK customs
- * officer's identity), then asks for the boundary decision and prints the committed answer:
+ * devnet (verified with the tag's keys and recorded on the ledger under the identity of the
+ * lane device at Lok Ma Chau, hkcustoms/lane-lmc), then asks for the boundary decision and
+ * prints the committed answer:
  * GO for an intact seal over a released consignment (unless the random selection, checked
  * against its recorded draw, picked it), the same crossing the ledger has.
  */
@@ -78,7 +79,7 @@ describe('NFC agent --decide through pcscd against the devnet gateway', () => {
     ]);
 
     pcscd = await ensurePcscd();
-    const token = await stack.officerToken('hkcustoms/officer1');
+    const token = await stack.officerToken('hkcustoms/lane-lmc');
     agent = spawn(
       process.execPath,
       [
@@ -139,10 +140,7 @@ describe('NFC agent --decide through pcscd against the devnet gateway', () => {
     });
     expect(crossing.reasons.filter((r: string) => r !== 'RANDOM_SELECTION')).toEqual([]);
     expect(crossing.decision).toBe(crossing.draw.selected ? 'INSPECT' : 'GO');
-    expect(crossing.decided.actor).toMatchObject({
-      mspId: 'HKCustomsMSP',
-      role: 'customs-officer',
-    });
+    expect(crossing.decided.actor).toMatchObject({ mspId: 'HKCustomsMSP', role: 'lane-device' });
     // What the agent printed is what the ledger committed.
     const onLedger = JSON.parse(
       await stack.as('gdcustoms/officer1').evaluate('Crossing:GetCrossing', [crossing.crossingId]),
@@ -151,5 +149,37 @@ describe('NFC agent --decide through pcscd against the devnet gateway', () => {
     expect(onLedger.decided.txId).toBe(line.body.transactionId);
     const recorded = lines.find((l) => l.type === 'recorded');
     expect(recorded?.body).toMatchObject({ sealId, counter: 1 });
+    const seal = JSON.parse(
+      await stack.as('gdcustoms/officer1').evaluate('Seal:GetSeal', [sealId]),
+    ) as {
+      checkpoints: { controlPoint: string; counter: number; actor: { role?: string } }[];
+    };
+    expect(seal.checkpoints.at(-1)).toMatchObject({
+      controlPoint: 'LMC',
+      counter: 1,
+      actor: { role: 'lane-device' },
+    });
+  }, 120_000);
+
+  it('refuses the lane device a tap at another control point: FORBIDDEN, nothing recorded', async () => {
+    const token = await stack.officerToken('hkcustoms/lane-lmc');
+    const before = await stack.as('gdcustoms/officer1').evaluate('Seal:GetSeal', [sealId]);
+    // Through the gateway (before the tag's counter is used) and on the ledger itself.
+    const res = await fetch(`${stack.base}/v1/seals/checks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ controlPoint: 'HGG', url: 'https://seal.clearance.test/t?x=1' }),
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    await expect(
+      stack
+        .as('hkcustoms/lane-lmc')
+        .submit('Seal:RecordCheckpoint', [
+          sealId,
+          JSON.stringify({ controlPoint: 'HGG', tagUid: uid.toString('hex'), counter: 99 }),
+        ]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await stack.as('gdcustoms/officer1').evaluate('Seal:GetSeal', [sealId])).toBe(before);
   }, 120_000);
 });
