@@ -208,6 +208,10 @@ describe('the lane view at a control point, live', () => {
     await expect(held.locator('time').getAttribute('datetime')).resolves.toBe(
       decided[trucks.tampered]?.at,
     );
+    // Screen readers hear of the hold, as of other live changes.
+    expect(await trader.locator('[role="alert"][aria-live="assertive"]').innerText()).toContain(
+      `口岸查驗：報關單 ${declarationOf('tampered')} 已暫扣。`,
+    );
     await screenshot(trader, 'declaration-crossing-zh-HK');
     await trader.context().close();
   }, 180_000);

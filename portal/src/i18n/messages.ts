@@ -231,6 +231,7 @@ const en = {
 
   'live.declarationChanged': 'Declaration {id} is now {state}.',
   'live.sealHeld': 'Seal alarm ({kind}): declaration {id} is on hold.',
+  'live.inspectionHeld': 'Boundary inspection: declaration {id} is on hold.',
   'live.alarm': 'Seal alarm: {kind} on seal {seal}. Declarations on hold: {held}.',
   'nav.lane': 'Lane',
   'lane.title': 'Lane at {point}',
@@ -519,6 +520,7 @@ const zhHK: Record<MessageKey, string> = {
 
   'live.declarationChanged': '報關單 {id} 現為「{state}」。',
   'live.sealHeld': '電子關鎖警報（{kind}）：報關單 {id} 已暫扣。',
+  'live.inspectionHeld': '口岸查驗：報關單 {id} 已暫扣。',
   'live.alarm': '電子關鎖警報：關鎖 {seal} 出現 {kind}。已暫扣的報關單：{held}。',
   'nav.lane': '車道',
   'lane.title': '{point} 車道',
@@ -805,6 +807,7 @@ const zhCN: Record<MessageKey, string> = {
 
   'live.declarationChanged': '报关单 {id} 现为“{state}”。',
   'live.sealHeld': '电子关锁报警（{kind}）：报关单 {id} 已挂起。',
+  'live.inspectionHeld': '口岸查验：报关单 {id} 已挂起。',
   'live.alarm': '电子关锁报警：关锁 {seal} 出现 {kind}。已挂起的报关单：{held}。',
   'nav.lane': '车道',
   'lane.title': '{point} 车道',

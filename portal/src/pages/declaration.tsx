@@ -17,6 +17,7 @@ import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
 import { useGuardedFetch } from '../ui/fetch';
 import { useAnnounce, useLiveEvents, useSession } from '../ui/session';
+import { declarationChange } from './declaration-live';
 import { OfficerActs } from './officer-acts';
 import { SealTrack } from './seals';
 
@@ -62,16 +63,17 @@ export function DeclarationPage({ id }: { id: string }) {
   }, [record?.signature.authorityId]);
 
   useLiveEvents((name, event) => {
-    // A crossing decided or inspected (the stream shows this asker only their own): reload.
-    if (name.startsWith('Crossing')) {
-      setTick((n) => n + 1);
-      return;
-    }
-    const held = event.heldDeclarations?.includes(id);
-    if (event.declarationId !== id && !held) return;
-    if (held) announce(t('live.sealHeld', { id, kind: event.kind ?? '' }), 'assertive');
-    else if (event.state)
-      announce(t('live.declarationChanged', { id, state: t(`state.${event.state}` as never) }));
+    const change = declarationChange(id, name, event);
+    if (!change.reload) return;
+    if (change.say)
+      announce(
+        t(change.say.key, {
+          id,
+          kind: event.kind ?? '',
+          state: event.state ? t(`state.${event.state}` as never) : '',
+        }),
+        change.say.urgency,
+      );
     setTick((n) => n + 1);
   });
 
