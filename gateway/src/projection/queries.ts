@@ -6,6 +6,7 @@ import {
   type DeclarationSummary,
 } from '@clearance/chaincode/domain';
 import type { Pool } from 'pg';
+import { conditions, pageOf, signedByCondition } from '../database/paging';
 
 export interface DeclarationFilter {
   state?: string;
@@ -65,43 +66,30 @@ export async function listDeclarations(
   pool: Pool,
   f: DeclarationFilter,
 ): Promise<{ items: DeclarationSummary[]; nextCursor: string | null } | undefined> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    values.push(value);
-    where.push(sql.replace('?', `$${values.length}`));
-  };
-  if (f.state) add('state = ?', f.state);
-  if (f.jurisdiction) add('jurisdiction = ?', f.jurisdiction);
-  if (f.onHold !== undefined) add('on_hold = ?', f.onHold);
-  if (f.consignmentRef) add('consignment_ref = ?', f.consignmentRef);
+  const where = conditions();
+  if (f.state) where.add('state = ?', f.state);
+  if (f.jurisdiction) where.add('jurisdiction = ?', f.jurisdiction);
+  if (f.onHold !== undefined) where.add('on_hold = ?', f.onHold);
+  if (f.consignmentRef) where.add('consignment_ref = ?', f.consignmentRef);
   if (f.q) {
-    values.push(`${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    where.push(`(declaration_id LIKE $${values.length} OR consignment_ref LIKE $${values.length})`);
+    const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.add('(declaration_id LIKE ? OR consignment_ref LIKE ?)', prefix, prefix);
   }
-  if (f.signer) {
-    add('signer_subject = ?', f.signer.subject);
-    add('signer_issuer = ?', f.signer.issuer);
-  }
+  if (f.signer)
+    where.add('signer_subject = ? AND signer_issuer = ?', f.signer.subject, f.signer.issuer);
   if (f.cursor) {
     const after = decodeCursor(f.cursor);
     if (!after) return undefined;
-    values.push(after[0], after[1]);
-    where.push(`(block_number, declaration_id) < ($${values.length - 1}, $${values.length})`);
+    where.add('(block_number, declaration_id) < (?, ?)', ...after);
   }
-  values.push(f.limit + 1);
+  const limit = where.param(f.limit + 1);
   const { rows } = await pool.query<Row>(
     `SELECT ${SUMMARY_COLUMNS}
-     FROM declarations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY block_number DESC, declaration_id DESC LIMIT $${values.length}`,
-    values,
+     FROM declarations ${where.sql()}
+     ORDER BY block_number DESC, declaration_id DESC LIMIT ${limit}`,
+    where.values,
   );
-  const page = rows.slice(0, f.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(summary),
-    nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null,
-  };
+  return pageOf(rows, f.limit, summary, encodeCursor);
 }
 
 export async function getDeclarationSummary(
@@ -193,44 +181,25 @@ export async function listCrossings(
   pool: Pool,
   f: CrossingFilter,
 ): Promise<{ items: CrossingSummary[]; nextCursor: string | null } | undefined> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: string, ...args: unknown[]) => {
-    let text = sql;
-    for (const arg of args) {
-      values.push(arg);
-      text = text.replace('?', `$${values.length}`);
-    }
-    where.push(text);
-  };
-  if (f.controlPoint) add('control_point = ?', f.controlPoint);
-  if (f.declarationId) add('declaration_ids @> ARRAY[?::text]', f.declarationId);
-  if (f.since) add('decided_at >= ?', f.since);
+  const where = conditions();
+  if (f.controlPoint !== undefined) where.add('control_point = ?', f.controlPoint);
+  if (f.declarationId) where.add('declaration_ids @> ARRAY[?::text]', f.declarationId);
+  if (f.since) where.add('decided_at >= ?', f.since);
   if (f.signer)
-    add(
-      `EXISTS (SELECT 1 FROM declarations d WHERE d.declaration_id = ANY(c.declaration_ids)
-         AND d.signer_subject = ? AND d.signer_issuer = ?)`,
-      f.signer.subject,
-      f.signer.issuer,
-    );
+    where.add(signedByCondition('c.declaration_ids'), f.signer.subject, f.signer.issuer);
   if (f.cursor) {
     const after = decodeCrossingCursor(f.cursor);
     if (!after) return undefined;
-    add('(decided_at, crossing_id) > (?::timestamptz, ?)', ...after);
+    where.add('(decided_at, crossing_id) > (?::timestamptz, ?)', ...after);
   }
-  values.push(f.limit + 1);
+  const limit = where.param(f.limit + 1);
   const { rows } = await pool.query<CrossingRow>(
     `SELECT crossing_id, seal_id, conveyance, control_point, direction, decision, reasons,
             declaration_ids, decided_at, inspection, outcome_reason, outcome_at, tx_id,
             block_number::text AS block_number
-     FROM crossings c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY decided_at, crossing_id LIMIT $${values.length}`,
-    values,
+     FROM crossings c ${where.sql()}
+     ORDER BY decided_at, crossing_id LIMIT ${limit}`,
+    where.values,
   );
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(crossingSummary),
-    nextCursor: rows.length > f.limit && last ? encodeCrossingCursor(last) : null,
-  };
+  return pageOf(rows, f.limit, crossingSummary, encodeCrossingCursor);
 }

@@ -1,5 +1,6 @@
 /** Seal reads of PostgreSQL: the seals the index knows, and a seal's track of readings. */
 import type { Pool } from 'pg';
+import { conditions, pageOf, signedByCondition } from '../database/paging';
 
 export interface SealSummary {
   sealId: string;
@@ -51,28 +52,20 @@ export async function listSeals(
   pool: Pool,
   filter: { state?: string; after?: string; limit: number; signer?: SignerFilter },
 ): Promise<{ items: SealSummary[]; nextCursor: string | null }> {
+  const where = conditions();
+  if (filter.state) where.add('state = ?', filter.state);
+  where.add('seal_id > ?', filter.after ?? '');
+  if (filter.signer)
+    where.add(signedByCondition('s.declaration_ids'), filter.signer.subject, filter.signer.issuer);
+  const limit = where.param(filter.limit + 1);
   const { rows } = await pool.query<SealRow>(
     `SELECT seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at, alarms,
             last_event, block_number::text
-     FROM seals s
-     WHERE ($1::text IS NULL OR state = $1) AND seal_id > $2
-       AND ($4::text IS NULL OR EXISTS (
-         SELECT 1 FROM declarations d WHERE d.declaration_id = ANY(s.declaration_ids)
-           AND d.signer_subject = $4 AND d.signer_issuer = $5))
-     ORDER BY seal_id LIMIT $3`,
-    [
-      filter.state ?? null,
-      filter.after ?? '',
-      filter.limit + 1,
-      filter.signer?.subject ?? null,
-      filter.signer?.issuer ?? null,
-    ],
+     FROM seals s ${where.sql()}
+     ORDER BY seal_id LIMIT ${limit}`,
+    where.values,
   );
-  const page = rows.slice(0, filter.limit);
-  return {
-    items: page.map(summary),
-    nextCursor: rows.length > filter.limit ? (page[page.length - 1]?.seal_id ?? null) : null,
-  };
+  return pageOf(rows, filter.limit, summary, (r) => r.seal_id);
 }
 
 /** Which of these declarations the signer signed (per the index). */

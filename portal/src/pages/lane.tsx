@@ -7,22 +7,25 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { ApiFailure } from '../api/client';
 import { fetchCrossings } from '../api/crossings';
+import { CrossingSummary } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { href } from '../ui/router';
 import { useAnnounce, useLiveEvents } from '../ui/session';
 
-/** A decision as the index lists it or as CrossingDecided arrives live. */
-const Crossing = z.looseObject({
-  crossingId: z.string(),
-  sealId: z.string(),
-  conveyance: z.string().nullable().optional(),
-  controlPoint: z.string(),
-  decision: z.enum(['GO', 'INSPECT']),
-  reasons: z.array(z.string()),
-  declarationIds: z.array(z.string()).optional(),
-  at: z.string(),
-});
+/**
+ * A decision as the index lists it (the domain's CrossingSummary) or as CrossingDecided
+ * arrives live: the fields of the summary the event carries too.
+ */
+const Crossing = CrossingSummary.pick({
+  crossingId: true,
+  sealId: true,
+  controlPoint: true,
+  decision: true,
+  reasons: true,
+  declarationIds: true,
+  at: true,
+}).extend({ conveyance: CrossingSummary.shape.conveyance.optional() });
 type Crossing = z.infer<typeof Crossing>;
 
 /** Decisions of the last 12 hours when the page opens. */
@@ -93,7 +96,7 @@ export function LanePage({ controlPoint }: { controlPoint: string }) {
             </ul>
           )}
           <p>
-            {(latest.declarationIds ?? []).map((id) => (
+            {latest.declarationIds.map((id) => (
               <a key={id} href={href.declaration(id)} style={{ marginRight: '1em' }}>
                 {id}
               </a>
