@@ -518,27 +518,11 @@ describe('gateway API on PostgreSQL and Redis', () => {
   it('streams the events a trader may see, resuming after Last-Event-ID', async () => {
     const { body: owner } = await trader(pki.signers.gdTrader);
     const id = `GD-SSE-${randomUUID().slice(0, 8)}`;
-    const read = async (
+    const read = (
       headers: Record<string, string>,
       until: (text: string) => boolean,
       token: string = owner.token,
-    ) => {
-      const controller = new AbortController();
-      const res = await fetch(`${base}/v1/events`, {
-        headers: { authorization: `Bearer ${token}`, ...headers },
-        signal: controller.signal,
-      });
-      expect(res.headers.get('content-type')).toContain('text/event-stream');
-      const reader = res.body!.getReader();
-      let text = '';
-      while (!until(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += Buffer.from(value).toString();
-      }
-      controller.abort();
-      return text;
-    };
+    ) => readEvents(token, headers, until);
     const stream = read({ 'last-event-id': '0' }, (t) => t.includes(`"declarationId":"${id}"`));
     await http('POST', '/v1/declarations', {
       token: owner.token,
@@ -713,6 +697,29 @@ describe('gateway API on PostgreSQL and Redis', () => {
       ]),
     );
   });
+
+  /** The event stream as `token` sees it, read until `until` holds of what came. */
+  const readEvents = async (
+    token: string,
+    headers: Record<string, string>,
+    until: (text: string) => boolean,
+  ) => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/events`, {
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!until(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    controller.abort();
+    return text;
+  };
 
   /** One session per officer account for the tests below (sign-in is rate limited per address). */
   const sessionTokens = new Map<string, string>();
@@ -1077,6 +1084,24 @@ describe('gateway API on PostgreSQL and Redis', () => {
     }
     // Its lane view opens the seal's track.
     expect((await http('GET', `/v1/seals/${sealId}/track`, { token: lane })).status).toBe(200);
+    // Its event stream: decisions, outcomes and taps at its control point only.
+    await hk.submit('Seal:RecordCheckpoint', [
+      sealId,
+      JSON.stringify({ controlPoint: 'LMC', tagUid, counter: 3 }),
+    ]);
+    await syncIndex();
+    const seen = parseEvents(
+      await readEvents(lane, { 'last-event-id': '0' }, (t) => t.includes(`"counter":3`)),
+    );
+    expect(seen.map((e) => e.data.crossingId)).toContain(lmc);
+    expect(seen.map((e) => e.data.crossingId)).not.toContain(hgg);
+    expect(
+      seen.filter(
+        (e) =>
+          e.data.controlPoint !== 'LMC' ||
+          !['CrossingDecided', 'CrossingInspectionRecorded', 'CheckpointVerified'].includes(e.name),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses text PostgreSQL cannot hold (U+0000, lone surrogates) with 400 before anything is written', async () => {
