@@ -2314,7 +2314,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A seal's NFC tag tapped at a control point (officers' checkpoint agent) */
+    /** A seal's NFC tag tapped at a control point (the checkpoint agent) */
     post: {
       parameters: {
         query?: never;
@@ -4526,6 +4526,7 @@ export interface components {
           result: 'COMPLIANT' | 'NON_COMPLIANT';
         };
     OfficerPrincipal: {
+      controlPoint?: string;
       id: string;
       /** @constant */
       kind: 'officer';
@@ -4535,6 +4536,7 @@ export interface components {
       role: string;
     };
     OfficerPrincipalInput: {
+      controlPoint?: string;
       id: string;
       /** @constant */
       kind: 'officer';
