@@ -191,6 +191,10 @@ describe('the lane view at a control point, live', () => {
 
     // The tampered truck's joint inspection is under way; its hold arrives on the open page.
     await crossingRow('tampered', 'OPEN');
+    // Unheld after the alarm was looked into, so the inspection's HOLD holds it (again).
+    await stack
+      .as('gdcustoms/officer1')
+      .submit('Declaration:Unhold', [declarationOf('tampered'), 'alarm looked into']);
     await stack
       .as('hkcustoms/officer1')
       .submit('Crossing:RecordOutcome', [
@@ -209,9 +213,11 @@ describe('the lane view at a control point, live', () => {
       decided[trucks.tampered]?.at,
     );
     // Screen readers hear of the hold, as of other live changes.
-    expect(await trader.locator('[role="alert"][aria-live="assertive"]').innerText()).toContain(
-      `口岸查驗：報關單 ${declarationOf('tampered')} 已暫扣。`,
-    );
+    await trader
+      .locator('[role="alert"][aria-live="assertive"]', {
+        hasText: `口岸查驗：報關單 ${declarationOf('tampered')} 已暫扣。`,
+      })
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await screenshot(trader, 'declaration-crossing-zh-HK');
     await trader.context().close();
   }, 180_000);
