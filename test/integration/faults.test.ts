@@ -8,7 +8,7 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
+import { AnchorRecordSchema, canonicalBytes } from '@clearance/chaincode/domain';
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { compareIndex, migrate } from '@clearance/gateway';
 import { signInTrader, until } from '@clearance/gateway/testing';
@@ -332,9 +332,9 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     const storedCounters = new Set(stored.map((r) => Number(r.counter)));
     expect(acknowledged.filter((c) => !storedCounters.has(c))).toEqual([]);
     const anchors = await ledgers.as('gdcustoms/officer1').evaluate('Seal:GetAnchors', [sealId]);
-    const onLedger = (
-      JSON.parse(anchors) as { batchId: string; fromCounter: number; toCounter: number }[]
-    ).map((a) => ({ batchId: a.batchId, fromCounter: a.fromCounter, toCounter: a.toCounter }));
+    const onLedger = AnchorRecordSchema.array()
+      .parse(JSON.parse(anchors))
+      .map((a) => ({ batchId: a.batchId, fromCounter: a.fromCounter, toCounter: a.toCounter }));
     const coveredTwice = stored.filter(
       (r) =>
         onLedger.filter(
