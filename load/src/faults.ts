@@ -21,7 +21,7 @@ import { canonicalBytes } from '@clearance/chaincode/domain';
 import { sampleFiling, signFiling } from '@clearance/chaincode/testing';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/gateway/testing';
-import { isAlive, REPO_ROOT } from '@clearance/network';
+import { kill9Tree, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,28 +56,11 @@ interface Fault {
   restart(stack: Stack, target: string): Promise<void>;
 }
 
-/** kill -9 of a devnet process and whatever it started, once it is gone. */
+/** kill -9 of a devnet process and whatever it started, once all are gone. */
 async function killDevnetProcess(stack: Stack, name: string): Promise<void> {
   const pid = stack.devnet.pidOf(name);
   if (pid === undefined) throw new Error(`${name} is not running`);
-  for (const p of [pid, ...descendants(pid)]) process.kill(p, 'SIGKILL');
-  await until(`${name} to be gone`, 10_000, async () => (isAlive(pid) ? undefined : true));
-}
-
-function descendants(pid: number): number[] {
-  const children = fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false; // ended meanwhile
-      }
-    })
-    .map(Number);
-  return children.flatMap((c) => [c, ...descendants(c)]);
+  await kill9Tree(pid);
 }
 
 async function raftRoles(stack: Stack): Promise<{ leader: string; followers: string[] }> {

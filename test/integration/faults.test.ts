@@ -12,7 +12,7 @@ import { AnchorRecordSchema, canonicalBytes } from '@clearance/chaincode/domain'
 import { sampleFiling } from '@clearance/chaincode/testing';
 import { compareIndex, migrate } from '@clearance/gateway';
 import { signInTrader, until } from '@clearance/gateway/testing';
-import { Devnet, isAlive } from '@clearance/network';
+import { Devnet, kill9Tree } from '@clearance/network';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -161,8 +161,7 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
   async function kill9(name: string): Promise<void> {
     const pid = devnet.pidOf(name);
     if (pid === undefined) throw new Error(`${name} is not running`);
-    process.kill(pid, 'SIGKILL');
-    await until(`${name} to be gone`, 10_000, async () => (isAlive(pid) ? undefined : true));
+    await kill9Tree(pid);
   }
 
   it.each(FAULTS)(
@@ -192,16 +191,23 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
       await until('filings answered', 60_000, async () =>
         answered >= FILINGS / 4 ? true : undefined,
       );
+      const resentBefore = fault.atOrderer ? await resends() : 0;
       if (fault.atOrderer)
-        await until('transactions on their way to the orderer', 60_000, async () => {
-          const { rowCount } = await pool.query(
-            `SELECT 1 FROM operations WHERE declaration_id LIKE $1 AND state = 'pending'
-             AND envelope IS NOT NULL`,
-            [`${prefix}-%`],
-          );
-          return (rowCount ?? 0) >= 3 ? true : undefined;
-        });
-      const resentBefore = await resends();
+        // Envelopes stored in the last 100 ms: just sent, in a block the orderer (cutting
+        // every 250 ms) most likely has not cut yet.
+        await until(
+          'transactions on their way to the orderer',
+          60_000,
+          async () => {
+            const { rowCount } = await pool.query(
+              `SELECT 1 FROM operations WHERE declaration_id LIKE $1 AND state = 'pending'
+               AND envelope IS NOT NULL AND updated_at > now() - interval '100 milliseconds'`,
+              [`${prefix}-%`],
+            );
+            return (rowCount ?? 0) >= 2 ? true : undefined;
+          },
+          20,
+        );
       await kill9(fault.process);
       await Promise.all(inFlight);
       if (fault.service) await devnet.services();
@@ -238,7 +244,10 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
         });
       }
       // Transactions the orderer had taken when it died were sent again once it was back.
-      if (fault.atOrderer) expect(await resends()).toBeGreaterThan(resentBefore);
+      // (With three, the one killed may have passed them to the Raft leader already: they
+      // commit without being sent again.)
+      if (fault.atOrderer && devnet.orderers().length === 1)
+        expect(await resends()).toBeGreaterThan(resentBefore);
       const { rows } = await pool.query<{ declaration_id: string; n: number }>(
         `SELECT declaration_id, count(*)::int AS n FROM operations
          WHERE declaration_id LIKE $1 GROUP BY declaration_id`,
