@@ -8,8 +8,7 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { AnchorRecordSchema, canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
+import { AnchorRecordSchema } from '@clearance/chaincode/domain';
 import { compareIndex, migrate } from '@clearance/gateway';
 import { signInTrader, until } from '@clearance/gateway/testing';
 import { Devnet, kill9Tree } from '@clearance/network';
@@ -21,17 +20,14 @@ import { Pool } from 'pg';
 import { ROUTES } from '../../seal-devices/src/domain/routes';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
-import { gatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import {
+  gatewayProcess,
+  signedFilings,
+  type GatewayProcess,
+  type SentFiling,
+} from '../support/gateway-process';
 
 const FILINGS = 16;
-
-interface Sent {
-  id: string;
-  key: string;
-  body: string;
-  status?: number;
-  operationId?: string;
-}
 
 /**
  * The process to kill: a devnet process (restarted by `up`) or a service. `atOrderer`: kill
@@ -120,7 +116,7 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     fs.rmSync(folder, { recursive: true, force: true });
   }, 60_000);
 
-  const post = async (s: Sent) => {
+  const post = async (s: SentFiling) => {
     const res = await fetch(`${base}/v1/declarations`, {
       method: 'POST',
       headers: {
@@ -168,13 +164,7 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     'ends every accepted filing committed exactly once when $kind is killed ($process)',
     async (fault) => {
       const prefix = `GD-${run}-${fault.process.replace(/[^a-z]/g, '').toUpperCase()}`;
-      const sent: Sent[] = [];
-      for (let i = 0; i < FILINGS; i++) {
-        const filing = sampleFiling(`${prefix}-${i}`);
-        const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
-        const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
-        sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
-      }
+      const sent = await signedFilings(pki, prefix, FILINGS);
       // Filings every 50 ms; the process dies once a quarter of them were answered.
       let answered = 0;
       const inFlight = sent.map(async (s, i) => {

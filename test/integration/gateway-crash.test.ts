@@ -5,8 +5,6 @@
  * ledger. The gateway runs as the real process (gateway/dist/server.js) on its own
  * database and Redis key prefix.
  */
-import { canonicalBytes } from '@clearance/chaincode/domain';
-import { sampleFiling } from '@clearance/chaincode/testing';
 import { migrate } from '@clearance/gateway';
 import { signInTrader, until } from '@clearance/gateway/testing';
 import { Devnet } from '@clearance/network';
@@ -14,18 +12,14 @@ import { randomUUID } from 'node:crypto';
 import { compareIndex } from '../../gateway/src/projection/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
-import { gatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import {
+  gatewayProcess,
+  signedFilings,
+  type GatewayProcess,
+  type SentFiling,
+} from '../support/gateway-process';
 
 const FILINGS = 40;
-
-interface Sent {
-  id: string;
-  key: string;
-  body: string;
-  /** The HTTP status, or undefined when the connection died first. */
-  status?: number;
-  operationId?: string;
-}
 
 describe('the gateway killed with SIGKILL while filings are in flight', () => {
   const devnet = new Devnet({ log: () => undefined });
@@ -65,14 +59,8 @@ describe('the gateway killed with SIGKILL while filings are in flight', () => {
       'idempotency-key': key,
     });
 
-    const sent: Sent[] = [];
-    for (let i = 0; i < FILINGS; i++) {
-      const filing = sampleFiling(`GD-${run}-K${i}`);
-      const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
-      const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
-      sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
-    }
-    const post = async (s: Sent) => {
+    const sent = await signedFilings(pki, `GD-${run}-K`, FILINGS);
+    const post = async (s: SentFiling) => {
       const res = await fetch(`${base}/v1/declarations`, {
         method: 'POST',
         headers: headers(s.key),

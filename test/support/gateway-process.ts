@@ -1,13 +1,16 @@
 /**
  * The gateway as the real process (gateway/dist/server.js) for the tests that kill things:
  * its own database (with the GD filing agent's account), Redis key prefix and port, the
- * indexer on; started, killed with a signal, started again on the same configuration.
+ * indexer on; started, killed with a signal, started again on the same configuration. And
+ * the signed filings those tests send it.
  */
+import { canonicalBytes } from '@clearance/chaincode/domain';
+import { sampleFiling, type TestPki } from '@clearance/chaincode/testing';
 import { createAccountStore, loadConfig } from '@clearance/gateway';
 import { freePort, until } from '@clearance/gateway/testing';
 import { REPO_ROOT, type Devnet } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pool } from 'pg';
@@ -90,4 +93,30 @@ export async function gatewayProcess(options: {
     },
     output: () => output,
   };
+}
+
+/** A GD filing as a client sends it (body, Idempotency-Key) and what came back. */
+export interface SentFiling {
+  id: string;
+  key: string;
+  body: string;
+  /** The HTTP status, or undefined when no answer came (the connection died first). */
+  status?: number;
+  operationId?: string;
+}
+
+/** `count` filings `<prefix>-<i>`, signed by the GD test trader, each with a fresh key. */
+export async function signedFilings(
+  pki: TestPki,
+  prefix: string,
+  count: number,
+): Promise<SentFiling[]> {
+  const sent: SentFiling[] = [];
+  for (let i = 0; i < count; i++) {
+    const filing = sampleFiling(`${prefix}-${i}`);
+    const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
+    const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
+    sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
+  }
+  return sent;
 }

@@ -202,6 +202,9 @@ const ENDORSE_CATCH_UP_MS = 2_000;
 /** How often every peer's and orderer's connection is looked at (for /readyz). */
 const CONNECTIVITY_CHECK_MS = 2_000;
 
+/** An endpoint down this long gets a new gRPC channel, and again each time this passes. */
+const RENEW_CHANNEL_AFTER_MS = 6_000;
+
 /** How often a transaction waiting for its commit looks whether to send it again. */
 const RESEND_CHECK_MS = 500;
 
@@ -212,6 +215,8 @@ class Client implements FabricClient {
   private readonly watchers = new Map<string, CommitWatcher>();
   private closed = false;
   private readonly connectivity: NodeJS.Timeout;
+  /** When each endpoint's channel was last renewed (ms since the epoch). */
+  private readonly renewedAt = new Map<string, number>();
 
   constructor(
     readonly addresses: NetworkAddresses,
@@ -223,14 +228,24 @@ class Client implements FabricClient {
 
   /**
    * Marks down the endpoints grpc-js cannot connect to within a check's time (so a peer or
-   * orderer not called lately is known to be down too) and up those connected again.
+   * orderer not called lately is known to be down too) and up those connected again; gives
+   * an endpoint down for RENEW_CHANNEL_AFTER_MS a new channel.
    */
   private checkConnectivity(): void {
     const endpoints: [EndpointAddress, EndpointRole][] = [
       ...this.addresses.peers.map((p): [EndpointAddress, EndpointRole] => [p, 'peer']),
       ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
     ];
+    const downSince = new Map(endpointsDown().map((e) => [e.endpoint, e.since]));
     for (const [address, role] of endpoints) {
+      // Down for a while: a channel of its own again (one may never reconnect).
+      const since = downSince.get(address.endpoint);
+      const renewed = this.renewedAt.get(address.endpoint) ?? 0;
+      const now = Date.now();
+      if (since !== undefined && now - Math.max(since, renewed) >= RENEW_CHANNEL_AFTER_MS) {
+        this.pool.renew(address);
+        this.renewedAt.set(address.endpoint, now);
+      }
       const client = this.pool.client(address);
       if (client.getChannel().getConnectivityState(false) === connectivityState.READY) {
         noteEndpointUp(address.endpoint);
