@@ -79,13 +79,13 @@ export async function startGatewayServices(options: {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
     store: {
       ...store,
-      succeed: async (id, block) => {
-        const row = await store.succeed(id, block);
+      succeed: async (id, transactionId, block) => {
+        const row = await store.succeed(id, transactionId, block);
         ended(row);
         return row;
       },
-      fail: async (id, error) => {
-        const row = await store.fail(id, error);
+      fail: async (id, transactionId, error) => {
+        const row = await store.fail(id, transactionId, error);
         ended(row);
         return row;
       },

@@ -1,6 +1,6 @@
 /** Fault figures from scripted samples: windows, recovery, resumption, the Raft leader. */
 import { describe, expect, it } from '@jest/globals';
-import { faultFigures, isRaftLeader, type Sample } from './fault-figures';
+import { anchoredOnce, faultFigures, isRaftLeader, type Sample } from './fault-figures';
 
 /** One filing every 100 ms from t=0 to 30 s; latency by start time. */
 function samples(latency: (start: number) => number | undefined): Sample[] {
@@ -53,5 +53,38 @@ describe('isRaftLeader', () => {
     ].join('\n');
     expect(isRaftLeader(text, 'clearance')).toBe(false);
     expect(isRaftLeader(text, 'system-channel')).toBe(true);
+  });
+});
+
+describe('anchoredOnce', () => {
+  const anchors = [
+    { batchId: 'EL-1-1', fromCounter: 1, toCounter: 10 },
+    { batchId: 'EL-1-11', fromCounter: 11, toCounter: 20 },
+  ];
+
+  it('counts a reading in exactly one anchored range, its own batch, as anchored once', () => {
+    expect(
+      anchoredOnce(
+        [
+          { counter: 1, batchId: 'EL-1-1' },
+          { counter: 10, batchId: 'EL-1-1' },
+          { counter: 11, batchId: 'EL-1-11' },
+        ],
+        anchors,
+      ),
+    ).toEqual({ once: 3, lost: 0, duplicates: 0 });
+  });
+
+  it('counts one in no range, or marked with another batch, lost; one in two, a duplicate', () => {
+    expect(
+      anchoredOnce(
+        [
+          { counter: 21, batchId: null },
+          { counter: 5, batchId: 'EL-1-11' },
+          { counter: 12, batchId: 'EL-1-11' },
+        ],
+        [...anchors, { batchId: 'EL-1-12', fromCounter: 12, toCounter: 30 }],
+      ),
+    ).toEqual({ once: 0, lost: 2, duplicates: 1 });
   });
 });

@@ -90,3 +90,37 @@ export function isRaftLeader(metrics: string, channel: string): boolean {
         Number(line.slice(line.lastIndexOf(' ') + 1)) === 1,
     );
 }
+
+/** An anchored batch of one seal's readings, as the ledger lists it (GetAnchors). */
+export interface AnchorRange {
+  batchId: string;
+  fromCounter: number;
+  toCounter: number;
+}
+
+/** One acknowledged reading of a seal: its counter and the batch the index marks it with. */
+export interface AckedReading {
+  counter: number;
+  batchId: string | null;
+}
+
+/**
+ * Acknowledged readings of one seal against the seal's anchors on the ledger: `once` is
+ * in exactly one anchored range, and that range is the batch the index gives it; `lost`
+ * in none (or the index points elsewhere); `duplicates` in more than one range.
+ */
+export function anchoredOnce(
+  readings: readonly AckedReading[],
+  anchors: readonly AnchorRange[],
+): { once: number; lost: number; duplicates: number } {
+  let once = 0;
+  let lost = 0;
+  let duplicates = 0;
+  for (const r of readings) {
+    const covering = anchors.filter((a) => a.fromCounter <= r.counter && r.counter <= a.toCounter);
+    if (covering.length > 1) duplicates++;
+    else if (covering.length === 1 && covering[0]?.batchId === r.batchId) once++;
+    else lost++;
+  }
+  return { once, lost, duplicates };
+}

@@ -1,6 +1,7 @@
 /**
  * Faults under load: a steady filing load through the gateway (open model, at a fixed
- * rate), GETs of indexed summaries beside it; then, one at a time, kill -9 of one process
+ * rate), the fleet's readings (fault-fleet.ts) and GETs of indexed summaries beside it;
+ * then, one at a time, kill -9 of one process
  * of the system and its restart (by the devnet launcher, or the stack for the gateway).
  *
  *   npm run faults [-- --quick] [-- --only peer-not-needed,orderer-leader] [-- --rate N]
@@ -10,19 +11,21 @@
  * ledger afterwards (the code of `npm run index -- compare`), p95 of the filings started
  * while the process was down, time from the restart to normal latency, what /readyz named
  * down. A filing the gateway never answered (it was dead, PostgreSQL was) is sent again with
- * its Idempotency-Key, as a client would, and must then be committed once too.
+ * its Idempotency-Key, as a client would, and must then be committed once too. Readings
+ * acknowledged (202) must each end anchored exactly once.
  *
  * Prints a table and writes load/results/faults.json.
  */
 import './quiet-logs';
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/testkit/chaincode';
+import { sampleFiling, signFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/testkit/gateway';
-import { isAlive, REPO_ROOT } from '@clearance/network';
+import { kill9Tree, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { driveFleet, fleetFigures, sealFleet, type FleetFigures } from './fault-fleet';
 import { faultFigures, isRaftLeader, type Sample } from './fault-figures';
 import { startReadLoad } from './read-load';
 import { startStack, type Stack } from './stack';
@@ -53,28 +56,11 @@ interface Fault {
   restart(stack: Stack, target: string): Promise<void>;
 }
 
-/** kill -9 of a devnet process and whatever it started, once it is gone. */
+/** kill -9 of a devnet process and whatever it started, once all are gone. */
 async function killDevnetProcess(stack: Stack, name: string): Promise<void> {
   const pid = stack.devnet.pidOf(name);
   if (pid === undefined) throw new Error(`${name} is not running`);
-  for (const p of [pid, ...descendants(pid)]) process.kill(p, 'SIGKILL');
-  await until(`${name} to be gone`, 10_000, async () => (isAlive(pid) ? undefined : true));
-}
-
-function descendants(pid: number): number[] {
-  const children = fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false; // ended meanwhile
-      }
-    })
-    .map(Number);
-  return children.flatMap((c) => [c, ...descendants(c)]);
+  await kill9Tree(pid);
 }
 
 async function raftRoles(stack: Stack): Promise<{ leader: string; followers: string[] }> {
@@ -219,7 +205,7 @@ async function fileCount(ledger: Ledger, id: string): Promise<number> {
   }
 }
 
-interface Row {
+interface Row extends FleetFigures {
   fault: string;
   killed: string;
   sent: number;
@@ -241,13 +227,25 @@ interface Row {
   new_leader?: string;
 }
 
-async function runFault(stack: Stack, ledger: Ledger, fault: Fault, run: string): Promise<Row> {
-  const prefix = `GD-${run}-${fault.name
+/** What every fault runs with: the stack, ledgers by identity, the sealed trucks' declaration. */
+interface Bench {
+  stack: Stack;
+  as(who: string): Ledger;
+  run: string;
+  sealsDeclarationId: string;
+}
+
+async function runFault(bench: Bench, fault: Fault): Promise<Row> {
+  const { stack, run } = bench;
+  const ledger = bench.as('gdcustoms/officer1');
+  const short = fault.name
     .replace(/[^a-z]/g, '')
     .slice(0, 10)
-    .toUpperCase()}`;
+    .toUpperCase();
+  const prefix = `GD-${run}-${short}`;
   const seconds = PHASE.steadyS + PHASE.downS + PHASE.recoveryS;
   const filings = await signFilings(stack, prefix, Math.round(RATE * seconds));
+  const trucks = await sealFleet(bench.as, run, short, bench.sealsDeclarationId);
   const target = await fault.target(stack);
   // The trader's own filings of this run (the warm-up's, the faults' before).
   const { rows: summaries } = await stack.pool.query<{ declaration_id: string }>(
@@ -261,10 +259,11 @@ async function runFault(stack: Stack, ledger: Ledger, fault: Fault, run: string)
     rate: PHASE.getRate,
   });
   log(
-    `${fault.name}: ${filings.length} filings at ${RATE}/s; kill -9 ${target} after ${PHASE.steadyS} s`,
+    `${fault.name}: ${filings.length} filings at ${RATE}/s, ${trucks.length} trucks' readings; kill -9 ${target} after ${PHASE.steadyS} s`,
   );
   const t0 = Date.now() + 200;
   const sending = sendAll(stack, filings, t0);
+  const fleet = driveFleet(stack.base, trucks, t0, seconds);
   await new Promise((r) => setTimeout(r, t0 + PHASE.steadyS * 1000 - Date.now()));
   const killedAt = Date.now();
   await fault.kill(stack, target);
@@ -278,6 +277,7 @@ async function runFault(stack: Stack, ledger: Ledger, fault: Fault, run: string)
   const restartedAt = Date.now();
   log(`  restarted ${target} ${((restartedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
   await sending;
+  await fleet.done;
   const read = await reads.stop();
   const newLeader = fault.name === 'orderer-leader' ? (await raftRoles(stack)).leader : undefined;
 
@@ -327,7 +327,9 @@ async function runFault(stack: Stack, ledger: Ledger, fault: Fault, run: string)
   const { differences } = await compareIndex(stack.pool, ledger);
   const mine = differences.filter((d) => d.declarationId.startsWith(`${prefix}-`));
   const figures = faultFigures(samples, { killedAt, restartedAt });
+  const readings = await fleetFigures(stack.pool, ledger, fleet);
   return {
+    ...readings,
     fault: fault.name,
     killed: target,
     sent: filings.length,
@@ -367,6 +369,10 @@ function printTable(rows: Row[]): void {
     ['resume s', (r) => fmt(r.resume_s, 1), 9],
     ['normal s', (r) => (Number.isFinite(r.recovery_s) ? fmt(r.recovery_s, 0) : '>end'), 9],
     ['GET ok/err', (r) => `${r.gets}/${r.get_errors}`, 11],
+    ['rdg acked', (r) => String(r.readings_acknowledged), 10],
+    ['rdg once', (r) => String(r.readings_anchored_once), 9],
+    ['rdg lost', (r) => String(r.readings_lost), 9],
+    ['rdg dup', (r) => String(r.readings_duplicates), 8],
   ];
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(columns[i]![2]) : c.padStart(columns[i]![2]))).join(' ');
@@ -383,13 +389,24 @@ async function main(): Promise<void> {
     throw new Error(
       `unknown fault ${unknown.join(', ')}; faults: ${FAULTS.map((f) => f.name).join(', ')}`,
     );
-  const stack = await startStack(log);
+  // The gateway anchors the fleet's readings as the seal operator.
+  const stack = await startStack(log, { seals: true });
   // The bench's own pool loses its connections with PostgreSQL: the pool makes new ones.
   stack.pool.on('error', () => undefined);
-  const ledger = createFabricLedger(stack.connection('gdcustoms/officer1'));
+  const ledgers = new Map<string, Ledger>();
+  const as = (who: string): Ledger => {
+    let l = ledgers.get(who);
+    if (!l) ledgers.set(who, (l = createFabricLedger(stack.connection(who))));
+    return l;
+  };
   const run = `F${randomUUID().slice(0, 5).toUpperCase()}`;
   const rows: Row[] = [];
   try {
+    // The declaration the trucks are sealed for.
+    const sealsDeclarationId = `GD-${run}-SEALS`;
+    const signed = await signFiling(sampleFiling(sealsDeclarationId), stack.pki.signers.gdTrader);
+    await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
+    const bench: Bench = { stack, as, run, sealsDeclarationId };
     // Warm-up: connections, the chaincode, the gateway's identities; summaries to GET.
     const warm = await signFilings(stack, `GD-${run}-WARM`, 10);
     for (const f of warm) {
@@ -404,15 +421,18 @@ async function main(): Promise<void> {
       return indexed[0]?.n === warm.length ? true : undefined;
     });
     for (const fault of faults) {
-      const row = await runFault(stack, ledger, fault, run);
+      const row = await runFault(bench, fault);
       rows.push(row);
       log(
         `  ${row.acknowledged}/${row.sent} acknowledged, ${row.committed_once} committed once, lost ${row.lost}, duplicates ${row.duplicates}, index differences ${row.index_differences}; p95 ${row.baseline_p95_ms} ms before, ${fmt(row.fault_p95_ms)} ms during; normal ${fmt(row.recovery_s)} s after the restart${row.new_leader ? `; new leader ${row.new_leader}` : ''}`,
       );
+      log(
+        `  readings: ${row.readings_acknowledged} acknowledged, ${row.readings_anchored_once} anchored once, lost ${row.readings_lost}, duplicates ${row.readings_duplicates}`,
+      );
       log(`  /readyz during: ${row.readyz_during}`);
     }
   } finally {
-    await ledger.close();
+    for (const l of ledgers.values()) await l.close();
     await stack.stop();
   }
   console.log('');
@@ -432,8 +452,9 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${report.seconds} s)`);
-  if (rows.some((r) => r.lost > 0 || r.duplicates > 0 || r.index_differences > 0))
-    process.exitCode = 1;
+  const wrong = (r: Row) =>
+    r.lost + r.duplicates + r.index_differences + r.readings_lost + r.readings_duplicates > 0;
+  if (rows.some(wrong)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -35,7 +35,7 @@ export interface ReadingsFigures {
 
 const BATCH = 500;
 
-interface Truck {
+export interface Truck {
   deviceId: string;
   sealId: string;
   key: KeyObject;
@@ -46,7 +46,11 @@ interface Truck {
  * Submits, trying again for a few seconds while the endorsing peers have not all committed
  * the transaction before (a submit waits for its own gateway peer's commit only).
  */
-async function submitSoon(ledger: Ledger, transaction: string, args: string[]): Promise<void> {
+export async function submitSoon(
+  ledger: Ledger,
+  transaction: string,
+  args: string[],
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await ledger.submit(transaction, args);
@@ -60,7 +64,7 @@ async function submitSoon(ledger: Ledger, transaction: string, args: string[]): 
 }
 
 /** Registers, accredits and seals trucks, each step for all of them at once. */
-async function sealTrucks(
+export async function sealTrucks(
   as: (who: string) => Ledger,
   run: string,
   prefix: string,
@@ -110,7 +114,7 @@ async function sealTrucks(
 }
 
 /** `count` signed readings of one truck, counters 1..count, as driven along its route. */
-function readingsOf(truck: Truck, count: number): ReturnType<typeof signReading>[] {
+export function readingsOf(truck: Truck, count: number): ReturnType<typeof signReading>[] {
   const shape: Omit<Reading, 'counter'>[] = [];
   while (shape.length < count) {
     for (const { reading } of simulateTrip({

@@ -4,7 +4,7 @@ export type { DevnetOptions, DevnetStatus, UpReport } from './devnet';
 export { FabricAdmin } from './admin';
 export { DevnetError } from './errors';
 export { findFabric, hasChannelParticipation, installFabric, requireFabric } from './fabric';
-export { isAlive } from './processes';
+export { isAlive, kill9Tree } from './processes';
 export type { FabricHome } from './fabric';
 export type { ConnectionDescriptor, OrdererEndpoint, PeerEndpoint } from './artifacts';
 export { POSTGRES, REDIS, postgresRoot } from './services';

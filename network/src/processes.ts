@@ -213,3 +213,42 @@ export async function ensureRunning(
   await waitHealthy(paths, spec, timeoutMs);
   return started;
 }
+
+/** The processes a process started, and theirs, from /proc. */
+function descendantsOf(pid: number): number[] {
+  const children = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+  return children.flatMap((c) => [c, ...descendantsOf(c)]);
+}
+
+/**
+ * kill -9 of a process and of every process it started (a crash, for the fault tests),
+ * resolved once all are gone: PostgreSQL's backends outlive a killed postmaster for a
+ * moment, holding its lock file, and a restart meanwhile fails.
+ */
+export async function kill9Tree(pid: number, timeoutMs = 10_000): Promise<void> {
+  const all = [pid, ...descendantsOf(pid)];
+  for (const p of all) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (all.some(isAlive)) {
+    if (Date.now() > deadline)
+      throw new Error(`processes ${all.filter(isAlive).join(', ')} did not end`);
+    await sleep(50);
+  }
+}

@@ -8,56 +8,77 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/testkit/chaincode';
-import { compareIndex, createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
-import { Devnet, isAlive, REPO_ROOT } from '@clearance/network';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { AnchorRecordSchema } from '@clearance/chaincode/domain';
+import { compareIndex, migrate } from '@clearance/gateway';
+import { signInTrader, until } from '@clearance/testkit/gateway';
+import { Devnet, kill9Tree } from '@clearance/network';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
+import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
+import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
+import {
+  gatewayProcess,
+  signedFilings,
+  type GatewayProcess,
+  type SentFiling,
+} from '../support/gateway-process';
 
-const SERVER = path.join(REPO_ROOT, 'gateway', 'dist', 'server.js');
 const FILINGS = 16;
 
-interface Sent {
-  id: string;
-  key: string;
-  body: string;
-  status?: number;
-  operationId?: string;
-}
-
-/** The process to kill: a devnet process (restarted by `up`) or a service. */
-const FAULTS: { kind: string; process: string; service?: boolean }[] = [
+/**
+ * The process to kill: a devnet process (restarted by `up`) or a service. `atOrderer`: kill
+ * once transactions are on their way to the orderer (envelopes stored, commits not known).
+ */
+const FAULTS: { kind: string; process: string; service?: boolean; atOrderer?: boolean }[] = [
   { kind: 'a peer whose organisation the act does not need', process: 'peer-logistics' },
   { kind: 'a peer whose organisation the act needs', process: 'peer-hkcustoms' },
-  { kind: 'the orderer (Raft leader)', process: 'orderer1' },
+  {
+    kind: 'the only orderer the gateway knows (the Raft leader on a devnet of one)',
+    process: 'orderer1',
+    atOrderer: true,
+  },
   { kind: 'the chaincode server', process: 'chaincode' },
   { kind: 'PostgreSQL', process: 'postgres', service: true },
   { kind: 'Redis', process: 'redis', service: true },
 ];
+
+/**
+ * The devnet's GD customs connection with its first orderer only: killing that orderer
+ * leaves the gateway none to send to, so a transaction it acknowledged and lost must be
+ * sent again when it returns (on a devnet of three the others elect a leader meanwhile).
+ */
+function firstOrdererOnly(devnet: Devnet, folder: string): string {
+  const connection = JSON.parse(fs.readFileSync(devnet.connectionFile('gdcustoms'), 'utf8')) as {
+    orderers: unknown[];
+  };
+  const file = path.join(folder, 'gdcustoms-one-orderer.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ ...connection, orderers: connection.orderers.slice(0, 1) }),
+  );
+  return file;
+}
 
 describe('kill -9 of a process of the system while filings are in flight', () => {
   const devnet = new Devnet({ log: () => undefined });
   const ledgers = officerLedgers(devnet);
   const run = randomUUID().slice(0, 8).toUpperCase();
   const dbName = `test_faults_${run.toLowerCase()}`;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-'));
   let admin: Pool;
   let pool: Pool;
+  let gateway: GatewayProcess;
   let base: string;
-  let gateway: ChildProcess | undefined;
-  let output = '';
   let authorization: string;
   let pki: Awaited<ReturnType<typeof trustedPki>>;
   /** PostgreSQL and Redis if this file started them: stopped again at the end. */
   let servicesStarted: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run tsc --build first`);
     await devnet.up();
     const { databaseUrl, redisUrl, started } = await devnet.services();
     servicesStarted = started;
@@ -70,58 +91,32 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     pool = new Pool({ connectionString: url.toString(), max: 4 });
     pool.on('error', () => undefined);
     await migrate(pool);
-    const kek = randomBytes(32);
-    const agent = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/agent') });
-    await createAccountStore(pool, kek).upsert({
-      organisation: 'gdcustoms',
-      username: 'agent',
-      mspId: agent.fabric.mspId,
-      role: 'filing-agent',
-      certificate: agent.fabric.certificate,
-      privateKey: agent.fabric.privateKey,
+    gateway = await gatewayProcess({
+      devnet,
+      pool,
+      redisUrl,
+      queuePrefix: `faults-${run.toLowerCase()}`,
+      fabricConnection: firstOrdererOnly(devnet, folder),
+      // Readings are anchored by the seal operator.
+      env: { SEAL_OPERATOR_CONNECTION: devnet.connectionFile('logistics/operator1') },
     });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [SERVER], {
-      env: {
-        ...process.env,
-        FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
-        DATABASE_URL: url.toString(),
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: `faults-${run.toLowerCase()}`,
-        IDENTITY_KEK: kek.toString('hex'),
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        INDEXER: 'on',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    gateway = child;
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await until('the gateway to be ready', 60_000, async () => {
-      if (child.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
-      return (await fetch(`${base}/readyz`)).ok ? true : undefined;
-    });
+    base = gateway.base;
+    await gateway.start();
     pki = await trustedPki(ledgers.as, run);
     authorization = `Bearer ${await signInTrader(base, pki.signers.gdTrader)}`;
   }, 300_000);
 
   afterAll(async () => {
-    if (gateway && gateway.exitCode === null) {
-      const exited = new Promise((resolve) => gateway?.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
-    }
+    await gateway?.kill('SIGTERM');
     await ledgers.closeAll();
     await pool?.end();
     await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin?.end();
     await devnet.stop(servicesStarted);
+    fs.rmSync(folder, { recursive: true, force: true });
   }, 60_000);
 
-  const post = async (s: Sent) => {
+  const post = async (s: SentFiling) => {
     const res = await fetch(`${base}/v1/declarations`, {
       method: 'POST',
       headers: {
@@ -150,24 +145,26 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     }
   };
 
+  /** Envelopes the gateway sent again while waiting for their commit (its /metrics). */
+  const resends = async (): Promise<number> => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('gateway_fabric_retries_total{') && l.includes('call="resend"'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  };
+
   async function kill9(name: string): Promise<void> {
     const pid = devnet.pidOf(name);
     if (pid === undefined) throw new Error(`${name} is not running`);
-    process.kill(pid, 'SIGKILL');
-    await until(`${name} to be gone`, 10_000, async () => (isAlive(pid) ? undefined : true));
+    await kill9Tree(pid);
   }
 
   it.each(FAULTS)(
     'ends every accepted filing committed exactly once when $kind is killed ($process)',
     async (fault) => {
       const prefix = `GD-${run}-${fault.process.replace(/[^a-z]/g, '').toUpperCase()}`;
-      const sent: Sent[] = [];
-      for (let i = 0; i < FILINGS; i++) {
-        const filing = sampleFiling(`${prefix}-${i}`);
-        const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
-        const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
-        sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
-      }
+      const sent = await signedFilings(pki, prefix, FILINGS);
       // Filings every 50 ms; the process dies once a quarter of them were answered.
       let answered = 0;
       const inFlight = sent.map(async (s, i) => {
@@ -184,6 +181,23 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
       await until('filings answered', 60_000, async () =>
         answered >= FILINGS / 4 ? true : undefined,
       );
+      const resentBefore = fault.atOrderer ? await resends() : 0;
+      if (fault.atOrderer)
+        // Envelopes stored in the last 100 ms: just sent, in a block the orderer (cutting
+        // every 250 ms) most likely has not cut yet.
+        await until(
+          'transactions on their way to the orderer',
+          60_000,
+          async () => {
+            const { rowCount } = await pool.query(
+              `SELECT 1 FROM operations WHERE declaration_id LIKE $1 AND state = 'pending'
+               AND envelope IS NOT NULL AND updated_at > now() - interval '100 milliseconds'`,
+              [`${prefix}-%`],
+            );
+            return (rowCount ?? 0) >= 2 ? true : undefined;
+          },
+          20,
+        );
       await kill9(fault.process);
       await Promise.all(inFlight);
       if (fault.service) await devnet.services();
@@ -201,16 +215,29 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
         s.operationId = res.body.operation?.operationId;
       }
       for (const s of sent) {
-        const state = await until(`operation of ${s.id}`, 180_000, async () => {
-          const { rows } = await pool.query<{ state: string }>(
-            'SELECT state FROM operations WHERE operation_id = $1',
-            [s.operationId],
-          );
-          return rows[0]?.state === 'pending' ? undefined : rows[0]?.state;
+        const op = await until(`operation of ${s.id}`, 180_000, async () => {
+          const { rows } = await pool.query<{
+            state: string;
+            transaction_id: string;
+            block_number: string;
+          }>('SELECT state, transaction_id, block_number FROM operations WHERE operation_id = $1', [
+            s.operationId,
+          ]);
+          return rows[0]?.state === 'pending' ? undefined : rows[0];
         });
-        expect({ id: s.id, state }).toEqual({ id: s.id, state: 'succeeded' });
+        expect({ id: s.id, state: op.state }).toEqual({ id: s.id, state: 'succeeded' });
         expect({ id: s.id, files: await files(s.id) }).toEqual({ id: s.id, files: 1 });
+        // The outcome recorded is the transaction's first (valid) commit, not a later copy's.
+        expect(await ledgers.as('gdcustoms/officer1').status(op.transaction_id)).toEqual({
+          state: 'committed',
+          blockNumber: BigInt(op.block_number),
+        });
       }
+      // Transactions the orderer had taken when it died were sent again once it was back.
+      // (With three, the one killed may have passed them to the Raft leader already: they
+      // commit without being sent again.)
+      if (fault.atOrderer && devnet.orderers().length === 1)
+        expect(await resends()).toBeGreaterThan(resentBefore);
       const { rows } = await pool.query<{ declaration_id: string; n: number }>(
         `SELECT declaration_id, count(*)::int AS n FROM operations
          WHERE declaration_id LIKE $1 GROUP BY declaration_id`,
@@ -232,4 +259,112 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
     },
     420_000,
   );
+
+  it('anchors exactly once every reading acknowledged before PostgreSQL is killed', async () => {
+    const deviceId = `EL-${run}-PG`;
+    const sealId = `SEAL-${run}-PG`;
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await fileGd(ledgers.as, pki, `GD-${run}-SEALPG`);
+    await sealedDevice(ledgers.as, {
+      deviceId,
+      sealId,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+      routeId: 'KWC-FUTIAN',
+      declarationIds: [`GD-${run}-SEALPG`],
+    });
+    const trip = simulateTrip({
+      deviceId,
+      privateKey: keys.privateKey,
+      route: ROUTES[1]!,
+      departure: new Date(),
+      intervalS: 5,
+    });
+    const batches: (typeof trip)[] = [];
+    for (let i = 0; i < Math.min(trip.length, 400); i += 20) batches.push(trip.slice(i, i + 20));
+    const postBatch = async (readings: typeof trip) => {
+      const res = await fetch(`${base}/v1/seals/readings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ readings }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: (await res.json()) as { accepted?: number } };
+    };
+    // One device's batches in counter order (as it sends them), 202 meaning stored; the
+    // process dies once half of them were acknowledged, anchoring still under way.
+    const acknowledged: number[] = [];
+    const unanswered: (typeof trip)[] = [];
+    let killed: Promise<void> | undefined;
+    for (const batch of batches) {
+      const res = await postBatch(batch).catch(() => undefined);
+      if (res?.status === 202) {
+        expect(res.body.accepted).toBe(batch.length);
+        acknowledged.push(...batch.map((r) => r.reading.counter));
+      } else unanswered.push(batch);
+      if (!killed && acknowledged.length >= (batches.length * 20) / 2) killed = kill9('postgres');
+    }
+    await killed;
+    expect(acknowledged.length).toBeGreaterThan(0);
+    await devnet.services();
+    // What got no answer is sent again (a REPLAY verdict: it had been stored before).
+    for (const batch of unanswered)
+      await until('the readings accepted', 60_000, () =>
+        postBatch(batch).then(
+          (r) => (r.status === 202 ? true : undefined),
+          () => undefined,
+        ),
+      );
+
+    // Every stored reading anchored, each in one batch, the batches those on the ledger.
+    await until('every reading anchored', 180_000, async () => {
+      const { rows } = await pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM readings WHERE seal_id = $1 AND batch_id IS NULL',
+        [sealId],
+      );
+      return rows[0]?.n === 0 ? true : undefined;
+    });
+    const { rows: stored } = await pool.query<{ counter: string; batch_id: string }>(
+      'SELECT counter, batch_id FROM readings WHERE seal_id = $1 ORDER BY counter',
+      [sealId],
+    );
+    const storedCounters = new Set(stored.map((r) => Number(r.counter)));
+    expect(acknowledged.filter((c) => !storedCounters.has(c))).toEqual([]);
+    const anchors = await ledgers.as('gdcustoms/officer1').evaluate('Seal:GetAnchors', [sealId]);
+    const onLedger = AnchorRecordSchema.array()
+      .parse(JSON.parse(anchors))
+      .map((a) => ({ batchId: a.batchId, fromCounter: a.fromCounter, toCounter: a.toCounter }));
+    const coveredTwice = stored.filter(
+      (r) =>
+        onLedger.filter(
+          (a) => a.fromCounter <= Number(r.counter) && Number(r.counter) <= a.toCounter,
+        ).length !== 1,
+    );
+    expect(coveredTwice).toEqual([]);
+    for (const r of stored) {
+      const anchor = onLedger.find((a) => a.batchId === r.batch_id);
+      expect({
+        counter: Number(r.counter),
+        inItsBatch:
+          !!anchor &&
+          anchor.fromCounter <= Number(r.counter) &&
+          Number(r.counter) <= anchor.toCounter,
+      }).toEqual({ counter: Number(r.counter), inItsBatch: true });
+    }
+    const { rows: batchesInDb } = await pool.query<{
+      batch_id: string;
+      from_counter: string;
+      to_counter: string;
+    }>(
+      'SELECT batch_id, from_counter, to_counter FROM anchor_batches WHERE seal_id = $1 ORDER BY from_counter',
+      [sealId],
+    );
+    expect(
+      batchesInDb.map((b) => ({
+        batchId: b.batch_id,
+        fromCounter: Number(b.from_counter),
+        toCounter: Number(b.to_counter),
+      })),
+    ).toEqual([...onLedger].sort((a, b) => a.fromCounter - b.fromCounter));
+  }, 420_000);
 });

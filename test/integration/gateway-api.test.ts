@@ -14,7 +14,7 @@ import {
   type TestSigner,
 } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
-import { migrate } from '@clearance/gateway';
+import { migrate, type Ledger } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/testkit/behaviour';
 import { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
@@ -637,6 +637,117 @@ describe('gateway API on PostgreSQL and Redis', () => {
       error: { code: 'ALREADY_EXISTS' },
     });
     expect(await historyOf(checkC)).toHaveLength(1);
+  });
+
+  it('lets two attempts at one operation overlap without a second transaction or a wrong outcome', async () => {
+    // Two gateways (or a lapsed BullMQ lock) running one operation at once.
+    const store = services.operations.store;
+    const account = 'gdcustoms/officer1';
+    const ledger = await services.ledgers(account);
+    const opened = (): { promise: Promise<void>; open(): void } => {
+      let open!: () => void;
+      return { promise: new Promise<void>((r) => (open = r)), open };
+    };
+    /** The ledger, with some of its calls held at points of the test's choosing. */
+    const holding = (held: Partial<Pick<Ledger, 'prepare' | 'send'>>): Ledger => ({
+      submit: (...args) => ledger.submit(...args),
+      prepare: held.prepare ?? ((...args) => ledger.prepare(...args)),
+      send: held.send ?? ((envelope) => ledger.send(envelope)),
+      status: (id) => ledger.status(id),
+      evaluate: (...args) => ledger.evaluate(...args),
+      channelHeight: () => ledger.channelHeight(),
+      close: async () => undefined,
+    });
+    const operation = async (checkId: string) =>
+      (
+        await store.create({
+          principalId: 'overlap-test',
+          idempotencyKey: randomUUID(),
+          requestSha256: 'x',
+          kind: 'SELF_CHECK',
+          accountId: account,
+          transaction: 'SelfCheck:Record',
+          args: [checkId, 'overlap'],
+          transient: {},
+        })
+      ).row.operation_id;
+    const recorded = async (checkId: string) =>
+      network.chain.events.filter(
+        (e) => e.name === 'SelfCheckRecorded' && e.payload.includes(checkId),
+      );
+
+    // Both endorse before either stores its envelope: the first stored is the one sent.
+    const checkA = `overlap-a-${randomUUID()}`;
+    const first = await operation(checkA);
+    const bothEndorsed = opened();
+    let endorsed = 0;
+    const endorseTogether = holding({
+      prepare: async (...args) => {
+        const prepared = await ledger.prepare(...args);
+        if (++endorsed === 2) bothEndorsed.open();
+        await bothEndorsed.promise;
+        return prepared;
+      },
+    });
+    const outcomes = await Promise.allSettled([
+      runOperation(store, async () => endorseTogether, first),
+      runOperation(store, async () => endorseTogether, first),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const overtaken = outcomes.find((o) => o.status === 'rejected');
+    expect(overtaken?.reason).toBeInstanceOf(RetryLater);
+    expect((overtaken?.reason as RetryLater).reason.code).toBe('OVERTAKEN');
+    expect(await store.get(first)).toMatchObject({ state: 'succeeded' });
+    expect(await recorded(checkA)).toHaveLength(1);
+
+    // One attempt read the operation before the other stored and committed its envelope,
+    // then endorsed on the state that commit made and was refused (ALREADY_EXISTS): the
+    // refusal is not the operation's outcome, the commit is.
+    const checkB = `overlap-b-${randomUUID()}`;
+    const second = await operation(checkB);
+    const lateHasRead = opened();
+    const earlyCommitted = opened();
+    const lateDone = opened();
+    const early = holding({
+      send: async (envelope) => {
+        const status = await ledger.send(envelope);
+        earlyCommitted.open();
+        await lateDone.promise;
+        return status;
+      },
+    });
+    const late = holding({
+      prepare: async (...args) => {
+        await earlyCommitted.promise;
+        return ledger.prepare(...args);
+      },
+    });
+    const running = [
+      runOperation(
+        store,
+        async () => {
+          await lateHasRead.promise;
+          return early;
+        },
+        second,
+      ),
+      runOperation(
+        store,
+        async () => {
+          lateHasRead.open();
+          return late;
+        },
+        second,
+      ).finally(() => lateDone.open()),
+    ];
+    const [earlyOutcome, lateOutcome] = await Promise.allSettled(running);
+    expect(earlyOutcome?.status).toBe('fulfilled');
+    expect(lateOutcome).toMatchObject({
+      status: 'rejected',
+      reason: { reason: { code: 'OVERTAKEN' } },
+    });
+    expect(await store.get(second)).toMatchObject({ state: 'succeeded', error: null });
+    expect(await recorded(checkB)).toHaveLength(1);
   });
 
   it('lets trust administrators change the trust list, and a withdrawn authority no longer signs anyone in', async () => {

@@ -5,102 +5,53 @@
  * ledger. The gateway runs as the real process (gateway/dist/server.js) on its own
  * database and Redis key prefix.
  */
-import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/testkit/chaincode';
-import { createAccountStore, loadConfig, migrate } from '@clearance/gateway';
-import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
-import { Devnet, REPO_ROOT } from '@clearance/network';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { migrate } from '@clearance/gateway';
+import { signInTrader, until } from '@clearance/testkit/gateway';
+import { Devnet } from '@clearance/network';
+import { randomUUID } from 'node:crypto';
 import { compareIndex } from '../../gateway/src/projection/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { officerLedgers, trustedPki } from '../support/devnet-fixtures';
+import {
+  gatewayProcess,
+  signedFilings,
+  type GatewayProcess,
+  type SentFiling,
+} from '../support/gateway-process';
 
-const SERVER = path.join(REPO_ROOT, 'gateway', 'dist', 'server.js');
 const FILINGS = 40;
-
-interface Sent {
-  id: string;
-  key: string;
-  body: string;
-  /** The HTTP status, or undefined when the connection died first. */
-  status?: number;
-  operationId?: string;
-}
 
 describe('the gateway killed with SIGKILL while filings are in flight', () => {
   const devnet = new Devnet({ log: () => undefined });
   const ledgers = officerLedgers(devnet);
   const run = randomUUID().slice(0, 8).toUpperCase();
   let db: TestDatabase;
-  let env: NodeJS.ProcessEnv;
+  let gateway: GatewayProcess;
   let base: string;
-  let gateway: ChildProcess | undefined;
-  let output = '';
-
-  async function startGateway(): Promise<void> {
-    const child = spawn(process.execPath, [SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    gateway = child;
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await until('the gateway to be ready', 60_000, async () => {
-      if (child.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
-      return (await fetch(`${base}/readyz`)).ok ? true : undefined;
-    });
-  }
-
-  async function killGateway(signal: NodeJS.Signals): Promise<void> {
-    const child = gateway;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  }
 
   beforeAll(async () => {
-    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run tsc --build first`);
     await devnet.up();
     db = await createTestDatabase();
     await migrate(db.pool);
     const { redisUrl } = await devnet.services();
-    const kek = randomBytes(32);
-    const agent = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/agent') });
-    await createAccountStore(db.pool, kek).upsert({
-      organisation: 'gdcustoms',
-      username: 'agent',
-      mspId: agent.fabric.mspId,
-      role: 'filing-agent',
-      certificate: agent.fabric.certificate,
-      privateKey: agent.fabric.privateKey,
+    gateway = await gatewayProcess({
+      devnet,
+      pool: db.pool,
+      redisUrl,
+      queuePrefix: `crash-${run.toLowerCase()}`,
     });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const databaseUrl = (db.pool.options as { connectionString: string }).connectionString;
-    env = {
-      ...process.env,
-      FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: `crash-${run.toLowerCase()}`,
-      IDENTITY_KEK: kek.toString('hex'),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      INDEXER: 'on',
-    };
+    base = gateway.base;
   }, 300_000);
 
   afterAll(async () => {
-    await killGateway('SIGTERM');
+    await gateway?.kill('SIGTERM');
     await ledgers.closeAll();
     await db?.drop();
   }, 60_000);
 
   it('ends every accepted filing committed exactly once, and the index equals the ledger', async () => {
     const pki = await trustedPki(ledgers.as, run);
-    await startGateway();
+    await gateway.start();
     const authorization = `Bearer ${await signInTrader(base, pki.signers.gdTrader)}`;
     const headers = (key: string) => ({
       'content-type': 'application/json',
@@ -108,14 +59,8 @@ describe('the gateway killed with SIGKILL while filings are in flight', () => {
       'idempotency-key': key,
     });
 
-    const sent: Sent[] = [];
-    for (let i = 0; i < FILINGS; i++) {
-      const filing = sampleFiling(`GD-${run}-K${i}`);
-      const cms = await pki.signers.gdTrader.sign(canonicalBytes(filing));
-      const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
-      sent.push({ id: filing.declaration.declarationId, key: randomUUID(), body });
-    }
-    const post = async (s: Sent) => {
+    const sent = await signedFilings(pki, `GD-${run}-K`, FILINGS);
+    const post = async (s: SentFiling) => {
       const res = await fetch(`${base}/v1/declarations`, {
         method: 'POST',
         headers: headers(s.key),
@@ -150,7 +95,7 @@ describe('the gateway killed with SIGKILL while filings are in flight', () => {
     await until('filings in flight to the ledger', 60_000, async () =>
       answered >= 10 && (await inFlightOnLedger()) >= 3 ? true : undefined,
     );
-    await killGateway('SIGKILL');
+    await gateway.kill('SIGKILL');
     expect(await inFlightOnLedger()).toBeGreaterThan(0);
     await Promise.all(inFlight);
     const accepted = sent.filter((s) => s.status !== undefined && s.status < 300);
@@ -159,7 +104,7 @@ describe('the gateway killed with SIGKILL while filings are in flight', () => {
     const refused = sent.filter((s) => s.status !== undefined && s.status >= 300);
     expect(refused.map((s) => `${s.id}: ${s.status}`)).toEqual([]);
 
-    await startGateway();
+    await gateway.start();
     const ledger = ledgers.as('gdcustoms/officer1');
     const files = async (id: string): Promise<number> => {
       try {

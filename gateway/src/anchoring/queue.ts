@@ -8,7 +8,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import type { Ledger } from '../ledger/ledger';
-import { queueDepth, redisConnection } from '../operations/queue';
+import { queueDepth, redisConnection, WORKER_LOCK } from '../operations/queue';
 import { anchorSeal } from './anchor';
 import type { StoredRange } from '../readings/ingest';
 
@@ -99,6 +99,10 @@ export function startAnchorQueueWorker(options: {
       connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
       concurrency: options.concurrency ?? 32,
       prefix: options.prefix ?? 'clearance',
+      // The operations worker's lock and retry timings: a job of a killed gateway is taken
+      // over in seconds, and the worker goes on within half a second of Redis returning
+      // (anchoring twice is refused by the ledger and adopted, anchor.ts).
+      ...WORKER_LOCK,
     },
   );
   worker.on('error', (error) => options.onError?.(error));

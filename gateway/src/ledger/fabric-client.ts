@@ -58,9 +58,12 @@ import {
   noteCommitted,
   noteHeight,
   seenHeight,
+  shouldResend,
+  type CommitSeen,
 } from './fabric-commits';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
 import {
+  endpointsDown,
   isEndpointDown,
   noteEndpointFailure,
   noteEndpointUnreachable,
@@ -199,6 +202,12 @@ const ENDORSE_CATCH_UP_MS = 2_000;
 /** How often every peer's and orderer's connection is looked at (for /readyz). */
 const CONNECTIVITY_CHECK_MS = 2_000;
 
+/** An endpoint down this long gets a new gRPC channel, and again each time this passes. */
+const RENEW_CHANNEL_AFTER_MS = 6_000;
+
+/** How often a transaction waiting for its commit looks whether to send it again. */
+const RESEND_CHECK_MS = 500;
+
 // --- implementation ---------------------------------------------------------------------
 
 class Client implements FabricClient {
@@ -206,6 +215,8 @@ class Client implements FabricClient {
   private readonly watchers = new Map<string, CommitWatcher>();
   private closed = false;
   private readonly connectivity: NodeJS.Timeout;
+  /** When each endpoint's channel was last renewed (ms since the epoch). */
+  private readonly renewedAt = new Map<string, number>();
 
   constructor(
     readonly addresses: NetworkAddresses,
@@ -217,14 +228,24 @@ class Client implements FabricClient {
 
   /**
    * Marks down the endpoints grpc-js cannot connect to within a check's time (so a peer or
-   * orderer not called lately is known to be down too) and up those connected again.
+   * orderer not called lately is known to be down too) and up those connected again; gives
+   * an endpoint down for RENEW_CHANNEL_AFTER_MS a new channel.
    */
   private checkConnectivity(): void {
     const endpoints: [EndpointAddress, EndpointRole][] = [
       ...this.addresses.peers.map((p): [EndpointAddress, EndpointRole] => [p, 'peer']),
       ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
     ];
+    const downSince = new Map(endpointsDown().map((e) => [e.endpoint, e.since]));
     for (const [address, role] of endpoints) {
+      // Down for a while: a channel of its own again (one may never reconnect).
+      const since = downSince.get(address.endpoint);
+      const renewed = this.renewedAt.get(address.endpoint) ?? 0;
+      const now = Date.now();
+      if (since !== undefined && now - Math.max(since, renewed) >= RENEW_CHANNEL_AFTER_MS) {
+        this.pool.renew(address);
+        this.renewedAt.set(address.endpoint, now);
+      }
       const client = this.pool.client(address);
       if (client.getChannel().getConnectivityState(false) === connectivityState.READY) {
         noteEndpointUp(address.endpoint);
@@ -486,11 +507,52 @@ class ChannelNetwork implements Network {
       committed.cancel();
       throw error;
     }
+    const status = this.resendingUntil(committed.status, envelopeBytes, transactionId);
     return {
       transactionId,
       getResult: () => new Uint8Array(),
-      getStatus: () => this.settle(transactionId, committed.status),
+      getStatus: () => this.settle(transactionId, status),
     };
+  }
+
+  /**
+   * Sends the envelope again while its commit has not come, when `shouldResend` says so
+   * (an orderer went down since, or a bounded wait passed): a single orderer killed holding
+   * the transaction costs the time until it is back, not the whole commit timeout. The
+   * commit stream reports the first copy in block order, so a second copy's
+   * DUPLICATE_TXID is never the outcome (and FabricLedger.send asks qscc, which knows the
+   * first, should the stream have seen only the second).
+   */
+  private async resendingUntil(
+    status: Promise<CommitSeen | undefined>,
+    envelopeBytes: Uint8Array,
+    transactionId: string,
+  ): Promise<CommitSeen | undefined> {
+    const orderersDown = () =>
+      new Set(
+        endpointsDown()
+          .filter((e) => e.role === 'orderer')
+          .map((e) => e.endpoint),
+      );
+    let sent = { at: Date.now(), down: orderersDown() };
+    let ended = false;
+    const settled = status.finally(() => (ended = true));
+    while (!ended) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, RESEND_CHECK_MS)))]);
+      clearTimeout(timer);
+      if (ended) break;
+      const wait = { downNow: orderersDown(), downAtSend: sent.down, sentAt: sent.at };
+      if (!shouldResend({ ...wait, now: Date.now() })) continue;
+      try {
+        const endpoint = await this.broadcast(envelopeBytes, transactionId);
+        sent = { at: Date.now(), down: orderersDown() };
+        noteRetry({ endpoint, role: 'orderer', call: 'resend' });
+      } catch {
+        // No orderer takes it yet (each failure is counted): again at the next look.
+      }
+    }
+    return settled;
   }
 
   async commitStatus(transactionId: string): Promise<CommitStatus> {
@@ -505,13 +567,18 @@ class ChannelNetwork implements Network {
     return this.settle(transactionId, committed.status);
   }
 
-  /** The stream's answer; if it did not come in time, what the peer's index says. */
+  /**
+   * The stream's answer; if it did not come in time, what the peer's index says. A
+   * DUPLICATE_TXID seen is a later copy of this very transaction (sent again): the outcome
+   * is the first copy's, which the peer's index holds (its entry for an id is the lowest
+   * block and position).
+   */
   private async settle(
     transactionId: string,
     status: Promise<{ blockNumber: bigint; code: number } | undefined>,
   ): Promise<CommitStatus> {
     const seen = await status;
-    if (seen)
+    if (seen && seen.code !== peer.TxValidationCode.DUPLICATE_TXID)
       return this.noted({
         transactionId,
         blockNumber: seen.blockNumber,
@@ -540,7 +607,8 @@ class ChannelNetwork implements Network {
     };
   }
 
-  private async broadcast(envelopeBytes: Uint8Array, transactionId: string): Promise<void> {
+  /** Sends to the first orderer that takes it; resolves with that orderer's endpoint. */
+  private async broadcast(envelopeBytes: Uint8Array, transactionId: string): Promise<string> {
     const envelope = common.Envelope.deserializeBinary(envelopeBytes);
     const { orderers } = this.client.addresses;
     const failures: PeerAnswer[] = [];
@@ -557,7 +625,7 @@ class ChannelNetwork implements Network {
         noteRetry(retry);
         continue;
       }
-      if (response.getStatus() === common.Status.SUCCESS) return;
+      if (response.getStatus() === common.Status.SUCCESS) return address.endpoint;
       // SERVICE_UNAVAILABLE: this orderer cannot take it now (no Raft leader known to it, a
       // follower cut off): another one may. Any other status is a refusal of the envelope.
       if (response.getStatus() === common.Status.SERVICE_UNAVAILABLE) {

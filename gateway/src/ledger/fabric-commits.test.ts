@@ -1,7 +1,7 @@
 /** The commit stream against scripted Deliver streams: waiters, reconnection without a gap. */
 import { describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
-import { CommitWatcher, seenHeight } from './fabric-commits';
+import { CommitWatcher, RESEND_AFTER_MS, seenHeight, shouldResend } from './fabric-commits';
 import { isEndpointDown } from './fabric-health';
 import type { PeerAddress } from './fabric-endpoints';
 
@@ -127,5 +127,25 @@ describe('CommitWatcher', () => {
     const waiting = await watcher.expect('never', 30);
     await expect(waiting.status).resolves.toBeUndefined();
     watcher.close();
+  });
+});
+
+describe('sending a transaction again while its commit has not come', () => {
+  const none = new Set<string>();
+  it('sends again when an orderer went down since it was sent, not for one down before', () => {
+    const wait = { downAtSend: none, sentAt: 1_000, now: 1_500 };
+    expect(shouldResend({ ...wait, downNow: none })).toBe(false);
+    expect(shouldResend({ ...wait, downNow: new Set(['orderer1:7050']) })).toBe(true);
+    const before = new Set(['orderer1:7050']);
+    expect(shouldResend({ ...wait, downAtSend: before, downNow: before })).toBe(false);
+    expect(shouldResend({ ...wait, downAtSend: before, downNow: new Set(['orderer2:8050']) })).toBe(
+      true,
+    );
+  });
+
+  it('sends again once the bounded wait has passed since the last send', () => {
+    const wait = { downNow: none, downAtSend: none, sentAt: 1_000 };
+    expect(shouldResend({ ...wait, now: 1_000 + RESEND_AFTER_MS - 1 })).toBe(false);
+    expect(shouldResend({ ...wait, now: 1_000 + RESEND_AFTER_MS })).toBe(true);
   });
 });

@@ -51,6 +51,30 @@ export function seenHeight(channel: string, endpoint: string): bigint {
   return seenHeights.get(`${channel}|${endpoint}`) ?? 0n;
 }
 
+// --- sending again while waiting ---------------------------------------------------------
+
+/** Without a commit this long after the last send, the envelope is sent again (ms). */
+export const RESEND_AFTER_MS = 10_000;
+
+/**
+ * Whether a transaction sent and not yet committed should be sent again: an orderer went
+ * down since it was sent (the one that took it, or the Raft leader that one passed it to,
+ * may have died holding it in a block never cut: the commit would never come), or it has
+ * waited RESEND_AFTER_MS since. Sending the same signed envelope again is safe: it has the
+ * same transaction id, so the ledger keeps the first copy and marks a later one
+ * DUPLICATE_TXID.
+ */
+export function shouldResend(wait: {
+  /** Orderer endpoints down now, and when it was last sent. */
+  downNow: ReadonlySet<string>;
+  downAtSend: ReadonlySet<string>;
+  sentAt: number;
+  now: number;
+}): boolean {
+  if ([...wait.downNow].some((endpoint) => !wait.downAtSend.has(endpoint))) return true;
+  return wait.now - wait.sentAt >= RESEND_AFTER_MS;
+}
+
 // --- the commit stream ------------------------------------------------------------------
 
 export interface CommitSeen {

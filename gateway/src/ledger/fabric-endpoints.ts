@@ -64,6 +64,19 @@ export class EndpointPool {
     return client;
   }
 
+  /**
+   * Drops an endpoint's channel: the next call opens a new one. For an endpoint that has
+   * failed for a while: a grpc-js channel can stay unable to reconnect after its server
+   * restarted (grpc/grpc-node#2785; seen here after the only orderer was killed: no
+   * broadcast reached it again until the gateway restarted). Calls under way on the old
+   * channel run to their end.
+   */
+  renew(address: EndpointAddress): void {
+    const key = `${address.endpoint}|${address.hostAlias}`;
+    this.clients.get(key)?.close();
+    this.clients.delete(key);
+  }
+
   close(): void {
     this.closed = true;
     for (const client of this.clients.values()) client.close();

@@ -102,10 +102,8 @@ class FabricLedger implements Ledger {
       const submitted = await this.network.submitEnvelope(envelope);
       transactionId = submitted.transactionId;
       const status = await submitted.getStatus();
+      // (A later copy's DUPLICATE_TXID is never the status: the client reports the first.)
       if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
-      // A duplicate is this very transaction committed before: report the first outcome.
-      if (status.code === peer.TxValidationCode.DUPLICATE_TXID)
-        return await this.status(transactionId);
       return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
     } catch (error) {
       throw toApiError(error, transactionId);

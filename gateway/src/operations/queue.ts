@@ -17,6 +17,27 @@ const ATTEMPTS = 200;
 const RETRY_CAP_MS = 2_000;
 const RETRY_ENQUEUE_MS = 500;
 
+/**
+ * The worker's hold on a running job. BullMQ's defaults (a 30 s lock, checked every 30 s)
+ * left the operations of a gateway killed mid-flight waiting up to a minute for another
+ * worker (or the restarted one) to take them. A 5 s lock, renewed every 2.5 s, checked
+ * every 1.5 s, hands them over 5–8 s after the crash. A lock that lapses while its holder
+ * still runs (event loop stalled, Redis away longer than the lock) lets a second attempt
+ * start: runOperation fences its writes by transaction, so the two send one envelope.
+ */
+export const WORKER_LOCK = {
+  lockDuration: 5_000,
+  stalledInterval: 1_500,
+  // A job taken back from a dead worker is not a failed job: BullMQ's default (1) would
+  // fail the second such job for good, and its kept id would stop the sweep's re-enqueue.
+  maxStalledCount: ATTEMPTS,
+  // After a Redis call fails (Redis away), try again within half a second, not BullMQ's
+  // default 15 s: that wait was most of the worker's pause after Redis came back.
+  runRetryDelay: 500,
+} as const;
+/** How often the worker sees whether Redis is back, to sweep what it may have missed. */
+const REDIS_CHECK_MS = 1_000;
+
 /** The pause before attempt `attemptsMade + 1` (pure; BullMQ's custom backoff). */
 export function retryDelayMs(attemptsMade: number): number {
   return Math.min(RETRY_CAP_MS, 100 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
@@ -143,6 +164,7 @@ export function startOperationWorker(options: {
       concurrency: options.concurrency ?? 256,
       prefix: options.prefix ?? 'clearance',
       autorun: true,
+      ...WORKER_LOCK,
       settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
     },
   );
@@ -154,7 +176,10 @@ export function startOperationWorker(options: {
         error instanceof RetryLater
           ? error.reason
           : { code: 'INTERNAL', message: 'the operation could not be completed' };
-      store.fail(id, reason).catch((e: unknown) => options.onError?.(e));
+      store
+        .get(id)
+        .then((op) => op && store.fail(id, op.transaction_id, reason))
+        .catch((e: unknown) => options.onError?.(e));
     } else {
       options.onRetry?.(error instanceof RetryLater ? error.reason.code : 'INTERNAL');
       if (!(error instanceof RetryLater)) options.onError?.(error);
@@ -162,17 +187,38 @@ export function startOperationWorker(options: {
   });
   worker.on('error', (error) => options.onError?.(error));
   /** Enqueues pending operations nobody has touched for a while (crash, Redis loss). */
-  const sweep = async (): Promise<void> => {
-    const ids = await store.stale(options.staleAfterMs ?? 15_000);
+  const sweep = async (staleAfterMs = options.staleAfterMs ?? 15_000): Promise<void> => {
+    const ids = await store.stale(staleAfterMs);
     for (const id of ids) await queue.enqueue(id);
   };
   const timer = setInterval(() => {
     sweep().catch((error: unknown) => options.onError?.(error));
   }, options.sweepEveryMs ?? 10_000);
   timer.unref();
+  // Redis back after being away: every pending operation is enqueued again at once (a job
+  // that survived in Redis keeps its id, so adding it is a no-op; one lost with Redis's last
+  // second of writes is back), rather than when the sweep finds it stale.
+  let redisAway = false;
+  const redisCheck = setInterval(() => {
+    queue.ping().then(
+      () => {
+        if (!redisAway) return;
+        redisAway = false;
+        sweep(0).catch((error: unknown) => {
+          redisAway = true; // not all enqueued: again at the next check
+          options.onError?.(error);
+        });
+      },
+      () => {
+        redisAway = true;
+      },
+    );
+  }, REDIS_CHECK_MS);
+  redisCheck.unref();
   return {
     async close() {
       clearInterval(timer);
+      clearInterval(redisCheck);
       await worker.close();
     },
   };

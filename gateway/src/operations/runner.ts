@@ -45,6 +45,13 @@ export function retryable(error: ApiError): boolean {
   return later.includes(error.code);
 }
 
+/**
+ * Two attempts at one operation may overlap (a BullMQ lock that lapsed while its holder
+ * still ran, a sweep that enqueued an operation another gateway runs): every write is
+ * fenced by the transaction the attempt acted on, so only the first envelope stored is
+ * ever sent, and an outcome lands only on the transaction it belongs to. Overlapping
+ * attempts then send the same envelope at most twice, which Fabric commits once.
+ */
 export async function runOperation(
   store: OperationStore,
   ledgers: LedgerDirectory,
@@ -53,36 +60,49 @@ export async function runOperation(
   const op = await store.get(operationId);
   if (!op || op.state !== 'pending') return;
   const ledger = await ledgers(op.account_id);
+  /** The transaction this attempt acts on: null until an envelope is stored. */
+  let transactionId = op.envelope ? op.transaction_id : null;
+  let sent: string;
   let status: TransactionStatus;
   try {
-    if (op.envelope && op.transaction_id) {
-      status = await ledger.status(op.transaction_id);
+    if (op.envelope && transactionId) {
+      sent = transactionId;
+      status = await ledger.status(sent);
       if (status.state === 'unknown') status = await ledger.send(op.envelope);
     } else {
       const prepared = await ledger.prepare(op.transaction, op.args, op.transient);
-      await store.recordPrepared(
+      const stored = await store.recordPrepared(
         operationId,
         prepared.transactionId,
         prepared.envelope,
         prepared.result,
       );
+      if (!stored) throw overtaken();
+      transactionId = sent = prepared.transactionId;
       status = await ledger.send(prepared.envelope);
     }
   } catch (error) {
+    if (error instanceof RetryLater) throw error;
     const apiError = toApiError(error);
     if (retryable(apiError))
       throw new RetryLater({ code: apiError.code, message: apiError.message }, { cause: error });
-    // The chaincode refused (validation, state, permission): final, with its code.
-    await store.fail(operationId, { code: apiError.code, message: apiError.message });
+    // The chaincode refused (validation, state, permission): final, with its code, unless
+    // another attempt stored an envelope meanwhile (it may be the one that made the state
+    // this attempt was refused on): then that one's outcome decides.
+    const failed = await store.fail(operationId, transactionId, {
+      code: apiError.code,
+      message: apiError.message,
+    });
+    if (!failed && (await store.get(operationId))?.state === 'pending') throw overtaken();
     return;
   }
   if (status.state === 'committed') {
-    await store.succeed(operationId, status.blockNumber);
+    await store.succeed(operationId, sent, status.blockNumber);
   } else if (status.state === 'invalid' && MVCC_CODES.includes(status.validationCode)) {
-    await store.clearPrepared(operationId);
+    await store.clearPrepared(operationId, sent);
     throw new RetryLater({ code: 'CONFLICT', message: 'the record changed meanwhile' });
   } else if (status.state === 'invalid') {
-    await store.fail(operationId, {
+    await store.fail(operationId, sent, {
       code: 'TRANSACTION_INVALID',
       message: `the ledger did not commit the transaction (validation code ${status.validationCode})`,
     });
@@ -93,3 +113,7 @@ export async function runOperation(
     });
   }
 }
+
+/** Another attempt at the operation stored its envelope first: follow that one. */
+const overtaken = () =>
+  new RetryLater({ code: 'OVERTAKEN', message: 'another attempt at the operation went first' });

@@ -63,18 +63,32 @@ export interface OperationStore {
   /** Records the request once per (principal, key); `created` is false for a retry. */
   create(request: OperationRequest): Promise<{ row: OperationRow; created: boolean }>;
   get(operationId: string): Promise<OperationRow | undefined>;
+  /**
+   * Stores the envelope to send, unless one is stored already: false then (another attempt
+   * at the same operation, in this process or another gateway, endorsed first; its envelope
+   * is the one that goes, this one is never sent).
+   */
   recordPrepared(
     operationId: string,
     transactionId: string,
     envelope: Uint8Array,
     result: string,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** Forgets an envelope the ledger invalidated (MVCC): the next attempt endorses anew. */
-  clearPrepared(operationId: string): Promise<void>;
-  /** The row as it ended, or undefined when it had ended already. */
-  succeed(operationId: string, blockNumber: bigint): Promise<OperationRow | undefined>;
+  clearPrepared(operationId: string, transactionId: string): Promise<void>;
+  /**
+   * The outcome of the attempt that acted on `transactionId` (null: it endorsed and was
+   * refused before storing an envelope). The row as it ended, or undefined when it had ended
+   * already or holds another transaction now (the outcome belongs to that one).
+   */
+  succeed(
+    operationId: string,
+    transactionId: string,
+    blockNumber: bigint,
+  ): Promise<OperationRow | undefined>;
   fail(
     operationId: string,
+    transactionId: string | null,
     error: { code: string; message: string },
   ): Promise<OperationRow | undefined>;
   /** Pending operations untouched for a while: to enqueue again after a crash or a Redis loss. */
@@ -92,6 +106,7 @@ function parseResult(result: string): unknown {
 export function createOperationStore(pool: Pool): OperationStore {
   const finish = async (
     id: string,
+    transactionId: string | null,
     set: string,
     values: unknown[],
   ): Promise<OperationRow | undefined> => {
@@ -99,9 +114,10 @@ export function createOperationStore(pool: Pool): OperationStore {
       // Transient data (a filing's commercial values) is kept only while it may be needed
       // again: once the outcome is known it is dropped.
       `WITH done AS (UPDATE operations SET ${set}, transient = '{}', updated_at = now()
-         WHERE operation_id = $1 AND state = 'pending' RETURNING *)
+         WHERE operation_id = $1 AND state = 'pending' AND transaction_id IS NOT DISTINCT FROM $2
+         RETURNING *)
        SELECT done.*, pg_notify('${OPERATION_CHANNEL}', operation_id::text) AS notified FROM done`,
-      [id, ...values],
+      [id, transactionId, ...values],
     );
     const row = rows[0];
     if (row) delete row.notified; // pg_notify's (void) column
@@ -146,25 +162,28 @@ export function createOperationStore(pool: Pool): OperationStore {
     },
 
     async recordPrepared(id, transactionId, envelope, result) {
-      await pool.query(
+      const { rowCount } = await pool.query(
         `UPDATE operations SET transaction_id = $2, envelope = $3, result = $4,
-           attempts = attempts + 1, updated_at = now() WHERE operation_id = $1`,
+           attempts = attempts + 1, updated_at = now()
+         WHERE operation_id = $1 AND state = 'pending' AND transaction_id IS NULL`,
         [id, transactionId, Buffer.from(envelope), JSON.stringify(parseResult(result))],
       );
+      return rowCount === 1;
     },
 
-    async clearPrepared(id) {
+    async clearPrepared(id, transactionId) {
       await pool.query(
         `UPDATE operations SET transaction_id = NULL, envelope = NULL, result = NULL, updated_at = now()
-         WHERE operation_id = $1`,
-        [id],
+         WHERE operation_id = $1 AND transaction_id = $2`,
+        [id, transactionId],
       );
     },
 
-    succeed: (id, blockNumber) =>
-      finish(id, `state = 'succeeded', block_number = $2`, [blockNumber.toString()]),
+    succeed: (id, transactionId, blockNumber) =>
+      finish(id, transactionId, `state = 'succeeded', block_number = $3`, [blockNumber.toString()]),
 
-    fail: (id, error) => finish(id, `state = 'failed', error = $2`, [JSON.stringify(error)]),
+    fail: (id, transactionId, error) =>
+      finish(id, transactionId, `state = 'failed', error = $3`, [JSON.stringify(error)]),
 
     async stale(olderThanMs) {
       const { rows } = await pool.query<{ operation_id: string }>(
