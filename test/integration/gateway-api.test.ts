@@ -26,6 +26,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';
 import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+import { giveUp } from '../../gateway/src/operations/queue';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
 
 type Services = GatewayServices;
@@ -637,6 +638,50 @@ describe('gateway API on PostgreSQL and Redis', () => {
       error: { code: 'ALREADY_EXISTS' },
     });
     expect(await historyOf(checkC)).toHaveLength(1);
+  });
+
+  it('gives up after the last attempt only on an operation with no envelope stored', async () => {
+    const store = services.operations.store;
+    const account = 'gdcustoms/officer1';
+    const ledger = await services.ledgers(account);
+    const pending = async (checkId: string) =>
+      (
+        await store.create({
+          principalId: 'give-up-test',
+          idempotencyKey: randomUUID(),
+          requestSha256: 'x',
+          kind: 'SELF_CHECK',
+          accountId: account,
+          transaction: 'SelfCheck:Record',
+          args: [checkId, 'give-up'],
+          transient: {},
+        })
+      ).row.operation_id;
+    const reason = new RetryLater({ code: 'LEDGER_UNAVAILABLE', message: 'no orderer' });
+
+    const unsent = await pending(`give-up-a-${randomUUID()}`);
+    await giveUp(store, unsent, reason);
+    expect(await store.get(unsent)).toMatchObject({
+      state: 'failed',
+      error: { code: 'LEDGER_UNAVAILABLE' },
+    });
+
+    // Its envelope may still commit: it stays pending, and the next attempt sends it.
+    const checkB = `give-up-b-${randomUUID()}`;
+    const sent = await pending(checkB);
+    const prepared = await ledger.prepare('SelfCheck:Record', [checkB, 'give-up']);
+    await store.recordPrepared(sent, prepared.transactionId, prepared.envelope, prepared.result);
+    expect(await giveUp(store, sent, reason)).toBeUndefined();
+    expect(await store.get(sent)).toMatchObject({
+      state: 'pending',
+      transaction_id: prepared.transactionId,
+      error: null,
+    });
+    await runOperation(store, services.ledgers, sent);
+    expect(await store.get(sent)).toMatchObject({
+      state: 'succeeded',
+      transaction_id: prepared.transactionId,
+    });
   });
 
   it('lets two attempts at one operation overlap without a second transaction or a wrong outcome', async () => {

@@ -5,7 +5,7 @@
  */
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { RetryLater, runOperation, type LedgerDirectory } from './runner';
-import type { OperationStore } from './store';
+import type { OperationRow, OperationStore } from './store';
 
 export const QUEUE_NAME = 'ledger-operations';
 /**
@@ -41,6 +41,24 @@ const REDIS_CHECK_MS = 1_000;
 /** The pause before attempt `attemptsMade + 1` (pure; BullMQ's custom backoff). */
 export function retryDelayMs(attemptsMade: number): number {
   return Math.min(RETRY_CAP_MS, 100 * 2 ** Math.max(0, Math.min(attemptsMade - 1, 20)));
+}
+
+/**
+ * After the last attempt: the operation fails only if no envelope is stored (fenced in the
+ * UPDATE). A stored envelope may still commit (Fabric envelopes do not expire), so that
+ * operation stays pending; the sweep takes it up again, and its next attempt asks the
+ * ledger and sends the same envelope. Resolves with the failed row, or undefined.
+ */
+export function giveUp(
+  store: OperationStore,
+  operationId: string,
+  error: unknown,
+): Promise<OperationRow | undefined> {
+  const reason =
+    error instanceof RetryLater
+      ? error.reason
+      : { code: 'INTERNAL', message: 'the operation could not be completed' };
+  return store.fail(operationId, null, reason);
 }
 
 export interface OperationQueue {
@@ -98,7 +116,9 @@ export function createOperationQueue(
         attempts: ATTEMPTS,
         backoff: { type: 'capped' },
         removeOnComplete: true,
-        removeOnFail: 1000,
+        // A failed job kept under the operation's id would make the sweep's re-enqueue of it
+        // a no-op (an operation left pending by giveUp, or one whose store.fail failed).
+        removeOnFail: true,
       },
     );
   // Operations whose enqueue failed (Redis away) are enqueued again every RETRY_ENQUEUE_MS
@@ -172,14 +192,7 @@ export function startOperationWorker(options: {
     if (!job) return;
     const id = (job.data as { operationId: string }).operationId;
     if (job.attemptsMade >= ATTEMPTS) {
-      const reason =
-        error instanceof RetryLater
-          ? error.reason
-          : { code: 'INTERNAL', message: 'the operation could not be completed' };
-      store
-        .get(id)
-        .then((op) => op && store.fail(id, op.transaction_id, reason))
-        .catch((e: unknown) => options.onError?.(e));
+      giveUp(store, id, error).catch((e: unknown) => options.onError?.(e));
     } else {
       options.onRetry?.(error instanceof RetryLater ? error.reason.code : 'INTERNAL');
       if (!(error instanceof RetryLater)) options.onError?.(error);
