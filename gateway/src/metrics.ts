@@ -56,8 +56,8 @@ export const endpointFailures = new Counter({
 
 export const endpointRetries = new Counter({
   name: 'gateway_fabric_retries_total',
-  help: 'Times the Fabric client left an endpoint for another (or a later attempt)',
-  labelNames: ['endpoint', 'role', 'call'] as const,
+  help: 'Times the Fabric client left an endpoint for another (or a later attempt); a resend says why',
+  labelNames: ['endpoint', 'role', 'call', 'reason'] as const,
   registers: [registry],
 });
 
@@ -65,7 +65,13 @@ export const endpointRetries = new Counter({
 export function countEndpointEvents(): () => void {
   return onEndpointEvents({
     failure: (e) => endpointFailures.inc({ endpoint: e.endpoint, role: e.role, call: e.call }),
-    retry: (e) => endpointRetries.inc({ endpoint: e.endpoint, role: e.role, call: e.call }),
+    retry: (e) =>
+      endpointRetries.inc({
+        endpoint: e.endpoint,
+        role: e.role,
+        call: e.call,
+        ...(e.reason ? { reason: e.reason } : {}),
+      }),
   });
 }
 

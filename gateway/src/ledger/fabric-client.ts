@@ -58,7 +58,8 @@ import {
   noteCommitted,
   noteHeight,
   seenHeight,
-  shouldResend,
+  resendCause,
+  type LastSend,
   type CommitSeen,
 } from './fabric-commits';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
@@ -507,7 +508,7 @@ class ChannelNetwork implements Network {
       committed.cancel();
       throw error;
     }
-    const status = this.resendingUntil(committed.status, envelopeBytes, transactionId);
+    const status = this.resendingUntil(committed.status, watcher, envelopeBytes, transactionId);
     return {
       transactionId,
       getResult: () => new Uint8Array(),
@@ -516,25 +517,29 @@ class ChannelNetwork implements Network {
   }
 
   /**
-   * Sends the envelope again while its commit has not come, when `shouldResend` says so
-   * (an orderer went down since, or a bounded wait passed): a single orderer killed holding
-   * the transaction costs the time until it is back, not the whole commit timeout. The
-   * commit stream reports the first copy in block order, so a second copy's
+   * Sends the envelope again while its commit has not come, when `resendCause` says so (an
+   * orderer went down since, or blocks were cut without it): a single orderer killed
+   * holding the transaction costs the time until it is back, not the whole commit timeout.
+   * The commit stream reports the first copy in block order, so a second copy's
    * DUPLICATE_TXID is never the outcome (and FabricLedger.send asks qscc, which knows the
    * first, should the stream have seen only the second).
    */
   private async resendingUntil(
     status: Promise<CommitSeen | undefined>,
+    watcher: CommitWatcher,
     envelopeBytes: Uint8Array,
     transactionId: string,
   ): Promise<CommitSeen | undefined> {
-    const orderersDown = () =>
-      new Set(
+    const now = () => ({
+      at: Date.now(),
+      down: new Set(
         endpointsDown()
           .filter((e) => e.role === 'orderer')
           .map((e) => e.endpoint),
-      );
-    let sent = { at: Date.now(), down: orderersDown() };
+      ),
+      height: watcher.height,
+    });
+    let last: LastSend = { ...now(), taken: true };
     let ended = false;
     const settled = status.finally(() => (ended = true));
     while (!ended) {
@@ -542,14 +547,15 @@ class ChannelNetwork implements Network {
       await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, RESEND_CHECK_MS)))]);
       clearTimeout(timer);
       if (ended) break;
-      const wait = { downNow: orderersDown(), downAtSend: sent.down, sentAt: sent.at };
-      if (!shouldResend({ ...wait, now: Date.now() })) continue;
+      const cause = resendCause(last, now());
+      if (!cause) continue;
       try {
         const endpoint = await this.broadcast(envelopeBytes, transactionId);
-        sent = { at: Date.now(), down: orderersDown() };
-        noteRetry({ endpoint, role: 'orderer', call: 'resend' });
+        last = { ...now(), taken: true };
+        noteRetry({ endpoint, role: 'orderer', call: 'resend', reason: cause });
       } catch {
-        // No orderer takes it yet (each failure is counted): again at the next look.
+        // No orderer takes it yet (each failure is counted): again RESEND_RETRY_MS later.
+        last = { ...last, at: Date.now(), taken: false };
       }
     }
     return settled;

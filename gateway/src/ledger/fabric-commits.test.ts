@@ -1,7 +1,13 @@
 /** The commit stream against scripted Deliver streams: waiters, reconnection without a gap. */
 import { describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
-import { CommitWatcher, RESEND_AFTER_MS, seenHeight, shouldResend } from './fabric-commits';
+import {
+  CommitWatcher,
+  RESEND_AFTER_MS,
+  RESEND_RETRY_MS,
+  resendCause,
+  seenHeight,
+} from './fabric-commits';
 import { isEndpointDown } from './fabric-health';
 import type { PeerAddress } from './fabric-endpoints';
 
@@ -132,20 +138,37 @@ describe('CommitWatcher', () => {
 
 describe('sending a transaction again while its commit has not come', () => {
   const none = new Set<string>();
-  it('sends again when an orderer went down since it was sent, not for one down before', () => {
-    const wait = { downAtSend: none, sentAt: 1_000, now: 1_500 };
-    expect(shouldResend({ ...wait, downNow: none })).toBe(false);
-    expect(shouldResend({ ...wait, downNow: new Set(['orderer1:7050']) })).toBe(true);
+  const taken = { at: 1_000, taken: true, down: none, height: 7n };
+  const look = { at: 1_500, down: none, height: 7n };
+
+  it('sends again when an orderer went down since it was taken, not for one down before', () => {
+    expect(resendCause(taken, look)).toBeUndefined();
+    expect(resendCause(taken, { ...look, down: new Set(['orderer1:7050']) })).toBe('orderer-down');
     const before = new Set(['orderer1:7050']);
-    expect(shouldResend({ ...wait, downAtSend: before, downNow: before })).toBe(false);
-    expect(shouldResend({ ...wait, downAtSend: before, downNow: new Set(['orderer2:8050']) })).toBe(
-      true,
-    );
+    expect(resendCause({ ...taken, down: before }, { ...look, down: before })).toBeUndefined();
+    expect(
+      resendCause({ ...taken, down: before }, { ...look, down: new Set(['orderer2:8050']) }),
+    ).toBe('orderer-down');
   });
 
-  it('sends again once the bounded wait has passed since the last send', () => {
-    const wait = { downNow: none, downAtSend: none, sentAt: 1_000 };
-    expect(shouldResend({ ...wait, now: 1_000 + RESEND_AFTER_MS - 1 })).toBe(false);
-    expect(shouldResend({ ...wait, now: 1_000 + RESEND_AFTER_MS })).toBe(true);
+  it('sends again after the bounded wait only if blocks were cut without it since', () => {
+    const late = { ...look, at: 1_000 + RESEND_AFTER_MS };
+    expect(resendCause(taken, { ...late, at: late.at - 1, height: 8n })).toBeUndefined();
+    // Commits slow under load, no block cut since: sending again would only add work.
+    expect(resendCause(taken, late)).toBeUndefined();
+    expect(resendCause(taken, { ...late, height: 8n })).toBe('no-commit');
+  });
+
+  it('tries a send no orderer took again after a pause, not at every look', () => {
+    const down = new Set(['orderer1:7050']);
+    const refused = { ...taken, taken: false };
+    expect(resendCause(refused, { ...look, at: 1_000 + RESEND_RETRY_MS - 1, down })).toBe(
+      undefined,
+    );
+    expect(resendCause(refused, { ...look, at: 1_000 + RESEND_RETRY_MS, down })).toBe(
+      'orderer-down',
+    );
+    // Nothing new down and no block cut: no reason to try again at all.
+    expect(resendCause(refused, { ...look, at: 1_000 + RESEND_AFTER_MS })).toBeUndefined();
   });
 });

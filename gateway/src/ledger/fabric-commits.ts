@@ -53,26 +53,43 @@ export function seenHeight(channel: string, endpoint: string): bigint {
 
 // --- sending again while waiting ---------------------------------------------------------
 
-/** Without a commit this long after the last send, the envelope is sent again (ms). */
+/** Without a commit this long after the last send, and blocks cut since, it is sent again (ms). */
 export const RESEND_AFTER_MS = 10_000;
+/** After a send that no orderer took, the next try waits this long (ms). */
+export const RESEND_RETRY_MS = 2_000;
+
+/** Why a transaction is sent again (the `reason` of its resend in /metrics). */
+export type ResendCause = 'orderer-down' | 'no-commit';
+
+/** The last send of a transaction waiting for its commit. */
+export interface LastSend {
+  at: number;
+  /** Whether an orderer took it (false: every orderer refused or was unreachable). */
+  taken: boolean;
+  /** Orderer endpoints down, and the channel height seen, when it was last taken. */
+  down: ReadonlySet<string>;
+  height: bigint;
+}
 
 /**
- * Whether a transaction sent and not yet committed should be sent again: an orderer went
- * down since it was sent (the one that took it, or the Raft leader that one passed it to,
- * may have died holding it in a block never cut: the commit would never come), or it has
- * waited RESEND_AFTER_MS since. Sending the same signed envelope again is safe: it has the
- * same transaction id, so the ledger keeps the first copy and marks a later one
- * DUPLICATE_TXID.
+ * Whether, and why, a transaction sent and not yet committed should be sent again:
+ * `orderer-down`, an orderer went down since it was taken (the one that took it, or the
+ * Raft leader that one passed it to, may have died holding it in a block never cut: the
+ * commit would never come); `no-commit`, RESEND_AFTER_MS passed and blocks were cut since
+ * without it (not merely slow commits under load: resending then would double the
+ * orderers' work when they can least afford it). A send no orderer took is tried again
+ * RESEND_RETRY_MS later, not at every look. Sending the same signed envelope again is
+ * safe: it has the same transaction id, so the ledger keeps the first copy and marks a
+ * later one DUPLICATE_TXID.
  */
-export function shouldResend(wait: {
-  /** Orderer endpoints down now, and when it was last sent. */
-  downNow: ReadonlySet<string>;
-  downAtSend: ReadonlySet<string>;
-  sentAt: number;
-  now: number;
-}): boolean {
-  if ([...wait.downNow].some((endpoint) => !wait.downAtSend.has(endpoint))) return true;
-  return wait.now - wait.sentAt >= RESEND_AFTER_MS;
+export function resendCause(
+  last: LastSend,
+  now: { at: number; down: ReadonlySet<string>; height: bigint },
+): ResendCause | undefined {
+  if (!last.taken && now.at - last.at < RESEND_RETRY_MS) return undefined;
+  if ([...now.down].some((endpoint) => !last.down.has(endpoint))) return 'orderer-down';
+  if (now.at - last.at >= RESEND_AFTER_MS && now.height > last.height) return 'no-commit';
+  return undefined;
 }
 
 // --- the commit stream ------------------------------------------------------------------
@@ -205,6 +222,11 @@ export class CommitWatcher {
         resolveStatus(undefined);
       },
     };
+  }
+
+  /** The channel height the stream has read to (0 before its first block). */
+  get height(): bigint {
+    return this.next ?? 0n;
   }
 
   close(): void {

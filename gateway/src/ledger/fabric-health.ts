@@ -11,6 +11,8 @@ export interface EndpointEvent {
   role: EndpointRole;
   /** What failed: a call (`endorse`, `evaluate`, `broadcast`) or a block `stream`. */
   call: string;
+  /** Why the call was made again, where it has a cause of its own (a `resend`). */
+  reason?: string;
 }
 
 export interface EndpointState {
