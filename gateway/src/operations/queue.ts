@@ -20,13 +20,17 @@ const RETRY_ENQUEUE_MS = 500;
 /**
  * The worker's hold on a running job. BullMQ's defaults (a 30 s lock, checked every 30 s)
  * left the operations of a gateway killed mid-flight waiting up to a minute for another
- * worker (or the restarted one) to take them. A 5 s lock, renewed every 2.5 s, checked
- * every 1.5 s, hands them over 5–8 s after the crash. A lock that lapses while its holder
- * still runs (event loop stalled, Redis away longer than the lock) lets a second attempt
- * start: runOperation fences its writes by transaction, so the two send one envelope.
+ * worker (or the restarted one) to take them. A 5 s lock, checked every 1.5 s, hands them
+ * over 5–8 s after the crash. It is renewed about every second (BullMQ 6 looks every
+ * lockRenewTime / 2 and renews the locks older than that; its default, half the lock,
+ * renewed every 2.5 s, so one event-loop stall of 2.5 s let every lock lapse at once): a
+ * stall of up to 4 s now costs none. A lock that lapses while its holder still runs (event
+ * loop stalled longer, Redis away longer than the lock) lets a second attempt start:
+ * runOperation fences its writes by transaction, so the two send one envelope.
  */
 export const WORKER_LOCK = {
   lockDuration: 5_000,
+  lockRenewTime: 1_000,
   stalledInterval: 1_500,
   // A job taken back from a dead worker is not a failed job: BullMQ's default (1) would
   // fail the second such job for good, and its kept id would stop the sweep's re-enqueue.
