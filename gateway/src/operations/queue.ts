@@ -205,8 +205,12 @@ export function startOperationWorker(options: {
   worker.on('error', (error) => options.onError?.(error));
   /** Enqueues pending operations nobody has touched for a while (crash, Redis loss). */
   const sweep = async (staleAfterMs = options.staleAfterMs ?? 15_000): Promise<void> => {
-    const ids = await store.stale(staleAfterMs);
-    for (const id of ids) await queue.enqueue(id);
+    // Page by page to the end: a page of the oldest alone would re-add the same rows at
+    // every sweep while more than a page are pending.
+    for (let ids = await store.stale(staleAfterMs); ids.length > 0;) {
+      for (const id of ids) await queue.enqueue(id);
+      ids = await store.stale(staleAfterMs, ids[ids.length - 1]);
+    }
   };
   const timer = setInterval(() => {
     sweep().catch((error: unknown) => options.onError?.(error));
@@ -216,6 +220,11 @@ export function startOperationWorker(options: {
   // that survived in Redis keeps its id, so adding it is a no-op; one lost with Redis's last
   // second of writes is back), rather than when the sweep finds it stale.
   let redisAway = false;
+  // Its connection closed (Redis stopped, restarted, or the network failed): a Redis back
+  // within a second may never fail a ping, so the close marks it away too.
+  worker.on('ioredis:close', () => {
+    redisAway = true;
+  });
   const redisCheck = setInterval(() => {
     queue.ping().then(
       () => {

@@ -58,6 +58,8 @@ export function toOperation(row: OperationRow): Operation {
 }
 
 export const OPERATION_CHANNEL = 'operations';
+/** Ids per page of `stale`. */
+export const STALE_PAGE = 1000;
 
 export interface OperationStore {
   /** Records the request once per (principal, key); `created` is false for a retry. */
@@ -91,8 +93,12 @@ export interface OperationStore {
     transactionId: string | null,
     error: { code: string; message: string },
   ): Promise<OperationRow | undefined>;
-  /** Pending operations untouched for a while: to enqueue again after a crash or a Redis loss. */
-  stale(olderThanMs: number): Promise<string[]>;
+  /**
+   * Pending operations untouched for a while, to enqueue again after a crash or a Redis
+   * loss: one page of at most `limit` ids, oldest first, after the operation `after` (the
+   * last id of the previous page). An empty page: no more.
+   */
+  stale(olderThanMs: number, after?: string, limit?: number): Promise<string[]>;
 }
 
 function parseResult(result: string): unknown {
@@ -185,12 +191,15 @@ export function createOperationStore(pool: Pool): OperationStore {
     fail: (id, transactionId, error) =>
       finish(id, transactionId, `state = 'failed', error = $3`, [JSON.stringify(error)]),
 
-    async stale(olderThanMs) {
+    async stale(olderThanMs, after, limit = STALE_PAGE) {
+      // The cursor is compared in SQL (created_at has microseconds, a JS Date has not).
       const { rows } = await pool.query<{ operation_id: string }>(
         `SELECT operation_id FROM operations
          WHERE state = 'pending' AND updated_at < now() - ($1 || ' milliseconds')::interval
-         ORDER BY created_at LIMIT 1000`,
-        [String(olderThanMs)],
+           AND ($2::uuid IS NULL OR (created_at, operation_id) >
+                (SELECT created_at, operation_id FROM operations WHERE operation_id = $2::uuid))
+         ORDER BY created_at, operation_id LIMIT $3`,
+        [String(olderThanMs), after ?? null, limit],
       );
       return rows.map((r) => r.operation_id);
     },
