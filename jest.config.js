@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
+  '^@clearance/load/(.*)$': '<rootDir>/load/src/$1.ts',
 };
 
 const setupFiles = ['<rootDir>/test/support/quiet-fabric-logs.js'];

@@ -41,15 +41,19 @@ export function sealFleet(
   return sealTrucks(as, run, prefix, TRUCKS, declarationId);
 }
 
-async function post(base: string, readings: readonly SignedReading[]) {
+/** Posts a batch of readings to the gateway's readings route, as a device does. */
+export async function postReadings(base: string, readings: readonly SignedReading[]) {
   const res = await fetch(`${base}/v1/seals/readings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ readings }),
     signal: AbortSignal.timeout(30_000),
   });
-  const body = (await res.json()) as { rejected?: { index: number; reason: string }[] };
-  return { status: res.status, rejected: body.rejected ?? [] };
+  const body = (await res.json()) as {
+    accepted?: number;
+    rejected?: { index: number; reason: string }[];
+  };
+  return { status: res.status, accepted: body.accepted, rejected: body.rejected ?? [] };
 }
 
 /** Each truck posts READINGS_PER_S readings a second for `seconds`, from `t0`. */
@@ -63,7 +67,7 @@ export function driveFleet(base: string, trucks: readonly Truck[], t0: number, s
       const due = t0 + i * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       for (;;) {
-        const res = await post(base, batch).catch(() => undefined);
+        const res = await postReadings(base, batch).catch(() => undefined);
         // UNKNOWN_DEVICE: the gateway's peer has not the seal yet; nothing was stored.
         const unknown = res?.rejected.some((r) => r.reason === 'UNKNOWN_DEVICE');
         if (res?.status === 202 && !unknown) {
