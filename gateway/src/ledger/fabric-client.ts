@@ -539,7 +539,7 @@ class ChannelNetwork implements Network {
       ),
       height: watcher.height,
     });
-    let last: LastSend = { ...now(), taken: true };
+    let last: LastSend = now();
     let ended = false;
     const settled = status.finally(() => (ended = true));
     while (!ended) {
@@ -551,11 +551,11 @@ class ChannelNetwork implements Network {
       if (!cause) continue;
       try {
         const endpoint = await this.broadcast(envelopeBytes, transactionId);
-        last = { ...now(), taken: true };
+        last = now();
         noteRetry({ endpoint, role: 'orderer', call: 'resend', reason: cause });
       } catch {
         // No orderer takes it yet (each failure is counted): again RESEND_RETRY_MS later.
-        last = { ...last, at: Date.now(), taken: false };
+        last = { ...last, at: Date.now(), untaken: cause };
       }
     }
     return settled;

@@ -64,8 +64,11 @@ export type ResendCause = 'orderer-down' | 'no-commit';
 /** The last send of a transaction waiting for its commit. */
 export interface LastSend {
   at: number;
-  /** Whether an orderer took it (false: every orderer refused or was unreachable). */
-  taken: boolean;
+  /**
+   * Set when no orderer took it (every one refused or was unreachable): the resend is owed
+   * still, for this reason, even once the orderer that went down is seen up again.
+   */
+  untaken?: ResendCause;
   /** Orderer endpoints down, and the channel height seen, when it was last taken. */
   down: ReadonlySet<string>;
   height: bigint;
@@ -77,7 +80,7 @@ export interface LastSend {
  * Raft leader that one passed it to, may have died holding it in a block never cut: the
  * commit would never come); `no-commit`, RESEND_AFTER_MS passed and blocks were cut since
  * without it (not merely slow commits under load: resending then would double the
- * orderers' work when they can least afford it). A send no orderer took is tried again
+ * orderers' work when they can least afford it). A resend no orderer took is tried again
  * RESEND_RETRY_MS later, not at every look. Sending the same signed envelope again is
  * safe: it has the same transaction id, so the ledger keeps the first copy and marks a
  * later one DUPLICATE_TXID.
@@ -86,7 +89,7 @@ export function resendCause(
   last: LastSend,
   now: { at: number; down: ReadonlySet<string>; height: bigint },
 ): ResendCause | undefined {
-  if (!last.taken && now.at - last.at < RESEND_RETRY_MS) return undefined;
+  if (last.untaken) return now.at - last.at >= RESEND_RETRY_MS ? last.untaken : undefined;
   if ([...now.down].some((endpoint) => !last.down.has(endpoint))) return 'orderer-down';
   if (now.at - last.at >= RESEND_AFTER_MS && now.height > last.height) return 'no-commit';
   return undefined;
