@@ -209,6 +209,15 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
         );
       await kill9(fault.process);
       await Promise.all(inFlight);
+      if (fault.atOrderer)
+        // Restarted once the gateway has seen it down: a restart quicker than the gateway's
+        // connectivity check would leave its waiters no sign of the loss.
+        await until('the gateway to see the orderer down', 60_000, async () => {
+          const ready = (await (await fetch(`${base}/readyz`)).json()) as {
+            ledger?: { down?: { endpoint: string; role: string }[] };
+          };
+          return ready.ledger?.down?.some((d) => d.role === 'orderer') ? true : undefined;
+        });
       if (fault.service) await devnet.services();
       else await devnet.up();
 
