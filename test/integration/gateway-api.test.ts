@@ -48,6 +48,25 @@ const ACCOUNTS: Record<string, TestIdentity> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
 
+/** A pending SelfCheck:Record operation of GD customs' officer, as the gateway records one. */
+async function selfCheckOperation(
+  store: GatewayServices['operations']['store'],
+  checkId: string,
+  note: string,
+): Promise<string> {
+  const { row } = await store.create({
+    principalId: `${note}-test`,
+    idempotencyKey: randomUUID(),
+    requestSha256: 'x',
+    kind: 'SELF_CHECK',
+    accountId: 'gdcustoms/officer1',
+    transaction: 'SelfCheck:Record',
+    args: [checkId, note],
+    transient: {},
+  });
+  return row.operation_id;
+}
+
 /** SSE blocks with an id, as the stream writes them. */
 function parseEvents(text: string): { seq: number; name: string; data: Body }[] {
   return text
@@ -644,22 +663,9 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const store = services.operations.store;
     const account = 'gdcustoms/officer1';
     const ledger = await services.ledgers(account);
-    const pending = async (checkId: string) =>
-      (
-        await store.create({
-          principalId: 'give-up-test',
-          idempotencyKey: randomUUID(),
-          requestSha256: 'x',
-          kind: 'SELF_CHECK',
-          accountId: account,
-          transaction: 'SelfCheck:Record',
-          args: [checkId, 'give-up'],
-          transient: {},
-        })
-      ).row.operation_id;
     const reason = new RetryLater({ code: 'LEDGER_UNAVAILABLE', message: 'no orderer' });
 
-    const unsent = await pending(`give-up-a-${randomUUID()}`);
+    const unsent = await selfCheckOperation(store, `give-up-a-${randomUUID()}`, 'give-up');
     await giveUp(store, unsent, reason);
     expect(await store.get(unsent)).toMatchObject({
       state: 'failed',
@@ -668,7 +674,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
 
     // Its envelope may still commit: it stays pending, and the next attempt sends it.
     const checkB = `give-up-b-${randomUUID()}`;
-    const sent = await pending(checkB);
+    const sent = await selfCheckOperation(store, checkB, 'give-up');
     const prepared = await ledger.prepare('SelfCheck:Record', [checkB, 'give-up']);
     await store.recordPrepared(sent, prepared.transactionId, prepared.envelope, prepared.result);
     expect(await giveUp(store, sent, reason)).toBeUndefined();
@@ -703,19 +709,6 @@ describe('gateway API on PostgreSQL and Redis', () => {
       channelHeight: () => ledger.channelHeight(),
       close: async () => undefined,
     });
-    const operation = async (checkId: string) =>
-      (
-        await store.create({
-          principalId: 'overlap-test',
-          idempotencyKey: randomUUID(),
-          requestSha256: 'x',
-          kind: 'SELF_CHECK',
-          accountId: account,
-          transaction: 'SelfCheck:Record',
-          args: [checkId, 'overlap'],
-          transient: {},
-        })
-      ).row.operation_id;
     const recorded = async (checkId: string) =>
       network.chain.events.filter(
         (e) => e.name === 'SelfCheckRecorded' && e.payload.includes(checkId),
@@ -723,7 +716,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
 
     // Both endorse before either stores its envelope: the first stored is the one sent.
     const checkA = `overlap-a-${randomUUID()}`;
-    const first = await operation(checkA);
+    const first = await selfCheckOperation(store, checkA, 'overlap');
     const bothEndorsed = opened();
     let endorsed = 0;
     const endorseTogether = holding({
@@ -749,7 +742,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
     // then endorsed on the state that commit made and was refused (ALREADY_EXISTS): the
     // refusal is not the operation's outcome, the commit is.
     const checkB = `overlap-b-${randomUUID()}`;
-    const second = await operation(checkB);
+    const second = await selfCheckOperation(store, checkB, 'overlap');
     const lateHasRead = opened();
     const earlyCommitted = opened();
     const lateDone = opened();
