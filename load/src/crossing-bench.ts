@@ -20,10 +20,10 @@ import {
 import { buildApp, migrate, type Ledger } from '@clearance/gateway';
 import { createMemorySessionStore } from '@clearance/testkit/gateway';
 import { REPO_ROOT } from '@clearance/network';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openBenchDevnet } from './bench-devnet';
+import { sealTrucks, submitSoon, type Truck } from './readings-bench';
 import { openLoop } from './open-loop';
 import { percentile } from './stats';
 
@@ -36,74 +36,6 @@ export interface CrossingFigures {
   crossing_errors: number;
   /** Decisions that were GO (the rest INSPECT by the random selection: all trucks intact). */
   crossing_go_share: number;
-}
-
-interface Truck {
-  sealId: string;
-  deviceId: string;
-  tagUid: string;
-}
-
-/** Submits again while the endorsing peers have not all committed the transaction before. */
-async function submitSoon(ledger: Ledger, transaction: string, args: string[]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await ledger.submit(transaction, args);
-      return;
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 20 || (code !== 'INVALID_STATE' && code !== 'NOT_FOUND')) throw error;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-/** Seals `count` trucks on route KWC-FUTIAN over one declaration; readings anchored now. */
-async function sealTrucks(
-  as: (who: string) => Ledger,
-  run: string,
-  count: number,
-  declarationId: string,
-): Promise<Truck[]> {
-  const trucks = Array.from({ length: count }, (_, i) => ({
-    deviceId: `EL-${run}-X${i}`,
-    sealId: `SEAL-${run}-X${i}`,
-    tagUid: Buffer.concat([Buffer.from([0x04]), randomBytes(6)]).toString('hex'),
-  }));
-  const operator = as('logistics/operator1');
-  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    .publicKey.export({ type: 'spki', format: 'pem' })
-    .toString();
-  await Promise.all(
-    trucks.map((t) =>
-      operator.submit('Seal:RegisterDevice', [
-        JSON.stringify({
-          deviceId: t.deviceId,
-          model: 'BENCH',
-          publicKeyPem: pem,
-          tagUid: t.tagUid,
-        }),
-      ]),
-    ),
-  );
-  for (const officer of ['gdcustoms/officer1', 'hkcustoms/officer1'])
-    await Promise.all(
-      trucks.map((t) => submitSoon(as(officer), 'Seal:AccreditDevice', [t.deviceId])),
-    );
-  await Promise.all(
-    trucks.map((t) =>
-      submitSoon(operator, 'Seal:ApplySeal', [
-        JSON.stringify({
-          sealId: t.sealId,
-          deviceId: t.deviceId,
-          conveyance: 'BENCH',
-          routeId: 'KWC-FUTIAN',
-          declarationIds: [declarationId],
-        }),
-      ]),
-    ),
-  );
-  return trucks;
 }
 
 async function anchorNow(operator: Ledger, trucks: Truck[]): Promise<void> {
@@ -149,7 +81,7 @@ export async function runCrossingBench(options: {
     await officer.submit('Declaration:AssessRisk', [declarationId, 'LOW', '5', '']);
     await officer.submit('Declaration:MarkReleaseEligible', [declarationId, '']);
     log(`sealing ${count + 2} trucks on the devnet`);
-    const trucks = await sealTrucks(as, run, count + 2, declarationId);
+    const trucks = await sealTrucks(as, run, 'X', count + 2, declarationId);
     await anchorNow(as('logistics/operator1'), trucks);
 
     const sessions = createMemorySessionStore();

@@ -40,6 +40,8 @@ export interface Truck {
   sealId: string;
   key: KeyObject;
   publicKeyPem: string;
+  /** The UID of the truck's NFC tag, as registered (hex). */
+  tagUid: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function sealTrucks(
       sealId: `SEAL-${run}-${prefix}${i}`,
       key: keys.privateKey,
       publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
     };
   });
   const operator = as('logistics/operator1');
@@ -88,7 +91,7 @@ export async function sealTrucks(
           deviceId: t.deviceId,
           model: 'BENCH',
           publicKeyPem: t.publicKeyPem,
-          tagUid: `04${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+          tagUid: t.tagUid,
         }),
       ]),
     ),

@@ -7,6 +7,7 @@ import { ApiError } from '../errors';
 import { createContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
 import { startIndexer } from './listener';
+import type { CrossingRow } from './queries';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
 
 /** Empties the index and replays every event from block 0; resolves once the replay goes quiet. */
@@ -114,18 +115,21 @@ export async function compareIndex(
       ['onHold', row.on_hold, record.hold !== null],
     ],
   );
-  const { rows: crossings } = await pool.query<{
-    crossing_id: string;
-    seal_id: string;
-    control_point: string;
-    direction: string;
-    decision: string;
-    reasons: string[];
-    declaration_ids: string[];
-    decided_at: Date;
-    inspection: string | null;
-    outcome_reason: string | null;
-  }>(
+  const { rows: crossings } = await pool.query<
+    Pick<
+      CrossingRow,
+      | 'crossing_id'
+      | 'seal_id'
+      | 'control_point'
+      | 'direction'
+      | 'decision'
+      | 'reasons'
+      | 'declaration_ids'
+      | 'decided_at'
+      | 'inspection'
+      | 'outcome_reason'
+    >
+  >(
     `SELECT crossing_id, seal_id, control_point, direction, decision, reasons, declaration_ids,
             decided_at, inspection, outcome_reason
      FROM crossings ORDER BY crossing_id`,

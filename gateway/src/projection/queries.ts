@@ -127,7 +127,8 @@ export interface CrossingFilter {
   cursor?: string;
 }
 
-interface CrossingRow {
+/** A row of the crossings table, as PostgreSQL gives it. */
+export interface CrossingRow {
   crossing_id: string;
   seal_id: string;
   conveyance: string | null;
