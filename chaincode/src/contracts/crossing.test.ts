@@ -125,8 +125,9 @@ function anchorBatch(ledger: Ledger, from: number, to: number, lastMillis: numbe
   ]);
 }
 
+/** A tap by an officer of the control point's side (HK at Lok Ma Chau, GD at Huanggang). */
 const tap = (ledger: Ledger, counter: number, controlPoint = 'LMC') =>
-  as(ledger, 'hkCustoms').submit('Seal:RecordCheckpoint', [
+  as(ledger, controlPoint === 'LMC' ? 'hkCustoms' : 'gdCustoms').submit('Seal:RecordCheckpoint', [
     'SEAL-1',
     JSON.stringify({ controlPoint, tagUid: TAG, counter }),
   ]);

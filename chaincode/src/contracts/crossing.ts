@@ -4,23 +4,28 @@ import {
   CROSSING_ENDORSERS,
   CrossingInputSchema,
   OutcomeInputSchema,
+  clearAlarms,
   decideCrossing,
+  isClearedAlarm,
   recordOutcome,
+  requireControlPoint,
   requireCrossingAllowed,
   requireLaneAt,
+  requireOpenInspection,
   type AnchorRow,
   type CrossingAction,
   type CrossingActRecord,
   type CrossingRecord,
+  type OutcomeEffects,
   type SealCrossingState,
 } from '../domain/crossing';
 import { drawOf } from '../domain/crossing-draw';
 import { LedgerError } from '../domain/errors';
-import { applyAct, type ActRecord } from '../domain/lifecycle';
+import { holdCausesOf, unholdSettled } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { loadDeclaration, saveDeclaration } from './declaration-store';
+import { holdDeclarations, loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
 
@@ -69,6 +74,7 @@ export class CrossingContract extends Contract {
   async Decide(ctx: Context, crossingJson: string): Promise<string> {
     const act = this.act(ctx, 'DECIDE');
     const input = parseArgument(CrossingInputSchema, crossingJson, 'crossing');
+    requireControlPoint(input.controlPoint);
     requireLaneAt(act.actor, callerOf(ctx).attribute('controlPoint'), input.controlPoint);
     const key = ctx.stub.createCompositeKey(CROSSING, [input.crossingId]);
     if (await readJson(ctx, key))
@@ -121,8 +127,10 @@ export class CrossingContract extends Contract {
   }
 
   /**
-   * The outcome of the joint inspection an INSPECT opened: CLEARED, or HOLD with a reason,
-   * which holds every open declaration of the seal as the life cycle allows.
+   * The outcome of the joint inspection an INSPECT opened (domain/crossing.ts, "Inspection
+   * outcomes"): HOLD, with a reason, holds the seal's open declarations the officer may
+   * hold; CLEARED clears the alarms the decision saw and unholds the declarations held by
+   * cleared alarms alone, where the officer may unhold.
    */
   @Transaction()
   @Returns('string')
@@ -130,30 +138,27 @@ export class CrossingContract extends Contract {
     const act = this.act(ctx, 'RECORD_OUTCOME');
     const input = parseArgument(OutcomeInputSchema, outcomeJson, 'outcome');
     const record = await this.crossing(ctx, crossingId);
-    const held: string[] = [];
-    if (input.outcome === 'HOLD' && record.inspection?.status === 'OPEN') {
-      const seal = await readJson<SealRecord>(
-        ctx,
-        ctx.stub.createCompositeKey(SEAL, [record.sealId]),
-      );
-      for (const id of seal?.declarationIds ?? []) {
-        const declaration = await loadDeclaration(ctx, id);
-        if (declaration.hold || declaration.state === 'REJECTED' || declaration.state === 'CLOSED')
-          continue;
-        const hold: ActRecord = {
-          action: 'HOLD',
-          actor: act.actor,
-          reason: `crossing ${crossingId} inspection: ${input.reason}`,
-          at: act.at,
-          txId: act.txId,
-        };
-        await saveDeclaration(ctx, applyAct(declaration, { action: 'HOLD' }, hold), {
-          event: false,
-        });
-        held.push(id);
-      }
-    }
-    const next = recordOutcome(record, input, act, held);
+    requireOpenInspection(record);
+    const seal = await readJson<SealRecord>(
+      ctx,
+      ctx.stub.createCompositeKey(SEAL, [record.sealId]),
+    );
+    if (!seal) throw new LedgerError('NOT_FOUND', `seal ${record.sealId} does not exist`);
+    const effects: OutcomeEffects =
+      input.outcome === 'HOLD'
+        ? {
+            heldDeclarations: await holdDeclarations(ctx, seal.declarationIds, {
+              ...act,
+              action: 'HOLD',
+              reason: `crossing ${crossingId} inspection: ${input.reason}`,
+              path: 'CROSSING_OUTCOME',
+              crossingId,
+            }),
+            unheldDeclarations: [],
+            clearedAlarms: [],
+          }
+        : await this.clear(ctx, record, seal, act, input.reason);
+    const next = recordOutcome(record, input, act, effects);
     const bytes = await writeJson(
       ctx,
       ctx.stub.createCompositeKey(CROSSING, [next.crossingId]),
@@ -167,12 +172,56 @@ export class CrossingContract extends Contract {
       reason: input.reason,
       // Every declaration the crossing checked: their traders follow the outcome too.
       declarationIds: next.declarations.map((d) => d.declarationId),
-      heldDeclarations: held,
+      ...effects,
       actor: act.actor,
       at: act.at,
       txId: act.txId,
     });
     return bytes.toString();
+  }
+
+  /** CLEARED: the alarms settled on the seal, then the holds they alone made lifted. */
+  private async clear(
+    ctx: Context,
+    record: CrossingRecord,
+    seal: SealRecord,
+    act: CrossingActRecord,
+    reason: string,
+  ): Promise<OutcomeEffects> {
+    const { seal: settled, cleared } = clearAlarms(seal, record, act);
+    if (cleared.length > 0)
+      await writeJson(ctx, ctx.stub.createCompositeKey(SEAL, [seal.sealId]), settled);
+    const otherSeals = new Map<string, SealRecord>();
+    const unheld: string[] = [];
+    for (const id of new Set(seal.declarationIds)) {
+      const declaration = await loadDeclaration(ctx, id);
+      // Causes naming other seals: read those seals once each.
+      for (const cause of holdCausesOf(declaration))
+        if (cause.sealId !== undefined && cause.sealId !== seal.sealId)
+          await this.cacheSeal(ctx, cause.sealId, otherSeals);
+      const next = unholdSettled(
+        declaration,
+        'CROSSING_OUTCOME',
+        {
+          action: 'UNHOLD',
+          actor: act.actor,
+          reason: `crossing ${record.crossingId} inspection cleared${reason ? `: ${reason}` : ''}`,
+          at: act.at,
+          txId: act.txId,
+        },
+        (cause) => isClearedAlarm(cause, settled, otherSeals),
+      );
+      if (!next) continue;
+      await saveDeclaration(ctx, next, { event: false });
+      unheld.push(id);
+    }
+    return { heldDeclarations: [], unheldDeclarations: unheld, clearedAlarms: cleared };
+  }
+
+  private async cacheSeal(ctx: Context, sealId: string, seals: Map<string, SealRecord>) {
+    if (seals.has(sealId)) return;
+    const seal = await readJson<SealRecord>(ctx, ctx.stub.createCompositeKey(SEAL, [sealId]));
+    if (seal) seals.set(sealId, seal);
   }
 
   @Transaction(false)

@@ -2,7 +2,12 @@
 import type { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import { DECLARATION_EVENT_OF, type DeclarationEvent } from '../domain/event-payloads';
-import type { DeclarationRecord } from '../domain/lifecycle';
+import {
+  holdBy,
+  type DeclarationRecord,
+  type HoldCause,
+  type IndirectPath,
+} from '../domain/lifecycle';
 import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
 
 const DECLARATION = 'declaration';
@@ -42,4 +47,24 @@ export async function saveDeclaration(
     emit(ctx, DECLARATION_EVENT_OF[record.lastAct.action], payload);
   }
   return bytes.toString();
+}
+
+/**
+ * Holds each declaration of `ids` that the cause's path lets its actor hold (lifecycle.ts,
+ * holdBy: held already or not, the cause is added), without events of their own: the
+ * calling act's event names them. Resolves with the declarations held.
+ */
+export async function holdDeclarations(
+  ctx: Context,
+  ids: readonly string[],
+  cause: HoldCause & { path: IndirectPath },
+): Promise<string[]> {
+  const held: string[] = [];
+  for (const id of new Set(ids)) {
+    const next = holdBy(await loadDeclaration(ctx, id), cause);
+    if (!next) continue;
+    await saveDeclaration(ctx, next, { event: false });
+    held.push(id);
+  }
+  return held;
 }

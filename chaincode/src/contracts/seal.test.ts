@@ -179,13 +179,24 @@ describe('Seal contract: one lock across the boundary', () => {
       });
       expect(d.hold?.reason).toContain('TAMPER');
     }
-    // Already held: a second alarm is recorded but holds nothing new.
+    // Already held: a second alarm holds them too, as a cause of its own (a clearing of the
+    // first alone must not lift the hold), and the first hold stays the declaration's hold.
     const again = await operator(ledger).submit('Seal:RecordAlarm', [
       'SEAL-A',
       'ROUTE_DEVIATION',
       '2.4 km off route',
     ]);
-    expect(JSON.parse(again.event?.payload as string)).toMatchObject({ heldDeclarations: [] });
+    expect(JSON.parse(again.event?.payload as string)).toMatchObject({
+      heldDeclarations: ['GD-S1', 'GD-S2'],
+    });
+    const d = JSON.parse(
+      await ledger.invokerFor(OFFICERS.gdCustoms).evaluate('Declaration:Get', ['GD-S2']),
+    ) as DeclarationRecord;
+    expect(d.hold?.txId).toBe(alarm.txId);
+    expect(d.holdCauses?.map((c) => [c.path, c.sealId, c.txId])).toEqual([
+      ['SEAL_ALARM', 'SEAL-A', alarm.txId],
+      ['SEAL_ALARM', 'SEAL-A', again.txId],
+    ]);
     await expect(
       ledger
         .invokerFor(OFFICERS.gdCustoms)

@@ -2,7 +2,6 @@ import { SEAL_CONTRACT } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { createPublicKey } from 'node:crypto';
 import { LedgerError } from '../domain/errors';
-import { applyAct, type ActRecord } from '../domain/lifecycle';
 import {
   ALARM_KINDS,
   AnchorInputSchema,
@@ -20,10 +19,10 @@ import {
   type SealActRecord,
   type SealRecord,
 } from '../domain/seal';
-import { requireLaneAt } from '../domain/crossing';
+import { requireCheckpointAt, requireControlPoint, requireLaneAt } from '../domain/crossing';
 import { actorOf, callerOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { loadDeclaration, saveDeclaration } from './declaration-store';
+import { holdDeclarations, loadDeclaration } from './declaration-store';
 import { EVENTS } from '../domain/events';
 
 export { SEAL_CONTRACT };
@@ -34,6 +33,22 @@ export const ANCHOR = 'anchor';
 const DEVICE_SEAL = 'deviceseal';
 /** Device per NFC tag UID: a tapped tag leads to its device and so to its seal. */
 const DEVICE_TAG = 'devicetag';
+/** Last verified read counter per NFC tag UID, across the seals of its device. */
+const TAG_COUNTER = 'tagcounter';
+/**
+ * Per device: the last reading counter anchored under its last removed seal (0 when new),
+ * where its next seal's readings start. Absent for devices registered before it was kept.
+ */
+const DEVICE_READINGS = 'devicereadings';
+
+interface TagCounter {
+  tagUid: string;
+  lastCounter: number;
+}
+interface DeviceReadings {
+  deviceId: string;
+  lastAnchoredCounter: number;
+}
 
 /**
  * E-locks across the boundary. Alarms are single transactions that put every declaration
@@ -76,6 +91,10 @@ export class SealContract extends Contract {
     return record;
   }
 
+  private tagCounter(ctx: Context, tagUid: string): Promise<TagCounter | undefined> {
+    return readJson<TagCounter>(ctx, ctx.stub.createCompositeKey(TAG_COUNTER, [tagUid]));
+  }
+
   private async saveSeal(
     ctx: Context,
     seal: SealRecord,
@@ -113,6 +132,10 @@ export class SealContract extends Contract {
     if (await readJson(ctx, tagKey))
       throw new LedgerError('ALREADY_EXISTS', `tag ${input.tagUid} belongs to another device`);
     await writeJson(ctx, tagKey, { deviceId: input.deviceId });
+    await writeJson(ctx, ctx.stub.createCompositeKey(DEVICE_READINGS, [input.deviceId]), {
+      deviceId: input.deviceId,
+      lastAnchoredCounter: 0,
+    } satisfies DeviceReadings);
     const record: DeviceRecord = {
       ...input,
       operator: act.actor,
@@ -167,6 +190,10 @@ export class SealContract extends Contract {
       );
     for (const id of input.declarationIds) await loadDeclaration(ctx, id);
     await writeJson(ctx, inUseKey, { sealId: input.sealId });
+    const readings = await readJson<DeviceReadings>(
+      ctx,
+      ctx.stub.createCompositeKey(DEVICE_READINGS, [device.deviceId]),
+    );
     const seal: SealRecord = {
       ...input,
       tagUid: device.tagUid,
@@ -176,7 +203,8 @@ export class SealContract extends Contract {
       alarms: [],
       anchoredToCounter: 0,
       batches: 0,
-      lastTagCounter: 0,
+      ...(readings ? { readingsFromCounter: readings.lastAnchoredCounter + 1 } : {}),
+      lastTagCounter: (await this.tagCounter(ctx, device.tagUid))?.lastCounter ?? 0,
       checkpoints: [],
     };
     return this.saveSeal(ctx, seal, EVENTS.SealApplied, {
@@ -187,7 +215,10 @@ export class SealContract extends Contract {
     });
   }
 
-  /** An alarm holds every open declaration the seal covers, in this one transaction. */
+  /**
+   * An alarm holds every open declaration the seal covers, in this one transaction (held
+   * already or not: the alarm is a cause of its hold until cleared or unheld).
+   */
   @Transaction()
   @Returns('string')
   async RecordAlarm(ctx: Context, sealId: string, kind: string, detail: string): Promise<string> {
@@ -204,15 +235,12 @@ export class SealContract extends Contract {
     );
     const seal = await this.seal(ctx, sealId);
     requireApplied(seal);
-    const held: string[] = [];
-    for (const id of seal.declarationIds) {
-      const declaration = await loadDeclaration(ctx, id);
-      if (declaration.hold || declaration.state === 'REJECTED' || declaration.state === 'CLOSED')
-        continue;
-      const hold: ActRecord = { ...act, action: 'HOLD' };
-      await saveDeclaration(ctx, applyAct(declaration, { action: 'HOLD' }, hold), { event: false });
-      held.push(id);
-    }
+    const held = await holdDeclarations(ctx, seal.declarationIds, {
+      ...act,
+      action: 'HOLD',
+      path: 'SEAL_ALARM',
+      sealId: seal.sealId,
+    });
     const alarm = { ...act, kind: kind as AlarmKind, heldDeclarations: held };
     return this.saveSeal(
       ctx,
@@ -250,8 +278,15 @@ export class SealContract extends Contract {
   async RecordCheckpoint(ctx: Context, sealId: string, checkJson: string): Promise<string> {
     const act = this.act(ctx, 'RECORD_CHECKPOINT', 'tag verified at control point');
     const input = parseArgument(CheckpointInputSchema, checkJson, 'check');
+    requireControlPoint(input.controlPoint);
     requireLaneAt(act.actor, callerOf(ctx).attribute('controlPoint'), input.controlPoint);
-    const seal = checkpoint(await this.seal(ctx, sealId), input, act);
+    requireCheckpointAt(act.actor, input.controlPoint);
+    const tag = await this.tagCounter(ctx, input.tagUid);
+    const seal = checkpoint(await this.seal(ctx, sealId), input, act, tag?.lastCounter ?? 0);
+    await writeJson(ctx, ctx.stub.createCompositeKey(TAG_COUNTER, [input.tagUid]), {
+      tagUid: input.tagUid,
+      lastCounter: input.counter,
+    } satisfies TagCounter);
     return this.saveSeal(ctx, seal, EVENTS.CheckpointVerified, {
       controlPoint: input.controlPoint,
       counter: input.counter,
@@ -265,6 +300,15 @@ export class SealContract extends Contract {
     const seal = await this.seal(ctx, sealId);
     requireApplied(seal);
     await ctx.stub.deleteState(ctx.stub.createCompositeKey(DEVICE_SEAL, [seal.deviceId]));
+    // Where the device's next seal's readings start (never before where this one's did). A
+    // seal from before starts were kept, with nothing anchored, tells nothing: left unset.
+    const last = Math.max(seal.anchoredToCounter, (seal.readingsFromCounter ?? 1) - 1);
+    if (seal.readingsFromCounter !== undefined || last > 0) {
+      await writeJson(ctx, ctx.stub.createCompositeKey(DEVICE_READINGS, [seal.deviceId]), {
+        deviceId: seal.deviceId,
+        lastAnchoredCounter: last,
+      } satisfies DeviceReadings);
+    }
     return this.saveSeal(ctx, { ...seal, state: 'REMOVED', removed: act }, EVENTS.SealRemoved);
   }
 

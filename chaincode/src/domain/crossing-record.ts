@@ -13,6 +13,7 @@ import {
 } from './crossing';
 import { JURISDICTIONS, TRADE_DIRECTIONS } from './declaration';
 import { ActorSchema } from './records';
+import { ALARM_KINDS } from './seal';
 
 const CrossingActSchema = z.looseObject({
   action: z.enum(['DECIDE', 'RECORD_OUTCOME']),
@@ -33,6 +34,10 @@ export const CrossingRecordSchema = z
     reasons: z.array(CrossingReasonSchema),
     tap: z.object({ counter: z.number(), at: z.string(), txId: z.string() }).nullable(),
     anchoredToCounter: z.number(),
+    /** The alarms not cleared when decided, which a CLEARED outcome settles (absent on older records). */
+    alarms: z
+      .array(z.looseObject({ kind: z.enum(ALARM_KINDS), txId: z.string(), at: z.string() }))
+      .optional(),
     declarations: z.array(
       z.looseObject({
         declarationId: z.string(),
@@ -56,6 +61,12 @@ export const CrossingRecordSchema = z
         outcome: CrossingActSchema.extend({
           reason: z.string(),
           heldDeclarations: z.array(z.string()),
+          /** CLEARED: the declarations it unheld (absent on older records). */
+          unheldDeclarations: z.array(z.string()).optional(),
+          /** CLEARED: the alarms of the seal it cleared (absent on older records). */
+          clearedAlarms: z
+            .array(z.looseObject({ kind: z.enum(ALARM_KINDS), txId: z.string() }))
+            .optional(),
         }).nullable(),
       })
       .nullable(),

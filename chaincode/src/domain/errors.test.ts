@@ -9,6 +9,19 @@ describe('coded ledger errors', () => {
     });
   });
 
+  it('keep the reason a refusal carries', () => {
+    const error = new LedgerError(
+      'INVALID_ARGUMENT',
+      'QQQ is not a control point',
+      'UNKNOWN_CONTROL_POINT',
+    );
+    expect(parseLedgerError(`chaincode response 500, ${error.message}`)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'QQQ is not a control point',
+      reason: 'UNKNOWN_CONTROL_POINT',
+    });
+  });
+
   it('ignore JSON that is not a known code', () => {
     expect(parseLedgerError('oops {"code":"WHATEVER","message":"x"}')).toBeUndefined();
     expect(parseLedgerError('no json here')).toBeUndefined();

@@ -29,16 +29,27 @@ export class LedgerError extends Error {
 }
 
 /** Finds a coded ledger error inside a message that may carry a prefix added by the peer. */
-export function parseLedgerError(text: string): { code: ErrorCode; message: string } | undefined {
+export function parseLedgerError(
+  text: string,
+): { code: ErrorCode; message: string; reason?: string } | undefined {
   for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
     try {
-      const parsed = JSON.parse(text.slice(start)) as { code?: unknown; message?: unknown };
+      const parsed = JSON.parse(text.slice(start)) as {
+        code?: unknown;
+        message?: unknown;
+        reason?: unknown;
+      };
       if (
         typeof parsed.code === 'string' &&
         (ERROR_CODES as readonly string[]).includes(parsed.code) &&
         typeof parsed.message === 'string'
       ) {
-        return { code: parsed.code as ErrorCode, message: parsed.message };
+        const { reason } = parsed;
+        return {
+          code: parsed.code as ErrorCode,
+          message: parsed.message,
+          ...(typeof reason === 'string' ? { reason } : {}),
+        };
       }
     } catch {
       // not JSON from here on: try the next brace

@@ -89,7 +89,10 @@ export const CrossingDecidedEventSchema = z.looseObject({
 });
 export type CrossingDecidedEvent = z.infer<typeof CrossingDecidedEventSchema>;
 
-/** The joint inspection's outcome; a HOLD names the declarations it held (no events of their own). */
+/**
+ * The joint inspection's outcome; it names the declarations it held (HOLD) or unheld
+ * (CLEARED), which get no events of their own.
+ */
 export const CrossingInspectionEventSchema = z.looseObject({
   crossingId: z.string(),
   sealId: z.string(),
@@ -99,6 +102,10 @@ export const CrossingInspectionEventSchema = z.looseObject({
   /** The declarations the crossing checked (absent from the first chaincode version's). */
   declarationIds: z.array(z.string()).optional(),
   heldDeclarations: z.array(z.string()),
+  /** CLEARED: the declarations it unheld (absent from events of older chaincode versions). */
+  unheldDeclarations: z.array(z.string()).optional(),
+  /** CLEARED: the seal's alarms it cleared (absent from events of older chaincode versions). */
+  clearedAlarms: z.array(z.looseObject({ kind: z.string(), txId: z.string() })).optional(),
   actor: z.looseObject({ mspId: z.string() }),
   at: z.string(),
   txId: z.string().optional(),

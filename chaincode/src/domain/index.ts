@@ -8,6 +8,7 @@ export * from './seal';
 export * from './trust-list';
 export * from './text';
 export * from './records';
+export * from './refusals';
 export * from './contract-names';
 export * from './crossing';
 export * from './crossing-record';

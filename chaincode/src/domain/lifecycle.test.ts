@@ -4,13 +4,21 @@
  * closed (availableActs leaves it out and applyAct refuses it with INVALID_STATE).
  */
 import { sampleFiling } from '@clearance/testkit/chaincode';
+import policy from './access-policy.json';
 import {
+  CHANGE_PATHS,
   OFFICER_ACTIONS,
   STATES,
   applyAct,
   availableActs,
   fileDeclaration,
+  holdBy,
+  holdCausesOf,
+  isAllowedVia,
   requiresReason,
+  unholdSettled,
+  type HoldCause,
+  type Jurisdiction,
   type ActInput,
   type ActRecord,
   type Actor,
@@ -141,5 +149,95 @@ describe('the rules beside the table', () => {
     expect(applyAct(submitted, { action: 'ACCEPT' }, { ...act('ACCEPT'), reason: '' }).state).toBe(
       'ACCEPTED',
     );
+  });
+});
+
+describe('holds other acts make: their causes, and one rule for every path', () => {
+  const OPERATOR: Actor = { mspId: 'LogisticsMSP', id: 'ops', role: 'seal-operator' };
+  const HK: Actor = { mspId: 'HKCustomsMSP', id: 'hk', role: 'customs-officer' };
+  const alarm = (txId: string): HoldCause & { path: 'SEAL_ALARM' } => ({
+    ...act('HOLD', OPERATOR),
+    reason: `alarm ${txId}`,
+    txId,
+    path: 'SEAL_ALARM',
+    sealId: 'SEAL-1',
+  });
+
+  it('keeps every cause: the first is the hold, each later one is the last act', () => {
+    const first = holdBy(recordIn('ACCEPTED', false), alarm('tx-a1'));
+    const second = first && holdBy(first, alarm('tx-a2'));
+    expect(second?.hold?.txId).toBe('tx-a1');
+    expect(second?.lastAct).toMatchObject({ action: 'HOLD', txId: 'tx-a2' });
+    expect(holdCausesOf(second as DeclarationRecord).map((c) => c.txId)).toEqual([
+      'tx-a1',
+      'tx-a2',
+    ]);
+    // Nothing to hold once rejected or closed.
+    expect(holdBy(recordIn('CLOSED', false), alarm('tx-a3'))).toBeNull();
+  });
+
+  it("a record's hold from before causes were kept is its one cause", () => {
+    const legacy = recordIn('ACCEPTED', true);
+    expect(legacy.holdCauses).toBeUndefined();
+    expect(holdCausesOf(legacy)).toEqual([legacy.hold]);
+  });
+
+  it('lifts a hold only when every cause is settled, for a caller who may unhold', () => {
+    const held = holdBy(holdBy(recordIn('ACCEPTED', false), alarm('tx-a1'))!, alarm('tx-a2'))!;
+    const unhold = act('UNHOLD');
+    expect(unholdSettled(held, 'CROSSING_OUTCOME', unhold, (c) => c.txId === 'tx-a1')).toBeNull();
+    const lifted = unholdSettled(held, 'CROSSING_OUTCOME', unhold, () => true);
+    expect(lifted).toMatchObject({ hold: null, holdCauses: [], lastAct: { action: 'UNHOLD' } });
+    // HK customs may not unhold a GD declaration, by any path.
+    expect(
+      unholdSettled(held, 'CROSSING_OUTCOME', { ...unhold, actor: HK }, () => true),
+    ).toBeNull();
+    // An officer's UNHOLD lifts every cause.
+    expect(applyAct(held, { action: 'UNHOLD' }, unhold)).toMatchObject({
+      hold: null,
+      holdCauses: [],
+    });
+  });
+
+  it('an officer hold and a non-compliant inspection are causes of their own', () => {
+    const held = applyAct(recordIn('ACCEPTED', false), { action: 'HOLD' }, act('HOLD'));
+    expect(held.holdCauses).toEqual([{ ...act('HOLD'), path: 'DIRECT' }]);
+  });
+
+  const MSPS = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'];
+  const ROLES = ['customs-officer', 'ciq-officer', 'seal-operator', 'filing-agent'];
+  type Rows = Record<Jurisdiction, string[][]>;
+  const table = (path: (typeof CHANGE_PATHS)[number], action: 'HOLD' | 'UNHOLD'): Rows[] => [
+    policy.actions[action],
+    ...(path === 'DIRECT' ? [] : [(policy.paths[path] as Record<string, Rows>)[action] as Rows]),
+  ];
+  const cases = CHANGE_PATHS.flatMap((path) =>
+    (['HOLD', 'UNHOLD'] as const).map((action) => [path, action] as const),
+  );
+  it.each(cases)("by path %s, %s follows the direct row plus the path's grants", (path, action) => {
+    for (const jurisdiction of ['GD', 'HK'] as const)
+      for (const mspId of MSPS)
+        for (const role of ROLES) {
+          const granted = table(path, action).some((rows) =>
+            rows[jurisdiction].some(([m, r]) => m === mspId && r === role),
+          );
+          const actor = { mspId, id: 'x', role };
+          expect([
+            jurisdiction,
+            mspId,
+            role,
+            isAllowedVia(action, path, jurisdiction, actor),
+          ]).toEqual([jurisdiction, mspId, role, granted]);
+        }
+  });
+
+  it('spot checks that do not read the table', () => {
+    const CIQ_ACTOR = CIQ;
+    expect(isAllowedVia('HOLD', 'CROSSING_OUTCOME', 'HK', CIQ_ACTOR)).toBe(false);
+    expect(isAllowedVia('HOLD', 'CROSSING_OUTCOME', 'GD', CIQ_ACTOR)).toBe(true);
+    expect(isAllowedVia('HOLD', 'SEAL_ALARM', 'HK', OPERATOR)).toBe(true);
+    expect(isAllowedVia('HOLD', 'DIRECT', 'HK', OPERATOR)).toBe(false);
+    expect(isAllowedVia('UNHOLD', 'CROSSING_OUTCOME', 'GD', HK)).toBe(false);
+    expect(isAllowedVia('UNHOLD', 'SEAL_ALARM', 'GD', OPERATOR)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import type {
   ActRecordSchema,
   ActorSchema,
   DeclarationRecordSchema,
+  HoldCauseSchema,
   SignOffSchema,
   SignatureEvidenceSchema,
 } from './records';
@@ -79,6 +80,7 @@ export type ActRecord = z.infer<typeof ActRecordSchema>;
 export type SignatureEvidence = z.infer<typeof SignatureEvidenceSchema>;
 export type SignOff = z.infer<typeof SignOffSchema>;
 export type DeclarationRecord = z.infer<typeof DeclarationRecordSchema>;
+export type HoldCause = z.infer<typeof HoldCauseSchema>;
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
@@ -111,7 +113,24 @@ export function requiresReason(action: OfficerAction): boolean {
 }
 
 type Grant = readonly [string, string];
-const ACCESS = policy.actions as unknown as Record<Action, Record<Jurisdiction, readonly Grant[]>>;
+type Grants = Record<Jurisdiction, readonly Grant[]>;
+const ACCESS = policy.actions as unknown as Record<Action, Grants>;
+
+/**
+ * One rule for every path that changes a declaration. A declaration changes through its
+ * own acts (the Declaration contract: DIRECT) and through the holds and unholds other acts
+ * make: a seal's alarm holds what the seal covers (SEAL_ALARM); a crossing's inspection
+ * outcome holds it (HOLD) or lifts the holds cleared alarms alone made (CLEARED)
+ * (CROSSING_OUTCOME). Every path asks the allow table: a direct act its row of `actions`;
+ * another path the HOLD or UNHOLD row plus the grants `paths` adds for that path (an
+ * accredited seal's alarm holds, though its operator may not hold directly). A direct act
+ * the table refuses is FORBIDDEN; another path leaves a declaration its caller may not
+ * change so as it is, and changes the others.
+ */
+export const CHANGE_PATHS = ['DIRECT', 'SEAL_ALARM', 'CROSSING_OUTCOME'] as const;
+export type ChangePath = (typeof CHANGE_PATHS)[number];
+export type IndirectPath = Exclude<ChangePath, 'DIRECT'>;
+const PATHS = policy.paths as unknown as Record<IndirectPath, Record<'HOLD' | 'UNHOLD', Grants>>;
 
 export function jointAgencies(jurisdiction: Jurisdiction): readonly string[] {
   return policy.jointAgencies[jurisdiction];
@@ -119,6 +138,20 @@ export function jointAgencies(jurisdiction: Jurisdiction): readonly string[] {
 
 export function isAllowed(action: Action, jurisdiction: Jurisdiction, actor: Actor): boolean {
   return ACCESS[action][jurisdiction].some(
+    ([msp, role]) => msp === actor.mspId && role === actor.role,
+  );
+}
+
+/** Whether `actor` may hold or unhold a declaration of `jurisdiction` by this path. */
+export function isAllowedVia(
+  action: 'HOLD' | 'UNHOLD',
+  path: ChangePath,
+  jurisdiction: Jurisdiction,
+  actor: Actor,
+): boolean {
+  if (isAllowed(action, jurisdiction, actor)) return true;
+  if (path === 'DIRECT') return false;
+  return PATHS[path][action][jurisdiction].some(
     ([msp, role]) => msp === actor.mspId && role === actor.role,
   );
 }
@@ -255,7 +288,8 @@ export function applyAct(
       if (!joint.every((msp) => inspection[msp])) return { ...next, inspection };
       // The joint record is complete; goods any agency found non-compliant are held.
       const compliant = Object.values(inspection).every((s) => s.result === 'COMPLIANT');
-      return { ...next, inspection, state: 'INSPECTED', hold: compliant ? null : act };
+      if (compliant) return { ...next, inspection, state: 'INSPECTED' };
+      return { ...next, inspection, state: 'INSPECTED', hold: act, holdCauses: [direct(act)] };
     }
     case 'RELEASE': {
       const releases = { ...record.releases, [act.actor.mspId]: act };
@@ -265,8 +299,65 @@ export function applyAct(
     case 'CLOSE':
       return { ...next, state: 'CLOSED' };
     case 'HOLD':
-      return { ...next, hold: act };
+      return { ...next, hold: act, holdCauses: [direct(act)] };
     case 'UNHOLD':
-      return { ...next, hold: null };
+      return { ...next, hold: null, holdCauses: [] };
   }
+}
+
+const direct = (act: ActRecord): HoldCause => ({ ...act, path: 'DIRECT' });
+
+/**
+ * What holds a declaration now. Every act that holds it is kept as a cause, also one that
+ * finds it held already (a second alarm, an inspection's HOLD); `hold` is the first. An
+ * officer's UNHOLD lifts them all; a CLEARED inspection lifts the hold only when every
+ * cause is an alarm since cleared (crossing.ts). A record from before causes were kept has
+ * its `hold` as its one cause.
+ */
+export function holdCausesOf(record: Pick<DeclarationRecord, 'hold' | 'holdCauses'>): HoldCause[] {
+  if (record.hold === null) return [];
+  return record.holdCauses && record.holdCauses.length > 0 ? record.holdCauses : [record.hold];
+}
+
+/**
+ * A hold another act makes (`cause.path`, with the act's actor, reason and transaction):
+ * the record held by this cause too, or null where the life cycle has nothing to hold
+ * (rejected, closed) or the caller may not hold it by this path.
+ */
+export function holdBy(
+  record: DeclarationRecord,
+  cause: HoldCause & { path: IndirectPath },
+): DeclarationRecord | null {
+  if (TERMINAL.includes(record.state)) return null;
+  if (!isAllowedVia('HOLD', cause.path, record.jurisdiction, cause.actor)) return null;
+  requireReason('HOLD', cause.reason);
+  const act: ActRecord = {
+    action: 'HOLD',
+    actor: cause.actor,
+    reason: cause.reason,
+    at: cause.at,
+    txId: cause.txId,
+  };
+  return {
+    ...record,
+    hold: record.hold ?? act,
+    holdCauses: [...holdCausesOf(record), cause],
+    lastAct: act,
+  };
+}
+
+/**
+ * Lifts a hold every cause of which `settled` accepts, by an UNHOLD `act` of another path;
+ * null when the record is not held, a cause is not settled, or the caller may not unhold
+ * it by this path.
+ */
+export function unholdSettled(
+  record: DeclarationRecord,
+  path: IndirectPath,
+  act: ActRecord,
+  settled: (cause: HoldCause) => boolean,
+): DeclarationRecord | null {
+  if (record.hold === null || !holdCausesOf(record).every(settled)) return null;
+  if (!isAllowedVia('UNHOLD', path, record.jurisdiction, act.actor)) return null;
+  return { ...record, hold: null, holdCauses: [], lastAct: { ...act, action: 'UNHOLD' } };
 }

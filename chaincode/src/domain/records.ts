@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DeclarationSchema, JURISDICTIONS } from './declaration';
 import {
   ACTIONS,
+  CHANGE_PATHS,
   FINDINGS_MAX,
   INSPECTION_RESULTS,
   OFFICER_ACTIONS,
@@ -54,6 +55,16 @@ export const SignatureEvidenceSchema = z.looseObject({
   certificationPath: z.array(z.string()).optional(),
 });
 
+/** One act that holds a declaration (lifecycle.ts, holdCausesOf). */
+export const HoldCauseSchema = ActRecordSchema.extend({
+  /** How it was held (absent for a record's hold from before causes were kept). */
+  path: z.enum(CHANGE_PATHS).optional(),
+  /** SEAL_ALARM: the seal whose alarm, recorded in transaction `txId`, holds it. */
+  sealId: z.string().optional(),
+  /** CROSSING_OUTCOME: the crossing whose inspection held it. */
+  crossingId: z.string().optional(),
+}).meta({ id: 'HoldCause' });
+
 export const SignOffSchema = ActRecordSchema.extend({
   result: z.enum(INSPECTION_RESULTS).optional(),
   findings: z.string().optional(),
@@ -65,6 +76,8 @@ export const DeclarationRecordSchema = z
     version: z.number(),
     state: z.enum(STATES),
     hold: ActRecordSchema.nullable(),
+    /** Every act that holds it now, the first being `hold` (absent on older records). */
+    holdCauses: z.array(HoldCauseSchema).optional(),
     jurisdiction: z.enum(JURISDICTIONS),
     consignmentRef: z.string(),
     declaration: DeclarationDocumentSchema,
@@ -171,9 +184,20 @@ export type AuthorityResult = z.infer<typeof AuthorityRecordSchema>;
 export const SelfCheckRecordSchema = z.looseObject({ checkId: z.string(), note: z.string() });
 
 const SealActSchema = z.looseObject({ actor: ActorSchema, at: z.string(), txId: z.string() });
+export const AlarmClearanceSchema = z
+  .looseObject({
+    crossingId: z.string(),
+    actor: ActorSchema,
+    at: z.string(),
+    txId: z.string(),
+    throughCounter: z.number(),
+  })
+  .meta({ id: 'AlarmClearance' });
 export const SealAlarmSchema = SealActSchema.extend({
   kind: z.string(),
   heldDeclarations: z.array(z.string()),
+  /** Set once the joint inspection of a crossing cleared it (CLEARED). */
+  clearedBy: AlarmClearanceSchema.optional(),
 }).meta({ id: 'SealAlarm' });
 export const SealCheckpointSchema = SealActSchema.extend({
   controlPoint: z.string(),
@@ -194,6 +218,7 @@ export const SealRecordSchema = z
     alarms: z.array(SealAlarmSchema),
     anchoredToCounter: z.number(),
     batches: z.number(),
+    readingsFromCounter: z.number().optional(),
     lastTagCounter: z.number(),
     checkpoints: z.array(SealCheckpointSchema),
   })

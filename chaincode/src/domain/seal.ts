@@ -99,6 +99,23 @@ export interface DeviceRecord {
   status: 'PENDING' | 'ACCREDITED';
 }
 
+/** An alarm cleared by the joint inspection of a crossing (crossing.ts, clearAlarms). */
+export interface AlarmClearance {
+  crossingId: string;
+  actor: Actor;
+  at: string;
+  txId: string;
+  /** The seal's last anchored reading counter when cleared: what the inspection covered. */
+  throughCounter: number;
+}
+
+export type SealAlarm = SealActRecord & {
+  kind: AlarmKind;
+  heldDeclarations: string[];
+  /** Set once a CLEARED inspection settled it; a new alarm is recorded anew. */
+  clearedBy?: AlarmClearance;
+};
+
 export interface SealRecord {
   sealId: string;
   deviceId: string;
@@ -109,11 +126,20 @@ export interface SealRecord {
   state: 'APPLIED' | 'REMOVED';
   applied: SealActRecord;
   removed: SealActRecord | null;
-  alarms: (SealActRecord & { kind: AlarmKind; heldDeclarations: string[] })[];
+  alarms: SealAlarm[];
   /** Last anchored reading counter and batch count. */
   anchoredToCounter: number;
   batches: number;
-  /** Last NFC read counter verified at a checkpoint. */
+  /**
+   * The counter its readings start at: the device's counters run on across its seals, so
+   * one past the last anchored under its previous seal (1 for a new device). Absent on seals
+   * applied before it was kept, and for devices registered before then (no start is known).
+   */
+  readingsFromCounter?: number;
+  /**
+   * Last NFC read counter of its tag: the tag's own when the seal was applied, then each one
+   * verified at a checkpoint. The counter belongs to the physical tag, across seals.
+   */
   lastTagCounter: number;
   checkpoints: (SealActRecord & { controlPoint: string; counter: number })[];
 }
@@ -145,22 +171,31 @@ export function anchor(seal: SealRecord, input: z.infer<typeof AnchorInputSchema
       `readings up to counter ${seal.anchoredToCounter} are already anchored`,
     );
   }
+  if (seal.readingsFromCounter !== undefined && input.fromCounter < seal.readingsFromCounter) {
+    throw new LedgerError(
+      'REPLAYED',
+      `the device used counters below ${seal.readingsFromCounter} under an earlier seal`,
+    );
+  }
   return { ...seal, anchoredToCounter: input.toCounter, batches: seal.batches + 1 };
 }
 
+/**
+ * A verified tap: its counter must be larger than any the tag gave before, under this seal
+ * or an earlier one on the same device (`tagLastCounter`, kept per tag UID).
+ */
 export function checkpoint(
   seal: SealRecord,
   input: z.infer<typeof CheckpointInputSchema>,
   act: SealActRecord,
+  tagLastCounter: number,
 ): SealRecord {
   requireApplied(seal);
   if (input.tagUid !== seal.tagUid)
     throw new LedgerError('INVALID_ARGUMENT', 'the tag does not belong to this seal');
-  if (input.counter <= seal.lastTagCounter) {
-    throw new LedgerError(
-      'REPLAYED',
-      `tag counter ${input.counter} is not larger than ${seal.lastTagCounter}`,
-    );
+  const last = Math.max(seal.lastTagCounter, tagLastCounter);
+  if (input.counter <= last) {
+    throw new LedgerError('REPLAYED', `tag counter ${input.counter} is not larger than ${last}`);
   }
   return {
     ...seal,
