@@ -3493,6 +3493,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AlarmClearance: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      crossingId: string;
+      throughCounter: number;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    AlarmClearanceInput: {
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      crossingId: string;
+      throughCounter: number;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
     Authority: {
       acceptedPolicies: string[];
       authorityId: string;
@@ -3641,6 +3667,7 @@ export interface components {
       | 'ALARM_OPENED'
       | 'ALARM_ROUTE_DEVIATION'
       | 'ALARM_OVERDUE'
+      | 'ALARM_CLEARED_BY_INSPECTION'
       | 'TAP_MISSING'
       | 'TAP_STALE'
       | 'READINGS_MISSING'
@@ -3659,6 +3686,7 @@ export interface components {
       | 'ALARM_OPENED'
       | 'ALARM_ROUTE_DEVIATION'
       | 'ALARM_OVERDUE'
+      | 'ALARM_CLEARED_BY_INSPECTION'
       | 'TAP_MISSING'
       | 'TAP_STALE'
       | 'READINGS_MISSING'
@@ -3670,6 +3698,14 @@ export interface components {
       | 'DECLARATION_WRONG_DIRECTION'
       | 'RANDOM_SELECTION';
     CrossingRecord: {
+      alarms?: ({
+        at: string;
+        /** @enum {string} */
+        kind: 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
       anchoredToCounter: number;
       controlPoint: string;
       crossingId: string;
@@ -3719,9 +3755,17 @@ export interface components {
                 role?: string;
               };
               at: string;
+              clearedAlarms?: ({
+                /** @enum {string} */
+                kind: 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
+                txId: string;
+              } & {
+                [key: string]: unknown;
+              })[];
               heldDeclarations: string[];
               reason: string;
               txId: string;
+              unheldDeclarations?: string[];
             } & {
               [key: string]: unknown;
             })
@@ -3740,6 +3784,14 @@ export interface components {
       [key: string]: unknown;
     };
     CrossingRecordInput: {
+      alarms?: ({
+        at: string;
+        /** @enum {string} */
+        kind: 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
       anchoredToCounter: number;
       controlPoint: string;
       crossingId: string;
@@ -3789,9 +3841,17 @@ export interface components {
                 role?: string;
               };
               at: string;
+              clearedAlarms?: ({
+                /** @enum {string} */
+                kind: 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
+                txId: string;
+              } & {
+                [key: string]: unknown;
+              })[];
               heldDeclarations: string[];
               reason: string;
               txId: string;
+              unheldDeclarations?: string[];
             } & {
               [key: string]: unknown;
             })
@@ -4014,6 +4074,7 @@ export interface components {
             [key: string]: unknown;
           })
         | null;
+      holdCauses?: components['schemas']['HoldCause'][];
       inspection: {
         [key: string]: {
           /** @enum {string} */
@@ -4170,6 +4231,7 @@ export interface components {
             [key: string]: unknown;
           })
         | null;
+      holdCauses?: components['schemas']['HoldCauseInput'][];
       inspection: {
         [key: string]: {
           /** @enum {string} */
@@ -4372,6 +4434,7 @@ export interface components {
         /** @description A code from the gateway error catalog */
         code: string;
         message: string;
+        reason?: components['schemas']['RefusalReason'];
         transactionId?: string;
       };
     };
@@ -4380,6 +4443,7 @@ export interface components {
         /** @description A code from the gateway error catalog */
         code: string;
         message: string;
+        reason?: components['schemas']['RefusalReasonInput'];
         transactionId?: string;
       };
     };
@@ -4458,6 +4522,66 @@ export interface components {
         | 'CLOSED';
       txId: string;
       version: number;
+    } & {
+      [key: string]: unknown;
+    };
+    HoldCause: {
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      crossingId?: string;
+      /** @enum {string} */
+      path?: 'DIRECT' | 'SEAL_ALARM' | 'CROSSING_OUTCOME';
+      reason: string;
+      sealId?: string;
+      txId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    HoldCauseInput: {
+      /** @enum {string} */
+      action:
+        | 'FILE'
+        | 'AMEND'
+        | 'ACCEPT'
+        | 'REJECT'
+        | 'ASSESS_RISK'
+        | 'MARK_RELEASE_ELIGIBLE'
+        | 'ORDER_INSPECTION'
+        | 'RECORD_INSPECTION'
+        | 'RELEASE'
+        | 'CLOSE'
+        | 'HOLD'
+        | 'UNHOLD';
+      actor: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      at: string;
+      crossingId?: string;
+      /** @enum {string} */
+      path?: 'DIRECT' | 'SEAL_ALARM' | 'CROSSING_OUTCOME';
+      reason: string;
+      sealId?: string;
+      txId: string;
     } & {
       [key: string]: unknown;
     };
@@ -4552,6 +4676,7 @@ export interface components {
       error?: {
         code: string;
         message: string;
+        reason?: components['schemas']['RefusalReason'];
       };
       kind: string;
       /** Format: uuid */
@@ -4569,6 +4694,7 @@ export interface components {
       error?: {
         code: string;
         message: string;
+        reason?: components['schemas']['RefusalReasonInput'];
       };
       kind: string;
       /** Format: uuid */
@@ -4621,6 +4747,94 @@ export interface components {
         reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
       }[];
     };
+    /**
+     * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
+     * @enum {string}
+     */
+    RefusalReason:
+      | 'CMS_MALFORMED'
+      | 'CMS_NOT_DETACHED'
+      | 'CMS_CONTENT_TYPE'
+      | 'CMS_SIGNER_COUNT'
+      | 'CMS_DIGEST_ALGORITHM'
+      | 'CMS_NO_SIGNED_ATTRIBUTES'
+      | 'CMS_ATTRIBUTE'
+      | 'SIGNER_CERTIFICATE_MISSING'
+      | 'CONTENT_MISMATCH'
+      | 'SIGNATURE_MISMATCH'
+      | 'SM2_USER_ID_MISMATCH'
+      | 'ALGORITHM_UNSUPPORTED'
+      | 'CERTIFICATE_MALFORMED'
+      | 'SELF_SIGNED_SIGNER'
+      | 'ISSUER_UNKNOWN'
+      | 'ISSUER_KEY_MISMATCH'
+      | 'PATH_TOO_LONG'
+      | 'AUTHORITY_WITHDRAWN'
+      | 'SIGNER_NOT_YET_VALID'
+      | 'SIGNER_EXPIRED'
+      | 'CA_NOT_YET_VALID'
+      | 'CA_EXPIRED'
+      | 'CA_NOT_A_CA'
+      | 'CA_NO_KEY_CERT_SIGN'
+      | 'PATH_LENGTH_EXCEEDED'
+      | 'UNKNOWN_CRITICAL_EXTENSION'
+      | 'KEY_UNSUPPORTED'
+      | 'SIGNER_KEY_USAGE'
+      | 'POLICY_NOT_ACCEPTED'
+      | 'CRL_MISSING'
+      | 'CRL_SIGNATURE_INVALID'
+      | 'CRL_NOT_CURRENT'
+      | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+      | 'SIGNER_REVOKED'
+      | 'CA_REVOKED'
+      | 'UNKNOWN_CONTROL_POINT'
+      | 'NOT_ON_ROUTE'
+      | 'CONTROL_POINT_OF_OTHER_SIDE'
+      | 'TAP_ALREADY_USED';
+    /**
+     * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
+     * @enum {string}
+     */
+    RefusalReasonInput:
+      | 'CMS_MALFORMED'
+      | 'CMS_NOT_DETACHED'
+      | 'CMS_CONTENT_TYPE'
+      | 'CMS_SIGNER_COUNT'
+      | 'CMS_DIGEST_ALGORITHM'
+      | 'CMS_NO_SIGNED_ATTRIBUTES'
+      | 'CMS_ATTRIBUTE'
+      | 'SIGNER_CERTIFICATE_MISSING'
+      | 'CONTENT_MISMATCH'
+      | 'SIGNATURE_MISMATCH'
+      | 'SM2_USER_ID_MISMATCH'
+      | 'ALGORITHM_UNSUPPORTED'
+      | 'CERTIFICATE_MALFORMED'
+      | 'SELF_SIGNED_SIGNER'
+      | 'ISSUER_UNKNOWN'
+      | 'ISSUER_KEY_MISMATCH'
+      | 'PATH_TOO_LONG'
+      | 'AUTHORITY_WITHDRAWN'
+      | 'SIGNER_NOT_YET_VALID'
+      | 'SIGNER_EXPIRED'
+      | 'CA_NOT_YET_VALID'
+      | 'CA_EXPIRED'
+      | 'CA_NOT_A_CA'
+      | 'CA_NO_KEY_CERT_SIGN'
+      | 'PATH_LENGTH_EXCEEDED'
+      | 'UNKNOWN_CRITICAL_EXTENSION'
+      | 'KEY_UNSUPPORTED'
+      | 'SIGNER_KEY_USAGE'
+      | 'POLICY_NOT_ACCEPTED'
+      | 'CRL_MISSING'
+      | 'CRL_SIGNATURE_INVALID'
+      | 'CRL_NOT_CURRENT'
+      | 'CRL_UNKNOWN_CRITICAL_EXTENSION'
+      | 'SIGNER_REVOKED'
+      | 'CA_REVOKED'
+      | 'UNKNOWN_CONTROL_POINT'
+      | 'NOT_ON_ROUTE'
+      | 'CONTROL_POINT_OF_OTHER_SIDE'
+      | 'TAP_ALREADY_USED';
     SealAlarm: {
       actor: {
         id: string;
@@ -4628,6 +4842,7 @@ export interface components {
         role?: string;
       };
       at: string;
+      clearedBy?: components['schemas']['AlarmClearance'];
       heldDeclarations: string[];
       kind: string;
       txId: string;
@@ -4641,6 +4856,7 @@ export interface components {
         role?: string;
       };
       at: string;
+      clearedBy?: components['schemas']['AlarmClearanceInput'];
       heldDeclarations: string[];
       kind: string;
       txId: string;
@@ -4693,6 +4909,7 @@ export interface components {
       declarationIds: string[];
       deviceId: string;
       lastTagCounter: number;
+      readingsFromCounter?: number;
       removed:
         | ({
             actor: {
@@ -4734,6 +4951,7 @@ export interface components {
       declarationIds: string[];
       deviceId: string;
       lastTagCounter: number;
+      readingsFromCounter?: number;
       removed:
         | ({
             actor: {

@@ -35,6 +35,22 @@ describe('toApiError', () => {
     expect(api.message).toBe('declaration X does not exist');
   });
 
+  it("keeps the chaincode's finer reason, and leaves out one this gateway does not know", () => {
+    const refused = (reason: string) =>
+      toApiError(
+        new EndorseError('x', [refusal], {
+          transactionId: 't',
+          chaincodeError: { code: 'INVALID_ARGUMENT', message: 'x', reason },
+        }),
+      );
+    expect(refused('NOT_ON_ROUTE')).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      reason: 'NOT_ON_ROUTE',
+    });
+    expect(refused('SIGNER_REVOKED').reason).toBe('SIGNER_REVOKED');
+    expect(refused('FROM_A_NEWER_CHAINCODE').reason).toBeUndefined();
+  });
+
   it('maps each stage to its code', () => {
     const cases: [Error, string, number][] = [
       [

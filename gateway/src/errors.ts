@@ -3,7 +3,11 @@
  * ApiError; the global handler renders `{ error: { code, message } }` and never leaks
  * internals on a 5xx.
  */
-import type { ErrorCode as LedgerErrorCode } from '@clearance/chaincode/domain';
+import {
+  isRefusalReason,
+  type ErrorCode as LedgerErrorCode,
+  type RefusalReason,
+} from '@clearance/chaincode/domain';
 import { MVCC_CODES } from './ledger/ledger';
 import {
   CommitError,
@@ -64,14 +68,18 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown; transactionId?: string },
+    options?: { cause?: unknown; transactionId?: string; reason?: string | undefined },
   ) {
     super(detail ?? API_ERRORS[code].message, options);
     this.name = 'ApiError';
     this.transactionId = options?.transactionId;
+    // A reason this gateway does not know (a newer chaincode's) is left out, not passed on.
+    this.reason = isRefusalReason(options?.reason) ? options.reason : undefined;
   }
 
   readonly transactionId: string | undefined;
+  /** The chaincode's finer reason for a refusal (REFUSAL_REASONS), when it gave one. */
+  readonly reason: RefusalReason | undefined;
 
   get status(): number {
     return API_ERRORS[this.code].status;
@@ -97,7 +105,11 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   const options = { cause: error, ...(txId ? { transactionId: txId } : {}) };
   if (error instanceof EndorseError) {
     const coded = error.chaincodeError;
-    if (coded) return new ApiError(LEDGER_TO_API[coded.code], coded.message, options);
+    if (coded)
+      return new ApiError(LEDGER_TO_API[coded.code], coded.message, {
+        ...options,
+        reason: coded.reason,
+      });
     if (error.disagreement) return new ApiError('INTERNAL', undefined, options);
     // Refused without a code of our chaincode (which codes every refusal of its own): the
     // peers could not run it (the chaincode server down, being launched). Time cures that.

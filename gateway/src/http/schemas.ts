@@ -1,11 +1,24 @@
 /** Schemas shared by routes; each named one becomes a component of the OpenAPI document. */
+import { REFUSAL_REASONS } from '@clearance/chaincode/domain';
 import { z } from 'zod';
+
+/** The ledger's finer reason for a refusal, beside its code. */
+export const RefusalReasonSchema = z.enum(REFUSAL_REASONS).meta({
+  id: 'RefusalReason',
+  description:
+    'Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, ' +
+    'NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used ' +
+    '(TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; ' +
+    "certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's " +
+    'esign/PROFILE.md). Absent when the refusal has no finer reason.',
+});
 
 export const ErrorBody = z
   .object({
     error: z.object({
       code: z.string().meta({ description: 'A code from the gateway error catalog' }),
       message: z.string(),
+      reason: RefusalReasonSchema.optional(),
       transactionId: z.string().optional(),
     }),
   })
@@ -45,7 +58,9 @@ export const Operation = z
     transactionId: z.string().optional(),
     blockNumber: z.string().optional(),
     result: z.unknown().optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: z
+      .object({ code: z.string(), message: z.string(), reason: RefusalReasonSchema.optional() })
+      .optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

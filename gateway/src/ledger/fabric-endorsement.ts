@@ -147,7 +147,7 @@ export function refusal(answers: readonly PeerAnswer[], transactionId: string): 
     if (coded)
       return new EndorseError(coded.message, answers, {
         transactionId,
-        chaincodeError: { code: coded.code, message: coded.message },
+        chaincodeError: coded,
       });
   }
   return new EndorseError(

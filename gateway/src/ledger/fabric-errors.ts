@@ -35,8 +35,8 @@ export class EndorseError extends FabricStageError {
     message: string,
     readonly answers: readonly PeerAnswer[],
     options: StageOptions & {
-      /** The chaincode's coded error, when a peer's answer carries one. */
-      chaincodeError?: { code: ErrorCode; message: string };
+      /** The chaincode's coded error (and its finer reason), when a peer's answer carries one. */
+      chaincodeError?: { code: ErrorCode; message: string; reason?: string };
       /** The peers endorsed, with results that differ (their states or chaincodes disagree). */
       disagreement?: boolean;
     },
@@ -45,7 +45,7 @@ export class EndorseError extends FabricStageError {
     this.chaincodeError = options.chaincodeError;
     this.disagreement = options.disagreement ?? false;
   }
-  readonly chaincodeError: { code: ErrorCode; message: string } | undefined;
+  readonly chaincodeError: { code: ErrorCode; message: string; reason?: string } | undefined;
   readonly disagreement: boolean;
 }
 

@@ -92,6 +92,7 @@ export async function runOperation(
     const failed = await store.fail(operationId, transactionId, {
       code: apiError.code,
       message: apiError.message,
+      ...(apiError.reason ? { reason: apiError.reason } : {}),
     });
     if (!failed && (await store.get(operationId))?.state === 'pending') throw overtaken();
     return;

@@ -3,6 +3,7 @@
  * 202, the endorsed envelope and its transaction id before it is sent, the outcome when
  * the commit is known: after a crash at any point the row says what to do next.
  */
+import type { RefusalReason } from '@clearance/chaincode/domain';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
@@ -35,11 +36,18 @@ export interface OperationRow {
   transaction_id: string | null;
   envelope: Buffer | null;
   result: unknown;
-  error: { code: string; message: string } | null;
+  error: OperationError | null;
   block_number: string | null;
   request_sha256: string;
   created_at: Date;
   updated_at: Date;
+}
+
+/** Why an operation failed: an API code, its message, and the ledger's finer reason if any. */
+export interface OperationError {
+  code: string;
+  message: string;
+  reason?: RefusalReason;
 }
 
 export function toOperation(row: OperationRow): Operation {
@@ -91,7 +99,7 @@ export interface OperationStore {
   fail(
     operationId: string,
     transactionId: string | null,
-    error: { code: string; message: string },
+    error: OperationError,
   ): Promise<OperationRow | undefined>;
   /**
    * Pending operations untouched for a while, to enqueue again after a crash or a Redis

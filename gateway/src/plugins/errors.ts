@@ -6,7 +6,8 @@ import { API_ERRORS, ApiError, LEDGER_TO_API } from '../errors';
 /** Any error as a catalog code (LedgerError: a domain check the gateway ran itself). */
 function toApiError(error: FastifyError | ApiError | LedgerError): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof LedgerError) return new ApiError(LEDGER_TO_API[error.code], error.detail);
+  if (error instanceof LedgerError)
+    return new ApiError(LEDGER_TO_API[error.code], error.detail, { reason: error.reason });
   return fromFastify(error);
 }
 
@@ -32,6 +33,7 @@ export default fp(
         error: {
           code: apiError.code,
           message: internal ? API_ERRORS[apiError.code].message : apiError.message,
+          ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
           ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
         },
       });

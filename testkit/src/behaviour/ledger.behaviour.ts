@@ -72,5 +72,18 @@ export function ledgerBehaviour(ledger: () => Ledger, uniqueId: (label: string) 
         code: 'NOT_FOUND',
       });
     });
+
+    it("passes on the chaincode's finer reason with its code, at submit and at prepare", async () => {
+      // The caller is a customs officer (who may ask for a decision): refused for the place.
+      const ask = JSON.stringify({
+        crossingId: uniqueId('X-reason'),
+        sealId: uniqueId('SEAL-none'),
+        controlPoint: 'QQQ',
+        direction: 'NORTHBOUND',
+      });
+      const refusal = { code: 'INVALID_ARGUMENT', reason: 'UNKNOWN_CONTROL_POINT' };
+      await expect(ledger().submit('Crossing:Decide', [ask])).rejects.toMatchObject(refusal);
+      await expect(ledger().prepare('Crossing:Decide', [ask])).rejects.toMatchObject(refusal);
+    });
   });
 }

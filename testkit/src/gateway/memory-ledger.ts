@@ -18,7 +18,10 @@ import {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof LedgerError)
-    return new ApiError(LEDGER_TO_API[error.code], error.detail, { cause: error });
+    return new ApiError(LEDGER_TO_API[error.code], error.detail, {
+      cause: error,
+      reason: error.reason,
+    });
   return new ApiError('INTERNAL', undefined, { cause: error });
 }
 
