@@ -282,3 +282,57 @@ describe('a lane device on a gateway without per-officer ledgers', () => {
     await app.close();
   });
 });
+
+describe("the ledger's finer reason for a refusal", () => {
+  it('reaches the HTTP body as error.reason beside the code', async () => {
+    const officer = { ...identity, attributes: { role: 'customs-officer' } };
+    const ledger = createMemoryLedger(officer);
+    // The crossing route refuses on the ledger's word before any query: a pool never used.
+    const app = await buildApp({ ledger, sessions, database: {} as Pool });
+    const res = await call(app, {
+      method: 'POST',
+      url: '/v1/crossings',
+      payload: { sealId: 'SEAL-1', controlPoint: 'QQQ', direction: 'NORTHBOUND' },
+      headers: { 'idempotency-key': 'reason-key-0001' },
+    });
+    expect([res.statusCode, res.json()]).toEqual([
+      400,
+      {
+        error: {
+          code: 'INVALID_ARGUMENT',
+          message: 'QQQ is not a control point',
+          reason: 'UNKNOWN_CONTROL_POINT',
+        },
+      },
+    ]);
+    await app.close();
+  });
+});
+
+describe('a tap at a control point', () => {
+  it('that does not exist, or of the other side, is refused before the tag counter is used', async () => {
+    const ledger = createMemoryLedger(identity);
+    // Refused before any query or ledger call: a pool that is never used.
+    const app = await buildApp({
+      ledger,
+      sessions,
+      database: {} as Pool,
+      tagKeys: { metaKey: Buffer.alloc(16), masterKey: Buffer.alloc(16) },
+    });
+    const tap = (controlPoint: string) =>
+      call(app, {
+        method: 'POST',
+        url: '/v1/seals/checks',
+        payload: { controlPoint, url: 'https://seal.clearance.test/t?picc=00&cmac=00' },
+      });
+    // TEST_OFFICER is a Guangdong customs officer: Lok Ma Chau is Hong Kong's.
+    const refused = [await tap('LMC'), await tap('SZBHK'), await tap('QQQ')];
+    expect(refused.map((r) => [r.statusCode, r.json().error.code, r.json().error.reason])).toEqual([
+      [403, 'FORBIDDEN', 'CONTROL_POINT_OF_OTHER_SIDE'],
+      [403, 'FORBIDDEN', 'CONTROL_POINT_OF_OTHER_SIDE'],
+      [400, 'INVALID_ARGUMENT', 'UNKNOWN_CONTROL_POINT'],
+    ]);
+    expect(ledger.chain.size).toBe(0);
+    await app.close();
+  });
+});

@@ -84,22 +84,24 @@ export async function runCrossingBench(options: {
     const trucks = await sealTrucks(as, run, 'X', count + 2, declarationId);
     await anchorNow(as('logistics/operator1'), trucks);
 
+    // Lok Ma Chau is Hong Kong's control point: an HK officer taps there and asks.
+    const hkOfficer = as('hkcustoms/officer1');
     const sessions = createMemorySessionStore();
     const { token } = await sessions.create({
       kind: 'officer',
-      id: 'gdcustoms/officer1',
-      organisation: 'gdcustoms',
-      mspId: 'GDCustomsMSP',
+      id: 'hkcustoms/officer1',
+      organisation: 'hkcustoms',
+      mspId: 'HKCustomsMSP',
       name: 'officer1',
       role: 'customs-officer',
     });
-    const app = await buildApp({ ledger: officer, sessions, database: pool });
+    const app = await buildApp({ ledger: hkOfficer, sessions, database: pool });
     closers.push(() => app.close());
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const decisions: string[] = [];
     /** One truck at the lane: the tap, then the decision (the officer's own peer has the tap). */
     const cross = async (t: Truck): Promise<void> => {
-      await officer.submit('Seal:RecordCheckpoint', [
+      await hkOfficer.submit('Seal:RecordCheckpoint', [
         t.sealId,
         JSON.stringify({ controlPoint: 'LMC', tagUid: t.tagUid, counter: 1 }),
       ]);

@@ -79,11 +79,11 @@ describe('the lane view at a control point, live', () => {
     await stack?.stop();
   }, 60_000);
 
-  /** The officer taps the seal at LMC and the lane asks for the decision. */
+  /** An HK officer taps the seal at LMC (Hong Kong's control point) and asks for the decision. */
   async function decide(
     sealId: string,
   ): Promise<{ decision: string; reasons: string[]; decided: { at: string } }> {
-    const officer = stack.as('gdcustoms/officer1');
+    const officer = stack.as('hkcustoms/officer1');
     await officer.submit('Seal:RecordCheckpoint', [
       sealId,
       JSON.stringify({ controlPoint: 'LMC', tagUid: tags[sealId], counter: 1 }),

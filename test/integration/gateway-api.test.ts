@@ -1156,16 +1156,19 @@ describe('gateway API on PostgreSQL and Redis', () => {
       declarationIds: [gdId, hkId],
     });
     const hk = network.as(OFFICERS.hkCustoms);
-    // One crossing at Lok Ma Chau, one at Huanggang (the lane device's is LMC).
+    // One crossing at Lok Ma Chau, one at Huanggang (the lane device's is LMC); each tapped
+    // by an officer of its own side.
     const crossings: Record<string, string> = {};
     for (const [counter, controlPoint] of [
       [1, 'LMC'],
       [2, 'HGG'],
     ] as const) {
-      await hk.submit('Seal:RecordCheckpoint', [
-        sealId,
-        JSON.stringify({ controlPoint, tagUid, counter }),
-      ]);
+      await network
+        .as(controlPoint === 'LMC' ? OFFICERS.hkCustoms : OFFICERS.gdCustoms)
+        .submit('Seal:RecordCheckpoint', [
+          sealId,
+          JSON.stringify({ controlPoint, tagUid, counter }),
+        ]);
       const decided = await http('POST', '/v1/crossings', {
         token: await sessionOf('hkcustoms/officer1'),
         body: { sealId, controlPoint, direction: 'NORTHBOUND' },
@@ -1199,6 +1202,19 @@ describe('gateway API on PostgreSQL and Redis', () => {
       token: await sessionOf('hkcustoms/officer1'),
     });
     expect(full.body.declarations.map((d: Body) => d.declarationId)).toEqual([gdId, hkId]);
+    // The inspection holds both; each trader reads of the holds their own declaration's only.
+    const held = await http('POST', `/v1/crossings/${lmc}/outcome`, {
+      token: await sessionOf('hkcustoms/officer1'),
+      body: { outcome: 'HOLD', reason: 'goods do not match' },
+    });
+    expect(held.body.crossing.inspection.outcome.heldDeclarations).toEqual([gdId, hkId]);
+    for (const [who, own] of [
+      [gdTrader, gdId],
+      [hkTrader, hkId],
+    ] as const) {
+      const one = await http('GET', `/v1/crossings/${lmc}`, { token: who.token });
+      expect(one.body.inspection.outcome.heldDeclarations).toEqual([own]);
+    }
 
     // Seal operators read no declarations, so no crossings either.
     const operator = await sessionOf('logistics/operator1');

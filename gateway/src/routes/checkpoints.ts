@@ -1,3 +1,4 @@
+import { requireCheckpointAt } from '@clearance/chaincode/domain';
 import { SunError, checkTap, parseSunUrl, type TagKeys } from '@clearance/seal-devices/domain';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -44,8 +45,9 @@ const Recorded = z
  * and the check is recorded on the ledger under the caller's own identity
  * (Seal:RecordCheckpoint) when `ledgers` gives it, else under the gateway's (never for a
  * lane device: its tap must carry its lane's certificate). A wrong MAC or a replay is
- * counted. A lane device elsewhere than its control point is refused before the tag's
- * counter is used (the ledger refuses it too).
+ * counted. A lane device elsewhere than its control point, a control point that does not
+ * exist and one of the other side's jurisdiction are refused before the tag's counter is
+ * used (the ledger refuses them too).
  */
 const checkpointRoutes: FastifyPluginAsync<{
   pool: Pool;
@@ -75,6 +77,12 @@ const checkpointRoutes: FastifyPluginAsync<{
             ? `the lane device of ${lane || '(no control point)'} may not act at ${request.body.controlPoint}`
             : 'a lane device acts only under its own identity, which this gateway does not hold',
         );
+      // The ledger's rule of where taps are recorded (a control point that exists, of the
+      // caller's side), checked before the tag's counter is used.
+      requireCheckpointAt(
+        { mspId: officer.mspId, id: officer.id, role: officer.role },
+        request.body.controlPoint,
+      );
       let tap;
       try {
         tap = await checkTap(parseSunUrl(request.body.url), keys, counters);

@@ -95,9 +95,24 @@ const crossingRoutes: FastifyPluginAsync<{
       p,
     );
     if (mine.size === 0) throw missing;
+    const own = (ids: string[] | undefined) => ids?.filter((id) => mine.has(id));
+    const outcome = crossing.inspection?.outcome;
     return {
       ...crossing,
       declarations: crossing.declarations.filter((d) => mine.has(d.declarationId)),
+      // What the outcome held or unheld, of their declarations only.
+      inspection: crossing.inspection && {
+        ...crossing.inspection,
+        outcome: outcome
+          ? {
+              ...outcome,
+              heldDeclarations: own(outcome.heldDeclarations) ?? [],
+              ...(outcome.unheldDeclarations
+                ? { unheldDeclarations: own(outcome.unheldDeclarations) }
+                : {}),
+            }
+          : null,
+      },
     };
   }
 

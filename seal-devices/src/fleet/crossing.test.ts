@@ -9,7 +9,7 @@ import {
 } from '@clearance/chaincode/domain';
 import { distanceToRouteM } from '../domain/geo';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
-import { ROUTES } from '../domain/routes';
+import { CONTROL_POINTS, ROUTES } from '../domain/routes';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;
@@ -82,5 +82,15 @@ describe('a truck driven to a control point, with faults', () => {
       const boundary = r.controlPoints.filter((id) => id in LEDGER_CONTROL_POINTS);
       expect({ route: r.id, boundary }).toEqual({ route: r.id, boundary: LEDGER_ROUTES[r.id] });
     }
+  });
+
+  it("puts each boundary control point on the side the ledger's allow table gives it", () => {
+    const sides = CONTROL_POINTS.filter((c) => c.id in LEDGER_CONTROL_POINTS).map((c) => [
+      c.id,
+      c.side,
+    ]);
+    expect(sides).toEqual(
+      Object.entries(LEDGER_CONTROL_POINTS).map(([id, c]) => [id, c.jurisdiction]),
+    );
   });
 });
