@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadIndexConfig } from './config';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n';
 
@@ -94,5 +94,39 @@ describe('loadConfig: the Fabric connection', () => {
       orderers: [{ endpoint: 'no-port', hostAlias: 'o', tlsRootCertPath: 'tls.pem' }],
     });
     expect(() => loadConfig({ FABRIC_CONNECTION: bad })).toThrow(ConfigError);
+  });
+});
+
+describe('loadIndexConfig: what each index command reads', () => {
+  const DATABASE_URL = 'postgres://index@127.0.0.1:5432/index';
+
+  it('compare, run and rebuild: the database and the connection, no Redis nor key encryption key', () => {
+    const file = connectionFile({});
+    for (const command of ['compare', 'run', 'rebuild']) {
+      const config = loadIndexConfig({ DATABASE_URL, FABRIC_CONNECTION: file }, command);
+      expect([config.databaseUrl, config.fabric?.mspId]).toEqual([DATABASE_URL, 'GDCustomsMSP']);
+    }
+  });
+
+  it('migrate: the database alone', () => {
+    expect(loadIndexConfig({ DATABASE_URL }, 'migrate')).toEqual({ databaseUrl: DATABASE_URL });
+  });
+
+  it('names what is missing or wrong', () => {
+    const problems = (env: NodeJS.ProcessEnv, command: string) => {
+      try {
+        loadIndexConfig(env, command);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(problems({ DATABASE_URL }, 'compare')).toEqual([
+      'FABRIC_CONNECTION: index compare needs a connection file',
+    ]);
+    expect(problems({ DATABASE_URL: 'mysql://x' }, 'migrate')).toEqual([
+      'DATABASE_URL: a postgres:// URL is required',
+    ]);
   });
 });

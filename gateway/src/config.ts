@@ -195,6 +195,35 @@ function readConnection(variable: string, file: string): FabricConnection {
   return connection;
 }
 
+const IndexEnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL is required'),
+  FABRIC_CONNECTION: z.string().min(1).optional(),
+});
+
+/** What `npm run index` reads: the index's PostgreSQL, and the ledger for all but migrate. */
+export interface IndexConfig {
+  databaseUrl: string;
+  fabric?: FabricConnection;
+}
+
+/**
+ * The configuration of one index command: DATABASE_URL, and FABRIC_CONNECTION for every
+ * command but `migrate`. Nothing else (no REDIS_URL, no IDENTITY_KEK: the index uses
+ * neither), so the commands run where only the database and a connection file are at hand.
+ */
+export function loadIndexConfig(env: NodeJS.ProcessEnv, command: string | undefined): IndexConfig {
+  const parsed = IndexEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(issues('', parsed.error));
+  const { DATABASE_URL, FABRIC_CONNECTION } = parsed.data;
+  if (command === 'migrate') return { databaseUrl: DATABASE_URL };
+  if (!FABRIC_CONNECTION)
+    throw new ConfigError([`FABRIC_CONNECTION: index ${command ?? ''} needs a connection file`]);
+  return {
+    databaseUrl: DATABASE_URL,
+    fabric: readConnection('FABRIC_CONNECTION', FABRIC_CONNECTION),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsedEnv = EnvSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(issues('', parsedEnv.error));

@@ -16,12 +16,13 @@ const event = (
   state: string,
   action: Action,
   at = '2026-11-25T08:00:00Z',
+  declarationId = 'GD-IDX-1',
 ): IndexedEvent => ({
   blockNumber: BigInt(block),
   transactionId: tx,
   eventName: DECLARATION_EVENT_OF[action],
   payload: {
-    declarationId: 'GD-IDX-1',
+    declarationId,
     version: 1,
     state,
     onHold: false,
@@ -412,5 +413,91 @@ describe('index store on PostgreSQL', () => {
       cursor = page?.nextCursor ?? undefined;
     } while (cursor);
     expect(pages).toEqual([['X-T1', 'X-T2'], ['X-T3']]);
+  });
+
+  it("projects a CLEARED outcome's unholds onto the declarations it names, and a later replay of the hold changes nothing", async () => {
+    const store = createIndexStore(db.pool);
+    const id = 'GD-IDX-CLR';
+    await store.apply(
+      'clearance',
+      event(40, 'tx-clr-file', 'RELEASE_ELIGIBLE', 'MARK_RELEASE_ELIGIBLE', undefined, id),
+    );
+    await store.apply('clearance', {
+      blockNumber: 41n,
+      transactionId: 'tx-clr-alarm',
+      eventName: 'SealAlarmRaised',
+      payload: {
+        sealId: 'SEAL-CLR',
+        deviceId: 'EL-CLR',
+        state: 'APPLIED',
+        kind: 'TAMPER',
+        heldDeclarations: [id],
+        actor: { mspId: 'LogisticsMSP' },
+        at: '2026-11-25T12:00:00.000Z',
+      },
+    });
+    await store.apply('clearance', {
+      blockNumber: 42n,
+      transactionId: 'tx-clr-decide',
+      eventName: 'CrossingDecided',
+      payload: {
+        crossingId: 'X-CLR',
+        sealId: 'SEAL-CLR',
+        controlPoint: 'LMC',
+        direction: 'NORTHBOUND',
+        decision: 'INSPECT',
+        reasons: ['ALARM_TAMPER', 'DECLARATION_HELD'],
+        declarationIds: [id],
+        at: '2026-11-25T12:01:00.000Z',
+      },
+    });
+    const row = async () =>
+      (
+        await db.pool.query(
+          'SELECT on_hold, last_action, last_actor_msp, block_number FROM declarations WHERE declaration_id = $1',
+          [id],
+        )
+      ).rows[0];
+    expect(await row()).toMatchObject({ on_hold: true, last_action: 'HOLD' });
+    await store.apply('clearance', {
+      blockNumber: 43n,
+      transactionId: 'tx-clr-outcome',
+      eventName: 'CrossingInspectionRecorded',
+      payload: {
+        crossingId: 'X-CLR',
+        sealId: 'SEAL-CLR',
+        controlPoint: 'LMC',
+        outcome: 'CLEARED',
+        reason: '',
+        heldDeclarations: [],
+        unheldDeclarations: [id],
+        clearedAlarms: [{ kind: 'TAMPER', txId: 'tx-clr-alarm' }],
+        actor: { mspId: 'GDCustomsMSP' },
+        at: '2026-11-25T12:10:00.000Z',
+      },
+    });
+    const unheld = {
+      on_hold: false,
+      last_action: 'UNHOLD',
+      last_actor_msp: 'GDCustomsMSP',
+      block_number: '43',
+    };
+    expect(await row()).toEqual(unheld);
+    // The alarm's event again (a rebuild racing a replay): older, so it changes nothing.
+    await db.pool.query("DELETE FROM ledger_events WHERE tx_id = 'tx-clr-alarm'");
+    await store.apply('clearance', {
+      blockNumber: 41n,
+      transactionId: 'tx-clr-alarm',
+      eventName: 'SealAlarmRaised',
+      payload: {
+        sealId: 'SEAL-CLR',
+        deviceId: 'EL-CLR',
+        state: 'APPLIED',
+        kind: 'TAMPER',
+        heldDeclarations: [id],
+        actor: { mspId: 'LogisticsMSP' },
+      },
+    });
+    expect(await row()).toEqual(unheld);
   });
 });

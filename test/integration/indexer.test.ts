@@ -5,7 +5,8 @@
  */
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet, REPO_ROOT } from '@clearance/network';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { compareIndex, rebuildIndex } from '../../gateway/src/projection/commands';
 import { startIndexer, type Indexer } from '../../gateway/src/projection/listener';
@@ -135,6 +136,21 @@ describe('indexer on the devnet', () => {
     expect([checked, crossingsChecked]).toEqual([before[0]?.length, before[1]?.length]);
     expect(differences).toEqual([]);
     expect(crossingDifferences).toEqual([]);
+    // The command line compares the same, given the database and a connection file only.
+    const cli = spawnSync(process.execPath, ['gateway/dist/projection/cli.js', 'compare'], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.url,
+        FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/officer1'),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect([cli.status, cli.stderr]).toEqual([0, '']);
+    expect(cli.stdout).toContain(
+      `${before[0]?.length} declarations and ${before[1]?.length} crossings checked, 0 differences, 0 poison events`,
+    );
     // A row changed behind the indexer's back is reported.
     await db.pool.query(`UPDATE declarations SET state = 'CLOSED' WHERE declaration_id = $1`, [id]);
     expect((await compareIndex(db.pool, officer)).differences).toEqual([

@@ -5,6 +5,8 @@ import { Pool } from 'pg';
 
 export interface TestDatabase {
   pool: Pool;
+  /** Its postgres:// URL, for processes of their own (the index command line). */
+  url: string;
   drop(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
   return {
     pool,
+    url: url.toString(),
     async drop() {
       await pool.end();
       await admin.query(`DROP DATABASE ${name}`);

@@ -1,33 +1,39 @@
 #!/usr/bin/env node
 /**
- * The index from the command line (FABRIC_CONNECTION and DATABASE_URL as for the gateway):
+ * The index from the command line (FABRIC_CONNECTION and DATABASE_URL as for the gateway;
+ * migrate needs DATABASE_URL only, and no command needs the gateway's other settings):
  *   index migrate [version] | run | rebuild | compare
  */
 import { Pool } from 'pg';
-import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadIndexConfig } from '../config';
 import { connectGateway, createFabricLedger } from '../ledger/fabric-ledger';
 import { compareIndex, rebuildIndex } from './commands';
 import { startIndexer } from './listener';
 import { migrate } from '../database/migrations';
 import { createIndexStore } from './store';
 
+const COMMANDS = ['migrate', 'run', 'rebuild', 'compare'];
+const USAGE = 'usage: index migrate [version] | run | rebuild | compare';
+
 async function main(command: string | undefined, arg: string | undefined): Promise<number> {
-  const databaseUrl = z.string().url().safeParse(process.env.DATABASE_URL);
-  if (!databaseUrl.success) throw new ConfigError(['DATABASE_URL: a postgres:// URL is required']);
-  const pool = new Pool({ connectionString: databaseUrl.data, max: 4 });
+  if (!command || !COMMANDS.includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadIndexConfig(process.env, command);
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   try {
-    if (command === 'migrate') {
+    if (!config.fabric) {
       console.log(
         `schema at version ${await migrate(pool, arg === undefined ? undefined : Number(arg))}`,
       );
       return 0;
     }
-    const config = loadConfig(process.env);
-    const { channel, chaincode } = config.fabric;
+    const { fabric } = config;
+    const { channel, chaincode } = fabric;
     await migrate(pool);
     if (command === 'compare') {
-      const ledger = createFabricLedger(config.fabric);
+      const ledger = createFabricLedger(fabric);
       const { checked, differences, crossingsChecked, crossingDifferences, poison } =
         await compareIndex(pool, ledger);
       await ledger.close();
@@ -45,7 +51,7 @@ async function main(command: string | undefined, arg: string | undefined): Promi
       );
       return differences.length + crossingDifferences.length + poison.length === 0 ? 0 : 1;
     }
-    const { client, gateway } = connectGateway(config.fabric);
+    const { client, gateway } = connectGateway(fabric);
     try {
       const network = gateway.getNetwork(channel);
       if (command === 'rebuild') {
@@ -73,7 +79,7 @@ async function main(command: string | undefined, arg: string | undefined): Promi
       gateway.close();
       client.close();
     }
-    console.error('usage: index migrate [version] | run | rebuild | compare');
+    console.error(USAGE);
     return 2;
   } finally {
     await pool.end();

@@ -86,6 +86,7 @@ async function project(client: PoolClient, event: IndexedEvent): Promise<void> {
   } else if (event.eventName === EVENTS.CrossingInspectionRecorded) {
     const outcome = CrossingInspectionEventSchema.parse(event.payload);
     await holdDeclarations(client, event, outcome);
+    await unholdDeclarations(client, event, outcome);
     await recordCrossingOutcome(client, event, outcome);
   }
 }
@@ -116,6 +117,22 @@ async function holdDeclarations(
       event.blockNumber.toString(),
       event.transactionId,
     ],
+  );
+}
+
+/** A CLEARED inspection unholds the declarations cleared alarms alone held (no events of their own). */
+async function unholdDeclarations(
+  client: PoolClient,
+  event: IndexedEvent,
+  outcome: CrossingInspectionEvent,
+): Promise<void> {
+  const ids = outcome.unheldDeclarations ?? [];
+  if (ids.length === 0) return;
+  await client.query(
+    `UPDATE declarations SET on_hold = false, last_action = 'UNHOLD', last_actor_msp = $2,
+       last_at = $3, block_number = $4, tx_id = $5
+     WHERE declaration_id = ANY($1) AND block_number <= $4`,
+    [ids, outcome.actor.mspId, outcome.at, event.blockNumber.toString(), event.transactionId],
   );
 }
 
