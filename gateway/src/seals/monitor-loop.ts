@@ -2,7 +2,9 @@
  * The seal monitor: every pass, each applied seal's new readings are folded into its watch
  * state (monitor.ts) and each alarm kind found is raised on the ledger once
  * (Seal:RecordAlarm, which holds the declarations the seal covers). Which kinds were
- * raised is read from the ledger's seal record, so a restarted gateway raises none twice.
+ * raised, and which a joint inspection cleared since, is read from the ledger's seal
+ * record, so a restarted gateway raises none twice, and a kind found again past a clearing
+ * is raised anew.
  */
 import type { SealResult } from '@clearance/chaincode/domain';
 import { ROUTES } from '@clearance/seal-devices/domain';
@@ -15,6 +17,8 @@ import {
   DEFAULT_POLICY,
   dueAlarms,
   initialWatch,
+  mayBeDueAgain,
+  newestOccurrence,
   observe,
   type MonitorPolicy,
   type TrackPoint,
@@ -35,7 +39,14 @@ interface Watched {
   seal: SealResult;
   state: WatchState;
   done: boolean;
+  /** When the seal record was read, and the newest occurrence of an alarm kind seen by then
+   * (null: read before this process folded any reading in). */
+  readAt: number;
+  readThrough: number | null;
 }
+
+/** How often a seal whose alarm may have been cleared by a crossing is read again, at most. */
+const REREAD_MS = 60_000;
 
 export function startSealMonitor(options: {
   pool: Pool;
@@ -58,7 +69,8 @@ export function startSealMonitor(options: {
     if (!w) {
       try {
         const seal = await contract.seal.get(sealId);
-        w = { seal, state: initialWatch(), done: seal.state !== 'APPLIED' };
+        const state = initialWatch();
+        w = { seal, state, done: seal.state !== 'APPLIED', readAt: now(), readThrough: null };
       } catch (error) {
         if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
         throw error;
@@ -83,12 +95,24 @@ export function startSealMonitor(options: {
       w.state = observe(route, w.state, rows, policy);
       if (rows.length < PAGE) break;
     }
+    // Clearings are recorded by crossings, not by this loop: read the seal again when an
+    // alarm's kind occurred anew since the last read, or now and then while one may be due.
+    const newest = newestOccurrence(w.state);
+    w.readThrough ??= newest;
+    if (
+      mayBeDueAgain(w.state, w.seal.alarms) &&
+      (newest > w.readThrough || now() - w.readAt >= REREAD_MS)
+    ) {
+      w.seal = await contract.seal.get(sealId);
+      w.readAt = now();
+      w.readThrough = newest;
+    }
     const raised: { sealId: string; kind: string }[] = [];
     const due = dueAlarms({
       route,
       appliedAt: w.seal.applied.at,
       state: w.state,
-      raised: w.seal.alarms.map((a) => a.kind),
+      raised: w.seal.alarms,
       now: now(),
       policy,
     });
