@@ -1,3 +1,4 @@
+import { CROSSING_REASONS } from '@clearance/chaincode/domain';
 import { API_ERRORS } from '../../../gateway/src/errors';
 import { ERROR_MESSAGES } from './errors';
 import { MESSAGES } from './messages';
@@ -17,6 +18,11 @@ describe('the portal in three languages', () => {
         });
       }
     }
+  });
+
+  it('names every reason a crossing decision can give', () => {
+    for (const reason of CROSSING_REASONS)
+      expect({ reason, ok: `reason.${reason}` in MESSAGES.en }).toEqual({ reason, ok: true });
   });
 
   it('says the same things in each language, with the same placeholders', () => {

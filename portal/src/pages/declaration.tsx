@@ -4,7 +4,7 @@
  * consignment crossed (each boundary decision over its seals), and for officers the acts
  * they may take now.
  */
-import { ALLOWED_FROM } from '@clearance/chaincode/domain';
+import { ALLOWED_FROM, holdCausesOf } from '@clearance/chaincode/domain';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { call } from '../api/client';
@@ -107,14 +107,12 @@ export function DeclarationPage({ id }: { id: string }) {
       >
         {t(`state.${record.state}`)}
       </p>
-      {record.hold && (
-        <p class="hold-note" role="note">
-          {t('decl.heldBecause', {
-            reason: record.hold.reason || '—',
-            who: record.hold.actor.mspId,
-          })}
+      {/* Every act that holds it: all must be lifted (or cleared) before it goes on. */}
+      {holdCausesOf(record).map((cause) => (
+        <p class="hold-note" role="note" key={cause.txId} data-testid="hold-cause">
+          {t('decl.heldBecause', { reason: cause.reason || '—', who: cause.actor.mspId })}
         </p>
-      )}
+      ))}
       <dl class="facts">
         <dt>{t('decl.version')}</dt>
         <dd>{record.version}</dd>

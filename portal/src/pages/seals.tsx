@@ -146,9 +146,23 @@ export function SealTrack({ sealId, tick }: { sealId: string; tick: number }) {
           ) : (
             <ul data-testid="seal-alarms">
               {track.alarms.map((a) => (
-                <li key={a.txId} data-kind={a.kind}>
+                <li
+                  key={a.txId}
+                  data-kind={a.kind}
+                  data-cleared={String(a.clearedBy !== undefined)}
+                >
                   <strong>{a.kind}</strong> · {date(a.at)} ·{' '}
                   {t('seals.held', { ids: a.heldDeclarations.join(', ') || '—' })}
+                  {a.clearedBy && (
+                    <>
+                      {' · '}
+                      {t('seals.cleared', {
+                        crossing: a.clearedBy.crossingId,
+                        at: date(a.clearedBy.at),
+                        who: a.clearedBy.actor.mspId,
+                      })}
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
