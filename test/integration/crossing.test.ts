@@ -7,7 +7,9 @@
  * draw); a replayed tap and bad input are refused with coded errors and record nothing; the
  * same request twice is one crossing. The lane device at Lok Ma Chau decides there and
  * nowhere else. An INSPECT's joint inspection ends in HOLD (the declaration held, then on
- * through the life cycle) or CLEARED; the index lists each and agrees with the ledger.
+ * through the life cycle) or CLEARED; the index lists each and agrees with the ledger. A
+ * tampered truck cleared by its inspection goes at the next tap and the next control point;
+ * one held stays INSPECT. Refusals carry the chaincode's reason to HTTP.
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { compareIndex } from '../../gateway/src/projection/commands';
@@ -37,7 +39,14 @@ interface Answer {
     reasons: string[];
     draw: { selected: boolean };
     decided: { actor: { mspId: string; role?: string } };
-    inspection: { status: string; outcome: { heldDeclarations: string[] } | null } | null;
+    inspection: {
+      status: string;
+      outcome: {
+        heldDeclarations: string[];
+        unheldDeclarations?: string[];
+        clearedAlarms?: { kind: string; txId: string }[];
+      } | null;
+    } | null;
   };
   transactionId: string;
   created: boolean;
@@ -155,6 +164,8 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       truck('LANE'),
       truck('HOLD', { released: false }),
       truck('CLEAR', { silent: true }),
+      truck('TAMPERCLR'),
+      truck('TAMPERHOLD'),
     ]);
     for (const t of made) trucks[t.sealId.split('-').at(-1) as string] = t;
     await as('logistics/operator1').submit('Seal:RecordAlarm', [
@@ -167,6 +178,12 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       'ROUTE_DEVIATION',
       'off route near Sheung Shui',
     ]);
+    for (const name of ['TAMPERCLR', 'TAMPERHOLD'])
+      await as('logistics/operator1').submit('Seal:RecordAlarm', [
+        trucks[name]?.sealId as string,
+        'TAMPER',
+        'tamper switch',
+      ]);
     for (const t of Object.values(trucks)) await tap(t, 1);
     officerToken = await stack.officerToken('gdcustoms/officer1');
     operatorToken = await stack.officerToken('logistics/operator1');
@@ -236,13 +253,20 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
       res.json<{ error: { code: string } }>().error.code,
     ];
     expect(code(await post({ sealId: `SEAL-${run}-NONE` }))).toEqual([404, 'NOT_FOUND']);
-    expect(code(await post({ sealId: t.sealId, controlPoint: 'SZBGD' }))).toEqual([
+    // The chaincode's finer reason comes through to HTTP beside the code.
+    const reasoned = (res: { statusCode: number; json<T>(): T }) => [
+      ...code(res),
+      res.json<{ error: { reason?: string } }>().error.reason,
+    ];
+    expect(reasoned(await post({ sealId: t.sealId, controlPoint: 'SZBGD' }))).toEqual([
       400,
       'INVALID_ARGUMENT',
+      'NOT_ON_ROUTE',
     ]);
-    expect(code(await post({ sealId: t.sealId, controlPoint: 'QQQ' }))).toEqual([
+    expect(reasoned(await post({ sealId: t.sealId, controlPoint: 'QQQ' }))).toEqual([
       400,
       'INVALID_ARGUMENT',
+      'UNKNOWN_CONTROL_POINT',
     ]);
     expect(code(await post({ sealId: t.sealId }, randomUUID(), operatorToken))).toEqual([
       403,
@@ -366,5 +390,65 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
         .filter((d) => d.crossingId === held.json<Answer>().crossing.crossingId)
         .map((d) => d.field),
     ).toEqual(['direction', 'declarationIds', 'decidedAt', 'outcomeReason']);
+  }, 120_000);
+
+  it('TAMPER, INSPECT, CLEARED by the joint inspection: GO at the next tap and at the next control point, the index agreeing', async () => {
+    const t = trucks.TAMPERCLR as Awaited<ReturnType<typeof truck>>;
+    const inspect = await post({ sealId: t.sealId });
+    expect(stateReasons(inspect.json<Answer>())).toEqual(['ALARM_TAMPER', 'DECLARATION_HELD']);
+    // A GD customs officer records it: the GD import is theirs to unhold.
+    const cleared = await call(
+      'POST',
+      `/v1/crossings/${inspect.json<Answer>().crossing.crossingId}/outcome`,
+      officerToken,
+      { outcome: 'CLEARED', reason: 'seal and goods checked' },
+    );
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json<Answer>().crossing.inspection?.outcome).toMatchObject({
+      unheldDeclarations: [t.declarationId],
+      clearedAlarms: [{ kind: 'TAMPER' }],
+    });
+    await tap(t, 2);
+    const atLmc = (await post({ sealId: t.sealId })).json<Answer>();
+    expect(stateReasons(atLmc)).toEqual(['ALARM_CLEARED_BY_INSPECTION']);
+    expect(atLmc.crossing.decision).toBe(atLmc.crossing.draw.selected ? 'INSPECT' : 'GO');
+    // Huanggang, the next control point: a Guangdong officer taps there.
+    await as('gdcustoms/officer1').submit('Seal:RecordCheckpoint', [
+      t.sealId,
+      JSON.stringify({ controlPoint: 'HGG', tagUid: t.tagUid, counter: 3 }),
+    ]);
+    const atHgg = (await post({ sealId: t.sealId, controlPoint: 'HGG' })).json<Answer>();
+    expect(stateReasons(atHgg)).toEqual(['ALARM_CLEARED_BY_INSPECTION']);
+    expect(atHgg.crossing.decision).toBe(atHgg.crossing.draw.selected ? 'INSPECT' : 'GO');
+    // The index has the declaration unheld, as the ledger does.
+    const gd = as('gdcustoms/officer1');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await stack.pool.query<{ on_hold: boolean; last_action: string }>(
+        'SELECT on_hold, last_action FROM declarations WHERE declaration_id = $1',
+        [t.declarationId],
+      );
+      if (rows[0]?.on_hold === false) break;
+      if (Date.now() > deadline) throw new Error(`index: ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { differences } = await compareIndex(stack.pool, gd);
+    expect(differences.filter((d) => d.declarationId === t.declarationId)).toEqual([]);
+  }, 120_000);
+
+  it('TAMPER, INSPECT, HOLD: the next tap is INSPECT again', async () => {
+    const t = trucks.TAMPERHOLD as Awaited<ReturnType<typeof truck>>;
+    const inspect = await post({ sealId: t.sealId });
+    const held = await call(
+      'POST',
+      `/v1/crossings/${inspect.json<Answer>().crossing.crossingId}/outcome`,
+      officerToken,
+      { outcome: 'HOLD', reason: 'goods short' },
+    );
+    expect(held.statusCode).toBe(200);
+    await tap(t, 2);
+    const again = (await post({ sealId: t.sealId })).json<Answer>();
+    expect(again.crossing.decision).toBe('INSPECT');
+    expect(stateReasons(again)).toEqual(['ALARM_TAMPER', 'DECLARATION_HELD']);
   }, 120_000);
 });

@@ -2,7 +2,8 @@
  * Seals on the real devnet: an accredited e-lock sealing a declaration, a batch of its
  * signed readings anchored as one Merkle root and a reading proven offline against the
  * root on the ledger (the seal-proof command), a tamper alarm holding the declaration,
- * and a replayed checkpoint tap refused.
+ * a replayed checkpoint tap refused, and the tag's counter kept across a new seal on the
+ * same device.
  */
 import type { DeclarationRecord, SealRecord } from '@clearance/chaincode/domain';
 import { Devnet } from '@clearance/network';
@@ -123,5 +124,40 @@ describe('seals on the devnet', () => {
     ).rejects.toMatchObject({
       code: 'REPLAYED',
     });
+  }, 60_000);
+
+  it('keeps the tag counter across seals: a new seal on the same device takes none the old one saw', async () => {
+    await ledgers.gdCustoms().submit('Seal:RemoveSeal', [sealId, 'arrived at Futian']);
+    const next = `${sealId}-2`;
+    const apply = JSON.stringify({
+      sealId: next,
+      deviceId,
+      conveyance: 'ZM5678',
+      routeId: 'KWC-FUTIAN',
+      declarationIds: [declarationId],
+    });
+    // The operator's peer may not have the removal yet: the device is busy until it has.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ledgers.operator().submit('Seal:ApplySeal', [apply]);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'INVALID_STATE' || attempt === 10) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const tap = (counter: number) =>
+      ledgers
+        .hkCustoms()
+        .submit('Seal:RecordCheckpoint', [
+          next,
+          JSON.stringify({ controlPoint: 'LMC', tagUid, counter }),
+        ]);
+    for (const counter of [1, 3])
+      await expect(tap(counter)).rejects.toMatchObject({ code: 'REPLAYED' });
+    const seal = JSON.parse((await tap(4)).result) as SealRecord;
+    expect(seal).toMatchObject({ sealId: next, lastTagCounter: 4 });
+    // Its readings start after those anchored under the first seal (1..64).
+    expect(seal.readingsFromCounter).toBe(65);
   }, 60_000);
 });
