@@ -124,6 +124,8 @@ export const LedgerEvent = z.looseObject({
   action: z.string().optional(),
   kind: z.string().optional(),
   heldDeclarations: z.array(z.string()).optional(),
+  /** A CLEARED inspection: the declarations whose hold it lifted. */
+  unheldDeclarations: z.array(z.string()).optional(),
   /** Crossing events: every declaration the crossing checked. */
   declarationIds: z.array(z.string()).optional(),
   txId: z.string().optional(),

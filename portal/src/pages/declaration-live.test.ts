@@ -32,6 +32,16 @@ describe("a declaration page's live events", () => {
     ).toEqual({ reload: true });
   });
 
+  it("announces, politely, an inspection's clearing that lifted this declaration's hold", () => {
+    expect(
+      declarationChange(id, 'CrossingInspectionRecorded', {
+        declarationIds: ['GD-1', 'GD-2'],
+        heldDeclarations: [],
+        unheldDeclarations: ['GD-1'],
+      }),
+    ).toEqual({ reload: true, say: { key: 'live.inspectionCleared', urgency: 'polite' } });
+  });
+
   it("announces this declaration's own changes and seal alarms as before", () => {
     expect(
       declarationChange(id, 'DeclarationAccepted', { declarationId: 'GD-1', state: 'ACCEPTED' }),

@@ -15,11 +15,12 @@ const NONE: DeclarationChange = { reload: false };
 
 export function declarationChange(id: string, name: string, event: LedgerEvent): DeclarationChange {
   const held = event.heldDeclarations?.includes(id) === true;
+  const unheld = event.unheldDeclarations?.includes(id) === true;
   if (name.startsWith('Crossing')) {
-    if (!event.declarationIds?.includes(id) && !held) return NONE;
-    return held
-      ? { reload: true, say: { key: 'live.inspectionHeld', urgency: 'assertive' } }
-      : { reload: true };
+    if (!event.declarationIds?.includes(id) && !held && !unheld) return NONE;
+    if (held) return { reload: true, say: { key: 'live.inspectionHeld', urgency: 'assertive' } };
+    if (unheld) return { reload: true, say: { key: 'live.inspectionCleared', urgency: 'polite' } };
+    return { reload: true };
   }
   if (event.declarationId !== id && !held) return NONE;
   if (held) return { reload: true, say: { key: 'live.sealHeld', urgency: 'assertive' } };
