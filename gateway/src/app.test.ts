@@ -8,6 +8,7 @@ import {
   createMemorySessionStore,
 } from '@clearance/testkit/gateway';
 import type { InjectOptions } from 'fastify';
+import { createBorder, createTestPki } from '@clearance/testkit/chaincode';
 import type { Pool } from 'pg';
 
 const identity = { mspId: 'GDCustomsMSP', id: 'x509::CN=user1::CN=ca' };
@@ -335,4 +336,41 @@ describe('a tap at a control point', () => {
     expect(ledger.chain.size).toBe(0);
     await app.close();
   });
+});
+
+describe("an inspection's outcome over HTTP", () => {
+  it('is endorsed again after an MVCC conflict invalidated the first attempt', async () => {
+    const officer = { ...identity, attributes: { role: 'customs-officer' } };
+    const twin = createMemoryLedger(officer);
+    const border = await createBorder(await createTestPki(), twin.chain);
+    await border.declaration('GD-I', 'GD');
+    await border.device('EL-1', '04dd0000000001');
+    await border.seal('SEAL-1', 'EL-1', ['GD-I']);
+    await border.anchor('SEAL-1', 1, 10);
+    await border.alarm('SEAL-1', 'TAMPER');
+    await border.tap('SEAL-1', '04dd0000000001', 1);
+    const { crossingId } = await border.decide('SEAL-1');
+    let conflicts = 1;
+    const ledger: Ledger = {
+      ...twin,
+      async submit(transaction, args, transient) {
+        if (transaction === 'Crossing:RecordOutcome' && conflicts-- > 0)
+          throw new ApiError('CONFLICT');
+        return twin.submit(transaction, args, transient);
+      },
+    };
+    const app = await buildApp({ ledger, sessions, database: {} as Pool });
+    const res = await call(app, {
+      method: 'POST',
+      url: `/v1/crossings/${crossingId}/outcome`,
+      payload: { outcome: 'CLEARED', reason: 'seal checked' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().crossing.inspection.outcome).toMatchObject({
+      unheldDeclarations: ['GD-I'],
+      clearedAlarms: [{ kind: 'TAMPER' }],
+    });
+    expect(conflicts).toBe(-1);
+    await app.close();
+  }, 60_000);
 });

@@ -35,6 +35,8 @@ import { signedBy } from '../seals/queries';
 export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
 export const OUTCOME_ROLES = ['customs-officer', 'ciq-officer'];
 const CONTROL_POINT = z.string().regex(/^[A-Z]{3,8}$/);
+/** Attempts at recording an outcome that MVCC conflicts invalidated. */
+const OUTCOME_TRIES = 3;
 
 const CrossingRequest = z
   .object({
@@ -273,11 +275,23 @@ const crossingRoutes: FastifyPluginAsync<{
     async (request) => {
       const officer = requireOfficer(request, OUTCOME_ROLES);
       const contract = await contractOf(officer);
-      const { committed, result } = await contract.crossing.recordOutcome(
-        request.params.crossingId,
-        request.body,
-      );
-      return { crossing: result, transactionId: committed.transactionId, created: false };
+      // A conflict (readings anchored on the seal, a declaration changed, while this was
+      // endorsed) recorded nothing: endorse again on the new state, a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { committed, result } = await contract.crossing.recordOutcome(
+            request.params.crossingId,
+            request.body,
+          );
+          return { crossing: result, transactionId: committed.transactionId, created: false };
+        } catch (error) {
+          if (
+            !(error instanceof ApiError && error.code === 'CONFLICT') ||
+            attempt === OUTCOME_TRIES
+          )
+            throw error;
+        }
+      }
     },
   );
 };

@@ -60,8 +60,11 @@ export interface Border {
   now(): number;
 }
 
-export async function createBorder(pki: TestPki): Promise<Border> {
-  const ledger = new MemoryLedger(contracts.map((C) => new C()));
+/** A border on a new in-memory ledger, or on `ledger` (a gateway twin's chain, say). */
+export async function createBorder(
+  pki: TestPki,
+  ledger = new MemoryLedger(contracts.map((C) => new C())),
+): Promise<Border> {
   const as = (who: Officer) => ledger.invokerFor(OFFICERS[who]);
   await as('gdTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
   await as('hkTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
