@@ -11,6 +11,7 @@
  * tampered truck cleared by its inspection goes at the next tap and the next control point;
  * one held stays INSPECT. Refusals carry the chaincode's reason to HTTP.
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { compareIndex } from '../../gateway/src/projection/commands';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
@@ -37,7 +38,7 @@ interface Answer {
     crossingId: string;
     decision: string;
     reasons: string[];
-    draw: { selected: boolean };
+    draw: { selected: boolean; value: number; rate: number; inputs: string[] };
     decided: { actor: { mspId: string; role?: string } };
     inspection: {
       status: string;
@@ -200,6 +201,15 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
     const answer = res.json<Answer>();
     expect(stateReasons(answer)).toEqual([]);
     expect(answer.crossing.decision).toBe(answer.crossing.draw.selected ? 'INSPECT' : 'GO');
+    // Anyone recomputes the recorded draw with the README's recipe and a shell.
+    const { draw } = answer.crossing;
+    const hex = execFileSync(
+      'bash',
+      ['-c', `printf '%s\\n' "$@" | head -c -1 | sha256sum | cut -c1-12`, 'draw', ...draw.inputs],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(parseInt(hex, 16) / 2 ** 48).toBe(draw.value);
+    expect(draw.selected).toBe(draw.value < draw.rate);
   }, 60_000);
 
   it.each([
