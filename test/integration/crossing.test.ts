@@ -406,7 +406,7 @@ describe('Crossing: GO or INSPECT at Lok Ma Chau, on the devnet', () => {
     const t = trucks.TAMPERCLR as Awaited<ReturnType<typeof truck>>;
     const inspect = await post({ sealId: t.sealId });
     expect(stateReasons(inspect.json<Answer>())).toEqual(['ALARM_TAMPER', 'DECLARATION_HELD']);
-    // A GD customs officer records it: the GD import is theirs to unhold.
+    // A GD customs officer records it (either side's clearing lifts an alarm-only hold).
     const cleared = await call(
       'POST',
       `/v1/crossings/${inspect.json<Answer>().crossing.crossingId}/outcome`,

@@ -233,30 +233,40 @@ describe('the allow table on the holds and unholds other acts make', () => {
     });
   });
 
-  it('CLEARED lifts the holds of the side the officer may unhold; the other side unholds its own', async () => {
+  it("CLEARED by either side lifts both sides' alarm-only holds; an officer's HOLD stays", async () => {
     const border = await truck(['HK-E', 'GD-I']);
     await border.alarm('SEAL-1', 'TAMPER');
     const inspect = await inspectAt(border, 1);
     const cleared = await border.outcome(inspect.crossingId, 'CLEARED', '', 'hkCustoms');
     expect(JSON.parse(cleared.event?.payload as string)).toMatchObject({
-      unheldDeclarations: ['HK-E'],
+      unheldDeclarations: ['HK-E', 'GD-I'],
     });
     expect(held(await border.get('HK-E'))).toBe(false);
-    expect(held(await border.get('GD-I'))).toBe(true); // HK customs may not unhold a GD import
+    expect(held(await border.get('GD-I'))).toBe(false);
     await border.tap('SEAL-1', TAG_1, 2);
-    expect(stateReasons(await border.decide('SEAL-1'))).toEqual([
+    expect(stateReasons(await border.decide('SEAL-1'))).toEqual(['ALARM_CLEARED_BY_INSPECTION']);
+
+    // A GD officer's own HOLD is a cause no clearing lifts, whoever records it.
+    const officerHeld = await truck(['HK-E', 'GD-I']);
+    await officerHeld.as('gdCustoms').submit('Declaration:Hold', ['GD-I', 'documents missing']);
+    await officerHeld.alarm('SEAL-1', 'TAMPER');
+    const again = await inspectAt(officerHeld, 1);
+    const clearing = await officerHeld.outcome(again.crossingId, 'CLEARED', '', 'hkCustoms');
+    expect(JSON.parse(clearing.event?.payload as string)).toMatchObject({
+      unheldDeclarations: ['HK-E'],
+    });
+    expect(held(await officerHeld.get('GD-I'))).toBe(true);
+    await officerHeld.tap('SEAL-1', TAG_1, 2);
+    expect(stateReasons(await officerHeld.decide('SEAL-1'))).toEqual([
       'ALARM_CLEARED_BY_INSPECTION',
       'DECLARATION_HELD',
     ]);
-    await border.as('gdCustoms').submit('Declaration:Unhold', ['GD-I', 'inspection cleared']);
-    await border.tap('SEAL-1', TAG_1, 3);
-    expect(stateReasons(await border.decide('SEAL-1'))).toEqual(['ALARM_CLEARED_BY_INSPECTION']);
   });
 
   it.each([
-    ['gdCustoms', ['HK-E', 'GD-I'], ['GD-I']],
-    ['hkCustoms', ['HK-E', 'GD-I'], ['HK-E']],
-    ['gdCiq', ['GD-I'], ['GD-I']],
+    ['gdCustoms', ['HK-E', 'GD-I'], ['HK-E', 'GD-I']],
+    ['hkCustoms', ['HK-E', 'GD-I'], ['HK-E', 'GD-I']],
+    ['gdCiq', ['GD-I'], ['HK-E', 'GD-I']],
   ] as const)(
     'by %s: HOLD holds %j, CLEARED after an alarm unholds %j',
     async (who, holds, unholds) => {

@@ -188,9 +188,13 @@ describe('holds other acts make: their causes, and one rule for every path', () 
     expect(unholdSettled(held, 'CROSSING_OUTCOME', unhold, (c) => c.txId === 'tx-a1')).toBeNull();
     const lifted = unholdSettled(held, 'CROSSING_OUTCOME', unhold, () => true);
     expect(lifted).toMatchObject({ hold: null, holdCauses: [], lastAct: { action: 'UNHOLD' } });
-    // HK customs may not unhold a GD declaration, by any path.
+    // The other side's customs lifts alarm-only holds through a clearing, never a direct act.
     expect(
       unholdSettled(held, 'CROSSING_OUTCOME', { ...unhold, actor: HK }, () => true),
+    ).toMatchObject({ hold: null, holdCauses: [] });
+    // A seal operator lifts nothing, by any path.
+    expect(
+      unholdSettled(held, 'CROSSING_OUTCOME', { ...unhold, actor: OPERATOR }, () => true),
     ).toBeNull();
     // An officer's UNHOLD lifts every cause.
     expect(applyAct(held, { action: 'UNHOLD' }, unhold)).toMatchObject({
@@ -237,7 +241,9 @@ describe('holds other acts make: their causes, and one rule for every path', () 
     expect(isAllowedVia('HOLD', 'CROSSING_OUTCOME', 'GD', CIQ_ACTOR)).toBe(true);
     expect(isAllowedVia('HOLD', 'SEAL_ALARM', 'HK', OPERATOR)).toBe(true);
     expect(isAllowedVia('HOLD', 'DIRECT', 'HK', OPERATOR)).toBe(false);
-    expect(isAllowedVia('UNHOLD', 'CROSSING_OUTCOME', 'GD', HK)).toBe(false);
+    expect(isAllowedVia('UNHOLD', 'CROSSING_OUTCOME', 'GD', HK)).toBe(true);
+    expect(isAllowedVia('UNHOLD', 'DIRECT', 'GD', HK)).toBe(false);
+    expect(isAllowedVia('UNHOLD', 'CROSSING_OUTCOME', 'HK', CIQ_ACTOR)).toBe(true);
     expect(isAllowedVia('UNHOLD', 'SEAL_ALARM', 'GD', OPERATOR)).toBe(false);
   });
 });
