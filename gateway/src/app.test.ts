@@ -129,6 +129,41 @@ describe('gateway routes', () => {
     await broken.close();
   });
 
+  it('GET /readyz is degraded naming the peers that lag and the endpoints down', async () => {
+    const lagging: Ledger = {
+      ...createMemoryLedger(identity),
+      health: () => ({
+        down: [{ endpoint: '127.0.0.1:7150', role: 'orderer', since: 1_000, reason: 'deadline' }],
+        lagging: [
+          { endpoint: '127.0.0.1:9051', height: 300n, behindBlocks: 240, behindMs: 61_234 },
+        ],
+        ordererHeight: 540n,
+      }),
+    };
+    const degraded = await buildApp({ ledger: lagging, sessions });
+    const res = await degraded.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      status: 'degraded',
+      ledger: {
+        channelHeight: '1',
+        ordererHeight: '540',
+        down: [
+          {
+            endpoint: '127.0.0.1:7150',
+            role: 'orderer',
+            since: '1970-01-01T00:00:01.000Z',
+            reason: 'deadline',
+          },
+        ],
+        lagging: [
+          { endpoint: '127.0.0.1:9051', height: '300', behindBlocks: 240, behindSeconds: 61.2 },
+        ],
+      },
+    });
+    await degraded.close();
+  });
+
   it('POST /v1/self-checks commits and returns transaction id and block', async () => {
     const res = await call(app, {
       method: 'POST',

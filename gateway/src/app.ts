@@ -155,7 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keyGenerator: (request) => request.ip,
     // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { ledger: options.ledger });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,6 +1,6 @@
 /** Prometheus metrics of this process, served at /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { onEndpointEvents } from './ledger/fabric-health';
+import type { Ledger } from './ledger/ledger';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -61,9 +61,13 @@ export const endpointRetries = new Counter({
   registers: [registry],
 });
 
-/** Counts the Fabric client's endpoint failures and retries; returns the unsubscribe. */
-export function countEndpointEvents(): () => void {
-  return onEndpointEvents({
+/**
+ * Counts the endpoint failures and retries of a ledger's Fabric client; returns the
+ * unsubscribe (a ledger without a client, the twin, has none to count).
+ */
+export function countEndpointEvents(ledger: Ledger): () => void {
+  if (!ledger.onEndpointEvents) return () => undefined;
+  return ledger.onEndpointEvents({
     failure: (e) => endpointFailures.inc({ endpoint: e.endpoint, role: e.role, call: e.call }),
     retry: (e) =>
       endpointRetries.inc({

@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './config';
 import { startIndexer, type Indexer } from './projection/listener';
 import { migrate } from './database/migrations';
 import { createIndexStore } from './projection/store';
-import { gaugeFrom, indexLagSeconds } from './metrics';
+import { countEndpointEvents, gaugeFrom, indexLagSeconds } from './metrics';
 import { createFabricLedger, createFabricLedgerFactory } from './ledger/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './anchoring/sweep';
 import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   }
   // Readings are anchored by the seal operator: through the queue with Redis, else by the sweep.
   const operator = config.sealOperator && createFabricLedger(config.sealOperator);
+  // The seal operator's ledger has a client of its own: its failures count in /metrics too.
+  const stopCountingOperator = operator ? countEndpointEvents(operator) : undefined;
   const pipeline: SealPipeline | undefined =
     database && operator && config.redisUrl
       ? startSealPipeline({
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     await indexer?.stop();
     await anchorWorker?.stop();
     await pipeline?.close();
+    stopCountingOperator?.();
     await operator?.close();
     await ledger.close();
     factory.close();

@@ -1,6 +1,17 @@
 /** Fault figures from scripted samples: windows, recovery, resumption, the Raft leader. */
 import { describe, expect, it } from '@jest/globals';
-import { anchoredOnce, faultFigures, isRaftLeader, type Sample } from './fault-figures';
+import {
+  anchoredOnce,
+  channelHeightOf,
+  faultFigures,
+  isRaftLeader,
+  lagFigures,
+  peerLags,
+  unreportedLags,
+  type HeightSample,
+  type ReadySample,
+  type Sample,
+} from './fault-figures';
 
 /** One filing every 100 ms from t=0 to 30 s; latency by start time. */
 function samples(latency: (start: number) => number | undefined): Sample[] {
@@ -86,5 +97,59 @@ describe('anchoredOnce', () => {
         [...anchors, { batchId: 'EL-1-12', fromCounter: 12, toCounter: 30 }],
       ),
     ).toEqual({ once: 0, lost: 2, duplicates: 1 });
+  });
+});
+
+describe('peers behind the orderers', () => {
+  /** Orderers at 10 + t blocks at t s; peer b stops at 12 from 2 s to 8 s, then catches up. */
+  const heights: HeightSample[] = Array.from({ length: 12 }, (_, t) => ({
+    at: t * 1000,
+    orderers: { o1: 10 + t, ...(t >= 3 && t <= 6 ? {} : { o2: 10 + t }) },
+    peers: { a: 10 + t, b: t < 2 ? 10 + t : t <= 8 ? 12 : 10 + t },
+  }));
+
+  it("reads the channel height from a node's metrics", () => {
+    const text = [
+      'ledger_blockchain_height{channel="system-channel"} 2',
+      'ledger_blockchain_height{channel="clearance"} 346',
+    ].join('\n');
+    expect(channelHeightOf(text, 'clearance')).toBe(346);
+    expect(channelHeightOf(text, 'other')).toBeUndefined();
+  });
+
+  it('measures each peer behind the highest orderer, in blocks and seconds', () => {
+    const b = peerLags(heights).filter((l) => l.peer === 'b');
+    // At 6 s the orderers are at 16: b lacks block 12, which they first had at 3 s.
+    expect(b.find((l) => l.at === 6_000)).toEqual({ at: 6_000, peer: 'b', blocks: 4, seconds: 3 });
+    expect(b.find((l) => l.at === 9_000)).toMatchObject({ blocks: 0, seconds: 0 });
+  });
+
+  it('gives the most lag and when every peer was level for good after a moment', () => {
+    expect(lagFigures(heights, 5_000)).toEqual({
+      maxLagBlocks: 6,
+      maxLagPeer: 'b',
+      caughtUpS: 4,
+    });
+    // Level for a moment, behind again later: not caught up then.
+    const relapse = [...heights, { at: 12_000, orderers: { o1: 30 }, peers: { a: 30, b: 22 } }];
+    expect(lagFigures(relapse, 5_000).caughtUpS).toBeNaN();
+  });
+
+  it('finds the moments /readyz, asked just before, did not name a peer that lagged', () => {
+    const ready = (at: number, status: string, lagging: string[]): ReadySample => ({
+      at,
+      status,
+      lagging,
+      down: [],
+    });
+    const options = { minLagS: 4, withinMs: 500, endpointOf: (p: string) => `${p}:7051` };
+    // b lags 4 s or more at 7 s and 8 s: the answers just before those moments are judged.
+    const told = [ready(6_800, 'degraded', ['b:7051']), ready(7_900, 'degraded', ['b:7051'])];
+    expect(unreportedLags(heights, told, options)).toEqual([]);
+    const silent = [ready(6_800, 'ready', []), ready(7_900, 'degraded', ['a:7051'])];
+    expect(unreportedLags(heights, silent, options).map((l) => [l.at, l.peer])).toEqual([
+      [7_000, 'b'],
+      [8_000, 'b'],
+    ]);
   });
 });

@@ -124,3 +124,121 @@ export function anchoredOnce(
   }
   return { once, lost, duplicates };
 }
+
+/** The channel height a Fabric node's Prometheus text gives (`ledger_blockchain_height`). */
+export function channelHeightOf(metrics: string, channel: string): number | undefined {
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('ledger_blockchain_height{') && l.includes(`channel="${channel}"`));
+  if (!line) return undefined;
+  const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The heights of the devnet's nodes at one moment, read from their operations endpoints; a
+ * node that did not answer (stopped, hung) is absent.
+ */
+export interface HeightSample {
+  at: number;
+  orderers: Readonly<Record<string, number>>;
+  peers: Readonly<Record<string, number>>;
+}
+
+/** What /readyz said at one moment: its status and the peers it named lagging or down. */
+export interface ReadySample {
+  at: number;
+  status: string;
+  /** Endpoints under `ledger.lagging`. */
+  lagging: readonly string[];
+  /** Endpoints under `ledger.down`. */
+  down: readonly string[];
+  /** When /readyz says each endpoint under `ledger.down` went down (ISO time). */
+  downSince?: Readonly<Record<string, string>>;
+}
+
+/** How far each peer was behind the orderers at one sample, in blocks and in seconds. */
+export interface PeerLag {
+  at: number;
+  peer: string;
+  blocks: number;
+  /** Since the orderers first had (in these samples) the first block the peer lacks. */
+  seconds: number;
+}
+
+/** Every peer's lag behind the highest orderer height, sample by sample. */
+export function peerLags(samples: readonly HeightSample[]): PeerLag[] {
+  const lags: PeerLag[] = [];
+  // When the orderers were first seen at each height (their highest, sample by sample).
+  const reached: { height: number; at: number }[] = [];
+  for (const s of samples) {
+    const top = Math.max(...Object.values(s.orderers));
+    if (Number.isFinite(top) && top > (reached.at(-1)?.height ?? -1))
+      reached.push({ height: top, at: s.at });
+    const best = reached.at(-1)?.height ?? 0;
+    for (const [peer, height] of Object.entries(s.peers)) {
+      const blocks = Math.max(0, best - height);
+      const firstMissing = reached.find((r) => r.height > height);
+      const seconds = blocks > 0 && firstMissing ? (s.at - firstMissing.at) / 1000 : 0;
+      lags.push({ at: s.at, peer, blocks, seconds });
+    }
+  }
+  return lags;
+}
+
+export interface LagFigures {
+  /** The most blocks a peer was behind the orderers, and which. */
+  maxLagBlocks: number;
+  maxLagPeer?: string;
+  /**
+   * From `from` (the orderer resumed, the process restarted) until every peer was within
+   * `slack` blocks of the orderers for good (at that sample and every later one), s; NaN
+   * if the last sample still has a peer further behind.
+   */
+  caughtUpS: number;
+}
+
+export function lagFigures(samples: readonly HeightSample[], from: number, slack = 1): LagFigures {
+  const lags = peerLags(samples);
+  let maxLagBlocks = 0;
+  let maxLagPeer: string | undefined;
+  for (const l of lags)
+    if (l.blocks > maxLagBlocks) {
+      maxLagBlocks = l.blocks;
+      maxLagPeer = l.peer;
+    }
+  const level = (s: HeightSample) =>
+    Object.keys(s.peers).length > 0 &&
+    lags.filter((l) => l.at === s.at).every((l) => l.blocks <= slack);
+  const after = samples.filter((s) => s.at >= from);
+  let firstOfGood: HeightSample | undefined;
+  for (const s of after) firstOfGood = level(s) ? (firstOfGood ?? s) : undefined;
+  return {
+    maxLagBlocks,
+    ...(maxLagPeer ? { maxLagPeer } : {}),
+    caughtUpS: firstOfGood ? (firstOfGood.at - from) / 1000 : Number.NaN,
+  };
+}
+
+/**
+ * Moments a peer had been behind the orderers for at least `minLagS` (time enough for the
+ * gateway to see it) and the last /readyz answer before, within `withinMs`, did not name it
+ * (lagging or down) with a status other than `ready`. A moment with no /readyz answer just
+ * before it is not judged.
+ */
+export function unreportedLags(
+  heights: readonly HeightSample[],
+  ready: readonly ReadySample[],
+  options: { minLagS: number; withinMs: number; endpointOf(peer: string): string },
+): PeerLag[] {
+  return peerLags(heights).filter((l) => {
+    if (l.seconds < options.minLagS) return false;
+    const answer = [...ready]
+      .reverse()
+      .find((r) => r.at <= l.at && r.at >= l.at - options.withinMs);
+    if (!answer) return false;
+    const endpoint = options.endpointOf(l.peer);
+    const named = answer.lagging.includes(endpoint) || answer.down.includes(endpoint);
+    return !(answer.status !== 'ready' && named);
+  });
+}

@@ -2,7 +2,9 @@
  * Faults under load: a steady filing load through the gateway (open model, at a fixed
  * rate), the fleet's readings (fault-fleet.ts) and GETs of indexed summaries beside it;
  * then, one at a time, kill -9 of one process
- * of the system and its restart (by the devnet launcher, or the stack for the gateway).
+ * of the system and its restart (by the devnet launcher, or the stack for the gateway),
+ * or a hang of an orderer (SIGSTOP for 20 s, then SIGCONT: `*-hung`, the gateway started
+ * with it first in its orderer list or last).
  *
  *   npm run faults [-- --quick] [-- --only peer-not-needed,orderer-leader] [-- --rate N]
  *
@@ -10,14 +12,14 @@
  * ledger (Declaration:GetHistory), duplicates (a second FILE, a second operation), index =
  * ledger afterwards (the code of `npm run index -- compare`), p95 of the filings started
  * while the process was down, time from the restart to normal latency, what /readyz named
- * down. A filing the gateway never answered (it was dead, PostgreSQL was) is sent again with
+ * down; the peers' lag behind the orderers (their operations metrics), when they caught up,
+ * whether /readyz named a lagging peer. A filing the gateway never answered (it was dead, PostgreSQL was) is sent again with
  * its Idempotency-Key, as a client would, and must then be committed once too. Readings
  * acknowledged (202) must each end anchored exactly once.
  *
  * Prints a table and writes load/results/faults.json.
  */
 import './quiet-logs';
-import { canonicalBytes } from '@clearance/core';
 import { sampleFiling, signFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/testkit/gateway';
@@ -26,7 +28,16 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { driveFleet, fleetFigures, sealFleet, type FleetFigures } from './fault-fleet';
-import { faultFigures, isRaftLeader, type Sample } from './fault-figures';
+import { postFiling, sendFilings, signFilings } from './filing-load';
+import {
+  faultFigures,
+  lagFigures,
+  unreportedLags,
+  type PeerLag,
+  type Sample,
+} from './fault-figures';
+import { PEER_ENDPOINTS, sampleHeights, sampleReadiness } from './heights';
+import { connectionWithOrderers, raftRoles, signal } from './orderer-faults';
 import { startReadLoad } from './read-load';
 import { startStack, type Stack } from './stack';
 
@@ -40,6 +51,10 @@ const RATE = Number(option('--rate') ?? 8);
 const PHASE = quick
   ? { steadyS: 8, downS: 6, recoveryS: 10, getRate: 10 }
   : { steadyS: 20, downS: 10, recoveryS: 20, getRate: 20 };
+/** A hung orderer stays stopped this long (the issue's 20 s), then resumes (SIGCONT). */
+const HANG_S = 20;
+/** After it resumes, the load goes on this long: peers must be back at the orderers' height within 30 s. */
+const HANG_RECOVERY_S = 30;
 const CHANNEL = 'clearance';
 /** The peer whose organisation Declaration:File does not need (not a collection member). */
 const PEER_NOT_NEEDED = 'peer-logistics';
@@ -54,6 +69,11 @@ interface Fault {
   target(stack: Stack): Promise<string>;
   kill(stack: Stack, target: string): Promise<void>;
   restart(stack: Stack, target: string): Promise<void>;
+  /**
+   * A hang (SIGSTOP for HANG_S, then SIGCONT) rather than a kill; the gateway is started
+   * first with the target first in its orderer list, or last.
+   */
+  hang?: { first: boolean };
 }
 
 /** kill -9 of a devnet process and whatever it started, once all are gone. */
@@ -63,20 +83,7 @@ async function killDevnetProcess(stack: Stack, name: string): Promise<void> {
   await kill9Tree(pid);
 }
 
-async function raftRoles(stack: Stack): Promise<{ leader: string; followers: string[] }> {
-  const orderers = stack.devnet.orderers();
-  const leaders: string[] = [];
-  for (const o of orderers) {
-    const text = await (await fetch(`${o.operationsUrl}/metrics`)).text();
-    if (isRaftLeader(text, CHANNEL)) leaders.push(o.name);
-  }
-  if (leaders.length !== 1 || orderers.length < 3)
-    throw new Error(
-      `a Raft cluster of 3 with one leader is needed (orderers: ${orderers.length}, leaders: ${leaders.join(', ') || 'none'}); make the devnet with \`devnet reset\` then \`devnet up --orderers 3\``,
-    );
-  const leader = leaders[0] as string;
-  return { leader, followers: orderers.map((o) => o.name).filter((n) => n !== leader) };
-}
+const raftRolesOf = (stack: Stack) => raftRoles(stack.devnet, CHANNEL);
 
 const devnetFault = (name: string, target: (stack: Stack) => Promise<string>): Fault => ({
   name,
@@ -86,6 +93,18 @@ const devnetFault = (name: string, target: (stack: Stack) => Promise<string>): F
   restart: async (stack) => {
     await stack.devnet.up();
   },
+});
+
+/** An orderer hung (SIGSTOP) for HANG_S under load, then resumed (SIGCONT). */
+const hungOrderer = (name: string, role: 'leader' | 'follower', first: boolean): Fault => ({
+  name,
+  target: async (stack) => {
+    const roles = await raftRolesOf(stack);
+    return role === 'leader' ? roles.leader : (roles.followers[0] as string);
+  },
+  kill: async (stack, target) => signal(stack.devnet, target, 'SIGSTOP'),
+  restart: async (stack, target) => signal(stack.devnet, target, 'SIGCONT'),
+  hang: { first },
 });
 
 const serviceFault = (name: 'postgres' | 'redis'): Fault => ({
@@ -100,8 +119,14 @@ const serviceFault = (name: 'postgres' | 'redis'): Fault => ({
 const FAULTS: Fault[] = [
   devnetFault('peer-not-needed', async () => PEER_NOT_NEEDED),
   devnetFault('peer-needed', async () => PEER_NEEDED),
-  devnetFault('orderer-leader', async (stack) => (await raftRoles(stack)).leader),
-  devnetFault('orderer-follower', async (stack) => (await raftRoles(stack)).followers[0] as string),
+  devnetFault('orderer-leader', async (stack) => (await raftRolesOf(stack)).leader),
+  devnetFault(
+    'orderer-follower',
+    async (stack) => (await raftRolesOf(stack)).followers[0] as string,
+  ),
+  hungOrderer('orderer-leader-hung', 'leader', false),
+  hungOrderer('orderer-leader-first-hung', 'leader', true),
+  hungOrderer('orderer-follower-hung', 'follower', true),
   devnetFault('chaincode', async () => 'chaincode'),
   serviceFault('postgres'),
   serviceFault('redis'),
@@ -113,85 +138,8 @@ const FAULTS: Fault[] = [
   },
 ];
 
-interface Filing {
-  id: string;
-  key: string;
-  body: string;
-  start: number;
-  /** HTTP status of the last answer, undefined when none came. */
-  status?: number;
-  /** Answers that were not 2xx, or none: the client sent it again (same key). */
-  resent: number;
-  /** Latency of a 200 answer (committed), ms. */
-  answeredMs?: number;
-  operationId?: string;
-}
-
-async function signFilings(stack: Stack, prefix: string, n: number): Promise<Filing[]> {
-  const out: Filing[] = [];
-  for (let i = 0; i < n; i++) {
-    const filing = sampleFiling(`${prefix}-${i}`);
-    const cms = await stack.pki.signers.gdTrader.sign(canonicalBytes(filing));
-    const body = JSON.stringify({ ...filing, signature: Buffer.from(cms).toString('base64') });
-    out.push({
-      id: filing.declaration.declarationId,
-      key: randomUUID(),
-      body,
-      start: 0,
-      resent: 0,
-    });
-  }
-  return out;
-}
-
-async function post(stack: Stack, f: Filing, wait: number) {
-  const res = await fetch(`${stack.base}/v1/declarations`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${stack.traderToken}`,
-      'idempotency-key': f.key,
-      prefer: `wait=${wait}`,
-    },
-    body: f.body,
-    signal: AbortSignal.timeout((wait + 10) * 1000),
-  });
-  const body = (await res.json()) as { operation?: { operationId: string; state: string } };
-  return { status: res.status, operation: body.operation };
-}
-
-/**
- * One filing as a client sends it: again with the same key, 500 ms later, while the answer
- * is not 2xx (5xx, or none: the gateway or its connection died), for up to RESEND_MS.
- */
-async function file(stack: Stack, f: Filing): Promise<void> {
-  for (;;) {
-    const res = await post(stack, f, 30).catch(() => undefined);
-    f.status = res?.status;
-    if (res && res.status < 300) {
-      f.operationId = res.operation?.operationId;
-      if (res.status === 200 && res.operation?.state === 'succeeded')
-        f.answeredMs = Date.now() - f.start;
-      return;
-    }
-    if (Date.now() - f.start > RESEND_MS) return;
-    f.resent++;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-const RESEND_MS = 120_000;
-
-/** Sends the filings at RATE per second from `t0` (open model); resolves when all answered. */
-async function sendAll(stack: Stack, filings: Filing[], t0: number): Promise<void> {
-  const inFlight: Promise<void>[] = [];
-  for (const [i, f] of filings.entries()) {
-    f.start = t0 + (i * 1000) / RATE;
-    const wait = f.start - Date.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(file(stack, f));
-  }
-  await Promise.all(inFlight);
-}
+/** How long the operations of a fault may take to end before they are counted pending. */
+const OPERATIONS_END_MS = 180_000;
 
 async function fileCount(ledger: Ledger, id: string): Promise<number> {
   try {
@@ -213,6 +161,8 @@ interface Row extends FleetFigures {
   /** Filings the client had to send again (a 5xx or no answer first). */
   resent: number;
   committed_once: number;
+  /** Operations still pending OPERATIONS_END_MS after the load ended (neither lost nor done). */
+  pending: number;
   lost: number;
   duplicates: number;
   index_differences: number;
@@ -225,6 +175,17 @@ interface Row extends FleetFigures {
   gets: number;
   get_errors: number;
   new_leader?: string;
+  /** The most blocks a peer was behind the orderers (their operations metrics), and which. */
+  lag_blocks: number;
+  lag_peer?: string;
+  /** From the restart (SIGCONT) until every peer was within a block of the orderers, s. */
+  caught_up_s: number;
+  /** Latency of the first filing sent after the restart (SIGCONT), s. */
+  first_after_s: number;
+  /** Moments a peer had lagged 10 s and /readyz, asked in the 2.5 s before, did not name it. */
+  lag_unreported: PeerLag[];
+  /** The /readyz statuses seen during the fault, with how often. */
+  readyz_seen: Record<string, number>;
 }
 
 /** What every fault runs with: the stack, ledgers by identity, the sealed trucks' declaration. */
@@ -238,15 +199,29 @@ interface Bench {
 async function runFault(bench: Bench, fault: Fault): Promise<Row> {
   const { stack, run } = bench;
   const ledger = bench.as('gdcustoms/officer1');
+  // Unique per fault (its trucks' device ids): the first letters of each word.
   const short = fault.name
-    .replace(/[^a-z]/g, '')
-    .slice(0, 10)
+    .split('-')
+    .map((w) => w.slice(0, 3))
+    .join('')
+    .slice(0, 12)
     .toUpperCase();
   const prefix = `GD-${run}-${short}`;
-  const seconds = PHASE.steadyS + PHASE.downS + PHASE.recoveryS;
-  const filings = await signFilings(stack, prefix, Math.round(RATE * seconds));
+  const downS = fault.hang ? HANG_S : PHASE.downS;
+  const seconds = PHASE.steadyS + downS + (fault.hang ? HANG_RECOVERY_S : PHASE.recoveryS);
+  const filings = await signFilings(stack.pki, prefix, Math.round(RATE * seconds));
   const trucks = await sealFleet(bench.as, run, short, bench.sealsDeclarationId);
   const target = await fault.target(stack);
+  if (fault.hang) {
+    const others = stack.devnet
+      .orderers()
+      .map((o) => o.name)
+      .filter((n) => n !== target);
+    const order = fault.hang.first ? [target, ...others] : [...others, target];
+    const file = path.join(REPO_ROOT, 'load', 'results', 'gdcustoms-orderers.json');
+    await stack.gateway.restartWith(connectionWithOrderers(stack.devnet, 'gdcustoms', order, file));
+    log(`  gateway restarted with orderers ${order.join(', ')}`);
+  }
   // The trader's own filings of this run (the warm-up's, the faults' before).
   const { rows: summaries } = await stack.pool.query<{ declaration_id: string }>(
     'SELECT declaration_id FROM declarations WHERE declaration_id LIKE $1 ORDER BY random() LIMIT 200',
@@ -259,10 +234,13 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
     rate: PHASE.getRate,
   });
   log(
-    `${fault.name}: ${filings.length} filings at ${RATE}/s, ${trucks.length} trucks' readings; kill -9 ${target} after ${PHASE.steadyS} s`,
+    `${fault.name}: ${filings.length} filings at ${RATE}/s, ${trucks.length} trucks' readings; ${fault.hang ? `SIGSTOP ${target} for ${HANG_S} s` : `kill -9 ${target}`} after ${PHASE.steadyS} s`,
   );
+  const heightSampler = sampleHeights(stack.devnet, CHANNEL);
+  const readySampler = sampleReadiness(stack.base);
   const t0 = Date.now() + 200;
-  const sending = sendAll(stack, filings, t0);
+  const gateway = { base: stack.base, token: stack.traderToken };
+  const sending = sendFilings(gateway, filings, t0, RATE);
   const fleet = driveFleet(stack.base, trucks, t0, seconds);
   await new Promise((r) => setTimeout(r, t0 + PHASE.steadyS * 1000 - Date.now()));
   const killedAt = Date.now();
@@ -272,24 +250,32 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
   const readyz = await fetch(`${stack.base}/readyz`, { signal: AbortSignal.timeout(5000) })
     .then(async (res) => `${res.status} ${JSON.stringify(await res.json())}`)
     .catch((error: unknown) => `no answer (${error instanceof Error ? error.message : error})`);
-  await new Promise((r) => setTimeout(r, killedAt + PHASE.downS * 1000 - Date.now()));
+  await new Promise((r) => setTimeout(r, killedAt + downS * 1000 - Date.now()));
   await fault.restart(stack, target);
   const restartedAt = Date.now();
   log(`  restarted ${target} ${((restartedAt - killedAt) / 1000).toFixed(1)} s after the kill`);
   await sending;
   await fleet.done;
   const read = await reads.stop();
-  const newLeader = fault.name === 'orderer-leader' ? (await raftRoles(stack)).leader : undefined;
+  const heights = await heightSampler.stop();
+  const ready = await readySampler.stop();
+  const newLeader = fault.name.startsWith('orderer-leader')
+    ? (await raftRolesOf(stack)).leader
+    : undefined;
 
   const acknowledged = filings.filter((f) => f.status !== undefined && f.status < 300);
-  // Every operation ends.
-  await until(`the operations of ${fault.name} to end`, 180_000, async () => {
+  // Every operation ends (those still pending after 3 minutes are counted as such).
+  const pendingNow = async () => {
     const { rows } = await stack.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM operations WHERE declaration_id LIKE $1 AND state = 'pending'`,
       [`${prefix}-%`],
     );
-    return rows[0]?.n === 0 ? true : undefined;
-  });
+    return rows[0]?.n ?? 0;
+  };
+  await until(`the operations of ${fault.name} to end`, OPERATIONS_END_MS, async () =>
+    (await pendingNow()) === 0 ? true : undefined,
+  ).catch(() => undefined);
+  const pending = await pendingNow();
   const { rows: ops } = await stack.pool.query<{
     declaration_id: string;
     state: string;
@@ -311,8 +297,9 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
     const rows = opsOf.get(f.id) ?? [];
     duplicates += Math.max(0, files - 1) + Math.max(0, rows.length - 1);
     const succeeded = rows.find((r) => r.state === 'succeeded');
+    const notEnded = files <= 1 && rows.some((r) => r.state === 'pending'); // counted in pending
     if (files === 1 && succeeded) committedOnce++;
-    else lost++; // acknowledged (after resending) and not committed once
+    else if (!notEnded) lost++; // acknowledged (after resending) and not committed once
     const latency = f.answeredMs ?? (succeeded ? succeeded.ended - f.start : undefined);
     samples.push(latency === undefined ? { start: f.start } : { start: f.start, latency });
   }
@@ -323,10 +310,16 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
       [`${prefix}-%`],
     );
     return rows[0]?.n === committedOnce ? true : undefined;
-  });
+  }).catch(() => log(`  the index lacks some filings of ${fault.name} after 2 minutes`));
   const { differences } = await compareIndex(stack.pool, ledger);
   const mine = differences.filter((d) => d.declarationId.startsWith(`${prefix}-`));
   const figures = faultFigures(samples, { killedAt, restartedAt });
+  const lag = lagFigures(heights, restartedAt);
+  const firstAfter = filings.find((f) => f.start >= restartedAt);
+  const firstAfterSample = firstAfter && samples[filings.indexOf(firstAfter)];
+  const readyzSeen: Record<string, number> = {};
+  for (const r of ready.filter((x) => x.at >= killedAt))
+    readyzSeen[r.status] = (readyzSeen[r.status] ?? 0) + 1;
   const readings = await fleetFigures(stack.pool, ledger, fleet);
   return {
     ...readings,
@@ -336,6 +329,7 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
     acknowledged: acknowledged.length,
     resent: filings.filter((f) => f.resent > 0).length,
     committed_once: committedOnce,
+    pending,
     lost,
     duplicates,
     index_differences: mine.length,
@@ -348,6 +342,17 @@ async function runFault(bench: Bench, fault: Fault): Promise<Row> {
     gets: read.latencies.length,
     get_errors: read.errors,
     ...(newLeader ? { new_leader: newLeader } : {}),
+    lag_blocks: lag.maxLagBlocks,
+    ...(lag.maxLagPeer ? { lag_peer: lag.maxLagPeer } : {}),
+    caught_up_s: lag.caughtUpS,
+    first_after_s:
+      firstAfterSample?.latency === undefined ? Number.NaN : firstAfterSample.latency / 1000,
+    lag_unreported: unreportedLags(heights, ready, {
+      minLagS: 10,
+      withinMs: 2500,
+      endpointOf: (peer) => PEER_ENDPOINTS[peer] ?? peer,
+    }),
+    readyz_seen: readyzSeen,
   };
 }
 
@@ -355,11 +360,12 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 
 function printTable(rows: Row[]): void {
   const columns: [string, (r: Row) => string, number][] = [
-    ['fault', (r) => r.fault, 17],
+    ['fault', (r) => r.fault, 25],
     ['killed', (r) => r.killed, 15],
     ['acked', (r) => `${r.acknowledged}/${r.sent}`, 8],
     ['resent', (r) => String(r.resent), 7],
     ['once', (r) => String(r.committed_once), 5],
+    ['pend', (r) => String(r.pending), 5],
     ['lost', (r) => String(r.lost), 5],
     ['dup', (r) => String(r.duplicates), 4],
     ['idx≠', (r) => String(r.index_differences), 5],
@@ -368,6 +374,10 @@ function printTable(rows: Row[]): void {
     ['down s', (r) => fmt(r.down_s, 1), 7],
     ['resume s', (r) => fmt(r.resume_s, 1), 9],
     ['normal s', (r) => (Number.isFinite(r.recovery_s) ? fmt(r.recovery_s, 0) : '>end'), 9],
+    ['1st after s', (r) => fmt(r.first_after_s, 1), 12],
+    ['lag blk', (r) => String(r.lag_blocks), 8],
+    ['caught up s', (r) => (Number.isFinite(r.caught_up_s) ? fmt(r.caught_up_s, 1) : '>end'), 12],
+    ['lag unnamed', (r) => String(r.lag_unreported.length), 12],
     ['GET ok/err', (r) => `${r.gets}/${r.get_errors}`, 11],
     ['rdg acked', (r) => String(r.readings_acknowledged), 10],
     ['rdg once', (r) => String(r.readings_anchored_once), 9],
@@ -408,9 +418,9 @@ async function main(): Promise<void> {
     await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
     const bench: Bench = { stack, as, run, sealsDeclarationId };
     // Warm-up: connections, the chaincode, the gateway's identities; summaries to GET.
-    const warm = await signFilings(stack, `GD-${run}-WARM`, 10);
+    const warm = await signFilings(stack.pki, `GD-${run}-WARM`, 10);
     for (const f of warm) {
-      const res = await post(stack, f, 30);
+      const res = await postFiling({ base: stack.base, token: stack.traderToken }, f, 30);
       if (res.status !== 200) throw new Error(`warm-up filing answered ${res.status}`);
     }
     await until('the warm-up filings in the index', 30_000, async () => {
@@ -429,6 +439,9 @@ async function main(): Promise<void> {
       log(
         `  readings: ${row.readings_acknowledged} acknowledged, ${row.readings_anchored_once} anchored once, lost ${row.readings_lost}, duplicates ${row.readings_duplicates}`,
       );
+      log(
+        `  peers: at most ${row.lag_blocks} blocks behind the orderers${row.lag_peer ? ` (${row.lag_peer})` : ''}, all caught up ${fmt(row.caught_up_s, 1)} s after the restart; first filing sent after it committed in ${fmt(row.first_after_s, 1)} s; /readyz ${JSON.stringify(row.readyz_seen)}, lag it did not name: ${row.lag_unreported.length}`,
+      );
       log(`  /readyz during: ${row.readyz_during}`);
     }
   } finally {
@@ -437,7 +450,7 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(
-    `Faults under load: Declaration:File at ${RATE}/s through the gateway, ${PHASE.steadyS} s steady, kill -9, restart after ${PHASE.downS} s, ${PHASE.recoveryS} s more`,
+    `Faults under load: Declaration:File at ${RATE}/s through the gateway, ${PHASE.steadyS} s steady, kill -9, restart after ${PHASE.downS} s, ${PHASE.recoveryS} s more (a hang: SIGSTOP, SIGCONT after ${HANG_S} s, ${HANG_RECOVERY_S} s more)`,
   );
   printTable(rows);
   const out = path.join(REPO_ROOT, 'load', 'results', 'faults.json');
@@ -453,7 +466,13 @@ async function main(): Promise<void> {
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${report.seconds} s)`);
   const wrong = (r: Row) =>
-    r.lost + r.duplicates + r.index_differences + r.readings_lost + r.readings_duplicates > 0;
+    r.pending +
+      r.lost +
+      r.duplicates +
+      r.index_differences +
+      r.readings_lost +
+      r.readings_duplicates >
+    0;
   if (rows.some(wrong)) process.exitCode = 1;
 }
 

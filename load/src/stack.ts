@@ -36,6 +36,8 @@ export interface Stack {
     pid(): number | undefined;
     kill9(): Promise<void>;
     start(): Promise<void>;
+    /** Stops it (SIGTERM) and starts it again with another FABRIC_CONNECTION file. */
+    restartWith(fabricConnection: string): Promise<void>;
   };
   stop(): Promise<void>;
 }
@@ -105,7 +107,7 @@ export async function startStack(
     const logFile = path.join(REPO_ROOT, 'load', 'results', 'gateway.log');
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const out = fs.openSync(logFile, 'w');
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
       ...(options.seals
@@ -150,6 +152,13 @@ export async function startStack(
       });
     };
     const running = () => child !== undefined && child.exitCode === null && !child.signalCode;
+    const terminate = async () => {
+      if (!running()) return;
+      child?.kill('SIGTERM');
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    };
     const gatewayControl = {
       pid: () => (running() ? child?.pid : undefined),
       async kill9() {
@@ -158,14 +167,14 @@ export async function startStack(
         await exited;
       },
       start: startGateway,
+      async restartWith(fabricConnection: string) {
+        await terminate();
+        env.FABRIC_CONNECTION = fabricConnection;
+        await startGateway();
+      },
     };
     cleanups.push(async () => {
-      if (running()) {
-        child?.kill('SIGTERM');
-        const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await terminate();
       fs.closeSync(out);
     });
     await startGateway();

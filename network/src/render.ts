@@ -205,6 +205,12 @@ export function peerCoreYaml(
     'peer.gossip.aliveTimeInterval': '1s',
     'peer.gossip.aliveExpirationTimeout': '5s',
     'peer.gossip.reconnectInterval': '2s',
+    // A transaction the validator marked invalid (a resent copy's DUPLICATE_TXID, an MVCC
+    // conflict) needs no private data: without this a collection member pulls the copy's
+    // missing private data (it exists nowhere under that block and position) for
+    // pullRetryThreshold, 60 s, before it commits each such block; with it, only the
+    // reconciler looks for it, in the background (Fabric 2.1.1: gossip/privdata).
+    'peer.gossip.pvtData.skipPullingInvalidTransactionsDuringCommit': true,
     'peer.tls.enabled': true,
     'peer.tls.cert.file': path.join(node, 'tls', 'server.crt'),
     'peer.tls.key.file': path.join(node, 'tls', 'server.key'),

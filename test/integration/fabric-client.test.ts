@@ -14,6 +14,7 @@ import {
   type FabricConnection,
   type Ledger,
 } from '@clearance/gateway';
+import { until } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
@@ -120,6 +121,41 @@ describe('Fabric client on the devnet', () => {
       'second orderer',
     ]);
     expect(committed.blockNumber).toBeGreaterThan(0n);
+  }, 60_000);
+
+  it('names a hung peer down within seconds, keeps its since, endorses around it until it answers', async () => {
+    const health = (l: Ledger) => l.health?.() ?? { down: [], lagging: [] };
+    const hk = 'peer-hkcustoms';
+    const hkEndpoint = connection('gdcustoms/officer1').peers?.find(
+      (p) => p.mspId === 'HKCustomsMSP',
+    )?.endpoint;
+    const pid = devnet.pidOf(hk);
+    if (!pid || !hkEndpoint) throw new Error(`${hk} is not running`);
+    // A fresh client: nothing named down yet; its probes start with its first use.
+    const watched = ledgerOf(connection('gdcustoms/officer1'));
+    await watched.submit('SelfCheck:Record', [unique('hang-before'), 'all peers up']);
+    const downSince = () => health(watched).down.find((d) => d.endpoint === hkEndpoint)?.since;
+    const stoppedAt = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const since = await until('the hung peer named down', 10_000, async () => downSince(), 100);
+      // A probe's 2 s deadline, at most 2 s after the stop (not an endorsement's 15 s).
+      expect(Date.now() - stoppedAt).toBeLessThan(6_000);
+      // HK customs is one of the three organisations asked first: skipped while named down,
+      // the endorsement goes to another at once instead of waiting out its deadline.
+      const started = Date.now();
+      await watched.submit('SelfCheck:Record', [unique('hang-during'), 'around the hung peer']);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(downSince()).toBe(since);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const resumedAt = Date.now();
+    await until('the peer up again', 10_000, async () =>
+      downSince() === undefined ? true : undefined,
+    );
+    expect(Date.now() - resumedAt).toBeLessThan(6_000);
   }, 60_000);
 
   it("reads its own writes on another organisation's peer", async () => {

@@ -19,12 +19,14 @@ import {
   type EndorsementPlan,
 } from '@clearance/chaincode/domain';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { connectivityState, status as grpcStatus } from '@grpc/grpc-js';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   broadcast,
   deliver,
+  DeliverStatusError,
   EndpointPool,
   isServiceError,
+  newestBlock,
   processProposal,
   type EndpointAddress,
   type PeerAddress,
@@ -56,26 +58,33 @@ import {
   type CloseableAsyncIterable,
   committedBlock,
   noteCommitted,
-  noteHeight,
-  seenHeight,
   resendCause,
   type LastSend,
   type CommitSeen,
 } from './fabric-commits';
 import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
 import {
-  endpointsDown,
-  isEndpointDown,
-  noteEndpointFailure,
-  noteEndpointUnreachable,
-  noteEndpointUp,
-  noteRetry,
+  EndpointHealth,
+  type EndpointListeners,
   type EndpointRole,
+  type EndpointState,
+  type PeerLag,
 } from './fabric-health';
 import { messageSigner, type Signer } from './signer';
 
 export type { ChaincodeEvent } from './fabric-protocol';
 export type { EndpointAddress, PeerAddress } from './fabric-endpoints';
+export type { EndpointEvent, EndpointListeners, EndpointState, PeerLag } from './fabric-health';
+
+/** What the client knows of the network's health on one channel (for /readyz). */
+export interface NetworkHealth {
+  /** Peers and orderers named down: a call or probe failed or timed out; skipped until they answer. */
+  down: EndpointState[];
+  /** Peers behind the orderers' height (or our own last commit) by more than a few seconds or blocks. */
+  lagging: PeerLag[];
+  /** The orderers' highest height as last read (undefined before the first read). */
+  ordererHeight?: bigint;
+}
 
 export interface SigningIdentity {
   mspId: string;
@@ -175,6 +184,10 @@ export interface Network {
   processedTransaction(
     transactionId: string,
   ): Promise<{ validationCode: number; blockNumber: bigint } | undefined>;
+  /** Endpoints down and peers lagging, as the client's calls and probes found them. */
+  health(): NetworkHealth;
+  /** Subscribes to the client's endpoint failures and retries; returns the unsubscribe. */
+  onEndpointEvents(listeners: EndpointListeners): () => void;
 }
 
 export interface Gateway {
@@ -200,8 +213,15 @@ const QSCC = 'qscc';
 /** How long an endorsement waits for a peer to reach our last commit. */
 const ENDORSE_CATCH_UP_MS = 2_000;
 
-/** How often every peer's and orderer's connection is looked at (for /readyz). */
-const CONNECTIVITY_CHECK_MS = 2_000;
+/**
+ * How often every peer and orderer is probed: a peer with qscc GetChainInfo, an orderer with
+ * a Deliver of its newest block; both give the height (lag for /readyz, evidence for
+ * resending), and an answer brings an endpoint named down back. A probe that gets no answer
+ * within PROBE_TIMEOUT_MS names it down: a hung process (SIGSTOP) keeps its connections
+ * open, so only a deadline tells.
+ */
+const PROBE_EVERY_MS = 2_000;
+const PROBE_TIMEOUT_MS = 2_000;
 
 /** An endpoint down this long gets a new gRPC channel, and again each time this passes. */
 const RENEW_CHANNEL_AFTER_MS = 6_000;
@@ -209,56 +229,128 @@ const RENEW_CHANNEL_AFTER_MS = 6_000;
 /** How often a transaction waiting for its commit looks whether to send it again. */
 const RESEND_CHECK_MS = 500;
 
+/** How long the sends of a transaction not seen committed are remembered (for MAX_RESENDS). */
+const SEND_MEMORY_MS = 10 * 60_000;
+
 // --- implementation ---------------------------------------------------------------------
+
+/** This client's sends of one transaction, across the waits for its commit. */
+interface SendRecord {
+  last: LastSend;
+  /** The wait that looks after resending (one at a time); others only wait. */
+  holder?: symbol;
+}
 
 class Client implements FabricClient {
   readonly pool = new EndpointPool();
+  /** Its own view of its endpoints: down, heights, lag. */
+  readonly health = new EndpointHealth();
+  /** Transactions sent and not seen committed, by id. */
+  readonly sends = new Map<string, SendRecord>();
   private readonly watchers = new Map<string, CommitWatcher>();
   private closed = false;
-  private readonly connectivity: NodeJS.Timeout;
+  private readonly ticker: NodeJS.Timeout;
   /** When each endpoint's channel was last renewed (ms since the epoch). */
   private readonly renewedAt = new Map<string, number>();
+  /** The channels to probe, each with the first session that used it (the probes' signer). */
+  private readonly probed = new Map<string, Session>();
+  private readonly probing = new Set<string>();
 
   constructor(
     readonly addresses: NetworkAddresses,
     readonly timeouts: Timeouts,
   ) {
-    this.connectivity = setInterval(() => this.checkConnectivity(), CONNECTIVITY_CHECK_MS);
-    this.connectivity.unref();
+    this.ticker = setInterval(() => this.tick(), PROBE_EVERY_MS);
+    this.ticker.unref();
+  }
+
+  /** Probes `channel` from now on, signing as `session` (the first to ask). */
+  probe(session: Session, channel: string): void {
+    if (!this.probed.has(channel)) this.probed.set(channel, session);
   }
 
   /**
-   * Marks down the endpoints grpc-js cannot connect to within a check's time (so a peer or
-   * orderer not called lately is known to be down too) and up those connected again; gives
-   * an endpoint down for RENEW_CHANNEL_AFTER_MS a new channel.
+   * Every PROBE_EVERY_MS: a new gRPC channel for an endpoint down RENEW_CHANNEL_AFTER_MS (one
+   * may never reconnect, grpc/grpc-node#2785), the probes, old sends forgotten.
    */
-  private checkConnectivity(): void {
-    const endpoints: [EndpointAddress, EndpointRole][] = [
-      ...this.addresses.peers.map((p): [EndpointAddress, EndpointRole] => [p, 'peer']),
-      ...this.addresses.orderers.map((o): [EndpointAddress, EndpointRole] => [o, 'orderer']),
-    ];
-    const downSince = new Map(endpointsDown().map((e) => [e.endpoint, e.since]));
-    for (const [address, role] of endpoints) {
-      // Down for a while: a channel of its own again (one may never reconnect).
-      const since = downSince.get(address.endpoint);
-      const renewed = this.renewedAt.get(address.endpoint) ?? 0;
-      const now = Date.now();
-      if (since !== undefined && now - Math.max(since, renewed) >= RENEW_CHANNEL_AFTER_MS) {
+  private tick(): void {
+    const now = Date.now();
+    for (const d of this.health.endpointsDown()) {
+      const address = [...this.addresses.peers, ...this.addresses.orderers].find(
+        (a) => a.endpoint === d.endpoint,
+      );
+      const renewed = this.renewedAt.get(d.endpoint) ?? 0;
+      if (address && now - Math.max(d.since, renewed) >= RENEW_CHANNEL_AFTER_MS) {
         this.pool.renew(address);
-        this.renewedAt.set(address.endpoint, now);
+        this.renewedAt.set(d.endpoint, now);
       }
-      const client = this.pool.client(address);
-      if (client.getChannel().getConnectivityState(false) === connectivityState.READY) {
-        noteEndpointUp(address.endpoint);
-        continue;
-      }
-      // Connects if idle; fails when no connection is made in time.
-      client.waitForReady(Date.now() + CONNECTIVITY_CHECK_MS / 2, (error) => {
-        if (this.closed) return;
-        if (error) noteEndpointUnreachable(address.endpoint, role);
-        else noteEndpointUp(address.endpoint);
-      });
     }
+    for (const [id, record] of this.sends)
+      if (!record.holder && now - record.last.at > SEND_MEMORY_MS) this.sends.delete(id);
+    for (const [channel, session] of this.probed) {
+      for (const p of this.addresses.peers)
+        this.once(`${channel}|${p.endpoint}`, () => this.probePeer(session, channel, p));
+      for (const o of this.addresses.orderers)
+        this.once(`${channel}|${o.endpoint}`, () => this.probeOrderer(session, channel, o));
+    }
+  }
+
+  /** Runs a probe unless the last one of the same endpoint is still out. */
+  private once(key: string, probe: () => Promise<void>): void {
+    if (this.probing.has(key)) return;
+    this.probing.add(key);
+    // A probe's failure is recorded by `observed`; nothing else to do with it.
+    probe()
+      .catch(() => undefined)
+      .finally(() => this.probing.delete(key));
+  }
+
+  private async probePeer(session: Session, channel: string, address: PeerAddress): Promise<void> {
+    const nonce = randomBytes(NONCE_BYTES);
+    const built = buildProposal({
+      creator: session.creator,
+      nonce,
+      channel,
+      chaincode: QSCC,
+      args: ['GetChainInfo', channel],
+      transient: {},
+    });
+    const signed = signedProposal(built.bytes, await session.signer(built.bytes));
+    const response = await observed(this.health, address.endpoint, 'peer', 'probe', () =>
+      processProposal(this.pool.client(address), signed, PROBE_TIMEOUT_MS),
+    );
+    const r = response.getResponse();
+    if (r && r.getStatus() === 200) {
+      const info = common.BlockchainInfo.deserializeBinary(r.getPayload_asU8());
+      this.health.notePeerHeight(channel, address.endpoint, BigInt(info.getHeight()));
+    }
+  }
+
+  private async probeOrderer(
+    session: Session,
+    channel: string,
+    address: EndpointAddress,
+  ): Promise<void> {
+    const payload = seekPayload({
+      creator: session.creator,
+      nonce: randomBytes(NONCE_BYTES),
+      channel,
+      start: 'newest',
+      stop: 'newest',
+    });
+    const envelope = await signedEnvelope(session, payload);
+    let block: common.Block;
+    try {
+      block = await observed(this.health, address.endpoint, 'orderer', 'probe', () =>
+        newestBlock(this.pool.client(address), address.endpoint, envelope, PROBE_TIMEOUT_MS),
+      );
+    } catch (error) {
+      // A status (no Raft leader known to it, say) is an answer: it is up, its height unknown.
+      if (error instanceof DeliverStatusError) this.health.noteUp(address.endpoint);
+      return;
+    }
+    const height = BigInt(block.getHeader()?.getNumber() ?? 0) + 1n;
+    this.health.noteOrdererHeight(channel, address.endpoint, height);
   }
 
   connect(identity: SigningIdentity): Gateway {
@@ -303,6 +395,7 @@ class Client implements FabricClient {
       w = new CommitWatcher({
         channel,
         peers,
+        health: this.health,
         open: async (address, start, signal) => {
           const payload = seekPayload({
             creator: session.creator,
@@ -327,7 +420,7 @@ class Client implements FabricClient {
 
   close(): void {
     this.closed = true;
-    clearInterval(this.connectivity);
+    clearInterval(this.ticker);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     this.pool.close();
@@ -349,10 +442,16 @@ class ChannelNetwork implements Network {
   constructor(
     readonly session: Session,
     readonly channel: string,
-  ) {}
+  ) {
+    session.client.probe(session, channel);
+  }
 
   get client(): Client {
     return this.session.client;
+  }
+
+  get endpointHealth(): EndpointHealth {
+    return this.session.client.health;
   }
 
   getContract(chaincode: string): Contract {
@@ -405,8 +504,8 @@ class ChannelNetwork implements Network {
     this.client.followHeight(this.session, this.channel, address);
     const until = Date.now() + budgetMs;
     while (Date.now() < until) {
-      if (isEndpointDown(address.endpoint)) return;
-      const seen = seenHeight(this.channel, address.endpoint);
+      if (this.endpointHealth.isDown(address.endpoint)) return;
+      const seen = this.endpointHealth.peerHeight(this.channel, address.endpoint);
       if (seen > target) return;
       if (seen === 0n && (await this.heightOf(address)) > target) return;
       await new Promise((r) => setTimeout(r, seen === 0n ? 50 : 5));
@@ -416,7 +515,7 @@ class ChannelNetwork implements Network {
   async heightOf(address: PeerAddress): Promise<bigint> {
     const bytes = await this.query(address, 'GetChainInfo', [this.channel]);
     const height = BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-    noteHeight(this.channel, address.endpoint, height);
+    this.endpointHealth.notePeerHeight(this.channel, address.endpoint, height);
     return height;
   }
 
@@ -429,23 +528,30 @@ class ChannelNetwork implements Network {
 
   /**
    * Sends a proposal for evaluation to the first peer that answers. A refusal is final
-   * (with the chaincode's code when it has one); an unreachable peer passes to the next.
+   * (with the chaincode's code when it has one); an unreachable peer passes to the next; a
+   * peer named down is not asked (a probe brings it back once it answers).
    */
   async evaluateOn(
     addresses: readonly PeerAddress[],
     signed: peer.SignedProposal,
     transactionId: string,
   ): Promise<Uint8Array> {
-    const answers: PeerAnswer[] = [];
-    for (const address of addresses) {
+    const answers: PeerAnswer[] = addresses
+      .filter((a) => this.endpointHealth.isDown(a.endpoint))
+      .map((a) => namedDown(a, this.endpointHealth));
+    for (const address of this.endpointHealth.up(addresses)) {
       let response: peer.ProposalResponse;
       try {
-        response = await observed(address.endpoint, 'peer', 'evaluate', () =>
+        response = await observed(this.endpointHealth, address.endpoint, 'peer', 'evaluate', () =>
           processProposal(this.client.pool.client(address), signed, this.client.timeouts.evaluate),
         );
       } catch (error) {
         answers.push(transportAnswer(address, error));
-        noteRetry({ endpoint: address.endpoint, role: 'peer', call: 'evaluate' });
+        this.endpointHealth.noteRetry({
+          endpoint: address.endpoint,
+          role: 'peer',
+          call: 'evaluate',
+        });
         continue;
       }
       const r = response.getResponse();
@@ -497,18 +603,28 @@ class ChannelNetwork implements Network {
     });
   }
 
+  /**
+   * Sends the envelope (unless this client sent it before and still waits for it: then it
+   * only waits, the resends of the first send go on) and follows its commit, sending it
+   * again only as `resendCause` allows (fabric-commits.ts: why a copy is not free).
+   */
   async submitEnvelope(envelopeBytes: Uint8Array): Promise<SubmittedTransaction> {
     const transactionId = transactionIdOfEnvelope(envelopeBytes);
     const watcher = this.client.watcher(this.session, this.channel);
     // Listening before sending: the block with the transaction cannot pass unseen.
     const committed = await watcher.expect(transactionId, this.client.timeouts.commit);
-    try {
-      await this.broadcast(envelopeBytes, transactionId);
-    } catch (error) {
-      committed.cancel();
-      throw error;
+    let record = this.client.sends.get(transactionId);
+    if (!record) {
+      try {
+        const by = await this.broadcast(envelopeBytes, transactionId);
+        record = { last: { at: Date.now(), by, cutAfter: watcher.height + 1n, resends: 0 } };
+        this.client.sends.set(transactionId, record);
+      } catch (error) {
+        committed.cancel();
+        throw error;
+      }
     }
-    const status = this.resendingUntil(committed.status, watcher, envelopeBytes, transactionId);
+    const status = this.resendingUntil(committed.status, watcher, envelopeBytes, record);
     return {
       transactionId,
       getResult: () => new Uint8Array(),
@@ -517,29 +633,29 @@ class ChannelNetwork implements Network {
   }
 
   /**
-   * Sends the envelope again while its commit has not come, when `resendCause` says so (an
-   * orderer went down since, or blocks were cut without it): a single orderer killed
-   * holding the transaction costs the time until it is back, not the whole commit timeout.
-   * The commit stream reports the first copy in block order, so a second copy's
-   * DUPLICATE_TXID is never the outcome (and FabricLedger.send asks qscc, which knows the
-   * first, should the stream have seen only the second).
+   * Waits for the commit, sending the envelope again when `resendCause` says so. The commit
+   * stream reports the first copy in block order, so a later copy's DUPLICATE_TXID is never
+   * the outcome (and FabricLedger.send asks qscc, which knows the first, should the stream
+   * have seen only the second).
    */
   private async resendingUntil(
     status: Promise<CommitSeen | undefined>,
     watcher: CommitWatcher,
     envelopeBytes: Uint8Array,
-    transactionId: string,
+    record: SendRecord,
   ): Promise<CommitSeen | undefined> {
-    const now = () => ({
+    const transactionId = transactionIdOfEnvelope(envelopeBytes);
+    const me = Symbol(transactionId);
+    const view = () => ({
       at: Date.now(),
       down: new Set(
-        endpointsDown()
+        this.endpointHealth
+          .endpointsDown()
           .filter((e) => e.role === 'orderer')
           .map((e) => e.endpoint),
       ),
       height: watcher.height,
     });
-    let last: LastSend = now();
     let ended = false;
     const settled = status.finally(() => (ended = true));
     while (!ended) {
@@ -547,18 +663,42 @@ class ChannelNetwork implements Network {
       await Promise.race([settled, new Promise((r) => (timer = setTimeout(r, RESEND_CHECK_MS)))]);
       clearTimeout(timer);
       if (ended) break;
-      const cause = resendCause(last, now());
+      // One wait at a time looks after the resends (another attempt may wait too).
+      record.holder ??= me;
+      if (record.holder !== me) continue;
+      const last = record.last;
+      // The orderers' height read since it was taken: blocks from there on were cut after it.
+      const read = this.endpointHealth.ordererHeight(this.channel, last.at);
+      if (!last.untaken && read !== undefined && read > last.cutAfter) last.cutAfter = read;
+      const cause = resendCause(last, view());
       if (!cause) continue;
       try {
         const endpoint = await this.broadcast(envelopeBytes, transactionId);
-        last = now();
-        noteRetry({ endpoint, role: 'orderer', call: 'resend', reason: cause });
-      } catch {
-        // No orderer takes it yet (each failure is counted): again RESEND_RETRY_MS later.
-        last = { ...last, at: Date.now(), untaken: cause };
+        record.last = {
+          at: Date.now(),
+          by: endpoint,
+          cutAfter: watcher.height + 1n,
+          resends: last.resends + 1,
+        };
+        this.endpointHealth.noteRetry({ endpoint, role: 'orderer', call: 'resend', reason: cause });
+      } catch (error) {
+        // No orderer took it (each failure is counted): again RESEND_RETRY_MS later. A try
+        // that reached an orderer counts as a copy (one that timed out may yet be ordered).
+        const reached =
+          !(error instanceof LedgerUnavailableError) || error.answers.some((a) => !a.skipped);
+        record.last = {
+          ...last,
+          at: Date.now(),
+          untaken: cause,
+          resends: last.resends + (reached ? 1 : 0),
+        };
       }
     }
-    return settled;
+    if (record.holder === me) record.holder = undefined;
+    const seen = await settled;
+    // Committed (any code): nothing more to send. Not seen: the sends are remembered a while.
+    if (seen) this.client.sends.delete(transactionId);
+    return seen;
   }
 
   async commitStatus(transactionId: string): Promise<CommitStatus> {
@@ -605,6 +745,9 @@ class ChannelNetwork implements Network {
     validationCode: number;
   }): CommitStatus {
     noteCommitted(this.channel, s.blockNumber);
+    // The channel has reached this block: peers without it lag behind our own commit.
+    this.endpointHealth.noteReached(this.channel, s.blockNumber + 1n);
+    this.client.sends.delete(s.transactionId);
     return {
       transactionId: s.transactionId,
       blockNumber: s.blockNumber,
@@ -613,22 +756,33 @@ class ChannelNetwork implements Network {
     };
   }
 
-  /** Sends to the first orderer that takes it; resolves with that orderer's endpoint. */
+  /**
+   * Sends to the first orderer that takes it, in the connection's order, skipping those
+   * named down (a hung one would cost every broadcast the whole deadline); resolves with
+   * the endpoint of the orderer that took it.
+   */
   private async broadcast(envelopeBytes: Uint8Array, transactionId: string): Promise<string> {
     const envelope = common.Envelope.deserializeBinary(envelopeBytes);
     const { orderers } = this.client.addresses;
-    const failures: PeerAnswer[] = [];
+    const failures: PeerAnswer[] = orderers
+      .filter((o) => this.endpointHealth.isDown(o.endpoint))
+      .map((o) => namedDown({ ...o, mspId: 'orderer' }, this.endpointHealth));
     let unavailable: SubmitError | undefined;
-    for (const address of orderers) {
+    for (const address of this.endpointHealth.up(orderers)) {
       const retry = { endpoint: address.endpoint, role: 'orderer', call: 'broadcast' } as const;
       let response;
       try {
-        response = await observed(address.endpoint, 'orderer', 'broadcast', () =>
-          broadcast(this.client.pool.client(address), envelope, this.client.timeouts.broadcast),
+        response = await observed(
+          this.endpointHealth,
+          address.endpoint,
+          'orderer',
+          'broadcast',
+          () =>
+            broadcast(this.client.pool.client(address), envelope, this.client.timeouts.broadcast),
         );
       } catch (error) {
         failures.push(transportAnswer({ ...address, mspId: 'orderer' }, error));
-        noteRetry(retry);
+        this.endpointHealth.noteRetry(retry);
         continue;
       }
       if (response.getStatus() === common.Status.SUCCESS) return address.endpoint;
@@ -641,7 +795,7 @@ class ChannelNetwork implements Network {
           response.getStatus(),
           { transactionId },
         );
-        noteRetry(retry);
+        this.endpointHealth.noteRetry(retry);
         continue;
       }
       throw new SubmitError(
@@ -703,6 +857,7 @@ class ChannelNetwork implements Network {
     throw last;
   }
 
+  /** Endorses by plan on the peers not named down (an organisation with none counts as failed). */
   endorse(
     plan: EndorsementPlan,
     signed: peer.SignedProposal,
@@ -711,14 +866,17 @@ class ChannelNetwork implements Network {
     const { home, peers } = this.client.addresses;
     return endorseByPlan({
       plan,
-      peers,
+      peers: this.endpointHealth.up(peers),
+      skipped: peers
+        .filter((p) => this.endpointHealth.isDown(p.endpoint))
+        .map((p) => namedDown(p, this.endpointHealth)),
       homeMspId: home.mspId,
       transactionId,
       propose: async (address, signal) => {
         // A peer behind our last commit would endorse on stale state.
         await this.caughtUp(address, ENDORSE_CATCH_UP_MS);
         try {
-          return await observed(address.endpoint, 'peer', 'endorse', () =>
+          return await observed(this.endpointHealth, address.endpoint, 'peer', 'endorse', () =>
             processProposal(
               this.client.pool.client(address),
               signed,
@@ -728,20 +886,41 @@ class ChannelNetwork implements Network {
           );
         } catch (error) {
           if (!signal.aborted)
-            noteRetry({ endpoint: address.endpoint, role: 'peer', call: 'endorse' });
+            this.endpointHealth.noteRetry({
+              endpoint: address.endpoint,
+              role: 'peer',
+              call: 'endorse',
+            });
           throw error;
         }
       },
     });
   }
+
+  health(): NetworkHealth {
+    const ordererHeight = this.endpointHealth.ordererHeight(this.channel);
+    return {
+      down: this.endpointHealth.endpointsDown(),
+      lagging: this.endpointHealth.lagging(
+        this.channel,
+        this.client.addresses.peers.map((p) => p.endpoint),
+      ),
+      ...(ordererHeight === undefined ? {} : { ordererHeight }),
+    };
+  }
+
+  onEndpointEvents(listeners: EndpointListeners): () => void {
+    return this.endpointHealth.onEvents(listeners);
+  }
 }
 
 /**
  * A call to one endpoint that records its outcome: a failed call (unreachable, deadline)
- * marks the endpoint down and is counted; an answer, whatever it says, marks it up. A call
- * we cancelled ourselves says nothing of the endpoint.
+ * marks the endpoint down at once and is counted; an answer, whatever it says, marks it
+ * up. A call we cancelled ourselves says nothing of the endpoint.
  */
 async function observed<T>(
+  health: EndpointHealth,
   endpoint: string,
   role: EndpointRole,
   call: string,
@@ -749,16 +928,29 @@ async function observed<T>(
 ): Promise<T> {
   try {
     const result = await run();
-    noteEndpointUp(endpoint);
+    health.noteUp(endpoint);
     return result;
   } catch (error) {
     if (!(isServiceError(error) && error.code === grpcStatus.CANCELLED))
-      noteEndpointFailure(
+      health.noteFailure(
         { endpoint, role, call },
         error instanceof Error ? error.message : String(error),
       );
     throw error;
   }
+}
+
+/** The answer of an endpoint skipped because it is named down (no call made). */
+function namedDown(address: PeerAddress, health: EndpointHealth): PeerAnswer {
+  const since = health.endpointsDown().find((d) => d.endpoint === address.endpoint)?.since;
+  return {
+    endpoint: address.endpoint,
+    mspId: address.mspId,
+    status: grpcStatus.UNAVAILABLE,
+    message: `named down${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}, not asked`,
+    transport: true,
+    skipped: true,
+  };
 }
 
 /**

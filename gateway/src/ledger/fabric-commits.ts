@@ -7,7 +7,7 @@
 import type { peer } from '@hyperledger/fabric-protos';
 import type { PeerAddress } from './fabric-endpoints';
 import { LedgerUnavailableError } from './fabric-errors';
-import { noteEndpointFailure, noteEndpointUp, noteRetry } from './fabric-health';
+import type { EndpointHealth } from './fabric-health';
 
 export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
   close(): void;
@@ -29,10 +29,12 @@ export function closeable<T>(
 
 // --- read your own writes: per process, shared by every client --------------------------
 
-/** The highest block committed by any of our transactions, per channel. */
+/**
+ * The highest block committed by any of our transactions, per channel: reads and
+ * endorsements after it wait for the peer asked to have it, whichever client (identity,
+ * seal operator) committed it in this process.
+ */
 const committedByUs = new Map<string, bigint>();
-/** Heights peers were last seen at, per `channel|endpoint`. */
-const seenHeights = new Map<string, bigint>();
 
 export function noteCommitted(channel: string, blockNumber: bigint): void {
   if ((committedByUs.get(channel) ?? -1n) < blockNumber) committedByUs.set(channel, blockNumber);
@@ -42,21 +44,27 @@ export function committedBlock(channel: string): bigint | undefined {
   return committedByUs.get(channel);
 }
 
-export function noteHeight(channel: string, endpoint: string, height: bigint): void {
-  const key = `${channel}|${endpoint}`;
-  if ((seenHeights.get(key) ?? 0n) < height) seenHeights.set(key, height);
-}
-
-export function seenHeight(channel: string, endpoint: string): bigint {
-  return seenHeights.get(`${channel}|${endpoint}`) ?? 0n;
-}
-
 // --- sending again while waiting ---------------------------------------------------------
 
-/** Without a commit this long after the last send, and blocks cut since, it is sent again (ms). */
-export const RESEND_AFTER_MS = 10_000;
+/**
+ * Sending the same signed envelope again never commits it twice (same transaction id: the
+ * ledger keeps the first copy and marks a later one DUPLICATE_TXID), but it is not free. On
+ * Fabric 2.1 a copy ordered after the first has committed is invalid and its private data
+ * exists nowhere under its block and position: a peer of the collection pulls it from the
+ * other members for `peer.gossip.pvtData.pullRetryThreshold` (60 s by default) per such
+ * block, unless `skipPullingInvalidTransactionsDuringCommit` is set (the devnet sets it;
+ * every organisation's peer should). And a copy may be ordered long after it was sent: a hung
+ * orderer (SIGSTOP, not dead) that resumes still handles what it had read off its sockets, a
+ * send that timed out included. So a copy is made only on evidence that the first cannot come
+ * through in time, and only MAX_RESENDS of them per transaction.
+ */
+
+/** Without a commit this long after the last send (and the evidence below), it is sent again (ms). */
+export const RESEND_AFTER_MS = 5_000;
 /** After a send that no orderer took, the next try waits this long (ms). */
 export const RESEND_RETRY_MS = 2_000;
+/** Copies one client sends of a transaction, besides the first. */
+export const MAX_RESENDS = 3;
 
 /** Why a transaction is sent again (the `reason` of its resend in /metrics). */
 export type ResendCause = 'orderer-down' | 'no-commit';
@@ -64,34 +72,47 @@ export type ResendCause = 'orderer-down' | 'no-commit';
 /** The last send of a transaction waiting for its commit. */
 export interface LastSend {
   at: number;
+  /** The orderer that took it. */
+  by: string;
   /**
-   * Set when no orderer took it (every one refused or was unreachable): the resend is owed
-   * still, for this reason, even once the orderer that went down is seen up again.
+   * A block numbered this or higher was cut after the transaction reached an orderer: at
+   * first the commit stream's height when it was taken, plus one (which holds only if the
+   * home peer kept up with the orderers), raised to the orderers' height once one is read
+   * after it was taken.
+   */
+  cutAfter: bigint;
+  /** Copies sent so far (or tried on an orderer: a timed-out try may still be ordered). */
+  resends: number;
+  /**
+   * Set when no orderer took the last try: it is owed still, for this reason, even once the
+   * orderer that went down is seen up again.
    */
   untaken?: ResendCause;
-  /** Orderer endpoints down, and the channel height seen, when it was last taken. */
+}
+
+/** What the client sees now. */
+export interface SendView {
+  at: number;
+  /** Orderer endpoints named down. */
   down: ReadonlySet<string>;
+  /** The height the commit stream (home peer) has read to. */
   height: bigint;
 }
 
 /**
  * Whether, and why, a transaction sent and not yet committed should be sent again:
- * `orderer-down`, an orderer went down since it was taken (the one that took it, or the
- * Raft leader that one passed it to, may have died holding it in a block never cut: the
- * commit would never come); `no-commit`, RESEND_AFTER_MS passed and blocks were cut since
- * without it (not merely slow commits under load: resending then would double the
- * orderers' work when they can least afford it). A resend no orderer took is tried again
- * RESEND_RETRY_MS later, not at every look. Sending the same signed envelope again is
- * safe: it has the same transaction id, so the ledger keeps the first copy and marks a
- * later one DUPLICATE_TXID.
+ * `orderer-down`, the orderer that took it is named down (killed or hung holding it: its
+ * commit may never come); `no-commit`, RESEND_AFTER_MS passed and the commit stream has read
+ * a block cut after the transaction reached an orderer without finding it (a Raft leader that
+ * hung or stepped down dropped it). A peer that lags (waiting on private data, cut off from a
+ * hung orderer) reads no such block, so no copies are made for slowness. A try no orderer
+ * took is repeated RESEND_RETRY_MS later. At most MAX_RESENDS copies.
  */
-export function resendCause(
-  last: LastSend,
-  now: { at: number; down: ReadonlySet<string>; height: bigint },
-): ResendCause | undefined {
+export function resendCause(last: LastSend, now: SendView): ResendCause | undefined {
+  if (last.resends >= MAX_RESENDS) return undefined;
   if (last.untaken) return now.at - last.at >= RESEND_RETRY_MS ? last.untaken : undefined;
-  if ([...now.down].some((endpoint) => !last.down.has(endpoint))) return 'orderer-down';
-  if (now.at - last.at >= RESEND_AFTER_MS && now.height > last.height) return 'no-commit';
+  if (now.down.has(last.by)) return 'orderer-down';
+  if (now.at - last.at >= RESEND_AFTER_MS && now.height > last.cutAfter) return 'no-commit';
   return undefined;
 }
 
@@ -116,6 +137,14 @@ export interface CommitWatcherOptions {
   retryDelayMs?: number;
   /** Longest wait for the first block before a waiter gives up, ms. */
   readyTimeoutMs?: number;
+  /**
+   * The client's endpoint health: told of each block (the peer is up, its height) and each
+   * failed stream; a stream whose peer it names down (a hung peer sends nothing and fails
+   * nothing) is left for the next peer.
+   */
+  health?: EndpointHealth;
+  /** How often the peer of the stream is looked at, ms. */
+  downCheckMs?: number;
 }
 
 /**
@@ -138,14 +167,25 @@ export class CommitWatcher {
   }
 
   private async run(): Promise<void> {
-    const { peers, open } = this.options;
+    const { peers, open, health } = this.options;
     while (!this.closed) {
       const address = peers[this.attempt % peers.length];
       if (!address) return;
       const start = this.next ?? 'newest';
-      this.stream = closeable((signal) => open(address, start, signal));
+      const stream = closeable((signal) => open(address, start, signal));
+      this.stream = stream;
+      // A peer named down while its stream is open (hung: silent, no error): the next one.
+      let left = false;
+      const others = peers.filter((p) => p.endpoint !== address.endpoint);
+      const check = setInterval(() => {
+        if (health?.isDown(address.endpoint) && health.up(others).length > 0) {
+          left = true;
+          stream.close();
+        }
+      }, this.options.downCheckMs ?? 1_000);
       try {
-        for await (const block of this.stream) this.onBlock(block, address.endpoint);
+        for await (const block of stream) this.onBlock(block, address.endpoint);
+        if (left) this.attempt++;
       } catch (error) {
         // The peer restarted, the network failed: waiters keep waiting, the next stream
         // resumes at the next block, a waiter whose time runs out asks qscc; the failure
@@ -154,8 +194,10 @@ export class CommitWatcher {
         this.attempt++;
         // Down until its stream delivers again: endorsements stop waiting for its height.
         const event = { endpoint: address.endpoint, role: 'peer' as const, call: 'stream' };
-        noteEndpointFailure(event, error instanceof Error ? error.message : String(error));
-        noteRetry(event);
+        health?.noteFailure(event, error instanceof Error ? error.message : String(error));
+        health?.noteRetry(event);
+      } finally {
+        clearInterval(check);
       }
       if (!this.closed) await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
     }
@@ -164,8 +206,8 @@ export class CommitWatcher {
   private onBlock(block: peer.FilteredBlock, endpoint: string): void {
     const number = BigInt(block.getNumber());
     this.next = number + 1n;
-    noteHeight(this.options.channel, endpoint, this.next);
-    noteEndpointUp(endpoint);
+    this.options.health?.notePeerHeight(this.options.channel, endpoint, this.next);
+    this.options.health?.noteUp(endpoint);
     for (const tx of block.getFilteredTransactionsList()) {
       const waiting = this.waiters.get(tx.getTxid());
       if (!waiting) continue;

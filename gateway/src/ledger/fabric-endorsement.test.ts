@@ -148,4 +148,61 @@ describe('endorseByPlan', () => {
     await expect(result).rejects.toMatchObject({ name: 'LedgerUnavailableError' });
     expect(asked).not.toContain('LogisticsMSP');
   });
+
+  /** A peer named down (a hung one: every call would wait out its deadline) is not asked. */
+  const skippedPeer = (mspId: string) => {
+    const address = peers.find((p) => p.mspId === mspId) as PeerAddress;
+    return {
+      up: peers.filter((p) => p !== address),
+      skipped: [
+        {
+          endpoint: address.endpoint,
+          mspId,
+          status: grpc.status.UNAVAILABLE,
+          message: 'named down, not asked',
+          transport: true,
+          skipped: true,
+        },
+      ],
+    };
+  };
+
+  it('asks another organisation in place of one whose peer is named down', async () => {
+    const { up, skipped } = skippedPeer('GDCustomsMSP');
+    const asked: string[] = [];
+    const result = await endorseByPlan({
+      plan: endorsementPlan('SelfCheck:Record'),
+      peers: up,
+      skipped,
+      homeMspId: 'GDCustomsMSP',
+      transactionId: 'tx1',
+      propose: async (address) => {
+        asked.push(address.mspId);
+        return endorsed();
+      },
+    });
+    expect(result).toHaveLength(3);
+    expect(asked.sort()).toEqual(['GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP']);
+  });
+
+  it('is unavailable at once, asking nobody in vain, when a required peer is named down', async () => {
+    const { up, skipped } = skippedPeer('HKCustomsMSP');
+    const asked: string[] = [];
+    const result = endorseByPlan({
+      plan: endorsementPlan('Declaration:File'),
+      peers: up,
+      skipped,
+      homeMspId: 'GDCustomsMSP',
+      transactionId: 'tx1',
+      propose: async (address) => {
+        asked.push(address.mspId);
+        return endorsed();
+      },
+    });
+    await expect(result).rejects.toMatchObject({
+      name: 'LedgerUnavailableError',
+      answers: [expect.objectContaining({ mspId: 'HKCustomsMSP', skipped: true })],
+    });
+    expect(asked).toEqual([]);
+  });
 });

@@ -18,7 +18,10 @@ import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './fabric-
  */
 export async function endorseByPlan(input: {
   plan: EndorsementPlan;
+  /** The peers to ask (not those named down). */
   peers: readonly PeerAddress[];
+  /** Peers not asked (named down): their organisation fails if it has no other. */
+  skipped?: readonly PeerAnswer[];
   /** The organisation asked first among the optional ones (the client's own). */
   homeMspId: string;
   transactionId: string;
@@ -37,7 +40,7 @@ export async function endorseByPlan(input: {
     pending: [] as string[],
   };
   const responses = new Map<string, peer.ProposalResponse>();
-  const answers: PeerAnswer[] = [];
+  const answers: PeerAnswer[] = [...(input.skipped ?? [])];
   // When the round ends, calls still out are cancelled (their answers no longer count).
   const ended = new AbortController();
   const inflight = new Map<string, Promise<void>>();

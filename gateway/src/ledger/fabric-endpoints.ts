@@ -1,7 +1,8 @@
 /**
  * The gRPC side of the Fabric client: one channel per endpoint (peer or orderer), shared by
- * every identity of a factory, and the four calls the client makes on them (ProcessProposal,
- * Broadcast, Deliver, DeliverFiltered), each with a deadline.
+ * every identity of a factory, and the calls the client makes on them (ProcessProposal,
+ * Broadcast, Deliver, DeliverFiltered, and the orderer's Deliver of its newest block), each
+ * with a deadline.
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer, peer } from '@hyperledger/fabric-protos';
@@ -96,6 +97,7 @@ const serialize = (message: { serializeBinary(): Uint8Array }): Buffer =>
 const PATHS = {
   processProposal: peer.EndorserService.processProposal.path,
   broadcast: orderer.AtomicBroadcastService.broadcast.path,
+  ordererDeliver: orderer.AtomicBroadcastService.deliver.path,
   deliver: peer.DeliverService.deliver.path,
   deliverFiltered: peer.DeliverService.deliverFiltered.path,
 };
@@ -154,6 +156,43 @@ export function broadcast(
       if (!answered) reject(new Error('the orderer closed the stream without an answer'));
     });
     call.write(envelope);
+  });
+}
+
+/**
+ * The one block an orderer's Deliver answers a seek for the newest block with (its header
+ * tells the orderer's height); a status instead fails with DeliverStatusError.
+ */
+export function newestBlock(
+  client: grpc.Client,
+  endpoint: string,
+  seek: common.Envelope,
+  timeoutMs: number,
+): Promise<common.Block> {
+  return new Promise((resolve, reject) => {
+    const call = client.makeBidiStreamRequest(
+      PATHS.ordererDeliver,
+      serialize,
+      (bytes: Buffer) => orderer.DeliverResponse.deserializeBinary(bytes),
+      new grpc.Metadata(),
+      deadline(timeoutMs),
+    );
+    let answered = false;
+    call.on('data', (response: orderer.DeliverResponse) => {
+      if (answered) return;
+      answered = true;
+      const block = response.getBlock();
+      if (block) resolve(block);
+      else reject(new DeliverStatusError(endpoint, response.getStatus()));
+      call.cancel();
+    });
+    call.on('error', (error: grpc.ServiceError) => {
+      if (!answered) reject(error);
+    });
+    call.on('end', () => {
+      if (!answered) reject(new DeliverStatusError(endpoint, common.Status.SERVICE_UNAVAILABLE));
+    });
+    call.write(seek);
   });
 }
 

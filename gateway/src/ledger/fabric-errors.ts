@@ -13,6 +13,8 @@ export interface PeerAnswer {
   message: string;
   /** True when the call itself failed (unreachable, deadline), false for a peer's refusal. */
   transport: boolean;
+  /** True when no call was made: the endpoint is named down (a probe brings it back). */
+  skipped?: boolean;
 }
 
 interface StageOptions {

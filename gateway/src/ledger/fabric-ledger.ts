@@ -14,7 +14,14 @@ import {
 } from './fabric-client';
 import type { EndpointAddress, PeerAddress } from './fabric-endpoints';
 import { CommitError } from './fabric-errors';
-import type { Committed, Ledger, Prepared, TransactionStatus } from './ledger';
+import type {
+  Committed,
+  Ledger,
+  LedgerEndpointEvent,
+  LedgerHealth,
+  Prepared,
+  TransactionStatus,
+} from './ledger';
 
 export type { SigningIdentity } from './fabric-client';
 
@@ -140,6 +147,17 @@ class FabricLedger implements Ledger {
     } catch (error) {
       throw toApiError(error);
     }
+  }
+
+  health(): LedgerHealth {
+    return this.network.health();
+  }
+
+  onEndpointEvents(listeners: {
+    failure?(event: LedgerEndpointEvent): void;
+    retry?(event: LedgerEndpointEvent): void;
+  }): () => void {
+    return this.network.onEndpointEvents(listeners);
   }
 
   async close(): Promise<void> {

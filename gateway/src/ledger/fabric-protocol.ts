@@ -196,6 +196,8 @@ export function seekPayload(input: {
   nonce: Uint8Array;
   channel: string;
   start: bigint | 'newest';
+  /** `newest` with a `newest` start: just the newest block (its number is the height - 1). */
+  stop?: 'newest';
   at?: Date;
 }): Uint8Array {
   const start = new orderer.SeekPosition();
@@ -206,9 +208,12 @@ export function seekPayload(input: {
     start.setSpecified(s);
   }
   const stop = new orderer.SeekPosition();
-  const max = new orderer.SeekSpecified();
-  max.setNumber(Number.MAX_SAFE_INTEGER);
-  stop.setSpecified(max);
+  if (input.stop === 'newest') stop.setNewest(new orderer.SeekNewest());
+  else {
+    const max = new orderer.SeekSpecified();
+    max.setNumber(Number.MAX_SAFE_INTEGER);
+    stop.setSpecified(max);
+  }
   const seek = new orderer.SeekInfo();
   seek.setStart(start);
   seek.setStop(stop);

@@ -22,6 +22,24 @@ export type TransactionStatus =
   | { state: 'committed'; blockNumber: bigint }
   | { state: 'invalid'; blockNumber: bigint; validationCode: number };
 
+/** What a ledger client knows of its network's health (for /readyz); see fabric-health.ts. */
+export interface LedgerHealth {
+  /** Peers and orderers a call or probe found down (no answer in time), since when. */
+  down: { endpoint: string; role: 'peer' | 'orderer'; since: number; reason: string }[];
+  /** Peers behind the orderers (or our own last commit) by more than a few seconds or blocks. */
+  lagging: { endpoint: string; height: bigint; behindBlocks: number; behindMs: number }[];
+  /** The orderers' highest height as last read. */
+  ordererHeight?: bigint;
+}
+
+/** A failed call of the ledger client, or a retry elsewhere (counted in /metrics). */
+export interface LedgerEndpointEvent {
+  endpoint: string;
+  role: 'peer' | 'orderer';
+  call: string;
+  reason?: string;
+}
+
 /** Fabric's validation codes for a read set that changed before commit: worth a new try. */
 export const MVCC_CODES: readonly number[] = [11, 12]; // MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT
 
@@ -42,8 +60,9 @@ export interface Ledger {
     transient?: Record<string, string>,
   ): Promise<Prepared>;
   /**
-   * The second half: send a prepared envelope and wait for its commit. Sending the same
-   * envelope again is harmless (Fabric rejects a duplicate transaction id).
+   * The second half: send a prepared envelope and wait for its commit. The same envelope
+   * never commits twice (a later copy is DUPLICATE_TXID), and a client that sent it before
+   * and still waits for it does not send it again here (see fabric-commits.ts on copies).
    */
   send(envelope: Uint8Array): Promise<TransactionStatus>;
   /** Whether the transaction id is on the ledger, and how it validated. */
@@ -51,5 +70,12 @@ export interface Ledger {
   evaluate(transaction: string, args: string[]): Promise<string>;
   /** Height of the channel as one peer reports it. */
   channelHeight(): Promise<bigint>;
+  /** Endpoints down and peers lagging (a ledger over a network has them; a twin has none). */
+  health?(): LedgerHealth;
+  /** Subscribes to failed calls and retries of its client; returns the unsubscribe. */
+  onEndpointEvents?(listeners: {
+    failure?(event: LedgerEndpointEvent): void;
+    retry?(event: LedgerEndpointEvent): void;
+  }): () => void;
   close(): Promise<void>;
 }

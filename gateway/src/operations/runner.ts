@@ -1,6 +1,7 @@
 /**
  * One attempt at an operation, resumable from whatever the row says: an envelope stored
- * but no outcome means "find out, send again if the ledger never saw it"; no envelope
+ * but no outcome means "find out, send again if the ledger never saw it" (the Fabric
+ * client makes a copy only as its resend rules allow: fabric-commits.ts); no envelope
  * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
  * MVCC conflict); the queue calls again with backoff.
  */

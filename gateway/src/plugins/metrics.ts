@@ -1,13 +1,15 @@
 import fp from 'fastify-plugin';
+import type { Ledger } from '../ledger/ledger';
 import { countEndpointEvents, httpDuration, registry } from '../metrics';
 
 /**
  * Request latency by route template, the Fabric client's endpoint failures and retries,
  * and the Prometheus scrape endpoint.
  */
-export default fp(
-  async (app) => {
-    const stopCounting = countEndpointEvents();
+export default fp<{ ledger: Ledger }>(
+  async (app, { ledger }) => {
+    // The gateway's own ledger: its client is the one the officers' ledgers share.
+    const stopCounting = countEndpointEvents(ledger);
     app.addHook('onClose', async () => stopCounting());
     app.addHook('onResponse', async (request, reply) => {
       httpDuration.observe(

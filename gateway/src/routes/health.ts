@@ -1,13 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { endpointsDown } from '../ledger/fabric-health';
 
 /**
  * /healthz: the process is up. /readyz: every dependency answers — the ledger (channel
  * height from a peer), PostgreSQL and Redis when configured — with what failed named; what
  * still serves but is not whole (`degraded`: each such check tells why, e.g. poison events
  * in the index) named too, with 200 and status `degraded`; so are the peers and orderers
- * whose last call failed (`ledger.down`: the gateway may still serve without them, when the
- * endorsement policies allow).
+ * whose last call or probe got no answer in time (`ledger.down`: the gateway may still serve
+ * without them, when the endorsement policies allow) and the peers that lag behind the
+ * orderers or the gateway's own last commit (`ledger.lagging`: they endorse and answer reads
+ * on an old state, and commits wait for them).
  */
 const healthRoutes: FastifyPluginAsync<{
   checks: Record<string, () => Promise<unknown>>;
@@ -26,16 +27,35 @@ const healthRoutes: FastifyPluginAsync<{
       results.ledger = { error: 'unreachable' };
       ready = false;
     }
-    const down = endpointsDown();
-    if (down.length > 0)
-      results.ledger = {
-        ...(results.ledger as object),
-        down: down.map((d) => ({
-          endpoint: d.endpoint,
-          role: d.role,
-          since: new Date(d.since).toISOString(),
-        })),
-      };
+    const health = app.ledger.health?.();
+    const down = health?.down ?? [];
+    const lagging = health?.lagging ?? [];
+    results.ledger = {
+      ...(results.ledger as object),
+      ...(health?.ordererHeight === undefined
+        ? {}
+        : { ordererHeight: health.ordererHeight.toString() }),
+      ...(down.length > 0
+        ? {
+            down: down.map((d) => ({
+              endpoint: d.endpoint,
+              role: d.role,
+              since: new Date(d.since).toISOString(),
+              reason: d.reason,
+            })),
+          }
+        : {}),
+      ...(lagging.length > 0
+        ? {
+            lagging: lagging.map((l) => ({
+              endpoint: l.endpoint,
+              height: l.height.toString(),
+              behindBlocks: l.behindBlocks,
+              behindSeconds: Math.round(l.behindMs / 100) / 10,
+            })),
+          }
+        : {}),
+    };
     for (const [name, check] of Object.entries(checks)) {
       try {
         await check();
@@ -46,7 +66,7 @@ const healthRoutes: FastifyPluginAsync<{
         ready = false;
       }
     }
-    let degraded = down.length > 0;
+    let degraded = down.length > 0 || lagging.length > 0;
     for (const [name, check] of Object.entries(degradations)) {
       try {
         const why = await check();
