@@ -6,12 +6,20 @@
  * the fixtures and the bench; never deployed.
  */
 import {
+  authorityInput,
+  createTestPki,
+  sampleFiling,
+  signFiling,
+} from '@clearance/testkit/chaincode';
+import {
   connectGateway,
+  createFabricLedger,
   loadConfig,
   messageSigner,
   qsccLedgerReader,
   type FabricClient,
   type Gateway,
+  type Ledger,
 } from '@clearance/gateway';
 import {
   CHAINCODE_NAME,
@@ -29,7 +37,7 @@ import {
   type LedgerReader,
   type TrustRoot,
 } from '@clearance/verifier';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -136,4 +144,164 @@ export async function devnetEvidence(
       for (const c of clients) c.close();
     },
   };
+}
+
+/** The devnet transactions the evidence tests, fixtures and bench make evidence of. */
+export interface EvidenceScenario {
+  /** A GD import released by GD customs, then by GD inspection and quarantine (final). */
+  gd: { declarationId: string; releases: string[] };
+  /** The HK export of the same consignment, released by HK customs. */
+  hk: { declarationId: string; releases: string[] };
+  /** A GD release endorsed by GD customs, HK customs and the e-lock operator, not GD CIQ:
+   * the key-level policy fails it (ENDORSEMENT_POLICY_FAILURE), yet it is in a block. */
+  oneAgency: { declarationId: string; transactionId: string; validationCode: number };
+  /** A crossing decision at Lok Ma Chau for a seal covering both declarations. */
+  crossing: { crossingId: string; transactionId: string };
+  /** Every transaction the scenario submitted, with the code its submitter saw. */
+  submitted: { transactionId: string; name: string; validationCode: number }[];
+}
+
+/** One ledger per devnet officer (`<org>/<name>`), made on first use. */
+export function officerLedgers(devnet: Devnet) {
+  const ledgers = new Map<string, Ledger>();
+  return {
+    as(who: string): Ledger {
+      let ledger = ledgers.get(who);
+      if (!ledger) {
+        ledger = createFabricLedger(
+          loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
+        );
+        ledgers.set(who, ledger);
+      }
+      return ledger;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all([...ledgers.values()].map((l) => l.close()));
+    },
+  };
+}
+
+/**
+ * Makes the scenario's transactions on the devnet (ids unique to `run`): trust list
+ * authorities, both declarations through to release, the one-agency release, a sealed
+ * device and a crossing decision.
+ */
+export async function evidenceScenario(devnet: Devnet, run: string): Promise<EvidenceScenario> {
+  const officers = officerLedgers(devnet);
+  const submitted: EvidenceScenario['submitted'] = [];
+  const submit = async (
+    who: string,
+    name: string,
+    args: string[],
+    transient?: Record<string, string>,
+  ) => {
+    const committed = await officers.as(who).submit(name, args, transient);
+    submitted.push({ transactionId: committed.transactionId, name, validationCode: 0 });
+    return committed;
+  };
+  try {
+    const pki = await createTestPki({ idSuffix: run });
+    await submit('gdcustoms/trust-admin', 'TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await submit('hkcustoms/trust-admin', 'TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    const toEligible = async (id: string, jurisdiction: 'GD' | 'HK') => {
+      const signed = await signFiling(
+        sampleFiling(id, jurisdiction),
+        jurisdiction === 'GD' ? pki.signers.gdTrader : pki.signers.hkTrader,
+      );
+      const agent = jurisdiction === 'GD' ? 'gdcustoms/agent' : 'hkcustoms/agent';
+      const officer = jurisdiction === 'GD' ? 'gdcustoms/officer1' : 'hkcustoms/officer1';
+      await submit(agent, 'Declaration:File', signed.args, signed.transient);
+      await submit(officer, 'Declaration:Accept', [id, 'documents complete']);
+      await submit(officer, 'Declaration:AssessRisk', [id, 'LOW', '5', 'known trader']);
+      await submit(officer, 'Declaration:MarkReleaseEligible', [id, 'low risk']);
+    };
+    const gdId = `GD-${run}`;
+    const hkId = `HK-${run}`;
+    const oneId = `GD-${run}-ONE`;
+    await toEligible(gdId, 'GD');
+    await toEligible(hkId, 'HK');
+    await toEligible(oneId, 'GD');
+    const gd = [
+      (await submit('gdcustoms/officer1', 'Declaration:Release', [gdId, 'duties paid']))
+        .transactionId,
+      (await submit('gdciq/inspector1', 'Declaration:Release', [gdId, 'no quarantine issue']))
+        .transactionId,
+    ];
+    const hk = [
+      (await submit('hkcustoms/officer1', 'Declaration:Release', [hkId, 'cleared'])).transactionId,
+    ];
+
+    const connection = loadConfig({
+      FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/officer1'),
+    }).fabric;
+    const { client, gateway } = connectGateway(connection);
+    let oneAgency: EvidenceScenario['oneAgency'];
+    try {
+      const proposal = gateway
+        .getNetwork(CHANNEL_NAME)
+        .getContract(CHAINCODE_NAME)
+        .newProposal('Declaration:Release', {
+          arguments: [oneId, 'customs alone'],
+          endorsingOrganizations: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],
+        });
+      const status = await (await (await proposal.endorse()).submit()).getStatus();
+      oneAgency = {
+        declarationId: oneId,
+        transactionId: status.transactionId,
+        validationCode: status.code,
+      };
+      submitted.push({
+        transactionId: status.transactionId,
+        name: 'Declaration:Release (one agency)',
+        validationCode: status.code,
+      });
+    } finally {
+      gateway.close();
+      client.close();
+    }
+
+    const deviceId = `EL-${run}`.slice(0, 32);
+    const sealId = `SEAL-${run}`;
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await submit('logistics/operator1', 'Seal:RegisterDevice', [
+      JSON.stringify({
+        deviceId,
+        model: 'GPS-ELOCK-7',
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        tagUid: randomBytes(7).toString('hex'),
+      }),
+    ]);
+    await submit('gdcustoms/officer1', 'Seal:AccreditDevice', [deviceId]);
+    await submit('hkcustoms/officer1', 'Seal:AccreditDevice', [deviceId]);
+    const seal = JSON.stringify({
+      sealId,
+      deviceId,
+      conveyance: 'ZM1234',
+      routeId: 'HKIA-FUTIAN',
+      declarationIds: [gdId, hkId],
+    });
+    // The operator's peer may not have the second accreditation yet: INVALID_STATE until it has.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await submit('logistics/operator1', 'Seal:ApplySeal', [seal]);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'INVALID_STATE' || attempt === 10) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const crossingId = `X-${run}`;
+    const decided = await submit('hkcustoms/officer1', 'Crossing:Decide', [
+      JSON.stringify({ crossingId, sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' }),
+    ]);
+    return {
+      gd: { declarationId: gdId, releases: gd },
+      hk: { declarationId: hkId, releases: hk },
+      oneAgency,
+      crossing: { crossingId, transactionId: decided.transactionId },
+      submitted,
+    };
+  } finally {
+    await officers.closeAll();
+  }
 }

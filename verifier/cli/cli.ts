@@ -6,10 +6,15 @@
  *   clearance-verify bundle.json --trust-root trust-root.json [--declaration ID]
  *                    [--crossing ID] [--lang en|zh-HK|zh-CN] [--json]
  *
- * The trust root may also come from CLEARANCE_TRUST_ROOT (a file path). Exit status: 0 valid,
- * 1 not valid, 2 the command could not run (usage, unreadable file).
+ * The trust root is pinned once by whoever relies on bundles (the file both customs services
+ * publish): --trust-root, else CLEARANCE_TRUST_ROOT, else ~/.config/clearance/trust-root.json
+ * ($XDG_CONFIG_HOME). Never one that came with the bundle. Exit status: 0 valid, 1 not valid,
+ * 2 the command could not run (usage, unreadable file).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import {
   LANGUAGES,
   verdict,
@@ -58,9 +63,18 @@ export function parseArguments(
     else files.push(arg);
   }
   if (files.length !== 1) throw new UsageError('one bundle file is needed');
-  const trustRoot = options.trustRoot ?? env.CLEARANCE_TRUST_ROOT;
-  if (!trustRoot) throw new UsageError('no trust root: --trust-root or CLEARANCE_TRUST_ROOT');
+  const pinned = defaultTrustRoot(env);
+  const trustRoot =
+    options.trustRoot ?? env.CLEARANCE_TRUST_ROOT ?? (existsSync(pinned) ? pinned : undefined);
+  if (!trustRoot)
+    throw new UsageError(`no trust root: --trust-root, CLEARANCE_TRUST_ROOT or ${pinned}`);
   return { ...options, bundle: files[0] as string, trustRoot } as CliOptions;
+}
+
+/** Where a pinned trust root is kept when none is named. */
+export function defaultTrustRoot(env: Record<string, string | undefined>): string {
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(config, 'clearance', 'trust-root.json');
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {

@@ -5,7 +5,9 @@
  */
 import { OID, type ParsedCertificate } from '@clearance/chaincode/domain';
 
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+const subtle = () => globalThis.crypto.subtle;
+/** A WebCrypto key (typed from the global, so Node's and the DOM's typings both fit). */
+type Key = Awaited<ReturnType<ReturnType<typeof subtle>['importKey']>>;
 /** WebCrypto's typings want ArrayBuffer-backed views; ours always are. */
 const view = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>;
 
@@ -80,7 +82,7 @@ export function decodeEcdsaSignature(der: Uint8Array): { r: bigint; s: bigint } 
 
 export type SignatureOutcome = 'VALID' | 'INVALID' | 'HIGH_S' | 'UNSUPPORTED_KEY';
 
-const keys = new WeakMap<ParsedCertificate, CryptoKey>();
+const keys = new WeakMap<ParsedCertificate, Key>();
 
 /**
  * Checks a Fabric signature: ECDSA over SHA-256 of `message` by the certificate's key

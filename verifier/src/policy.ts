@@ -115,8 +115,8 @@ export function signaturePolicyText(policy: SignaturePolicyEnvelope): string {
   const text = (rule: SignatureRule): string => {
     if ('signedBy' in rule) return principal(rule.signedBy);
     const parts = rule.rules.map(text).join(', ');
-    if (rule.n === rule.rules.length) return `AND(${parts})`;
     if (rule.n === 1) return `OR(${parts})`;
+    if (rule.n === rule.rules.length) return `AND(${parts})`;
     return `OutOf(${rule.n}, ${parts})`;
   };
   return policy.rule ? text(policy.rule) : '(empty)';
