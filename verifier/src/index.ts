@@ -33,4 +33,4 @@ export type { Attester, BuildRequest, BundleBuilder, LedgerReader } from './buil
 /** Fabric messages the builder's adapters decode (qscc answers). */
 export { decodeBlock, decodeProcessedTransaction, validationCodeName } from './fabric-messages';
 /** Base64 of bytes, as bundles carry them. */
-export { fromBase64, toBase64 } from './ledger';
+export { fromBase64, toBase64, transactionIdOfEnvelope } from './ledger';

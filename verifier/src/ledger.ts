@@ -111,6 +111,10 @@ export function decodeEnvelopeBytes(bytes: Uint8Array): DecodedTransaction {
   };
 }
 
+/** The transaction id in an envelope's channel header. */
+export const transactionIdOfEnvelope = (bytes: Uint8Array): string =>
+  decodeEnvelopeBytes(bytes).channelHeader.txId;
+
 export interface EndorserAction {
   /** The action's signature header (the proposal hash covers it). */
   actionHeader: Uint8Array;
