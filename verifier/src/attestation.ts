@@ -100,6 +100,14 @@ export async function judgeValidity(
         reason: 'ATTESTER_NOT_IN_MSP',
         detail: `${who}: ${signer.fault ?? 'unreadable'}`,
       };
+    const at = Date.parse(a.statement.attestedAt);
+    const cert = signer.identity.certificate;
+    if (!(cert.notBefore.getTime() <= at && at <= cert.notAfter.getTime()))
+      return {
+        ok: false,
+        reason: 'CERT_NOT_VALID_AT_TIME',
+        detail: `${who} at ${a.statement.attestedAt}`,
+      };
     const outcome = await verifyFabricSignature(
       signer.identity.certificate,
       statementBytes(a.statement),

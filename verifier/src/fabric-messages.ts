@@ -467,13 +467,17 @@ export interface SignaturePolicyEnvelope {
   identities: Principal[];
 }
 
-function ruleOf(m: Message): SignatureRule | undefined {
+/** Deeper policies than any real one: refused rather than recursed into. */
+const MAX_POLICY_DEPTH = 32;
+
+function ruleOf(m: Message, depth = 0): SignatureRule | undefined {
+  if (depth > MAX_POLICY_DEPTH) return undefined;
   if (m.has(1)) return { signedBy: m.int32(1) };
   const nOutOf = m.message(2);
   if (!nOutOf) return undefined;
   const rules: SignatureRule[] = [];
   for (const r of nOutOf.repeatedMessages(2)) {
-    const rule = ruleOf(r);
+    const rule = ruleOf(r, depth + 1);
     if (rule) rules.push(rule);
     else return undefined;
   }

@@ -3,7 +3,8 @@
  * `npm run evidence:fixtures`), and on the same bundles tampered with: each tampering is
  * refused, by the check and with the reason that names it.
  */
-import { canonicalBytes } from '@clearance/core';
+import { canonicalBytes, toHex } from '@clearance/core';
+import { sha256 } from './crypto';
 import { blockJson } from './builder';
 import type { Bundle } from './bundle';
 import { decodeBlock } from './fabric-messages';
@@ -164,7 +165,10 @@ describe('tampering', () => {
     ],
     [
       'a statement of validity',
-      (b: Bundle) => (b.attestations[0]!.statement.attestedAt = '2020-01-01T00:00:00.000Z'),
+      (b: Bundle) => {
+        const statement = b.attestations[0]!.statement;
+        statement.attestedAt = new Date(Date.parse(statement.attestedAt) + 1000).toISOString();
+      },
       'transaction.validity',
       'ATTESTATION_SIGNATURE_INVALID',
     ],
@@ -385,6 +389,43 @@ describe('tampering', () => {
     );
   });
 
+  it('answers, and never throws, for content that hashes right but cannot be read', async () => {
+    // A made-up genesis or transaction block whose data_hash matches its garbage: every
+    // check must still answer (the genesis fails the root, the garbage its own check).
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 40; round++) {
+      const bundle = fixtureBundle('gdRelease');
+      const part =
+        round % 2 === 0 ? bundle.configuration[0]! : bundle.blocks[bundle.blocks.length - 1]!;
+      const corrupted = corruptNested(fromBase64(part.data[0]!), random);
+      part.data[0] = toBase64(corrupted);
+      part.dataHash = toHex(await sha256(corrupted));
+      const report = await verifyBundle(bundle, fixtureTrustRoot());
+      expect(report.valid).toBe(false);
+    }
+  });
+
+  it('answers for a configuration whose organisation MSP cannot be read', async () => {
+    const bundle = fixtureBundle('gdRelease');
+    const genesis = bundle.configuration[0]!;
+    const envelope = fromBase64(genesis.data[0]!);
+    // Envelope.payload → Payload.data → ConfigEnvelope.config → Config.channel_group
+    const broken = rewrite(envelope, [[1], [2], [1], [2]], (group) =>
+      editGroup(
+        group,
+        ['Application', 'GDCustoms'],
+        'MSP',
+        Uint8Array.of(0x12, 0x03, 0x0a, 0x01, 0xff),
+      ),
+    );
+    genesis.data = [toBase64(broken)];
+    genesis.dataHash = toHex(await sha256(broken));
+    const report = await verifyBundle(bundle, fixtureTrustRoot());
+    expectRefused(report, 'configuration.root', 'ROOT_MISMATCH');
+    expectRefused(report, 'configuration.chain', 'BLOCK_MALFORMED');
+  });
+
   it('reads no field of a block past its end', () => {
     const data = fromBase64(fixtureBundle('gdRelease').blocks[0]!.data[0]!);
     expect(() => readFields(data.subarray(0, data.length - 1))).toThrow('past the end');
@@ -427,6 +468,49 @@ function flipSignature(block: Bundle['blocks'][number]): void {
   const bytes = fromBase64(item.signature);
   flipBit(bytes, bytes.length - 2);
   item.signature = toBase64(bytes);
+}
+
+/** Replaces one nested length-delimited field, picked at random, with random bytes. */
+function corruptNested(bytes: Uint8Array, random: () => number): Uint8Array {
+  const garbage = () => Uint8Array.from({ length: 6 }, () => Math.floor(random() * 256));
+  let fields: ReturnType<typeof readFields>;
+  try {
+    fields = readFields(bytes);
+  } catch {
+    return garbage();
+  }
+  const nested = fields.filter((f) => f.wire === 2);
+  const pick = nested[Math.floor(random() * nested.length)];
+  if (!pick) return garbage();
+  const replacement = random() < 0.35 ? garbage() : corruptNested(pick.bytes!, random);
+  return encodeRaw(fields.map((f) => (f === pick ? { ...f, bytes: replacement } : f)));
+}
+
+/** Sets a config value's bytes at a group path (map entries: key 1, value 2). */
+function editGroup(
+  fields: ReturnType<typeof readFields>,
+  path: string[],
+  valueKey: string,
+  value: Uint8Array,
+): ReturnType<typeof readFields> {
+  const keyOf = (entry: Uint8Array) =>
+    new TextDecoder().decode(readFields(entry).find((f) => f.number === 1)?.bytes);
+  const [next, ...rest] = path;
+  const mapField = next === undefined ? 3 : 2;
+  const wanted = next ?? valueKey;
+  return fields.map((f) => {
+    if (f.number !== mapField || keyOf(f.bytes!) !== wanted) return f;
+    const entry = readFields(f.bytes!).map((e) => {
+      if (e.number !== 2) return e;
+      const inner = readFields(e.bytes!);
+      const edited =
+        next === undefined
+          ? inner.map((v) => (v.number === 2 ? { ...v, bytes: value } : v))
+          : editGroup(inner, rest, valueKey, value);
+      return { ...e, bytes: encodeRaw(edited) };
+    });
+    return { ...f, bytes: encodeRaw(entry) };
+  });
 }
 
 function flipBit(bytes: Uint8Array, at: number): void {

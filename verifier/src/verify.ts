@@ -196,12 +196,19 @@ async function verifyConfigurationChain(
         chainFault ??= ['NOT_A_CONFIG_BLOCK', `${label} names ${block.signatures?.lastConfig}`];
         break;
       }
-      const signed = await ordererSignatures(block, previous.config);
+      const prior = previous.config;
+      const signed = await unreadable(() => ordererSignatures(block, prior));
       if (signed) signatureFault ??= [signed[0], `${label}: ${signed[1]}`];
       const update = await checkConfigUpdate(previous.config, envelope);
       if (update) updateFault ??= [update.fault, `${label}: ${update.detail}`];
     }
-    const config = await channelConfig(trustRoot.channel, envelope, block.number);
+    let config: ChannelConfig;
+    try {
+      config = await channelConfig(trustRoot.channel, envelope, block.number);
+    } catch (error) {
+      chainFault ??= ['BLOCK_MALFORMED', `${label}: ${String(error)}`];
+      break;
+    }
     configs.set(block.number, config);
     previous = { block, config };
   }
@@ -214,6 +221,17 @@ async function verifyConfigurationChain(
   outcome('configuration.signatures', signatureFault, 'each signed under the one before');
   outcome('configuration.updates', updateFault, 'each authorised by the one before');
   return configs;
+}
+
+/** A check's fault, with anything it could not read as BLOCK_MALFORMED. */
+async function unreadable(
+  check: () => Promise<[Reason, string] | undefined>,
+): Promise<[Reason, string] | undefined> {
+  try {
+    return await check();
+  } catch (error) {
+    return ['BLOCK_MALFORMED', String(error)];
+  }
 }
 
 /** Checks a block's orderer signatures under a configuration; the fault, or undefined. */
@@ -278,7 +296,7 @@ async function verifyBlocks(
         `configuration block ${block.signatures.lastConfig}`,
       );
     else {
-      const fault = await ordererSignatures(block, config);
+      const fault = await unreadable(() => ordererSignatures(block, config));
       if (fault) results.invalid('block.orderer-signatures', target, fault[0], fault[1]);
       else
         results.valid(
@@ -334,24 +352,50 @@ async function verifyTransactions(
       complete = false;
       continue;
     }
-    const creator = await checkCreator(item, config, results, target);
-    await checkProposalHash(item, results, target);
-    const endorsers = await checkEndorsements(item, config, results, target);
-    const policy = await evaluateEndorsementPolicies(
-      config,
-      sources,
-      item.action,
-      item.position,
-      endorsers,
+    // Whatever a check cannot read makes that check INVALID; it never stops the others.
+    const guarded = async <T>(check: CheckId, run: () => Promise<T>, fallback: T): Promise<T> => {
+      try {
+        return await run();
+      } catch (error) {
+        results.invalid(check, target, 'TX_MALFORMED', String(error));
+        return fallback;
+      }
+    };
+    const creator = await guarded(
+      'transaction.creator',
+      () => checkCreator(item, config, results, target),
+      undefined,
     );
-    if (policy.ok)
+    await guarded(
+      'transaction.proposal-hash',
+      () => checkProposalHash(item, results, target),
+      undefined,
+    );
+    const endorsers = await guarded(
+      'transaction.endorsements',
+      () => checkEndorsements(item, config, results, target),
+      [],
+    );
+    const policy = await guarded(
+      'transaction.endorsement-policy',
+      () => evaluateEndorsementPolicies(config, sources, item.action, item.position, endorsers),
+      undefined,
+    );
+    if (policy?.ok)
       results.valid('transaction.endorsement-policy', target, policy.policies.join('; '));
-    else results.invalid('transaction.endorsement-policy', target, policy.reason, policy.detail);
-    const validity = await judgeValidity(trustRoot, config, bundle.attestations, {
-      transactionId: item.ref.id,
-      blockNumber: item.position.block,
-      blockHash: item.block.block.hash,
-    });
+    else if (policy)
+      results.invalid('transaction.endorsement-policy', target, policy.reason, policy.detail);
+    const validity = await guarded(
+      'transaction.validity',
+      () =>
+        judgeValidity(trustRoot, config, bundle.attestations, {
+          transactionId: item.ref.id,
+          blockNumber: item.position.block,
+          blockHash: item.block.block.hash,
+        }),
+      undefined,
+    );
+    if (!validity) continue;
     if (validity.ok)
       results.valid(
         'transaction.validity',
