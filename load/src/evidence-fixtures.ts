@@ -13,14 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { devnetEvidence, evidenceScenario } from './evidence-harness';
 
-export const FIXTURES_FILE = path.join(
-  __dirname,
-  '..',
-  '..',
-  'verifier',
-  'fixtures',
-  'devnet-evidence.json',
-);
+import { FIXTURES_FILE } from './evidence-fixtures-file';
 
 async function main(): Promise<void> {
   const devnet = new Devnet({ log: (line) => console.log(line) });
