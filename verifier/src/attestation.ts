@@ -67,32 +67,45 @@ export type ValidityOutcome =
   { ok: true; attesters: string[] } | { ok: false; reason: Reason; detail: string; code?: number };
 
 /**
- * What the bundle's attestations say of one transaction, judged under `config` (the
- * configuration in force at its block).
+ * What the bundle's attestations say of one transaction. Each signer is judged under the
+ * configuration its statement names (the one in force when it signed, which the bundle must
+ * carry, no older than the transaction's); all statements name the same one.
  */
 export async function judgeValidity(
   trustRoot: TrustRoot,
-  config: ChannelConfig,
+  configs: ReadonlyMap<bigint, ChannelConfig>,
+  txConfig: ChannelConfig,
   attestations: readonly Attestation[],
   tx: AttestedBlock,
 ): Promise<ValidityOutcome> {
   const valid: ValidatedIdentity[] = [];
   const codes = new Set<number>();
   const attesters: string[] = [];
+  let config: ChannelConfig | undefined;
   for (const a of attestations) {
     const entry = a.statement.transactions.find((t) => t.transactionId === tx.transactionId);
     if (!entry) continue;
     const who = a.signer.mspId;
+    const mismatch = (detail: string): ValidityOutcome => ({
+      ok: false,
+      reason: 'ATTESTATION_MISMATCH',
+      detail: `${who}: ${detail}`,
+    });
     if (a.statement.type !== ATTESTATION_TYPE || a.statement.channel !== trustRoot.channel)
-      return { ok: false, reason: 'ATTESTATION_MISMATCH', detail: `${who}: another channel` };
+      return mismatch('another channel');
     if (entry.blockNumber !== tx.blockNumber.toString() || entry.blockHash !== tx.blockHash)
-      return {
-        ok: false,
-        reason: 'ATTESTATION_MISMATCH',
-        detail: `${who} names block ${entry.blockNumber} ${entry.blockHash.slice(0, 12)}…`,
-      };
+      return mismatch(`names block ${entry.blockNumber} ${entry.blockHash.slice(0, 12)}…`);
     if (validationCodeName(entry.validationCode) !== entry.validationCodeName)
-      return { ok: false, reason: 'ATTESTATION_MISMATCH', detail: `${who}: code and name differ` };
+      return mismatch('code and name differ');
+    const named = a.statement.configuration;
+    const signedUnder = configs.get(BigInt(named.blockNumber));
+    if (!signedUnder || signedUnder.blockHash !== named.blockHash)
+      return mismatch(`names configuration block ${named.blockNumber}, not in the bundle`);
+    if (signedUnder.blockNumber < txConfig.blockNumber)
+      return mismatch(`names configuration block ${named.blockNumber}, older than the transaction`);
+    if (config && config !== signedUnder)
+      return mismatch('statements name different configurations');
+    config = signedUnder;
     const signer = await config.msps.member(who, new TextEncoder().encode(a.signer.certificate));
     if (signer.fault !== undefined || !signer.identity)
       return {
@@ -121,7 +134,7 @@ export async function judgeValidity(
       attesters.push(who);
     }
   }
-  if (valid.length === 0)
+  if (!config || valid.length === 0)
     return { ok: false, reason: 'NO_ATTESTATION', detail: 'no statement names this transaction' };
   if (codes.size > 1)
     return {

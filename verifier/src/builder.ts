@@ -145,6 +145,7 @@ export function createAttester(options: {
         type: ATTESTATION_TYPE,
         channel: options.channel,
         attestedAt: (options.now?.() ?? new Date()).toISOString(),
+        configuration: await configurationInForce(reader),
         transactions,
         claims: await claimsDigest(claims),
       };
@@ -155,6 +156,24 @@ export function createAttester(options: {
       );
     },
   };
+}
+
+/** The last configuration block of the channel as a peer has it: its number and hash. */
+async function configurationInForce(
+  reader: LedgerReader,
+): Promise<{ blockNumber: string; blockHash: string }> {
+  const last = decodeBlock(await reader.blockByNumber((await reader.height()) - 1n));
+  const number = lastConfigOf(last);
+  const block =
+    number === last.header.number ? last : decodeBlock(await reader.blockByNumber(number));
+  return { blockNumber: number.toString(), blockHash: await headerHashOf(block) };
+}
+
+/** The last configuration index a block's signed metadata names (0 for the genesis block). */
+function lastConfigOf(block: Block): bigint {
+  const signatures = block.metadata[METADATA_INDEX.SIGNATURES];
+  const value = signatures && signatures.length > 0 ? decodeMetadata(signatures).value : undefined;
+  return value ? decodeOrdererBlockMetadata(value).lastConfig : 0n;
 }
 
 interface Included {
@@ -384,16 +403,10 @@ export function createBundleBuilder(options: {
       );
       const blocks = new Map<bigint, Block>();
       for (const { tx } of ordered) blocks.set(tx.position.block, tx.block);
-      let lastConfig = 0n;
-      for (const block of blocks.values()) {
-        const signatures = block.metadata[METADATA_INDEX.SIGNATURES];
-        const value =
-          signatures && signatures.length > 0 ? decodeMetadata(signatures).value : undefined;
-        const last = value ? decodeOrdererBlockMetadata(value).lastConfig : 0n;
-        if (last > lastConfig) lastConfig = last;
-      }
+      // The chain up to the configuration in force now: the attesters are judged under it.
+      await index.scan((await options.reader.height()) - 1n);
       const configuration: BlockJson[] = [];
-      for (const number of index.configBlocks.filter((n) => n <= lastConfig))
+      for (const number of index.configBlocks)
         configuration.push(blockJson(await index.block(number)));
       const claims: Claims = {
         facts: facts.facts,

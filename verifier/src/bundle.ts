@@ -86,6 +86,10 @@ export const StatementSchema = z
     type: z.literal(ATTESTATION_TYPE),
     channel: z.string(),
     attestedAt: z.iso.datetime(),
+    /** The configuration block in force at the attester's peer when it signed: the
+     * verifier judges the signer under it (a certificate revoked since the transaction is
+     * not accepted), so the bundle must carry it. */
+    configuration: z.object({ blockNumber: BlockNumber, blockHash: Hash }).strict(),
     transactions: z.array(AttestedTransactionSchema).min(1),
     claims: Hash,
   })

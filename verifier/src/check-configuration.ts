@@ -106,7 +106,7 @@ export async function verifyConfigurationChain(
       if (update) updateFault ??= [update.fault, `${label}: ${update.detail}`];
     }
     try {
-      const config = await channelConfig(trustRoot.channel, envelope, block.number);
+      const config = await channelConfig(trustRoot.channel, envelope, block);
       configs.set(block.number, config);
       previous = { block, config };
     } catch (error) {

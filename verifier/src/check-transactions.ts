@@ -6,6 +6,7 @@ import { toHex } from '@clearance/core';
 import { judgeValidity } from './attestation';
 import type { Bundle, TrustRoot } from './bundle';
 import type { VerifiedBlock } from './check-blocks';
+import type { Configs } from './check-configuration';
 import type { ChannelConfig } from './config';
 import { concat, sha256, verifyFabricSignature } from './crypto';
 import { evaluateEndorsementPolicies, type Position } from './endorsement-policy';
@@ -34,6 +35,7 @@ export interface Located {
 export async function verifyTransactions(
   bundle: Bundle,
   trustRoot: TrustRoot,
+  configs: Configs,
   blocks: Map<string, VerifiedBlock>,
   results: Results,
 ): Promise<SubjectTransaction[] | undefined> {
@@ -66,7 +68,13 @@ export async function verifyTransactions(
       complete = false;
       continue;
     }
-    const subject = await checkTransaction(item, config, { bundle, trustRoot, sources, results });
+    const subject = await checkTransaction(item, config, {
+      bundle,
+      trustRoot,
+      configs,
+      sources,
+      results,
+    });
     if (subject) subjects.push(subject);
   }
   return complete && subjects.length > 0 && subjects.length === countSubjects(bundle)
@@ -84,11 +92,12 @@ async function checkTransaction(
   context: {
     bundle: Bundle;
     trustRoot: TrustRoot;
+    configs: Configs;
     sources: ReturnType<typeof policySources>;
     results: Results;
   },
 ): Promise<SubjectTransaction | undefined> {
-  const { bundle, trustRoot, sources, results } = context;
+  const { bundle, trustRoot, configs, sources, results } = context;
   const target = targetOf(item.ref);
   // Whatever a check cannot read makes that check INVALID; it never stops the others.
   const guarded = async <T>(check: CheckId, run: () => Promise<T>, fallback: T): Promise<T> => {
@@ -126,7 +135,7 @@ async function checkTransaction(
   const validity = await guarded(
     'transaction.validity',
     () =>
-      judgeValidity(trustRoot, config, bundle.attestations, {
+      judgeValidity(trustRoot, configs, config, bundle.attestations, {
         transactionId: item.ref.id,
         blockNumber: item.position.block,
         blockHash: item.block.block.hash,

@@ -18,7 +18,9 @@ beforeAll(async () => {
   raw = chain.map((b) => decodeEnvelopeBytes(fromBase64(b.data[0]!)).payloadData);
   envelopes = raw.map(decodeConfigEnvelope);
   configs = await Promise.all(
-    envelopes.map((e, i) => channelConfig('clearance', e, BigInt(chain[i]!.number))),
+    envelopes.map((e, i) =>
+      channelConfig('clearance', e, { number: BigInt(chain[i]!.number), hash: '' }),
+    ),
   );
   expect(envelopes.length).toBeGreaterThanOrEqual(3);
 });

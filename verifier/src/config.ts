@@ -26,8 +26,9 @@ export interface ChannelConfig {
   root: ConfigGroup;
   msps: MspManager;
   policies: PolicyTree;
-  /** Block number of the configuration block that carries it. */
+  /** Block number of the configuration block that carries it, and that block's header hash. */
   blockNumber: bigint;
+  blockHash: string;
 }
 
 /** Groups whose sub-groups are organisations with an MSP. */
@@ -36,7 +37,7 @@ const ORGANISATION_GROUPS = ['Application', 'Orderer'];
 export async function channelConfig(
   channelId: string,
   envelope: ConfigEnvelope,
-  blockNumber: bigint,
+  block: { number: bigint; hash: string },
 ): Promise<ChannelConfig> {
   const msps = new Map<string, Msp>();
   for (const section of ORGANISATION_GROUPS) {
@@ -55,7 +56,8 @@ export async function channelConfig(
     root: envelope.channelGroup,
     msps: manager,
     policies: new PolicyTree(envelope.channelGroup, manager),
-    blockNumber,
+    blockNumber: block.number,
+    blockHash: block.hash,
   };
 }
 

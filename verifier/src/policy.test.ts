@@ -29,11 +29,10 @@ beforeAll(async () => {
   const bundle = fixtureBundle('gdRelease');
   const last = bundle.configuration[bundle.configuration.length - 1]!;
   const envelope = decodeEnvelopeBytes(fromBase64(last.data[0]!));
-  config = await channelConfig(
-    'clearance',
-    decodeConfigEnvelope(envelope.payloadData),
-    BigInt(last.number),
-  );
+  config = await channelConfig('clearance', decodeConfigEnvelope(envelope.payloadData), {
+    number: BigInt(last.number),
+    hash: '',
+  });
   const ref = bundle.transactions.find((t) => t.role === 'subject')!;
   const block = bundle.blocks.find((b) => b.number === ref.block)!;
   const subject = decodeEnvelopeBytes(fromBase64(block.data[ref.index]!));

@@ -250,6 +250,18 @@ describe('tampering', () => {
     expectRefused(report, 'transaction.validity', 'ATTESTER_NOT_IN_MSP');
   });
 
+  it('refuses a statement that names a configuration the bundle does not carry', async () => {
+    // The signer is judged under the configuration in force when it signed (a certificate
+    // revoked since is refused there): naming another one is refused before the signature.
+    const bundle = fixtureBundle('gdRelease');
+    bundle.attestations[0]!.statement.configuration.blockNumber = '3';
+    expectRefused(
+      await verifyBundle(bundle, fixtureTrustRoot()),
+      'transaction.validity',
+      'ATTESTATION_MISMATCH',
+    );
+  });
+
   it('refuses statements of validity from fewer organisations than the trust root requires', async () => {
     const bundle = fixtureBundle('gdRelease');
     bundle.attestations = bundle.attestations.filter((a) => a.signer.mspId === 'GDCustomsMSP');

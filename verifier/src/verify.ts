@@ -55,7 +55,7 @@ export async function verifyBundle(
     );
   const configs = await verifyConfigurationChain(bundle, trustRoot, results);
   const blocks = await verifyBlocks(bundle, configs, results);
-  const subjects = await verifyTransactions(bundle, trustRoot, blocks, results);
+  const subjects = await verifyTransactions(bundle, trustRoot, configs, blocks, results);
   let facts: Facts | undefined;
   if (subjects) facts = await checkFacts(bundle, trustRoot, subjects, options, results);
   else results.skipped('facts', 'facts', 'PREREQUISITE_FAILED', 'a subject transaction failed');
