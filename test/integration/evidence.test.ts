@@ -12,24 +12,29 @@ import {
   sampleFiling,
   signFiling,
 } from '@clearance/testkit/chaincode';
-import { connectGateway, loadConfig } from '@clearance/gateway';
+import { connectGateway, loadConfig, messageSigner } from '@clearance/gateway';
 import { CHAINCODE_NAME, CHANNEL_NAME, Devnet } from '@clearance/network';
 import {
+  DEVNET_ATTESTERS,
   devnetEvidence,
   evidenceScenario,
   officerLedgers,
+  peerIdentity,
   type DevnetEvidence,
   type EvidenceScenario,
 } from '@clearance/load/evidence-harness';
 import {
+  createAttester,
+  createBundleBuilder,
   decodeBlock,
   transactionIdOfEnvelope,
   validationCodeName,
   verdict,
   verifyBundle,
+  type Attester,
   type VerificationReport,
 } from '@clearance/verifier';
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 
 const ENDORSEMENT_POLICY_FAILURE = 10;
 const MVCC_READ_CONFLICT = 11;
@@ -130,6 +135,57 @@ describe('evidence on the devnet', () => {
     expect(subjectCheck(report, 'transaction.endorsement-policy')).toMatchObject({
       status: 'INVALID',
       reason: 'POLICY_NOT_SATISFIED',
+    });
+  }, 120_000);
+
+  it('is not fooled by lying statements: a policy-failing release stays refused, and statements that disagree are refused', async () => {
+    // Both customs services' attesters made to state what their peers did not record.
+    const lying = (code: (real: number) => number) =>
+      DEVNET_ATTESTERS.map((mspId) => {
+        const reader = evidence.readers.get(mspId)!;
+        const identity = peerIdentity(devnet, mspId);
+        return createAttester({
+          reader: {
+            ...reader,
+            validationCode: async (id) => code(await reader.validationCode(id)),
+          },
+          channel: CHANNEL_NAME,
+          chaincode: CHAINCODE_NAME,
+          mspId,
+          certificate: identity.certificate,
+          sign: messageSigner(createPrivateKey(identity.privateKey)),
+        });
+      });
+    const builderWith = (attesters: Attester[]) =>
+      createBundleBuilder({
+        reader: evidence.readers.get('GDCustomsMSP')!,
+        channel: CHANNEL_NAME,
+        chaincode: CHAINCODE_NAME,
+        attesters,
+      });
+    const forged = await builderWith(lying(() => 0)).build({
+      kind: 'release',
+      transactionIds: [scenario.oneAgency.transactionId],
+    });
+    const report = await verifyBundle(forged, evidence.trustRoot);
+    expect(subjectCheck(report, 'transaction.validity')?.status).toBe('VALID'); // the lie
+    expect(report.valid).toBe(false);
+    expect(subjectCheck(report, 'transaction.endorsement-policy')).toMatchObject({
+      status: 'INVALID',
+      reason: 'POLICY_NOT_SATISFIED',
+    });
+
+    const [honest] = evidence.attesters;
+    const [, liar] = lying(() => MVCC_READ_CONFLICT);
+    const disagreeing = await builderWith([honest!, liar!]).build({
+      kind: 'release',
+      transactionIds: [scenario.gd.releases[1]!],
+    });
+    expect(
+      subjectCheck(await verifyBundle(disagreeing, evidence.trustRoot), 'transaction.validity'),
+    ).toMatchObject({
+      status: 'INVALID',
+      reason: 'ATTESTATIONS_DISAGREE',
     });
   }, 120_000);
 });
