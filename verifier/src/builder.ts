@@ -233,9 +233,15 @@ class ChannelIndex {
     return block;
   }
 
-  /** Reads the blocks not read yet, up to and including `upTo`. */
-  async scan(upTo: bigint): Promise<void> {
-    for (; this.scanned <= upTo; this.scanned++) this.record(await this.block(this.scanned));
+  private scanning: Promise<void> = Promise.resolve();
+
+  /** Reads the blocks not read yet, up to and including `upTo` (one scan at a time). */
+  scan(upTo: bigint): Promise<void> {
+    const next = this.scanning.then(async () => {
+      for (; this.scanned <= upTo; this.scanned++) this.record(await this.block(this.scanned));
+    });
+    this.scanning = next.catch(() => undefined); // a failed read is tried again by the next scan
+    return next;
   }
 
   private add(key: string, event: WriteEvent) {
@@ -261,8 +267,10 @@ class ChannelIndex {
       };
       for (const ns of decodeEndorserAction(tx).writes) {
         for (const w of ns.writes) {
-          if (!w.isDelete) this.add(`value|${ns.namespace}||${w.key}`, event);
-          else this.add(`key-policy|${ns.namespace}||${w.key}`, event);
+          // Values matter only for the chaincode definitions _lifecycle keeps.
+          if (!w.isDelete && ns.namespace === LIFECYCLE_NAMESPACE)
+            this.add(`value|${ns.namespace}||${w.key}`, event);
+          else if (w.isDelete) this.add(`key-policy|${ns.namespace}||${w.key}`, event);
         }
         for (const w of ns.metadataWrites) this.add(`key-policy|${ns.namespace}||${w.key}`, event);
         for (const c of ns.collections) {
