@@ -81,6 +81,10 @@ describe('evidence on the devnet', () => {
     );
     expect(disagreements).toEqual([]);
     const codes = new Set(rows.map((r) => validationCodeName(r.code)));
+    const counts = [...codes].map(
+      (c) => `${c} ${rows.filter((r) => validationCodeName(r.code) === c).length}`,
+    );
+    console.log(`agreement: ${rows.length} transactions (${counts.join(', ')}), 0 disagreements`);
     // The run holds valid transactions and both kinds of invalid ones Fabric recorded.
     expect([...codes].sort()).toEqual([
       'ENDORSEMENT_POLICY_FAILURE',
