@@ -5,7 +5,8 @@
  * its size as JSON and gzipped, the median wall time of `clearance-verify` as a command (a
  * new Node process each run: start-up, reading, every check), and the median time of
  * verifyBundle in one warm process. Offline: no devnet, no network. Prints one line per
- * bundle and writes load/results/evidence.json.
+ * bundle and writes load/results/evidence.json. A control row times the command refusing its
+ * arguments: Node's start-up and the modules, no check.
  */
 import { verifyBundle } from '@clearance/verifier';
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,25 @@ async function main(): Promise<void> {
   const root = path.join(dir, 'trust-root.json');
   fs.writeFileSync(root, JSON.stringify(fixtures.trustRoot));
   const rows = [];
+  // Control: the command loading and refusing its arguments (Node start-up and modules, no check).
+  const startup: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    try {
+      execFileSync(process.execPath, [CLI], { stdio: 'ignore' });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 2) throw error;
+    }
+    startup.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const cliStartup = Math.round(percentile(startup, 50));
+  console.log(
+    JSON.stringify({
+      control: 'clearance-verify start-up (usage error)',
+      cli_ms_p50: cliStartup,
+      runs,
+    }),
+  );
   try {
     for (const [name, stripped] of Object.entries(fixtures.bundles)) {
       const bundle = { ...stripped, configuration: fixtures.configuration };
