@@ -12,6 +12,7 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/)'];
 const moduleNameMapper = {
   '^@clearance/core$': '<rootDir>/core/src/index.ts',
+  '^@clearance/verifier$': '<rootDir>/verifier/src/index.ts',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
@@ -32,6 +33,8 @@ module.exports = {
       roots: [
         '<rootDir>/core/src',
         '<rootDir>/chaincode/src',
+        '<rootDir>/verifier/src',
+        '<rootDir>/verifier/cli',
         '<rootDir>/network/src',
         '<rootDir>/gateway/src',
         '<rootDir>/seal-devices/src',

@@ -281,6 +281,8 @@ export {
   LedgerUnavailableError,
   SubmitError,
 } from './ledger/fabric-errors';
+export { qsccLedgerReader } from './evidence/ledger-reader';
+export { messageSigner } from './ledger/signer';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './database/migrations';

@@ -1,4 +1,4 @@
-import { CROSSING_CONTRACT } from '../domain/contract-names';
+import { CROSSING_CONTRACT, RECORD_KEYS } from '../domain/contract-names';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   CROSSING_ENDORSERS,
@@ -30,7 +30,7 @@ import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
 
 export { CROSSING_CONTRACT };
-const CROSSING = 'crossing';
+const CROSSING = RECORD_KEYS.crossing;
 /** Per seal: the last tap a crossing used and the crossings made. */
 const SEAL_CROSSINGS = 'sealcrossings';
 

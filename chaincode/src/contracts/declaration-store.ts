@@ -1,5 +1,6 @@
 /** Reading and writing declaration records: shared by the Declaration and Seal contracts. */
 import type { Context } from 'fabric-contract-api';
+import { RECORD_KEYS } from '../domain/contract-names';
 import { LedgerError } from '../domain/errors';
 import { DECLARATION_EVENT_OF, type DeclarationEvent } from '../domain/event-payloads';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../domain/lifecycle';
 import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
 
-const DECLARATION = 'declaration';
+const DECLARATION = RECORD_KEYS.declaration;
 
 export function declarationKey(ctx: Context, id: string): string {
   return ctx.stub.createCompositeKey(DECLARATION, [boundedText(id, 'declarationId', 64)]);

@@ -18,3 +18,4 @@ export {
 export type { Sm2SigningKey } from './sm2';
 export { sm3 } from './sm3';
 export { parseCertificate, parseCrl, pemToDer } from './x509';
+export type { ParsedCertificate, ParsedCrl } from './x509';
