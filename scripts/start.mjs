@@ -5,16 +5,13 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preflight } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function fail(what, how) {
   console.error(`npm start: ${what}\n  how to fix: ${how}`);
   process.exit(1);
-}
-
-function has(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 function step(title, command, args) {
@@ -27,12 +24,8 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   fail(`Node ${process.versions.node} is too old`, 'install Node.js 20.19 or newer');
 }
-for (const [tool, how] of [
-  ['tar', 'apt-get install tar'],
-  ['gzip', 'apt-get install gzip'],
-]) {
-  if (!has(tool)) fail(`${tool} is not installed`, how);
-}
+// Every system package before anything else (npm ci included): installed here as root.
+if (!preflight({ purpose: 'start', check: process.argv.includes('--check') })) process.exit(1);
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   step('installing npm dependencies (npm ci)', 'npm', ['ci']);
 }
