@@ -444,6 +444,11 @@ export class Devnet {
     return runningPid(this.paths, name);
   }
 
+  /** How many orderers this devnet was made with; undefined when it has not been made yet. */
+  madeWithOrderers(): OrdererCount | undefined {
+    return cryptoExists(this.paths) ? (this.readSettings()?.orderers ?? 1) : undefined;
+  }
+
   /** The orderers: name and operations URL (`/metrics`, `/healthz`). */
   orderers(): { name: string; operationsUrl: string }[] {
     return this.ordererOrg().nodes.map((n) => ({
