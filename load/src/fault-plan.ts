@@ -37,7 +37,7 @@ export function devnetPlan(
   if (resetAllowed) return { action: 'reset', orderers: 3, because: raft };
   const others = faults.filter((f) => !raft.includes(f.name)).map((f) => f.name);
   throw new FaultPlanError(
-    `${raft.join(' and ')} need a devnet of 3 orderers (a Raft cluster); this devnet was made with ${existing}. ` +
+    `${raft.join(' and ')} ${raft.length > 1 ? 'need' : 'needs'} a devnet of 3 orderers (a Raft cluster); this devnet was made with ${existing}. ` +
       `Either let the run make it again with 3 (its ledger is wiped): npm run faults -- --reset-devnet; ` +
       `or make it yourself: npm run devnet -- reset && npm run devnet -- up --orderers 3` +
       (others.length > 0
