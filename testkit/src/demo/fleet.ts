@@ -30,13 +30,16 @@ interface Trip {
   declarationIds: string[];
   readings: SignedReading[];
   posted: number;
+  /** Set while customs remove the seal at the destination and the next trip is prepared. */
+  arriving?: boolean;
 }
 
 const codeOf = (error: unknown): string | undefined => (error as { code?: string }).code;
 
 /**
  * Submits, again for a few seconds while the endorsing peers have not all committed what
- * it builds on (a submit waits for its own peer's commit only).
+ * it builds on (a submit waits for its own peer's commit only), or after an MVCC conflict
+ * (the seal record also changes as its readings are anchored; nothing was written).
  */
 async function submitSoon(ledger: Ledger, transaction: string, args: string[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -45,7 +48,8 @@ async function submitSoon(ledger: Ledger, transaction: string, args: string[]): 
       return;
     } catch (error) {
       const code = codeOf(error);
-      if (attempt >= 40 || (code !== 'INVALID_STATE' && code !== 'NOT_FOUND')) throw error;
+      const again = code === 'INVALID_STATE' || code === 'NOT_FOUND' || code === 'CONFLICT';
+      if (attempt >= 40 || !again) throw error;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -180,6 +184,19 @@ export class Fleet {
 
   /** Posts the readings that are due (as a device: again until stored), then what follows. */
   private async post(t: Trip): Promise<void> {
+    if (t.posted === t.readings.length) {
+      // At the destination: in the background, so that the other trucks drive on meanwhile.
+      if (!t.arriving && !this.stopped) {
+        t.arriving = true;
+        void this.arrived(t).catch((error: unknown) => {
+          // Tried again at the next tick, with ids of its own (a consignment half filed stays).
+          t.arriving = false;
+          t.trip += 1;
+          this.world.log(`${t.plan.name} at its destination: ${(error as Error).message}`);
+        });
+      }
+      return;
+    }
     const now = Date.now();
     let end = t.posted;
     while (end < t.readings.length && Date.parse(t.readings[end]!.reading.time) <= now) end++;
@@ -205,7 +222,6 @@ export class Fleet {
           this.world.log(`${t.plan.name} at ${LANE}: ${(error as Error).message}`),
         );
     }
-    if (t.posted === t.readings.length) await this.arrived(t);
   }
 
   /** The lane device at Lok Ma Chau: taps the seal's tag, then asks for the decision. */
@@ -250,12 +266,14 @@ export class Fleet {
 
   /** At the destination: customs remove the seal; the truck sets off with a new consignment. */
   private async arrived(t: Trip): Promise<void> {
-    this.trips.delete(t.plan.name);
-    if (this.stopped) return;
     await submitSoon(this.world.ledgers.gdOfficer, 'Seal:RemoveSeal', [
       t.sealId,
       `arrived: ${t.plan.routeId}`,
-    ]);
+    ]).catch((error: unknown) => {
+      // Removed already (an attempt whose answer was lost): go on to the next trip.
+      if (codeOf(error) !== 'INVALID_STATE') throw error;
+    });
+    if (this.stopped) return;
     const next = this.newTrip(t.plan, t.trip + 1, await this.consignment(t.plan, t.trip + 1));
     await this.seal([next]);
     this.drive(next, new Date(), []);

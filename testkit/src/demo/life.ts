@@ -122,7 +122,7 @@ export async function runLifeCommand(args: string[]): Promise<void> {
       });
   const sealIds = await fleet.start(TRUCKS, tripFor);
   log(
-    `${sealIds.length} trucks sealed and driving (${seconds(input.startedAt)} s after npm start); T1 reaches Lok Ma Chau in about 30 s`,
+    `${sealIds.length} trucks sealed and driving (${seconds(input.startedAt)} s after npm start): ${sealIds.join(' ')}; T1 reaches Lok Ma Chau in about 30 s`,
   );
   const tampered = TRUCKS.findIndex((t) => t.tamperInS !== undefined);
   await Promise.all([
