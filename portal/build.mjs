@@ -20,7 +20,11 @@ const watch = process.argv.includes('--watch');
 const check = process.argv.includes('--check');
 
 // The chaincode's domain and the core modules from source (ES modules): bundled that way,
-// the ASN.1 schemas tree-shake; their compiled CommonJS would pull in all of zod.
+// the ASN.1 schemas tree-shake; their compiled CommonJS would pull in all of zod. Their
+// index files only re-export, so they are declared side-effect free: otherwise a chunk that
+// uses one schema of the domain's index (the sign-in page) gets every module it names (the
+// CMS, X.509 and SM2 code, 270 KB). (Declaring the ASN.1 packages and tslib so as well broke
+// their decorators: only the two index files.)
 const SOURCES = {
   '@clearance/chaincode/domain': join(here, '..', 'chaincode', 'src', 'domain', 'index.ts'),
   '@clearance/core': join(here, '..', 'core', 'src', 'index.ts'),
@@ -32,31 +36,6 @@ const sharedFromSource = {
       path: SOURCES[args.path],
       sideEffects: false,
     }));
-  },
-};
-
-// The domain and core modules are pure, and so are the ASN.1 libraries they use, but no
-// package.json says so: the bundler kept every module the domain's index names, and the
-// sign-in page loaded the CMS, X.509 and SM2 code it never runs. Declared side-effect free
-// here, a module none of whose exports a chunk uses is left out of it.
-const PURE_DIRS = [join(here, '..', 'chaincode', 'src', 'domain'), join(here, '..', 'core', 'src')];
-const PURE_PACKAGES = /^(@peculiar\/[^/]+|asn1js|pvtsutils|pvutils|tslib)$/;
-const sideEffectFree = {
-  name: 'side-effect-free',
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData?.resolving) return undefined;
-      const local = args.path.startsWith('.') && PURE_DIRS.some((d) => args.importer.startsWith(d));
-      if (!local && !PURE_PACKAGES.test(args.path)) return undefined;
-      const result = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: { resolving: true },
-      });
-      if (result.errors.length > 0) return { errors: result.errors };
-      return { path: result.path, sideEffects: false };
-    });
   },
 };
 
@@ -97,7 +76,7 @@ const options = {
   // The chaincode's compiled modules read no environment; keep bundlers from guessing.
   define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
   logLevel: watch ? 'info' : 'warning',
-  plugins: [sharedFromSource, sideEffectFree, zodNamespace],
+  plugins: [sharedFromSource, zodNamespace],
 };
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 8).toUpperCase();

@@ -82,28 +82,43 @@ function read(file: string): string {
   }
 }
 
-/** This process and its ancestors: the test runner works in the checkout too. */
-function ourselves(): Set<number> {
-  const pids = new Set<number>();
-  for (let pid = process.pid; pid > 1;) {
-    pids.add(pid);
-    const stat = read(`/proc/${pid}/stat`);
-    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  }
-  return pids;
+const parentOf = (pid: string | number): number => {
+  const stat = read(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+};
+
+/**
+ * The test runner, its ancestors and what it runs itself (a browser): they work in the
+ * checkout too. What npm start left behind is not among them: once npm start has ended,
+ * its orphans belong to init.
+ */
+function ourselves(pids: readonly string[]): Set<number> {
+  const mine = new Set<number>();
+  for (let pid = process.pid; pid > 1; pid = parentOf(pid)) mine.add(pid);
+  const descends = (pid: number): boolean => {
+    for (let p = pid; p > 1; p = parentOf(p)) if (p === process.pid) return true;
+    return false;
+  };
+  for (const pid of pids) if (descends(Number(pid))) mine.add(Number(pid));
+  return mine;
 }
 
 /**
  * Processes of this checkout still running (its devnet, servers, gateway, demo): any whose
- * command line, environment or working directory names the checkout or its private
- * PostgreSQL's folder, apart from the test runner itself.
+ * command line names the checkout or its private PostgreSQL's folder, whose environment
+ * carries the launcher's marker for this devnet, or which works in the devnet's or
+ * PostgreSQL's folder; apart from the test runner and what it runs itself. Call it once
+ * npm start has ended.
  */
 export function checkoutProcesses(devnet: Devnet): string[] {
-  const marks = [REPO_ROOT, postgresRoot(devnet.paths)];
-  const skip = ourselves();
-  return fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && !skip.has(Number(d)))
+  const pg = postgresRoot(devnet.paths);
+  // The launcher's marker in a process's environment (redis and postgres overwrite theirs).
+  const marker = `CLEARANCE_DEVNET_PROCESS=${devnet.paths.root}#`;
+  const under = (dir: string, root: string) => dir === root || dir.startsWith(`${root}/`);
+  const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const skip = ourselves(pids);
+  return pids
+    .filter((d) => !skip.has(Number(d)))
     .flatMap((pid) => {
       const cmdline = read(`/proc/${pid}/cmdline`).replace(/\0/g, ' ').trim();
       const environ = read(`/proc/${pid}/environ`);
@@ -113,9 +128,12 @@ export function checkoutProcesses(devnet: Devnet): string[] {
       } catch {
         // ended meanwhile
       }
-      const ours = marks.some(
-        (m) => cmdline.includes(m) || environ.includes(m) || cwd === m || cwd.startsWith(`${m}/`),
-      );
+      const ours =
+        cmdline.includes(REPO_ROOT) ||
+        cmdline.includes(pg) ||
+        environ.includes(marker) ||
+        under(cwd, devnet.paths.root) ||
+        under(cwd, pg);
       return ours && cmdline ? [`${pid} ${cmdline}`] : [];
     });
 }
