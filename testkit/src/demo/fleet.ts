@@ -59,7 +59,34 @@ export class Fleet {
   private stopped = false;
   private readonly trips = new Map<string, Trip>();
 
-  constructor(private readonly world: DemoWorld) {}
+  /** `onSeals` hears the seals on the road whenever they change (to clear them next time). */
+  constructor(
+    private readonly world: DemoWorld,
+    private readonly onSeals: (sealIds: string[]) => void = () => undefined,
+  ) {}
+
+  /**
+   * Customs remove the seals of trucks an earlier run left on the road (stopped with it), so
+   * that the monitor shows the trucks that drive. Resolves with how many it removed.
+   */
+  async clearEarlier(sealIds: readonly string[]): Promise<number> {
+    const removed = await Promise.all(
+      sealIds.map((id) =>
+        submitSoon(this.world.ledgers.gdOfficer, 'Seal:RemoveSeal', [
+          id,
+          'the demo truck stopped',
+        ]).then(
+          () => true,
+          (error: unknown) => {
+            // Removed already, or never applied: nothing to clear.
+            if (codeOf(error) === 'INVALID_STATE' || codeOf(error) === 'NOT_FOUND') return false;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return removed.filter(Boolean).length;
+  }
 
   private get gateway(): GatewayClient {
     return this.world.gateway;
@@ -145,6 +172,7 @@ export class Fleet {
     });
     t.posted = 0;
     this.trips.set(t.plan.name, t);
+    this.onSeals([...this.trips.values()].map((trip) => trip.sealId));
   }
 
   /**

@@ -8,8 +8,10 @@
  * Its input (gateway URL, officers' passwords, tag keys, when npm start began) comes as JSON
  * on standard input, so no secret is on the command line.
  */
+import { ID_PATTERN } from '@clearance/chaincode/domain';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import { Fleet } from './fleet';
 import { MadeSchema } from './made';
 import { SCENES, sceneActs } from './scenes';
@@ -19,6 +21,9 @@ import { DemoWorld, LifeInputSchema } from './world';
 
 /** Written once the declarations in every state are on the ledger: a later start skips them. */
 const SEEDED = 'life.json';
+/** The seals of the trucks on the road: a later start removes those its trucks left. */
+const ON_THE_ROAD = 'seals.json';
+const OnTheRoadSchema = z.array(z.string().regex(ID_PATTERN));
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -89,7 +94,10 @@ export async function runLifeCommand(args: string[]): Promise<void> {
   );
   const log = (line: string) => console.log(`demo: ${line}`);
   const world = new DemoWorld(input, demoDir, connections, log);
-  const fleet = new Fleet(world);
+  const roadFile = path.join(demoDir, ON_THE_ROAD);
+  const fleet = new Fleet(world, (sealIds) =>
+    fs.writeFileSync(roadFile, `${JSON.stringify(sealIds)}\n`),
+  );
   let closing = false;
   const close = async () => {
     if (closing) return;
@@ -120,6 +128,11 @@ export async function runLifeCommand(args: string[]): Promise<void> {
           `${ids.length} declarations filed by the demo traders and worked by officers, GD and HK, in every state (${seconds(input.startedAt)} s after npm start)`,
         );
       });
+  if (fs.existsSync(roadFile)) {
+    const earlier = OnTheRoadSchema.parse(JSON.parse(fs.readFileSync(roadFile, 'utf8')));
+    const removed = await fleet.clearEarlier(earlier);
+    if (removed > 0) log(`customs removed the ${removed} seals of the trucks stopped last time`);
+  }
   const sealIds = await fleet.start(TRUCKS, tripFor);
   log(
     `${sealIds.length} trucks sealed and driving (${seconds(input.startedAt)} s after npm start): ${sealIds.join(' ')}; T1 reaches Lok Ma Chau in about 30 s`,
