@@ -20,6 +20,12 @@ import { livePid, portFree, sleep, trackPid, writePidFile } from './processes';
 const GATEWAY_HOST = '127.0.0.1';
 const GATEWAY_DIST = path.join(REPO_ROOT, 'gateway', 'dist');
 const DEMO_CLI = path.join(REPO_ROOT, 'testkit', 'dist', 'demo', 'cli.js');
+/**
+ * Ctrl-C reaches every process of the terminal's group at once: a step's own child (a peer
+ * CLI, the gateway) may end, and its failure arrive, a moment before our signal handler
+ * runs. A failure waits this long for a signal under way to be what ends the run.
+ */
+const SIGNAL_GRACE_MS = 300;
 
 export interface StartOptions {
   /** The living demo: seeded once per devnet, trucks driving while npm start runs. */
@@ -311,7 +317,8 @@ async function start(run: StartRun, options: StartOptions, startedAt: number): P
 
   const base = `http://${GATEWAY_HOST}:${port}`;
   const { gateway, logFile } = await startGateway(run, env, base);
-  gateway.once('exit', (code, signal) => {
+  gateway.once('exit', async (code, signal) => {
+    await sleep(SIGNAL_GRACE_MS);
     if (run.stopped) return;
     console.error(
       `the gateway exited (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${logTail(logFile)}`,
@@ -390,6 +397,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await startup;
   } catch (error) {
+    await sleep(SIGNAL_GRACE_MS);
     if (run.stopped) return; // a stop is under way; it exits
     printError(error);
     await shutdown(run, 1, 'the start failed', startup);

@@ -89,6 +89,9 @@ describe('npm start leaves nothing of this checkout running when it fails or is 
     const start = npmStart(['--no-demo'], { PORT: String(await freePort()) });
     await start.waitFor(/Ctrl-C stops everything this checkout runs/);
     process.kill(start.child.pid as number, 'SIGKILL');
+    // Gone (a signal is delivered asynchronously): its runner now belongs to init.
+    await start.exited();
     await nothingLeft();
+    expect(start.output()).toContain('npm start: stopping (npm start ended)');
   }, 300_000);
 });
