@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Before anything else: are the system packages of scripts/system-packages.mjs installed?
 // As root (or with passwordless sudo) and apt-get, the missing ones are installed in one
-// `apt-get install` call; otherwise one message names everything missing and the one
+// `apt-get install` call (after an `apt-get update` only if that call failed); otherwise one message names everything missing and the one
 // command that installs it, and the caller stops before `npm ci`. Plain Node with no
 // dependencies: it runs before `npm ci` has.
 //
@@ -122,8 +122,13 @@ export function preflight({
     console.log(
       `${who}: installing ${names.length} missing system package${names.length > 1 ? 's' : ''} with one apt-get call${runner.length ? ' (sudo)' : ' (as root)'}: ${names.join(' ')}`,
     );
-    aptGet(runner, ['update', '-qq'], env);
-    const status = aptGet(runner, ['install', '-y', '-qq', ...names], env);
+    let status = aptGet(runner, ['install', '-y', '-qq', ...names], env);
+    if (status !== 0) {
+      // Package lists missing (a new machine) or stale: fetch them and try once more.
+      console.log(`${who}: apt-get install failed (exit ${status}): apt-get update, then again`);
+      aptGet(runner, ['update', '-qq'], env);
+      status = aptGet(runner, ['install', '-y', '-qq', ...names], env);
+    }
     installed = installedPackages(
       needed.map((p) => p.name),
       env,

@@ -166,9 +166,7 @@ describe('the preflight on a machine that lacks packages', () => {
       args: ['test'],
     });
     const missing = [...START, ...TEST_ONLY].filter((p) => !['tar', 'gzip'].includes(p));
-    expect(r.aptCalls.filter((c) => c.startsWith('install'))).toEqual([
-      `install -y -qq ${missing.join(' ')}`,
-    ]);
+    expect(r.aptCalls).toEqual([`install -y -qq ${missing.join(' ')}`]);
     expect(r.out).toContain(`installed ${missing.join(' ')}`);
     expect(r.status).toBe(0);
   });
@@ -191,7 +189,7 @@ describe('the preflight on a machine that lacks packages', () => {
     expect(r.status).toBe(0);
   });
 
-  test('an apt-get install that fails stops the run, naming what is still missing', () => {
+  test('an apt-get install that fails twice (the second after apt-get update) stops the run, naming what is still missing', () => {
     const r = runPreflight({
       installed: START.filter((p) => p !== 'redis-server'),
       go: '1.26.8',
@@ -200,6 +198,12 @@ describe('the preflight on a machine that lacks packages', () => {
       env: { FAKE_APT_FAIL: '1' },
     });
     expect(r.status).toBe(1);
+    // Once more after fetching the package lists, then it gives up.
+    expect(r.aptCalls).toEqual([
+      'install -y -qq redis-server',
+      'update -qq',
+      'install -y -qq redis-server',
+    ]);
     expect(r.err).toMatch(/^ {2}redis-server /m);
     expect(r.err).toContain('apt-get install failed');
   });
