@@ -40,6 +40,7 @@ module.exports = {
         '<rootDir>/seal-devices/src',
         '<rootDir>/load/src',
         '<rootDir>/testkit/src',
+        '<rootDir>/scripts',
       ],
       testMatch: ['**/*.test.ts'],
       transform,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import { buildApp, portalCacheControl } from './app';
 import { ApiError } from './errors';
 import type { Ledger } from './ledger/ledger';
 import {
@@ -408,4 +408,31 @@ describe("an inspection's outcome over HTTP", () => {
     expect(conflicts).toBe(-1);
     await app.close();
   }, 60_000);
+});
+
+describe('the portal files: how long browsers keep them', () => {
+  it('keeps content-hashed scripts and styles (and their compressed forms) for a year', () => {
+    for (const file of [
+      '/srv/portal/app-5KOAW5CG.js',
+      '/srv/portal/chunks/chunk-O3D5WCOV.js',
+      '/srv/portal/chunks/chunk-O3D5WCOV.js.br',
+      '/srv/portal/styles-37BAE437.css.gz',
+      '/srv/portal/app-5KOAW5CG.js.map',
+    ])
+      expect([file, portalCacheControl(file)]).toEqual([
+        file,
+        'public, max-age=31536000, immutable',
+      ]);
+  });
+
+  it('has index.html, and any file not named by its content, asked for again every time', () => {
+    for (const file of [
+      '/srv/portal/index.html',
+      '/srv/portal/index.html.br',
+      '/srv/portal/app.js',
+      '/srv/portal/styles.css',
+      '/srv/portal/app-5koaw5cg.js',
+    ])
+      expect([file, portalCacheControl(file)]).toEqual([file, 'no-cache']);
+  });
 });

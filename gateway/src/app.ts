@@ -57,6 +57,17 @@ import { cachedTrustAnchors, signatureCheck, type SignatureVerifier } from './tr
 
 export const API_VERSION = '1.0.0';
 
+/**
+ * How long a browser keeps a file of the portal: a content-hashed one (`app-3F9A…C2.js`,
+ * `chunks/…`, `styles-…css`: a new build gives new names) for a year without asking again;
+ * anything else (index.html, which names them) is asked for again every time.
+ */
+export function portalCacheControl(file: string): string {
+  return /-[A-Z0-9]{8}\.(js|css)(\.map|\.br|\.gz)?$/.test(file)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
+}
+
 export interface RegisteredRoute {
   method: string;
   url: string;
@@ -241,7 +252,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.portalDir && fs.existsSync(options.portalDir)) {
     // Loaded only when there is a portal to serve (its dependencies are ES modules Jest cannot load).
     const { default: fastifyStatic } = await import('@fastify/static');
-    await app.register(fastifyStatic, { root: options.portalDir, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: options.portalDir,
+      wildcard: false,
+      // The build writes .br and .gz beside each file: sent as the browser accepts them.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, file) => void reply.header('cache-control', portalCacheControl(file)),
+    });
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {

@@ -1,6 +1,6 @@
 /** The one mapping of the Fabric client's stage errors to API codes, and the worker's retry rule. */
 import { describe, expect, it } from '@jest/globals';
-import { ApiError, toApiError } from './errors';
+import { ApiError, againOnConflict, toApiError } from './errors';
 import {
   CommitError,
   EndorseError,
@@ -114,5 +114,45 @@ describe('retryable (operations worker)', () => {
     expect(retryable(new ApiError('LEDGER_UNAVAILABLE'))).toBe(true);
     expect(retryable(new ApiError('CONFLICT'))).toBe(true);
     expect(retryable(new ApiError('ALREADY_EXISTS'))).toBe(false);
+  });
+});
+
+describe('againOnConflict', () => {
+  const mvcc = () => toApiError(new CommitError(11, 7n, { transactionId: 'tx-mvcc' })); // MVCC_READ_CONFLICT
+
+  it('sends a submission the ledger invalidated for MVCC again, and returns its result', async () => {
+    let calls = 0;
+    const result = await againOnConflict(async () => {
+      calls += 1;
+      if (calls < 3) throw mvcc();
+      return 'committed';
+    });
+    expect([result, calls]).toEqual(['committed', 3]);
+  });
+
+  it('gives up after its attempts with the conflict', async () => {
+    let calls = 0;
+    const failing = againOnConflict(async () => {
+      calls += 1;
+      throw mvcc();
+    }, 2);
+    await expect(failing).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(calls).toBe(2);
+  });
+
+  it("never repeats the chaincode's own CONFLICT, nor any other refusal", async () => {
+    for (const refusal of [
+      new ApiError('CONFLICT', 'the crossing is already decided otherwise'),
+      toApiError(new CommitError(10, 7n, { transactionId: 'tx-bad' })), // ENDORSEMENT_POLICY_FAILURE
+    ]) {
+      let calls = 0;
+      await expect(
+        againOnConflict(async () => {
+          calls += 1;
+          throw refusal;
+        }),
+      ).rejects.toBe(refusal);
+      expect(calls).toBe(1);
+    }
   });
 });

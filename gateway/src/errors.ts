@@ -133,6 +133,28 @@ export function toApiError(error: unknown, transactionId?: string): ApiError {
   return new ApiError('INTERNAL', undefined, options);
 }
 
+/**
+ * A submission a route makes itself (not an operation, which the worker retries) that the
+ * ledger invalidated for an MVCC conflict wrote nothing, so it is endorsed and sent again,
+ * up to `attempts` times in all. A seal's checkpoint tap and crossing decision race the
+ * anchoring of its readings (both write the seal record): without this, a lane tap while
+ * the truck's readings stream in was refused CONFLICT. Any other error is thrown at once.
+ */
+export async function againOnConflict<T>(submit: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await submit();
+    } catch (error) {
+      const mvcc =
+        error instanceof ApiError &&
+        error.code === 'CONFLICT' &&
+        error.cause instanceof CommitError;
+      if (!mvcc || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
 /** The API's error body, `{ error: { code, message } }`, for a code and an optional detail. */
 export function errorBody(
   code: ApiErrorCode,

@@ -7,6 +7,7 @@
  * with it first in its orderer list or last).
  *
  *   npm run faults [-- --quick] [-- --only peer-not-needed,orderer-leader] [-- --rate N]
+ *                  [-- --reset-devnet]   (make the devnet again with 3 orderers if it has 1)
  *
  * Per fault: filings acknowledged (2xx) and whether each ended committed exactly once on the
  * ledger (Declaration:GetHistory), duplicates (a second FILE, a second operation), index =
@@ -23,7 +24,7 @@ import './quiet-logs';
 import { sampleFiling, signFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/testkit/gateway';
-import { kill9Tree, REPO_ROOT } from '@clearance/network';
+import { Devnet, kill9Tree, REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,6 +40,7 @@ import {
 import { PEER_ENDPOINTS, sampleHeights, sampleReadiness } from './heights';
 import { connectionWithOrderers, raftRoles, signal } from './orderer-faults';
 import { startReadLoad } from './read-load';
+import { devnetPlan, FaultPlanError } from './fault-plan';
 import { startStack, type Stack } from './stack';
 
 const args = process.argv.slice(2);
@@ -65,6 +67,8 @@ const log = (line: string) => console.log(line);
 
 interface Fault {
   name: string;
+  /** Orderers the fault needs: 3 for the Raft faults (checked before the run starts). */
+  orderers?: 1 | 3;
   /** The process to kill (resolved at the time of the fault: the Raft leader moves). */
   target(stack: Stack): Promise<string>;
   kill(stack: Stack, target: string): Promise<void>;
@@ -85,8 +89,13 @@ async function killDevnetProcess(stack: Stack, name: string): Promise<void> {
 
 const raftRolesOf = (stack: Stack) => raftRoles(stack.devnet, CHANNEL);
 
-const devnetFault = (name: string, target: (stack: Stack) => Promise<string>): Fault => ({
+const devnetFault = (
+  name: string,
+  target: (stack: Stack) => Promise<string>,
+  orderers: 1 | 3 = 1,
+): Fault => ({
   name,
+  orderers,
   target,
   kill: killDevnetProcess,
   // The launcher: `devnet up` restarts exactly what is not running.
@@ -98,6 +107,7 @@ const devnetFault = (name: string, target: (stack: Stack) => Promise<string>): F
 /** An orderer hung (SIGSTOP) for HANG_S under load, then resumed (SIGCONT). */
 const hungOrderer = (name: string, role: 'leader' | 'follower', first: boolean): Fault => ({
   name,
+  orderers: 3,
   target: async (stack) => {
     const roles = await raftRolesOf(stack);
     return role === 'leader' ? roles.leader : (roles.followers[0] as string);
@@ -119,10 +129,11 @@ const serviceFault = (name: 'postgres' | 'redis'): Fault => ({
 const FAULTS: Fault[] = [
   devnetFault('peer-not-needed', async () => PEER_NOT_NEEDED),
   devnetFault('peer-needed', async () => PEER_NEEDED),
-  devnetFault('orderer-leader', async (stack) => (await raftRolesOf(stack)).leader),
+  devnetFault('orderer-leader', async (stack) => (await raftRolesOf(stack)).leader, 3),
   devnetFault(
     'orderer-follower',
     async (stack) => (await raftRolesOf(stack)).followers[0] as string,
+    3,
   ),
   hungOrderer('orderer-leader-hung', 'leader', false),
   hungOrderer('orderer-leader-first-hung', 'leader', true),
@@ -399,8 +410,18 @@ async function main(): Promise<void> {
     throw new Error(
       `unknown fault ${unknown.join(', ')}; faults: ${FAULTS.map((f) => f.name).join(', ')}`,
     );
+  // Before anything starts: a devnet with the orderers the faults need, or a clear stop.
+  const devnet = new Devnet({ log: () => undefined });
+  const plan = devnetPlan(faults, devnet.madeWithOrderers(), args.includes('--reset-devnet'));
+  if (plan.action === 'reset') {
+    log(`devnet: made again with 3 orderers for ${plan.because.join(', ')} (--reset-devnet)`);
+    await devnet.reset();
+  }
   // The gateway anchors the fleet's readings as the seal operator.
-  const stack = await startStack(log, { seals: true });
+  const stack = await startStack(log, {
+    seals: true,
+    ...(plan.action === 'use' ? {} : { orderers: plan.orderers }),
+  });
   // The bench's own pool loses its connections with PostgreSQL: the pool makes new ones.
   stack.pool.on('error', () => undefined);
   const ledgers = new Map<string, Ledger>();
@@ -477,6 +498,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  if (error instanceof FaultPlanError) console.error(`faults [${error.code}]: ${error.message}`);
+  else console.error(error);
   process.exit(1);
 });

@@ -45,13 +45,18 @@ export interface Stack {
 export interface StackOptions {
   /** The gateway anchors seal readings (as the Logistics operator). */
   seals?: boolean;
+  /** Orderers of a devnet made by this run (one already made keeps its own). */
+  orderers?: 1 | 3;
 }
 
 export async function startStack(
   log: (line: string) => void,
   options: StackOptions = {},
 ): Promise<Stack> {
-  const devnet = new Devnet({ log: () => undefined });
+  const devnet = new Devnet({
+    log: () => undefined,
+    ...(options.orderers ? { orderers: options.orderers } : {}),
+  });
   const started: string[] = [];
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {

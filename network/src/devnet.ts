@@ -77,6 +77,12 @@ export interface UpReport {
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * What `npm start` runs on top of the devnet (the living demo, the gateway), tracked by pid
+ * beside it so that `down` and a later start find them; stopped first.
+ */
+export const APP_PROCESSES = ['demo', 'gateway'] as const;
 const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
 
@@ -399,16 +405,23 @@ export class Devnet {
     }
   }
 
-  /** Stops every tracked process; peers and the chaincode first, orderers last. */
+  /** Stops every tracked process: npm start's, then the chaincode and peers, orderers last. */
   down(): Promise<string[]> {
     return this.stop(trackedNames(this.paths));
   }
 
   /** Stops the named processes (those still running), in the same order as down. */
   async stop(names: readonly string[]): Promise<string[]> {
-    const rank = (n: string): number => (n === 'chaincode' ? 0 : n.startsWith('peer-') ? 1 : 2);
+    const rank = (n: string): number =>
+      (APP_PROCESSES as readonly string[]).includes(n)
+        ? 0
+        : n === 'chaincode'
+          ? 1
+          : n.startsWith('peer-')
+            ? 2
+            : 3;
     const stopped: string[] = [];
-    for (const group of [0, 1, 2]) {
+    for (const group of [0, 1, 2, 3]) {
       const results = await Promise.all(
         names
           .filter((n) => rank(n) === group)
@@ -431,6 +444,11 @@ export class Devnet {
     return runningPid(this.paths, name);
   }
 
+  /** How many orderers this devnet was made with; undefined when it has not been made yet. */
+  madeWithOrderers(): OrdererCount | undefined {
+    return cryptoExists(this.paths) ? (this.readSettings()?.orderers ?? 1) : undefined;
+  }
+
   /** The orderers: name and operations URL (`/metrics`, `/healthz`). */
   orderers(): { name: string; operationsUrl: string }[] {
     return this.ordererOrg().nodes.map((n) => ({
@@ -439,11 +457,17 @@ export class Devnet {
     }));
   }
 
+  /** Every process of this checkout still running (devnet, servers, npm start's), by name. */
+  running(): { name: string; pid: number }[] {
+    return trackedNames(this.paths).flatMap((name) => {
+      const pid = runningPid(this.paths, name);
+      return pid === undefined ? [] : [{ name, pid }];
+    });
+  }
+
   /** Pids of every process this devnet still has running. */
   runningPids(): number[] {
-    return trackedNames(this.paths)
-      .map((n) => runningPid(this.paths, n))
-      .filter((p): p is number => p !== undefined);
+    return this.running().map((p) => p.pid);
   }
 
   async status(): Promise<DevnetStatus> {

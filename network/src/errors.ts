@@ -5,7 +5,9 @@ export type DevnetErrorCode =
   | 'PORT_IN_USE'
   | 'STEP_FAILED'
   | 'TIMEOUT'
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  | 'ALREADY_RUNNING'
+  | 'INTERRUPTED';
 
 export class DevnetError extends Error {
   constructor(

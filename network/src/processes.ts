@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { DevnetError } from './errors';
 import type { DevnetPaths } from './paths';
 
@@ -38,9 +39,8 @@ function startTime(pid: number): string | undefined {
   }
 }
 
-/** The pid of our running process `name`, or undefined (a stale pid file is removed). */
-export function runningPid(paths: DevnetPaths, name: string): number | undefined {
-  const file = paths.pidFile(name);
+/** The pid recorded in `file` if that process still runs (a stale file is removed). */
+export function livePid(file: string): number | undefined {
   if (!fs.existsSync(file)) return undefined;
   const [pidText, started] = fs.readFileSync(file, 'utf8').trim().split(' ');
   const pid = Number(pidText);
@@ -55,6 +55,22 @@ export function runningPid(paths: DevnetPaths, name: string): number | undefined
   }
   fs.rmSync(file, { force: true });
   return undefined;
+}
+
+/** Records `pid` with its start time in `file`, so that only that process is ever claimed. */
+export function writePidFile(file: string, pid: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${pid} ${startTime(pid) ?? 'gone'}\n`);
+}
+
+/** The pid of our running process `name`, or undefined (a stale pid file is removed). */
+export function runningPid(paths: DevnetPaths, name: string): number | undefined {
+  return livePid(paths.pidFile(name));
+}
+
+/** Tracks a process started by someone else (the gateway `npm start` runs) as `name`. */
+export function trackPid(paths: DevnetPaths, name: string, pid: number): void {
+  writePidFile(paths.pidFile(name), pid);
 }
 
 export function trackedNames(paths: DevnetPaths): string[] {
@@ -135,7 +151,7 @@ export async function startProcess(paths: DevnetPaths, spec: ProcessSpec): Promi
     throw new DevnetError('STEP_FAILED', `${spec.name} did not start (${spec.command})`);
   }
   child.unref();
-  fs.writeFileSync(paths.pidFile(spec.name), `${pid} ${startTime(pid) ?? 'gone'}\n`);
+  trackPid(paths, spec.name, pid);
   return pid;
 }
 

@@ -13,15 +13,10 @@ import {
   useI18n,
   type Locale,
 } from './i18n/i18n';
-import { DeclarationPage } from './pages/declaration';
-import { DeclarationsPage } from './pages/declarations';
-import { FilingPage } from './pages/filing';
-import { LanePage } from './pages/lane';
-import { QueuePage } from './pages/queue';
-import { SealsPage } from './pages/seals';
 import { SignInPage } from './pages/sign-in';
 import { Choice } from './ui/fields';
 import { commonName } from './ui/format';
+import { lazyPage } from './ui/lazy';
 import { href, navigate, useRoute, type Route } from './ui/router';
 import {
   AnnounceContext,
@@ -30,6 +25,18 @@ import {
   type LiveListener,
   type Session,
 } from './ui/session';
+
+// Each page is a chunk of its own, fetched when first shown: the sign-in page loads none.
+const DeclarationPage = lazyPage(() =>
+  import('./pages/declaration').then((m) => m.DeclarationPage),
+);
+const DeclarationsPage = lazyPage(() =>
+  import('./pages/declarations').then((m) => m.DeclarationsPage),
+);
+const FilingPage = lazyPage(() => import('./pages/filing').then((m) => m.FilingPage));
+const LanePage = lazyPage(() => import('./pages/lane').then((m) => m.LanePage));
+const QueuePage = lazyPage(() => import('./pages/queue').then((m) => m.QueuePage));
+const SealsPage = lazyPage(() => import('./pages/seals').then((m) => m.SealsPage));
 
 const LANGUAGE_NAMES: Record<Locale, string> = {
   'zh-HK': '繁體中文',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { ApiError, againOnConflict } from '../errors';
 import { createContractClient } from '../ledger/contract';
 import { errorResponses } from '../http/schemas';
 import type { Ledger } from '../ledger/ledger';
@@ -99,11 +99,13 @@ const checkpointRoutes: FastifyPluginAsync<{
       }
       const { sealId } = await app.contract.seal.byTag(tap.uidHex);
       const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
-      const { committed } = await contract.seal.recordCheckpoint(sealId, {
-        controlPoint: request.body.controlPoint,
-        tagUid: tap.uidHex,
-        counter: tap.counter,
-      });
+      const { committed } = await againOnConflict(() =>
+        contract.seal.recordCheckpoint(sealId, {
+          controlPoint: request.body.controlPoint,
+          tagUid: tap.uidHex,
+          counter: tap.counter,
+        }),
+      );
       return reply.status(201).send({
         sealId,
         tagUid: tap.uidHex,

@@ -22,7 +22,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { ApiError, againOnConflict } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { createContractClient, type ContractClient } from '../ledger/contract';
 import type { Ledger } from '../ledger/ledger';
@@ -151,10 +151,9 @@ const crossingRoutes: FastifyPluginAsync<{
       const crossingId = crossingIdFor(caller.id, key);
       const contract = await contractOf(caller);
       try {
-        const { committed, result } = await contract.crossing.decide({
-          crossingId,
-          ...request.body,
-        });
+        const { committed, result } = await againOnConflict(() =>
+          contract.crossing.decide({ crossingId, ...request.body }),
+        );
         return reply
           .status(201)
           .send({ crossing: result, transactionId: committed.transactionId, created: true });

@@ -7,8 +7,9 @@ import { useContext } from 'preact/hooks';
 import { ERROR_MESSAGES, type ErrorCode } from './errors';
 import { MESSAGES, type MessageKey } from './messages';
 
-export const LOCALES = ['zh-HK', 'zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from './locale';
+
+export { LOCALES, type Locale };
 
 const STORAGE_KEY = 'portal.locale';
 

@@ -11,6 +11,8 @@ const en = {
   'app.liveHint': 'Updates from the ledger arrive as they happen',
   'app.loading': 'Loading…',
   'app.working': 'Working…',
+  'app.chunkFailed': 'This page could not be loaded.',
+  'app.reload': 'Reload',
   'app.signOut': 'Sign out',
   'error.unknown': 'The request failed (code {code}).',
 
@@ -307,6 +309,8 @@ const zhHK: Record<MessageKey, string> = {
   'app.liveHint': '分類帳的更新會即時顯示',
   'app.loading': '載入中…',
   'app.working': '處理中…',
+  'app.chunkFailed': '無法載入此頁。',
+  'app.reload': '重新載入',
   'app.signOut': '登出',
   'error.unknown': '要求失敗（代碼 {code}）。',
 
@@ -597,6 +601,8 @@ const zhCN: Record<MessageKey, string> = {
   'app.liveHint': '账本的更新会实时显示',
   'app.loading': '加载中…',
   'app.working': '处理中…',
+  'app.chunkFailed': '无法加载此页。',
+  'app.reload': '重新加载',
   'app.signOut': '退出',
   'error.unknown': '请求失败（代码 {code}）。',
 

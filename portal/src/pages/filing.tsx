@@ -32,6 +32,7 @@ import {
   type FilingForm,
 } from '../filing/form';
 import { fieldId, getAt, setAt } from '../filing/paths';
+import { codeLabel, displayName, type CodeList } from '../i18n/codes';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { CertificateForm } from '../ui/certificate-form';
@@ -59,6 +60,7 @@ function Field({
   label,
   type = 'text',
   options,
+  codes,
   list,
   hint,
   required = true,
@@ -67,11 +69,13 @@ function Field({
   label?: string;
   type?: 'text' | 'number';
   options?: readonly string[];
+  /** The code list the options come from: each shown with its name in the chosen language. */
+  codes?: CodeList;
   list?: string;
   hint?: string;
   required?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { form, errors, set } = useForm();
   const error = errors[path];
   const id = fieldId(path);
@@ -96,7 +100,10 @@ function Field({
         <Choice
           {...common}
           value={value}
-          options={options.map((o) => ({ value: o, label: o }))}
+          options={options.map((o) => ({
+            value: o,
+            label: codes ? codeLabel(locale, codes, o) : o,
+          }))}
           onChange={(chosen) => set(path, chosen)}
         />
       ) : (
@@ -175,7 +182,7 @@ function Items() {
             <Field path={`items.${i}.hsCode`} hint={t('hint.hsCode')} />
             <Field path={`items.${i}.description`} />
             <Field path={`items.${i}.quantity`} type="number" />
-            <Field path={`items.${i}.unit`} options={[...UNITS]} />
+            <Field path={`items.${i}.unit`} options={[...UNITS]} codes="unit" />
             <Field path={`items.${i}.origin`} list="countries" />
             <Field path={`items.${i}.unitValue`} type="number" hint={form.currency} />
             <Field path={`items.${i}.totalValue`} type="number" hint={form.currency} />
@@ -253,7 +260,7 @@ interface Attempt {
 }
 
 export function FilingPage({ amendId }: { amendId?: string }) {
-  const { t, error: errorText } = useI18n();
+  const { t, locale, error: errorText } = useI18n();
   const session = useSession();
   const announce = useAnnounce();
   const principalId = session.principal.id;
@@ -410,19 +417,19 @@ export function FilingPage({ amendId }: { amendId?: string }) {
       >
         <datalist id="countries">
           {[...COUNTRIES].map((c) => (
-            <option key={c} value={c} />
+            <option key={c} value={c} label={displayName(locale, 'region', c)} />
           ))}
         </datalist>
         <datalist id="currencies">
           {[...CURRENCIES].map((c) => (
-            <option key={c} value={c} />
+            <option key={c} value={c} label={displayName(locale, 'currency', c)} />
           ))}
         </datalist>
         <Section title={t('form.general')}>
           <div class="grid">
             <Field path="declarationId" hint={t('hint.declarationId')} />
-            <Field path="direction" options={TRADE_DIRECTIONS} />
-            <Field path="jurisdiction" options={JURISDICTIONS} />
+            <Field path="direction" options={TRADE_DIRECTIONS} codes="direction" />
+            <Field path="jurisdiction" options={JURISDICTIONS} codes="jurisdiction" />
             <Field path="consignmentRef" hint={t('hint.consignmentRef')} />
             <Field path="customsOffice" />
           </div>
@@ -432,13 +439,13 @@ export function FilingPage({ amendId }: { amendId?: string }) {
         <Party role="consignee" />
         <Section title={t('form.transport')}>
           <div class="grid">
-            <Field path="transport.mode" options={TRANSPORT_MODES} />
+            <Field path="transport.mode" options={TRANSPORT_MODES} codes="mode" />
             <Field path="transport.conveyance" />
             <Field path="transport.tripId" />
             <Field path="transport.billOfLading" required={false} />
             <Field path="portOfLoading" hint={t('hint.locode')} />
             <Field path="portOfDischarge" hint={t('hint.locode')} />
-            <Field path="tradeTerms" options={INCOTERMS} />
+            <Field path="tradeTerms" options={INCOTERMS} codes="incoterm" />
             <Field path="currency" list="currencies" />
           </div>
         </Section>
@@ -446,7 +453,7 @@ export function FilingPage({ amendId }: { amendId?: string }) {
         <Section title={t('form.packages')}>
           <div class="grid">
             <Field path="packages.count" type="number" />
-            <Field path="packages.kind" options={[...PACKAGE_KINDS]} />
+            <Field path="packages.kind" options={[...PACKAGE_KINDS]} codes="package" />
             <Field path="grossWeightKg" type="number" />
             <Field path="netWeightKg" type="number" />
           </div>

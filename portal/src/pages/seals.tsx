@@ -43,6 +43,8 @@ export function SealsPage({ sealId }: { sealId?: string }) {
     setTick((n) => n + 1);
   });
 
+  // With no seal chosen, the first (alarms first) shows its track on the map.
+  const shown = sealId ?? seals?.[0]?.sealId;
   return (
     <section>
       <h1>{t('seals.title')}</h1>
@@ -78,7 +80,7 @@ export function SealsPage({ sealId }: { sealId?: string }) {
                   key={s.sealId}
                   class={s.alarms.length > 0 ? 'alarmed' : ''}
                   data-seal={s.sealId}
-                  aria-current={s.sealId === sealId || undefined}
+                  aria-current={s.sealId === shown || undefined}
                 >
                   <th scope="row">
                     <a href={href.seals(s.sealId)}>{s.sealId}</a>
@@ -105,7 +107,7 @@ export function SealsPage({ sealId }: { sealId?: string }) {
           </table>
         </div>
       )}
-      {sealId && <SealTrack sealId={sealId} tick={tick} />}
+      {shown && <SealTrack sealId={shown} tick={tick} />}
     </section>
   );
 }

@@ -3,7 +3,6 @@ import { useState } from 'preact/hooks';
 import { ApiFailure, call } from '../api/client';
 import { Challenge, SignedIn, type Principal } from '../api/types';
 import type { Credential } from '../esign/pkcs12';
-import { fromBase64, signBytes } from '../esign/sign';
 import { useI18n } from '../i18n/i18n';
 import { Field, Select } from '../ui/fields';
 import { CertificateForm } from '../ui/certificate-form';
@@ -19,7 +18,11 @@ export function SignInPage({
   const [tab, setTab] = useState<'trader' | 'officer'>('trader');
 
   async function traderSignIn(credential: Credential) {
-    const challenge = await call(Challenge, 'POST', '/v1/auth/challenge', { body: {} });
+    // The CMS code (and SM2) is fetched only now, when a trader signs.
+    const [challenge, { fromBase64, signBytes }] = await Promise.all([
+      call(Challenge, 'POST', '/v1/auth/challenge', { body: {} }),
+      import('../esign/sign'),
+    ]);
     const signature = await signBytes(fromBase64(challenge.challenge), credential);
     const signed = await call(SignedIn, 'POST', '/v1/auth/trader', {
       body: { challengeId: challenge.challengeId, signature },

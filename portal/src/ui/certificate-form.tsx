@@ -4,7 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiFailure } from '../api/client';
-import { openPkcs12, openPkcs8, Pkcs12Error, type Credential } from '../esign/pkcs12';
+import type * as Pkcs12Module from '../esign/pkcs12';
+import type { Credential } from '../esign/pkcs12';
 import { useI18n } from '../i18n/i18n';
 import { readFileBytes } from './format';
 
@@ -34,7 +35,11 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
     }
     setBusy(true);
     setFailure(null);
+    let pkcs12: typeof Pkcs12Module | undefined;
     try {
+      // PKCS#12 (node-forge) and key parsing are fetched only when a certificate is opened.
+      pkcs12 = await import('../esign/pkcs12');
+      const { openPkcs12, openPkcs8 } = pkcs12;
       const credential =
         isKeyFile && certificateFile
           ? await openPkcs8(
@@ -45,7 +50,7 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
           : await openPkcs12(await readFileBytes(file), password);
       await onOpened(credential);
     } catch (error) {
-      if (error instanceof Pkcs12Error || error instanceof ApiFailure)
+      if ((pkcs12 && error instanceof pkcs12.Pkcs12Error) || error instanceof ApiFailure)
         setFailure({ code: error.code, detail: error.message });
       else setFailure({ code: 'INTERNAL', detail: String(error) });
     } finally {

@@ -3,7 +3,8 @@
  * reader; the agent reads the tag's SUN URL over ISO 7816 APDUs and reports the tap.
  * Verification (keys, counters) happens at the gateway: tag keys never reach devices.
  */
-import { NFC, type Reader } from 'nfc-pcsc';
+import type * as NfcPcsc from 'nfc-pcsc';
+import type { NFC, Reader } from 'nfc-pcsc';
 import { decodeUriRecord } from '../domain/ndef';
 import { parseSunUrl, type SunMessage } from '../domain/sun';
 
@@ -50,6 +51,41 @@ export async function readSealTag(transmit: Transmit): Promise<{ uid: Buffer; ur
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** Why the checkpoint agent cannot start. */
+export type CheckpointAgentErrorCode = 'PCSC_BINDING_MISSING';
+
+export class CheckpointAgentError extends Error {
+  constructor(
+    readonly code: CheckpointAgentErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'CheckpointAgentError';
+  }
+}
+
+/** What a machine needs for the PC/SC binding (a compiler, the headers, the daemon). */
+export const PCSC_SYSTEM_PACKAGES = ['g++', 'make', 'python3', 'libpcsclite-dev', 'pcscd'];
+
+/**
+ * nfc-pcsc and its native PC/SC binding (@pokusew/pcsclite), loaded when the agent starts:
+ * an optional dependency, which `npm ci` leaves out where it cannot compile, so that no one
+ * else's install fails for it.
+ */
+export function loadNfcPcsc(load: (id: string) => unknown = require): typeof NFC {
+  try {
+    return (load('nfc-pcsc') as typeof NfcPcsc).NFC;
+  } catch (error) {
+    throw new CheckpointAgentError(
+      'PCSC_BINDING_MISSING',
+      `the PC/SC binding (nfc-pcsc, @pokusew/pcsclite) is not installed or does not load: ` +
+        `install ${PCSC_SYSTEM_PACKAGES.join(' ')} (apt-get install -y ${PCSC_SYSTEM_PACKAGES.join(' ')}), then run npm ci`,
+      { cause: error },
+    );
+  }
+}
+
 export interface AgentOptions {
   /** Only readers whose name matches (default: all). */
   readerName?: RegExp;
@@ -58,8 +94,13 @@ export interface AgentOptions {
   onReader?(name: string): void;
 }
 
-export function startCheckpointAgent(options: AgentOptions): { close(): void } {
-  const nfc = new NFC(quiet);
+/** Throws CheckpointAgentError PCSC_BINDING_MISSING when the PC/SC binding is not there. */
+export function startCheckpointAgent(
+  options: AgentOptions,
+  load?: (id: string) => unknown,
+): { close(): void } {
+  const NfcReaders = loadNfcPcsc(load);
+  const nfc = new NfcReaders(quiet);
   nfc.on('reader', (reader: Reader) => {
     const name = reader.reader.name;
     if (options.readerName && !options.readerName.test(name)) return;

@@ -10,7 +10,7 @@
  *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks] [--decide NORTHBOUND]
  */
 import { sunParameters } from '../domain/sun';
-import { startCheckpointAgent, type Tap } from './agent';
+import { CheckpointAgentError, startCheckpointAgent, type Tap } from './agent';
 import { isRecordedTap, parseDirection, requestDecision } from './decide';
 
 function option(name: string): string | undefined {
@@ -69,15 +69,25 @@ async function report(tap: Tap): Promise<void> {
     });
 }
 
-const agent = startCheckpointAgent({
-  ...(readerPattern ? { readerName: new RegExp(readerPattern) } : {}),
-  onReader: (name) => line(process.stdout, { type: 'reader', name }),
-  onTap: (tap) =>
-    void report(tap).catch((error: Error) =>
-      line(process.stderr, { type: 'error', message: error.message }),
-    ),
-  onError: (error) => line(process.stderr, { type: 'error', message: error.message }),
-});
+function start(): { close(): void } {
+  try {
+    return startCheckpointAgent({
+      ...(readerPattern ? { readerName: new RegExp(readerPattern) } : {}),
+      onReader: (name) => line(process.stdout, { type: 'reader', name }),
+      onTap: (tap) =>
+        void report(tap).catch((error: Error) =>
+          line(process.stderr, { type: 'error', message: error.message }),
+        ),
+      onError: (error) => line(process.stderr, { type: 'error', message: error.message }),
+    });
+  } catch (error) {
+    if (!(error instanceof CheckpointAgentError)) throw error;
+    line(process.stderr, { type: 'error', code: error.code, message: error.message });
+    process.exit(2);
+  }
+}
+
+const agent = start();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -6,17 +6,16 @@
  * the ledger.
  *
  *   demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>
+ *   demo life <demo-dir> <connections-dir>   (input on stdin: see life.ts)
  */
-import { z } from 'zod';
 import { authorityInput, createTestPki, type TestSigner } from '../chaincode';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, createFabricLedger, TRANSACTIONS } from '@clearance/gateway';
-
-const MadeSchema = z.object({ authorities: z.array(z.string()), password: z.string() });
-type Made = z.infer<typeof MadeSchema>;
+import { runLifeCommand } from './life';
+import { MadeSchema, type Made } from './made';
 
 function pem(label: string, der: ArrayBuffer): string {
   const lines =
@@ -59,6 +58,7 @@ async function writePkcs12(signer: TestSigner, password: string, file: string): 
 
 async function main(): Promise<void> {
   const [command, out, gdAdmin, hkAdmin] = process.argv.slice(2);
+  if (command === 'life') return runLifeCommand(process.argv.slice(3));
   if (command !== 'traders' || !out || !gdAdmin || !hkAdmin)
     throw new Error(
       'usage: demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>',

@@ -1,0 +1,103 @@
+/**
+ * The gateway as the demo uses it, over HTTP only: sign-in, acts that wait for their
+ * commit (Idempotency-Key, `Prefer: wait`), and reads. A refusal is a DemoError with the
+ * gateway's code.
+ */
+import { randomUUID } from 'node:crypto';
+
+export class DemoError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DemoError';
+  }
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** The error code of a gateway answer (`{error: {code}}`), if it has one. */
+function errorCode(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' ? error.code : undefined;
+}
+
+export class GatewayClient {
+  constructor(readonly base: string) {}
+
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; key?: string; wait?: boolean } = {},
+  ): Promise<Answer> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.key ? { 'idempotency-key': options.key } : {}),
+        ...(options.wait ? { prefer: 'wait=30' } : {}),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: kept as text
+    }
+    return { status: res.status, body };
+  }
+
+  /** The answer's body when its status is one of `ok`; a DemoError with its code otherwise. */
+  async expect(answer: Promise<Answer>, ok: number[], what: string): Promise<unknown> {
+    const { status, body } = await answer;
+    if (ok.includes(status)) return body;
+    throw new DemoError(
+      errorCode(body) ?? `HTTP_${status}`,
+      `${what}: ${status} ${JSON.stringify(body).slice(0, 300)}`,
+    );
+  }
+
+  async signInOfficer(account: string, password: string): Promise<string> {
+    const [organisation, username] = account.split('/');
+    const body = await this.expect(
+      this.request('POST', '/v1/auth/officer', { body: { organisation, username, password } }),
+      [200],
+      `sign-in of ${account}`,
+    );
+    return (body as { token: string }).token;
+  }
+
+  /**
+   * An act that runs as an operation (filing, officer act), answered once committed. A
+   * retry of the same request (same key) after a 5xx or no answer gets the same operation.
+   */
+  async operation(path: string, token: string, body: unknown, what: string): Promise<void> {
+    const key = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.request('POST', path, { token, body, key, wait: true }).catch(
+        (error: unknown) => ({ status: 0, body: String(error) }),
+      );
+      if (answer.status === 200 || answer.status === 202) {
+        const op = (answer.body as { operation: { state: string; error?: { code: string } } })
+          .operation;
+        if (op.state === 'succeeded') return;
+        if (op.state === 'failed')
+          throw new DemoError(op.error?.code ?? 'FAILED', `${what}: ${JSON.stringify(op.error)}`);
+        // still pending after the wait: ask again with the same key
+      } else if (answer.status !== 0 && answer.status < 500) {
+        await this.expect(Promise.resolve(answer), [], what);
+      }
+      if (attempt >= 10)
+        throw new DemoError('TIMEOUT', `${what}: no outcome after ${attempt} tries`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
