@@ -49,7 +49,7 @@ import {
   type CryptoKey,
   type KeyKind,
 } from './crypto';
-import { validatePath, type TrustAnchor } from './path';
+import { MAX_CARRIED_CERTIFICATES, MAX_CARRIED_CRLS, validatePath, type TrustAnchor } from './path';
 import {
   CERTIFICATE_REASONS,
   SIGNATURE_REASONS,
@@ -176,6 +176,15 @@ export async function verifyDetachedSignature(
   at: Date,
 ): Promise<SignatureEvidence> {
   const signed = parseSignedData(cms); // throws on anything that is not SignedData
+  // Bounded work before anything is parsed further or any signature is checked.
+  if (
+    signed.certificates.length > MAX_CARRIED_CERTIFICATES ||
+    signed.crls.length > MAX_CARRIED_CRLS
+  )
+    throw signatureInvalid(
+      S.CMS_CERTIFICATE_LIMIT,
+      `a signature may carry at most ${MAX_CARRIED_CERTIFICATES} certificates and ${MAX_CARRIED_CRLS} CRLs`,
+    );
   const dataType = signed.gmContentType ? ID_GM_DATA : id_data;
   if (signed.encapContentInfo.eContent)
     throw signatureInvalid(
