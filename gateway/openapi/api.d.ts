@@ -4372,6 +4372,8 @@ export interface components {
         /** @description A code from the gateway error catalog */
         code: string;
         message: string;
+        /** @description Why a signature or certificate was refused (esign reasons) */
+        reason?: string;
         transactionId?: string;
       };
     };
@@ -4380,6 +4382,8 @@ export interface components {
         /** @description A code from the gateway error catalog */
         code: string;
         message: string;
+        /** @description Why a signature or certificate was refused (esign reasons) */
+        reason?: string;
         transactionId?: string;
       };
     };

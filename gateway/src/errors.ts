@@ -43,6 +43,7 @@ export const API_ERRORS = {
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   NOT_READY: { status: 503, message: 'A service the gateway needs is not reachable.' },
+  BUSY: { status: 503, message: 'The gateway is busy; try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -64,14 +65,17 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown; transactionId?: string },
+    options?: { cause?: unknown; transactionId?: string; reason?: string },
   ) {
     super(detail ?? API_ERRORS[code].message, options);
     this.name = 'ApiError';
     this.transactionId = options?.transactionId;
+    this.reason = options?.reason;
   }
 
   readonly transactionId: string | undefined;
+  /** The finer reason of a ledger refusal (an e-signature check's, esign/reasons.ts). */
+  readonly reason: string | undefined;
 
   get status(): number {
     return API_ERRORS[this.code].status;

@@ -7,6 +7,10 @@ export const ErrorBody = z
       code: z.string().meta({ description: 'A code from the gateway error catalog' }),
       message: z.string(),
       transactionId: z.string().optional(),
+      reason: z
+        .string()
+        .optional()
+        .meta({ description: 'Why a signature or certificate was refused (esign reasons)' }),
     }),
   })
   .meta({ id: 'Error' });

@@ -6,7 +6,10 @@ import { API_ERRORS, ApiError, LEDGER_TO_API } from '../errors';
 /** Any error as a catalog code (LedgerError: a domain check the gateway ran itself). */
 function toApiError(error: FastifyError | ApiError | LedgerError): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof LedgerError) return new ApiError(LEDGER_TO_API[error.code], error.detail);
+  if (error instanceof LedgerError)
+    return new ApiError(LEDGER_TO_API[error.code], error.detail, {
+      ...(error.reason ? { reason: error.reason } : {}),
+    });
   return fromFastify(error);
 }
 
@@ -28,11 +31,18 @@ export default fp(
       const apiError = toApiError(error);
       const internal = apiError.status >= 500;
       if (internal) request.log.error({ err: error }, 'request failed');
+      // Refused for load, not for what was asked: the same request may succeed shortly.
+      if (
+        (apiError.code === 'BUSY' || apiError.code === 'RATE_LIMITED') &&
+        !reply.hasHeader('retry-after')
+      )
+        void reply.header('retry-after', '1');
       return reply.status(apiError.status).send({
         error: {
           code: apiError.code,
           message: internal ? API_ERRORS[apiError.code].message : apiError.message,
           ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
+          ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
         },
       });
     });

@@ -130,6 +130,7 @@ const authRoutes: FastifyPluginAsync<{
       const evidence = await checkSignature(
         challenge,
         Buffer.from(request.body.signature, 'base64'),
+        request.ip,
       );
       return signedIn(reply, {
         kind: 'trader',

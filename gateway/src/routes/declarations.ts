@@ -90,12 +90,17 @@ const declarationRoutes: FastifyPluginAsync<{
   }
 
   /** Checks the filing and that the trader signed it, before anything is queued. */
-  async function verifiedFiling(trader: TraderPrincipal, body: z.infer<typeof Filing>) {
+  async function verifiedFiling(
+    request: FastifyRequest,
+    trader: TraderPrincipal,
+    body: z.infer<typeof Filing>,
+  ) {
     try {
       const filing = parseFiling(body.declaration, body.commercial);
       const evidence = await checkSignature(
         canonicalBytes(filing),
         Buffer.from(body.signature, 'base64'),
+        request.ip,
       );
       if (!owns(trader, { subject: evidence.signerSubject, issuer: evidence.issuer }))
         throw new ApiError('FORBIDDEN', 'the filing must be signed with your own certificate');
@@ -123,7 +128,7 @@ const declarationRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const trader = requireTrader(request);
-      const filing = await verifiedFiling(trader, request.body);
+      const filing = await verifiedFiling(request, trader, request.body);
       return acceptOperation(operations, request, reply, filingAct('FILE', filing, request.body));
     },
   );
@@ -145,7 +150,7 @@ const declarationRoutes: FastifyPluginAsync<{
       const trader = requireTrader(request);
       const id = request.params.declarationId;
       await readable(request, id);
-      const filing = await verifiedFiling(trader, request.body);
+      const filing = await verifiedFiling(request, trader, request.body);
       if (filing.declaration.declarationId !== id)
         throw new ApiError(
           'VALIDATION_FAILED',
