@@ -7,7 +7,7 @@
 import {
   toTrustAnchor,
   verifyDetachedSignature,
-  type SignatureEvidence,
+  type VerifiedSignature,
   type TrustAnchor,
 } from '@clearance/chaincode/domain';
 import { ApiError } from './errors';
@@ -54,7 +54,7 @@ export type SignatureCheck = (
   content: Uint8Array,
   cms: Uint8Array,
   client: string,
-) => Promise<SignatureEvidence>;
+) => Promise<VerifiedSignature>;
 
 export const SIGNATURE_CHECK_LIMITS = { perClient: 2, total: 32 } as const;
 

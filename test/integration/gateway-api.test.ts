@@ -555,8 +555,8 @@ describe('gateway API on PostgreSQL and Redis', () => {
     expect(filed.name).toBe('DeclarationFiled');
     // Only events of the trader's own declarations.
     const { rows } = await db.pool.query<{ declaration_id: string }>(
-      'SELECT declaration_id FROM declarations WHERE signer_subject = $1 AND signer_issuer = $2',
-      [owner.principal.subject, owner.principal.issuer],
+      'SELECT declaration_id FROM declarations WHERE signer_id = $1',
+      [owner.principal.id],
     );
     const own = new Set(rows.map((r) => r.declaration_id));
     expect(events.length).toBeGreaterThan(1);

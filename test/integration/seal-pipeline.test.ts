@@ -421,23 +421,24 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
     expect(track.body.points.filter((p: Body) => p.event === 'TAMPER')).toHaveLength(1);
     expect(track.body.alarms.map((a: Body) => a.kind)).toEqual(['TAMPER']);
 
-    const { rows } = await db.pool.query<{ signer_subject: string; signer_issuer: string }>(
-      'SELECT signer_subject, signer_issuer FROM declarations WHERE declaration_id = $1',
+    const { rows } = await db.pool.query<{ signer_id: string }>(
+      'SELECT signer_id FROM declarations WHERE declaration_id = $1',
       [locks.T.declarationId],
     );
-    const trader = async (subject: string) =>
+    // Owners are known by signer id; names alone give nothing.
+    const trader = async (id: string) =>
       (
         await sessions.create({
           kind: 'trader',
-          id: `trader-${subject.length}`,
-          subject,
-          issuer: rows[0]!.signer_issuer,
+          id,
+          subject: 'CN=GD Trader, O=Pearl River Trading Ltd, C=CN',
+          issuer: 'CN=GD Test Issuing CA, O=Guangdong CA Test, C=CN',
           jurisdiction: 'GD',
           authorityId: 'GD-TEST',
         })
       ).token;
-    const owner = await trader(rows[0]!.signer_subject);
-    const other = await trader('CN=Somebody Else');
+    const owner = await trader(rows[0]!.signer_id);
+    const other = await trader('0'.repeat(64));
     expect((await http('GET', `/v1/seals/${locks.T.sealId}/track`, undefined, owner)).status).toBe(
       200,
     );

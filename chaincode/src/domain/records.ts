@@ -39,6 +39,11 @@ export const ActRecordSchema = z.looseObject({
 export const DeclarationDocumentSchema = DeclarationSchema.meta({ id: 'Declaration' });
 
 export const SignatureEvidenceSchema = z.looseObject({
+  /**
+   * Who signed: the validating authority (id, key) and the signer's DER names, hashed
+   * (esign/signer-id.ts); absent on records from before it. Owners are compared by it.
+   */
+  signerId: z.string().optional(),
   signerSubject: z.string(),
   issuer: z.string(),
   serialNumber: z.string(),

@@ -15,7 +15,8 @@ export interface DeclarationFilter {
   consignmentRef?: string;
   /** Prefix of the declaration id or consignment reference. */
   q?: string;
-  signer?: { subject: string; issuer: string };
+  /** A trader's signer id: their declarations only. */
+  signerId?: string;
   limit: number;
   cursor?: string;
 }
@@ -75,8 +76,7 @@ export async function listDeclarations(
     const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.add('(declaration_id LIKE ? OR consignment_ref LIKE ?)', prefix, prefix);
   }
-  if (f.signer)
-    where.add('signer_subject = ? AND signer_issuer = ?', f.signer.subject, f.signer.issuer);
+  if (f.signerId !== undefined) where.add('signer_id = ?', f.signerId);
   if (f.cursor) {
     const after = decodeCursor(f.cursor);
     if (!after) return undefined;
@@ -95,25 +95,14 @@ export async function listDeclarations(
 export async function getDeclarationSummary(
   pool: Pool,
   id: string,
-): Promise<
-  { summary: DeclarationSummary; signer: { subject: string; issuer: string } | null } | undefined
-> {
-  const { rows } = await pool.query<
-    Row & { signer_subject: string | null; signer_issuer: string | null }
-  >(
-    `SELECT ${SUMMARY_COLUMNS}, signer_subject, signer_issuer
-     FROM declarations WHERE declaration_id = $1`,
+): Promise<{ summary: DeclarationSummary; signerId: string | null } | undefined> {
+  const { rows } = await pool.query<Row & { signer_id: string | null }>(
+    `SELECT ${SUMMARY_COLUMNS}, signer_id FROM declarations WHERE declaration_id = $1`,
     [id],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return {
-    summary: summary(row),
-    signer:
-      row.signer_subject && row.signer_issuer
-        ? { subject: row.signer_subject, issuer: row.signer_issuer }
-        : null,
-  };
+  return { summary: summary(row), signerId: row.signer_id };
 }
 
 export interface CrossingFilter {
@@ -121,8 +110,8 @@ export interface CrossingFilter {
   declarationId?: string;
   /** Decided at or after this time. */
   since?: string;
-  /** A trader's: only crossings of seals covering a declaration they signed. */
-  signer?: { subject: string; issuer: string };
+  /** A trader's signer id: only crossings of seals covering a declaration they signed. */
+  signerId?: string;
   limit: number;
   cursor?: string;
 }
@@ -186,8 +175,7 @@ export async function listCrossings(
   if (f.controlPoint !== undefined) where.add('control_point = ?', f.controlPoint);
   if (f.declarationId) where.add('declaration_ids @> ARRAY[?::text]', f.declarationId);
   if (f.since) where.add('decided_at >= ?', f.since);
-  if (f.signer)
-    where.add(signedByCondition('c.declaration_ids'), f.signer.subject, f.signer.issuer);
+  if (f.signerId !== undefined) where.add(signedByCondition('c.declaration_ids'), f.signerId);
   if (f.cursor) {
     const after = decodeCrossingCursor(f.cursor);
     if (!after) return undefined;

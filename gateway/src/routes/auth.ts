@@ -9,7 +9,6 @@ import { z } from 'zod';
 import type { AccountStore } from '../auth/accounts';
 import { createAttemptLimiter } from '../auth/attempts';
 import { Principal } from '../auth/principal';
-import { sha256Hex } from '../auth/secrets';
 import type { SessionStore } from '../auth/sessions';
 import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
@@ -134,7 +133,7 @@ const authRoutes: FastifyPluginAsync<{
       );
       return signedIn(reply, {
         kind: 'trader',
-        id: sha256Hex(`${evidence.issuer}\n${evidence.signerSubject}`).slice(0, 32),
+        id: evidence.signerId,
         subject: evidence.signerSubject,
         issuer: evidence.issuer,
         jurisdiction: evidence.jurisdiction,

@@ -40,10 +40,10 @@ interface EventRow {
 function visibility(p: Principal): { sql: string; values: unknown[] } {
   if (p.kind === 'trader') {
     return {
-      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_subject = $3 AND d.signer_issuer = $4
+      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_id = $3
               AND (d.declaration_id = e.payload->>'declarationId' OR e.payload->'heldDeclarations' ? d.declaration_id
                    OR e.payload->'declarationIds' ? d.declaration_id))`,
-      values: [p.subject, p.issuer],
+      values: [p.id],
     };
   }
   const lane = laneOf(p);

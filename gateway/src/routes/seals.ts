@@ -86,7 +86,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
       throw error;
     }
     const p = request.principal;
-    if (p?.kind === 'trader' && !(await signedAny(pool, seal.declarationIds, p)))
+    if (p?.kind === 'trader' && !(await signedAny(pool, seal.declarationIds, p.id)))
       throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
     return seal;
   };
@@ -116,7 +116,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
         limit: request.query.limit,
         ...(request.query.state ? { state: request.query.state } : {}),
         ...(request.query.cursor ? { after: request.query.cursor } : {}),
-        ...(p?.kind === 'trader' ? { signer: p } : {}),
+        ...(p?.kind === 'trader' ? { signerId: p.id } : {}),
       });
     },
   );

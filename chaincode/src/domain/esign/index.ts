@@ -1,5 +1,5 @@
 export { ID_GM_DATA, ID_GM_SIGNED_DATA, signDetached, verifyDetachedSignature } from './cms';
-export type { SignOptions, SigningKey } from './cms';
+export type { SignOptions, SigningKey, VerifiedSignature } from './cms';
 export {
   MAX_CARRIED_CERTIFICATES,
   MAX_CARRIED_CRLS,
