@@ -5,7 +5,8 @@
  * process (`node gateway/dist/server.js`), with the filing agent's account and a trader
  * whose certificate authority is on the trust list.
  */
-import { createTestPki, authorityInput, type TestPki } from '@clearance/testkit/chaincode';
+import { createTestPki, listAuthority, type TestPki } from '@clearance/testkit/chaincode';
+import { TrustProposalRecordSchema } from '@clearance/chaincode/domain';
 import {
   createAccountStore,
   createFabricLedger,
@@ -97,8 +98,10 @@ export async function startStack(
 
     const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
     const trustAdmin = createFabricLedger(connection('gdcustoms/trust-admin'));
-    const trusted = await trustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    const hkTrustAdmin = createFabricLedger(connection('hkcustoms/trust-admin'));
+    const trusted = await listAuthority(trustAdmin, hkTrustAdmin, pki.gd);
     await trustAdmin.close();
+    await hkTrustAdmin.close();
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -175,7 +178,7 @@ export async function startStack(
     log('index: replaying the channel');
     await until('the index to catch up with the channel', 600_000, async () => {
       const { rowCount } = await pool.query('SELECT 1 FROM ledger_events WHERE tx_id = $1', [
-        trusted.transactionId,
+        TrustProposalRecordSchema.parse(JSON.parse(trusted)).decidedBy?.txId,
       ]);
       return rowCount ? true : undefined;
     });

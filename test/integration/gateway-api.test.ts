@@ -7,6 +7,7 @@
 import {
   OFFICERS,
   authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   type TestIdentity,
@@ -150,12 +151,9 @@ describe('gateway API on PostgreSQL and Redis', () => {
     startedServers = urls.started;
     await migrate(db.pool);
     pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
-    await network
-      .as(OFFICERS.gdTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    await network
-      .as(OFFICERS.hkTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    const [gdAdmin, hkAdmin] = [OFFICERS.gdTrustAdmin, OFFICERS.hkTrustAdmin].map(network.as);
+    await listAuthority(gdAdmin!, hkAdmin!, pki.gd);
+    await listAuthority(hkAdmin!, gdAdmin!, pki.hk);
     ({ services, app } = await startTwinGateway({
       network,
       pool: db.pool,

@@ -9,7 +9,7 @@
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -131,9 +131,11 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
     redisPort = await freePort();
     redis = await startRedis(redisPort);
     pki = await createTestPki({ idSuffix: run });
-    await network
-      .as(OFFICERS.gdTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(
+      network.as(OFFICERS.gdTrustAdmin),
+      network.as(OFFICERS.hkTrustAdmin),
+      pki.gd,
+    );
     const faults: Record<string, Fault[]> = {
       A: [],
       T: [{ kind: 'TAMPER', atFraction: 0.3 }],

@@ -2,7 +2,7 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { DeclarationRecord } from '../domain/lifecycle';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
@@ -21,16 +21,19 @@ beforeAll(async () => {
   pki = await createTestPki();
 }, 60_000);
 
-async function listAuthority(ledger: MemoryLedger, authority: TestAuthority): Promise<void> {
-  await ledger
-    .invokerFor(OFFICERS.gdTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(authority)]);
+/** On the list: proposed by GD customs' trust admin, approved by HK customs'. */
+async function trust(ledger: MemoryLedger, authority: TestAuthority): Promise<void> {
+  await listAuthority(
+    ledger.invokerFor(OFFICERS.gdTrustAdmin),
+    ledger.invokerFor(OFFICERS.hkTrustAdmin),
+    authority,
+  );
 }
 
 async function ledgerWithTrustList(): Promise<MemoryLedger> {
   const ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
-  await listAuthority(ledger, pki.gd);
-  await listAuthority(ledger, pki.hk);
+  await trust(ledger, pki.gd);
+  await trust(ledger, pki.hk);
   return ledger;
 }
 
@@ -244,7 +247,7 @@ describe('Declaration contract: one declaration, one inspection, one release', (
 
   it('lets only the declarant amend: another trader, or one of the same name under another authority, is FORBIDDEN', async () => {
     const ledger = await ledgerWithTrustList();
-    await listAuthority(ledger, pki.impostor);
+    await trust(ledger, pki.impostor);
     await file(ledger, 'HK-OWNER', 'HK', 'hkTrader');
     const filing = sampleFiling('HK-OWNER', 'HK');
     filing.declaration.packages.count = 7;

@@ -16,6 +16,7 @@ import {
   STATES,
   type OfficerAction,
 } from './lifecycle';
+import { PROPOSAL_STATUSES, TrustChangeSchema } from './trust-proposals';
 
 export const ActorSchema = z.object({
   mspId: z.string(),
@@ -145,6 +146,16 @@ export const OfficerActSchema = z
   .meta({ id: 'OfficerAct' });
 export type OfficerAct = z.infer<typeof OfficerActSchema>;
 
+/** A trust-list act: who (client identity), when, in which transaction, why. */
+const TrustActSchema = z.looseObject({
+  mspId: z.string(),
+  id: z.string(),
+  role: z.string().optional(),
+  at: z.string(),
+  txId: z.string(),
+  reason: z.string(),
+});
+
 const CrlSchema = z.object({
   pem: z.string(),
   thisUpdate: z.string(),
@@ -169,10 +180,26 @@ export const AuthorityRecordSchema = z
       .optional(),
     /** The current CRL of each listed CA below the authority. */
     caCrls: z.array(CrlSchema).optional(),
+    /** Who proposed the last change (or updated the CRL), when it took effect, why. */
+    updatedBy: TrustActSchema.optional(),
+    /** Who of the other customs service approved the last change. */
+    approvedBy: TrustActSchema.optional(),
   })
   .meta({ id: 'Authority' });
 export type AuthorityResult = z.infer<typeof AuthorityRecordSchema>;
 
+/** A proposed change of the trust list and what became of it (domain/trust-proposals.ts). */
+export const TrustProposalRecordSchema = z
+  .looseObject({
+    proposalId: z.string(),
+    authorityId: z.string(),
+    jurisdiction: z.enum(JURISDICTIONS),
+    change: TrustChangeSchema,
+    status: z.enum(PROPOSAL_STATUSES),
+    proposedBy: TrustActSchema,
+    decidedBy: TrustActSchema.nullable(),
+  })
+  .meta({ id: 'TrustProposal' });
 export const SelfCheckRecordSchema = z.looseObject({ checkId: z.string(), note: z.string() });
 
 const SealActSchema = z.looseObject({ actor: ActorSchema, at: z.string(), txId: z.string() });

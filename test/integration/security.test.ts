@@ -1,0 +1,266 @@
+/**
+ * The holes a second outside test found (issue 21), each as a class of defect, through HTTP on
+ * real PostgreSQL and Redis with the contracts on the ledger twin: identities a name cannot
+ * forge, trust-list changes needing both customs services, bounded work and resources for
+ * unauthenticated and long-lived requests, scopes on reads, coded 400s, no-store, lockouts.
+ */
+import {
+  OFFICERS,
+  addAuthorityChange,
+  createTestPki,
+  listAuthority,
+  sampleFiling,
+  type TestIdentity,
+  type TestPki,
+  type TestSigner,
+} from '@clearance/testkit/chaincode';
+import { canonicalBytes } from '@clearance/core';
+import { migrate } from '@clearance/gateway';
+import { createMemoryNetwork } from '@clearance/testkit/gateway';
+import { Devnet } from '@clearance/network';
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { memoryIndexFeed } from '../support/memory-index';
+import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+
+const ACCOUNTS: Record<string, TestIdentity> = {
+  'gdcustoms/officer1': OFFICERS.gdCustoms,
+  'gdcustoms/agent': OFFICERS.gdAgent,
+  'hkcustoms/officer1': OFFICERS.hkCustoms,
+  'hkcustoms/agent': OFFICERS.hkAgent,
+  'gdcustoms/trust-admin': OFFICERS.gdTrustAdmin,
+  'hkcustoms/trust-admin': OFFICERS.hkTrustAdmin,
+  'logistics/operator1': OFFICERS.sealOperator,
+  'hkcustoms/lane-lmc': OFFICERS.hkLaneLmc,
+};
+
+// Response bodies: their shape is what the assertions check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = any;
+
+describe('security: issue 21', () => {
+  const devnet = new Devnet({ log: () => undefined });
+  const network = createMemoryNetwork();
+  let db: TestDatabase;
+  let services: GatewayServices;
+  let app: FastifyInstance;
+  let base: string;
+  let pki: TestPki;
+  let startedServers: string[] = [];
+  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
+
+  const http = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await res.text();
+    let body: Body = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (metrics, an event stream): the text
+    }
+    return { status: res.status, headers: res.headers, body };
+  };
+
+  const officer = async (account: string) => {
+    const [organisation, username] = account.split('/');
+    const res = await http('POST', '/v1/auth/officer', {
+      body: { organisation, username, password: TEST_PASSWORD },
+    });
+    if (res.status !== 200) throw new Error(`${account}: ${res.status}`);
+    return res.body.token as string;
+  };
+
+  const trader = async (signer: TestSigner) => {
+    const { body } = await http('POST', '/v1/auth/challenge', { body: {} });
+    const signature = await signer.sign(Buffer.from(body.challenge, 'base64'));
+    return http('POST', '/v1/auth/trader', {
+      body: { challengeId: body.challengeId, signature: Buffer.from(signature).toString('base64') },
+    });
+  };
+
+  /** Sign-in tried again for a few seconds (the trust list is cached 5 s) until `status`. */
+  const signInSoon = async (signer: TestSigner, status: number) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await trader(signer);
+      if (res.status === status || attempt === 80) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const signedFiling = async (id: string, signer: TestSigner, jurisdiction: 'GD' | 'HK') => {
+    const filing = sampleFiling(id, jurisdiction);
+    const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
+    return { ...filing, signature };
+  };
+
+  const act = (token: string, path: string, body: unknown) =>
+    http('POST', path, {
+      token,
+      body,
+      headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const urls = await devnet.services();
+    startedServers = urls.started;
+    await migrate(db.pool);
+    pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
+    const [gdAdmin, hkAdmin] = [OFFICERS.gdTrustAdmin, OFFICERS.hkTrustAdmin].map(network.as);
+    await listAuthority(gdAdmin!, hkAdmin!, pki.gd);
+    await listAuthority(hkAdmin!, gdAdmin!, pki.hk);
+    ({ services, app } = await startTwinGateway({
+      network,
+      pool: db.pool,
+      redisUrl: urls.redisUrl,
+      accounts: ACCOUNTS,
+      appIdentity: OFFICERS.gdCustoms,
+      queuePrefix: 'security',
+    }));
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await services?.close();
+    await db?.drop();
+    if (startedServers.length) await devnet.stop(startedServers);
+  }, 60_000);
+
+  describe('2. identities a name cannot forge; trust-list changes need both customs services', () => {
+    it("a certificate naming the HK trader from another authority, or a CN spelling their name, is someone else: 404 on the trader's declarations", async () => {
+      // Even listed with both sides' consent, a CA with the real CA's name is another authority.
+      await listAuthority(
+        network.as(OFFICERS.gdTrustAdmin),
+        network.as(OFFICERS.hkTrustAdmin),
+        pki.impostor,
+      );
+      const real = await signInSoon(pki.signers.hkTrader, 200);
+      expect(real.status).toBe(200);
+      const id = `HK-OWN-${randomUUID().slice(0, 8)}`;
+      const filed = await act(
+        real.body.token,
+        '/v1/declarations',
+        await signedFiling(id, pki.signers.hkTrader, 'HK'),
+      );
+      expect(filed.body.operation.state).toBe('succeeded');
+      await syncIndex();
+      for (const impostor of [
+        pki.impostors.sameNameOtherAuthority,
+        pki.impostors.commaInCommonName,
+      ]) {
+        const fake = await signInSoon(impostor, 200);
+        expect(fake.status).toBe(200);
+        expect(fake.body.principal.id).not.toBe(real.body.principal.id);
+        const token = fake.body.token as string;
+        expect((await http('GET', `/v1/declarations/${id}`, { token })).status).toBe(404);
+        expect((await http('GET', `/v1/declarations/${id}/summary`, { token })).status).toBe(404);
+        expect((await http('GET', `/v1/declarations/${id}/history`, { token })).status).toBe(404);
+        expect((await http('GET', '/v1/declarations', { token })).body.items).toEqual([]);
+        const amended = await act(
+          token,
+          `/v1/declarations/${id}/amendments`,
+          await signedFiling(id, impostor, 'HK'),
+        );
+        expect(amended.status).toBe(404);
+      }
+      expect((await http('GET', `/v1/declarations/${id}`, { token: real.body.token })).status).toBe(
+        200,
+      );
+    });
+
+    it("one side's trust admin alone cannot withdraw the other side's authority; with the other side's approval it takes effect", async () => {
+      const gdAdmin = await officer('gdcustoms/trust-admin');
+      const hkAdmin = await officer('hkcustoms/trust-admin');
+      const proposed = await act(gdAdmin, '/v1/trust-list/proposals', {
+        change: 'WITHDRAW',
+        authorityId: pki.hk.authorityId,
+        reason: 'GD alone',
+      });
+      expect(proposed.body.operation).toMatchObject({
+        state: 'succeeded',
+        result: { status: 'PENDING', proposedBy: { mspId: 'GDCustomsMSP' } },
+      });
+      const proposalId = proposed.body.operation.result.proposalId as string;
+      // Its own side approving is refused by the chaincode; nothing changes.
+      const self = await act(gdAdmin, `/v1/trust-list/proposals/${proposalId}/approval`, {
+        reason: 'me too',
+      });
+      expect(self.body.operation).toMatchObject({ state: 'failed', error: { code: 'FORBIDDEN' } });
+      // Officers who are not trust admins are refused at the gateway.
+      const officerToken = await officer('hkcustoms/officer1');
+      expect(
+        (
+          await act(officerToken, `/v1/trust-list/proposals/${proposalId}/approval`, {
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(403);
+      // Pending: HK traders sign in and file as before.
+      const listed = await http('GET', '/v1/trust-list/proposals?status=PENDING', {
+        token: hkAdmin,
+      });
+      expect(listed.body.items.map((p: Body) => p.proposalId)).toContain(proposalId);
+      expect((await trader(pki.signers.hkTrader)).status).toBe(200);
+      const approved = await act(hkAdmin, `/v1/trust-list/proposals/${proposalId}/approval`, {
+        reason: 'HK agrees',
+      });
+      expect(approved.body.operation).toMatchObject({
+        state: 'succeeded',
+        result: { status: 'APPROVED', decidedBy: { mspId: 'HKCustomsMSP' } },
+      });
+      await syncIndex();
+      const refused = await signInSoon(pki.signers.hkTrader, 422);
+      expect(refused.body.error).toMatchObject({
+        code: 'CERTIFICATE_REJECTED',
+        reason: 'AUTHORITY_WITHDRAWN',
+      });
+      const record = await http('GET', `/v1/trust-list/proposals/${proposalId}`, {
+        token: gdAdmin,
+      });
+      expect(record.body).toMatchObject({ status: 'APPROVED', change: { change: 'WITHDRAW' } });
+    });
+
+    it('a proposal can be rejected by the other side or withdrawn by its own; the old routes that acted alone are gone', async () => {
+      const gdAdmin = await officer('gdcustoms/trust-admin');
+      const hkAdmin = await officer('hkcustoms/trust-admin');
+      const change = JSON.parse(addAuthorityChange(pki.rogue)) as Body;
+      const first = await act(gdAdmin, '/v1/trust-list/proposals', change);
+      const second = await act(gdAdmin, '/v1/trust-list/proposals', change);
+      const [a, b] = [first, second].map((r) => r.body.operation.result.proposalId as string);
+      const rejected = await act(hkAdmin, `/v1/trust-list/proposals/${a}/rejection`, {
+        reason: 'unknown CA',
+      });
+      expect(rejected.body.operation.result.status).toBe('REJECTED');
+      const withdrawn = await act(gdAdmin, `/v1/trust-list/proposals/${b}/withdrawal`, {
+        reason: 'mistake',
+      });
+      expect(withdrawn.body.operation.result.status).toBe('WITHDRAWN');
+      const list = await http('GET', '/v1/trust-list', { token: gdAdmin });
+      expect(list.body.items.map((x: Body) => x.authorityId)).not.toContain(pki.rogue.authorityId);
+      expect(
+        (await act(gdAdmin, '/v1/trust-list', JSON.parse(addAuthorityChange(pki.rogue)))).status,
+      ).toBe(404);
+      expect(
+        (
+          await act(gdAdmin, `/v1/trust-list/${pki.gd.authorityId}/withdrawal`, {
+            reason: 'alone',
+          })
+        ).status,
+      ).toBe(404);
+    });
+  });
+});
