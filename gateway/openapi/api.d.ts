@@ -5170,7 +5170,7 @@ export interface components {
         deviceId?: string;
         index: number;
         /** @enum {string} */
-        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
     ReadingsAcceptedInput: {
@@ -5185,7 +5185,7 @@ export interface components {
         deviceId?: string;
         index: number;
         /** @enum {string} */
-        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
     SealAlarm: {

@@ -20,7 +20,10 @@ import { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { signReading, type SignedReading } from '@clearance/seal-devices/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';
 import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
 
@@ -48,6 +51,8 @@ describe('security: issue 21', () => {
   let base: string;
   let pki: TestPki;
   let startedServers: string[] = [];
+  /** What the app asked its own ledger, by transaction. */
+  const asked = new Map<string, number>();
   const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
 
   const http = async (
@@ -129,6 +134,13 @@ describe('security: issue 21', () => {
       accounts: ACCOUNTS,
       appIdentity: OFFICERS.gdCustoms,
       queuePrefix: 'security',
+      wrapLedger: (ledger) => ({
+        ...ledger,
+        evaluate: (transaction, args) => {
+          asked.set(transaction, (asked.get(transaction) ?? 0) + 1);
+          return ledger.evaluate(transaction, args);
+        },
+      }),
     }));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   }, 120_000);
@@ -261,6 +273,78 @@ describe('security: issue 21', () => {
           })
         ).status,
       ).toBe(404);
+    });
+  });
+
+  describe('3. bounded work and memory for readings from anyone', () => {
+    const reading = (deviceId: string, counter: number) => ({
+      deviceId,
+      counter,
+      time: new Date().toISOString(),
+      position: { lat: 22.3, lon: 114.1 },
+      speedKmh: 40,
+      lock: 'SEALED' as const,
+      batteryPct: 90,
+      event: 'POSITION' as const,
+    });
+    const forged = (deviceId: string, counter: number): SignedReading => ({
+      reading: reading(deviceId, counter),
+      signature: randomBytes(64).toString('base64'),
+    });
+    const post = (readings: unknown[]) =>
+      http('POST', '/v1/seals/readings', { body: { readings } });
+
+    it('asks the ledger about at most a bounded number of unknown devices, however many ids are sent', async () => {
+      const before = asked.get('Seal:GetActiveSeal') ?? 0;
+      for (let batch = 0; batch < 4; batch++) {
+        const readings = Array.from({ length: 5000 }, (_, i) =>
+          forged(`ZZ-${batch}-${i}-${randomBytes(3).toString('hex').toUpperCase()}`, 1),
+        );
+        const res = await post(readings);
+        expect(res.status).toBe(202);
+        expect(res.body.accepted).toBe(0);
+        const reasons = new Set(res.body.rejected.map((r: Body) => r.reason));
+        expect([...reasons].every((r) => r === 'UNKNOWN_DEVICE' || r === 'NOT_CHECKED')).toBe(true);
+      }
+      // 20,000 made-up ids: the ledger was asked about 64 at most (one address, one minute).
+      expect((asked.get('Seal:GetActiveSeal') ?? 0) - before).toBeLessThanOrEqual(64);
+    });
+
+    it('stops checking forged signatures of a known device after a few; nothing is stored', async () => {
+      const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const deviceId = `EL-FORGE-${randomBytes(2).toString('hex').toUpperCase()}`;
+      const sealId = `SEAL-${deviceId}`;
+      const id = `GD-FORGE-${randomBytes(3).toString('hex')}`;
+      const filed = await act(
+        (await signInSoon(pki.signers.gdTrader, 200)).body.token,
+        '/v1/declarations',
+        await signedFiling(id, pki.signers.gdTrader, 'GD'),
+      );
+      expect(filed.body.operation.state).toBe('succeeded');
+      await sealedDevice((who) => network.as(ACCOUNTS[who]!), {
+        deviceId,
+        sealId,
+        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        tagUid: randomBytes(7).toString('hex'),
+        declarationIds: [id],
+      });
+      const good = signReading(reading(deviceId, 1), keys.privateKey);
+      const res = await post([
+        good,
+        ...Array.from({ length: 4999 }, (_, i) => forged(deviceId, i + 2)),
+      ]);
+      expect(res.status).toBe(202);
+      expect(res.body.accepted).toBe(1);
+      const bad = res.body.rejected.filter((r: Body) => r.reason === 'BAD_SIGNATURE').length;
+      const unchecked = res.body.rejected.filter((r: Body) => r.reason === 'NOT_CHECKED').length;
+      expect(bad).toBeGreaterThanOrEqual(16);
+      expect(bad).toBeLessThan(32);
+      expect(bad + unchecked).toBe(4999);
+      const { rows } = await db.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM readings WHERE device_id = $1',
+        [deviceId],
+      );
+      expect(rows[0]!.n).toBe(1);
     });
   });
 });
