@@ -41,6 +41,7 @@ const ACCOUNTS: Record<string, TestIdentity> = {
   'hkcustoms/officer1': OFFICERS.hkCustoms,
   'hkcustoms/agent': OFFICERS.hkAgent,
   'gdcustoms/trust-admin': OFFICERS.gdTrustAdmin,
+  'hkcustoms/trust-admin': OFFICERS.hkTrustAdmin,
   'logistics/operator1': OFFICERS.sealOperator,
   'hkcustoms/lane-lmc': OFFICERS.hkLaneLmc,
 };
@@ -789,20 +790,48 @@ describe('gateway API on PostgreSQL and Redis', () => {
   it('lets trust administrators change the trust list, and a withdrawn authority no longer signs anyone in', async () => {
     const other = await createTestPki({ idSuffix: `W${randomUUID().slice(0, 5).toUpperCase()}` });
     const { body: admin } = await officer('gdcustoms/trust-admin');
+    // (A session made directly: the suite's sign-ins stay within the per-address limit.)
+    const hkAdmin = await services.sessions.create({
+      kind: 'officer',
+      id: 'hkcustoms/trust-admin',
+      organisation: 'hkcustoms',
+      mspId: 'HKCustomsMSP',
+      name: 'trust-admin',
+      role: 'trust-admin',
+    });
     const { body: customs } = await officer('gdcustoms/officer1');
-    const input = JSON.parse(authorityInput(other.gd)) as Record<string, unknown>;
-    const refused = await http('POST', '/v1/trust-list', {
+    const change = {
+      change: 'ADD',
+      authority: JSON.parse(authorityInput(other.gd)) as Record<string, unknown>,
+      reason: 'new CA',
+    };
+    const refused = await http('POST', '/v1/trust-list/proposals', {
       token: customs.token,
-      body: input,
+      body: change,
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(refused.status).toBe(403);
-    const added = await http('POST', '/v1/trust-list', {
+    const decide = async (token: string, proposal: { proposalId: string }) =>
+      http('POST', `/v1/trust-list/proposals/${proposal.proposalId}/approval`, {
+        token,
+        body: { reason: 'agreed' },
+        headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
+      });
+    const proposed = await http('POST', '/v1/trust-list/proposals', {
       token: admin.token,
-      body: input,
+      body: change,
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
-    expect(added.body.operation).toMatchObject({ kind: 'ADD_AUTHORITY', state: 'succeeded' });
+    expect(proposed.body.operation).toMatchObject({
+      kind: 'PROPOSE_TRUST_CHANGE',
+      state: 'succeeded',
+      result: { status: 'PENDING' },
+    });
+    const added = await decide(hkAdmin.token, proposed.body.operation.result);
+    expect(added.body.operation).toMatchObject({
+      kind: 'APPROVE_TRUST_CHANGE',
+      state: 'succeeded',
+    });
     // The gateway's cached trust list is dropped when the index sees the change.
     await syncIndex();
     expect((await signInSoon(other.signers.gdTrader, 200)).status).toBe(200);
@@ -812,11 +841,12 @@ describe('gateway API on PostgreSQL and Redis', () => {
       other.gd.authorityId,
     );
 
-    const withdrawn = await http('POST', `/v1/trust-list/${other.gd.authorityId}/withdrawal`, {
-      token: admin.token,
-      body: { reason: 'test over' },
+    const proposedWithdrawal = await http('POST', '/v1/trust-list/proposals', {
+      token: hkAdmin.token,
+      body: { change: 'WITHDRAW', authorityId: other.gd.authorityId, reason: 'test over' },
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
+    const withdrawn = await decide(admin.token, proposedWithdrawal.body.operation.result);
     expect(withdrawn.body.operation.state).toBe('succeeded');
     await syncIndex();
     const after = await signInSoon(other.signers.gdTrader, 422);

@@ -19,8 +19,9 @@ import { migrate } from '@clearance/gateway';
 import { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import * as nodeHttp from 'node:http';
 import { signReading, type SignedReading } from '@clearance/seal-devices/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sealedDevice } from '../support/devnet-fixtures';
@@ -42,6 +43,41 @@ const ACCOUNTS: Record<string, TestIdentity> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
 
+/** The pool, with every query over `ledger_events e` (the event stream's reads) recorded. */
+function recording(pool: Pool, into: { text: string; values: unknown[] }[]): Pool {
+  return new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+      return (text: unknown, values?: unknown[]) => {
+        if (typeof text === 'string' && text.includes('FROM ledger_events e'))
+          into.push({ text, values: values ?? [] });
+        return target.query(text as string, values);
+      };
+    },
+  });
+}
+
+/** Opens an event stream; `close` ends it; `text` is what arrived so far. */
+async function openStream(url: string, token: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  const stream = { status: res.status, text: '', close: () => controller.abort() };
+  if (res.status === 200 && res.body) {
+    const reader = res.body.getReader();
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        stream.text += Buffer.from(value!).toString();
+      }
+    })();
+  } else await res.text();
+  return stream;
+}
+
 describe('security: issue 21', () => {
   const devnet = new Devnet({ log: () => undefined });
   const network = createMemoryNetwork();
@@ -53,6 +89,8 @@ describe('security: issue 21', () => {
   let startedServers: string[] = [];
   /** What the app asked its own ledger, by transaction. */
   const asked = new Map<string, number>();
+  /** The event stream's reads of ledger_events: their SQL and values. */
+  const streamReads: { text: string; values: unknown[] }[] = [];
   const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
 
   const http = async (
@@ -134,6 +172,7 @@ describe('security: issue 21', () => {
       accounts: ACCOUNTS,
       appIdentity: OFFICERS.gdCustoms,
       queuePrefix: 'security',
+      app: { database: recording(db.pool, streamReads) },
       wrapLedger: (ledger) => ({
         ...ledger,
         evaluate: (transaction, args) => {
@@ -293,6 +332,28 @@ describe('security: issue 21', () => {
     });
     const post = (readings: unknown[]) =>
       http('POST', '/v1/seals/readings', { body: { readings } });
+    /** Posts from another local address (127.0.0.2): its own budget of unknown devices. */
+    const postFrom = (localAddress: string, readings: unknown[]) =>
+      new Promise<{ status: number; body: Body }>((resolve, reject) => {
+        const url = new URL(`${base}/v1/seals/readings`);
+        const request = nodeHttp.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            localAddress,
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify({ readings }));
+      });
 
     it('asks the ledger about at most a bounded number of unknown devices, however many ids are sent', async () => {
       const before = asked.get('Seal:GetActiveSeal') ?? 0;
@@ -329,7 +390,7 @@ describe('security: issue 21', () => {
         declarationIds: [id],
       });
       const good = signReading(reading(deviceId, 1), keys.privateKey);
-      const res = await post([
+      const res = await postFrom('127.0.0.2', [
         good,
         ...Array.from({ length: 4999 }, (_, i) => forged(deviceId, i + 2)),
       ]);
@@ -345,6 +406,71 @@ describe('security: issue 21', () => {
         [deviceId],
       );
       expect(rows[0]!.n).toBe(1);
+    });
+  });
+
+  describe('5. event streams limited per principal and address, each read bounded', () => {
+    const traderSession = (n: number) =>
+      services.sessions.create({
+        kind: 'trader',
+        id: `stream-trader-${n}-${randomUUID()}`,
+        subject: `CN=Stream Trader ${n}`,
+        issuer: 'CN=Nobody',
+        jurisdiction: 'GD',
+        authorityId: 'NONE',
+      });
+
+    it('holds at most 4 streams per principal and 16 per address; a closed one frees its place', async () => {
+      const { token } = await traderSession(0);
+      const mine = [];
+      for (let i = 0; i < 4; i++) mine.push(await openStream(`${base}/v1/events`, token));
+      expect(mine.map((m) => m.status)).toEqual([200, 200, 200, 200]);
+      const fifth = await openStream(`${base}/v1/events`, token);
+      expect(fifth.status).toBe(429);
+      mine.pop()!.close();
+      await new Promise((r) => setTimeout(r, 200));
+      const again = await openStream(`${base}/v1/events`, token);
+      expect(again.status).toBe(200);
+      mine.push(again);
+      // Other principals from the same address: 16 streams in all from it.
+      const others = [];
+      for (let n = 1; n <= 12; n++)
+        others.push(await openStream(`${base}/v1/events`, (await traderSession(n)).token));
+      expect(others.map((o) => o.status)).toEqual(Array(12).fill(200));
+      const seventeenth = await openStream(`${base}/v1/events`, (await traderSession(99)).token);
+      expect(seventeenth.status).toBe(429);
+      for (const s of [...mine, ...others]) s.close();
+      await new Promise((r) => setTimeout(r, 200));
+    });
+
+    it('reads each index position once per stream, not everything after its last visible event at every wake', async () => {
+      const { token } = await traderSession(100);
+      const stream = await openStream(`${base}/v1/events`, token);
+      expect(stream.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      // 20,000 events the trader may not see, then five wakes.
+      await db.pool.query(
+        `INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
+         SELECT 'invisible-' || g || '-' || $1, 'other', 1, 'SelfCheckRecorded', '{}'::jsonb
+         FROM generate_series(1, 20000) g`,
+        [randomUUID()],
+      );
+      streamReads.length = 0;
+      for (let i = 0; i < 5; i++) {
+        await db.pool.query(`SELECT pg_notify('ledger_events', 'SelfCheckRecorded')`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      stream.close();
+      expect(streamReads.length).toBeGreaterThan(0);
+      // Every read is bounded above, and together they cover the new events about once.
+      const unbounded = streamReads.filter((q) => !/e\.seq <= \$2/.test(q.text));
+      expect(unbounded).toEqual([]);
+      const covered = streamReads.reduce(
+        (n, q) => n + Number(BigInt(q.values[1] as string) - BigInt(q.values[0] as string)),
+        0,
+      );
+      expect(covered).toBeLessThanOrEqual(20_000 + 100);
     });
   });
 });

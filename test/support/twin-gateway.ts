@@ -50,7 +50,6 @@ export async function startTwinGateway(options: {
   }
   const own = network.as(options.appIdentity);
   const app = await buildApp({
-    ...options.app,
     ledger: options.wrapLedger ? options.wrapLedger(own) : own,
     sessions: services.sessions,
     accounts: services.accounts,
@@ -60,6 +59,7 @@ export async function startTwinGateway(options: {
     ledgers: services.ledgers,
     readiness: { redis: () => services.operations.queue.ping() },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...options.app,
   });
   return { services, app };
 }
