@@ -41,6 +41,12 @@ import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
+import {
+  SERVER_LIMITS,
+  limitConnections,
+  serverTimeoutOptions,
+  type ServerLimits,
+} from './limits/connections';
 import authRoutes from './routes/auth';
 import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
@@ -97,11 +103,15 @@ export interface AppOptions {
   /** How signatures are verified (default: on the event loop; the server uses worker threads). */
   verifySignature?: SignatureVerifier;
   rateLimit?: { max: number; timeWindow: string | number };
+  /** Request, header and keep-alive timeouts and connection limits (default SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
   const app = Fastify({
+    ...serverTimeoutOptions(limits),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // A caller's X-Request-Id is kept only when it is a short token; otherwise a new one.
@@ -116,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     clientErrorHandler: answerClientError,
   });
+  limitConnections(app.server, limits);
   // Every route as registered, for the route-walk test (Fastify keeps no list of its own
   // beyond printRoutes' text).
   const routes: RegisteredRoute[] = [];

@@ -27,6 +27,7 @@ export const API_ERRORS = {
   INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   NOT_FOUND: { status: 404, message: 'No such record.' },

@@ -56,13 +56,25 @@ export function documentErrorResponses(route: RouteOptions): void {
 }
 
 /** What the HTTP parser refused, answered on the raw socket in the API's error shape. */
+const REASON_PHRASES: Partial<Record<ApiErrorCode, string>> = {
+  HEADERS_TOO_LARGE: 'Request Header Fields Too Large',
+  REQUEST_TIMEOUT: 'Request Timeout',
+};
+
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const code: ApiErrorCode =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'VALIDATION_FAILED';
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'VALIDATION_FAILED';
   const body = JSON.stringify(errorBody(code));
   socket.end(
-    `HTTP/1.1 ${API_ERRORS[code].status} ${code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${API_ERRORS[code].status} ${REASON_PHRASES[code] ?? 'Bad Request'}\r\n` +
       `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
