@@ -2601,12 +2601,7 @@ export interface paths {
             'application/json': {
               blockNumber: string;
               checkId: string;
-              record: {
-                checkId: string;
-                note: string;
-              } & {
-                [key: string]: unknown;
-              };
+              record: components['schemas']['SelfCheckRecord'];
               transactionId: string;
             };
           };
@@ -2734,12 +2729,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              checkId: string;
-              note: string;
-            } & {
-              [key: string]: unknown;
-            };
+            'application/json': components['schemas']['SelfCheckRecord'];
           };
         };
         /** @description Default Response */
@@ -5375,6 +5365,32 @@ export interface components {
       readingsPendingAnchor: number;
       readingsStored: number;
       seal: components['schemas']['SealRecordInput'];
+    };
+    SelfCheckRecord: {
+      checkId: string;
+      note: string;
+      recordedAt?: string;
+      recordedBy?: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      txId?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SelfCheckRecordInput: {
+      checkId: string;
+      note: string;
+      recordedAt?: string;
+      recordedBy?: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      txId?: string;
+    } & {
+      [key: string]: unknown;
     };
     SignedFiling: {
       commercial: components['schemas']['Commercial'];

@@ -214,7 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'Ledger events the index could not project (recorded, skipped)',
       poisonEvents,
     );
-  await app.register(selfCheckRoutes);
+  await app.register(selfCheckRoutes, { ledgers: options.ledgers });
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,

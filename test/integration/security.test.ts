@@ -473,4 +473,18 @@ describe('security: issue 21', () => {
       expect(covered).toBeLessThanOrEqual(20_000 + 100);
     });
   });
+
+  describe("7. a self-check records who asked, under the asker's own identity", () => {
+    it.each([
+      ['logistics/operator1', 'LogisticsMSP', 'seal-operator', OFFICERS.sealOperator.id],
+      ['hkcustoms/officer1', 'HKCustomsMSP', 'customs-officer', OFFICERS.hkCustoms.id],
+    ])('%s', async (account, mspId, role, id) => {
+      const token = await officer(account);
+      const res = await http('POST', '/v1/self-checks', { token, body: { note: 'probe' } });
+      expect(res.status).toBe(201);
+      expect(res.body.record.recordedBy).toEqual({ mspId, id, role });
+      const read = await http('GET', `/v1/self-checks/${res.body.checkId}`, { token });
+      expect(read.body.recordedBy).toEqual({ mspId, id, role });
+    });
+  });
 });

@@ -200,7 +200,16 @@ export const TrustProposalRecordSchema = z
     decidedBy: TrustActSchema.nullable(),
   })
   .meta({ id: 'TrustProposal' });
-export const SelfCheckRecordSchema = z.looseObject({ checkId: z.string(), note: z.string() });
+export const SelfCheckRecordSchema = z
+  .looseObject({
+    checkId: z.string(),
+    note: z.string(),
+    /** Who asked for it (the client identity that submitted it). */
+    recordedBy: ActorSchema.optional(),
+    recordedAt: z.string().optional(),
+    txId: z.string().optional(),
+  })
+  .meta({ id: 'SelfCheckRecord' });
 
 const SealActSchema = z.looseObject({ actor: ActorSchema, at: z.string(), txId: z.string() });
 export const SealAlarmSchema = SealActSchema.extend({
