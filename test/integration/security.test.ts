@@ -487,4 +487,87 @@ describe('security: issue 21', () => {
       expect(read.body.recordedBy).toEqual({ mspId, id, role });
     });
   });
+
+  describe("8, 9. seal reads scoped: a trader sees only their own declarations, a lane device only its lane's seals", () => {
+    let other: TestPki;
+    let mine: string;
+    let theirs: string;
+    let sealId: string;
+    let lmcSealId: string;
+    let traderToken: string;
+
+    beforeAll(async () => {
+      other = await createTestPki({ idSuffix: `O${randomUUID().slice(0, 5).toUpperCase()}` });
+      await listAuthority(
+        network.as(OFFICERS.gdTrustAdmin),
+        network.as(OFFICERS.hkTrustAdmin),
+        other.gd,
+      );
+      const run = randomUUID().slice(0, 6).toUpperCase();
+      [mine, theirs] = [`GD-MINE-${run}`, `GD-THEIRS-${run}`];
+      traderToken = (await signInSoon(pki.signers.gdTrader, 200)).body.token;
+      const otherToken = (await signInSoon(other.signers.gdTrader, 200)).body.token;
+      for (const [token, id, signer] of [
+        [traderToken, mine, pki.signers.gdTrader],
+        [otherToken, theirs, other.signers.gdTrader],
+      ] as const) {
+        const filed = await act(token, '/v1/declarations', await signedFiling(id, signer, 'GD'));
+        expect(filed.body.operation.state).toBe('succeeded');
+      }
+      const seal = async (suffix: string, routeId: string, declarationIds: string[]) => {
+        const id = `SEAL-${suffix}-${run}`;
+        await sealedDevice((who) => network.as(ACCOUNTS[who]!), {
+          deviceId: `EL-${suffix}-${run}`,
+          sealId: id,
+          publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+            .publicKey.export({ type: 'spki', format: 'pem' })
+            .toString(),
+          tagUid: randomBytes(7).toString('hex'),
+          declarationIds,
+          routeId,
+        });
+        return id;
+      };
+      // A shared seal on a route through Shenzhen Bay (not Lok Ma Chau), with an alarm.
+      sealId = await seal('SHARED', 'KWC-DONGGUAN', [mine, theirs]);
+      await network
+        .as(OFFICERS.sealOperator)
+        .submit('Seal:RecordAlarm', [sealId, 'TAMPER', 'wire cut']);
+      lmcSealId = await seal('LMC', 'HKIA-FUTIAN', [mine]);
+      await syncIndex();
+    });
+
+    it('shows a trader a shared seal with their own declarations only, in the list, the seal, its track and the event stream', async () => {
+      const list = await http('GET', '/v1/seals', { token: traderToken });
+      const item = list.body.items.find((s: Body) => s.sealId === sealId);
+      expect(item.declarationIds).toEqual([mine]);
+      const one = await http('GET', `/v1/seals/${sealId}`, { token: traderToken });
+      expect(one.status).toBe(200);
+      expect(one.body.seal.declarationIds).toEqual([mine]);
+      expect(one.body.seal.alarms.map((a: Body) => a.heldDeclarations)).toEqual([[mine]]);
+      const track = await http('GET', `/v1/seals/${sealId}/track`, { token: traderToken });
+      expect(track.body.alarms.map((a: Body) => a.heldDeclarations)).toEqual([[mine]]);
+      const stream = await openStream(`${base}/v1/events?after=0`, traderToken);
+      const deadline = Date.now() + 10_000;
+      while (!stream.text.includes('SealAlarmRaised') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      stream.close();
+      expect(stream.text).toContain(`"sealId":"${sealId}"`);
+      expect(stream.text).toContain('SealAlarmRaised');
+      expect(stream.text).not.toContain(theirs);
+      // The other trader's view of the same seal names only theirs; an officer sees both.
+      const officerView = await http('GET', `/v1/seals/${sealId}`, {
+        token: await officer('gdcustoms/officer1'),
+      });
+      expect(officerView.body.seal.declarationIds.sort()).toEqual([mine, theirs].sort());
+    });
+
+    it('lets a lane device read only seals whose route crosses its control point', async () => {
+      const lane = await officer('hkcustoms/lane-lmc');
+      expect((await http('GET', `/v1/seals/${sealId}`, { token: lane })).status).toBe(404);
+      expect((await http('GET', `/v1/seals/${sealId}/track`, { token: lane })).status).toBe(404);
+      expect((await http('GET', `/v1/seals/${lmcSealId}`, { token: lane })).status).toBe(200);
+      expect((await http('GET', `/v1/seals/${lmcSealId}/track`, { token: lane })).status).toBe(200);
+    });
+  });
 });

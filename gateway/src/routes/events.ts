@@ -22,6 +22,7 @@ import { EVENTS_CHANNEL } from '../projection/store';
 import type { Notifications } from '../notifications';
 import { isSealOperator, laneOf, requirePrincipal } from '../plugins/auth';
 import { semaphore } from '../limits/semaphore';
+import { signedBy } from '../seals/queries';
 
 export { EVENTS_CHANNEL };
 const PAGE = 500;
@@ -47,6 +48,33 @@ interface EventRow {
   seq: string;
   event_name: string;
   payload: unknown;
+}
+
+/** The lists of declarations an event may carry (seal, alarm and crossing events). */
+const DeclarationLists = z.looseObject({
+  declarationIds: z.array(z.string()).optional(),
+  heldDeclarations: z.array(z.string()).optional(),
+});
+
+const listsOf = (payload: unknown): string[] => {
+  const parsed = DeclarationLists.safeParse(payload);
+  return parsed.success
+    ? [...(parsed.data.declarationIds ?? []), ...(parsed.data.heldDeclarations ?? [])]
+    : [];
+};
+
+/** The payload with only the declarations in `mine` left in its lists of declarations. */
+function scoped(payload: unknown, mine: ReadonlySet<string>): unknown {
+  const parsed = DeclarationLists.safeParse(payload);
+  if (!parsed.success) return payload;
+  const { declarationIds, heldDeclarations } = parsed.data;
+  return {
+    ...parsed.data,
+    ...(declarationIds ? { declarationIds: declarationIds.filter((id) => mine.has(id)) } : {}),
+    ...(heldDeclarations
+      ? { heldDeclarations: heldDeclarations.filter((id) => mine.has(id)) }
+      : {}),
+  };
 }
 
 /** What the principal may see, as a SQL condition on `e` (ledger_events), values from $4. */
@@ -179,9 +207,19 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
              WHERE e.seq > $1 AND e.seq <= $2 AND ${sql} ORDER BY e.seq LIMIT $3`,
             [position.toString(), upto.toString(), PAGE, ...values],
           );
+          // A trader sees only their own declarations named in events about shared seals.
+          const mine =
+            principal.kind === 'trader'
+              ? await signedBy(
+                  pool,
+                  [...new Set(rows.flatMap((r) => listsOf(r.payload)))],
+                  principal.id,
+                )
+              : undefined;
           for (const row of rows) {
+            const payload = mine ? scoped(row.payload, mine) : row.payload;
             out.write(
-              `id: ${row.seq}\nevent: ${row.event_name}\ndata: ${JSON.stringify(row.payload)}\n\n`,
+              `id: ${row.seq}\nevent: ${row.event_name}\ndata: ${JSON.stringify(payload)}\n\n`,
             );
           }
           // A full page may end before the window does; otherwise the window is done.

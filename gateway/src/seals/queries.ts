@@ -76,15 +76,6 @@ export async function signedBy(
   return new Set(rows.map((r) => r.declaration_id));
 }
 
-/** Whether the signer signed one of these declarations (per the index). */
-export async function signedAny(
-  pool: Pool,
-  declarationIds: readonly string[],
-  signerId: string,
-): Promise<boolean> {
-  return (await signedBy(pool, declarationIds, signerId)).size > 0;
-}
-
 export interface TrackPointRow {
   counter: number;
   time: string;
