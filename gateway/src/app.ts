@@ -31,9 +31,11 @@ import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import {
+  MAX_JSON_DEPTH,
   answerClientError,
   documentErrorResponses,
   givenRequestId,
+  jsonDepthWithin,
   storableTextFirst,
 } from './http/edge';
 import { countPoisonEvents } from './projection/store';
@@ -144,6 +146,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // The API speaks JSON only; anything else is 415 rather than a string body.
   app.removeContentTypeParser('text/plain');
+  // JSON as Fastify parses it (prototype poisoning refused), after a depth check.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (!jsonDepthWithin(text, MAX_JSON_DEPTH))
+      return done(
+        new ApiError('VALIDATION_FAILED', `JSON may nest at most ${MAX_JSON_DEPTH} levels.`),
+        undefined,
+      );
+    parseJson(request, text, done);
+  });
 
   // Infrastructure
   await app.register(errorsPlugin);

@@ -570,4 +570,53 @@ describe('security: issue 21', () => {
       expect((await http('GET', `/v1/seals/${lmcSealId}/track`, { token: lane })).status).toBe(200);
     });
   });
+
+  describe('11. a coded 400 for every malformed input, never a 500', () => {
+    const raw = (method: string, path: string, body: string, token?: string) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Body }));
+
+    it.each([
+      ['arrays', (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`],
+      ['objects', (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`],
+      ['in a field', (n: number) => `{"challengeId":${'['.repeat(n)}${']'.repeat(n)}}`],
+    ])('deeply nested JSON (%s) on the public sign-in routes', async (_, nested) => {
+      for (const path of ['/v1/auth/trader', '/v1/auth/officer', '/v1/auth/challenge']) {
+        for (const depth of [100, 10_000, 100_000]) {
+          const res = await raw('POST', path, nested(depth));
+          expect({ path, depth, status: res.status }).toEqual({ path, depth, status: 400 });
+          expect(res.body.error.code).toBe('VALIDATION_FAILED');
+        }
+      }
+    });
+
+    it('list cursors out of range or not of this API', async () => {
+      const token = await officer('gdcustoms/officer1');
+      const cursors = [
+        '99999999999999999999:GD-1', // past bigint
+        '9223372036854775808:GD-1',
+        '1:GD\u0000X',
+        `1:${'x'.repeat(300)}`,
+        '-1:GD-1',
+      ].map((c) => Buffer.from(c).toString('base64url'));
+      for (const cursor of cursors) {
+        const res = await http('GET', `/v1/declarations?cursor=${cursor}`, { token });
+        expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      }
+      for (const cursor of [
+        Buffer.from('2026-01-01T00:00:00.000Z|X\u0000').toString('base64url'),
+        Buffer.from(`2026-01-01T00:00:00.000Z|${'x'.repeat(300)}`).toString('base64url'),
+      ]) {
+        const res = await http('GET', `/v1/crossings?cursor=${cursor}`, { token });
+        expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+      }
+    });
+  });
 });

@@ -55,6 +55,31 @@ export function documentErrorResponses(route: RouteOptions): void {
   schema.response = response;
 }
 
+/** JSON nested deeper than this is refused before it is parsed (no request needs more). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests arrays and objects no deeper than `max`: one pass over the text,
+ * skipping strings, so neither the parser nor any recursive walk of the result (the text
+ * rule, the schemas) can be made to exhaust the stack.
+ */
+export function jsonDepthWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
+}
+
 /** What the HTTP parser refused, answered on the raw socket in the API's error shape. */
 const REASON_PHRASES: Partial<Record<ApiErrorCode, string>> = {
   HEADERS_TOO_LARGE: 'Request Header Fields Too Large',

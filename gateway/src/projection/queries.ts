@@ -2,11 +2,15 @@
 import {
   CrossingSummarySchema,
   DeclarationSummarySchema,
+  ID_PATTERN,
   type CrossingSummary,
   type DeclarationSummary,
 } from '@clearance/chaincode/domain';
 import type { Pool } from 'pg';
 import { conditions, pageOf, signedByCondition } from '../database/paging';
+
+/** The largest PostgreSQL bigint (block numbers). */
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface DeclarationFilter {
   state?: string;
@@ -60,7 +64,10 @@ const encodeCursor = (r: Row) =>
   Buffer.from(`${r.block_number}:${r.declaration_id}`).toString('base64url');
 function decodeCursor(cursor: string): [string, string] | undefined {
   const m = /^(\d{1,19}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m ? [m[1] as string, m[2] as string] : undefined;
+  const [block, id] = [m?.[1], m?.[2]];
+  // Only what this API writes: a block PostgreSQL's bigint holds, a declaration id.
+  if (!block || !id || BigInt(block) > MAX_BIGINT || !ID_PATTERN.test(id)) return undefined;
+  return [block, id];
 }
 
 export async function listDeclarations(
@@ -161,9 +168,16 @@ function decodeCrossingCursor(cursor: string): [string, string] | undefined {
   );
   const at = m?.[1];
   // Only a time this API wrote (one PostgreSQL can read back): it round-trips exactly.
-  if (!m || !at || Date.parse(at) < 0 || new Date(Date.parse(at) || 0).toISOString() !== at)
+  const id = m?.[2];
+  if (
+    !at ||
+    !id ||
+    !ID_PATTERN.test(id) ||
+    Date.parse(at) < 0 ||
+    new Date(Date.parse(at) || 0).toISOString() !== at
+  )
     return undefined;
-  return [at, m[2] as string];
+  return [at, id];
 }
 
 /** Crossings oldest first (keyset pages); undefined for a cursor this API did not give. */
