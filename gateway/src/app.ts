@@ -140,9 +140,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(storableTextFirst);
   app.setSerializerCompiler(serializerCompiler);
-  // The request id (given or made) goes back, so a caller can quote it.
+  // The request id (given or made) goes back, so a caller can quote it. Nothing the API
+  // answers may be kept by a browser or a proxy: sign-ins carry session tokens, the rest
+  // is what a signed-in asker may see.
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (request.routeOptions.url?.startsWith(API_PREFIX) || request.principal)
+      void reply.header('cache-control', 'no-store');
   });
   // The API speaks JSON only; anything else is 415 rather than a string body.
   app.removeContentTypeParser('text/plain');

@@ -619,4 +619,27 @@ describe('security: issue 21', () => {
       }
     });
   });
+
+  describe('12. Cache-Control: no-store on every answer carrying a token or authenticated data', () => {
+    it('sign-ins, reads, lists and refusals', async () => {
+      const signIn = await http('POST', '/v1/auth/officer', {
+        body: { organisation: 'gdcustoms', username: 'officer1', password: TEST_PASSWORD },
+      });
+      expect(signIn.status).toBe(200);
+      const token = signIn.body.token as string;
+      const traderSignIn = await signInSoon(pki.signers.gdTrader, 200);
+      const answers = [
+        signIn,
+        traderSignIn,
+        await http('POST', '/v1/auth/challenge', { body: {} }),
+        await http('GET', '/v1/me', { token }),
+        await http('GET', '/v1/declarations', { token }),
+        await http('GET', '/v1/trust-list', { token }),
+        await http('GET', '/v1/seals', { token }),
+        await http('GET', '/v1/declarations/GD-NONE', { token }),
+        await http('GET', '/v1/me'),
+      ];
+      for (const res of answers) expect(res.headers.get('cache-control')).toBe('no-store');
+    });
+  });
 });
