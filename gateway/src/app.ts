@@ -105,6 +105,8 @@ export interface AppOptions {
   /** How signatures are verified (default: on the event loop; the server uses worker threads). */
   verifySignature?: SignatureVerifier;
   rateLimit?: { max: number; timeWindow: string | number };
+  /** The bearer token /metrics answers to; without one /metrics is not served. */
+  metricsToken?: string;
   /** Request, header and keep-alive timeouts and connection limits (default SERVER_LIMITS). */
   serverLimits?: Partial<ServerLimits>;
   logger?: FastifyServerOptions['logger'];
@@ -184,7 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keyGenerator: (request) => request.ip,
     // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: options.metricsToken });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -31,6 +31,8 @@ export interface Stack {
   pki: TestPki;
   /** A signed-in GD trader's bearer token. */
   traderToken: string;
+  /** The header that reads the gateway's /metrics (its METRICS_TOKEN). */
+  metricsHeaders: { authorization: string };
   connection(who: string): FabricConnection;
   /** The gateway process: its pid, kill -9 (resolves once it is gone), start again. */
   gateway: {
@@ -108,6 +110,7 @@ export async function startStack(
     const logFile = path.join(REPO_ROOT, 'load', 'results', 'gateway.log');
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const out = fs.openSync(logFile, 'w');
+    const metricsToken = randomBytes(24).toString('base64url');
     const env = {
       ...process.env,
       FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
@@ -122,6 +125,7 @@ export async function startStack(
       PORT: String(port),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '10000000',
+      METRICS_TOKEN: metricsToken,
       INDEXER: 'on',
     };
     let child: ChildProcess | undefined;
@@ -190,6 +194,7 @@ export async function startStack(
       pool,
       pki,
       traderToken,
+      metricsHeaders: { authorization: `Bearer ${metricsToken}` },
       connection,
       gateway: gatewayControl,
       stop,

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     IDENTITY_KEK: process.env.IDENTITY_KEK ?? secrets.identityKek,
     TAG_META_KEY: process.env.TAG_META_KEY ?? secrets.tagMetaKey,
     TAG_MASTER_KEY: process.env.TAG_MASTER_KEY ?? secrets.tagMasterKey,
+    METRICS_TOKEN: process.env.METRICS_TOKEN ?? secrets.metricsToken,
     PORTAL_DIR: path.join(REPO_ROOT, 'portal', 'dist'),
   };
   importAccounts(devnet, env, secrets.passwords);
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
   console.log(`
   portal       ${base}/
   API docs     ${base}/docs   (OpenAPI: ${base}/docs/json)
-  health       ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics
+  health       ${base}/healthz   readiness ${base}/readyz
+  metrics      ${base}/metrics   (Authorization: Bearer <metricsToken in ${path.join(devnet.paths.root, 'gateway', 'secrets.json')}>)
   sign-in      officers: ${sheet}
                traders:  ${demo}
   devnet       npm run devnet -- status   (state in ${devnet.paths.root})

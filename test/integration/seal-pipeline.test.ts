@@ -17,6 +17,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { buildApp, migrate } from '@clearance/gateway';
 import {
+  TEST_METRICS_TOKEN,
   TEST_OFFICER,
   createMemoryNetwork,
   createMemorySessionStore,
@@ -107,7 +108,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
   const post = (readings: unknown[]) => http('POST', '/v1/seals/readings', { readings });
 
   const rejectedCounts = async (): Promise<Record<string, number>> => {
-    const { body } = await http('GET', '/metrics');
+    const { body } = await http('GET', '/metrics', undefined, TEST_METRICS_TOKEN);
     const out: Record<string, number> = {};
     for (const m of (body as string).matchAll(
       /^gateway_readings_rejected_total\{reason="(\w+)"\} (\d+)$/gm,
@@ -195,6 +196,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
       database: db.pool,
       notifications,
       readingsSink: pipeline,
+      metricsToken: TEST_METRICS_TOKEN,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     ({ token: officerToken } = await sessions.create(TEST_OFFICER));
@@ -326,7 +328,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
       async () => ((await pipeline.queue.depth()) === 0 ? true : undefined),
       100,
     );
-    const { body: metrics } = await http('GET', '/metrics');
+    const { body: metrics } = await http('GET', '/metrics', undefined, TEST_METRICS_TOKEN);
     expect(metrics).toMatch(/^gateway_readings_queue_depth 0$/m);
     expect(metrics).toMatch(/^gateway_readings_accepted_total \d+$/m);
   }, 120_000);

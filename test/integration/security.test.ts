@@ -16,7 +16,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
 import { migrate } from '@clearance/gateway';
-import { createMemoryNetwork } from '@clearance/testkit/gateway';
+import { TEST_METRICS_HEADERS, createMemoryNetwork } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
@@ -54,6 +54,38 @@ function recording(pool: Pool, into: { text: string; values: unknown[] }[]): Poo
         return target.query(text as string, values);
       };
     },
+  });
+}
+
+/** A JSON request from another local address (127.0.0.x: its own client address). */
+function requestFrom(
+  base: string,
+  localAddress: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Body }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${base}${path}`);
+    const request = nodeHttp.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        localAddress,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -334,26 +366,7 @@ describe('security: issue 21', () => {
       http('POST', '/v1/seals/readings', { body: { readings } });
     /** Posts from another local address (127.0.0.2): its own budget of unknown devices. */
     const postFrom = (localAddress: string, readings: unknown[]) =>
-      new Promise<{ status: number; body: Body }>((resolve, reject) => {
-        const url = new URL(`${base}/v1/seals/readings`);
-        const request = nodeHttp.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path: url.pathname,
-            method: 'POST',
-            localAddress,
-            headers: { 'content-type': 'application/json' },
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify({ readings }));
-      });
+      requestFrom(base, localAddress, 'POST', '/v1/seals/readings', { readings });
 
     it('asks the ledger about at most a bounded number of unknown devices, however many ids are sent', async () => {
       const before = asked.get('Seal:GetActiveSeal') ?? 0;
@@ -640,6 +653,49 @@ describe('security: issue 21', () => {
         await http('GET', '/v1/me'),
       ];
       for (const res of answers) expect(res.headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
+  describe('13. no lockout anyone can trigger; /metrics not public', () => {
+    it("refuses the address guessing an officer's password, not the officer", async () => {
+      const guess = (password: string) =>
+        requestFrom(base, '127.0.0.3', 'POST', '/v1/auth/officer', {
+          organisation: 'hkcustoms',
+          username: 'officer1',
+          password,
+        });
+      const answers = [];
+      for (let n = 0; n < 12; n++) answers.push((await guess(`wrong-${n}`)).status);
+      expect(answers.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(answers.slice(5)).toEqual(Array(7).fill(429));
+      // The right password from the guessing address is refused too...
+      expect((await guess(TEST_PASSWORD)).status).toBe(429);
+      // ...but the officer, from their own address, signs in.
+      const own = await requestFrom(base, '127.0.0.4', 'POST', '/v1/auth/officer', {
+        organisation: 'hkcustoms',
+        username: 'officer1',
+        password: TEST_PASSWORD,
+      });
+      expect(own.status).toBe(200);
+    });
+
+    it('serves /metrics only for its bearer token', async () => {
+      expect((await http('GET', '/metrics')).status).toBe(401);
+      expect(
+        (await http('GET', '/metrics', { headers: { authorization: 'Bearer nope' } })).status,
+      ).toBe(401);
+      const { token: officerToken } = await services.sessions.create({
+        kind: 'officer',
+        id: 'gdcustoms/officer1',
+        organisation: 'gdcustoms',
+        mspId: 'GDCustomsMSP',
+        name: 'officer1',
+        role: 'customs-officer',
+      });
+      expect((await http('GET', '/metrics', { token: officerToken })).status).toBe(401);
+      const scraped = await http('GET', '/metrics', { headers: TEST_METRICS_HEADERS });
+      expect(scraped.status).toBe(200);
+      expect(scraped.body).toContain('gateway_http_request_duration_seconds');
     });
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { TestIdentity } from '@clearance/testkit/chaincode';
 import { buildApp, startGatewayServices, type Ledger } from '@clearance/gateway';
-import type { createMemoryNetwork } from '@clearance/testkit/gateway';
+import { TEST_METRICS_TOKEN, type createMemoryNetwork } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
@@ -59,6 +59,7 @@ export async function startTwinGateway(options: {
     ledgers: services.ledgers,
     readiness: { redis: () => services.operations.queue.ping() },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    metricsToken: TEST_METRICS_TOKEN,
     ...options.app,
   });
   return { services, app };

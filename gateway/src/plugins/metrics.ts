@@ -1,12 +1,18 @@
 import fp from 'fastify-plugin';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../errors';
 import { countEndpointEvents, httpDuration, registry } from '../metrics';
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Request latency by route template, the Fabric client's endpoint failures and retries,
- * and the Prometheus scrape endpoint.
+ * and the Prometheus scrape endpoint. Metrics tell an outsider what the gateway does and how
+ * loaded it is, so /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (401
+ * otherwise), and is not served at all without a token.
  */
-export default fp(
-  async (app) => {
+export default fp<{ token?: string | undefined }>(
+  async (app, { token }) => {
     const stopCounting = countEndpointEvents();
     app.addHook('onClose', async () => stopCounting());
     app.addHook('onResponse', async (request, reply) => {
@@ -19,9 +25,14 @@ export default fp(
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type(registry.contentType).send(await registry.metrics()),
-    );
+    if (token === undefined) return;
+    const expected = digest(`Bearer ${token}`);
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const given = digest(request.headers.authorization ?? '');
+      if (!timingSafeEqual(given, expected))
+        throw new ApiError('UNAUTHENTICATED', 'Send the metrics bearer token.');
+      return reply.type(registry.contentType).send(await registry.metrics());
+    });
   },
   { name: 'metrics' },
 );
