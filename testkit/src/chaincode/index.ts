@@ -4,3 +4,4 @@ export * from './test-pki';
 export * from './cert-builder';
 export * from './chain-pki';
 export * from './openssl';
+export * from './worst-bags';
