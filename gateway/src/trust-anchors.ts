@@ -56,7 +56,7 @@ export type SignatureCheck = (
   client: string,
 ) => Promise<VerifiedSignature>;
 
-export const SIGNATURE_CHECK_LIMITS = { perClient: 2, total: 32 } as const;
+export const SIGNATURE_CHECK_LIMITS = { perClient: 8, total: 64 } as const;
 
 export function signatureCheck(
   anchors: TrustAnchors,
