@@ -2601,12 +2601,7 @@ export interface paths {
             'application/json': {
               blockNumber: string;
               checkId: string;
-              record: {
-                checkId: string;
-                note: string;
-              } & {
-                [key: string]: unknown;
-              };
+              record: components['schemas']['SelfCheckRecord'];
               transactionId: string;
             };
           };
@@ -2734,12 +2729,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              checkId: string;
-              note: string;
-            } & {
-              [key: string]: unknown;
-            };
+            'application/json': components['schemas']['SelfCheckRecord'];
           };
         };
         /** @description Default Response */
@@ -2927,148 +2917,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Recognise an authority (trust administrators; both customs services endorse) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description Required: a retry with the same key returns the first outcome */
-          'idempotency-key'?: string;
-          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
-          prefer?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            acceptedPolicies: string[];
-            authorityId: string;
-            caCertificatesPem?: string[];
-            caCertPem: string;
-            crlPem?: string;
-            /** @enum {string} */
-            jurisdiction: 'GD' | 'HK';
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              operation: components['schemas']['Operation'];
-            };
-          };
-        };
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              operation: components['schemas']['Operation'];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3193,7 +3042,7 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Replace an authority's certificate revocation list */
+    /** Replace an authority's certificate revocation list (one step: only a CRL its CA signed, newer than the listed one, is taken) */
     put: {
       parameters: {
         query?: never;
@@ -3337,7 +3186,362 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/trust-list/{authorityId}/withdrawal': {
+  '/v1/trust-list/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Proposed changes of the trust list, oldest first (pending ones change nothing) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['TrustProposal'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Propose adding, updating or withdrawing an authority (trust administrators); it takes effect when the other customs service's trust administrator approves */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['TrustChangeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/trust-list/proposals/{proposalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One proposed change and what became of it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The id of the transaction that proposed it */
+          proposalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TrustProposal'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/trust-list/proposals/{proposalId}/approval': {
     parameters: {
       query?: never;
       header?: never;
@@ -3346,7 +3550,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Stop recognising an authority */
+    /** Approve the other customs service's proposal: the change takes effect (trust administrators) */
     post: {
       parameters: {
         query?: never;
@@ -3357,7 +3561,314 @@ export interface paths {
           prefer?: string;
         };
         path: {
-          authorityId: string;
+          /** @description The id of the transaction that proposed it */
+          proposalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/trust-list/proposals/{proposalId}/rejection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refuse the other customs service's proposal (trust administrators) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path: {
+          /** @description The id of the transaction that proposed it */
+          proposalId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/trust-list/proposals/{proposalId}/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take back your own service's proposal (trust administrators) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path: {
+          /** @description The id of the transaction that proposed it */
+          proposalId: string;
         };
         cookie?: never;
       };
@@ -3521,6 +4032,16 @@ export interface components {
     };
     Authority: {
       acceptedPolicies: string[];
+      approvedBy?: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
       authorityId: string;
       caCertificates?: ({
         notAfter: string;
@@ -3549,11 +4070,31 @@ export interface components {
       /** @enum {string} */
       status: 'ACTIVE' | 'WITHDRAWN';
       subject: string;
+      updatedBy?: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
     } & {
       [key: string]: unknown;
     };
     AuthorityInput: {
       acceptedPolicies: string[];
+      approvedBy?: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
       authorityId: string;
       caCertificates?: ({
         notAfter: string;
@@ -3582,6 +4123,16 @@ export interface components {
       /** @enum {string} */
       status: 'ACTIVE' | 'WITHDRAWN';
       subject: string;
+      updatedBy?: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
     } & {
       [key: string]: unknown;
     };
@@ -4178,6 +4729,7 @@ export interface components {
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
+        signerId?: string;
         signerSubject: string;
         signingTime?: string;
       } & {
@@ -4335,6 +4887,7 @@ export interface components {
         policyOid: string;
         serialNumber: string;
         signatureAlgorithm?: string;
+        signerId?: string;
         signerSubject: string;
         signingTime?: string;
       } & {
@@ -4729,7 +5282,7 @@ export interface components {
         deviceId?: string;
         index: number;
         /** @enum {string} */
-        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
     ReadingsAcceptedInput: {
@@ -4744,7 +5297,7 @@ export interface components {
         deviceId?: string;
         index: number;
         /** @enum {string} */
-        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+        reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
     /**
@@ -4759,6 +5312,7 @@ export interface components {
       | 'CMS_DIGEST_ALGORITHM'
       | 'CMS_NO_SIGNED_ATTRIBUTES'
       | 'CMS_ATTRIBUTE'
+      | 'CMS_CERTIFICATE_LIMIT'
       | 'SIGNER_CERTIFICATE_MISSING'
       | 'CONTENT_MISMATCH'
       | 'SIGNATURE_MISMATCH'
@@ -4769,6 +5323,7 @@ export interface components {
       | 'ISSUER_UNKNOWN'
       | 'ISSUER_KEY_MISMATCH'
       | 'PATH_TOO_LONG'
+      | 'PATH_WORK_LIMIT'
       | 'AUTHORITY_WITHDRAWN'
       | 'SIGNER_NOT_YET_VALID'
       | 'SIGNER_EXPIRED'
@@ -4803,6 +5358,7 @@ export interface components {
       | 'CMS_DIGEST_ALGORITHM'
       | 'CMS_NO_SIGNED_ATTRIBUTES'
       | 'CMS_ATTRIBUTE'
+      | 'CMS_CERTIFICATE_LIMIT'
       | 'SIGNER_CERTIFICATE_MISSING'
       | 'CONTENT_MISMATCH'
       | 'SIGNATURE_MISMATCH'
@@ -4813,6 +5369,7 @@ export interface components {
       | 'ISSUER_UNKNOWN'
       | 'ISSUER_KEY_MISMATCH'
       | 'PATH_TOO_LONG'
+      | 'PATH_WORK_LIMIT'
       | 'AUTHORITY_WITHDRAWN'
       | 'SIGNER_NOT_YET_VALID'
       | 'SIGNER_EXPIRED'
@@ -5027,6 +5584,32 @@ export interface components {
       readingsStored: number;
       seal: components['schemas']['SealRecordInput'];
     };
+    SelfCheckRecord: {
+      checkId: string;
+      note: string;
+      recordedAt?: string;
+      recordedBy?: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      txId?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    SelfCheckRecordInput: {
+      checkId: string;
+      note: string;
+      recordedAt?: string;
+      recordedBy?: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      txId?: string;
+    } & {
+      [key: string]: unknown;
+    };
     SignedFiling: {
       commercial: components['schemas']['Commercial'];
       declaration: components['schemas']['Declaration'];
@@ -5092,6 +5675,138 @@ export interface components {
       /** @constant */
       kind: 'trader';
       subject: string;
+    };
+    TrustChange:
+      | {
+          authority: {
+            acceptedPolicies: string[];
+            authorityId: string;
+            caCertificatesPem?: string[];
+            caCertPem: string;
+            crlPem?: string;
+            /** @enum {string} */
+            jurisdiction: 'GD' | 'HK';
+            name: string;
+          };
+          /** @constant */
+          change: 'ADD';
+          reason: string;
+        }
+      | {
+          authority: {
+            acceptedPolicies: string[];
+            authorityId: string;
+            caCertificatesPem?: string[];
+            name: string;
+          };
+          /** @constant */
+          change: 'UPDATE';
+          reason: string;
+        }
+      | {
+          authorityId: string;
+          /** @constant */
+          change: 'WITHDRAW';
+          reason: string;
+        };
+    TrustChangeInput:
+      | {
+          authority: {
+            acceptedPolicies: string[];
+            authorityId: string;
+            caCertificatesPem?: string[];
+            caCertPem: string;
+            crlPem?: string;
+            /** @enum {string} */
+            jurisdiction: 'GD' | 'HK';
+            name: string;
+          };
+          /** @constant */
+          change: 'ADD';
+          reason: string;
+        }
+      | {
+          authority: {
+            acceptedPolicies: string[];
+            authorityId: string;
+            caCertificatesPem?: string[];
+            name: string;
+          };
+          /** @constant */
+          change: 'UPDATE';
+          reason: string;
+        }
+      | {
+          authorityId: string;
+          /** @constant */
+          change: 'WITHDRAW';
+          reason: string;
+        };
+    TrustProposal: {
+      authorityId: string;
+      change: components['schemas']['TrustChange'];
+      decidedBy:
+        | ({
+            at: string;
+            id: string;
+            mspId: string;
+            reason: string;
+            role?: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      proposalId: string;
+      proposedBy: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+    } & {
+      [key: string]: unknown;
+    };
+    TrustProposalInput: {
+      authorityId: string;
+      change: components['schemas']['TrustChangeInput'];
+      decidedBy:
+        | ({
+            at: string;
+            id: string;
+            mspId: string;
+            reason: string;
+            role?: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      jurisdiction: 'GD' | 'HK';
+      proposalId: string;
+      proposedBy: {
+        at: string;
+        id: string;
+        mspId: string;
+        reason: string;
+        role?: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: never;

@@ -31,9 +31,11 @@ import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import {
+  MAX_JSON_DEPTH,
   answerClientError,
   documentErrorResponses,
   givenRequestId,
+  jsonDepthWithin,
   storableTextFirst,
 } from './http/edge';
 import { countPoisonEvents } from './projection/store';
@@ -41,6 +43,12 @@ import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
 import type { DeviceDirectory } from './readings/ingest';
+import {
+  SERVER_LIMITS,
+  limitConnections,
+  serverTimeoutOptions,
+  type ServerLimits,
+} from './limits/connections';
 import authRoutes from './routes/auth';
 import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
@@ -108,11 +116,17 @@ export interface AppOptions {
   /** How signatures are verified (default: on the event loop; the server uses worker threads). */
   verifySignature?: SignatureVerifier;
   rateLimit?: { max: number; timeWindow: string | number };
+  /** The bearer token /metrics answers to; without one /metrics is not served. */
+  metricsToken?: string;
+  /** Request, header and keep-alive timeouts and connection limits (default SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
   const app = Fastify({
+    ...serverTimeoutOptions(limits),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // A caller's X-Request-Id is kept only when it is a short token; otherwise a new one.
@@ -127,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     clientErrorHandler: answerClientError,
   });
+  limitConnections(app.server, limits);
   // Every route as registered, for the route-walk test (Fastify keeps no list of its own
   // beyond printRoutes' text).
   const routes: RegisteredRoute[] = [];
@@ -138,12 +153,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(storableTextFirst);
   app.setSerializerCompiler(serializerCompiler);
-  // The request id (given or made) goes back, so a caller can quote it.
+  // The request id (given or made) goes back, so a caller can quote it. Nothing the API
+  // answers may be kept by a browser or a proxy: sign-ins carry session tokens, the rest
+  // is what a signed-in asker may see.
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (request.routeOptions.url?.startsWith(API_PREFIX) || request.principal)
+      void reply.header('cache-control', 'no-store');
   });
   // The API speaks JSON only; anything else is 415 rather than a string body.
   app.removeContentTypeParser('text/plain');
+  // JSON as Fastify parses it (prototype poisoning refused), after a depth check.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (!jsonDepthWithin(text, MAX_JSON_DEPTH))
+      return done(
+        new ApiError('VALIDATION_FAILED', `JSON may nest at most ${MAX_JSON_DEPTH} levels.`),
+        undefined,
+      );
+    parseJson(request, text, done);
+  });
 
   // Infrastructure
   await app.register(errorsPlugin);
@@ -166,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keyGenerator: (request) => request.ip,
     // Over the limit: the plugin's 429 error becomes RATE_LIMITED in the error handler.
   });
-  await app.register(metricsPlugin, { ledger: options.ledger });
+  await app.register(metricsPlugin, { ledger: options.ledger, token: options.metricsToken });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -214,7 +245,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'Ledger events the index could not project (recorded, skipped)',
       poisonEvents,
     );
-  await app.register(selfCheckRoutes);
+  await app.register(selfCheckRoutes, { ledgers: options.ledgers });
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,

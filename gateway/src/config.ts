@@ -43,6 +43,11 @@ const EnvSchema = z.object({
   SIGNATURE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
   SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),
+  /** The bearer token Prometheus sends for /metrics (16+ characters); without it no /metrics. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, '16-256 token characters')
+    .optional(),
   /** NFC tag keys (AES-128, hex): the SDM meta key and the master the per-tag keys derive from. */
   TAG_META_KEY: z
     .string()
@@ -114,6 +119,8 @@ export interface Config {
   signatureThreads?: number;
   sealOperator?: FabricConnection;
   tagKeys?: { metaKey: Uint8Array; masterKey: Uint8Array };
+  /** Bearer token of /metrics (unset: not served). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     queuePrefix: e.QUEUE_PREFIX,
     indexer: e.INDEXER === 'on',
     ...(e.SIGNATURE_THREADS !== undefined ? { signatureThreads: e.SIGNATURE_THREADS } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
       ? {
           tagKeys: {

@@ -31,6 +31,7 @@ export const API_ERRORS = {
   INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   NOT_FOUND: { status: 404, message: 'No such record.' },
@@ -47,6 +48,7 @@ export const API_ERRORS = {
   LEDGER_UNAVAILABLE: { status: 503, message: 'The ledger cannot be reached right now.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   NOT_READY: { status: 503, message: 'A service the gateway needs is not reachable.' },
+  BUSY: { status: 503, message: 'The gateway is busy; try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

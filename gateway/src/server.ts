@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     ...(config.tagKeys ? { tagKeys: config.tagKeys } : {}),
     ...(config.portalDir ? { portalDir: config.portalDir } : {}),
     ...(signatures ? { verifySignature: signatures.verify } : {}),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },
     logger,
   });

@@ -5,7 +5,7 @@
 import {
   LedgerError,
   verifyDetachedSignature,
-  type SignatureEvidence,
+  type VerifiedSignature,
   type TrustAnchor,
 } from '@clearance/chaincode/domain';
 
@@ -18,7 +18,7 @@ export interface SignatureTask {
 }
 
 export type SignatureOutcome =
-  | { ok: true; evidence: SignatureEvidence }
+  | { ok: true; evidence: VerifiedSignature }
   | { ok: false; code: LedgerError['code']; detail: string; reason?: string };
 
 export default async function checkSignature(task: SignatureTask): Promise<SignatureOutcome> {

@@ -7,9 +7,10 @@
 import {
   toTrustAnchor,
   verifyDetachedSignature,
-  type SignatureEvidence,
+  type VerifiedSignature,
   type TrustAnchor,
 } from '@clearance/chaincode/domain';
+import { ApiError } from './errors';
 import { createContractClient } from './ledger/contract';
 import type { Ledger } from './ledger/ledger';
 import type { Notifications } from './notifications';
@@ -43,12 +44,41 @@ export function cachedTrustAnchors(
 /** verifyDetachedSignature, or the same run on worker threads (signature-workers.ts). */
 export type SignatureVerifier = typeof verifyDetachedSignature;
 
-/** Checks a detached signature against the trust list as it stands now. */
-export type SignatureCheck = (content: Uint8Array, cms: Uint8Array) => Promise<SignatureEvidence>;
+/**
+ * Checks a detached signature against the trust list as it stands now, for `client` (the
+ * asker's address): at most `perClient` of one client's checks and `total` checks in all
+ * wait or run at once. Past `perClient` the asker gets 429 RATE_LIMITED, past `total` 503
+ * BUSY, at once: a flood of sign-ins queues no unbounded work behind the workers.
+ */
+export type SignatureCheck = (
+  content: Uint8Array,
+  cms: Uint8Array,
+  client: string,
+) => Promise<VerifiedSignature>;
+
+export const SIGNATURE_CHECK_LIMITS = { perClient: 8, total: 64 } as const;
 
 export function signatureCheck(
   anchors: TrustAnchors,
   verify: SignatureVerifier = verifyDetachedSignature,
+  limits: { perClient: number; total: number } = SIGNATURE_CHECK_LIMITS,
 ): SignatureCheck {
-  return async (content, cms) => verify(content, cms, await anchors(), new Date());
+  const byClient = new Map<string, number>();
+  let total = 0;
+  return async (content, cms, client) => {
+    const mine = byClient.get(client) ?? 0;
+    if (mine >= limits.perClient)
+      throw new ApiError('RATE_LIMITED', 'Wait for your signature checks under way to finish.');
+    if (total >= limits.total) throw new ApiError('BUSY');
+    byClient.set(client, mine + 1);
+    total++;
+    try {
+      return await verify(content, cms, await anchors(), new Date());
+    } finally {
+      total--;
+      const left = (byClient.get(client) ?? 1) - 1;
+      if (left > 0) byClient.set(client, left);
+      else byClient.delete(client);
+    }
+  };
 }

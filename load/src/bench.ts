@@ -130,7 +130,9 @@ async function indexedSummaries(stack: Stack, run: string, limit: number): Promi
  * holding the given quantile (ms), from /metrics.
  */
 async function serverQuantileMs(stack: Stack, route: string, q: number): Promise<number> {
-  const text = await (await fetch(`${stack.base}/metrics`)).text();
+  const text = await (
+    await fetch(`${stack.base}/metrics`, { headers: stack.metricsHeaders })
+  ).text();
   const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('gateway_http_request_duration_seconds_bucket{')) continue;

@@ -12,7 +12,7 @@ import { DeclarationContract, TrustListContract } from '@clearance/chaincode';
 import {
   MemoryLedger,
   OFFICERS,
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -32,12 +32,10 @@ const fmt = (s: ReturnType<typeof summary>): string =>
 async function inProcess(n: number): Promise<void> {
   const pki = await createTestPki();
   const ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
-  await ledger
-    .invokerFor(OFFICERS.gdTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await ledger
-    .invokerFor(OFFICERS.hkTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+  const gdAdmin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
+  const hkAdmin = ledger.invokerFor(OFFICERS.hkTrustAdmin);
+  await listAuthority(gdAdmin, hkAdmin, pki.gd);
+  await listAuthority(hkAdmin, gdAdmin, pki.hk);
   const file: number[] = [];
   const accept: number[] = [];
   for (let i = 0; i < n + 10; i++) {
@@ -72,8 +70,10 @@ async function onDevnet(n: number): Promise<void> {
     loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric;
   const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 8).toUpperCase() });
   const admin = createFabricLedger(connection('gdcustoms/trust-admin'));
-  await admin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+  const hkAdmin = createFabricLedger(connection('hkcustoms/trust-admin'));
+  await listAuthority(admin, hkAdmin, pki.gd);
   await admin.close();
+  await hkAdmin.close();
   const agent = connectGateway(connection('gdcustoms/agent'));
   const officer = connectGateway(connection('gdcustoms/officer1'));
   const id = `BENCH-${randomUUID()}`;

@@ -12,7 +12,7 @@
  */
 import './quiet-logs';
 import {
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -72,7 +72,7 @@ export async function runCrossingBench(options: {
   try {
     await migrate(pool);
     const pki = await createTestPki({ idSuffix: run });
-    await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(as('gdcustoms/trust-admin'), as('hkcustoms/trust-admin'), pki.gd);
     const declarationId = `GD-${run}-XBENCH`;
     const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
     await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);

@@ -6,7 +6,7 @@
  * the fixtures and the bench; never deployed.
  */
 import {
-  authorityInput,
+  addAuthorityChange,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -201,8 +201,18 @@ export async function evidenceScenario(devnet: Devnet, run: string): Promise<Evi
   };
   try {
     const pki = await createTestPki({ idSuffix: run });
-    await submit('gdcustoms/trust-admin', 'TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    await submit('hkcustoms/trust-admin', 'TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    // Each authority listed as any trust-list change is made: proposed by its own side's
+    // trust admin, approved by the other side's.
+    for (const [authority, proposer, approver] of [
+      [pki.gd, 'gdcustoms/trust-admin', 'hkcustoms/trust-admin'],
+      [pki.hk, 'hkcustoms/trust-admin', 'gdcustoms/trust-admin'],
+    ] as const) {
+      const proposed = await submit(proposer, 'TrustList:ProposeTrustChange', [
+        addAuthorityChange(authority),
+      ]);
+      const { proposalId } = JSON.parse(proposed.result) as { proposalId: string };
+      await submit(approver, 'TrustList:ApproveTrustChange', [proposalId, 'agreed']);
+    }
     const toEligible = async (id: string, jurisdiction: 'GD' | 'HK') => {
       const signed = await signFiling(
         sampleFiling(id, jurisdiction),

@@ -8,7 +8,7 @@
  */
 import './quiet-logs';
 import { canonicalBytes } from '@clearance/core';
-import { authorityInput, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
+import { listAuthority, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
 import { createFabricLedger, loadConfig } from '@clearance/gateway';
 import { signInTrader } from '@clearance/testkit/gateway';
 import { Devnet, REPO_ROOT } from '@clearance/network';
@@ -27,11 +27,14 @@ async function main(): Promise<void> {
   const devnet = new Devnet({ log: () => undefined });
   const run = randomUUID().slice(0, 6).toUpperCase();
   const pki = await createTestPki({ idSuffix: run });
-  const trustAdmin = createFabricLedger(
-    loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/trust-admin') }).fabric,
-  );
-  await trustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await trustAdmin.close();
+  const admin = (org: string) =>
+    createFabricLedger(
+      loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(`${org}/trust-admin`) }).fabric,
+    );
+  const [gdAdmin, hkAdmin] = [admin('gdcustoms'), admin('hkcustoms')];
+  await listAuthority(gdAdmin, hkAdmin, pki.gd);
+  await gdAdmin.close();
+  await hkAdmin.close();
 
   const token = await signInTrader(base, pki.signers.gdTrader);
 

@@ -12,7 +12,7 @@
  */
 import './quiet-logs';
 import {
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -147,7 +147,7 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
   try {
     await migrate(pool);
     const pki = await createTestPki({ idSuffix: run });
-    await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(as('gdcustoms/trust-admin'), as('hkcustoms/trust-admin'), pki.gd);
     const declarationId = `GD-${run}-RBENCH`;
     const signed = await signFiling(sampleFiling(declarationId), pki.signers.gdTrader);
     await as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);

@@ -5,7 +5,8 @@
  * process (`node gateway/dist/server.js`), with the filing agent's account and a trader
  * whose certificate authority is on the trust list.
  */
-import { createTestPki, authorityInput, type TestPki } from '@clearance/testkit/chaincode';
+import { createTestPki, listAuthority, type TestPki } from '@clearance/testkit/chaincode';
+import { TrustProposalRecordSchema } from '@clearance/chaincode/domain';
 import {
   createAccountStore,
   createFabricLedger,
@@ -30,6 +31,8 @@ export interface Stack {
   pki: TestPki;
   /** A signed-in GD trader's bearer token. */
   traderToken: string;
+  /** The header that reads the gateway's /metrics (its METRICS_TOKEN). */
+  metricsHeaders: { authorization: string };
   connection(who: string): FabricConnection;
   /** The gateway process: its pid, kill -9 (resolves once it is gone), start again. */
   gateway: {
@@ -104,14 +107,17 @@ export async function startStack(
 
     const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
     const trustAdmin = createFabricLedger(connection('gdcustoms/trust-admin'));
-    const trusted = await trustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    const hkTrustAdmin = createFabricLedger(connection('hkcustoms/trust-admin'));
+    const trusted = await listAuthority(trustAdmin, hkTrustAdmin, pki.gd);
     await trustAdmin.close();
+    await hkTrustAdmin.close();
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const logFile = path.join(REPO_ROOT, 'load', 'results', 'gateway.log');
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const out = fs.openSync(logFile, 'w');
+    const metricsToken = randomBytes(24).toString('base64url');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       FABRIC_CONNECTION: devnet.connectionFile('gdcustoms'),
@@ -126,6 +132,7 @@ export async function startStack(
       PORT: String(port),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '10000000',
+      METRICS_TOKEN: metricsToken,
       INDEXER: 'on',
     };
     let child: ChildProcess | undefined;
@@ -189,7 +196,7 @@ export async function startStack(
     log('index: replaying the channel');
     await until('the index to catch up with the channel', 600_000, async () => {
       const { rowCount } = await pool.query('SELECT 1 FROM ledger_events WHERE tx_id = $1', [
-        trusted.transactionId,
+        TrustProposalRecordSchema.parse(JSON.parse(trusted)).decidedBy?.txId,
       ]);
       return rowCount ? true : undefined;
     });
@@ -201,6 +208,7 @@ export async function startStack(
       pool,
       pki,
       traderToken,
+      metricsHeaders: { authorization: `Bearer ${metricsToken}` },
       connection,
       gateway: gatewayControl,
       stop,

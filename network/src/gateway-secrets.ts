@@ -12,6 +12,8 @@ export interface GatewaySecrets {
   identityKek: string;
   tagMetaKey: string;
   tagMasterKey: string;
+  /** The bearer token of the gateway's /metrics (absent from secrets made before it). */
+  metricsToken?: string;
   /** `<org>/<name>` → password, for officers who sign in (not the filing agents). */
   passwords: Record<string, string>;
 }
@@ -28,11 +30,12 @@ export function gatewaySecrets(devnetRoot: string): GatewaySecrets {
   const missing = OFFICERS.filter(
     (o) => signsIn(o.role) && existing?.passwords[`${o.org}/${o.name}`] === undefined,
   );
-  if (existing && missing.length === 0) return existing;
+  if (existing && missing.length === 0 && existing.metricsToken) return existing;
   const secrets: GatewaySecrets = {
     identityKek: existing?.identityKek ?? randomBytes(32).toString('hex'),
     tagMetaKey: existing?.tagMetaKey ?? randomBytes(16).toString('hex'),
     tagMasterKey: existing?.tagMasterKey ?? randomBytes(16).toString('hex'),
+    metricsToken: existing?.metricsToken ?? randomBytes(24).toString('base64url'),
     passwords: {
       ...existing?.passwords,
       ...Object.fromEntries(

@@ -308,6 +308,7 @@ async function start(run: StartRun, options: StartOptions, startedAt: number): P
     IDENTITY_KEK: process.env.IDENTITY_KEK ?? secrets.identityKek,
     TAG_META_KEY: process.env.TAG_META_KEY ?? secrets.tagMetaKey,
     TAG_MASTER_KEY: process.env.TAG_MASTER_KEY ?? secrets.tagMasterKey,
+    METRICS_TOKEN: process.env.METRICS_TOKEN ?? secrets.metricsToken,
     PORTAL_DIR: path.join(REPO_ROOT, 'portal', 'dist'),
   };
   await importAccounts(run, env, secrets.passwords);
@@ -328,7 +329,8 @@ async function start(run: StartRun, options: StartOptions, startedAt: number): P
   console.log(`
   portal       ${base}/
   API docs     ${base}/docs   (OpenAPI: ${base}/docs/json)
-  health       ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics
+  health       ${base}/healthz   readiness ${base}/readyz
+  metrics      ${base}/metrics   (Authorization: Bearer <metricsToken in ${path.join(devnet.paths.root, 'gateway', 'secrets.json')}>)
   sign-in      officers: ${sheet}
                traders:  ${traders}
   logs         ${logFile} and the devnet's in ${devnet.paths.logs}

@@ -8,6 +8,7 @@
 import {
   ACCEPTED_POLICIES,
   createChainPki,
+  listAuthority,
   sampleFiling,
   sm2Pkcs8Pem,
   toPem,
@@ -363,7 +364,9 @@ describe('the portal in a browser, on the devnet', () => {
     const { gd } = chains;
     const authorityId = `GD-SM2-${run}`;
     const admin = stack.as('gdcustoms/trust-admin');
-    await admin.submit('TrustList:AddAuthority', [
+    await listAuthority(
+      admin,
+      stack.as('hkcustoms/trust-admin'),
       JSON.stringify({
         authorityId,
         name: `${authorityId} (test)`,
@@ -373,7 +376,7 @@ describe('the portal in a browser, on the devnet', () => {
         crlPem: toPem('X509 CRL', gd.rootCrl),
         caCertificatesPem: [toPem('CERTIFICATE', gd.intermediate.der)],
       }),
-    ]);
+    );
     await admin.submit('TrustList:UpdateRevocationList', [
       authorityId,
       toPem('X509 CRL', gd.intermediateCrl),

@@ -10,7 +10,7 @@
 import { canonicalBytes } from '@clearance/core';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   type TestIdentity,
@@ -129,9 +129,11 @@ describe('API fuzzing with schemathesis', () => {
     started = urls.started;
     await migrate(db.pool);
     const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
-    await network
-      .as(OFFICERS.gdTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(
+      network.as(OFFICERS.gdTrustAdmin),
+      network.as(OFFICERS.hkTrustAdmin),
+      pki.gd,
+    );
     ({ services, app } = await startTwinGateway({
       network,
       pool: db.pool,

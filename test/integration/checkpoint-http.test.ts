@@ -6,7 +6,11 @@
  */
 import type { SealRecord } from '@clearance/chaincode/domain';
 import { buildApp } from '@clearance/gateway';
-import { createMemorySessionStore } from '@clearance/testkit/gateway';
+import {
+  TEST_METRICS_HEADERS,
+  TEST_METRICS_TOKEN,
+  createMemorySessionStore,
+} from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -69,6 +73,7 @@ describe('NFC checkpoint through the gateway onto the ledger', () => {
       sessions,
       database: db.pool,
       tagKeys: keys,
+      metricsToken: TEST_METRICS_TOKEN,
     });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     pcscd = await ensurePcscd();
@@ -178,7 +183,9 @@ describe('NFC checkpoint through the gateway onto the ledger', () => {
     expect(refused).toMatchObject({ body: { error: { code: 'SIGNATURE_INVALID' } } });
     expect((await seal()).checkpoints).toHaveLength(1);
     // Both refusals counted (the metrics registry is the process's: at least these two).
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (
+      await app.inject({ method: 'GET', url: '/metrics', headers: TEST_METRICS_HEADERS })
+    ).body;
     for (const reason of ['NFC_REPLAY', 'NFC_BAD_MAC']) {
       const m = new RegExp(
         `^gateway_readings_rejected_total\\{reason="${reason}"\\} (\\d+)$`,

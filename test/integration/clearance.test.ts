@@ -7,7 +7,7 @@
 import { EVENTS } from '@clearance/chaincode';
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import {
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -42,8 +42,8 @@ describe('clearance on the devnet', () => {
     for (const who of Object.keys(officers) as Who[])
       ledgers[who] = createFabricLedger(connection(who));
     pki = await createTestPki({ idSuffix: run });
-    await ledgers.gdTrustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    await ledgers.hkTrustAdmin.submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    await listAuthority(ledgers.gdTrustAdmin, ledgers.hkTrustAdmin, pki.gd);
+    await listAuthority(ledgers.hkTrustAdmin, ledgers.gdTrustAdmin, pki.hk);
   }, 300_000);
 
   afterAll(async () => {
@@ -198,11 +198,17 @@ describe('clearance on the devnet', () => {
   }, 60_000);
 
   it('needs both customs services to endorse any change of the trust list', async () => {
+    // HK's trust admin proposes withdrawing its own authority; GD's approval, endorsed
+    // without HK customs' peer, fails validation (the list's key-level policy).
+    const proposed = await ledgers.hkTrustAdmin.submit('TrustList:ProposeTrustChange', [
+      JSON.stringify({ change: 'WITHDRAW', authorityId: pki.hk.authorityId, reason: 'test' }),
+    ]);
+    const { proposalId } = JSON.parse(proposed.result) as { proposalId: string };
     const { client, gateway } = connectGateway(connection('gdTrustAdmin'));
     try {
       const contract = gateway.getNetwork('clearance').getContract('clearance');
-      const proposal = contract.newProposal('TrustList:WithdrawAuthority', {
-        arguments: [pki.hk.authorityId, 'GD alone'],
+      const proposal = contract.newProposal('TrustList:ApproveTrustChange', {
+        arguments: [proposalId, 'without HK peers'],
         endorsingOrganizations: ['GDCustomsMSP', 'GDCIQMSP', 'LogisticsMSP'],
       });
       const status = await (await (await proposal.endorse()).submit()).getStatus();

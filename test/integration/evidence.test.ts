@@ -7,7 +7,7 @@
  * bundles of the run, verified as a carrier or a bank would.
  */
 import {
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -210,9 +210,11 @@ async function moreTransactions(devnet: Devnet, run: string) {
   );
   try {
     const pki = await createTestPki({ idSuffix: `${run}B` });
-    await officers
-      .as('gdcustoms/trust-admin')
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(
+      officers.as('gdcustoms/trust-admin'),
+      officers.as('hkcustoms/trust-admin'),
+      pki.gd,
+    );
     const ids = Array.from({ length: 12 }, (_, i) => `GD-${run}-B${i}`);
     await Promise.all(
       ids.map(async (id) => {

@@ -10,7 +10,7 @@
  */
 import { AnchorRecordSchema } from '@clearance/chaincode/domain';
 import { compareIndex, migrate } from '@clearance/gateway';
-import { signInTrader, until } from '@clearance/testkit/gateway';
+import { TEST_METRICS_HEADERS, signInTrader, until } from '@clearance/testkit/gateway';
 import { anchoredOnce } from '@clearance/load/fault-figures';
 import { postReadings } from '@clearance/load/fault-fleet';
 import { Devnet, kill9Tree } from '@clearance/network';
@@ -152,7 +152,7 @@ describe('kill -9 of a process of the system while filings are in flight', () =>
    * down since it took them (its /metrics; not those resent after the bounded wait).
    */
   const resendsAfterOrdererLoss = async (): Promise<number> => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, { headers: TEST_METRICS_HEADERS })).text();
     return text
       .split('\n')
       .filter(

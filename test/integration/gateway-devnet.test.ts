@@ -5,7 +5,13 @@
  * index level with the ledger, and the event stream shows the release.
  */
 import { canonicalBytes } from '@clearance/core';
-import { sampleFiling } from '@clearance/testkit/chaincode';
+import {
+  addAuthorityChange,
+  createTestPki,
+  sampleFiling,
+  signFiling,
+} from '@clearance/testkit/chaincode';
+import { until } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import { trustedPki } from '../support/devnet-fixtures';
 import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';
@@ -137,6 +143,88 @@ describe('clearance through the gateway on the devnet', () => {
       version: record.body.version,
       onHold: record.body.hold !== null,
       lastAction: 'RELEASE',
+    });
+  }, 180_000);
+
+  it("a trust-list change proposed by one side's admin is pending until the other side's admin approves it, and meanwhile changes nothing for sign-in or filings", async () => {
+    const pki = await createTestPki({ idSuffix: `${run}-C` });
+    const gdAdmin = await stack.officerToken('gdcustoms/trust-admin');
+    const hkAdmin = await stack.officerToken('hkcustoms/trust-admin');
+    const wait = () => ({ 'idempotency-key': randomUUID(), prefer: 'wait=30' });
+    const signIn = async () => {
+      const challenge = await http('POST', '/v1/auth/challenge', undefined, {});
+      const proof = await pki.signers.gdTrader.sign(
+        Buffer.from(challenge.body.challenge, 'base64'),
+      );
+      return http('POST', '/v1/auth/trader', undefined, {
+        challengeId: challenge.body.challengeId,
+        signature: Buffer.from(proof).toString('base64'),
+      });
+    };
+    const fileOnLedger = async (id: string) => {
+      const signed = await signFiling(sampleFiling(id), pki.signers.gdTrader);
+      return as('gdcustoms/agent').submit('Declaration:File', signed.args, signed.transient);
+    };
+
+    const proposed = await http(
+      'POST',
+      '/v1/trust-list/proposals',
+      gdAdmin,
+      JSON.parse(addAuthorityChange(pki.gd)),
+      wait(),
+    );
+    expect(proposed.body.operation).toMatchObject({
+      state: 'succeeded',
+      result: { status: 'PENDING', proposedBy: { mspId: 'GDCustomsMSP' } },
+    });
+    const proposalId = proposed.body.operation.result.proposalId as string;
+    expect(proposalId).toMatch(/^[0-9a-f]{64}$/);
+
+    // Pending: the authority's traders neither sign in nor file.
+    const early = await signIn();
+    expect(early.status).toBe(422);
+    // (Not on the list: unknown, or a look-alike of another run's CA of the same name.)
+    expect(early.body.error).toMatchObject({ code: 'CERTIFICATE_REJECTED' });
+    await expect(fileOnLedger(`GD-${run}-PEND`)).rejects.toMatchObject({
+      code: 'CERTIFICATE_REJECTED',
+    });
+    // The proposer's own side cannot approve it.
+    const self = await http(
+      'POST',
+      `/v1/trust-list/proposals/${proposalId}/approval`,
+      gdAdmin,
+      { reason: 'GD alone' },
+      wait(),
+    );
+    expect(self.body.operation).toMatchObject({ state: 'failed', error: { code: 'FORBIDDEN' } });
+    expect((await signIn()).status).toBe(422);
+
+    // HK customs' trust admin approves: now it takes effect.
+    const approved = await http(
+      'POST',
+      `/v1/trust-list/proposals/${proposalId}/approval`,
+      hkAdmin,
+      { reason: 'HK agrees' },
+      wait(),
+    );
+    expect(approved.body.operation).toMatchObject({
+      state: 'succeeded',
+      result: { status: 'APPROVED', decidedBy: { mspId: 'HKCustomsMSP' } },
+    });
+    const listed = await until('the sign-in to be accepted', 15_000, async () => {
+      const res = await signIn();
+      return res.status === 200 ? res : undefined;
+    });
+    expect(listed.body.principal).toMatchObject({
+      kind: 'trader',
+      authorityId: pki.gd.authorityId,
+    });
+    await expect(fileOnLedger(`GD-${run}-APPR`)).resolves.toBeDefined();
+    const authority = await http('GET', `/v1/trust-list/${pki.gd.authorityId}`, gdAdmin);
+    expect(authority.body).toMatchObject({
+      status: 'ACTIVE',
+      updatedBy: { mspId: 'GDCustomsMSP' },
+      approvedBy: { mspId: 'HKCustomsMSP' },
     });
   }, 180_000);
 });

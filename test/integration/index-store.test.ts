@@ -322,21 +322,17 @@ describe('index store on PostgreSQL', () => {
       expect(
         await listCrossings(db.pool, { limit: 1, cursor: Buffer.from(bad).toString('base64url') }),
       ).toBeUndefined();
-    expect(
-      (await listCrossings(db.pool, { limit: 10, signer: { subject: 'CN=x', issuer: 'CN=y' } }))
-        ?.items,
-    ).toEqual([]);
+    expect((await listCrossings(db.pool, { limit: 10, signerId: 'someone-else' }))?.items).toEqual(
+      [],
+    );
     // The signer of the declaration both crossings cover sees both.
     await db.pool.query(
-      "UPDATE declarations SET signer_subject = 'CN=trader', signer_issuer = 'CN=ca' WHERE declaration_id = 'GD-IDX-1'",
+      "UPDATE declarations SET signer_id = 'trader-signer-id' WHERE declaration_id = 'GD-IDX-1'",
     );
     expect(
-      (
-        await listCrossings(db.pool, {
-          limit: 10,
-          signer: { subject: 'CN=trader', issuer: 'CN=ca' },
-        })
-      )?.items.map((c) => c.crossingId),
+      (await listCrossings(db.pool, { limit: 10, signerId: 'trader-signer-id' }))?.items.map(
+        (c) => c.crossingId,
+      ),
     ).toEqual(['X-1', 'X-2']);
 
     // An outcome for a crossing the index never saw decided is poison, not lost.

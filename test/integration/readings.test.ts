@@ -18,8 +18,10 @@ const trip = simulateTrip({
   departure: new Date(),
   intervalS: 20,
 });
-const directory: DeviceDirectory = async (id) =>
-  id === 'EL-0042' ? { publicKeyPem, sealId: 'SEAL-42' } : undefined;
+const directory: DeviceDirectory = {
+  lookup: async (id) => (id === 'EL-0042' ? { publicKeyPem, sealId: 'SEAL-42' } : undefined),
+  isCached: () => true,
+};
 
 describe('reading ingestion on PostgreSQL', () => {
   let db: TestDatabase;
@@ -43,6 +45,7 @@ describe('reading ingestion on PostgreSQL', () => {
       gaps: [],
       outOfOrder: [],
       stored: [{ sealId: 'SEAL-42', deviceId: 'EL-0042', fromCounter: 1, toCounter: 50 }],
+      unknownLookups: 0,
     });
     expect(await stored()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const { rows } = await db.pool.query(

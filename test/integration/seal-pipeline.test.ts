@@ -9,7 +9,7 @@
 import type { DeclarationRecord } from '@clearance/chaincode/domain';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -17,6 +17,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { buildApp, migrate } from '@clearance/gateway';
 import {
+  TEST_METRICS_TOKEN,
   TEST_OFFICER,
   createMemoryNetwork,
   createMemorySessionStore,
@@ -107,7 +108,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
   const post = (readings: unknown[]) => http('POST', '/v1/seals/readings', { readings });
 
   const rejectedCounts = async (): Promise<Record<string, number>> => {
-    const { body } = await http('GET', '/metrics');
+    const { body } = await http('GET', '/metrics', undefined, TEST_METRICS_TOKEN);
     const out: Record<string, number> = {};
     for (const m of (body as string).matchAll(
       /^gateway_readings_rejected_total\{reason="(\w+)"\} (\d+)$/gm,
@@ -131,9 +132,11 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
     redisPort = await freePort();
     redis = await startRedis(redisPort);
     pki = await createTestPki({ idSuffix: run });
-    await network
-      .as(OFFICERS.gdTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(
+      network.as(OFFICERS.gdTrustAdmin),
+      network.as(OFFICERS.hkTrustAdmin),
+      pki.gd,
+    );
     const faults: Record<string, Fault[]> = {
       A: [],
       T: [{ kind: 'TAMPER', atFraction: 0.3 }],
@@ -193,6 +196,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
       database: db.pool,
       notifications,
       readingsSink: pipeline,
+      metricsToken: TEST_METRICS_TOKEN,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     ({ token: officerToken } = await sessions.create(TEST_OFFICER));
@@ -324,7 +328,7 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
       async () => ((await pipeline.queue.depth()) === 0 ? true : undefined),
       100,
     );
-    const { body: metrics } = await http('GET', '/metrics');
+    const { body: metrics } = await http('GET', '/metrics', undefined, TEST_METRICS_TOKEN);
     expect(metrics).toMatch(/^gateway_readings_queue_depth 0$/m);
     expect(metrics).toMatch(/^gateway_readings_accepted_total \d+$/m);
   }, 120_000);
@@ -421,23 +425,24 @@ describe('seal readings, anchoring and alarms on PostgreSQL and Redis', () => {
     expect(track.body.points.filter((p: Body) => p.event === 'TAMPER')).toHaveLength(1);
     expect(track.body.alarms.map((a: Body) => a.kind)).toEqual(['TAMPER']);
 
-    const { rows } = await db.pool.query<{ signer_subject: string; signer_issuer: string }>(
-      'SELECT signer_subject, signer_issuer FROM declarations WHERE declaration_id = $1',
+    const { rows } = await db.pool.query<{ signer_id: string }>(
+      'SELECT signer_id FROM declarations WHERE declaration_id = $1',
       [locks.T.declarationId],
     );
-    const trader = async (subject: string) =>
+    // Owners are known by signer id; names alone give nothing.
+    const trader = async (id: string) =>
       (
         await sessions.create({
           kind: 'trader',
-          id: `trader-${subject.length}`,
-          subject,
-          issuer: rows[0]!.signer_issuer,
+          id,
+          subject: 'CN=GD Trader, O=Pearl River Trading Ltd, C=CN',
+          issuer: 'CN=GD Test Issuing CA, O=Guangdong CA Test, C=CN',
           jurisdiction: 'GD',
           authorityId: 'GD-TEST',
         })
       ).token;
-    const owner = await trader(rows[0]!.signer_subject);
-    const other = await trader('CN=Somebody Else');
+    const owner = await trader(rows[0]!.signer_id);
+    const other = await trader('0'.repeat(64));
     expect((await http('GET', `/v1/seals/${locks.T.sealId}/track`, undefined, owner)).status).toBe(
       200,
     );

@@ -3,7 +3,7 @@
  * under a trust list made for the run, and an accredited e-lock sealing a declaration.
  */
 import {
-  authorityInput,
+  listAuthority,
   createTestPki,
   sampleFiling,
   signFiling,
@@ -43,7 +43,7 @@ export function officerLedgers(devnet: Devnet): {
 /** A test PKI whose GD authority is put on the trust list (ids unique to `run`). */
 export async function trustedPki(as: (who: string) => Ledger, run: string): Promise<TestPki> {
   const pki = await createTestPki({ idSuffix: run });
-  await as('gdcustoms/trust-admin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+  await listAuthority(as('gdcustoms/trust-admin'), as('hkcustoms/trust-admin'), pki.gd);
   return pki;
 }
 

@@ -7,7 +7,7 @@
 import { canonicalBytes } from '@clearance/core';
 import { sampleFiling, type TestPki } from '@clearance/testkit/chaincode';
 import { createAccountStore, loadConfig } from '@clearance/gateway';
-import { freePort, until } from '@clearance/testkit/gateway';
+import { TEST_METRICS_TOKEN, freePort, until } from '@clearance/testkit/gateway';
 import { REPO_ROOT, type Devnet } from '@clearance/network';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -64,6 +64,7 @@ export async function gatewayProcess(options: {
     PORT: String(port),
     LOG_LEVEL: 'warn',
     INDEXER: 'on',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...options.env,
   };
   let child: ChildProcess | undefined;

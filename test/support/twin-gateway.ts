@@ -4,8 +4,8 @@
  * a password, except filing agents), and the Fastify app, not yet listening.
  */
 import type { TestIdentity } from '@clearance/testkit/chaincode';
-import { buildApp, startGatewayServices } from '@clearance/gateway';
-import type { createMemoryNetwork } from '@clearance/testkit/gateway';
+import { buildApp, startGatewayServices, type Ledger } from '@clearance/gateway';
+import { TEST_METRICS_TOKEN, type createMemoryNetwork } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
@@ -22,6 +22,10 @@ export async function startTwinGateway(options: {
   appIdentity: TestIdentity;
   queuePrefix: string;
   rateLimit?: Parameters<typeof buildApp>[0]['rateLimit'];
+  /** Wraps the app's own ledger (to count what the app asks of it). */
+  wrapLedger?: (ledger: Ledger) => Ledger;
+  /** Other app options (limits, metrics token, ...). */
+  app?: Partial<Parameters<typeof buildApp>[0]>;
 }) {
   const { network, accounts } = options;
   const services = await startGatewayServices({
@@ -44,8 +48,9 @@ export async function startTwinGateway(options: {
       ...(username === 'agent' ? {} : { password: TEST_PASSWORD }),
     });
   }
+  const own = network.as(options.appIdentity);
   const app = await buildApp({
-    ledger: network.as(options.appIdentity),
+    ledger: options.wrapLedger ? options.wrapLedger(own) : own,
     sessions: services.sessions,
     accounts: services.accounts,
     database: options.pool,
@@ -54,6 +59,8 @@ export async function startTwinGateway(options: {
     ledgers: services.ledgers,
     readiness: { redis: () => services.operations.queue.ping() },
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    metricsToken: TEST_METRICS_TOKEN,
+    ...options.app,
   });
   return { services, app };
 }

@@ -8,7 +8,7 @@ import policy from '../domain/access-policy.json';
 import { ACTIONS, ROLES, type Action, type Jurisdiction } from '../domain/lifecycle';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
@@ -91,9 +91,11 @@ describe.each(JURISDICTIONS)('allow table, %s declarations', (jurisdiction) => {
   let n = 0;
   beforeAll(async () => {
     ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
-    await ledger
-      .invokerFor(OFFICERS.gdTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+    await listAuthority(
+      ledger.invokerFor(OFFICERS.gdTrustAdmin),
+      ledger.invokerFor(OFFICERS.hkTrustAdmin),
+      pki.gd,
+    );
   });
 
   const officer = (who: Step[0]): TestIdentity => {

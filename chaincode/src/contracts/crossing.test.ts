@@ -13,7 +13,7 @@ import type { DeclarationRecord, Jurisdiction } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
@@ -79,8 +79,8 @@ async function sealedTruck(options: Options = {}): Promise<{ ledger: Ledger; now
     new SealContract(),
     new CrossingContract(),
   ]);
-  await as(ledger, 'gdTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await as(ledger, 'hkTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+  await listAuthority(as(ledger, 'gdTrustAdmin'), as(ledger, 'hkTrustAdmin'), pki.gd);
+  await listAuthority(as(ledger, 'hkTrustAdmin'), as(ledger, 'gdTrustAdmin'), pki.hk);
   await file(ledger, 'HK-E1', 'HK');
   await file(ledger, 'GD-I1', 'GD');
   await advance(ledger, 'HK-E1', 'HK', !options.unreleasedExport);

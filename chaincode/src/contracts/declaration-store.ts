@@ -43,7 +43,11 @@ export async function saveDeclaration(
       at: record.lastAct.at,
       txId: record.lastAct.txId,
       // Whose declaration it is: the index lets traders list their own.
-      signer: { subject: record.signature.signerSubject, issuer: record.signature.issuer },
+      signer: {
+        subject: record.signature.signerSubject,
+        issuer: record.signature.issuer,
+        ...(record.signature.signerId ? { id: record.signature.signerId } : {}),
+      },
     };
     emit(ctx, DECLARATION_EVENT_OF[record.lastAct.action], payload);
   }

@@ -2,13 +2,14 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { DeclarationRecord } from '../domain/lifecycle';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
   type ContractInvoker,
   createTestPki,
   type SignerCase,
+  type TestAuthority,
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
@@ -20,14 +21,19 @@ beforeAll(async () => {
   pki = await createTestPki();
 }, 60_000);
 
+/** On the list: proposed by GD customs' trust admin, approved by HK customs'. */
+async function trust(ledger: MemoryLedger, authority: TestAuthority): Promise<void> {
+  await listAuthority(
+    ledger.invokerFor(OFFICERS.gdTrustAdmin),
+    ledger.invokerFor(OFFICERS.hkTrustAdmin),
+    authority,
+  );
+}
+
 async function ledgerWithTrustList(): Promise<MemoryLedger> {
   const ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
-  await ledger
-    .invokerFor(OFFICERS.gdTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await ledger
-    .invokerFor(OFFICERS.hkTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+  await trust(ledger, pki.gd);
+  await trust(ledger, pki.hk);
   return ledger;
 }
 
@@ -226,9 +232,9 @@ describe('Declaration contract: one declaration, one inspection, one release', (
     await as(ledger, 'gdCustoms').submit('Declaration:Accept', ['GD-AMEND', '']);
     const filing = sampleFiling('GD-AMEND');
     filing.declaration.packages.count = 41;
-    const signed = await signFiling(filing, pki.signers.hkTrader);
+    const signed = await signFiling(filing, pki.signers.gdTrader);
     const amended = JSON.parse(
-      (await as(ledger, 'hkAgent').submit('Declaration:Amend', signed.args, signed.transient))
+      (await as(ledger, 'gdAgent').submit('Declaration:Amend', signed.args, signed.transient))
         .result,
     );
     expect(amended).toMatchObject({
@@ -236,7 +242,31 @@ describe('Declaration contract: one declaration, one inspection, one release', (
       state: 'SUBMITTED',
       declaration: { packages: { count: 41 } },
     });
-    expect(amended.signature.jurisdiction).toBe('HK');
+    expect(amended.signature.signerId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('lets only the declarant amend: another trader, or one of the same name under another authority, is FORBIDDEN', async () => {
+    const ledger = await ledgerWithTrustList();
+    await trust(ledger, pki.impostor);
+    await file(ledger, 'HK-OWNER', 'HK', 'hkTrader');
+    const filing = sampleFiling('HK-OWNER', 'HK');
+    filing.declaration.packages.count = 7;
+    for (const signer of [
+      pki.signers.gdTrader,
+      pki.impostors.sameNameOtherAuthority,
+      pki.impostors.commaInCommonName,
+    ]) {
+      const before = ledger.snapshot();
+      const signed = await signFiling(filing, signer);
+      await expect(
+        as(ledger, 'hkAgent').submit('Declaration:Amend', signed.args, signed.transient),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      expect(ledger.snapshot()).toEqual(before);
+    }
+    const own = await signFiling(filing, pki.signers.hkTrader);
+    await expect(
+      as(ledger, 'hkAgent').submit('Declaration:Amend', own.args, own.transient),
+    ).resolves.toBeDefined();
   });
 });
 

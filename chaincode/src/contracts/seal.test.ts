@@ -3,7 +3,7 @@ import type { DeclarationRecord } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import {
   OFFICERS,
-  authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
@@ -47,9 +47,11 @@ async function setup(): Promise<MemoryLedger> {
     new TrustListContract(),
     new SealContract(),
   ]);
-  await ledger
-    .invokerFor(OFFICERS.gdTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
+  await listAuthority(
+    ledger.invokerFor(OFFICERS.gdTrustAdmin),
+    ledger.invokerFor(OFFICERS.hkTrustAdmin),
+    pki.gd,
+  );
   for (const id of ['GD-S1', 'GD-S2']) {
     const signed = await signFiling(sampleFiling(id), pki.signers.gdTrader);
     await ledger

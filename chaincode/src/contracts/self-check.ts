@@ -3,7 +3,8 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { canonicalJson } from '@clearance/core';
 import { LedgerError } from '../domain/errors';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
-import { callerOf, txTime } from '../stub/identity';
+import { actorOf, txTime } from '../stub/identity';
+import type { Actor } from '../domain/lifecycle';
 import { EVENTS } from '../domain/events';
 
 export { SELF_CHECK_CONTRACT };
@@ -14,7 +15,8 @@ const MAX_NOTE_LENGTH = 256;
 export interface SelfCheckRecord {
   checkId: string;
   note: string;
-  recordedBy: { mspId: string; id: string };
+  /** The client identity that asked: MSP, id and certificate role. */
+  recordedBy: Actor;
   recordedAt: string;
   txId: string;
 }
@@ -54,10 +56,9 @@ export class SelfCheckContract extends Contract {
     if (existing.length > 0) {
       throw new LedgerError('ALREADY_EXISTS', `self-check ${input.checkId} is already recorded`);
     }
-    const caller = callerOf(ctx);
     const record: SelfCheckRecord = {
       ...input,
-      recordedBy: { mspId: caller.mspId, id: caller.id },
+      recordedBy: actorOf(ctx),
       recordedAt: txTime(ctx),
       txId: ctx.stub.getTxID(),
     };

@@ -1,7 +1,9 @@
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import {
   OFFICERS,
+  addAuthorityChange,
   authorityInput,
+  listAuthority,
   sampleFiling,
   signFiling,
   MemoryLedger,
@@ -25,20 +27,82 @@ beforeAll(async () => {
 
 const newLedger = () => new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
 
-describe('TrustList contract', () => {
-  it('lists an authority with its CRL summary and puts the list under both customs services', async () => {
+const propose = async (ledger: MemoryLedger, who: keyof typeof OFFICERS, change: string) =>
+  JSON.parse(
+    (await ledger.invokerFor(OFFICERS[who]).submit('TrustList:ProposeTrustChange', [change]))
+      .result,
+  ) as { proposalId: string; status: string };
+
+const decide = (
+  ledger: MemoryLedger,
+  who: keyof typeof OFFICERS,
+  decision: 'Approve' | 'Reject' | 'Withdraw',
+  proposalId: string,
+) =>
+  ledger
+    .invokerFor(OFFICERS[who])
+    .submit(`TrustList:${decision}TrustChange`, [proposalId, `${decision} by ${who}`]);
+
+const withdrawal = (authorityId: string) =>
+  JSON.stringify({ change: 'WITHDRAW', authorityId, reason: 'key compromise' });
+
+/** Lists GD (proposed by GD, approved by HK) and HK (proposed by HK, approved by GD). */
+async function bothListed(ledger: MemoryLedger): Promise<void> {
+  const gdAdmin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
+  const hkAdmin = ledger.invokerFor(OFFICERS.hkTrustAdmin);
+  await listAuthority(gdAdmin, hkAdmin, pki.gd);
+  await listAuthority(hkAdmin, gdAdmin, pki.hk);
+}
+
+const fileAs = async (ledger: MemoryLedger, id: string, signer: keyof TestPki['signers']) => {
+  const jurisdiction = signer.startsWith('gd') ? 'GD' : 'HK';
+  const signed = await signFiling(sampleFiling(id, jurisdiction), pki.signers[signer]);
+  return ledger
+    .invokerFor(jurisdiction === 'GD' ? OFFICERS.gdAgent : OFFICERS.hkAgent)
+    .submit('Declaration:File', signed.args, signed.transient);
+};
+
+describe('TrustList contract: changes need both customs services', () => {
+  it('lists an authority only once the other side approves, and puts the list under both customs services', async () => {
     const ledger = newLedger();
-    const added = await ledger
-      .invokerFor(OFFICERS.hkTrustAdmin)
-      .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-    expect(JSON.parse(added.result)).toMatchObject({
-      authorityId: 'GD-TEST-CA',
+    const proposal = await propose(ledger, 'hkTrustAdmin', addAuthorityChange(pki.gd));
+    expect(proposal).toMatchObject({
+      status: 'PENDING',
+      authorityId: pki.gd.authorityId,
+      jurisdiction: 'GD',
+      proposedBy: { mspId: 'HKCustomsMSP', role: 'trust-admin' },
+      decidedBy: null,
+    });
+    expect(ledger.events.at(-1)?.name).toBe(EVENTS.TrustListChangeProposed);
+    // Pending: nothing on the list, no filing verifies against it.
+    const reader = ledger.invokerFor(OFFICERS.gdCustoms);
+    expect(JSON.parse(await reader.evaluate('TrustList:ListAuthorities', []))).toEqual([]);
+    await expect(fileAs(ledger, 'GD-PENDING', 'gdTrader')).rejects.toMatchObject({
+      code: 'CERTIFICATE_REJECTED',
+      reason: 'ISSUER_UNKNOWN',
+    });
+    const approved = await decide(ledger, 'gdTrustAdmin', 'Approve', proposal.proposalId);
+    expect(JSON.parse(approved.result)).toMatchObject({
+      status: 'APPROVED',
+      decidedBy: { mspId: 'GDCustomsMSP', role: 'trust-admin' },
+    });
+    expect(approved.event?.name).toBe(EVENTS.TrustListChanged);
+    expect(JSON.parse(approved.event?.payload ?? '{}')).toMatchObject({
+      authorityId: pki.gd.authorityId,
+      change: 'ADD',
+      proposalId: proposal.proposalId,
+    });
+    const listed = JSON.parse(
+      await reader.evaluate('TrustList:GetAuthority', [pki.gd.authorityId]),
+    );
+    expect(listed).toMatchObject({
       jurisdiction: 'GD',
       status: 'ACTIVE',
       crl: { revokedCount: 1 },
       updatedBy: { mspId: 'HKCustomsMSP', role: 'trust-admin' },
+      approvedBy: { mspId: 'GDCustomsMSP', role: 'trust-admin' },
     });
-    expect(added.event?.name).toBe(EVENTS.TrustListChanged);
+    await expect(fileAs(ledger, 'GD-LISTED', 'gdTrader')).resolves.toBeDefined();
     const [metaKey] = [...ledger.validationParameters.keys()].filter((k) =>
       k.includes('trustlist'),
     );
@@ -48,58 +112,186 @@ describe('TrustList contract', () => {
     expect(orgs.sort()).toEqual(['GDCustomsMSP', 'HKCustomsMSP']);
   });
 
-  it('refuses changes by anyone but a customs trust administrator, duplicates and non-CA certificates', async () => {
+  it("lets no side change the other's traders alone: its own approval is FORBIDDEN, and so is anyone's but a trust admin", async () => {
     const ledger = newLedger();
-    for (const who of ['gdCustoms', 'gdCiq', 'sealOperator', 'gdAgent'] as const) {
-      await expect(
-        ledger.invokerFor(OFFICERS[who]).submit('TrustList:AddAuthority', [authorityInput(pki.hk)]),
-      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await bothListed(ledger);
+    // GD's trust admin tries to withdraw HK's authority alone, and to list an impostor HK CA.
+    const withdraw = await propose(ledger, 'gdTrustAdmin', withdrawal(pki.hk.authorityId));
+    const impostor = await propose(ledger, 'gdTrustAdmin', addAuthorityChange(pki.impostor));
+    const before = ledger.snapshot();
+    for (const id of [withdraw.proposalId, impostor.proposalId]) {
+      for (const who of [
+        'gdTrustAdmin',
+        'gdCustoms',
+        'hkCustoms',
+        'gdCiq',
+        'sealOperator',
+        'hkAgent',
+      ] as const)
+        await expect(decide(ledger, who, 'Approve', id)).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+        });
     }
-    const admin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
-    await admin.submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+    expect(ledger.snapshot()).toEqual(before);
+    // Meanwhile HK traders sign as before; the impostor's certificate is not accepted.
+    await expect(fileAs(ledger, 'HK-STILL', 'hkTrader')).resolves.toBeDefined();
+    const fake = await signFiling(
+      sampleFiling('HK-FAKE', 'HK'),
+      pki.impostors.sameNameOtherAuthority,
+    );
     await expect(
-      admin.submit('TrustList:AddAuthority', [authorityInput(pki.hk)]),
-    ).rejects.toMatchObject({
-      code: 'ALREADY_EXISTS',
-    });
-    const notCa = {
-      ...JSON.parse(authorityInput(pki.gd)),
-      caCertPem: pki.signers.hkTrader.certificatePem,
-    };
-    await expect(
-      admin.submit('TrustList:AddAuthority', [JSON.stringify(notCa)]),
-    ).rejects.toMatchObject({
-      code: 'CERTIFICATE_REJECTED',
-    });
-    const foreignCrl = { ...JSON.parse(authorityInput(pki.gd)), crlPem: pki.hk.crlPem };
-    await expect(
-      admin.submit('TrustList:AddAuthority', [JSON.stringify(foreignCrl)]),
-    ).rejects.toMatchObject({
-      code: 'CERTIFICATE_REJECTED',
-    });
-    await expect(
-      admin.submit('TrustList:UpdateRevocationList', [pki.hk.authorityId, pki.hk.crlPem]),
-    ).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
+      ledger.invokerFor(OFFICERS.hkAgent).submit('Declaration:File', fake.args, fake.transient),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED' });
+    // Proposals need a trust admin too.
+    for (const who of ['gdCustoms', 'gdCiq', 'sealOperator', 'gdAgent'] as const)
+      await expect(
+        ledger
+          .invokerFor(OFFICERS[who])
+          .submit('TrustList:ProposeTrustChange', [addAuthorityChange(pki.rogue)]),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('stops accepting signatures of a withdrawn authority', async () => {
+  it('withdraws an authority with both sides: HK proposes, GD approves; its signatures stop', async () => {
     const ledger = newLedger();
-    const admin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
-    await admin.submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
-    const first = await signFiling(sampleFiling('HK-W1', 'HK'), pki.signers.hkTrader);
-    await ledger
-      .invokerFor(OFFICERS.hkAgent)
-      .submit('Declaration:File', first.args, first.transient);
-    await admin.submit('TrustList:WithdrawAuthority', [pki.hk.authorityId, 'key compromise']);
-    const second = await signFiling(sampleFiling('HK-W2', 'HK'), pki.signers.hkTrader);
-    await expect(
-      ledger.invokerFor(OFFICERS.hkAgent).submit('Declaration:File', second.args, second.transient),
-    ).rejects.toMatchObject({
+    await bothListed(ledger);
+    await fileAs(ledger, 'HK-W1', 'hkTrader');
+    const proposal = await propose(ledger, 'hkTrustAdmin', withdrawal(pki.hk.authorityId));
+    await fileAs(ledger, 'HK-W2', 'hkTrader'); // pending: no effect
+    await decide(ledger, 'gdTrustAdmin', 'Approve', proposal.proposalId);
+    await expect(fileAs(ledger, 'HK-W3', 'hkTrader')).rejects.toMatchObject({
       code: 'CERTIFICATE_REJECTED',
       detail: `authority ${pki.hk.authorityId} is no longer recognised`,
     });
+    // Decided once: approving, rejecting or withdrawing again is INVALID_STATE.
+    await expect(
+      decide(ledger, 'gdTrustAdmin', 'Approve', proposal.proposalId),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(
+      decide(ledger, 'hkTrustAdmin', 'Withdraw', proposal.proposalId),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('lets the other side reject and the proposer withdraw; either closes the proposal for good', async () => {
+    const ledger = newLedger();
+    await bothListed(ledger);
+    const rejected = await propose(ledger, 'gdTrustAdmin', withdrawal(pki.hk.authorityId));
+    // The proposer cannot reject its own; the other side cannot withdraw it.
+    await expect(
+      decide(ledger, 'gdTrustAdmin', 'Reject', rejected.proposalId),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      decide(ledger, 'hkTrustAdmin', 'Withdraw', rejected.proposalId),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const refusal = await decide(ledger, 'hkTrustAdmin', 'Reject', rejected.proposalId);
+    expect(refusal.event?.name).toBe(EVENTS.TrustListChangeRejected);
+    await expect(
+      decide(ledger, 'hkTrustAdmin', 'Approve', rejected.proposalId),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const withdrawn = await propose(ledger, 'gdTrustAdmin', withdrawal(pki.hk.authorityId));
+    const taken = await decide(ledger, 'gdTrustAdmin', 'Withdraw', withdrawn.proposalId);
+    expect(taken.event?.name).toBe(EVENTS.TrustListChangeWithdrawn);
+    await expect(
+      decide(ledger, 'hkTrustAdmin', 'Approve', withdrawn.proposalId),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const reader = ledger.invokerFor(OFFICERS.gdCustoms);
+    expect(
+      JSON.parse(await reader.evaluate('TrustList:GetAuthority', [pki.hk.authorityId])).status,
+    ).toBe('ACTIVE');
+    const all = JSON.parse(await reader.evaluate('TrustList:ListTrustChanges', [''])) as {
+      status: string;
+    }[];
+    expect(all.map((p) => p.status)).toEqual(['APPROVED', 'APPROVED', 'REJECTED', 'WITHDRAWN']);
+    expect(JSON.parse(await reader.evaluate('TrustList:ListTrustChanges', ['PENDING']))).toEqual(
+      [],
+    );
+  });
+
+  it('refuses bad changes when proposed, and checks them again when approved', async () => {
+    const ledger = newLedger();
+    await bothListed(ledger);
+    const refused = (who: keyof typeof OFFICERS, change: unknown) =>
+      ledger
+        .invokerFor(OFFICERS[who])
+        .submit('TrustList:ProposeTrustChange', [JSON.stringify(change)]);
+    const gdInput = JSON.parse(authorityInput(pki.gd)) as Record<string, unknown>;
+    await expect(
+      refused('hkTrustAdmin', { change: 'ADD', authority: gdInput, reason: 'again' }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(
+      refused('hkTrustAdmin', {
+        change: 'ADD',
+        authority: {
+          ...gdInput,
+          authorityId: 'NOT-A-CA',
+          caCertPem: pki.signers.hkTrader.certificatePem,
+        },
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED' });
+    await expect(
+      refused('hkTrustAdmin', {
+        change: 'ADD',
+        authority: { ...gdInput, authorityId: 'FOREIGN-CRL', crlPem: pki.hk.crlPem },
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED' });
+    await expect(refused('hkTrustAdmin', JSON.parse(withdrawal('NOPE')))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      refused('hkTrustAdmin', { change: 'ADD', authority: gdInput }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      refused('hkTrustAdmin', { change: 'REPLACE', authorityId: 'X', reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // Two withdrawals pending: the second approval finds the authority withdrawn already.
+    const first = await propose(ledger, 'hkTrustAdmin', withdrawal(pki.hk.authorityId));
+    const second = await propose(ledger, 'hkTrustAdmin', withdrawal(pki.hk.authorityId));
+    await decide(ledger, 'gdTrustAdmin', 'Approve', first.proposalId);
+    await expect(
+      decide(ledger, 'gdTrustAdmin', 'Approve', second.proposalId),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(decide(ledger, 'gdTrustAdmin', 'Approve', 'f'.repeat(64))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(decide(ledger, 'gdTrustAdmin', 'Approve', 'no/pe')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('updates name, policies and CA list with both sides; a CRL signed by its CA is one step', async () => {
+    const ledger = newLedger();
+    await bothListed(ledger);
+    const update = {
+      change: 'UPDATE',
+      authority: {
+        authorityId: pki.hk.authorityId,
+        name: 'Hongkong Post e-Cert (renamed)',
+        acceptedPolicies: ['2.16.344.8.2.2008.810.2.2024'],
+      },
+      reason: 'policy narrowed',
+    };
+    const proposal = await propose(ledger, 'hkTrustAdmin', JSON.stringify(update));
+    const reader = ledger.invokerFor(OFFICERS.gdCustoms);
+    const get = async () =>
+      JSON.parse(await reader.evaluate('TrustList:GetAuthority', [pki.hk.authorityId]));
+    expect((await get()).name).toBe(`${pki.hk.authorityId} (test)`);
+    await decide(ledger, 'gdTrustAdmin', 'Approve', proposal.proposalId);
+    expect(await get()).toMatchObject({
+      name: 'Hongkong Post e-Cert (renamed)',
+      acceptedPolicies: ['2.16.344.8.2.2008.810.2.2024'],
+      caCertPem: pki.hk.caPem,
+    });
+    // The HK authority's own CRL, by either side's trust admin, at once; an older one never.
+    const admin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
+    await expect(
+      admin.submit('TrustList:UpdateRevocationList', [pki.hk.authorityId, pki.hk.crlPem]),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .submit('TrustList:UpdateRevocationList', [pki.hk.authorityId, pki.hk.crlPem]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('lists an SM2 root with its issuing CA, takes CRLs for both, and accepts the path', async () => {
@@ -118,16 +310,19 @@ describe('TrustList contract', () => {
     };
     // A CA the root did not issue cannot be listed under it.
     await expect(
-      admin.submit('TrustList:AddAuthority', [
-        JSON.stringify({
-          ...input,
-          caCertificatesPem: [toPem('CERTIFICATE', chains.hk.intermediate.der)],
-        }),
+      admin.submit('TrustList:ProposeTrustChange', [
+        addAuthorityChange(
+          JSON.stringify({
+            ...input,
+            caCertificatesPem: [toPem('CERTIFICATE', chains.hk.intermediate.der)],
+          }),
+        ),
       ]),
     ).rejects.toMatchObject({ code: 'CERTIFICATE_REJECTED', reason: 'ISSUER_UNKNOWN' });
-    const added = JSON.parse(
-      (await admin.submit('TrustList:AddAuthority', [JSON.stringify(input)])).result,
-    ) as { caCertificates: { subject: string }[] };
+    await listAuthority(admin, ledger.invokerFor(OFFICERS.hkTrustAdmin), JSON.stringify(input));
+    const added = JSON.parse(await admin.evaluate('TrustList:GetAuthority', ['GD-SM2-ROOT'])) as {
+      caCertificates: { subject: string }[];
+    };
     expect(added.caCertificates.map((c) => c.subject)).toEqual([
       'CN=GD SM2 Test Issuing CA, O=Guangdong CA Test, C=CN',
     ]);

@@ -15,11 +15,7 @@ describe('endorsementPlan', () => {
     expect(endorsementPlan('Declaration:Release').required).toEqual(
       expect.arrayContaining(['GDCustomsMSP', 'GDCIQMSP', ...policy.jointAgencies.HK]),
     );
-    for (const tx of [
-      'TrustList:AddAuthority',
-      'TrustList:UpdateRevocationList',
-      'TrustList:WithdrawAuthority',
-    ])
+    for (const tx of ['TrustList:ApproveTrustChange', 'TrustList:UpdateRevocationList'])
       expect(endorsementPlan(tx)).toMatchObject({
         required: ['GDCustomsMSP', 'HKCustomsMSP'],
         total: 3,
@@ -45,7 +41,7 @@ describe('endorsementPlan', () => {
 });
 
 describe('nextEndorsers', () => {
-  const trust = endorsementPlan('TrustList:AddAuthority');
+  const trust = endorsementPlan('TrustList:ApproveTrustChange');
   const none = { endorsed: [], failed: [], pending: [] };
 
   it('asks the required ones and enough others, in preference order', () => {

@@ -64,9 +64,9 @@ const BY_JURISDICTION: Record<string, (jurisdiction: string) => readonly string[
 /** Transactions writing a key with a key-level policy, and the organisations it names. */
 const KEY_LEVEL: Record<string, readonly string[]> = {
   'Declaration:Release': union(...Object.values(jointAgencies)),
-  'TrustList:AddAuthority': policy.trustListEndorsers,
+  // The approval makes the change; proposals, rejections and withdrawals change no list key.
+  'TrustList:ApproveTrustChange': policy.trustListEndorsers,
   'TrustList:UpdateRevocationList': policy.trustListEndorsers,
-  'TrustList:WithdrawAuthority': policy.trustListEndorsers,
   'Crossing:Decide': policy.crossing.endorsers,
   'Crossing:RecordOutcome': policy.crossing.endorsers,
 };

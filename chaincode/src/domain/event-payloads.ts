@@ -48,8 +48,10 @@ export const DeclarationEventSchema = z.looseObject({
   actor: z.looseObject({ mspId: z.string() }),
   at: z.string(),
   txId: z.string().optional(),
-  /** Whose declaration it is (absent before the signer was added). */
-  signer: z.object({ subject: z.string(), issuer: z.string() }).optional(),
+  /** Whose declaration it is (absent before the signer was added; `id` before signer ids). */
+  signer: z
+    .object({ subject: z.string(), issuer: z.string(), id: z.string().optional() })
+    .optional(),
 });
 export type DeclarationEvent = z.infer<typeof DeclarationEventSchema>;
 

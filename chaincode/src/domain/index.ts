@@ -6,6 +6,7 @@ export * from './esign';
 export * from './lifecycle';
 export * from './seal';
 export * from './trust-list';
+export * from './trust-proposals';
 export * from './text';
 export * from './records';
 export * from './refusals';

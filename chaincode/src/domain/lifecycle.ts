@@ -244,7 +244,21 @@ export function fileDeclaration(input: FileInput, act: ActRecord): DeclarationRe
   };
 }
 
-/** A new signed version: back to SUBMITTED, to be accepted again. */
+/**
+ * Whether `signature` is by the declarant who signed `record`: the same signer id; a record
+ * from before signer ids needs the same authority, subject and issuer.
+ */
+export function sameSigner(record: DeclarationRecord, signature: SignatureEvidence): boolean {
+  const first = record.signature;
+  if (first.signerId !== undefined) return first.signerId === signature.signerId;
+  return (
+    first.authorityId === signature.authorityId &&
+    first.signerSubject === signature.signerSubject &&
+    first.issuer === signature.issuer
+  );
+}
+
+/** A new signed version, by the declarant only: back to SUBMITTED, to be accepted again. */
 export function amendDeclaration(
   record: DeclarationRecord,
   input: FileInput,
@@ -254,6 +268,11 @@ export function amendDeclaration(
   if (input.declaration.jurisdiction !== record.jurisdiction) {
     throw new LedgerError('INVALID_ARGUMENT', 'an amendment cannot change the jurisdiction');
   }
+  if (!sameSigner(record, input.signature))
+    throw new LedgerError(
+      'FORBIDDEN',
+      `an amendment of ${record.declarationId} must be signed by its declarant`,
+    );
   return { ...fileDeclaration(input, act), version: record.version + 1 };
 }
 

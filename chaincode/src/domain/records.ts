@@ -17,6 +17,7 @@ import {
   STATES,
   type OfficerAction,
 } from './lifecycle';
+import { PROPOSAL_STATUSES, TrustChangeSchema } from './trust-proposals';
 
 export const ActorSchema = z.object({
   mspId: z.string(),
@@ -40,6 +41,11 @@ export const ActRecordSchema = z.looseObject({
 export const DeclarationDocumentSchema = DeclarationSchema.meta({ id: 'Declaration' });
 
 export const SignatureEvidenceSchema = z.looseObject({
+  /**
+   * Who signed: the validating authority (id, key) and the signer's DER names, hashed
+   * (esign/signer-id.ts); absent on records from before it. Owners are compared by it.
+   */
+  signerId: z.string().optional(),
   signerSubject: z.string(),
   issuer: z.string(),
   serialNumber: z.string(),
@@ -153,6 +159,16 @@ export const OfficerActSchema = z
   .meta({ id: 'OfficerAct' });
 export type OfficerAct = z.infer<typeof OfficerActSchema>;
 
+/** A trust-list act: who (client identity), when, in which transaction, why. */
+const TrustActSchema = z.looseObject({
+  mspId: z.string(),
+  id: z.string(),
+  role: z.string().optional(),
+  at: z.string(),
+  txId: z.string(),
+  reason: z.string(),
+});
+
 const CrlSchema = z.object({
   pem: z.string(),
   thisUpdate: z.string(),
@@ -177,11 +193,36 @@ export const AuthorityRecordSchema = z
       .optional(),
     /** The current CRL of each listed CA below the authority. */
     caCrls: z.array(CrlSchema).optional(),
+    /** Who proposed the last change (or updated the CRL), when it took effect, why. */
+    updatedBy: TrustActSchema.optional(),
+    /** Who of the other customs service approved the last change. */
+    approvedBy: TrustActSchema.optional(),
   })
   .meta({ id: 'Authority' });
 export type AuthorityResult = z.infer<typeof AuthorityRecordSchema>;
 
-export const SelfCheckRecordSchema = z.looseObject({ checkId: z.string(), note: z.string() });
+/** A proposed change of the trust list and what became of it (domain/trust-proposals.ts). */
+export const TrustProposalRecordSchema = z
+  .looseObject({
+    proposalId: z.string(),
+    authorityId: z.string(),
+    jurisdiction: z.enum(JURISDICTIONS),
+    change: TrustChangeSchema,
+    status: z.enum(PROPOSAL_STATUSES),
+    proposedBy: TrustActSchema,
+    decidedBy: TrustActSchema.nullable(),
+  })
+  .meta({ id: 'TrustProposal' });
+export const SelfCheckRecordSchema = z
+  .looseObject({
+    checkId: z.string(),
+    note: z.string(),
+    /** Who asked for it (the client identity that submitted it). */
+    recordedBy: ActorSchema.optional(),
+    recordedAt: z.string().optional(),
+    txId: z.string().optional(),
+  })
+  .meta({ id: 'SelfCheckRecord' });
 
 const SealActSchema = z.looseObject({ actor: ActorSchema, at: z.string(), txId: z.string() });
 export const AlarmClearanceSchema = z

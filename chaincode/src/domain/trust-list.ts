@@ -62,7 +62,10 @@ export interface AuthorityRecord {
   caCertificates?: { pem: string; subject: string; notAfter: string }[];
   /** The current CRL of each listed CA below the authority. */
   caCrls?: CrlInfo[];
+  /** Who proposed the last change (or updated the CRL), and when it took effect. */
   updatedBy: Actor & { at: string; txId: string; reason: string };
+  /** Who approved the last change, of the other customs service (absent on CRL updates only). */
+  approvedBy?: Actor & { at: string; txId: string; reason: string };
 }
 
 export const TRUST_LIST_ENDORSERS: readonly string[] = policy.trustListEndorsers;

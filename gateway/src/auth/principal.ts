@@ -18,7 +18,11 @@ export const OfficerPrincipal = z
 export const TraderPrincipal = z
   .object({
     kind: z.literal('trader'),
-    /** sha256 of issuer and subject: stable across certificate renewals. */
+    /**
+     * The signer id (esign/signer-id.ts): the validating authority's id and key and the
+     * certificate's DER names, hashed. Kept across renewals by the same CA and authority;
+     * no other authority, and no name spelt alike, reproduces it.
+     */
     id: z.string(),
     subject: z.string(),
     issuer: z.string(),

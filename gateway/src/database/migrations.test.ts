@@ -17,6 +17,7 @@ describe('the schema assembled from its owners', () => {
         8,
         "crossings by time; inspection holds applied to declarations; lane devices' control points",
       ],
+      [9, 'declaration owners by signer id; trader sessions signed in again'],
     ]);
   });
 
@@ -29,6 +30,7 @@ describe('the schema assembled from its owners', () => {
       ['seals'],
       ['poison_events'],
       ['crossings'],
+      [],
       [],
     ]);
     const v4 = MIGRATIONS[3]?.up ?? '';

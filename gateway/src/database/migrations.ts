@@ -35,6 +35,7 @@ const NAMES: Readonly<Record<number, string>> = {
   6: 'poison events: ledger events the index could not project',
   7: 'crossings from the crossing events, by control point and time',
   8: "crossings by time; inspection holds applied to declarations; lane devices' control points",
+  9: 'declaration owners by signer id; trader sessions signed in again',
 };
 
 /** Within a version, up runs in this order and down in the reverse. */

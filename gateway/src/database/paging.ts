@@ -24,10 +24,12 @@ export function conditions() {
   };
 }
 
-/** A row covers a declaration the signer signed (`ids`: the row's array of declaration ids). */
+/**
+ * A row covers a declaration the signer signed (`ids`: the row's array of declaration ids;
+ * one `?`: the signer id, esign/signer-id.ts).
+ */
 export const signedByCondition = (ids: string): string =>
-  `EXISTS (SELECT 1 FROM declarations d WHERE d.declaration_id = ANY(${ids})
-     AND d.signer_subject = ? AND d.signer_issuer = ?)`;
+  `EXISTS (SELECT 1 FROM declarations d WHERE d.declaration_id = ANY(${ids}) AND d.signer_id = ?)`;
 
 /** The page of `limit` items from `limit + 1` rows, with the last item's cursor if more follow. */
 export function pageOf<R, T>(

@@ -6,10 +6,10 @@ import {
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
-import { AuthorityInputSchema } from '@clearance/chaincode/domain';
+import { TrustChangeSchema, TrustProposalRecordSchema } from '@clearance/chaincode/domain';
 import {
   OFFICERS,
-  authorityInput,
+  addAuthorityChange,
   createTestPki,
   sampleFiling,
   type TestPki,
@@ -30,9 +30,16 @@ describe('contract client on the in-memory twin', () => {
 
   beforeAll(async () => {
     pki = await createTestPki({ idSuffix: 'CTRCT' });
-    await run(
+    const proposed = await run(
       network.as(OFFICERS.gdTrustAdmin),
-      invocations.addAuthority(AuthorityInputSchema.parse(JSON.parse(authorityInput(pki.gd)))),
+      invocations.proposeTrustChange(
+        TrustChangeSchema.parse(JSON.parse(addAuthorityChange(pki.gd))),
+      ),
+    );
+    const { proposalId } = TrustProposalRecordSchema.parse(JSON.parse(proposed.result));
+    await run(
+      network.as(OFFICERS.hkTrustAdmin),
+      invocations.decideTrustChange('APPROVE', proposalId, 'agreed'),
     );
   });
 
@@ -111,9 +118,9 @@ describe('contract client on the in-memory twin', () => {
       args: ['D1', 'COMPLIANT', 'ok'],
       transient: {},
     });
-    expect(invocations.withdrawAuthority('A1', 'gone')).toEqual({
-      transaction: 'TrustList:WithdrawAuthority',
-      args: ['A1', 'gone'],
+    expect(invocations.decideTrustChange('WITHDRAW', 'p1', 'gone')).toEqual({
+      transaction: 'TrustList:WithdrawTrustChange',
+      args: ['p1', 'gone'],
       transient: {},
     });
   });

@@ -31,7 +31,9 @@ import {
   HistoryEntrySchema,
   SealRecordSchema,
   SelfCheckRecordSchema,
-  type AuthorityInput,
+  TrustProposalRecordSchema,
+  type ProposalStatus,
+  type TrustChange,
   type InspectionResult,
   type OfficerAction,
   type RiskLevel,
@@ -100,13 +102,27 @@ export const TRANSACTIONS = {
   ]),
   TrustList: transactions<
     TrustListContract,
-    ['AddAuthority', 'UpdateRevocationList', 'WithdrawAuthority', 'GetAuthority', 'ListAuthorities']
+    [
+      'ProposeTrustChange',
+      'ApproveTrustChange',
+      'RejectTrustChange',
+      'WithdrawTrustChange',
+      'UpdateRevocationList',
+      'GetAuthority',
+      'ListAuthorities',
+      'GetTrustChange',
+      'ListTrustChanges',
+    ]
   >(TRUST_LIST_CONTRACT, [
-    'AddAuthority',
+    'ProposeTrustChange',
+    'ApproveTrustChange',
+    'RejectTrustChange',
+    'WithdrawTrustChange',
     'UpdateRevocationList',
-    'WithdrawAuthority',
     'GetAuthority',
     'ListAuthorities',
+    'GetTrustChange',
+    'ListTrustChanges',
   ]),
   Seal: transactions<
     SealContract,
@@ -189,24 +205,31 @@ export const invocations = {
       transient: {},
     };
   },
-  addAuthority(input: AuthorityInput): Invocation {
+  proposeTrustChange(change: TrustChange): Invocation {
     return {
-      transaction: TRANSACTIONS.TrustList.AddAuthority,
-      args: [JSON.stringify(input)],
+      transaction: TRANSACTIONS.TrustList.ProposeTrustChange,
+      args: [JSON.stringify(change)],
       transient: {},
     };
+  },
+  /** Approve, reject or withdraw a proposal. */
+  decideTrustChange(
+    decision: 'APPROVE' | 'REJECT' | 'WITHDRAW',
+    proposalId: string,
+    reason: string,
+  ): Invocation {
+    const T = TRANSACTIONS.TrustList;
+    const transaction = {
+      APPROVE: T.ApproveTrustChange,
+      REJECT: T.RejectTrustChange,
+      WITHDRAW: T.WithdrawTrustChange,
+    }[decision];
+    return { transaction, args: [proposalId, reason], transient: {} };
   },
   updateRevocationList(authorityId: string, crlPem: string): Invocation {
     return {
       transaction: TRANSACTIONS.TrustList.UpdateRevocationList,
       args: [authorityId, crlPem],
-      transient: {},
-    };
-  },
-  withdrawAuthority(authorityId: string, reason: string): Invocation {
-    return {
-      transaction: TRANSACTIONS.TrustList.WithdrawAuthority,
-      args: [authorityId, reason],
       transient: {},
     };
   },
@@ -269,6 +292,13 @@ export function createContractClient(ledger: Ledger) {
         evaluate(z.array(AuthorityRecordSchema), TRANSACTIONS.TrustList.ListAuthorities, []),
       get: (authorityId: string) =>
         evaluate(AuthorityRecordSchema, TRANSACTIONS.TrustList.GetAuthority, [authorityId]),
+      proposal: (proposalId: string) =>
+        evaluate(TrustProposalRecordSchema, TRANSACTIONS.TrustList.GetTrustChange, [proposalId]),
+      /** Proposals, oldest first; with `status`, only those. */
+      proposals: (status?: ProposalStatus) =>
+        evaluate(z.array(TrustProposalRecordSchema), TRANSACTIONS.TrustList.ListTrustChanges, [
+          status ?? '',
+        ]),
     },
     seal: {
       get: (sealId: string) => evaluate(SealRecordSchema, S.GetSeal, [sealId]),

@@ -81,7 +81,10 @@ describe('endorseByPlan', () => {
   });
 
   it('is unavailable when a required peer is dead', async () => {
-    const { result } = await run('TrustList:AddAuthority', { ...all, HKCustomsMSP: undefined });
+    const { result } = await run('TrustList:ApproveTrustChange', {
+      ...all,
+      HKCustomsMSP: undefined,
+    });
     await expect(result).rejects.toMatchObject({
       name: 'LedgerUnavailableError',
       transactionId: 'tx1',

@@ -2,11 +2,15 @@
 import {
   CrossingSummarySchema,
   DeclarationSummarySchema,
+  ID_PATTERN,
   type CrossingSummary,
   type DeclarationSummary,
 } from '@clearance/chaincode/domain';
 import type { Pool } from 'pg';
 import { conditions, pageOf, signedByCondition } from '../database/paging';
+
+/** The largest PostgreSQL bigint (block numbers). */
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface DeclarationFilter {
   state?: string;
@@ -15,7 +19,8 @@ export interface DeclarationFilter {
   consignmentRef?: string;
   /** Prefix of the declaration id or consignment reference. */
   q?: string;
-  signer?: { subject: string; issuer: string };
+  /** A trader's signer id: their declarations only. */
+  signerId?: string;
   limit: number;
   cursor?: string;
 }
@@ -59,7 +64,10 @@ const encodeCursor = (r: Row) =>
   Buffer.from(`${r.block_number}:${r.declaration_id}`).toString('base64url');
 function decodeCursor(cursor: string): [string, string] | undefined {
   const m = /^(\d{1,19}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m ? [m[1] as string, m[2] as string] : undefined;
+  const [block, id] = [m?.[1], m?.[2]];
+  // Only what this API writes: a block PostgreSQL's bigint holds, a declaration id.
+  if (!block || !id || BigInt(block) > MAX_BIGINT || !ID_PATTERN.test(id)) return undefined;
+  return [block, id];
 }
 
 export async function listDeclarations(
@@ -75,8 +83,7 @@ export async function listDeclarations(
     const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.add('(declaration_id LIKE ? OR consignment_ref LIKE ?)', prefix, prefix);
   }
-  if (f.signer)
-    where.add('signer_subject = ? AND signer_issuer = ?', f.signer.subject, f.signer.issuer);
+  if (f.signerId !== undefined) where.add('signer_id = ?', f.signerId);
   if (f.cursor) {
     const after = decodeCursor(f.cursor);
     if (!after) return undefined;
@@ -95,25 +102,14 @@ export async function listDeclarations(
 export async function getDeclarationSummary(
   pool: Pool,
   id: string,
-): Promise<
-  { summary: DeclarationSummary; signer: { subject: string; issuer: string } | null } | undefined
-> {
-  const { rows } = await pool.query<
-    Row & { signer_subject: string | null; signer_issuer: string | null }
-  >(
-    `SELECT ${SUMMARY_COLUMNS}, signer_subject, signer_issuer
-     FROM declarations WHERE declaration_id = $1`,
+): Promise<{ summary: DeclarationSummary; signerId: string | null } | undefined> {
+  const { rows } = await pool.query<Row & { signer_id: string | null }>(
+    `SELECT ${SUMMARY_COLUMNS}, signer_id FROM declarations WHERE declaration_id = $1`,
     [id],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return {
-    summary: summary(row),
-    signer:
-      row.signer_subject && row.signer_issuer
-        ? { subject: row.signer_subject, issuer: row.signer_issuer }
-        : null,
-  };
+  return { summary: summary(row), signerId: row.signer_id };
 }
 
 export interface CrossingFilter {
@@ -121,8 +117,8 @@ export interface CrossingFilter {
   declarationId?: string;
   /** Decided at or after this time. */
   since?: string;
-  /** A trader's: only crossings of seals covering a declaration they signed. */
-  signer?: { subject: string; issuer: string };
+  /** A trader's signer id: only crossings of seals covering a declaration they signed. */
+  signerId?: string;
   limit: number;
   cursor?: string;
 }
@@ -172,9 +168,16 @@ function decodeCrossingCursor(cursor: string): [string, string] | undefined {
   );
   const at = m?.[1];
   // Only a time this API wrote (one PostgreSQL can read back): it round-trips exactly.
-  if (!m || !at || Date.parse(at) < 0 || new Date(Date.parse(at) || 0).toISOString() !== at)
+  const id = m?.[2];
+  if (
+    !at ||
+    !id ||
+    !ID_PATTERN.test(id) ||
+    Date.parse(at) < 0 ||
+    new Date(Date.parse(at) || 0).toISOString() !== at
+  )
     return undefined;
-  return [at, m[2] as string];
+  return [at, id];
 }
 
 /** Crossings oldest first (keyset pages); undefined for a cursor this API did not give. */
@@ -186,8 +189,7 @@ export async function listCrossings(
   if (f.controlPoint !== undefined) where.add('control_point = ?', f.controlPoint);
   if (f.declarationId) where.add('declaration_ids @> ARRAY[?::text]', f.declarationId);
   if (f.since) where.add('decided_at >= ?', f.since);
-  if (f.signer)
-    where.add(signedByCondition('c.declaration_ids'), f.signer.subject, f.signer.issuer);
+  if (f.signerId !== undefined) where.add(signedByCondition('c.declaration_ids'), f.signerId);
   if (f.cursor) {
     const after = decodeCrossingCursor(f.cursor);
     if (!after) return undefined;

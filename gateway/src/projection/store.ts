@@ -250,14 +250,15 @@ async function upsertDeclaration(
   await client.query(
     `INSERT INTO declarations (declaration_id, version, state, on_hold, jurisdiction, consignment_ref,
                                last_action, last_actor_msp, last_at, block_number, tx_id,
-                               signer_subject, signer_issuer)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               signer_subject, signer_issuer, signer_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (declaration_id) DO UPDATE SET
        version = EXCLUDED.version, state = EXCLUDED.state, on_hold = EXCLUDED.on_hold,
        last_action = EXCLUDED.last_action, last_actor_msp = EXCLUDED.last_actor_msp,
        last_at = EXCLUDED.last_at, block_number = EXCLUDED.block_number, tx_id = EXCLUDED.tx_id,
        signer_subject = COALESCE(EXCLUDED.signer_subject, declarations.signer_subject),
-       signer_issuer = COALESCE(EXCLUDED.signer_issuer, declarations.signer_issuer)
+       signer_issuer = COALESCE(EXCLUDED.signer_issuer, declarations.signer_issuer),
+       signer_id = COALESCE(EXCLUDED.signer_id, declarations.signer_id)
      WHERE declarations.block_number <= EXCLUDED.block_number`,
     [
       d.declarationId,
@@ -273,6 +274,7 @@ async function upsertDeclaration(
       event.transactionId,
       d.signer?.subject ?? null,
       d.signer?.issuer ?? null,
+      d.signer?.id ?? null,
     ],
   );
 }

@@ -3,12 +3,18 @@
  * and the accepted ones are written to PostgreSQL with COPY in one transaction that also
  * advances the device counters, before the caller answers 202: what is acknowledged is
  * stored. Anchoring on the ledger follows (anchor.ts).
+ *
+ * Anyone may post readings, so the work one batch can cause is bounded: at most
+ * `lookups` devices not in the directory's cache are asked of the ledger (the route gives
+ * each client address a budget a minute), and after MAX_BAD_SIGNATURES_PER_BATCH forged
+ * signatures the rest are not checked. Readings left unchecked are refused NOT_CHECKED
+ * (nothing stored; send them again). Signatures are verified off the event loop.
  */
 import {
   SignedReadingSchema,
   judgeCounters,
   readingBytes,
-  verifyReading,
+  verifyReadingAsync,
   type SignedReading,
 } from '@clearance/seal-devices/domain';
 import type { Pool, PoolClient } from 'pg';
@@ -18,7 +24,23 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-export type Rejection = 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY';
+export const REJECTIONS = [
+  'MALFORMED',
+  'UNKNOWN_DEVICE',
+  'BAD_SIGNATURE',
+  'REPLAY',
+  /** Not checked: the batch's budget of ledger lookups or forged signatures ran out. */
+  'NOT_CHECKED',
+] as const;
+export type Rejection = (typeof REJECTIONS)[number];
+
+/**
+ * Forged signatures one batch may make the gateway check (the chunk under way finishes, so
+ * at most this plus VERIFY_CHUNK - 1); the rest are NOT_CHECKED.
+ */
+export const MAX_BAD_SIGNATURES_PER_BATCH = 16;
+/** Signatures verified at once (on libuv's thread pool). */
+const VERIFY_CHUNK = 16;
 
 export interface DeviceInfo {
   publicKeyPem: string;
@@ -26,7 +48,12 @@ export interface DeviceInfo {
 }
 
 /** Where a device's key and current seal come from (the ledger, cached). */
-export type DeviceDirectory = (deviceId: string) => Promise<DeviceInfo | undefined>;
+export interface DeviceDirectory {
+  /** The device's key and current seal; undefined when it is unknown or seals nothing. */
+  lookup(deviceId: string): Promise<DeviceInfo | undefined>;
+  /** Whether lookup answers from what it remembers, without asking the ledger. */
+  isCached(deviceId: string): boolean;
+}
 
 export interface IngestResult {
   accepted: number;
@@ -36,6 +63,8 @@ export interface IngestResult {
   outOfOrder: string[];
   /** What was stored, per device: the seal and the counter range (for the anchoring queue). */
   stored: StoredRange[];
+  /** Devices asked of the ledger that it did not know (counted against the sender). */
+  unknownLookups: number;
 }
 
 export interface StoredRange {
@@ -62,10 +91,33 @@ async function copyReadings(client: PoolClient, rows: (string | number)[][]): Pr
   await pipeline(Readable.from(rows.map((r) => `${r.map(copyValue).join('\t')}\n`)), stream);
 }
 
+/** The devices of a batch as the directory knows them; `lookups` ledger reads at most. */
+async function resolveDevices(
+  directory: DeviceDirectory,
+  deviceIds: readonly string[],
+  lookups: number,
+): Promise<{ infos: Map<string, DeviceInfo | undefined>; unknownLookups: number }> {
+  const infos = new Map<string, DeviceInfo | undefined>();
+  let left = lookups;
+  let unknownLookups = 0;
+  await Promise.all(
+    deviceIds.map(async (deviceId) => {
+      const cached = directory.isCached(deviceId);
+      if (!cached && left <= 0) return; // not checked: absent from `infos`
+      if (!cached) left--;
+      const info = await directory.lookup(deviceId);
+      if (!cached && !info) unknownLookups++;
+      infos.set(deviceId, info);
+    }),
+  );
+  return { infos, unknownLookups };
+}
+
 export async function ingestReadings(
   pool: Pool,
   directory: DeviceDirectory,
   input: unknown[],
+  options: { lookups?: number } = {},
 ): Promise<IngestResult> {
   const result: IngestResult = {
     accepted: 0,
@@ -73,6 +125,7 @@ export async function ingestReadings(
     gaps: [],
     outOfOrder: [],
     stored: [],
+    unknownLookups: 0,
   };
   const byDevice = new Map<string, { index: number; signed: SignedReading; info: DeviceInfo }[]>();
   const keys = new Map<string, KeyObject>();
@@ -81,24 +134,44 @@ export async function ingestReadings(
     if (!key) keys.set(info.publicKeyPem, (key = createPublicKey(info.publicKeyPem)));
     return key;
   };
+  const parsed: { index: number; signed: SignedReading }[] = [];
   for (const [index, item] of input.entries()) {
-    const parsed = SignedReadingSchema.safeParse(item);
-    if (!parsed.success) {
-      result.rejected.push({ index, reason: 'MALFORMED' });
-      continue;
-    }
-    const { deviceId, counter } = parsed.data.reading;
-    const info = await directory(deviceId);
-    if (!info) {
-      result.rejected.push({ index, deviceId, counter, reason: 'UNKNOWN_DEVICE' });
-    } else if (!verifyReading(parsed.data, keyOf(info))) {
-      result.rejected.push({ index, deviceId, counter, reason: 'BAD_SIGNATURE' });
-    } else {
-      byDevice.set(deviceId, [
-        ...(byDevice.get(deviceId) ?? []),
-        { index, signed: parsed.data, info },
-      ]);
-    }
+    const reading = SignedReadingSchema.safeParse(item);
+    if (reading.success) parsed.push({ index, signed: reading.data });
+    else result.rejected.push({ index, reason: 'MALFORMED' });
+  }
+  const deviceIds = [...new Set(parsed.map((p) => p.signed.reading.deviceId))];
+  const { infos, unknownLookups } = await resolveDevices(
+    directory,
+    deviceIds,
+    options.lookups ?? Infinity,
+  );
+  result.unknownLookups = unknownLookups;
+  let bad = 0;
+  for (let start = 0; start < parsed.length; start += VERIFY_CHUNK) {
+    const chunk = parsed.slice(start, start + VERIFY_CHUNK);
+    const verdicts = await Promise.all(
+      chunk.map(async ({ signed }) => {
+        const deviceId = signed.reading.deviceId;
+        if (!infos.has(deviceId) || bad >= MAX_BAD_SIGNATURES_PER_BATCH) return 'NOT_CHECKED';
+        const info = infos.get(deviceId);
+        if (!info) return 'UNKNOWN_DEVICE';
+        return (await verifyReadingAsync(signed, keyOf(info))) ? info : 'BAD_SIGNATURE';
+      }),
+    );
+    chunk.forEach(({ index, signed }, k) => {
+      const verdict = verdicts[k] as DeviceInfo | Rejection;
+      const { deviceId, counter } = signed.reading;
+      if (typeof verdict === 'string') {
+        if (verdict === 'BAD_SIGNATURE') bad++;
+        result.rejected.push({ index, deviceId, counter, reason: verdict });
+      } else {
+        byDevice.set(deviceId, [
+          ...(byDevice.get(deviceId) ?? []),
+          { index, signed, info: verdict },
+        ]);
+      }
+    });
   }
   await inTransaction(pool, async (client) => {
     const rows: (string | number)[][] = [];

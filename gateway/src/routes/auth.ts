@@ -7,9 +7,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccountStore } from '../auth/accounts';
-import { createAttemptLimiter } from '../auth/attempts';
+import { createSignInGuard } from '../auth/attempts';
 import { Principal } from '../auth/principal';
-import { sha256Hex } from '../auth/secrets';
 import type { SessionStore } from '../auth/sessions';
 import { ApiError } from '../errors';
 import { ErrorBody } from '../http/schemas';
@@ -29,11 +28,11 @@ const OfficerSignIn = z
 const failures = { 400: ErrorBody, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 /**
  * Sign-in is where passwords are guessed: a tighter limit than the API's, per client
- * address (the global key), and for officers also per account tried: failed attempts,
- * whatever the address.
+ * address (the global key), and for officers wrong passwords counted per address and
+ * account, per address and per account (auth/attempts.ts) so that nobody can lock an
+ * officer out from elsewhere.
  */
 const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
-export const ACCOUNT_SIGN_IN_LIMIT = { max: 10, windowMs: 5 * 60_000 };
 
 const authRoutes: FastifyPluginAsync<{
   accounts: AccountStore;
@@ -51,7 +50,7 @@ const authRoutes: FastifyPluginAsync<{
     return { token, expiresAt: expiresAt.toISOString(), principal };
   }
 
-  const attempts = createAttemptLimiter(ACCOUNT_SIGN_IN_LIMIT);
+  const guard = createSignInGuard();
 
   app.post(
     '/v1/auth/officer',
@@ -67,16 +66,17 @@ const authRoutes: FastifyPluginAsync<{
     async (request, reply) => {
       const { organisation, username, password } = request.body;
       const account = `${organisation}/${username}`;
-      if (!attempts.allowed(account))
+      if (!guard.allowed(account, request.ip))
         throw new ApiError(
           'RATE_LIMITED',
-          'Too many wrong passwords for this account; wait a few minutes.',
+          'Too many wrong passwords from here; wait a few minutes.',
         );
       const principal = await accounts.signIn(organisation, username, password);
       if (!principal) {
-        attempts.failed(account);
+        guard.failed(account, request.ip);
         throw new ApiError('UNAUTHENTICATED', 'Wrong organisation, username or password.');
       }
+      guard.succeeded(account, request.ip);
       return signedIn(reply, principal);
     },
   );
@@ -130,10 +130,11 @@ const authRoutes: FastifyPluginAsync<{
       const evidence = await checkSignature(
         challenge,
         Buffer.from(request.body.signature, 'base64'),
+        request.ip,
       );
       return signedIn(reply, {
         kind: 'trader',
-        id: sha256Hex(`${evidence.issuer}\n${evidence.signerSubject}`).slice(0, 32),
+        id: evidence.signerId,
         subject: evidence.signerSubject,
         issuer: evidence.issuer,
         jurisdiction: evidence.jurisdiction,

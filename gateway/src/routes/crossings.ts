@@ -94,7 +94,7 @@ const crossingRoutes: FastifyPluginAsync<{
     const mine = await signedBy(
       pool,
       crossing.declarations.map((d) => d.declarationId),
-      p,
+      p.id,
     );
     if (mine.size === 0) throw missing;
     const own = (ids: string[] | undefined) => ids?.filter((id) => mine.has(id));
@@ -217,7 +217,7 @@ const crossingRoutes: FastifyPluginAsync<{
       if (p?.kind === 'trader' && declarationId) {
         // Asking by another trader's declaration: it does not exist for this one.
         const found = await getDeclarationSummary(pool, declarationId);
-        if (found?.signer?.subject !== p.subject || found.signer.issuer !== p.issuer)
+        if (found?.signerId !== p.id)
           throw new ApiError('NOT_FOUND', `declaration ${declarationId} does not exist`);
       }
       const page = await listCrossings(pool, {
@@ -226,7 +226,7 @@ const crossingRoutes: FastifyPluginAsync<{
         ...(declarationId ? { declarationId } : {}),
         ...(since ? { since: new Date(since).toISOString() } : {}),
         ...(cursor ? { cursor } : {}),
-        ...(p?.kind === 'trader' ? { signer: p } : {}),
+        ...(p?.kind === 'trader' ? { signerId: p.id } : {}),
       });
       if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
       if (p?.kind !== 'trader') return page;
@@ -234,7 +234,7 @@ const crossingRoutes: FastifyPluginAsync<{
       const mine = await signedBy(
         pool,
         page.items.flatMap((c) => c.declarationIds),
-        p,
+        p.id,
       );
       return {
         ...page,

@@ -65,8 +65,9 @@ function filingAct(
   };
 }
 
-const owns = (trader: TraderPrincipal, signer: { subject: string; issuer: string } | null) =>
-  signer !== null && signer.subject === trader.subject && signer.issuer === trader.issuer;
+/** Whether the trader signed it: by signer id (esign/signer-id.ts), never by names. */
+const owns = (trader: TraderPrincipal, signerId: string | null | undefined) =>
+  typeof signerId === 'string' && signerId === trader.id;
 
 const declarationRoutes: FastifyPluginAsync<{
   pool: Pool;
@@ -81,23 +82,25 @@ const declarationRoutes: FastifyPluginAsync<{
     if (isSealOperator(p))
       throw new ApiError('FORBIDDEN', 'seal operators do not read declarations');
     const record = await app.contract.declaration.get(id);
-    if (
-      p?.kind === 'trader' &&
-      !owns(p, { subject: record.signature.signerSubject, issuer: record.signature.issuer })
-    )
+    if (p?.kind === 'trader' && !owns(p, record.signature.signerId))
       throw new ApiError('NOT_FOUND', `declaration ${id} does not exist`);
     return record;
   }
 
   /** Checks the filing and that the trader signed it, before anything is queued. */
-  async function verifiedFiling(trader: TraderPrincipal, body: z.infer<typeof Filing>) {
+  async function verifiedFiling(
+    request: FastifyRequest,
+    trader: TraderPrincipal,
+    body: z.infer<typeof Filing>,
+  ) {
     try {
       const filing = parseFiling(body.declaration, body.commercial);
       const evidence = await checkSignature(
         canonicalBytes(filing),
         Buffer.from(body.signature, 'base64'),
+        request.ip,
       );
-      if (!owns(trader, { subject: evidence.signerSubject, issuer: evidence.issuer }))
+      if (!owns(trader, evidence.signerId))
         throw new ApiError('FORBIDDEN', 'the filing must be signed with your own certificate');
       return filing;
     } catch (error) {
@@ -123,7 +126,7 @@ const declarationRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const trader = requireTrader(request);
-      const filing = await verifiedFiling(trader, request.body);
+      const filing = await verifiedFiling(request, trader, request.body);
       return acceptOperation(operations, request, reply, filingAct('FILE', filing, request.body));
     },
   );
@@ -145,7 +148,7 @@ const declarationRoutes: FastifyPluginAsync<{
       const trader = requireTrader(request);
       const id = request.params.declarationId;
       await readable(request, id);
-      const filing = await verifiedFiling(trader, request.body);
+      const filing = await verifiedFiling(request, trader, request.body);
       if (filing.declaration.declarationId !== id)
         throw new ApiError(
           'VALIDATION_FAILED',
@@ -188,7 +191,7 @@ const declarationRoutes: FastifyPluginAsync<{
       const page = await listDeclarations(pool, {
         ...rest,
         ...(onHold ? { onHold: onHold === 'true' } : {}),
-        ...(p?.kind === 'trader' ? { signer: { subject: p.subject, issuer: p.issuer } } : {}),
+        ...(p?.kind === 'trader' ? { signerId: p.id } : {}),
       });
       if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
       return page;
@@ -208,7 +211,7 @@ const declarationRoutes: FastifyPluginAsync<{
     async (request) => {
       const p = request.principal;
       const found = await getDeclarationSummary(pool, request.params.declarationId);
-      if (!found || (p?.kind === 'trader' && !owns(p, found.signer)) || isSealOperator(p))
+      if (!found || (p?.kind === 'trader' && !owns(p, found.signerId)) || isSealOperator(p))
         throw new ApiError(
           'NOT_FOUND',
           `declaration ${request.params.declarationId} is not indexed`,

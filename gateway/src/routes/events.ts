@@ -2,6 +2,14 @@
  * The live event stream (Server-Sent Events) from the index: every ledger event the asker
  * may see, in commit order, each with its index sequence as the SSE id, so a client that
  * reconnects with Last-Event-ID misses nothing and sees nothing twice.
+ *
+ * Streams are long-lived and each costs reads of the index, so they are bounded: at most
+ * STREAM_LIMITS.perPrincipal open per principal, perClient per client address and total in
+ * all (429 RATE_LIMITED, or 503 BUSY past the total). A stream reads only events it has not
+ * yet passed, in windows of at most WINDOW index positions, and moves past what the asker
+ * may not see, so a wake costs the events since the last one, not the whole index after
+ * its last visible event; at most DRAINS_AT_ONCE streams read at a time, so a burst of
+ * notifications leaves the pool to other requests.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,10 +21,16 @@ import { ErrorBody } from '../http/schemas';
 import { EVENTS_CHANNEL } from '../projection/store';
 import type { Notifications } from '../notifications';
 import { isSealOperator, laneOf, requirePrincipal } from '../plugins/auth';
+import { semaphore } from '../limits/semaphore';
+import { signedBy } from '../seals/queries';
 
 export { EVENTS_CHANNEL };
 const PAGE = 500;
+/** Index positions one read of a stream covers at most. */
+export const WINDOW = 5000;
 const HEARTBEAT_MS = 15_000;
+export const STREAM_LIMITS = { perPrincipal: 4, perClient: 16, total: 1000 } as const;
+const DRAINS_AT_ONCE = 4;
 /** Index sequences are PostgreSQL bigints (bigserial). */
 const MAX_SEQ = 2n ** 63n - 1n;
 
@@ -36,14 +50,41 @@ interface EventRow {
   payload: unknown;
 }
 
-/** What the principal may see, as a SQL condition on `e` (ledger_events). */
+/** The lists of declarations an event may carry (seal, alarm and crossing events). */
+const DeclarationLists = z.looseObject({
+  declarationIds: z.array(z.string()).optional(),
+  heldDeclarations: z.array(z.string()).optional(),
+});
+
+const listsOf = (payload: unknown): string[] => {
+  const parsed = DeclarationLists.safeParse(payload);
+  return parsed.success
+    ? [...(parsed.data.declarationIds ?? []), ...(parsed.data.heldDeclarations ?? [])]
+    : [];
+};
+
+/** The payload with only the declarations in `mine` left in its lists of declarations. */
+function scoped(payload: unknown, mine: ReadonlySet<string>): unknown {
+  const parsed = DeclarationLists.safeParse(payload);
+  if (!parsed.success) return payload;
+  const { declarationIds, heldDeclarations } = parsed.data;
+  return {
+    ...parsed.data,
+    ...(declarationIds ? { declarationIds: declarationIds.filter((id) => mine.has(id)) } : {}),
+    ...(heldDeclarations
+      ? { heldDeclarations: heldDeclarations.filter((id) => mine.has(id)) }
+      : {}),
+  };
+}
+
+/** What the principal may see, as a SQL condition on `e` (ledger_events), values from $4. */
 function visibility(p: Principal): { sql: string; values: unknown[] } {
   if (p.kind === 'trader') {
     return {
-      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_subject = $3 AND d.signer_issuer = $4
+      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_id = $4
               AND (d.declaration_id = e.payload->>'declarationId' OR e.payload->'heldDeclarations' ? d.declaration_id
                    OR e.payload->'declarationIds' ? d.declaration_id))`,
-      values: [p.subject, p.issuer],
+      values: [p.id],
     };
   }
   const lane = laneOf(p);
@@ -51,7 +92,7 @@ function visibility(p: Principal): { sql: string; values: unknown[] } {
     // A lane device follows its own control point: decisions, outcomes and taps there.
     return {
       sql: `(e.event_name IN ('CrossingDecided', 'CrossingInspectionRecorded', 'CheckpointVerified')
-              AND e.payload->>'controlPoint' = $3)`,
+              AND e.payload->>'controlPoint' = $4)`,
       values: [lane],
     };
   }
@@ -74,6 +115,15 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
   app.addHook('onClose', async () => {
     for (const end of open) end();
   });
+  const byPrincipal = new Map<string, number>();
+  const byClient = new Map<string, number>();
+  const take = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const give = (map: Map<string, number>, key: string) => {
+    const left = (map.get(key) ?? 1) - 1;
+    if (left > 0) map.set(key, left);
+    else map.delete(key);
+  };
+  const oneAtATime = semaphore(DRAINS_AT_ONCE);
 
   app.get(
     '/v1/events',
@@ -107,6 +157,17 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
+      if ((byPrincipal.get(principal.id) ?? 0) >= STREAM_LIMITS.perPrincipal)
+        throw new ApiError(
+          'RATE_LIMITED',
+          `At most ${STREAM_LIMITS.perPrincipal} event streams at once; close one first.`,
+        );
+      if ((byClient.get(request.ip) ?? 0) >= STREAM_LIMITS.perClient)
+        throw new ApiError(
+          'RATE_LIMITED',
+          `At most ${STREAM_LIMITS.perClient} event streams from one address at once.`,
+        );
+      if (open.size >= STREAM_LIMITS.total) throw new ApiError('BUSY');
       const start = request.headers['last-event-id'] ?? request.query.after;
       let last = start === undefined ? undefined : parseEventPosition(start);
       if (last === undefined) {
@@ -117,6 +178,8 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
         last = rows[0]?.seq ?? '0';
       }
       const { sql, values } = visibility(principal);
+      take(byPrincipal, principal.id);
+      take(byClient, request.ip);
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, {
@@ -131,31 +194,48 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       // A drain reads everything after `last` when it starts: while one waits to start, a
       // burst of notifications needs no other.
       let queued = false;
+      let position = BigInt(last);
       const drain = async (): Promise<void> => {
-        for (;;) {
-          if (closed) return;
+        const { rows: heads } = await pool.query<{ seq: string | null }>(
+          'SELECT max(seq)::text AS seq FROM ledger_events',
+        );
+        const head = BigInt(heads[0]?.seq ?? '0');
+        while (!closed && position < head) {
+          const upto = position + BigInt(WINDOW) < head ? position + BigInt(WINDOW) : head;
           const { rows } = await pool.query<EventRow>(
             `SELECT seq::text, event_name, payload FROM ledger_events e
-             WHERE e.seq > $1 AND ${sql} ORDER BY e.seq LIMIT $2`,
-            [last, PAGE, ...values],
+             WHERE e.seq > $1 AND e.seq <= $2 AND ${sql} ORDER BY e.seq LIMIT $3`,
+            [position.toString(), upto.toString(), PAGE, ...values],
           );
+          // A trader sees only their own declarations named in events about shared seals.
+          const mine =
+            principal.kind === 'trader'
+              ? await signedBy(
+                  pool,
+                  [...new Set(rows.flatMap((r) => listsOf(r.payload)))],
+                  principal.id,
+                )
+              : undefined;
           for (const row of rows) {
+            const payload = mine ? scoped(row.payload, mine) : row.payload;
             out.write(
-              `id: ${row.seq}\nevent: ${row.event_name}\ndata: ${JSON.stringify(row.payload)}\n\n`,
+              `id: ${row.seq}\nevent: ${row.event_name}\ndata: ${JSON.stringify(payload)}\n\n`,
             );
-            last = row.seq;
           }
-          if (rows.length < PAGE) return;
+          // A full page may end before the window does; otherwise the window is done.
+          position = rows.length === PAGE ? BigInt(rows[rows.length - 1]!.seq) : upto;
         }
       };
       const wake = () => {
         if (queued) return;
         queued = true;
         reading = reading
-          .then(() => {
-            queued = false;
-            return drain();
-          })
+          .then(() =>
+            oneAtATime(() => {
+              queued = false;
+              return drain();
+            }),
+          )
           .catch((error: unknown) => {
             request.log.warn({ err: error }, 'event stream read failed');
           });
@@ -166,10 +246,13 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
         wake(); // also covers a notification lost with a broken LISTEN connection
       }, HEARTBEAT_MS);
       const end = () => {
+        if (closed) return;
         closed = true;
         clearInterval(heartbeat);
         notifications.events.off(EVENTS_CHANNEL, wake);
         open.delete(end);
+        give(byPrincipal, principal.id);
+        give(byClient, request.ip);
         out.end();
       };
       open.add(end);

@@ -5,11 +5,19 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { readingsAccepted, readingsRejected } from '../metrics';
-import { ingestReadings, type DeviceDirectory } from '../readings/ingest';
+import { REJECTIONS, ingestReadings, type DeviceDirectory } from '../readings/ingest';
+import { WindowCounter } from '../limits/bounded-cache';
 import type { ReadingsSink } from '../anchoring/pipeline';
 
 export const MAX_READINGS_PER_BATCH = 5000;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Devices not in the directory's cache one batch may make the gateway ask the ledger about,
+ * and ids the ledger did not know one client address may make it ask about a minute; past
+ * either, readings of devices not cached are refused NOT_CHECKED without asking.
+ */
+export const LEDGER_LOOKUPS_PER_BATCH = 32;
+export const UNKNOWN_DEVICE_LOOKUPS_PER_MINUTE = 64;
 
 const Batch = z
   .object({
@@ -30,7 +38,7 @@ const IngestResponse = z
         index: z.number().int(),
         deviceId: z.string().optional(),
         counter: z.number().int().optional(),
-        reason: z.enum(['MALFORMED', 'UNKNOWN_DEVICE', 'BAD_SIGNATURE', 'REPLAY']),
+        reason: z.enum(REJECTIONS),
       }),
     ),
     gaps: z.array(z.object({ deviceId: z.string(), missing: z.number().int() })),
@@ -50,6 +58,7 @@ const readingRoutes: FastifyPluginAsync<{
   sink?: ReadingsSink | undefined;
 }> = async (instance, { pool, directory, sink }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
+  const unknownByClient = new WindowCounter(60_000, 10_000);
   app.post(
     '/v1/seals/readings',
     {
@@ -81,7 +90,19 @@ const readingRoutes: FastifyPluginAsync<{
           `body must be { readings: [1..${MAX_READINGS_PER_BATCH} signed readings] }`,
         );
       }
-      const { stored, ...result } = await ingestReadings(pool, directory, request.body.readings);
+      const spent = unknownByClient.count(request.ip);
+      const { stored, unknownLookups, ...result } = await ingestReadings(
+        pool,
+        directory,
+        request.body.readings,
+        {
+          lookups: Math.max(
+            0,
+            Math.min(LEDGER_LOOKUPS_PER_BATCH, UNKNOWN_DEVICE_LOOKUPS_PER_MINUTE - spent),
+          ),
+        },
+      );
+      if (unknownLookups > 0) unknownByClient.add(request.ip, unknownLookups);
       for (const r of result.rejected) readingsRejected.inc({ reason: r.reason });
       readingsAccepted.inc(result.accepted);
       await sink?.stored(stored);

@@ -2,11 +2,14 @@
  * Seals to follow: the list from the index, a seal as the ledger has it with its last
  * reading, and its track (readings from PostgreSQL; checkpoints and alarms from the
  * ledger). Officers of every organisation, e-lock operators included, see every seal; a
- * trader sees the seals covering a declaration they signed, and gets 404 for any other
- * (as for declarations: what they may not see does not exist for them).
+ * trader sees the seals covering a declaration they signed, with only their own
+ * declarations named (another trader's on a shared seal is left out, as the crossing
+ * routes do), and gets 404 for any other (as for declarations: what they may not see does
+ * not exist for them); a lane device sees only seals whose route crosses its control point.
  */
 import {
   ID_PATTERN,
+  ROUTES,
   SealAlarmSchema,
   SealCheckpointSchema,
   SealRecordSchema,
@@ -18,7 +21,8 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { errorResponses } from '../http/schemas';
-import { listSeals, sealReadingsState, sealTrack, signedAny } from '../seals/queries';
+import { listSeals, sealReadingsState, sealTrack, signedBy } from '../seals/queries';
+import { laneOf } from '../plugins/auth';
 
 const SealId = z.object({ sealId: z.string().regex(ID_PATTERN) });
 
@@ -86,9 +90,20 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
       throw error;
     }
     const p = request.principal;
-    if (p?.kind === 'trader' && !(await signedAny(pool, seal.declarationIds, p)))
-      throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
-    return seal;
+    const missing = new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
+    const lane = laneOf(p);
+    if (lane !== undefined && !(ROUTES[seal.routeId] ?? []).includes(lane)) throw missing;
+    if (p?.kind !== 'trader') return seal;
+    const mine = await signedBy(pool, seal.declarationIds, p.id);
+    if (mine.size === 0) throw missing;
+    return {
+      ...seal,
+      declarationIds: seal.declarationIds.filter((id) => mine.has(id)),
+      alarms: seal.alarms.map((a) => ({
+        ...a,
+        heldDeclarations: a.heldDeclarations.filter((id) => mine.has(id)),
+      })),
+    };
   };
 
   app.get(
@@ -112,12 +127,26 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     },
     async (request) => {
       const p = request.principal;
-      return listSeals(pool, {
+      const page = await listSeals(pool, {
         limit: request.query.limit,
         ...(request.query.state ? { state: request.query.state } : {}),
         ...(request.query.cursor ? { after: request.query.cursor } : {}),
-        ...(p?.kind === 'trader' ? { signer: p } : {}),
+        ...(p?.kind === 'trader' ? { signerId: p.id } : {}),
       });
+      if (p?.kind !== 'trader') return page;
+      // Of a shared seal, a trader sees their own declarations only.
+      const mine = await signedBy(
+        pool,
+        page.items.flatMap((s) => s.declarationIds),
+        p.id,
+      );
+      return {
+        ...page,
+        items: page.items.map((s) => ({
+          ...s,
+          declarationIds: s.declarationIds.filter((id) => mine.has(id)),
+        })),
+      };
     },
   );
 

@@ -5,14 +5,20 @@ import { z } from 'zod';
 import { SelfCheckRecordSchema } from '@clearance/chaincode/domain';
 import { errorResponses } from '../http/schemas';
 import { requireOfficer } from '../plugins/auth';
+import { createContractClient } from '../ledger/contract';
+import type { Ledger } from '../ledger/ledger';
 
 const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
 
 /**
- * The network self-check: one real transaction end to end, under the gateway's own
- * identity. POST returns once the transaction is committed, with its id and block number.
+ * The network self-check: one real transaction end to end, under the asking officer's own
+ * identity, so the ledger records who asked (MSP, id, role); a gateway without officers'
+ * identities (no accounts) records it under its own. POST returns once the transaction is
+ * committed, with its id and block number.
  */
-const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
+const selfCheckRoutes: FastifyPluginAsync<{
+  ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
+}> = async (instance, { ledgers }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   app.post(
     '/v1/self-checks',
@@ -36,10 +42,10 @@ const selfCheckRoutes: FastifyPluginAsync = async (instance) => {
       },
     },
     async (request, reply) => {
-      // Recorded under the gateway's own (customs) identity: officers only.
-      requireOfficer(request);
+      const officer = requireOfficer(request);
+      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
       const checkId = request.body.checkId ?? `check-${randomUUID()}`;
-      const { committed, result } = await app.contract.selfCheck.record(checkId, request.body.note);
+      const { committed, result } = await contract.selfCheck.record(checkId, request.body.note);
       return reply.status(201).send({
         checkId,
         transactionId: committed.transactionId,

@@ -15,12 +15,6 @@ export interface SealSummary {
   blockNumber: string;
 }
 
-/** Whose seals a trader may see: those covering a declaration signed with their certificate. */
-export interface SignerFilter {
-  subject: string;
-  issuer: string;
-}
-
 interface SealRow {
   seal_id: string;
   device_id: string;
@@ -50,13 +44,14 @@ const summary = (r: SealRow): SealSummary => ({
 /** Seals by id, a page after `after` (the last id of the previous page). */
 export async function listSeals(
   pool: Pool,
-  filter: { state?: string; after?: string; limit: number; signer?: SignerFilter },
+  filter: { state?: string; after?: string; limit: number; signerId?: string },
 ): Promise<{ items: SealSummary[]; nextCursor: string | null }> {
   const where = conditions();
   if (filter.state) where.add('state = ?', filter.state);
   where.add('seal_id > ?', filter.after ?? '');
-  if (filter.signer)
-    where.add(signedByCondition('s.declaration_ids'), filter.signer.subject, filter.signer.issuer);
+  // A trader's: the seals covering a declaration they signed.
+  if (filter.signerId !== undefined)
+    where.add(signedByCondition('s.declaration_ids'), filter.signerId);
   const limit = where.param(filter.limit + 1);
   const { rows } = await pool.query<SealRow>(
     `SELECT seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at, alarms,
@@ -68,27 +63,17 @@ export async function listSeals(
   return pageOf(rows, filter.limit, summary, (r) => r.seal_id);
 }
 
-/** Which of these declarations the signer signed (per the index). */
+/** Which of these declarations the signer (by signer id) signed, per the index. */
 export async function signedBy(
   pool: Pool,
   declarationIds: readonly string[],
-  signer: SignerFilter,
+  signerId: string,
 ): Promise<Set<string>> {
   const { rows } = await pool.query<{ declaration_id: string }>(
-    `SELECT declaration_id FROM declarations
-     WHERE declaration_id = ANY($1) AND signer_subject = $2 AND signer_issuer = $3`,
-    [declarationIds, signer.subject, signer.issuer],
+    `SELECT declaration_id FROM declarations WHERE declaration_id = ANY($1) AND signer_id = $2`,
+    [declarationIds, signerId],
   );
   return new Set(rows.map((r) => r.declaration_id));
-}
-
-/** Whether the signer signed one of these declarations (per the index). */
-export async function signedAny(
-  pool: Pool,
-  declarationIds: readonly string[],
-  signer: SignerFilter,
-): Promise<boolean> {
-  return (await signedBy(pool, declarationIds, signer)).size > 0;
 }
 
 export interface TrackPointRow {

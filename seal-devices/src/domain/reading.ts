@@ -72,6 +72,26 @@ export function verifyReading(signed: SignedReading, publicKey: string | KeyObje
   }
 }
 
+/**
+ * verifyReading off the event loop: the check runs on libuv's thread pool (crypto.verify
+ * with a callback), so thousands of readings do not hold up other requests.
+ */
+export function verifyReadingAsync(signed: SignedReading, publicKey: KeyObject): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify(
+        'sha256',
+        readingBytes(signed.reading),
+        publicKey,
+        Buffer.from(signed.signature, 'base64'),
+        (error, valid) => resolve(!error && valid),
+      );
+    } catch {
+      resolve(false); // an unreadable key or signature does not verify
+    }
+  });
+}
+
 export type CounterVerdict = 'NEXT' | 'GAP' | 'REPLAY';
 
 /**

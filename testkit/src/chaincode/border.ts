@@ -12,7 +12,7 @@ import type {
   Jurisdiction,
   SealRecord,
 } from '@clearance/chaincode/domain';
-import { OFFICERS, authorityInput, sampleFiling, signFiling } from './fixtures';
+import { OFFICERS, listAuthority, sampleFiling, signFiling } from './fixtures';
 import { MemoryLedger, type ContractInvoker, type SubmitResult } from './memory-ledger';
 import type { TestPki } from './test-pki';
 
@@ -66,8 +66,8 @@ export async function createBorder(
   ledger = new MemoryLedger(contracts.map((C) => new C())),
 ): Promise<Border> {
   const as = (who: Officer) => ledger.invokerFor(OFFICERS[who]);
-  await as('gdTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await as('hkTrustAdmin').submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+  await listAuthority(as('gdTrustAdmin'), as('hkTrustAdmin'), pki.gd);
+  await listAuthority(as('hkTrustAdmin'), as('gdTrustAdmin'), pki.hk);
   const publicKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     .publicKey.export({ type: 'spki', format: 'pem' })
     .toString();

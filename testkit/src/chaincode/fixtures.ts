@@ -95,6 +95,43 @@ export function authorityInput(authority: TestAuthority): string {
   });
 }
 
+/** Anything that submits a transaction and gives its result: the twin's invoker, a Ledger. */
+export interface TransactionSubmitter {
+  submit(transaction: string, args: string[]): Promise<{ result: string }>;
+}
+
+/** The change that adds `authority` (a TestAuthority, or AuthorityInput JSON). */
+export function addAuthorityChange(
+  authority: TestAuthority | string,
+  reason = 'recognised',
+): string {
+  const input = typeof authority === 'string' ? authority : authorityInput(authority);
+  return JSON.stringify({ change: 'ADD', authority: JSON.parse(input) as unknown, reason });
+}
+
+/**
+ * Makes a trust-list change the only way there is: proposed by one customs service's trust
+ * administrator, approved by the other's. Returns the approved proposal's JSON.
+ */
+export async function approvedTrustChange(
+  proposer: TransactionSubmitter,
+  approver: TransactionSubmitter,
+  changeJson: string,
+): Promise<string> {
+  const proposed = await proposer.submit('TrustList:ProposeTrustChange', [changeJson]);
+  const { proposalId } = JSON.parse(proposed.result) as { proposalId: string };
+  return (await approver.submit('TrustList:ApproveTrustChange', [proposalId, 'agreed'])).result;
+}
+
+/** Puts an authority on the trust list: proposed by one side's trust admin, approved by the other's. */
+export async function listAuthority(
+  proposer: TransactionSubmitter,
+  approver: TransactionSubmitter,
+  authority: TestAuthority | string,
+): Promise<string> {
+  return approvedTrustChange(proposer, approver, addAuthorityChange(authority));
+}
+
 const person = (mspId: string, role: string, name: string): TestIdentity => ({
   mspId,
   id: `x509::CN=${name}::CN=ca.${mspId}`,

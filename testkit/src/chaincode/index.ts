@@ -5,3 +5,4 @@ export * from './cert-builder';
 export * from './chain-pki';
 export * from './openssl';
 export * from './border';
+export * from './worst-bags';

@@ -31,13 +31,20 @@ export interface ContractInvoker {
     transaction: string,
     args: string[],
     transient?: Record<string, string>,
+    options?: InvokeOptions,
   ): Promise<SubmitResult>;
   /** Simulates without writing; transient data as in submit. */
   evaluate(
     transaction: string,
     args: string[],
     transient?: Record<string, string>,
+    options?: InvokeOptions,
   ): Promise<string>;
+}
+
+/** The transaction id to run under (a Fabric client picks it before endorsement). */
+export interface InvokeOptions {
+  txId?: string;
 }
 
 interface HistoryEntry {
@@ -88,10 +95,10 @@ export class MemoryLedger {
 
   invokerFor(identity: TestIdentity): ContractInvoker {
     return {
-      submit: (transaction, args, transient = {}) =>
-        this.run(identity, transaction, args, true, transient),
-      evaluate: async (transaction, args, transient = {}) =>
-        (await this.run(identity, transaction, args, false, transient)).result,
+      submit: (transaction, args, transient = {}, options = {}) =>
+        this.run(identity, transaction, args, true, transient, options.txId),
+      evaluate: async (transaction, args, transient = {}, options = {}) =>
+        (await this.run(identity, transaction, args, false, transient, options.txId)).result,
     };
   }
 
@@ -101,6 +108,7 @@ export class MemoryLedger {
     args: string[],
     commit: boolean,
     transient: Record<string, string>,
+    givenTxId?: string,
   ): Promise<SubmitResult> {
     const [namespace, method] = transaction.split(':');
     const contract = this.contracts.find((c) => c.getName() === namespace);
@@ -109,7 +117,7 @@ export class MemoryLedger {
     if (!contract || typeof fn !== 'function') {
       throw new LedgerError('INVALID_ARGUMENT', `no transaction ${transaction}`);
     }
-    const txId = `tx${String(++this.txCounter).padStart(6, '0')}`;
+    const txId = givenTxId ?? `tx${String(++this.txCounter).padStart(6, '0')}`;
     const writes = new Map<string, Uint8Array | null>();
     const privateWrites = new Map<string, Uint8Array>();
     const parameterWrites = new Map<string, Uint8Array>();

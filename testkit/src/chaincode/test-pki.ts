@@ -60,9 +60,23 @@ export interface TestPki {
   hk: TestAuthority;
   /** A CA that is not on the trust list. */
   rogue: TestAuthority;
+  /**
+   * An authority whose CA has the very name of the HK issuing CA (another key, its own root):
+   * what a careless or hostile listing would put beside the real one.
+   */
+  impostor: TestAuthority;
   signers: Record<SignerCase, TestSigner>;
+  /** Certificates naming the real HK trader that must never be taken for them. */
+  impostors: {
+    /** The HK trader's exact subject, issued by the impostor authority's CA. */
+    sameNameOtherAuthority: TestSigner;
+    /** Under the real HK CA: one RDN, a CN spelling "HK Trader, O=…, C=HK". */
+    commaInCommonName: TestSigner;
+  };
   /** The trust list the tests recognise: GD and HK, both active. */
   anchors(): TrustAnchor[];
+  /** One authority as an active trust anchor. */
+  anchor(authority: TestAuthority): TrustAnchor;
 }
 
 export const SIGNER_CASES = [
@@ -117,7 +131,7 @@ async function root(name: string, alg: KeyAlg, now: number): Promise<Ca> {
 
 async function issue(
   issuer: Ca,
-  subject: string,
+  subject: string | x509.JsonName,
   alg: KeyAlg,
   options: { ca?: boolean; notBefore: Date; notAfter: Date; usage?: number; policies?: string[] },
 ): Promise<Ca> {
@@ -208,6 +222,13 @@ export async function createTestPki(
     ...valid,
     ca: true,
   });
+  const impostorRoot = await root('CN=Impostor Root, O=Nobody, C=HK', RSA, now);
+  const impostorCa = await issue(
+    impostorRoot,
+    'CN=HK Test e-Cert CA, O=Hongkong Post Test, C=HK',
+    RSA,
+    { ...valid, ca: true },
+  );
   const rogueRoot = await root('CN=Rogue Root, O=Nobody, C=HK', RSA, now);
   const rogueCa = await issue(rogueRoot, 'CN=Rogue Issuing CA, O=Nobody, C=HK', RSA, {
     ...valid,
@@ -277,6 +298,13 @@ export async function createTestPki(
   );
   const hk = await authority(`HK-TEST-ECERT${suffix}`, 'HK', hkRoot, hkCa, [], now);
   const rogue = await authority(`ROGUE${suffix}`, 'HK', rogueRoot, rogueCa, [], now);
+  const impostor = await authority(`IMPOSTOR${suffix}`, 'HK', impostorRoot, impostorCa, [], now);
+  const impostors = {
+    sameNameOtherAuthority: signer(await issue(impostorCa, subject('HK Trader'), RSA, hkTrader)),
+    commaInCommonName: signer(
+      await issue(hkCa, [{ CN: ['HK Trader, O=Pearl River Trading Ltd, C=HK'] }], RSA, hkTrader),
+    ),
+  };
   const anchor = (a: TestAuthority): TrustAnchor => ({
     authorityId: a.authorityId,
     jurisdiction: a.jurisdiction,
@@ -285,5 +313,14 @@ export async function createTestPki(
     acceptedPolicies: ACCEPTED_POLICIES[a.jurisdiction],
     crl: a.crl,
   });
-  return { gd, hk, rogue, signers, anchors: () => [anchor(gd), anchor(hk)] };
+  return {
+    gd,
+    hk,
+    rogue,
+    impostor,
+    signers,
+    impostors,
+    anchors: () => [anchor(gd), anchor(hk)],
+    anchor,
+  };
 }

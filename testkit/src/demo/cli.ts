@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * Demo traders for a local devnet (`npm start` runs it): a GD and an HK test certificate
- * authority put on the trust list by the trust administrators, and one trader of each as
+ * authority put on the trust list by the trust administrators (each proposed by its own
+ * side's and approved by the other side's), and one trader of each as
  * a PKCS#12 file the portal signs in with. Made once; kept while the authorities are on
  * the ledger.
  *
  *   demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>
  *   demo life <demo-dir> <connections-dir>   (input on stdin: see life.ts)
  */
-import { authorityInput, createTestPki, type TestSigner } from '../chaincode';
+import { createTestPki, listAuthority, type TestSigner } from '../chaincode';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -83,8 +84,10 @@ async function main(): Promise<void> {
     const pki = await createTestPki({
       idSuffix: `DEMO${randomBytes(2).toString('hex').toUpperCase()}`,
     });
-    await gd.submit(TRANSACTIONS.TrustList.AddAuthority, [authorityInput(pki.gd)]);
-    await hk.submit(TRANSACTIONS.TrustList.AddAuthority, [authorityInput(pki.hk)]);
+    // Each authority as any trust-list change is made: proposed by its own side's trust
+    // administrator, approved by the other side's.
+    await listAuthority(gd, hk, pki.gd);
+    await listAuthority(hk, gd, pki.hk);
     const password = randomBytes(6).toString('base64url');
     await writePkcs12(pki.signers.gdTrader, password, path.join(out, 'traders', 'gd-trader.p12'));
     await writePkcs12(pki.signers.hkTrader, password, path.join(out, 'traders', 'hk-trader.p12'));

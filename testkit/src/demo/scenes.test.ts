@@ -7,7 +7,7 @@
 import { DeclarationContract, TrustListContract } from '@clearance/chaincode';
 import type { DeclarationRecord, Jurisdiction } from '@clearance/chaincode/domain';
 import { invocations } from '../../../gateway/src/ledger/contract';
-import { authorityInput, OFFICERS, signFiling } from '../chaincode/fixtures';
+import { listAuthority, OFFICERS, signFiling } from '../chaincode/fixtures';
 import { MemoryLedger, type TestIdentity } from '../chaincode/memory-ledger';
 import { createTestPki, type TestPki } from '../chaincode/test-pki';
 import { GOODS, demoFiling } from './goods';
@@ -33,12 +33,10 @@ let ledger: MemoryLedger;
 beforeAll(async () => {
   pki = await createTestPki();
   ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
-  await ledger
-    .invokerFor(OFFICERS.gdTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.gd)]);
-  await ledger
-    .invokerFor(OFFICERS.hkTrustAdmin)
-    .submit('TrustList:AddAuthority', [authorityInput(pki.hk)]);
+  const gdAdmin = ledger.invokerFor(OFFICERS.gdTrustAdmin);
+  const hkAdmin = ledger.invokerFor(OFFICERS.hkTrustAdmin);
+  await listAuthority(gdAdmin, hkAdmin, pki.gd);
+  await listAuthority(hkAdmin, gdAdmin, pki.hk);
 }, 60_000);
 
 async function play(id: string, j: Jurisdiction, acts: DemoAct[]): Promise<DeclarationRecord> {

@@ -70,13 +70,13 @@ function memoryLedger(
     },
     async prepare(transaction, args, transient = {}) {
       try {
-        const result = await invoker.evaluate(transaction, args, transient);
-        const envelope: Envelope = {
-          transactionId: randomBytes(16).toString('hex'),
-          transaction,
-          args,
-          transient,
-        };
+        // As on Fabric, the transaction id is fixed before endorsement: the simulation and
+        // the commit run under the same one.
+        const transactionId = randomBytes(32).toString('hex');
+        const result = await invoker.evaluate(transaction, args, transient, {
+          txId: transactionId,
+        });
+        const envelope: Envelope = { transactionId, transaction, args, transient };
         return {
           transactionId: envelope.transactionId,
           envelope: Buffer.from(JSON.stringify(envelope)),
@@ -93,7 +93,9 @@ function memoryLedger(
       const blockNumber = clock.height++;
       let status: TransactionStatus;
       try {
-        await invoker.submit(envelope.transaction, envelope.args, envelope.transient);
+        await invoker.submit(envelope.transaction, envelope.args, envelope.transient, {
+          txId: envelope.transactionId,
+        });
         status = { state: 'committed', blockNumber };
       } catch {
         // What changed since the simulation makes Fabric invalidate the transaction.

@@ -49,7 +49,7 @@ import {
   type CryptoKey,
   type KeyKind,
 } from './crypto';
-import { validatePath, type TrustAnchor } from './path';
+import { MAX_CARRIED_CERTIFICATES, MAX_CARRIED_CRLS, validatePath, type TrustAnchor } from './path';
 import {
   CERTIFICATE_REASONS,
   SIGNATURE_REASONS,
@@ -57,6 +57,7 @@ import {
   signatureInvalid,
 } from './reasons';
 import { isSm2SigningKey, sm2Verify, type Sm2SigningKey } from './sm2';
+import { signerIdOf } from './signer-id';
 import { sm3 } from './sm3';
 import { parseCertificate, serialHex, type ParsedCertificate } from './x509';
 
@@ -68,6 +69,9 @@ export const ID_GM_DATA = '1.2.156.10197.6.1.4.2.1';
 export const ID_GM_SIGNED_DATA = '1.2.156.10197.6.1.4.2.2';
 
 export type { TrustAnchor };
+
+/** The evidence of a signature verified now: its signer id is always there. */
+export type VerifiedSignature = SignatureEvidence & { signerId: string };
 
 /** An OBJECT IDENTIFIER as an attribute value (the content-type attribute). */
 @AsnType({ type: AsnTypeTypes.Choice })
@@ -174,8 +178,17 @@ export async function verifyDetachedSignature(
   cms: Uint8Array,
   anchors: readonly TrustAnchor[],
   at: Date,
-): Promise<SignatureEvidence> {
+): Promise<VerifiedSignature> {
   const signed = parseSignedData(cms); // throws on anything that is not SignedData
+  // Bounded work before anything is parsed further or any signature is checked.
+  if (
+    signed.certificates.length > MAX_CARRIED_CERTIFICATES ||
+    signed.crls.length > MAX_CARRIED_CRLS
+  )
+    throw signatureInvalid(
+      S.CMS_CERTIFICATE_LIMIT,
+      `a signature may carry at most ${MAX_CARRIED_CERTIFICATES} certificates and ${MAX_CARRIED_CRLS} CRLs`,
+    );
   const dataType = signed.gmContentType ? ID_GM_DATA : id_data;
   if (signed.encapContentInfo.eContent)
     throw signatureInvalid(
@@ -239,7 +252,9 @@ export async function verifyDetachedSignature(
   }
 
   const path = await validatePath(signer, carried, signed.crls, anchors, at);
+  const authority = path.certificates[path.certificates.length - 1] as ParsedCertificate;
   return {
+    signerId: await signerIdOf(path.anchor.authorityId, authority, signer),
     signerSubject: signer.subject,
     issuer: signer.issuer,
     serialNumber: signer.serialHex,

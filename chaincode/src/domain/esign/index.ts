@@ -1,6 +1,13 @@
 export { ID_GM_DATA, ID_GM_SIGNED_DATA, signDetached, verifyDetachedSignature } from './cms';
-export type { SignOptions, SigningKey } from './cms';
-export { MAX_PATH_CANDIDATES, MAX_PATH_CERTIFICATES, validatePath } from './path';
+export type { SignOptions, SigningKey, VerifiedSignature } from './cms';
+export {
+  MAX_CARRIED_CERTIFICATES,
+  MAX_CARRIED_CRLS,
+  MAX_PATH_CANDIDATES,
+  MAX_PATH_CERTIFICATES,
+  MAX_SIGNATURE_CHECKS,
+  validatePath,
+} from './path';
 export type { TrustAnchor, ValidatedPath } from './path';
 export { CERTIFICATE_REASONS, SIGNATURE_REASONS } from './reasons';
 export type { CertificateReason, SignatureReason } from './reasons';

@@ -42,10 +42,17 @@ export interface TrustAnchor {
 /** At most this many certificates below the listed authority (signer included). */
 export const MAX_PATH_CERTIFICATES = 6;
 /**
- * At most this many partial paths are tried: CMS certificates that issue one another (one
- * key, many names alike) would otherwise make path building exponential.
+ * Bounds on the work one verification may do, whatever an unauthenticated sender puts in the
+ * CMS (certificates that issue one another, one key under many names, look-alikes with many
+ * keys, deep chains): at most this many certificates and CRLs carried, partial paths tried
+ * and certificate or CRL signatures checked. Each check counts, cached or not, so every peer
+ * reaches the same answer. A good path of MAX_PATH_CERTIFICATES with a CRL for each
+ * certificate needs 12 checks.
  */
-export const MAX_PATH_CANDIDATES = 64;
+export const MAX_CARRIED_CERTIFICATES = 10;
+export const MAX_CARRIED_CRLS = 4;
+export const MAX_PATH_CANDIDATES = 16;
+export const MAX_SIGNATURE_CHECKS = 24;
 
 /** Extensions this verifier processes, or may ignore when critical without harm. */
 const KNOWN_EXTENSIONS = new Set([
@@ -64,6 +71,35 @@ const KNOWN_EXTENSIONS = new Set([
 /** CRL extensions understood when critical: cRLNumber, authorityKeyIdentifier. */
 const KNOWN_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35']);
 
+/** Path building ran out of its budget: ends the search at once (never a validation failure). */
+class WorkLimitReached extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+/** The work one verification may still do: partial paths and signature checks. */
+class WorkBudget {
+  private candidates = 0;
+  private checks = 0;
+
+  candidate(): void {
+    if (++this.candidates > MAX_PATH_CANDIDATES)
+      throw new WorkLimitReached(
+        `path building gave up after ${MAX_PATH_CANDIDATES} candidate paths`,
+      );
+  }
+
+  /** signedBy, counted against the budget whether or not its result is cached. */
+  async signedBy(ca: ParsedCertificate, issued: Parameters<typeof signedBy>[1]): Promise<boolean> {
+    if (++this.checks > MAX_SIGNATURE_CHECKS)
+      throw new WorkLimitReached(
+        `path building gave up after ${MAX_SIGNATURE_CHECKS} certificate and CRL signature checks`,
+      );
+    return signedBy(ca, issued);
+  }
+}
+
 export interface ValidatedPath {
   anchor: TrustAnchor;
   /** The signer first, then each CA up to and including the listed authority's certificate. */
@@ -77,10 +113,9 @@ interface Failure {
   rank: number;
   error: LedgerError;
 }
-// A complete path that failed validation explains most; then giving up on too many
-// candidates; then a path too long; then a look-alike issuer; last, an issuer nobody
-// carries or lists.
-const RANK = { validation: 5, gaveUp: 4, tooLong: 3, keyMismatch: 2, unknown: 1 } as const;
+// A complete path that failed validation explains most; then a path too long; then a
+// look-alike issuer; last, an issuer nobody carries or lists.
+const RANK = { validation: 4, tooLong: 3, keyMismatch: 2, unknown: 1 } as const;
 
 function parseAll(ders: readonly Uint8Array[] | undefined): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
@@ -106,9 +141,14 @@ function mayHaveIssued(ca: ParsedCertificate, cert: ParsedCertificate): 'yes' | 
   return 'yes';
 }
 
+/** The same CA again in a path: the same name and the same key (RFC 4158 §5.2 loops). */
+const sameCa = (a: ParsedCertificate, b: ParsedCertificate): boolean =>
+  equalBytes(a.subjectDer, b.subjectDer) && equalBytes(a.spki, b.spki);
+
 /**
  * Builds the paths from `signer` to a listed authority and returns the first that validates
- * at `at`; throws CERTIFICATE_REJECTED with the reason of the most telling failure otherwise.
+ * at `at`; throws CERTIFICATE_REJECTED with the reason of the most telling failure otherwise,
+ * or PATH_WORK_LIMIT once the work budget (MAX_PATH_CANDIDATES, MAX_SIGNATURE_CHECKS) is spent.
  */
 export async function validatePath(
   signer: ParsedCertificate,
@@ -119,6 +159,28 @@ export async function validatePath(
 ): Promise<ValidatedPath> {
   if (equalBytes(signer.subjectDer, signer.issuerDer))
     throw certificateRejected(R.SELF_SIGNED_SIGNER, 'self-signed certificates are not accepted');
+  if (carried.length > MAX_CARRIED_CERTIFICATES || carriedCrls.length > MAX_CARRIED_CRLS)
+    throw certificateRejected(
+      R.PATH_WORK_LIMIT,
+      `at most ${MAX_CARRIED_CERTIFICATES} certificates and ${MAX_CARRIED_CRLS} CRLs may be carried`,
+    );
+  try {
+    return await buildPath(signer, carried, carriedCrls, anchors, at, new WorkBudget());
+  } catch (error) {
+    if (error instanceof WorkLimitReached)
+      throw certificateRejected(R.PATH_WORK_LIMIT, error.detail);
+    throw error;
+  }
+}
+
+async function buildPath(
+  signer: ParsedCertificate,
+  carried: readonly ParsedCertificate[],
+  carriedCrls: readonly Uint8Array[],
+  anchors: readonly TrustAnchor[],
+  at: Date,
+  budget: WorkBudget,
+): Promise<ValidatedPath> {
   const listed = anchors.map((anchor) => ({ anchor, cert: parseCertificate(anchor.certificate) }));
   const isListed = (c: ParsedCertificate) => listed.some((l) => l.cert === c);
   const pool = [...carried, ...anchors.flatMap((a) => parseAll(a.caCertificates))].filter(
@@ -127,31 +189,21 @@ export async function validatePath(
   const crls = parseCrls(carriedCrls);
   const failures: Failure[] = [];
   const fail = (rank: number, error: LedgerError) => failures.push({ rank, error });
-  let budget = MAX_PATH_CANDIDATES;
 
   const search = async (chain: ParsedCertificate[]): Promise<ValidatedPath | undefined> => {
     const cert = chain[chain.length - 1] as ParsedCertificate;
-    if (budget-- <= 0) {
-      fail(
-        RANK.gaveUp,
-        certificateRejected(
-          R.PATH_TOO_LONG,
-          `path building gave up after ${MAX_PATH_CANDIDATES} candidate paths`,
-        ),
-      );
-      return undefined;
-    }
+    budget.candidate();
     let named = false;
     for (const { anchor, cert: ca } of listed) {
       const relation = mayHaveIssued(ca, cert);
       if (relation === 'no') continue;
       named = true;
-      if (relation === 'name' || !(await signedBy(ca, cert))) {
+      if (relation === 'name' || !(await budget.signedBy(ca, cert))) {
         fail(RANK.keyMismatch, lookAlike(cert));
         continue;
       }
       try {
-        return await validate([...chain, ca], anchor, crls, at);
+        return await validate([...chain, ca], anchor, crls, at, budget);
       } catch (error) {
         if (!(error instanceof LedgerError)) throw error;
         fail(RANK.validation, error);
@@ -159,9 +211,9 @@ export async function validatePath(
     }
     for (const ca of pool) {
       const relation = mayHaveIssued(ca, cert);
-      if (relation === 'no' || chain.includes(ca)) continue;
+      if (relation === 'no' || chain.some((c) => c === ca || sameCa(c, ca))) continue;
       named = true;
-      if (relation === 'name' || !(await signedBy(ca, cert))) {
+      if (relation === 'name' || !(await budget.signedBy(ca, cert))) {
         fail(RANK.keyMismatch, lookAlike(cert));
         continue;
       }
@@ -298,6 +350,7 @@ async function validate(
   anchor: TrustAnchor,
   carriedCrls: readonly ParsedCrl[],
   at: Date,
+  budget: WorkBudget,
 ): Promise<ValidatedPath> {
   if (!anchor.active)
     throw certificateRejected(
@@ -329,6 +382,7 @@ async function validate(
       issuerIsAnchor: i === path.length - 2,
       carriedCrls,
       at,
+      budget,
     });
   }
   return { anchor, certificates: path, policyOid };
@@ -339,6 +393,7 @@ interface RevocationContext {
   issuerIsAnchor: boolean;
   carriedCrls: readonly ParsedCrl[];
   at: Date;
+  budget: WorkBudget;
 }
 
 /** Why a CRL of `ca` cannot be used at `at`, or undefined when it can. */
@@ -346,8 +401,9 @@ async function crlProblem(
   crl: ParsedCrl,
   ca: ParsedCertificate,
   at: Date,
+  budget: WorkBudget,
 ): Promise<CertificateReason | undefined> {
-  if (!equalBytes(crl.issuerDer, ca.subjectDer) || !(await signedBy(ca, crl)))
+  if (!equalBytes(crl.issuerDer, ca.subjectDer) || !(await budget.signedBy(ca, crl)))
     return 'CRL_SIGNATURE_INVALID';
   if (crl.thisUpdate > at || (crl.nextUpdate && crl.nextUpdate < at)) return 'CRL_NOT_CURRENT';
   if (crl.criticalExtensions.some((oid) => !KNOWN_CRL_EXTENSIONS.has(oid)))
@@ -360,7 +416,7 @@ async function checkRevocation(
   cert: ParsedCertificate,
   ca: ParsedCertificate,
   isSigner: boolean,
-  { anchor, issuerIsAnchor, carriedCrls, at }: RevocationContext,
+  { anchor, issuerIsAnchor, carriedCrls, at, budget }: RevocationContext,
 ): Promise<void> {
   const listedCrls = [
     ...(issuerIsAnchor && anchor.crl ? [parseCrl(anchor.crl)] : []),
@@ -369,13 +425,13 @@ async function checkRevocation(
   const usable: ParsedCrl[] = [];
   let listedProblem: CertificateReason | undefined;
   for (const crl of listedCrls) {
-    const problem = await crlProblem(crl, ca, at);
+    const problem = await crlProblem(crl, ca, at, budget);
     if (problem) listedProblem ??= problem;
     else usable.push(crl);
   }
   // CRLs the CMS carries count only when signed by their CA and current; others are ignored.
   for (const crl of carriedCrls) {
-    if (equalBytes(crl.issuerDer, ca.subjectDer) && !(await crlProblem(crl, ca, at)))
+    if (equalBytes(crl.issuerDer, ca.subjectDer) && !(await crlProblem(crl, ca, at, budget)))
       usable.push(crl);
   }
   const who = issuerIsAnchor ? anchor.authorityId : ca.subject;

@@ -21,6 +21,11 @@ export const SIGNATURE_REASONS = {
   CMS_NO_SIGNED_ATTRIBUTES: 'CMS_NO_SIGNED_ATTRIBUTES',
   /** A signed attribute that must appear once with one value does not. */
   CMS_ATTRIBUTE: 'CMS_ATTRIBUTE',
+  /**
+   * More certificates (MAX_CARRIED_CERTIFICATES) or CRLs (MAX_CARRIED_CRLS) than a signer's
+   * path can need: refused before any signature is checked.
+   */
+  CMS_CERTIFICATE_LIMIT: 'CMS_CERTIFICATE_LIMIT',
   /** The signer is not named by issuer and serial number, or its certificate is not included. */
   SIGNER_CERTIFICATE_MISSING: 'SIGNER_CERTIFICATE_MISSING',
   /** The message digest differs from the document's: the content was altered. */
@@ -44,9 +49,13 @@ export const CERTIFICATE_REASONS = {
   ISSUER_UNKNOWN: 'ISSUER_UNKNOWN',
   /** A CA with the issuer's name exists but another key signed (a look-alike CA). */
   ISSUER_KEY_MISMATCH: 'ISSUER_KEY_MISMATCH',
-  /** The path would be longer than the verifier builds (MAX_PATH_CERTIFICATES), or path
-   * building tried MAX_PATH_CANDIDATES partial paths without finding one. */
+  /** The path would be longer than the verifier builds (MAX_PATH_CERTIFICATES). */
   PATH_TOO_LONG: 'PATH_TOO_LONG',
+  /**
+   * Path building spent its budget (MAX_PATH_CANDIDATES partial paths, MAX_SIGNATURE_CHECKS
+   * certificate and CRL signatures) without finding a path that validates.
+   */
+  PATH_WORK_LIMIT: 'PATH_WORK_LIMIT',
   AUTHORITY_WITHDRAWN: 'AUTHORITY_WITHDRAWN',
   SIGNER_NOT_YET_VALID: 'SIGNER_NOT_YET_VALID',
   SIGNER_EXPIRED: 'SIGNER_EXPIRED',

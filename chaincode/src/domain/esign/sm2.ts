@@ -58,12 +58,17 @@ export function sm2Z(publicKey: Sm2Point, userId: Uint8Array = SM2_DEFAULT_USER_
 interface VerifyingKey {
   point: Sm2Point;
   z: Uint8Array;
+  /** Signatures it verified; its wNAF tables are made at the second. */
+  verified: number;
 }
 
-// A trader's key verifies every filing: the decoded point (with its wNAF tables, window 6:
-// 1376 points, some 300 kB, a third off the verification) and the Z of the default ID are
-// kept by key bytes, for the 128 keys seen last.
+// A trader's key verifies every filing: the decoded point and the Z of the default ID are
+// kept by key bytes, for the 128 keys seen last. Its wNAF tables (window 6: 1376 points,
+// some 300 kB, a third off each verification) cost some 25 verifications to make, so only a
+// key that has verified twice gets them: a key seen once (anyone's fresh key, a look-alike
+// CA's that verifies nothing) costs one plain verification, never the tables.
 const verifyingKeys = new BoundedCache<VerifyingKey>(128);
+const TABLES_AFTER = 2;
 
 function verifyingKey(publicKey: Uint8Array, userId: Uint8Array): VerifyingKey {
   const isDefault = userId === SM2_DEFAULT_USER_ID;
@@ -72,11 +77,8 @@ function verifyingKey(publicKey: Uint8Array, userId: Uint8Array): VerifyingKey {
   if (cached) return cached;
   const point = Point.fromHex(publicKey); // checks the point is on the curve
   if (point.is0()) throw new Error('SM2 public key is the point at infinity');
-  const made = { point, z: sm2Z(point, userId) };
-  if (isDefault) {
-    point.precompute(6);
-    verifyingKeys.set(key, made);
-  }
+  const made = { point, z: sm2Z(point, userId), verified: 0 };
+  if (isDefault) verifyingKeys.set(key, made);
   return made;
 }
 
@@ -132,7 +134,9 @@ export function sm2Verify(
   const e = toBig(sm3(key.z, message));
   const sum = Point.BASE.multiplyUnsafe(s).add(key.point.multiplyUnsafe(t));
   if (sum.is0()) return false;
-  return mod(e + sum.toAffine().x, N) === r;
+  const valid = mod(e + sum.toAffine().x, N) === r;
+  if (valid && ++key.verified === TABLES_AFTER) key.point.precompute(6);
+  return valid;
 }
 
 /** The public key point (uncompressed, 65 bytes) of a private key. */

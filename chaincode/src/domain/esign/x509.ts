@@ -18,6 +18,7 @@ import {
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { LedgerError } from '../errors';
+import { childrenOf, readTlv } from './der';
 import { BoundedCache, memoizeBytes } from './memo';
 
 export interface ParsedCertificate {
@@ -29,6 +30,9 @@ export interface ParsedCertificate {
   issuer: string;
   subjectDer: Uint8Array;
   issuerDer: Uint8Array;
+  /** The subject and issuer Names exactly as the certificate encodes them (for identities). */
+  subjectName: Uint8Array;
+  issuerName: Uint8Array;
   serialHex: string;
   notBefore: Date;
   notAfter: Date;
@@ -75,13 +79,43 @@ const NAME_LABELS: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
+/**
+ * An attribute value escaped as RFC 4514 §2.4 asks, so that no value can spell another name:
+ * `, + " \ < > ;` anywhere, `#` or a space first, a space last, and U+0000.
+ */
+export function escapeNameValue(value: string): string {
+  return value
+    .replace(/[,+"\\<>;]/g, (c) => `\\${c}`)
+    .split(String.fromCharCode(0))
+    .join('\\00')
+    .replace(/^[# ]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
+}
+
 /** RFC 4514-style text of a name, most significant RDN first as written in the certificate. */
 export function nameToString(name: Name): string {
   return name
     .map((rdn) =>
-      rdn.map((atv) => `${NAME_LABELS[atv.type] ?? atv.type}=${atv.value.toString()}`).join('+'),
+      rdn
+        .map(
+          (atv) => `${NAME_LABELS[atv.type] ?? atv.type}=${escapeNameValue(atv.value.toString())}`,
+        )
+        .join('+'),
     )
     .join(', ');
+}
+
+/** The issuer and subject Names as encoded in the TBS (version, serial, signature, issuer, validity, subject). */
+function namesOf(tbs: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } {
+  const fields = childrenOf(tbs, readTlv(tbs, 0));
+  const first = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const issuer = fields[first + 2];
+  const subject = fields[first + 4];
+  if (!issuer || !subject) throw rejected('the certificate has no issuer or subject');
+  return {
+    issuer: tbs.slice(issuer.start, issuer.end),
+    subject: tbs.slice(subject.start, subject.end),
+  };
 }
 
 /** Serial numbers compare as unsigned magnitudes, without DER's leading zero. */
@@ -118,15 +152,19 @@ function readCertificate(der: Uint8Array): ParsedCertificate {
   const authorityKeyId = aki && AsnConvert.parse(aki, AuthorityKeyIdentifier).keyIdentifier;
   const spkiAlg = tbs.subjectPublicKeyInfo.algorithm;
   if (!cert.tbsCertificateRaw) throw rejected('certificate has no raw TBS bytes');
+  const tbsBytes = asBytes(cert.tbsCertificateRaw);
+  const names = namesOf(tbsBytes);
   return {
     der,
-    tbs: asBytes(cert.tbsCertificateRaw),
+    tbs: tbsBytes,
     signatureAlgorithm: cert.signatureAlgorithm.algorithm,
     signature: asBytes(cert.signatureValue),
     subject: nameToString(tbs.subject),
     issuer: nameToString(tbs.issuer),
     subjectDer: asBytes(AsnConvert.serialize(tbs.subject)),
     issuerDer: asBytes(AsnConvert.serialize(tbs.issuer)),
+    subjectName: names.subject,
+    issuerName: names.issuer,
     serialHex: serialHex(tbs.serialNumber),
     notBefore: tbs.validity.notBefore.getTime(),
     notAfter: tbs.validity.notAfter.getTime(),

@@ -148,4 +148,14 @@ export const PROJECTION: readonly MigrationPart[] = [
                  AND holds.seq > COALESCE((SELECT seq FROM ledger_events WHERE tx_id = d.tx_id), 0)));`,
     down: `DROP INDEX crossings_decided;`,
   },
+  {
+    version: 9,
+    // Traders are owners by signer id (esign/signer-id.ts), no longer by subject and issuer
+    // text; events from before signer ids carry none, so those rows keep a NULL (no trader
+    // owns them; officers still see them).
+    up: `
+      ALTER TABLE declarations ADD COLUMN signer_id text;
+      CREATE INDEX declarations_signer_id ON declarations (signer_id);`,
+    down: `DROP INDEX declarations_signer_id; ALTER TABLE declarations DROP COLUMN signer_id;`,
+  },
 ];

@@ -17,4 +17,10 @@ export const SESSIONS: readonly MigrationPart[] = [
       );`,
     down: `DROP TABLE sessions; DROP TABLE auth_challenges;`,
   },
+  {
+    version: 9,
+    // A trader's principal id is now their signer id: sessions made before name the old one.
+    up: `DELETE FROM sessions WHERE principal->>'kind' = 'trader';`,
+    down: `DELETE FROM sessions WHERE principal->>'kind' = 'trader';`,
+  },
 ];
