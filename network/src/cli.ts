@@ -5,7 +5,8 @@
  */
 import { Devnet, type DevnetStatus } from './devnet';
 import { DevnetError, printError } from './errors';
-import { installFabric } from './fabric';
+import { installToxiproxy } from './border';
+import { ensureConfigtxlator, installFabric } from './fabric';
 import { hostsCommand } from './hosts-cli';
 
 const USAGE = `usage: devnet up [--orderers 1|3] | down | status | reset | services | install-fabric
@@ -79,9 +80,15 @@ async function main(argv: string[]): Promise<number> {
       console.log(`DATABASE_URL=${urls.databaseUrl}\nREDIS_URL=${urls.redisUrl}`);
       return 0;
     }
-    case 'install-fabric':
-      await installFabric();
+    case 'install-fabric': {
+      const home = await installFabric();
+      // Hosts mode's tools, built into the same cache (not for a FABRIC_HOME of one's own).
+      if (!process.env.FABRIC_HOME) {
+        await ensureConfigtxlator(home);
+        await installToxiproxy();
+      }
       return 0;
+    }
     default:
       console.error(USAGE);
       return 2;

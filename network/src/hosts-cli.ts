@@ -93,6 +93,16 @@ export async function hostsCommand(command: string | undefined, args: string[]):
       console.log(healed.length ? `healed: ${healed.join(', ')}` : 'no cut to heal');
       return 0;
     }
+    case 'admit': {
+      const [key] = args;
+      if (!key) return 2;
+      const result = await devnet.admit(key);
+      console.log(
+        `${result.mspId} ${result.updated ? 'admitted' : 'was already a member'}; its host is up (${result.seconds.toFixed(1)} s)`,
+      );
+      printHostsStatus(await devnet.status());
+      return 0;
+    }
     default:
       return 2;
   }

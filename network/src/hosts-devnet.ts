@@ -46,7 +46,9 @@ import {
   removeHost,
   requireHostTools,
 } from './hosts';
+import { admitOrganisation } from './admit';
 import {
+  candidateOf,
   hostsFile,
   hostsNetwork,
   hostsOfSide,
@@ -559,6 +561,26 @@ export class HostsDevnet {
       host: hostKey,
       via: this.via(hostKey),
     });
+  }
+
+  /**
+   * Admits a candidate organisation (`macao`): the channel configuration update signed by
+   * the admins the policies require, each on its own host; then its host comes up with `up`
+   * (peer joined, its own chaincode server and package installed and approved).
+   */
+  async admit(key: string): Promise<{ mspId: string; updated: boolean; seconds: number }> {
+    const t0 = Date.now();
+    await requireHostTools();
+    const { host } = candidateOf(key);
+    const { org, updated } = await admitOrganisation(this, key);
+    if (updated) this.log(`  ${org.mspId} added to the channel by a configuration update`);
+    const settings = this.readSettings();
+    if (!settings.admitted.includes(host.key)) {
+      settings.admitted.push(host.key);
+      this.writeSettings(settings);
+    }
+    await this.up();
+    return { mspId: org.mspId, updated, seconds: (Date.now() - t0) / 1000 };
   }
 
   // ---- link, partition -----------------------------------------------------------------
