@@ -109,12 +109,13 @@ export class FabricAdmin {
     });
   }
 
-  /** `-o` and its TLS CA: the orderer this organisation's admin sends to. */
-  ordererArgs(org?: PeerOrg): string[] {
+  /** `-o` and its TLS CA: the orderer this organisation's admin sends to (or `to`). */
+  ordererArgs(org?: PeerOrg, to?: { org: OrdererOrg; node: OrdererNode }): string[] {
     const chosen =
-      org && this.placement
+      to ??
+      (org && this.placement
         ? this.placement.ordererOf(org)
-        : { org: this.orderers, node: this.firstOrderer };
+        : { org: this.orderers, node: this.firstOrderer });
     return [
       '-o',
       `${chosen.node.endpoint}:${chosen.node.port}`,
@@ -388,20 +389,22 @@ export class FabricAdmin {
   /**
    * Submits a transaction with the peer CLI as `org`'s User1, endorsed by `endorsers`, and
    * waits until each endorser has committed it. Resolves with the transaction id once every
-   * endorser reports VALID; a transaction committed invalid rejects with its status.
+   * endorser reports VALID; a transaction committed invalid rejects with its status. `to`:
+   * the orderer to broadcast to (else the organisation's own side's).
    */
   async invoke(
     org: PeerOrg,
     fn: string,
     args: string[],
     endorsers: readonly PeerOrg[],
+    to?: { org: OrdererOrg; node: OrdererNode },
   ): Promise<{ txId: string; committedAt: string[] }> {
     const { stdout, stderr } = await this.peer(
       org,
       [
         'chaincode',
         'invoke',
-        ...this.ordererArgs(org),
+        ...this.ordererArgs(org, to),
         '-C',
         CHANNEL_NAME,
         '-n',

@@ -265,6 +265,28 @@ describeHosts('the network across hosts', () => {
     expect((await devnet.admit('macao')).updated).toBe(false);
   }, 180_000);
 
+  it('in a GD↔HK partition each side still commits its own acts, ordered through the third party', async () => {
+    const net = devnet.network();
+    const org = (msp: string) => net.layout.peerOrgs.find((o) => o.mspId === msp)!;
+    const joint = net.layout.ordererOrgs.find((o) => o.mspId === 'JointOrdererMSP')!;
+    const to = { org: joint, node: joint.nodes[0]! };
+    const admin = devnet.admin(net);
+    await devnet.partition('gd', 'hk');
+    try {
+      // MAJORITY of five organisations: each side's two and Macao, which both sides reach.
+      const gd = ['GDCustomsMSP', 'GDCIQMSP', 'MOCustomsMSP'].map(org);
+      const hk = ['HKCustomsMSP', 'LogisticsMSP', 'MOCustomsMSP'].map(org);
+      const [onGd, onHk] = await Promise.all([
+        admin.invoke(gd[0]!, 'SelfCheck:Record', [`gd-${Date.now()}`, 'cut'], gd, to),
+        admin.invoke(hk[0]!, 'SelfCheck:Record', [`hk-${Date.now()}`, 'cut'], hk, to),
+      ]);
+      expect(onGd.committedAt).toHaveLength(3);
+      expect(onHk.committedAt).toHaveLength(3);
+    } finally {
+      await devnet.heal();
+    }
+  }, 180_000);
+
   it('refuses an update signed by every organisation but HK customs', async () => {
     const net = devnet.network();
     const org = (msp: string) => net.layout.peerOrgs.find((o) => o.mspId === msp)!;
