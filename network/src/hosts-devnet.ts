@@ -179,8 +179,18 @@ export class HostsDevnet {
     return host;
   }
 
+  /** A host of the definition (organisation hosts, admitted ones, the border), or an error. */
+  private assertHost(hostKey: string): void {
+    const net = this.network();
+    const known = [...net.hosts.map((h) => h.key), net.border.key];
+    if (!known.includes(hostKey)) {
+      throw new DevnetError('BAD_ARGUMENT', `no host ${hostKey} (hosts: ${known.join(', ')})`);
+    }
+  }
+
   /** The command prefix that runs a command on `hostKey` (which must be up). */
   via(hostKey: string, cwd = REPO_ROOT): string[] {
+    this.assertHost(hostKey);
     const pid = hostPid(this.hostPaths(hostKey));
     if (pid === undefined) {
       throw new DevnetError(
@@ -223,6 +233,13 @@ export class HostsDevnet {
    * undefined when it was already running.
    */
   async startOnHost(hostKey: string, process_: HostProcess): Promise<number | undefined> {
+    // The name becomes a pid file and a log file name: no paths, not the namespace's own.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(process_.name) || process_.name === HOLDER) {
+      throw new DevnetError(
+        'BAD_ARGUMENT',
+        `${JSON.stringify(process_.name)} cannot name a process`,
+      );
+    }
     const cwd = process_.cwd ?? REPO_ROOT;
     const via = this.via(hostKey, cwd);
     const spec: ProcessSpec = {
@@ -240,10 +257,12 @@ export class HostsDevnet {
 
   /** Stops a process started with startOnHost (true when it was running). */
   stopOnHost(hostKey: string, name: string): Promise<boolean> {
+    this.assertHost(hostKey);
     return stopProcess(this.hostPaths(hostKey), name);
   }
 
   pidOn(hostKey: string, name: string): number | undefined {
+    this.assertHost(hostKey);
     return runningPid(this.hostPaths(hostKey), name);
   }
 
