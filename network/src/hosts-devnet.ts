@@ -41,6 +41,7 @@ import {
   ensureBridge,
   ensureHost,
   healCuts,
+  hideOnHost,
   hostPid,
   removeBridge,
   removeHost,
@@ -67,7 +68,7 @@ import {
   type ProcessSpec,
 } from './processes';
 import { ordererYaml, peerCoreYaml, SYSTEM_CHANNEL } from './render';
-import { ensureServices, removePostgresData, type ServiceUrls } from './services';
+import { ensureServices, postgresRoot, removePostgresData, type ServiceUrls } from './services';
 
 export interface HostsDevnetOptions {
   /** State folder; default `<repo>/.devnet-hosts`. */
@@ -407,8 +408,57 @@ export class HostsDevnet {
       const urls = await this.services(host.key);
       for (const name of urls.started) track(host.key, name, this.pidOn(host.key, name));
     }
+    await this.keepSecretsHome(net);
     await waitForGossip(net);
     return { seconds: (Date.now() - t0) / 1000, started };
+  }
+
+  /**
+   * What each host must not read: every other organisation's private keys (CA, TLS CA,
+   * nodes', users', officers', chaincode TLS) and other hosts' state folders and databases.
+   * Hidden in each host's own mount namespace, so a process started there (a gateway)
+   * cannot read another organisation's keys even by path.
+   */
+  foreignSecrets(net: HostsNetwork, hostKey: string): string[] {
+    const host = net.hosts.find((h) => h.key === hostKey);
+    const paths = this.paths;
+    const hidden: string[] = [];
+    for (const org of net.layout.peerOrgs.filter((o) => o.key !== host?.peerOrg)) {
+      const dir = paths.peerOrgDir(org);
+      hidden.push(
+        path.join(dir, 'ca', 'priv_sk'),
+        path.join(dir, 'tlsca', 'priv_sk'),
+        path.join(dir, 'users'),
+        path.join(dir, 'officers'),
+        path.join(paths.peerNodeDir(org), 'msp', 'keystore'),
+        path.join(paths.peerNodeDir(org), 'tls', 'server.key'),
+        path.dirname(chaincodeTlsFile(paths, 'caCert', org.key)),
+      );
+    }
+    for (const orderers of net.layout.ordererOrgs.filter((o) => o.mspId !== host?.ordererOrg)) {
+      const dir = paths.ordererOrgDir(orderers);
+      hidden.push(
+        path.join(dir, 'ca', 'priv_sk'),
+        path.join(dir, 'tlsca', 'priv_sk'),
+        path.join(dir, 'users'),
+        ...orderers.nodes.flatMap((node) => [
+          path.join(paths.ordererNodeDir(orderers, node), 'msp', 'keystore'),
+          path.join(paths.ordererNodeDir(orderers, node), 'tls', 'server.key'),
+        ]),
+      );
+    }
+    for (const other of [...net.hosts.map((h) => h.key), net.border.key]) {
+      if (other === hostKey) continue;
+      hidden.push(this.hostPaths(other).root, postgresRoot(this.hostPaths(other)));
+    }
+    return hidden;
+  }
+
+  private async keepSecretsHome(net: HostsNetwork): Promise<void> {
+    for (const key of [...net.hosts.map((h) => h.key), net.border.key]) {
+      const pid = hostPid(this.hostPaths(key));
+      if (pid !== undefined) await hideOnHost(pid, this.foreignSecrets(net, key));
+    }
   }
 
   /** The bridge, the border host, and each organisation host with its /etc/hosts. */

@@ -72,16 +72,31 @@ export async function ensureBridge(net: HostsNetwork): Promise<boolean> {
   return true;
 }
 
+/**
+ * Deletes the checkout's host links and then its bridge. A stopped host's namespace goes
+ * with its last process, but the kernel frees it only once its sockets are gone (a closed
+ * connection still sending, for minutes): its link would outlive `down` without this.
+ */
 export async function removeBridge(net: HostsNetwork): Promise<boolean> {
+  const links = (await ip(['-br', 'link']))
+    .split('\n')
+    .map((line) => (line.split(/\s+/)[0] ?? '').split('@')[0] ?? '')
+    .filter((name) => name.startsWith(`${net.prefix}-`) && name !== bridgeName(net));
+  for (const link of links) await ip(['link', 'del', link]);
   const bridge = bridgeName(net);
-  if (!(await linkExists(bridge))) return false;
+  if (!(await linkExists(bridge))) return links.length > 0;
   await ip(['link', 'del', bridge]);
   return true;
 }
 
-/** The command prefix that runs a command on a host (its network and its /etc/hosts). */
+/**
+ * The command prefix that runs a command on a host (its network and its mount namespace:
+ * its /etc/hosts, and other organisations' keys hidden). The working folder is entered
+ * after the namespaces by `env --chdir`: nsenter's own --wd opens it before, and relative
+ * paths from there would still see the launcher's mounts.
+ */
 export function enterHost(holderPid: number, cwd = '/'): string[] {
-  return ['nsenter', '-t', String(holderPid), '-n', '-m', `--wd=${cwd}`, '--'];
+  return ['nsenter', '-t', String(holderPid), '-n', '-m', '--', 'env', `--chdir=${cwd}`];
 }
 
 export interface HostSpec {
@@ -221,4 +236,32 @@ function runWithInput(argv: string[], input: string): Promise<void> {
     );
     child.stdin.end(input);
   });
+}
+
+/**
+ * Makes `paths` unreadable on one host: an empty read-only tmpfs over each folder,
+ * /dev/null over each file, in the host's own mount namespace only (other hosts and the
+ * launcher still see them). Paths already covered, or absent, are left alone.
+ */
+export async function hideOnHost(holderPid: number, paths: readonly string[]): Promise<number> {
+  const mounted = new Set(
+    fs
+      .readFileSync(`/proc/${holderPid}/mountinfo`, 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[4]),
+  );
+  const steps: string[] = [];
+  for (const p of paths) {
+    if (mounted.has(p) || !fs.existsSync(p)) continue;
+    const quoted = `'${p.replace(/'/g, `'\\''`)}'`;
+    steps.push(
+      fs.statSync(p).isDirectory()
+        ? `mount -t tmpfs -o ro,size=4k,mode=0500 hidden ${quoted}`
+        : `mount --bind /dev/null ${quoted}`,
+    );
+  }
+  if (steps.length === 0) return 0;
+  const argv = ['nsenter', '-t', String(holderPid), '-m', '--', 'sh', '-e'];
+  await runWithInput(argv, `${steps.join('\n')}\n`);
+  return steps.length;
 }

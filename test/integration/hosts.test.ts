@@ -142,6 +142,27 @@ describeHosts('the network across hosts', () => {
     expect(ordererHosts.map((h) => h.key)).toEqual(['gdcustoms', 'hkcustoms', 'joint']);
     expect(ordererHosts.filter((h) => h.raftLeader)).toHaveLength(1);
     expect(new Set(status.hosts.map((h) => h.address)).size).toBe(status.hosts.length);
+    // Keys stay home: on GD customs' host, HK customs' keys cannot be read, its own can.
+    const read = (host: string, file: string): string => {
+      const via = devnet.via(host);
+      const result = spawnSync(via[0] as string, [...via.slice(1), 'cat', file], {
+        encoding: 'utf8',
+      });
+      return result.status === 0 ? result.stdout : `(unreadable: ${result.stderr.trim()})`;
+    };
+    const net = devnet.network();
+    const [gdOrg, , hkOrg] = net.layout.peerOrgs;
+    const adminKey = (org: typeof gdOrg) =>
+      path.join(devnet.paths.peerUserDir(org!, 'Admin'), 'msp', 'keystore', 'priv_sk');
+    const officerKey = (org: typeof gdOrg) =>
+      path.join(devnet.paths.officerDir(org!, 'officer1'), 'key.pem');
+    expect(read('gdcustoms', adminKey(gdOrg))).toContain('PRIVATE KEY');
+    expect(read('gdcustoms', officerKey(gdOrg))).toContain('PRIVATE KEY');
+    expect(read('gdcustoms', adminKey(hkOrg))).not.toContain('PRIVATE KEY');
+    expect(read('gdcustoms', officerKey(hkOrg))).not.toContain('PRIVATE KEY');
+    expect(read('gdcustoms', path.join(devnet.paths.peerOrgDir(hkOrg!), 'ca', 'priv_sk'))).toBe('');
+    expect(read('hkcustoms', officerKey(hkOrg))).toContain('PRIVATE KEY');
+    expect(read('hkcustoms', officerKey(gdOrg))).not.toContain('PRIVATE KEY');
     // Each host's own PostgreSQL, reached on its loopback only.
     const urls = await devnet.services('hkcustoms');
     expect(urls.databaseUrl).toMatch(/^postgres:\/\/clearance@127\.0\.0\.1:/);
