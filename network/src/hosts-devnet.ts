@@ -667,6 +667,7 @@ export class HostsDevnet {
     }
     const settings = this.readSettings();
     const net = this.network(settings.admitted);
+    this.via(net.border.key); // the border host must be up
     await new BorderProxy(`http://${net.border.address}:${HOST_PORTS.proxyApi}`).configure(
       net.proxies,
       latency,
@@ -686,14 +687,27 @@ export class HostsDevnet {
     if (a.some((h) => b.some((o) => o.key === h.key))) {
       throw new DevnetError('BAD_ARGUMENT', `${sideA} and ${sideB} share a host`);
     }
+    // Every host of both sides must be up before any is cut: no half-made partition.
+    const pids = new Map(
+      [...a, ...b].map((host) => {
+        const pid = hostPid(this.hostPaths(host.key));
+        if (pid === undefined) {
+          throw new DevnetError(
+            'STEP_FAILED',
+            `host ${host.key} is not up`,
+            'run `npm run devnet -- up --hosts`',
+          );
+        }
+        return [host.key, pid];
+      }),
+    );
     const result: { host: string; cut: string[] }[] = [];
     for (const [from, to] of [
       [a, b],
       [b, a],
     ] as const) {
       for (const host of from) {
-        const pid = hostPid(this.hostPaths(host.key));
-        if (pid === undefined) continue;
+        const pid = pids.get(host.key) as number;
         const cut = [
           ...new Set([...(await cutAddresses(pid)), ...partitionAddresses(net, from, to)]),
         ].sort();
