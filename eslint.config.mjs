@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.devnet/**', 'coverage/**', 'load/results/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.devnet/**',
+      '.devnet-hosts/**',
+      'coverage/**',
+      'load/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

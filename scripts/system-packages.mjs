@@ -55,6 +55,8 @@ export const SYSTEM_PACKAGES = [
     need: 'test',
     why: 'the virtual reader the NFC tests tap a seal tag on',
   },
+  { name: 'nftables', need: 'test', why: 'the devnet across hosts: partitions between hosts' },
+  { name: 'iproute2', need: 'test', why: 'the devnet across hosts: namespaces, veth, bridge' },
   { name: 'chromium', need: 'test', why: 'the browser tests (driven by playwright-core)' },
   {
     name: 'fonts-noto-cjk',

@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  CHAINCODES,
   CHAINCODE_NAME,
-  CHAINCODE_SEQUENCE,
-  CHAINCODE_VERSION,
   CHANNEL_NAME,
   PEER_ORGS,
+  type ChaincodeDef,
   type OrdererNode,
   type OrdererOrg,
   type PeerOrg,
@@ -36,12 +36,45 @@ async function retrying<T>(
   }
 }
 
+/** Across hosts: where each organisation's admin acts from. */
+export interface AdminPlacement {
+  /** The command prefix that runs a CLI on the organisation's own host (nsenter). */
+  onHost(org: PeerOrg): string[];
+  /** Where the organisation's peer keeps its config (core.yaml). */
+  pathsOf(org: PeerOrg): DevnetPaths;
+  /** The orderer the organisation's admin sends to. */
+  ordererOf(org: PeerOrg): { org: OrdererOrg; node: OrdererNode };
+  /** Every peer organisation on the channel. */
+  peerOrgs: readonly PeerOrg[];
+}
+
+/** The orderer's answer to a refused broadcast, as the peer CLI reports it. */
+export interface BroadcastRefusal {
+  status: string;
+  info: string;
+}
+
+/** Reads the status and reason of an orderer's refusal from the peer CLI's output. */
+export function broadcastRefusal(output: string): BroadcastRefusal | undefined {
+  const match = /got unexpected status: ([A-Z_]+) -- (.*)/.exec(output);
+  return match ? { status: match[1] as string, info: (match[2] as string).trim() } : undefined;
+}
+
 export class FabricAdmin {
   constructor(
     private readonly fabric: FabricHome,
     private readonly paths: DevnetPaths,
     private readonly orderers: OrdererOrg,
+    private readonly placement?: AdminPlacement,
   ) {}
+
+  private get peerOrgs(): readonly PeerOrg[] {
+    return this.placement?.peerOrgs ?? PEER_ORGS;
+  }
+
+  private get firstOrg(): PeerOrg {
+    return this.peerOrgs[0] as PeerOrg;
+  }
 
   private get firstOrderer(): OrdererNode {
     const node = this.orderers.nodes[0];
@@ -49,34 +82,46 @@ export class FabricAdmin {
     return node;
   }
 
-  private peer(
+  /** Runs Fabric's peer CLI as `user` of `org` (its Admin by default), on its host. */
+  peer(
     org: PeerOrg,
     args: string[],
     user = 'Admin',
     logging = 'WARNING',
+    extraEnv: Record<string, string> = {},
   ): Promise<RunResult> {
-    return run(path.join(this.fabric.bin, 'peer'), args, {
+    const prefix = this.placement?.onHost(org) ?? [];
+    const peerBin = path.join(this.fabric.bin, 'peer');
+    const [command, ...rest] = [...prefix, peerBin, ...args] as [string, ...string[]];
+    const paths = this.placement?.pathsOf(org) ?? this.paths;
+    return run(command, rest, {
       env: {
-        FABRIC_CFG_PATH: this.paths.peerConfigDir(org),
+        FABRIC_CFG_PATH: paths.peerConfigDir(org),
         CORE_PEER_LOCALMSPID: org.mspId,
         CORE_PEER_MSPCONFIGPATH: path.join(this.paths.peerUserDir(org, user), 'msp'),
-        CORE_PEER_ADDRESS: `${org.peer.host}:${org.peer.port}`,
+        CORE_PEER_ADDRESS: `${org.peer.endpoint}:${org.peer.port}`,
         CORE_PEER_TLS_ENABLED: 'true',
         CORE_PEER_TLS_ROOTCERT_FILE: this.paths.peerTlsCa(org),
         FABRIC_LOGGING_SPEC: logging,
+        ...extraEnv,
       },
       timeoutMs: 180_000,
     });
   }
 
-  private ordererArgs(): string[] {
-    const o = this.firstOrderer;
+  /** `-o` and its TLS CA: the orderer this organisation's admin sends to (or `to`). */
+  ordererArgs(org?: PeerOrg, to?: { org: OrdererOrg; node: OrdererNode }): string[] {
+    const chosen =
+      to ??
+      (org && this.placement
+        ? this.placement.ordererOf(org)
+        : { org: this.orderers, node: this.firstOrderer });
     return [
       '-o',
-      `${o.host}:${o.port}`,
+      `${chosen.node.endpoint}:${chosen.node.port}`,
       '--tls',
       '--cafile',
-      this.paths.ordererTlsCa(this.orderers),
+      this.paths.ordererTlsCa(chosen.org),
     ];
   }
 
@@ -122,7 +167,7 @@ export class FabricAdmin {
   async createChannel(): Promise<boolean> {
     // Only a successful create or fetch writes the block: its presence means the channel exists.
     if (fs.existsSync(this.paths.channelBlock)) return false;
-    const org = PEER_ORGS[0] as PeerOrg;
+    const org = this.firstOrg;
     try {
       // A Raft orderer that has just started answers SERVICE_UNAVAILABLE until it has a leader.
       await retrying(/SERVICE_UNAVAILABLE/, () =>
@@ -133,7 +178,7 @@ export class FabricAdmin {
           this.paths.channelBlock,
           '-c',
           CHANNEL_NAME,
-          ...this.ordererArgs(),
+          ...this.ordererArgs(org),
         ]),
       );
       return false;
@@ -151,7 +196,7 @@ export class FabricAdmin {
         this.paths.channelTx,
         '--outputBlock',
         this.paths.channelBlock,
-        ...this.ordererArgs(),
+        ...this.ordererArgs(org),
       ]),
     );
     return true;
@@ -170,7 +215,7 @@ export class FabricAdmin {
         CHANNEL_NAME,
         '-f',
         this.paths.anchorsTx(org),
-        ...this.ordererArgs(),
+        ...this.ordererArgs(org),
       ]);
       return true;
     } catch (error) {
@@ -208,29 +253,37 @@ export class FabricAdmin {
     return (parsed.installed_chaincodes ?? []).map((c) => c.package_id);
   }
 
-  async install(org: PeerOrg, packageId: string): Promise<boolean> {
+  /** Installs a package (the devnet's, or the organisation's own across hosts). */
+  async install(
+    org: PeerOrg,
+    packageId: string,
+    packageFile = this.paths.chaincodePackage,
+  ): Promise<boolean> {
     if ((await this.installedPackageIds(org)).includes(packageId)) return false;
-    await this.peer(org, ['lifecycle', 'chaincode', 'install', this.paths.chaincodePackage]);
+    await this.peer(org, ['lifecycle', 'chaincode', 'install', packageFile]);
     return true;
   }
 
-  private definitionArgs(): string[] {
+  private definitionArgs(cc: ChaincodeDef, org: PeerOrg): string[] {
+    const paths = this.placement?.pathsOf(org) ?? this.paths;
     return [
       '--channelID',
       CHANNEL_NAME,
       '--name',
-      CHAINCODE_NAME,
+      cc.name,
       '--version',
-      CHAINCODE_VERSION,
+      cc.version,
       '--sequence',
-      String(CHAINCODE_SEQUENCE),
+      String(cc.sequence),
       '--collections-config',
-      this.paths.collectionsConfig,
+      paths.collectionsConfigOf(cc.name),
+      ...(cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : []),
     ];
   }
 
   async committed(
-    org: PeerOrg = PEER_ORGS[0] as PeerOrg,
+    org: PeerOrg = this.firstOrg,
+    name = CHAINCODE_NAME,
   ): Promise<{ version: string; sequence: number } | undefined> {
     // Listing every definition on the channel answers an empty list before the first
     // commit, where asking for one name would fail.
@@ -246,29 +299,50 @@ export class FabricAdmin {
     const parsed = JSON.parse(stdout || '{}') as {
       chaincode_definitions?: { name: string; version: string; sequence: number }[];
     };
-    return parsed.chaincode_definitions?.find((d) => d.name === CHAINCODE_NAME);
+    return parsed.chaincode_definitions?.find((d) => d.name === name);
   }
 
-  async approvals(): Promise<Record<string, boolean>> {
-    const org = PEER_ORGS[0] as PeerOrg;
+  async approvals(
+    cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef,
+  ): Promise<Record<string, boolean>> {
+    const org = this.firstOrg;
     const { stdout } = await this.peer(org, [
       'lifecycle',
       'chaincode',
       'checkcommitreadiness',
-      ...this.definitionArgs(),
+      ...this.definitionArgs(cc, org),
       '--output',
       'json',
     ]);
     return (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
   }
 
-  async approve(org: PeerOrg, packageId: string): Promise<void> {
+  /** Whether `org` approved the definition `cc` at its sequence (its own peer asked). */
+  async approvedBy(org: PeerOrg, cc: ChaincodeDef): Promise<boolean> {
+    const { stdout } = await this.peer(org, [
+      'lifecycle',
+      'chaincode',
+      'checkcommitreadiness',
+      ...this.definitionArgs(cc, org),
+      '--output',
+      'json',
+    ]);
+    return (
+      (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals[org.mspId] === true
+    );
+  }
+
+  async approve(
+    org: PeerOrg,
+    packageId: string,
+    cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef,
+  ): Promise<void> {
     await this.peer(org, [
       'lifecycle',
       'chaincode',
       'approveformyorg',
-      ...this.ordererArgs(),
-      ...this.definitionArgs(),
+      ...this.ordererArgs(org),
+      ...this.definitionArgs(cc, org),
       '--package-id',
       packageId,
       '--waitForEvent',
@@ -278,21 +352,21 @@ export class FabricAdmin {
   private peerAddressArgs(orgs: readonly PeerOrg[]): string[] {
     return orgs.flatMap((p) => [
       '--peerAddresses',
-      `${p.peer.host}:${p.peer.port}`,
+      `${p.peer.endpoint}:${p.peer.port}`,
       '--tlsRootCertFiles',
       this.paths.peerTlsCa(p),
     ]);
   }
 
-  async commit(): Promise<void> {
-    const org = PEER_ORGS[0] as PeerOrg;
-    const peerArgs = this.peerAddressArgs(PEER_ORGS);
+  async commit(cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef): Promise<void> {
+    const org = this.firstOrg;
+    const peerArgs = this.peerAddressArgs(this.peerOrgs);
     await this.peer(org, [
       'lifecycle',
       'chaincode',
       'commit',
-      ...this.ordererArgs(),
-      ...this.definitionArgs(),
+      ...this.ordererArgs(org),
+      ...this.definitionArgs(cc, org),
       ...peerArgs,
       '--waitForEvent',
     ]);
@@ -315,20 +389,22 @@ export class FabricAdmin {
   /**
    * Submits a transaction with the peer CLI as `org`'s User1, endorsed by `endorsers`, and
    * waits until each endorser has committed it. Resolves with the transaction id once every
-   * endorser reports VALID; a transaction committed invalid rejects with its status.
+   * endorser reports VALID; a transaction committed invalid rejects with its status. `to`:
+   * the orderer to broadcast to (else the organisation's own side's).
    */
   async invoke(
     org: PeerOrg,
     fn: string,
     args: string[],
     endorsers: readonly PeerOrg[],
+    to?: { org: OrdererOrg; node: OrdererNode },
   ): Promise<{ txId: string; committedAt: string[] }> {
     const { stdout, stderr } = await this.peer(
       org,
       [
         'chaincode',
         'invoke',
-        ...this.ordererArgs(),
+        ...this.ordererArgs(org, to),
         '-C',
         CHANNEL_NAME,
         '-n',

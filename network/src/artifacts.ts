@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import {
-  COLLECTIONS,
+  CHAINCODES,
   OFFICERS,
   CHAINCODE_NAME,
   CHAINCODE_VERSION,
@@ -25,13 +25,16 @@ import { hasChannelParticipation, type FabricHome } from './fabric';
 import { lowSPem, normaliseCertificates } from './low-s';
 import { issueOfficer } from './officers';
 import type { DevnetPaths } from './paths';
+import { singleHostLayout, type Layout } from './layout';
 import {
   SYSTEM_CHANNEL,
   ccaasConnection,
   configtx,
+  configtxOrgName,
   cryptoConfig,
   ordererYaml,
   peerCoreYaml,
+  type LayoutOrOrderers,
 } from './render';
 
 export const CHAINCODE_LABEL = `${CHAINCODE_NAME}_${CHAINCODE_VERSION}`;
@@ -58,10 +61,11 @@ export function cryptoExists(paths: DevnetPaths): boolean {
 export async function generateCrypto(
   fabric: FabricHome,
   paths: DevnetPaths,
-  orderers: OrdererOrg,
+  orderers: LayoutOrOrderers,
 ): Promise<void> {
+  const layout = 'kind' in orderers ? orderers : singleHostLayout(orderers);
   const cryptoConfigFile = path.join(paths.config, 'crypto-config.yaml');
-  writeYaml(cryptoConfigFile, cryptoConfig(orderers));
+  writeYaml(cryptoConfigFile, cryptoConfig(layout));
   fs.rmSync(paths.crypto, { recursive: true, force: true });
   await run(path.join(fabric.bin, 'cryptogen'), [
     'generate',
@@ -71,9 +75,13 @@ export async function generateCrypto(
   normaliseCertificates(paths.crypto);
   const systemChannel = !hasChannelParticipation(fabric.version);
   const configtxDir = path.join(paths.config, 'configtx');
-  writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(orderers, paths, systemChannel));
+  writeYaml(path.join(configtxDir, 'configtx.yaml'), configtx(layout, paths, systemChannel));
   fs.mkdirSync(path.dirname(paths.channelBlock), { recursive: true });
-  writeChaincodeTls(paths, generateChaincodeTls(HOST));
+  if (layout.kind === 'single') writeChaincodeTls(paths, generateChaincodeTls(HOST));
+  // Across hosts each organisation's chaincode server has TLS material of its own.
+  else
+    for (const org of layout.peerOrgs)
+      writeChaincodeTls(paths, generateChaincodeTls(HOST), org.key);
   const configtxgen = (args: string[]): Promise<unknown> =>
     run(path.join(fabric.bin, 'configtxgen'), ['-configPath', configtxDir, ...args]);
   if (!systemChannel) {
@@ -96,13 +104,13 @@ export async function generateCrypto(
     ]);
     const channel = ['-profile', 'ClearanceChannel', '-channelID', CHANNEL_NAME];
     await configtxgen([...channel, '-outputCreateChannelTx', paths.channelTx]);
-    for (const org of PEER_ORGS) {
+    for (const org of layout.peerOrgs) {
       await configtxgen([
         ...channel,
         '-outputAnchorPeersUpdate',
         paths.anchorsTx(org),
         '-asOrg',
-        org.mspId.replace(/MSP$/, ''),
+        configtxOrgName(org.mspId),
       ]);
     }
   }
@@ -117,21 +125,30 @@ const TLS_FILES: Record<keyof ChaincodeTls, string> = {
   clientKey: 'client.key',
 };
 
-export function chaincodeTlsFile(paths: DevnetPaths, which: keyof ChaincodeTls): string {
-  return path.join(paths.chaincodeTls, TLS_FILES[which]);
+/** The chaincode link's TLS files: the devnet's one set, or (across hosts) an organisation's. */
+export function chaincodeTlsFile(
+  paths: DevnetPaths,
+  which: keyof ChaincodeTls,
+  orgKey?: string,
+): string {
+  return path.join(paths.chaincodeTls, orgKey ?? '', TLS_FILES[which]);
 }
 
-function writeChaincodeTls(paths: DevnetPaths, tls: ChaincodeTls): void {
-  fs.mkdirSync(paths.chaincodeTls, { recursive: true });
+export function writeChaincodeTls(paths: DevnetPaths, tls: ChaincodeTls, orgKey?: string): void {
+  fs.mkdirSync(path.dirname(chaincodeTlsFile(paths, 'caCert', orgKey)), { recursive: true });
   for (const which of Object.keys(TLS_FILES) as (keyof ChaincodeTls)[]) {
-    fs.writeFileSync(chaincodeTlsFile(paths, which), tls[which], { mode: 0o600 });
+    fs.writeFileSync(chaincodeTlsFile(paths, which, orgKey), tls[which], { mode: 0o600 });
   }
 }
 
 /** Issues the officers' certificates (with role attributes) that do not exist yet. */
-export async function ensureOfficers(paths: DevnetPaths): Promise<void> {
+export async function ensureOfficers(
+  paths: DevnetPaths,
+  orgs: readonly PeerOrg[] = PEER_ORGS,
+): Promise<void> {
   for (const officer of OFFICERS) {
-    const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
+    const org = orgs.find((o) => o.key === officer.org);
+    if (!org) continue;
     const dir = paths.officerDir(org, officer.name);
     if (fs.existsSync(path.join(dir, 'cert.pem'))) continue;
     const issued = await issueOfficer(
@@ -170,7 +187,18 @@ export function writeNodeConfigs(
       ordererYaml(sampleOrderer, orderers, node, paths, genesisBlock),
     );
   }
-  fs.writeFileSync(paths.collectionsConfig, `${JSON.stringify(COLLECTIONS, null, 2)}\n`);
+  writeCollections(paths);
+}
+
+/** Each chaincode definition's collections file. */
+export function writeCollections(paths: DevnetPaths): void {
+  fs.mkdirSync(paths.config, { recursive: true });
+  for (const cc of CHAINCODES) {
+    fs.writeFileSync(
+      paths.collectionsConfigOf(cc.name),
+      `${JSON.stringify(cc.collections, null, 2)}\n`,
+    );
+  }
 }
 
 /**
@@ -178,18 +206,25 @@ export function writeNodeConfigs(
  * byte-for-byte deterministically, so the package id is stable across `up`s.
  * Returns the package id (label:sha256 of the package file), as the peer computes it.
  */
-export async function writeChaincodePackage(paths: DevnetPaths): Promise<string> {
-  const stage = path.join(path.dirname(paths.chaincodePackage), 'stage');
+export async function writeChaincodePackage(
+  paths: DevnetPaths,
+  org?: { key: string; address: string },
+): Promise<string> {
+  const packageFile = paths.chaincodePackageOf(org?.key);
+  const stage = path.join(path.dirname(packageFile), 'stage');
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'code'), { recursive: true });
   fs.writeFileSync(
     path.join(stage, 'code', 'connection.json'),
     JSON.stringify(
-      ccaasConnection({
-        caCert: fs.readFileSync(chaincodeTlsFile(paths, 'caCert'), 'utf8'),
-        clientCert: fs.readFileSync(chaincodeTlsFile(paths, 'clientCert'), 'utf8'),
-        clientKey: fs.readFileSync(chaincodeTlsFile(paths, 'clientKey'), 'utf8'),
-      }),
+      ccaasConnection(
+        {
+          caCert: fs.readFileSync(chaincodeTlsFile(paths, 'caCert', org?.key), 'utf8'),
+          clientCert: fs.readFileSync(chaincodeTlsFile(paths, 'clientCert', org?.key), 'utf8'),
+          clientKey: fs.readFileSync(chaincodeTlsFile(paths, 'clientKey', org?.key), 'utf8'),
+        },
+        org?.address,
+      ),
       null,
       2,
     ),
@@ -206,11 +241,11 @@ export async function writeChaincodePackage(paths: DevnetPaths): Promise<string>
       `tar ${tarFlags.join(' ')} -C code -cf - connection.json | gzip -n > code.tar.gz && ` +
         `tar ${tarFlags.join(' ')} -cf - metadata.json code.tar.gz | gzip -n > "$1"`,
       'sh',
-      paths.chaincodePackage,
+      packageFile,
     ],
     { cwd: stage },
   );
-  const digest = createHash('sha256').update(fs.readFileSync(paths.chaincodePackage)).digest('hex');
+  const digest = createHash('sha256').update(fs.readFileSync(packageFile)).digest('hex');
   return `${CHAINCODE_LABEL}:${digest}`;
 }
 
@@ -247,41 +282,46 @@ export interface ConnectionDescriptor {
   orderers: OrdererEndpoint[];
 }
 
-function peerEndpoints(paths: DevnetPaths): PeerEndpoint[] {
-  return PEER_ORGS.map((org) => ({
+function peerEndpoints(paths: DevnetPaths, orgs: readonly PeerOrg[]): PeerEndpoint[] {
+  return orgs.map((org) => ({
     mspId: org.mspId,
-    endpoint: `${org.peer.host}:${org.peer.port}`,
+    endpoint: `${org.peer.endpoint}:${org.peer.port}`,
     hostAlias: peerHostname(org),
     tlsRootCertPath: paths.peerTlsCa(org),
   }));
 }
 
-function ordererEndpoints(paths: DevnetPaths, orderers: OrdererOrg): OrdererEndpoint[] {
-  return orderers.nodes.map((node) => ({
-    endpoint: `${node.host}:${node.port}`,
-    hostAlias: ordererHostname(orderers, node),
-    tlsRootCertPath: paths.ordererTlsCa(orderers),
-  }));
+function ordererEndpoints(
+  paths: DevnetPaths,
+  ordererOrgs: readonly OrdererOrg[],
+): OrdererEndpoint[] {
+  return ordererOrgs.flatMap((orderers) =>
+    orderers.nodes.map((node) => ({
+      endpoint: `${node.endpoint}:${node.port}`,
+      hostAlias: ordererHostname(orderers, node),
+      tlsRootCertPath: paths.ordererTlsCa(orderers),
+    })),
+  );
 }
 
 function descriptor(
   org: PeerOrg,
   paths: DevnetPaths,
-  orderers: OrdererOrg,
+  layout: Layout,
   certPath: string,
   keyPath: string,
 ): ConnectionDescriptor {
   return {
     mspId: org.mspId,
-    peerEndpoint: `${org.peer.host}:${org.peer.port}`,
+    peerEndpoint: `${org.peer.endpoint}:${org.peer.port}`,
     peerHostAlias: peerHostname(org),
     tlsRootCertPath: paths.peerTlsCa(org),
     certPath,
     keyPath,
     channel: CHANNEL_NAME,
     chaincode: CHAINCODE_NAME,
-    peers: peerEndpoints(paths),
-    orderers: ordererEndpoints(paths, orderers),
+    peers: peerEndpoints(paths, layout.peerOrgs),
+    orderers: ordererEndpoints(paths, layout.ordererOrgs),
   };
 }
 
@@ -289,37 +329,45 @@ function descriptor(
 export function connectionDescriptor(
   paths: DevnetPaths,
   org: PeerOrg,
-  orderers: OrdererOrg,
+  orderers: LayoutOrOrderers,
   user = 'User1',
 ): ConnectionDescriptor {
+  const layout = 'kind' in orderers ? orderers : singleHostLayout(orderers);
   const msp = path.join(paths.peerUserDir(org, user), 'msp');
   return descriptor(
     org,
     paths,
-    orderers,
+    layout,
     path.join(msp, 'signcerts', `${user}@${org.domain}-cert.pem`),
     path.join(msp, 'keystore', 'priv_sk'),
   );
 }
 
-export function writeConnectionDescriptors(paths: DevnetPaths, orderers: OrdererOrg): void {
+/**
+ * Connection files: `<org>.json` (its cryptogen user) and `<org>/<officer>.json` per officer.
+ * Across hosts they name peers and orderers by TLS host name, as seen from the organisation's
+ * own host (a gateway there resolves them through its host's /etc/hosts).
+ */
+export function writeConnectionDescriptors(paths: DevnetPaths, orderers: LayoutOrOrderers): void {
+  const layout = 'kind' in orderers ? orderers : singleHostLayout(orderers);
   fs.mkdirSync(paths.connections, { recursive: true });
   const write = (file: string, value: ConnectionDescriptor): void => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
   };
-  for (const org of PEER_ORGS) {
+  for (const org of layout.peerOrgs) {
     write(
       path.join(paths.connections, `${org.key}.json`),
-      connectionDescriptor(paths, org, orderers),
+      connectionDescriptor(paths, org, layout),
     );
   }
   for (const officer of OFFICERS) {
-    const org = PEER_ORGS.find((o) => o.key === officer.org) as PeerOrg;
+    const org = layout.peerOrgs.find((o) => o.key === officer.org);
+    if (!org) continue;
     const dir = paths.officerDir(org, officer.name);
     write(
       path.join(paths.connections, officer.org, `${officer.name}.json`),
-      descriptor(org, paths, orderers, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
+      descriptor(org, paths, layout, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
     );
   }
 }

@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-/** `npm run devnet -- up [--orderers 3] | down | status | reset`, and `install-fabric`. */
+/**
+ * `npm run devnet -- up [--orderers 3] | down | status | reset`, and `install-fabric`; with
+ * `--hosts`, the same across hosts, plus `link`, `partition`, `heal`, `admit`.
+ */
 import { Devnet, type DevnetStatus } from './devnet';
 import { DevnetError, printError } from './errors';
-import { installFabric } from './fabric';
+import { installToxiproxy } from './border';
+import { ensureConfigtxlator, installFabric } from './fabric';
+import { hostsCommand } from './hosts-cli';
 
-const USAGE =
-  'usage: devnet up [--orderers 1|3] | down | status | reset | services | install-fabric';
+const USAGE = `usage: devnet up [--orderers 1|3] | down | status | reset | services | install-fabric
+       devnet up --hosts | down --hosts | status --hosts | reset --hosts
+       devnet link --latency MS --jitter MS        (border links, per direction)
+       devnet partition SIDE SIDE | heal            (a side: a site gd|hk|neutral|mo, a host, or a comma list)
+       devnet admit macao                           (a channel configuration update, then its host)`;
 
 function parseOrderers(args: string[]): 1 | 3 | undefined {
   const i = args.indexOf('--orderers');
@@ -34,6 +42,14 @@ function printStatus(status: DevnetStatus): void {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes('--hosts') || ['link', 'partition', 'heal', 'admit'].includes(command ?? '')) {
+    const code = await hostsCommand(
+      command,
+      rest.filter((a) => a !== '--hosts'),
+    );
+    if (code === 2) console.error(USAGE);
+    return code;
+  }
   const devnet = new Devnet({ orderers: parseOrderers(rest) });
   switch (command) {
     case 'up': {
@@ -64,9 +80,15 @@ async function main(argv: string[]): Promise<number> {
       console.log(`DATABASE_URL=${urls.databaseUrl}\nREDIS_URL=${urls.redisUrl}`);
       return 0;
     }
-    case 'install-fabric':
-      await installFabric();
+    case 'install-fabric': {
+      const home = await installFabric();
+      // Hosts mode's tools, built into the same cache (not for a FABRIC_HOME of one's own).
+      if (!process.env.FABRIC_HOME) {
+        await ensureConfigtxlator(home);
+        await installToxiproxy();
+      }
       return 0;
+    }
     default:
       console.error(USAGE);
       return 2;

@@ -14,12 +14,22 @@ export interface PeerOrg {
   key: string;
   mspId: string;
   domain: string;
-  peer: { host: string; port: number; chaincodePort: number; operationsPort: number };
+  peer: {
+    /** The address it listens on (and the launcher checks it at). */
+    host: string;
+    /** The host others dial it by: 127.0.0.1 on one host, its TLS host name across hosts. */
+    endpoint: string;
+    port: number;
+    chaincodePort: number;
+    operationsPort: number;
+  };
 }
 
 export interface OrdererNode {
   name: string;
   host: string;
+  /** The host others dial it by (see PeerOrg.peer.endpoint). */
+  endpoint: string;
   port: number;
   adminPort: number;
   operationsPort: number;
@@ -60,25 +70,25 @@ export const PEER_ORGS: readonly PeerOrg[] = [
     key: 'gdcustoms',
     mspId: 'GDCustomsMSP',
     domain: 'gdcustoms.clearance.test',
-    peer: { host: HOST, port: 7051, chaincodePort: 7052, operationsPort: 9441 },
+    peer: { host: HOST, endpoint: HOST, port: 7051, chaincodePort: 7052, operationsPort: 9441 },
   },
   {
     key: 'gdciq',
     mspId: 'GDCIQMSP',
     domain: 'gdciq.clearance.test',
-    peer: { host: HOST, port: 8051, chaincodePort: 8052, operationsPort: 9442 },
+    peer: { host: HOST, endpoint: HOST, port: 8051, chaincodePort: 8052, operationsPort: 9442 },
   },
   {
     key: 'hkcustoms',
     mspId: 'HKCustomsMSP',
     domain: 'hkcustoms.clearance.test',
-    peer: { host: HOST, port: 9051, chaincodePort: 9052, operationsPort: 9443 },
+    peer: { host: HOST, endpoint: HOST, port: 9051, chaincodePort: 9052, operationsPort: 9443 },
   },
   {
     key: 'logistics',
     mspId: 'LogisticsMSP',
     domain: 'logistics.clearance.test',
-    peer: { host: HOST, port: 10051, chaincodePort: 10052, operationsPort: 9444 },
+    peer: { host: HOST, endpoint: HOST, port: 10051, chaincodePort: 10052, operationsPort: 9444 },
   },
 ];
 
@@ -96,6 +106,7 @@ export function ordererOrg(count: OrdererCount): OrdererOrg {
     nodes.push({
       name: `orderer${i}`,
       host: HOST,
+      endpoint: HOST,
       port: 7050 + (i - 1) * 100,
       adminPort: 7053 + (i - 1) * 100,
       operationsPort: 8443 + (i - 1) * 100,
@@ -155,3 +166,212 @@ export const COLLECTIONS = [
     memberOnlyWrite: true,
   },
 ] as const;
+
+/** One chaincode definition on the channel: what each organisation approves. */
+export interface ChaincodeDef {
+  name: string;
+  version: string;
+  sequence: number;
+  /** Private data collections (the `--collections-config` JSON). */
+  collections: readonly (typeof COLLECTIONS)[number][];
+  /** A signature policy; absent: the channel's /Channel/Application/Endorsement. */
+  endorsementPolicy?: string;
+}
+
+/**
+ * Every chaincode definition the devnet commits, each approved by every organisation with
+ * its own package (one chaincode server per organisation across hosts). The application
+ * half may split this into one definition per jurisdiction plus a joint one.
+ */
+export const CHAINCODES: readonly ChaincodeDef[] = [
+  {
+    name: CHAINCODE_NAME,
+    version: CHAINCODE_VERSION,
+    sequence: CHAINCODE_SEQUENCE,
+    collections: COLLECTIONS,
+  },
+];
+
+/** A channel policy as configtx.yaml writes it. */
+export interface PolicyDef {
+  Type: 'ImplicitMeta' | 'Signature';
+  Rule: string;
+}
+
+/** The channel-wide policies: /Channel, /Channel/Orderer and /Channel/Application. */
+export interface ChannelPolicies {
+  channel: { Readers: PolicyDef; Writers: PolicyDef; Admins: PolicyDef };
+  orderer: {
+    Readers: PolicyDef;
+    Writers: PolicyDef;
+    Admins: PolicyDef;
+    BlockValidation: PolicyDef;
+  };
+  application: {
+    Readers: PolicyDef;
+    Writers: PolicyDef;
+    Admins: PolicyDef;
+    LifecycleEndorsement: PolicyDef;
+    Endorsement: PolicyDef;
+  };
+}
+
+const implicitMeta = (Rule: string): PolicyDef => ({ Type: 'ImplicitMeta', Rule });
+const signedBy = (Rule: string): PolicyDef => ({ Type: 'Signature', Rule });
+
+/** The single-host devnet's policies (Fabric's defaults): one orderer organisation. */
+export const SINGLE_HOST_POLICIES: ChannelPolicies = {
+  channel: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: implicitMeta('MAJORITY Admins'),
+  },
+  orderer: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: implicitMeta('MAJORITY Admins'),
+    BlockValidation: implicitMeta('ANY Writers'),
+  },
+  application: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: implicitMeta('MAJORITY Admins'),
+    LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
+    Endorsement: implicitMeta('MAJORITY Endorsement'),
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Across hosts: one host per organisation (network namespaces on this machine).
+// ---------------------------------------------------------------------------------------
+
+/** Where a host stands: links between sites carry the border's latency and can be cut. */
+export const SITES = {
+  gd: 'Guangdong',
+  hk: 'Hong Kong',
+  neutral: 'third party (neither side)',
+  mo: 'Macao',
+} as const;
+export type SiteKey = keyof typeof SITES;
+
+/** The same ports on every host: each host has its own address. */
+export const HOST_PORTS = {
+  peer: 7051,
+  peerChaincode: 7052,
+  peerOperations: 9443,
+  orderer: 7050,
+  ordererAdmin: 7053,
+  ordererOperations: 8443,
+  /** The organisation's own chaincode server, on the host's loopback: only its peer dials it. */
+  chaincode: 9999,
+  /** PostgreSQL and Redis, on the host's loopback: only that host's gateway reaches them. */
+  postgres: 55432,
+  redis: 56379,
+  /** The slot for the organisation's gateway (started by the application half). */
+  gateway: 3000,
+  /** Toxiproxy's API on the border host. */
+  proxyApi: 8474,
+} as const;
+
+/** Ports other sites reach a host on; a link's proxy forwards each of them. */
+export const PROXIED_PORTS = [HOST_PORTS.peer, HOST_PORTS.orderer, HOST_PORTS.gateway] as const;
+
+export interface HostDef {
+  /** Names the host's network namespace, state folder and `host` argument of commands. */
+  key: string;
+  site: SiteKey;
+  /** Last byte of its address in the checkout's /24 (see hostsSubnet). */
+  octet: number;
+  /** The peer organisation (PeerOrg.key) whose peer and chaincode server run here. */
+  peerOrg?: string;
+  /** The orderer organisation (mspId) whose ordering node runs here. */
+  ordererOrg?: string;
+  /** Its own PostgreSQL and Redis, and a slot for its gateway. */
+  services: boolean;
+}
+
+/** Organisation hosts as the network starts. */
+export const HOSTS: readonly HostDef[] = [
+  {
+    key: 'gdcustoms',
+    site: 'gd',
+    octet: 11,
+    peerOrg: 'gdcustoms',
+    ordererOrg: 'GDCustomsOrdererMSP',
+    services: true,
+  },
+  { key: 'gdciq', site: 'gd', octet: 12, peerOrg: 'gdciq', services: true },
+  {
+    key: 'hkcustoms',
+    site: 'hk',
+    octet: 21,
+    peerOrg: 'hkcustoms',
+    ordererOrg: 'HKCustomsOrdererMSP',
+    services: true,
+  },
+  // The e-lock operators of the GD–HK scheme monitor from Hong Kong; one field moves them.
+  { key: 'logistics', site: 'hk', octet: 22, peerOrg: 'logistics', services: true },
+  { key: 'joint', site: 'neutral', octet: 31, ordererOrg: 'JointOrdererMSP', services: false },
+];
+
+/** Organisations that join later by a channel configuration update (`devnet admit`). */
+export const CANDIDATES: readonly { host: HostDef; org: Omit<PeerOrg, 'peer'> }[] = [
+  {
+    host: { key: 'macao', site: 'mo', octet: 41, peerOrg: 'mocustoms', services: true },
+    org: { key: 'mocustoms', mspId: 'MOCustomsMSP', domain: 'mocustoms.clearance.test' },
+  },
+];
+
+/** The border host: Toxiproxy, and the addresses that stand for hosts across a link. */
+export const BORDER_HOST = { key: 'border', octet: 2 } as const;
+/** The launcher's own address on the hosts' network (the bridge). */
+export const LAUNCHER_OCTET = 1;
+/** Proxy addresses are numbered from here (see proxyPlan in layout.ts). */
+export const PROXY_OCTET_BASE = 100;
+
+/** Links whose traffic goes through the border proxy: latency and jitter per direction. */
+export const BORDER_LINKS: readonly {
+  sites: [SiteKey, SiteKey];
+  latencyMs: number;
+  jitterMs: number;
+}[] = [{ sites: ['gd', 'hk'], latencyMs: 20, jitterMs: 5 }];
+
+/**
+ * Ordering across hosts: a Raft consenter on GD customs' host, one on HK customs' host and
+ * one at a third party neither controls. Three consenters survive one failure, and in a
+ * GD↔HK partition the side that still reaches the third party keeps ordering (see
+ * docs/network.md). Each is its own orderer organisation with its own CA.
+ */
+export const HOSTS_ORDERER_ORGS: readonly { mspId: string; domain: string; host: string }[] = [
+  { mspId: 'GDCustomsOrdererMSP', domain: 'ordering.gdcustoms.clearance.test', host: 'gdcustoms' },
+  { mspId: 'HKCustomsOrdererMSP', domain: 'ordering.hkcustoms.clearance.test', host: 'hkcustoms' },
+  { mspId: 'JointOrdererMSP', domain: 'ordering.joint.clearance.test', host: 'joint' },
+];
+
+/**
+ * Across hosts no single customs service, nor one with any other organisations, can change
+ * the channel: every admin policy names both customs services explicitly. (MAJORITY would
+ * let GD customs, GD CIQ and the operators change the application group without Hong Kong,
+ * and one customs service's orderer with the third party change the orderer group.)
+ * Endorsement policies stay as on one host: the application half sets them.
+ */
+export const HOSTS_POLICIES: ChannelPolicies = {
+  channel: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: signedBy("AND('GDCustomsMSP.admin', 'HKCustomsMSP.admin')"),
+  },
+  orderer: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: signedBy("AND('GDCustomsOrdererMSP.admin', 'HKCustomsOrdererMSP.admin')"),
+    BlockValidation: implicitMeta('ANY Writers'),
+  },
+  application: {
+    Readers: implicitMeta('ANY Readers'),
+    Writers: implicitMeta('ANY Writers'),
+    Admins: signedBy("AND('GDCustomsMSP.admin', 'HKCustomsMSP.admin')"),
+    LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
+    Endorsement: implicitMeta('MAJORITY Endorsement'),
+  },
+};

@@ -83,8 +83,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
  * beside it so that `down` and a later start find them; stopped first.
  */
 export const APP_PROCESSES = ['demo', 'gateway'] as const;
-const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
-const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
+export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
+export const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
 
 /** The chaincode's built code: its own and that of the workspace package it runs with. */
 const CHAINCODE_CODE_DIRS = [
@@ -93,7 +93,7 @@ const CHAINCODE_CODE_DIRS = [
 ];
 
 /** Digest of the built chaincode (every file under CHAINCODE_CODE_DIRS). */
-function chaincodeCodeHash(): string {
+export function chaincodeCodeHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string): void => {
     for (const entry of fs

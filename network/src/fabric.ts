@@ -127,6 +127,33 @@ async function build(dir: string, log: (line: string) => void): Promise<void> {
   fs.writeFileSync(path.join(dir, 'VERSION'), `${FABRIC_BUILD_VERSION}\n`);
 }
 
+/**
+ * Fabric's configtxlator (config blocks to JSON and back, update computation), built from
+ * the same pinned module into the same bin folder when missing. Not part of the four tools
+ * an install is checked for: an install made before it was needed stays complete.
+ */
+export async function ensureConfigtxlator(
+  home: FabricHome,
+  log: (line: string) => void = console.log,
+): Promise<string> {
+  const tool = path.join(home.bin, 'configtxlator');
+  if (fs.existsSync(tool)) return tool;
+  if (path.resolve(home.dir) !== path.resolve(buildDir())) {
+    throw new DevnetError(
+      'DEPENDENCY_MISSING',
+      `FABRIC_HOME=${home.dir} has no bin/configtxlator`,
+      'build it beside the other tools, or unset FABRIC_HOME to use the cached 2.1.1 build',
+    );
+  }
+  log(`building configtxlator ${FABRIC_BUILD_VERSION} into ${home.bin}`);
+  await run('go', ['install', '-ldflags', LDFLAGS, `${FABRIC_MODULE}/cmd/configtxlator`], {
+    cwd: MODULE_DIR,
+    env: { GOBIN: home.bin, CGO_ENABLED: '0' },
+    timeoutMs: 30 * 60_000,
+  });
+  return tool;
+}
+
 /** Checks `peer version` reports the version we expect. */
 export async function verifyFabric(home: FabricHome): Promise<string> {
   const { stdout } = await run(path.join(home.bin, 'peer'), ['version']);

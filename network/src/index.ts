@@ -9,3 +9,16 @@ export type { FabricHome } from './fabric';
 export type { ConnectionDescriptor, OrdererEndpoint, PeerEndpoint } from './artifacts';
 export { POSTGRES, REDIS, postgresRoot } from './services';
 export type { ServiceUrls } from './services';
+export { HostsDevnet } from './hosts-devnet';
+export type {
+  HostProcess,
+  HostsDevnetOptions,
+  HostsSettings,
+  HostsStatus,
+  HostStatus,
+} from './hosts-devnet';
+export { ChannelConfigurator, admitOrganisation } from './admit';
+export type { ConfigJson, UpdateOutcome } from './admit';
+export type { BroadcastRefusal } from './admin';
+export { hostsNetwork, hostsFile, type HostsNetwork, type HostPlan, type Layout } from './layout';
+export type { LinkLatency } from './border';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+  CHAINCODE_NAME,
   ordererHostname,
   peerHostname,
   type OrdererNode,
@@ -9,10 +10,18 @@ import {
 
 /** Where every piece of devnet state lives under one root (default `.devnet/`). */
 export class DevnetPaths {
-  constructor(readonly root: string) {}
+  /**
+   * `shared`: where the network-wide material lives (crypto, channel artefacts, chaincode
+   * packages, connection files); the root by default. Across hosts each host has a root of
+   * its own (config, data, logs, pids) and shares the network's.
+   */
+  constructor(
+    readonly root: string,
+    readonly shared: string = root,
+  ) {}
 
   get crypto(): string {
-    return path.join(this.root, 'crypto');
+    return path.join(this.shared, 'crypto');
   }
   get config(): string {
     return path.join(this.root, 'config');
@@ -27,29 +36,33 @@ export class DevnetPaths {
     return path.join(this.root, 'data');
   }
   get connections(): string {
-    return path.join(this.root, 'connections');
+    return path.join(this.shared, 'connections');
   }
   get channelBlock(): string {
-    return path.join(this.root, 'channel', 'clearance.block');
+    return path.join(this.shared, 'channel', 'clearance.block');
   }
   /** Fabric 2.1 (no channel participation): the orderers' system-channel genesis block. */
   get systemGenesisBlock(): string {
-    return path.join(this.root, 'channel', 'system-genesis.block');
+    return path.join(this.shared, 'channel', 'system-genesis.block');
   }
   /** Fabric 2.1: the transaction `peer channel create` submits. */
   get channelTx(): string {
-    return path.join(this.root, 'channel', 'clearance.tx');
+    return path.join(this.shared, 'channel', 'clearance.tx');
   }
   /** Fabric 2.1: an organisation's anchor peer update. */
   anchorsTx(org: PeerOrg): string {
-    return path.join(this.root, 'channel', `anchors-${org.key}.tx`);
+    return path.join(this.shared, 'channel', `anchors-${org.key}.tx`);
   }
   /** Written last by crypto generation: its presence means the material is complete. */
   get cryptoDone(): string {
-    return path.join(this.root, 'channel', 'crypto.done');
+    return path.join(this.shared, 'channel', 'crypto.done');
   }
   get chaincodePackage(): string {
-    return path.join(this.root, 'chaincode', 'clearance.tar.gz');
+    return this.chaincodePackageOf();
+  }
+  /** The devnet's package, or (across hosts) an organisation's own. */
+  chaincodePackageOf(orgKey?: string): string {
+    return path.join(this.shared, 'chaincode', orgKey ?? '', 'clearance.tar.gz');
   }
   /** Mutual TLS material of the peer → chaincode server link. */
   get chaincodeTls(): string {
@@ -89,6 +102,12 @@ export class DevnetPaths {
   }
   get collectionsConfig(): string {
     return path.join(this.config, 'collections.json');
+  }
+  /** The `--collections-config` file of one chaincode definition. */
+  collectionsConfigOf(chaincode: string): string {
+    return chaincode === CHAINCODE_NAME
+      ? this.collectionsConfig
+      : path.join(this.config, `collections-${chaincode}.json`);
   }
   peerConfigDir(org: PeerOrg): string {
     return path.join(this.config, `peer-${org.key}`);

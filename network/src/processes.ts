@@ -11,8 +11,12 @@ import * as path from 'node:path';
 import { DevnetError } from './errors';
 import type { DevnetPaths } from './paths';
 
+/**
+ * A check from the launcher, or (with `via`, a command prefix such as nsenter's) from
+ * inside another host's network namespace, for what listens on that host's loopback only.
+ */
 export type HealthCheck =
-  { kind: 'http'; url: string } | { kind: 'tcp'; host: string; port: number };
+  { kind: 'http'; url: string } | { kind: 'tcp'; host: string; port: number; via?: string[] };
 
 export interface ProcessSpec {
   name: string;
@@ -20,8 +24,11 @@ export interface ProcessSpec {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
-  /** Ports the process listens on, checked free before it starts. */
+  /** Ports the process listens on, checked free before it starts (in the launcher's own
+   * namespace: one started on another host (`onHost`) is not checked). */
   ports: { label: string; host: string; port: number }[];
+  /** Set when the command enters another host (nsenter): its ports are not ours to check. */
+  onHost?: string;
   /** Healthy when every check passes. */
   health: HealthCheck[];
 }
@@ -98,6 +105,8 @@ export async function checkHealth(
     return results.every(Boolean);
   }
   const check = checks;
+  if (check.kind === 'tcp' && check.via)
+    return tcpCheckVia(check.via, check.host, check.port, timeoutMs);
   if (check.kind === 'http') {
     try {
       const res = await fetch(check.url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -118,6 +127,28 @@ export async function checkHealth(
   });
 }
 
+/** A TCP connect made from inside another namespace (bash's /dev/tcp, under `via`). */
+function tcpCheckVia(
+  via: string[],
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const argv = [
+      ...via,
+      'timeout',
+      String(Math.max(1, Math.ceil(timeoutMs / 1000))),
+      'bash',
+      '-c',
+      `exec 3<>/dev/tcp/${host}/${port}`,
+    ];
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
 function logTail(paths: DevnetPaths, name: string, lines = 20): string {
   try {
     return fs.readFileSync(paths.logFile(name), 'utf8').trim().split('\n').slice(-lines).join('\n');
@@ -127,7 +158,7 @@ function logTail(paths: DevnetPaths, name: string, lines = 20): string {
 }
 
 export async function startProcess(paths: DevnetPaths, spec: ProcessSpec): Promise<number> {
-  for (const p of spec.ports) {
+  for (const p of spec.onHost === undefined ? spec.ports : []) {
     if (!(await portFree(p.host, p.port))) {
       throw new DevnetError(
         'PORT_IN_USE',

@@ -7,7 +7,6 @@ import {
   BLOCK_CUTTING,
   CHAINCODE_SERVER,
   HOST,
-  PEER_ORGS,
   RAFT_OPTIONS,
   USERS_PER_ORG,
   peerHostname,
@@ -16,37 +15,53 @@ import {
   type PeerOrg,
 } from './definition';
 import { hasChannelParticipation } from './fabric';
+import { singleHostLayout, type Layout } from './layout';
 import type { DevnetPaths } from './paths';
 
 type Yaml = Record<string, unknown>;
 
 const LOOPBACK_SANS = ['localhost', HOST];
 
-export function cryptoConfig(orderers: OrdererOrg): Yaml {
+/** A layout, or (on one host) its orderer organisation. */
+export type LayoutOrOrderers = Layout | OrdererOrg;
+
+function asLayout(value: LayoutOrOrderers): Layout {
+  return 'kind' in value ? value : singleHostLayout(value);
+}
+
+/** Organisation name in configtx.yaml: the MSP id without its MSP suffix. */
+export function configtxOrgName(mspId: string): string {
+  return mspId.replace(/MSP$/, '');
+}
+
+export function cryptoConfig(value: LayoutOrOrderers): Yaml {
+  const layout = asLayout(value);
+  // On one host clients dial 127.0.0.1; across hosts, each node's own TLS host name.
+  const sans = layout.kind === 'single' ? LOOPBACK_SANS : [];
   return {
-    OrdererOrgs: [
-      {
-        Name: 'Orderer',
-        Domain: orderers.domain,
-        EnableNodeOUs: true,
-        Specs: orderers.nodes.map((n) => ({ Hostname: n.name, SANS: LOOPBACK_SANS })),
-      },
-    ],
-    PeerOrgs: PEER_ORGS.map((org) => ({
-      Name: org.mspId.replace(/MSP$/, ''),
-      Domain: org.domain,
+    OrdererOrgs: layout.ordererOrgs.map((orderers, i) => ({
+      Name: layout.kind === 'single' && i === 0 ? 'Orderer' : configtxOrgName(orderers.mspId),
+      Domain: orderers.domain,
       EnableNodeOUs: true,
-      Specs: [{ Hostname: 'peer0', SANS: LOOPBACK_SANS }],
-      Users: { Count: USERS_PER_ORG },
+      Specs: orderers.nodes.map((n) => ({ Hostname: n.name, SANS: sans })),
     })),
+    PeerOrgs: layout.peerOrgs.map((org) => peerOrgCrypto(org, sans)),
+  };
+}
+
+/** cryptogen's spec of one peer organisation (also used alone for a new organisation). */
+export function peerOrgCrypto(org: PeerOrg, sans: string[] = []): Yaml {
+  return {
+    Name: configtxOrgName(org.mspId),
+    Domain: org.domain,
+    EnableNodeOUs: true,
+    Specs: [{ Hostname: 'peer0', SANS: sans }],
+    Users: { Count: USERS_PER_ORG },
   };
 }
 
 function signature(rule: string): Yaml {
   return { Type: 'Signature', Rule: rule };
-}
-function implicitMeta(rule: string): Yaml {
-  return { Type: 'ImplicitMeta', Rule: rule };
 }
 
 function orgPolicies(mspId: string, member: 'peer' | 'orderer'): Yaml {
@@ -75,28 +90,29 @@ export const CONSORTIUM = 'ClearanceConsortium';
  * genesis block. Without it (2.1) `SystemGenesis` bootstraps the orderers with a consortium
  * of the four organisations and `ClearanceChannel` is the channel-creation transaction.
  */
-export function configtx(orderers: OrdererOrg, paths: DevnetPaths, systemChannel = false): Yaml {
-  const ordererOrgSection = {
-    Name: 'Orderer',
+export function configtx(value: LayoutOrOrderers, paths: DevnetPaths, systemChannel = false): Yaml {
+  const layout = asLayout(value);
+  const ordererOrgSections = layout.ordererOrgs.map((orderers, i) => ({
+    Name: layout.kind === 'single' && i === 0 ? 'Orderer' : configtxOrgName(orderers.mspId),
     ID: orderers.mspId,
     MSPDir: path.join(paths.ordererOrgDir(orderers), 'msp'),
     Policies: orgPolicies(orderers.mspId, 'orderer'),
-    OrdererEndpoints: orderers.nodes.map((n) => `${n.host}:${n.port}`),
-  };
-  const peerOrgSections = PEER_ORGS.map((org) => ({
-    Name: org.mspId.replace(/MSP$/, ''),
-    ID: org.mspId,
-    MSPDir: path.join(paths.peerOrgDir(org), 'msp'),
-    Policies: orgPolicies(org.mspId, 'peer'),
-    AnchorPeers: [{ Host: org.peer.host, Port: org.peer.port }],
+    OrdererEndpoints: orderers.nodes.map((n) => `${n.endpoint}:${n.port}`),
   }));
-  const serverCert = (n: OrdererNode): string =>
-    path.join(paths.ordererNodeDir(orderers, n), 'tls', 'server.crt');
-  const channelPolicies = {
-    Readers: implicitMeta('ANY Readers'),
-    Writers: implicitMeta('ANY Writers'),
-    Admins: implicitMeta('MAJORITY Admins'),
-  };
+  const peerOrgSections = layout.peerOrgs.map((org) => peerOrgSection(org, paths));
+  const consenters = layout.ordererOrgs.flatMap((orderers) =>
+    orderers.nodes.map((n) => {
+      const serverCert = path.join(paths.ordererNodeDir(orderers, n), 'tls', 'server.crt');
+      return {
+        Host: n.endpoint,
+        Port: n.port,
+        ClientTLSCert: serverCert,
+        ServerTLSCert: serverCert,
+      };
+    }),
+  );
+  const { policies } = layout;
+  const channelPolicies = policies.channel;
   const orderer = {
     OrdererType: 'etcdraft',
     BatchTimeout: BLOCK_CUTTING.batchTimeout,
@@ -105,26 +121,14 @@ export function configtx(orderers: OrdererOrg, paths: DevnetPaths, systemChannel
       AbsoluteMaxBytes: BLOCK_CUTTING.absoluteMaxBytes,
       PreferredMaxBytes: BLOCK_CUTTING.preferredMaxBytes,
     },
-    EtcdRaft: {
-      Consenters: orderers.nodes.map((n) => ({
-        Host: n.host,
-        Port: n.port,
-        ClientTLSCert: serverCert(n),
-        ServerTLSCert: serverCert(n),
-      })),
-      Options: RAFT_OPTIONS,
-    },
-    Organizations: [ordererOrgSection],
-    Policies: { ...channelPolicies, BlockValidation: implicitMeta('ANY Writers') },
+    EtcdRaft: { Consenters: consenters, Options: RAFT_OPTIONS },
+    Organizations: ordererOrgSections,
+    Policies: policies.orderer,
     Capabilities: { V2_0: true },
   };
   const application = (capability: string): Yaml => ({
     Organizations: peerOrgSections,
-    Policies: {
-      ...channelPolicies,
-      LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
-      Endorsement: implicitMeta('MAJORITY Endorsement'),
-    },
+    Policies: policies.application,
     Capabilities: { [capability]: true },
   });
 
@@ -158,6 +162,17 @@ export function configtx(orderers: OrdererOrg, paths: DevnetPaths, systemChannel
   };
 }
 
+/** configtx.yaml's section of one peer organisation: MSP, policies, anchor peer. */
+export function peerOrgSection(org: PeerOrg, paths: DevnetPaths): Yaml {
+  return {
+    Name: configtxOrgName(org.mspId),
+    ID: org.mspId,
+    MSPDir: path.join(paths.peerOrgDir(org), 'msp'),
+    Policies: orgPolicies(org.mspId, 'peer'),
+    AnchorPeers: [{ Host: org.peer.endpoint, Port: org.peer.port }],
+  };
+}
+
 /** Deep-set `value` at a dotted key path, creating objects on the way. */
 function setIn(doc: Yaml, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
@@ -186,11 +201,11 @@ export function peerCoreYaml(
 ): Yaml {
   const node = paths.peerNodeDir(org);
   const modern = hasChannelParticipation(version);
-  const self = `${org.peer.host}:${org.peer.port}`;
+  const self = `${org.peer.endpoint}:${org.peer.port}`;
   return withSettings(sample, {
     'peer.id': peerHostname(org),
     'peer.networkId': 'clearance-devnet',
-    'peer.listenAddress': self,
+    'peer.listenAddress': `${org.peer.host}:${org.peer.port}`,
     'peer.address': self,
     'peer.chaincodeListenAddress': `${org.peer.host}:${org.peer.chaincodePort}`,
     'peer.chaincodeAddress': `${org.peer.host}:${org.peer.chaincodePort}`,
@@ -289,13 +304,12 @@ export function ordererYaml(
 }
 
 /** connection.json inside the chaincode package: where and how peers dial the server. */
-export function ccaasConnection(tls: {
-  caCert: string;
-  clientCert: string;
-  clientKey: string;
-}): Yaml {
+export function ccaasConnection(
+  tls: { caCert: string; clientCert: string; clientKey: string },
+  address = `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
+): Yaml {
   return {
-    address: `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
+    address,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: true,

@@ -21,6 +21,21 @@ export const POSTGRES = {
 } as const;
 export const REDIS = { host: '127.0.0.1', port: 56379 } as const;
 
+/**
+ * Across hosts: the servers run on one host's loopback, reached only from that host. `via`
+ * is the command prefix that enters it (nsenter); `host` names it in pid files and logs.
+ */
+export interface OnHost {
+  host: string;
+  via: string[];
+}
+
+/** `command args` run through `via` (on another host), or as it is. */
+function wrapped(via: string[] | undefined, command: string, args: string[]): [string, string[]] {
+  if (!via || via.length === 0) return [command, args];
+  return [via[0] as string, [...via.slice(1), command, ...args]];
+}
+
 export interface ServiceUrls {
   databaseUrl: string;
   redisUrl: string;
@@ -101,6 +116,7 @@ async function ensurePostgres(
   paths: DevnetPaths,
   env: NodeJS.ProcessEnv,
   started: string[],
+  onHost?: OnHost,
 ): Promise<string> {
   const bin = pgBin(env);
   if (!fs.existsSync(path.join(bin, 'postgres'))) {
@@ -134,7 +150,7 @@ async function ensurePostgres(
     // Its own folder as working directory: postgres may not be allowed into the caller's.
     await run(initdb, initArgs, { cwd: root, timeoutMs: 120_000 });
   }
-  const [command, args] = asPostgres(path.join(bin, 'postgres'), [
+  const [pgCommand, pgArgs] = asPostgres(path.join(bin, 'postgres'), [
     '-D',
     data,
     '-h',
@@ -144,6 +160,7 @@ async function ensurePostgres(
     '-k',
     root,
   ]);
+  const [command, args] = wrapped(onHost?.via, pgCommand, pgArgs);
   const startedPostgres = await ensureRunning(paths, {
     name: 'postgres',
     command,
@@ -151,22 +168,25 @@ async function ensurePostgres(
     cwd: root,
     env: {},
     ports: [{ label: 'PostgreSQL', host: POSTGRES.host, port }],
-    health: [{ kind: 'tcp', host: POSTGRES.host, port }],
+    health: [{ kind: 'tcp', host: POSTGRES.host, port, via: onHost?.via }],
+    onHost: onHost?.host,
   });
   if (startedPostgres !== undefined) started.push('postgres');
   const psql = (sql: string, database = 'postgres') =>
-    run(path.join(bin, 'psql'), [
-      '-h',
-      POSTGRES.host,
-      '-p',
-      String(port),
-      '-U',
-      POSTGRES.user,
-      '-d',
-      database,
-      '-tAc',
-      sql,
-    ]);
+    run(
+      ...wrapped(onHost?.via, path.join(bin, 'psql'), [
+        '-h',
+        POSTGRES.host,
+        '-p',
+        String(port),
+        '-U',
+        POSTGRES.user,
+        '-d',
+        database,
+        '-tAc',
+        sql,
+      ]),
+    );
   // Accepting TCP is not yet accepting queries: wait for the first answer.
   for (let attempt = 0; ; attempt++) {
     try {
@@ -183,7 +203,11 @@ async function ensurePostgres(
   return `postgres://${POSTGRES.user}@${POSTGRES.host}:${port}/${POSTGRES.database}`;
 }
 
-async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<string> {
+async function ensureRedis(
+  paths: DevnetPaths,
+  started: string[],
+  onHost?: OnHost,
+): Promise<string> {
   if (!(await commandExists('redis-server'))) {
     throw new DevnetError(
       'DEPENDENCY_MISSING',
@@ -193,25 +217,27 @@ async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<strin
   }
   const dir = path.join(paths.root, 'redis');
   fs.mkdirSync(dir, { recursive: true });
+  // Append-only file, fsync every second: queued jobs survive a Redis restart.
+  const [command, args] = wrapped(onHost?.via, 'redis-server', [
+    '--bind',
+    REDIS.host,
+    '--port',
+    String(REDIS.port),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+  ]);
   const startedRedis = await ensureRunning(paths, {
     name: 'redis',
-    command: 'redis-server',
-    // Append-only file, fsync every second: queued jobs survive a Redis restart.
-    args: [
-      '--bind',
-      REDIS.host,
-      '--port',
-      String(REDIS.port),
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-    ],
+    command,
+    args,
     env: {},
     ports: [{ label: 'Redis', host: REDIS.host, port: REDIS.port }],
-    health: [{ kind: 'tcp', host: REDIS.host, port: REDIS.port }],
+    health: [{ kind: 'tcp', host: REDIS.host, port: REDIS.port, via: onHost?.via }],
+    onHost: onHost?.host,
   });
   if (startedRedis !== undefined) started.push('redis');
   return `redis://${REDIS.host}:${REDIS.port}`;
@@ -221,8 +247,17 @@ async function ensureRedis(paths: DevnetPaths, started: string[]): Promise<strin
 export async function ensureServices(
   paths: DevnetPaths,
   env: NodeJS.ProcessEnv = process.env,
+  onHost?: OnHost,
 ): Promise<ServiceUrls> {
   const started: string[] = [];
+  // Across hosts each host has its own: given URLs would be one server for all.
+  if (onHost) {
+    return {
+      databaseUrl: await ensurePostgres(paths, env, started, onHost),
+      redisUrl: await ensureRedis(paths, started, onHost),
+      started,
+    };
+  }
   return {
     databaseUrl: env.DATABASE_URL ?? (await ensurePostgres(paths, env, started)),
     redisUrl: env.REDIS_URL ?? (await ensureRedis(paths, started)),
