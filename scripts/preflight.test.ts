@@ -133,6 +133,8 @@ const TEST_ONLY = [
   'libpcsclite-dev',
   'pcscd',
   'vsmartcard-vpcd',
+  'nftables',
+  'iproute2',
   'chromium',
   'fonts-noto-cjk',
   'git',
