@@ -313,25 +313,7 @@ export {
   fabricClientFor,
 } from './ledger/fabric-ledger';
 export type { FabricConnection, SigningIdentity } from './ledger/fabric-ledger';
-export { createFabricClient, DEFAULT_TIMEOUTS } from './ledger/fabric-client';
-export type {
-  ChaincodeEvent,
-  Checkpoint,
-  CommitStatus,
-  Contract,
-  FabricClient,
-  Gateway,
-  Network,
-  Proposal,
-} from './ledger/fabric-client';
-export {
-  CommitError,
-  EndorseError,
-  LedgerUnavailableError,
-  SubmitError,
-} from './ledger/fabric-errors';
 export { qsccLedgerReader } from './evidence/ledger-reader';
-export { messageSigner } from './ledger/signer';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './database/migrations';
@@ -350,5 +332,5 @@ export type { SessionStore } from './auth/sessions';
 export { newToken, sha256Hex } from './auth/secrets';
 export type { OfficerPrincipal, Principal } from './auth/principal';
 export { ApiError, LEDGER_TO_API } from './errors';
-export { TRANSACTIONS } from './ledger/contract';
+export { invocations, TRANSACTIONS } from './ledger/contract';
 export { startGatewayServices } from './services';

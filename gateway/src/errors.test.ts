@@ -7,7 +7,7 @@ import {
   LedgerUnavailableError,
   SubmitError,
   type PeerAnswer,
-} from './ledger/fabric-errors';
+} from '@clearance/fabric-client';
 import { retryable } from './operations/runner';
 
 const refusal: PeerAnswer = {

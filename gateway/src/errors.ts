@@ -14,7 +14,7 @@ import {
   EndorseError,
   LedgerUnavailableError,
   SubmitError,
-} from './ledger/fabric-errors';
+} from '@clearance/fabric-client';
 
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },

@@ -11,9 +11,9 @@ import {
   type Gateway,
   type Network,
   type SigningIdentity,
-} from './fabric-client';
-import type { EndpointAddress, PeerAddress } from './fabric-endpoints';
-import { CommitError } from './fabric-errors';
+} from '@clearance/fabric-client';
+import type { EndpointAddress, PeerAddress } from '@clearance/fabric-client';
+import { CommitError } from '@clearance/fabric-client';
 import type {
   Committed,
   Ledger,
@@ -23,7 +23,7 @@ import type {
   TransactionStatus,
 } from './ledger';
 
-export type { SigningIdentity } from './fabric-client';
+export type { SigningIdentity } from '@clearance/fabric-client';
 
 export interface FabricConnection {
   mspId: string;

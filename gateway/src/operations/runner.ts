@@ -11,7 +11,7 @@ import {
   EndorseError,
   LedgerUnavailableError,
   SubmitError,
-} from '../ledger/fabric-errors';
+} from '@clearance/fabric-client';
 import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ledger/ledger';
 import type { OperationStore } from './store';
 

@@ -1,7 +1,7 @@
 /**
  * Index maintenance: rebuild from block 0, and compare with the ledger.
  */
-import type { Network } from '../ledger/fabric-client';
+import type { Network } from '@clearance/fabric-client';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
 import { createContractClient } from '../ledger/contract';

@@ -13,11 +13,7 @@
  * until the peer has the block of our last commit.
  */
 import { common, peer } from '@hyperledger/fabric-protos';
-import {
-  endorsementPlan,
-  JURISDICTION_READS,
-  type EndorsementPlan,
-} from '@clearance/chaincode/domain';
+import { endorsementPlan, JURISDICTION_READS, type EndorsementPlan } from './endorsement-plan';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
@@ -30,14 +26,14 @@ import {
   processProposal,
   type EndpointAddress,
   type PeerAddress,
-} from './fabric-endpoints';
+} from './endpoints';
 import {
   CommitError,
   EndorseError,
   LedgerUnavailableError,
   SubmitError,
   type PeerAnswer,
-} from './fabric-errors';
+} from './errors';
 import {
   assembleTransaction,
   buildProposal,
@@ -51,7 +47,7 @@ import {
   transactionIdOfEnvelope,
   chaincodeEventsOf,
   type ChaincodeEvent,
-} from './fabric-protocol';
+} from './protocol';
 import {
   closeable,
   CommitWatcher,
@@ -61,20 +57,20 @@ import {
   resendCause,
   type LastSend,
   type CommitSeen,
-} from './fabric-commits';
-import { answerOf, endorseByPlan, refusal, transportAnswer } from './fabric-endorsement';
+} from './commit';
+import { answerOf, endorseByPlan, refusal, transportAnswer } from './endorsement';
 import {
   EndpointHealth,
   type EndpointListeners,
   type EndpointRole,
   type EndpointState,
   type PeerLag,
-} from './fabric-health';
+} from './health';
 import { messageSigner, type Signer } from './signer';
 
-export type { ChaincodeEvent } from './fabric-protocol';
-export type { EndpointAddress, PeerAddress } from './fabric-endpoints';
-export type { EndpointEvent, EndpointListeners, EndpointState, PeerLag } from './fabric-health';
+export type { ChaincodeEvent } from './protocol';
+export type { EndpointAddress, PeerAddress } from './endpoints';
+export type { EndpointEvent, EndpointListeners, EndpointState, PeerLag } from './health';
 
 /** What the client knows of the network's health on one channel (for /readyz). */
 export interface NetworkHealth {
@@ -121,7 +117,7 @@ export interface Checkpoint {
   getTransactionId(): string | undefined;
 }
 
-export type { CloseableAsyncIterable } from './fabric-commits';
+export type { CloseableAsyncIterable } from './commit';
 
 export interface ProposalOptions {
   arguments?: readonly (string | Uint8Array)[];

@@ -7,9 +7,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { peer } from '@hyperledger/fabric-protos';
-import { nextEndorsers, parseLedgerError, type EndorsementPlan } from '@clearance/chaincode/domain';
-import { isServiceError, type PeerAddress } from './fabric-endpoints';
-import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './fabric-errors';
+import { parseLedgerError } from '@clearance/chaincode/domain';
+import { nextEndorsers, type EndorsementPlan } from './endorsement-plan';
+import { isServiceError, type PeerAddress } from './endpoints';
+import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './errors';
 
 /**
  * Endorses on the organisations of the plan: all the required ones and enough others;

@@ -8,9 +8,9 @@ import {
   RESEND_RETRY_MS,
   resendCause,
   type LastSend,
-} from './fabric-commits';
-import { EndpointHealth } from './fabric-health';
-import type { PeerAddress } from './fabric-endpoints';
+} from './commit';
+import { EndpointHealth } from './health';
+import type { PeerAddress } from './endpoints';
 
 const peers: PeerAddress[] = ['a:1', 'b:2'].map((endpoint) => ({
   mspId: endpoint,

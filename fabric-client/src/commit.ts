@@ -5,9 +5,9 @@
  * is opened by a function passed in.
  */
 import type { peer } from '@hyperledger/fabric-protos';
-import type { PeerAddress } from './fabric-endpoints';
-import { LedgerUnavailableError } from './fabric-errors';
-import type { EndpointHealth } from './fabric-health';
+import type { PeerAddress } from './endpoints';
+import { LedgerUnavailableError } from './errors';
+import type { EndpointHealth } from './health';
 
 export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
   close(): void;
