@@ -7,6 +7,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import { toApiError } from '../errors';
 import {
   createFabricClient,
+  type ClientOptions,
   type FabricClient,
   type Gateway,
   type Network,
@@ -168,6 +169,7 @@ class FabricLedger implements Ledger {
 /** The client of a connection: its home peer, every peer it names, its orderers. */
 export function fabricClientFor(
   connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
+  options: ClientOptions = {},
 ): FabricClient {
   const home: PeerAddress = {
     mspId: connection.mspId,
@@ -176,7 +178,7 @@ export function fabricClientFor(
     tlsRootCert: connection.tlsRootCert,
   };
   const peers = connection.peers && connection.peers.length > 0 ? connection.peers : [home];
-  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] });
+  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] }, options);
 }
 
 /**
@@ -191,8 +193,15 @@ export function connectGateway(connection: FabricConnection): {
   return { client, gateway: client.connect(connection) };
 }
 
-export function createFabricLedger(connection: FabricConnection): Ledger {
-  const client = fabricClientFor(connection);
+/**
+ * A ledger with a client of its own. `options.commitHeights` (another client's) makes its
+ * reads and endorsements wait for that client's writes as well (each client has its own).
+ */
+export function createFabricLedger(
+  connection: FabricConnection,
+  options: ClientOptions = {},
+): Ledger {
+  const client = fabricClientFor(connection, options);
   const network = client.connect(connection).getNetwork(connection.channel);
   return new FabricLedger(network, connection.chaincode, () => client.close());
 }
