@@ -185,7 +185,10 @@ export class Client implements FabricClient {
     let w = this.watchers.get(key);
     if (!w) {
       // No stream outlives close(): one asked for afterwards would retry for ever.
-      if (this.closed) throw new LedgerUnavailableError('the Fabric client is closed', [], {});
+      if (this.closed)
+        throw new LedgerUnavailableError('the Fabric client is closed', [], {
+          stage: 'commit-status',
+        });
       w = new CommitWatcher({
         channel,
         peers,

@@ -168,6 +168,7 @@ export class CommitWatcher {
     if (!readyInTime)
       throw new LedgerUnavailableError('no peer delivers the blocks of the channel', [], {
         transactionId,
+        stage: 'commit-status',
         cause: this.lastFailure,
       });
     let resolveStatus!: (s: CommitSeen | undefined) => void;
@@ -251,7 +252,7 @@ export async function settle(
   throw new LedgerUnavailableError(
     `no commit of ${transactionId} within ${network.client.timeouts.commit} ms`,
     [],
-    { transactionId },
+    { transactionId, stage: 'commit-status' },
   );
 }
 

@@ -50,8 +50,12 @@ export {
   FabricStageError,
   LedgerUnavailableError,
   SubmitError,
+  type FabricErrorCode,
+  type FabricStage,
   type PeerAnswer,
 } from './errors';
+/** Fabric's validation codes of an MVCC conflict (the read set changed before commit). */
+export { MVCC_CODES } from './errors';
 
 // --- endorsement plan (endorsement-plan.ts) ---
 /** Which organisations must endorse each transaction of the clearance chaincode. */

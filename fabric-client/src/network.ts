@@ -167,12 +167,12 @@ export class ChannelNetwork implements Network {
       const r = response.getResponse();
       const status = r?.getStatus() ?? 0;
       if (status >= 200 && status < 400) return r?.getPayload_asU8() ?? new Uint8Array();
-      throw refusal([{ ...answerOf(address, response), transport: false }], transactionId);
+      throw refusal([{ ...answerOf(address, response), transport: false }], transactionId, 'read');
     }
     throw new LedgerUnavailableError(
       `no peer answered: ${answers.map((a) => `${a.endpoint} ${a.message}`).join('; ')}`,
       answers,
-      { transactionId },
+      { transactionId, stage: 'read' },
     );
   }
 

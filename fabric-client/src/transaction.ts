@@ -294,6 +294,6 @@ async function broadcast(
       ? 'no orderer configured'
       : `no orderer answered: ${failures.map((f) => `${f.endpoint} ${f.message}`).join('; ')}`,
     failures,
-    { transactionId },
+    { transactionId, stage: 'submit' },
   );
 }

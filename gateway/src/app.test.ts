@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, portalCacheControl } from './app';
 import { ApiError } from './errors';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger } from './ports/ledger';
 import {
   TEST_OFFICER,
   createMemoryLedger,

@@ -22,7 +22,7 @@ import type { Pool } from 'pg';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger } from './ports/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
@@ -305,14 +305,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-export type { Committed, Ledger, Prepared, TransactionStatus } from './ledger/ledger';
+export type { Committed, Ledger, Prepared, TransactionStatus } from './ports/ledger';
 export {
   connectGateway,
   createFabricLedger,
   createFabricLedgerFactory,
   fabricClientFor,
-} from './ledger/fabric-ledger';
-export type { FabricConnection, SigningIdentity } from './ledger/fabric-ledger';
+} from './ports/fabric-ledger';
+export type { FabricConnection, SigningIdentity } from './ports/fabric-ledger';
 export { qsccLedgerReader } from './evidence/ledger-reader';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
@@ -332,5 +332,5 @@ export type { SessionStore } from './auth/sessions';
 export { newToken, sha256Hex } from './auth/secrets';
 export type { OfficerPrincipal, Principal } from './auth/principal';
 export { ApiError, LEDGER_TO_API } from './errors';
-export { invocations, TRANSACTIONS } from './ledger/contract';
+export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';

@@ -110,6 +110,15 @@ describe('retryable (operations worker)', () => {
     expect(judged(new SubmitError('bad', 'o', 400, {}))).toBe(false);
   });
 
+  it("takes the stage's verdict copied onto the ApiError, not its cause", () => {
+    const mapped = toApiError(new SubmitError('bad', 'o', 400, {}));
+    expect(mapped.ledger).toEqual({ code: 'ORDERER_REFUSED', retryable: false });
+    // The same facts without any cause: the same verdict.
+    const bare = new ApiError('INTERNAL', undefined, { ledger: mapped.ledger! });
+    expect([bare.cause, retryable(bare)]).toEqual([undefined, false]);
+    expect(retryable(new ApiError('INTERNAL'))).toBe(true);
+  });
+
   it('judges errors without a stage (the twin, the database) by their code', () => {
     expect(retryable(new ApiError('LEDGER_UNAVAILABLE'))).toBe(true);
     expect(retryable(new ApiError('CONFLICT'))).toBe(true);

@@ -10,7 +10,7 @@ import { startIndexer, type Indexer } from './projection/listener';
 import { migrate } from './database/migrations';
 import { createIndexStore } from './projection/store';
 import { countEndpointEvents, gaugeFrom, indexLagSeconds } from './metrics';
-import { createFabricLedger, createFabricLedgerFactory } from './ledger/fabric-ledger';
+import { createFabricLedger, createFabricLedgerFactory } from './ports/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './anchoring/sweep';
 import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
 import { startSignatureWorkers } from './signature-workers';

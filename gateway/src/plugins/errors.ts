@@ -2,11 +2,18 @@ import { LedgerError } from '@clearance/chaincode/domain';
 import { DatabaseError } from 'pg';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { API_ERRORS, ApiError, LEDGER_TO_API } from '../errors';
+import { FabricStageError } from '@clearance/fabric-client';
+import { API_ERRORS, ApiError, LEDGER_TO_API, toApiError as fromLedger } from '../errors';
 
-/** Any error as a catalog code (LedgerError: a domain check the gateway ran itself). */
-function toApiError(error: FastifyError | ApiError | LedgerError | DatabaseError): ApiError {
+type RouteError = FastifyError | ApiError | FabricStageError | LedgerError | DatabaseError;
+
+/**
+ * Any error as a catalog code: the Fabric client's stage errors by the one mapping
+ * (errors.ts), LedgerError (a domain check the gateway ran itself) by its code.
+ */
+function toApiError(error: RouteError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof FabricStageError) return fromLedger(error);
   // A value from the request PostgreSQL cannot take (SQLSTATE class 22: out of range, not
   // valid text): the request's fault. Routes check what they pass; this is the backstop.
   if (error instanceof DatabaseError)
@@ -34,27 +41,25 @@ function fromFastify(error: FastifyError): ApiError {
 /** The one error handler: coded bodies, no stack traces or internals on a 5xx. */
 export default fp(
   async (app) => {
-    app.setErrorHandler(
-      (error: FastifyError | ApiError | LedgerError | DatabaseError, request, reply) => {
-        const apiError = toApiError(error);
-        const internal = apiError.status >= 500;
-        if (internal) request.log.error({ err: error }, 'request failed');
-        // Refused for load, not for what was asked: the same request may succeed shortly.
-        if (
-          (apiError.code === 'BUSY' || apiError.code === 'RATE_LIMITED') &&
-          !reply.hasHeader('retry-after')
-        )
-          void reply.header('retry-after', '1');
-        return reply.status(apiError.status).send({
-          error: {
-            code: apiError.code,
-            message: internal ? API_ERRORS[apiError.code].message : apiError.message,
-            ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
-            ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
-          },
-        });
-      },
-    );
+    app.setErrorHandler((error: RouteError, request, reply) => {
+      const apiError = toApiError(error);
+      const internal = apiError.status >= 500;
+      if (internal) request.log.error({ err: error }, 'request failed');
+      // Refused for load, not for what was asked: the same request may succeed shortly.
+      if (
+        (apiError.code === 'BUSY' || apiError.code === 'RATE_LIMITED') &&
+        !reply.hasHeader('retry-after')
+      )
+        void reply.header('retry-after', '1');
+      return reply.status(apiError.status).send({
+        error: {
+          code: apiError.code,
+          message: internal ? API_ERRORS[apiError.code].message : apiError.message,
+          ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
+          ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
+        },
+      });
+    });
     app.setNotFoundHandler((request, reply) =>
       reply.status(404).send({
         error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` },

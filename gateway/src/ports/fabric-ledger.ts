@@ -1,20 +1,21 @@
 /**
  * The Ledger on a real Fabric network (2.1 and later), through the project's own client
- * (fabric-client.ts): endorsement on the peers the transaction's plan needs, ordering,
+ * (@clearance/fabric-client): endorsement on the peers the transaction's plan needs, ordering,
  * commit status from the home peer.
  */
 import { peer } from '@hyperledger/fabric-protos';
 import { toApiError } from '../errors';
 import {
+  CommitError,
   createFabricClient,
   type ClientOptions,
+  type EndpointAddress,
   type FabricClient,
   type Gateway,
   type Network,
+  type PeerAddress,
   type SigningIdentity,
 } from '@clearance/fabric-client';
-import type { EndpointAddress, PeerAddress } from '@clearance/fabric-client';
-import { CommitError } from '@clearance/fabric-client';
 import type {
   Committed,
   Ledger,
@@ -40,11 +41,15 @@ export interface FabricConnection {
   orderers?: readonly EndpointAddress[];
 }
 
-export { toApiError };
-
 const bytes = (s: Record<string, string>) =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)]));
 
+/**
+ * The Ledger port over one identity's network. The client rejects with its stage errors;
+ * here, at the gateway's boundary with it, they become ApiErrors by the one mapping
+ * (errors.ts toApiError), which keeps the stage error as the cause (for the logs) and
+ * copies its code and retry verdict (for the operations runner).
+ */
 class FabricLedger implements Ledger {
   constructor(
     private readonly network: Network,
