@@ -5,13 +5,11 @@ import fp from 'fastify-plugin';
 import { FabricStageError } from '@clearance/fabric-client';
 import { API_ERRORS, ApiError, LEDGER_TO_API, toApiError as fromLedger } from '../errors';
 
-type RouteError = FastifyError | ApiError | FabricStageError | LedgerError | DatabaseError;
-
 /**
- * Any error as a catalog code: the Fabric client's stage errors by the one mapping
- * (errors.ts), LedgerError (a domain check the gateway ran itself) by its code.
+ * Any error as a catalog code (LedgerError: a domain check the gateway ran itself; a stage
+ * error of the Fabric client, by the one mapping in errors.ts).
  */
-function toApiError(error: RouteError): ApiError {
+function toApiError(error: FastifyError | ApiError | LedgerError | DatabaseError): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof FabricStageError) return fromLedger(error);
   // A value from the request PostgreSQL cannot take (SQLSTATE class 22: out of range, not
@@ -41,25 +39,27 @@ function fromFastify(error: FastifyError): ApiError {
 /** The one error handler: coded bodies, no stack traces or internals on a 5xx. */
 export default fp(
   async (app) => {
-    app.setErrorHandler((error: RouteError, request, reply) => {
-      const apiError = toApiError(error);
-      const internal = apiError.status >= 500;
-      if (internal) request.log.error({ err: error }, 'request failed');
-      // Refused for load, not for what was asked: the same request may succeed shortly.
-      if (
-        (apiError.code === 'BUSY' || apiError.code === 'RATE_LIMITED') &&
-        !reply.hasHeader('retry-after')
-      )
-        void reply.header('retry-after', '1');
-      return reply.status(apiError.status).send({
-        error: {
-          code: apiError.code,
-          message: internal ? API_ERRORS[apiError.code].message : apiError.message,
-          ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
-          ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
-        },
-      });
-    });
+    app.setErrorHandler(
+      (error: FastifyError | ApiError | LedgerError | DatabaseError, request, reply) => {
+        const apiError = toApiError(error);
+        const internal = apiError.status >= 500;
+        if (internal) request.log.error({ err: error }, 'request failed');
+        // Refused for load, not for what was asked: the same request may succeed shortly.
+        if (
+          (apiError.code === 'BUSY' || apiError.code === 'RATE_LIMITED') &&
+          !reply.hasHeader('retry-after')
+        )
+          void reply.header('retry-after', '1');
+        return reply.status(apiError.status).send({
+          error: {
+            code: apiError.code,
+            message: internal ? API_ERRORS[apiError.code].message : apiError.message,
+            ...(apiError.transactionId ? { transactionId: apiError.transactionId } : {}),
+            ...(apiError.reason && !internal ? { reason: apiError.reason } : {}),
+          },
+        });
+      },
+    );
     app.setNotFoundHandler((request, reply) =>
       reply.status(404).send({
         error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
