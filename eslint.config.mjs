@@ -60,6 +60,7 @@ export default tseslint.config(
     files: [
       'core/src/**/*.ts',
       'chaincode/src/**/*.ts',
+      'fabric-client/src/**/*.ts',
       'gateway/src/**/*.ts',
       'seal-devices/src/**/*.ts',
       'network/src/**/*.ts',

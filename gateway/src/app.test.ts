@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, portalCacheControl } from './app';
 import { ApiError } from './errors';
-import type { Ledger } from './ledger/ledger';
+import { EndorseError, LedgerUnavailableError } from '@clearance/fabric-client';
+import type { Ledger } from './ports/ledger';
 import {
   TEST_OFFICER,
   createMemoryLedger,
@@ -250,6 +251,45 @@ describe('gateway routes', () => {
     const route = await call(app, { method: 'GET', url: '/v1/nothing-here' });
     expect(route.statusCode).toBe(404);
     expect(route.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it("maps a Fabric client's stage error that reaches the edge by its code, once", async () => {
+    const answers = [
+      {
+        endpoint: '127.0.0.1:7051',
+        mspId: 'GDCustomsMSP',
+        status: 14,
+        message: 'x',
+        transport: true,
+      },
+    ];
+    for (const [error, status, code] of [
+      [
+        new LedgerUnavailableError('no peer answered', answers, { transactionId: 't1' }),
+        503,
+        'LEDGER_UNAVAILABLE',
+      ],
+      [
+        new EndorseError('check none does not exist', answers, {
+          transactionId: 't2',
+          chaincodeError: { code: 'NOT_FOUND', message: 'check none does not exist' },
+        }),
+        404,
+        'NOT_FOUND',
+      ],
+    ] as const) {
+      const direct: Ledger = {
+        ...createMemoryLedger(identity),
+        evaluate: () => Promise.reject(error),
+      };
+      const edge = await buildApp({ ledger: direct, sessions });
+      const res = await call(edge, { method: 'GET', url: '/v1/self-checks/none' });
+      expect([res.statusCode, res.json().error]).toEqual([
+        status,
+        expect.objectContaining({ code, transactionId: error.transactionId }),
+      ]);
+      await edge.close();
+    }
   });
 
   it('hides internals of unexpected failures behind 500 INTERNAL', async () => {

@@ -22,7 +22,7 @@ import type { Pool } from 'pg';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger } from './ports/ledger';
 import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
@@ -305,33 +305,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-export type { Committed, Ledger, Prepared, TransactionStatus } from './ledger/ledger';
+export type { Committed, Ledger, Prepared, TransactionStatus } from './ports/ledger';
 export {
   connectGateway,
   createFabricLedger,
   createFabricLedgerFactory,
   fabricClientFor,
-} from './ledger/fabric-ledger';
-export type { FabricConnection, SigningIdentity } from './ledger/fabric-ledger';
-export { createFabricClient, DEFAULT_TIMEOUTS } from './ledger/fabric-client';
-export type {
-  ChaincodeEvent,
-  Checkpoint,
-  CommitStatus,
-  Contract,
-  FabricClient,
-  Gateway,
-  Network,
-  Proposal,
-} from './ledger/fabric-client';
-export {
-  CommitError,
-  EndorseError,
-  LedgerUnavailableError,
-  SubmitError,
-} from './ledger/fabric-errors';
+} from './ports/fabric-ledger';
+export type { FabricConnection, SigningIdentity } from './ports/fabric-ledger';
 export { qsccLedgerReader } from './evidence/ledger-reader';
-export { messageSigner } from './ledger/signer';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './database/migrations';
@@ -350,5 +332,5 @@ export type { SessionStore } from './auth/sessions';
 export { newToken, sha256Hex } from './auth/secrets';
 export type { OfficerPrincipal, Principal } from './auth/principal';
 export { ApiError, LEDGER_TO_API } from './errors';
-export { TRANSACTIONS } from './ledger/contract';
+export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { FabricConnection } from './ledger/fabric-ledger';
+import type { FabricConnection } from './ports/fabric-ledger';
 
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),

@@ -7,7 +7,7 @@ import {
   LedgerUnavailableError,
   SubmitError,
   type PeerAnswer,
-} from './ledger/fabric-errors';
+} from '@clearance/fabric-client';
 import { retryable } from './operations/runner';
 
 const refusal: PeerAnswer = {
@@ -108,6 +108,15 @@ describe('retryable (operations worker)', () => {
     ).toBe(false);
     expect(judged(new CommitError(10, 1n, { transactionId: 't' }))).toBe(false);
     expect(judged(new SubmitError('bad', 'o', 400, {}))).toBe(false);
+  });
+
+  it("takes the stage's verdict copied onto the ApiError, not its cause", () => {
+    const mapped = toApiError(new SubmitError('bad', 'o', 400, {}));
+    expect(mapped.ledger).toEqual({ code: 'ORDERER_REFUSED', retryable: false });
+    // The same facts without any cause: the same verdict.
+    const bare = new ApiError('INTERNAL', undefined, { ledger: mapped.ledger! });
+    expect([bare.cause, retryable(bare)]).toEqual([undefined, false]);
+    expect(retryable(new ApiError('INTERNAL'))).toBe(true);
   });
 
   it('judges errors without a stage (the twin, the database) by their code', () => {

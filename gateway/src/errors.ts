@@ -8,13 +8,12 @@ import {
   type ErrorCode as LedgerErrorCode,
   type RefusalReason,
 } from '@clearance/chaincode/domain';
-import { MVCC_CODES } from './ledger/ledger';
 import {
   CommitError,
   EndorseError,
-  LedgerUnavailableError,
-  SubmitError,
-} from './ledger/fabric-errors';
+  FabricStageError,
+  type FabricErrorCode,
+} from '@clearance/fabric-client';
 
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
@@ -70,69 +69,84 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown; transactionId?: string; reason?: string | undefined },
+    options?: {
+      cause?: unknown;
+      transactionId?: string;
+      reason?: string | undefined;
+      ledger?: { code: FabricErrorCode; retryable: boolean };
+    },
   ) {
     super(detail ?? API_ERRORS[code].message, options);
     this.name = 'ApiError';
     this.transactionId = options?.transactionId;
     // A reason this gateway does not know (a newer chaincode's) is left out, not passed on.
     this.reason = isRefusalReason(options?.reason) ? options.reason : undefined;
+    this.ledger = options?.ledger;
   }
 
   readonly transactionId: string | undefined;
   /** The chaincode's finer reason for a refusal (REFUSAL_REASONS), when it gave one. */
   readonly reason: RefusalReason | undefined;
+  /**
+   * For a failure of the Fabric client: its code and its verdict on trying again, copied
+   * from the stage error (so nobody needs to dig them out of `cause`).
+   */
+  readonly ledger: { code: FabricErrorCode; retryable: boolean } | undefined;
 
   get status(): number {
     return API_ERRORS[this.code].status;
   }
 }
 
+/** The Fabric client's own codes (those that are not the chaincode's) as API codes. */
+const CLIENT_TO_API: Readonly<Record<Exclude<FabricErrorCode, LedgerErrorCode>, ApiErrorCode>> = {
+  // Refused without a code of our chaincode (which codes every refusal of its own): the
+  // peers could not run it (the chaincode server down, being launched). Time cures that.
+  ENDORSEMENT_REFUSED: 'LEDGER_UNAVAILABLE',
+  ENDORSEMENTS_DIFFER: 'INTERNAL',
+  // common.Status SERVICE_UNAVAILABLE (503): no leader yet, the orderer is catching up.
+  ORDERER_BUSY: 'LEDGER_UNAVAILABLE',
+  ORDERER_REFUSED: 'INTERNAL',
+  MVCC_CONFLICT: 'CONFLICT',
+  TRANSACTION_INVALID: 'TRANSACTION_INVALID',
+  UNAVAILABLE: 'LEDGER_UNAVAILABLE',
+};
+
+const isLedgerCode = (code: FabricErrorCode): code is LedgerErrorCode => code in LEDGER_TO_API;
+
 /**
- * The one place where the Fabric client's stage errors become API errors (the ApiError
- * keeps the stage error as its cause, for the operations worker and the logs):
- * a refusal coded by the chaincode keeps its code; an invalid commit is TRANSACTION_INVALID
- * (CONFLICT for MVCC); nothing answering, or an orderer that cannot take it now, is
- * LEDGER_UNAVAILABLE; anything else is INTERNAL.
+ * The one place where the Fabric client's stage errors become API errors, by their codes
+ * (the ApiError keeps the stage error as its cause for the logs, and copies its code and
+ * retry verdict): a refusal coded by the chaincode keeps its code; an invalid commit is
+ * TRANSACTION_INVALID (CONFLICT for MVCC); nothing answering, or an orderer that cannot
+ * take it now, is LEDGER_UNAVAILABLE; anything else is INTERNAL. Called where the client's
+ * errors enter the gateway: the Ledger port's Fabric adapter (ports/fabric-ledger.ts), the
+ * HTTP edge (the errors plugin) and the operations runner; nothing reads `cause` back.
  */
 export function toApiError(error: unknown, transactionId?: string): ApiError {
   if (error instanceof ApiError) return error;
-  const txId =
-    (error instanceof EndorseError ||
-    error instanceof SubmitError ||
-    error instanceof CommitError ||
-    error instanceof LedgerUnavailableError
-      ? error.transactionId
-      : undefined) ?? transactionId;
-  const options = { cause: error, ...(txId ? { transactionId: txId } : {}) };
-  if (error instanceof EndorseError) {
-    const coded = error.chaincodeError;
-    if (coded)
-      return new ApiError(LEDGER_TO_API[coded.code], coded.message, {
-        ...options,
-        reason: coded.reason,
-      });
-    if (error.disagreement) return new ApiError('INTERNAL', undefined, options);
-    // Refused without a code of our chaincode (which codes every refusal of its own): the
-    // peers could not run it (the chaincode server down, being launched). Time cures that.
-    return new ApiError('LEDGER_UNAVAILABLE', undefined, options);
+  if (!(error instanceof FabricStageError))
+    return new ApiError('INTERNAL', undefined, {
+      cause: error,
+      ...(transactionId ? { transactionId } : {}),
+    });
+  const txId = error.transactionId ?? transactionId;
+  const options = {
+    cause: error,
+    ...(txId ? { transactionId: txId } : {}),
+    ledger: { code: error.code, retryable: error.retryable },
+  };
+  const { code } = error;
+  if (isLedgerCode(code)) {
+    // A refusal of the chaincode (an EndorseError): its message, and its reason if any.
+    const reason = error instanceof EndorseError ? error.reason : undefined;
+    return new ApiError(LEDGER_TO_API[code], error.message, { ...options, reason });
   }
-  if (error instanceof CommitError) {
-    return MVCC_CODES.includes(error.validationCode)
-      ? new ApiError('CONFLICT', undefined, options)
-      : new ApiError('TRANSACTION_INVALID', `validation code ${error.validationCode}`, options);
-  }
-  if (error instanceof SubmitError) {
-    // common.Status SERVICE_UNAVAILABLE (503): no leader yet, the orderer is catching up.
-    return new ApiError(
-      error.status === 503 ? 'LEDGER_UNAVAILABLE' : 'INTERNAL',
-      undefined,
-      options,
-    );
-  }
-  if (error instanceof LedgerUnavailableError)
-    return new ApiError('LEDGER_UNAVAILABLE', undefined, options);
-  return new ApiError('INTERNAL', undefined, options);
+  const detail =
+    error instanceof CommitError && code === 'TRANSACTION_INVALID'
+      ? `validation code ${error.validationCode}`
+      : undefined;
+  return new ApiError(CLIENT_TO_API[code], detail, options);
 }
 
 /**
@@ -147,10 +161,7 @@ export async function againOnConflict<T>(submit: () => Promise<T>, attempts = 4)
     try {
       return await submit();
     } catch (error) {
-      const mvcc =
-        error instanceof ApiError &&
-        error.code === 'CONFLICT' &&
-        error.cause instanceof CommitError;
+      const mvcc = toApiError(error).ledger?.code === 'MVCC_CONFLICT';
       if (!mvcc || attempt >= attempts) throw error;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }

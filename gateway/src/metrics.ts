@@ -1,6 +1,6 @@
 /** Prometheus metrics of this process, served at /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger } from './ports/ledger';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });

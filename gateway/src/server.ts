@@ -10,7 +10,7 @@ import { startIndexer, type Indexer } from './projection/listener';
 import { migrate } from './database/migrations';
 import { createIndexStore } from './projection/store';
 import { countEndpointEvents, gaugeFrom, indexLagSeconds } from './metrics';
-import { createFabricLedger, createFabricLedgerFactory } from './ledger/fabric-ledger';
+import { createFabricLedger, createFabricLedgerFactory } from './ports/fabric-ledger';
 import { startAnchorWorker, type AnchorWorker } from './anchoring/sweep';
 import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
 import { startSignatureWorkers } from './signature-workers';
@@ -54,7 +54,10 @@ async function main(): Promise<void> {
     });
   }
   // Readings are anchored by the seal operator: through the queue with Redis, else by the sweep.
-  const operator = config.sealOperator && createFabricLedger(config.sealOperator);
+  // Its own client, sharing the heights of our commits: its reads wait for our writes, ours for its.
+  const operator =
+    config.sealOperator &&
+    createFabricLedger(config.sealOperator, { commitHeights: factory.client.commitHeights });
   // The seal operator's ledger has a client of its own: its failures count in /metrics too.
   const stopCountingOperator = operator ? countEndpointEvents(operator) : undefined;
   const pipeline: SealPipeline | undefined =

@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { createAccountStore, type AccountStore } from './auth/accounts';
 import { createSessionStore, type SessionStore } from './auth/sessions';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger } from './ports/ledger';
 import { gaugeFrom, operationRetries, operationsFinished } from './metrics';
 import { listen, type Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './projection/store';
@@ -15,7 +15,7 @@ import type { LedgerDirectory } from './operations/runner';
 import { OPERATION_CHANNEL, createOperationStore, type OperationRow } from './operations/store';
 import type { Operations } from './operations/submit';
 import { createOperationWaiter } from './operations/waiter';
-import type { SigningIdentity } from './ledger/fabric-ledger';
+import type { SigningIdentity } from './ports/fabric-ledger';
 
 export interface GatewayServices {
   accounts: AccountStore;

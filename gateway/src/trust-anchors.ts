@@ -11,8 +11,8 @@ import {
   type TrustAnchor,
 } from '@clearance/chaincode/domain';
 import { ApiError } from './errors';
-import { createContractClient } from './ledger/contract';
-import type { Ledger } from './ledger/ledger';
+import { createContractClient } from './ports/contract';
+import type { Ledger } from './ports/ledger';
 import type { Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './projection/store';
 

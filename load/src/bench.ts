@@ -1,5 +1,5 @@
 /**
- * The gateway against the Fabric client it uses (gateway/src/ledger) used directly, side by
+ * The gateway against the Fabric client it uses (@clearance/fabric-client) used directly, side by
  * side in one run (open model: filings arrive at a fixed rate, latency counted from the
  * intended send time).
  *

@@ -1,6 +1,6 @@
 /**
  * Submit-to-commit latency of one transaction at a time on the devnet, measured side by
- * side: the Fabric client (gateway/src/ledger, without the gateway) directly, and the
+ * side: the Fabric client (@clearance/fabric-client, without the gateway) directly, and the
  * gateway's HTTP route (which adds HTTP, validation and JSON). Alternating the two spreads machine noise over both equally.
  *
  *   npm run bench:commit-latency -- [--n 40]

@@ -15,12 +15,10 @@ import {
   connectGateway,
   createFabricLedger,
   loadConfig,
-  messageSigner,
   qsccLedgerReader,
-  type FabricClient,
-  type Gateway,
   type Ledger,
 } from '@clearance/gateway';
+import { messageSigner, type FabricClient, type Gateway } from '@clearance/fabric-client';
 import {
   CHAINCODE_NAME,
   CHANNEL_NAME,

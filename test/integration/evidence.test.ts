@@ -12,7 +12,8 @@ import {
   sampleFiling,
   signFiling,
 } from '@clearance/testkit/chaincode';
-import { connectGateway, loadConfig, messageSigner } from '@clearance/gateway';
+import { connectGateway, loadConfig } from '@clearance/gateway';
+import { messageSigner } from '@clearance/fabric-client';
 import { CHAINCODE_NAME, CHANNEL_NAME, Devnet } from '@clearance/network';
 import {
   DEVNET_ATTESTERS,

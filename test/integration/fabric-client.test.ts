@@ -10,10 +10,10 @@ import {
   connectGateway,
   createFabricLedger,
   loadConfig,
-  type ChaincodeEvent,
   type FabricConnection,
   type Ledger,
 } from '@clearance/gateway';
+import type { ChaincodeEvent } from '@clearance/fabric-client';
 import { until } from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import { randomUUID } from 'node:crypto';

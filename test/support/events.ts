@@ -1,4 +1,4 @@
-import type { ChaincodeEvent, Network } from '@clearance/gateway';
+import type { ChaincodeEvent, Network } from '@clearance/fabric-client';
 
 /** Reads chaincode events from `startBlock` until the one of `transactionId` arrives. */
 export async function eventFor(

@@ -8,7 +8,7 @@ import {
   type CrossingReason,
 } from '../domain/crossing';
 import { drawOf } from '../domain/crossing-draw';
-import { endorsementPlan } from '../domain/endorsement-plan';
+import { endorsementPlan } from '@clearance/fabric-client';
 import type { DeclarationRecord, Jurisdiction } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import {

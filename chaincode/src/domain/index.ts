@@ -1,6 +1,5 @@
 export * from './codes';
 export * from './declaration';
-export * from './endorsement-plan';
 export * from './errors';
 export * from './esign';
 export * from './lifecycle';

@@ -8,8 +8,8 @@ import { batchRoot, type SignedReading } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
 import { ApiError } from '../errors';
-import { createContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 
 export interface AnchoredBatch {
   batchId: string;

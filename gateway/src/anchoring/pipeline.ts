@@ -4,7 +4,7 @@
  * after each commit; what it queues, the worker anchors; what Redis loses, the sweep does.
  */
 import type { Pool } from 'pg';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import { gaugeFrom } from '../metrics';
 import type { StoredRange } from '../readings/ingest';
 import { startAnchorWorker, type AnchorWorker } from './sweep';

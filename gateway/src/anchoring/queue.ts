@@ -7,7 +7,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import { queueDepth, redisConnection, WORKER_LOCK } from '../operations/queue';
 import { anchorSeal } from './anchor';
 import type { StoredRange } from '../readings/ingest';

@@ -5,7 +5,7 @@
  * front (anchoring/queue.ts) it is the safety net, for readings left pending a while.
  */
 import type { Pool } from 'pg';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import { anchorSeal } from './anchor';
 
 export interface AnchorWorker {

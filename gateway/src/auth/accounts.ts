@@ -3,7 +3,7 @@
  * private key sealed under the key encryption key) and a password hash for sign-in.
  */
 import type { Pool } from 'pg';
-import type { SigningIdentity } from '../ledger/fabric-ledger';
+import type { SigningIdentity } from '../ports/fabric-ledger';
 import type { OfficerPrincipal } from './principal';
 import { hashPassword, openSecret, sealSecret, verifyPassword } from './secrets';
 

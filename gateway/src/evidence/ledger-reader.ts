@@ -4,7 +4,7 @@
  * unreachable). The client itself is unchanged.
  */
 import { decodeProcessedTransaction, type LedgerReader } from '@clearance/verifier';
-import type { Network } from '../ledger/fabric-client';
+import type { Network } from '@clearance/fabric-client';
 
 const QSCC = 'qscc';
 

@@ -1,5 +1,5 @@
 import { createMemoryLedger } from '@clearance/testkit/gateway';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import { ledgerDeviceDirectory } from '../readings/directory';
 import { BoundedCache, WindowCounter } from './bounded-cache';
 

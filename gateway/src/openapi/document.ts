@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { buildApp } from '../app';
 import type { AccountStore } from '../auth/accounts';
 import type { SessionStore } from '../auth/sessions';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import type { Notifications } from '../notifications';
 import type { Operations } from '../operations/submit';
 

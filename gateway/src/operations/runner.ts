@@ -1,18 +1,12 @@
 /**
  * One attempt at an operation, resumable from whatever the row says: an envelope stored
  * but no outcome means "find out, send again if the ledger never saw it" (the Fabric
- * client makes a copy only as its resend rules allow: fabric-commits.ts); no envelope
+ * client makes a copy only as its resend rules allow: its transaction.ts); no envelope
  * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
  * MVCC conflict); the queue calls again with backoff.
  */
 import { type ApiError, toApiError } from '../errors';
-import {
-  CommitError,
-  EndorseError,
-  LedgerUnavailableError,
-  SubmitError,
-} from '../ledger/fabric-errors';
-import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ledger/ledger';
+import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ports/ledger';
 import type { OperationStore } from './store';
 
 /** The ledger to act with for an account (officers act under their own identity). */
@@ -29,18 +23,14 @@ export class RetryLater extends Error {
 }
 
 /**
- * Whether time may cure a failure, decided by the stage that failed (the ApiError's cause)
- * rather than by an HTTP status: nothing answered, retry; an MVCC-invalid commit, endorse
- * again; a refusal coded by the chaincode, fail; an orderer that cannot take it now
- * (SERVICE_UNAVAILABLE), retry. Other failures (the database, the twin) are judged by code.
+ * Whether time may cure a failure, as the Fabric client's stage error decided it (copied
+ * onto the ApiError by toApiError) rather than by an HTTP status: nothing answered, retry;
+ * an MVCC-invalid commit, endorse again; a refusal coded by the chaincode, fail; an orderer
+ * that cannot take it now (SERVICE_UNAVAILABLE), retry. Other failures (the database, the
+ * twin) are judged by code.
  */
 export function retryable(error: ApiError): boolean {
-  const stage = error.cause;
-  if (stage instanceof LedgerUnavailableError) return true;
-  if (stage instanceof CommitError) return MVCC_CODES.includes(stage.validationCode);
-  // Without a code of the chaincode: peers that disagree or are catching up.
-  if (stage instanceof EndorseError) return stage.chaincodeError === undefined;
-  if (stage instanceof SubmitError) return stage.status === 503;
+  if (error.ledger) return error.ledger.retryable;
   // Not a ledger stage (the database while recording, the twin): our side or time.
   const later: readonly string[] = ['LEDGER_UNAVAILABLE', 'CONFLICT', 'INTERNAL', 'NOT_READY'];
   return later.includes(error.code);

@@ -2,11 +2,16 @@ import { LedgerError } from '@clearance/chaincode/domain';
 import { DatabaseError } from 'pg';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
-import { API_ERRORS, ApiError, LEDGER_TO_API } from '../errors';
+import { FabricStageError } from '@clearance/fabric-client';
+import { API_ERRORS, ApiError, LEDGER_TO_API, toApiError as fromLedger } from '../errors';
 
-/** Any error as a catalog code (LedgerError: a domain check the gateway ran itself). */
+/**
+ * Any error as a catalog code (LedgerError: a domain check the gateway ran itself; a stage
+ * error of the Fabric client, by the one mapping in errors.ts).
+ */
 function toApiError(error: FastifyError | ApiError | LedgerError | DatabaseError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof FabricStageError) return fromLedger(error);
   // A value from the request PostgreSQL cannot take (SQLSTATE class 22: out of range, not
   // valid text): the request's fault. Routes check what they pass; this is the backstop.
   if (error instanceof DatabaseError)

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { createContractClient, type ContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient, type ContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ports/ledger';
 import { countEndpointEvents, httpDuration, registry } from '../metrics';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -6,7 +6,7 @@
  */
 import { Pool } from 'pg';
 import { ConfigError, loadIndexConfig } from '../config';
-import { connectGateway, createFabricLedger } from '../ledger/fabric-ledger';
+import { connectGateway, createFabricLedger } from '../ports/fabric-ledger';
 import { compareIndex, rebuildIndex } from './commands';
 import { startIndexer } from './listener';
 import { migrate } from '../database/migrations';

@@ -1,11 +1,11 @@
 /**
  * Index maintenance: rebuild from block 0, and compare with the ledger.
  */
-import type { Network } from '../ledger/fabric-client';
+import type { Network } from '@clearance/fabric-client';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
-import { createContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 import { startIndexer } from './listener';
 import type { CrossingRow } from './queries';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';

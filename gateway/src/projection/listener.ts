@@ -2,7 +2,7 @@
  * Feeds the index from the ledger: chaincode events from the stored checkpoint on, each
  * applied with its checkpoint in one database transaction; reconnects after failures.
  */
-import type { Network } from '../ledger/fabric-client';
+import type { Network } from '@clearance/fabric-client';
 import type { IndexedEvent, IndexStore } from './store';
 
 export interface IndexerOptions {

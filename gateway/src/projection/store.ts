@@ -4,7 +4,7 @@
  * after a crash at any point the listener resumes from the checkpoint, and an event seen
  * twice inserts nothing twice.
  */
-import type { Checkpoint } from '../ledger/fabric-client';
+import type { Checkpoint } from '@clearance/fabric-client';
 import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import {
   CrossingDecidedEventSchema,

@@ -5,8 +5,8 @@
  * does not are kept apart, so a flood of made-up ids never pushes real devices out.
  */
 import { ApiError } from '../errors';
-import { createContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 import { BoundedCache } from '../limits/bounded-cache';
 import type { DeviceDirectory, DeviceInfo } from './ingest';
 

@@ -26,7 +26,7 @@ import type { TraderPrincipal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { getDeclarationSummary, listDeclarations } from '../projection/queries';
-import { invocations } from '../ledger/contract';
+import { invocations } from '../ports/contract';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { SelfCheckRecordSchema } from '@clearance/chaincode/domain';
 import { errorResponses } from '../http/schemas';
 import { requireOfficer } from '../plugins/auth';
-import { createContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 
 const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
 

@@ -16,7 +16,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
-import { invocations, type Invocation } from '../ledger/contract';
+import { invocations, type Invocation } from '../ports/contract';
 import { acceptOperation, type Operations } from '../operations/submit';
 import { requireOfficer } from '../plugins/auth';
 

@@ -10,8 +10,8 @@ import type { SealResult } from '@clearance/chaincode/domain';
 import { ROUTES } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
-import { createContractClient } from '../ledger/contract';
-import type { Ledger } from '../ledger/ledger';
+import { createContractClient } from '../ports/contract';
+import type { Ledger } from '../ports/ledger';
 import { READING_TIME } from './queries';
 import {
   DEFAULT_POLICY,

@@ -6,7 +6,7 @@
  */
 import { DeclarationContract, TrustListContract } from '@clearance/chaincode';
 import type { DeclarationRecord, Jurisdiction } from '@clearance/chaincode/domain';
-import { invocations } from '../../../gateway/src/ledger/contract';
+import { invocations } from '@clearance/gateway';
 import { listAuthority, OFFICERS, signFiling } from '../chaincode/fixtures';
 import { MemoryLedger, type TestIdentity } from '../chaincode/memory-ledger';
 import { createTestPki, type TestPki } from '../chaincode/test-pki';

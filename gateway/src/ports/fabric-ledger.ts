@@ -1,19 +1,21 @@
 /**
  * The Ledger on a real Fabric network (2.1 and later), through the project's own client
- * (fabric-client.ts): endorsement on the peers the transaction's plan needs, ordering,
+ * (@clearance/fabric-client): endorsement on the peers the transaction's plan needs, ordering,
  * commit status from the home peer.
  */
 import { peer } from '@hyperledger/fabric-protos';
 import { toApiError } from '../errors';
 import {
+  CommitError,
   createFabricClient,
+  type ClientOptions,
+  type EndpointAddress,
   type FabricClient,
   type Gateway,
   type Network,
+  type PeerAddress,
   type SigningIdentity,
-} from './fabric-client';
-import type { EndpointAddress, PeerAddress } from './fabric-endpoints';
-import { CommitError } from './fabric-errors';
+} from '@clearance/fabric-client';
 import type {
   Committed,
   Ledger,
@@ -23,7 +25,7 @@ import type {
   TransactionStatus,
 } from './ledger';
 
-export type { SigningIdentity } from './fabric-client';
+export type { SigningIdentity } from '@clearance/fabric-client';
 
 export interface FabricConnection {
   mspId: string;
@@ -39,11 +41,15 @@ export interface FabricConnection {
   orderers?: readonly EndpointAddress[];
 }
 
-export { toApiError };
-
 const bytes = (s: Record<string, string>) =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)]));
 
+/**
+ * The Ledger port over one identity's network. The client rejects with its stage errors;
+ * here, at the gateway's boundary with it, they become ApiErrors by the one mapping
+ * (errors.ts toApiError), which keeps the stage error as the cause (for the logs) and
+ * copies its code and retry verdict (for the operations runner).
+ */
 class FabricLedger implements Ledger {
   constructor(
     private readonly network: Network,
@@ -168,6 +174,7 @@ class FabricLedger implements Ledger {
 /** The client of a connection: its home peer, every peer it names, its orderers. */
 export function fabricClientFor(
   connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
+  options: ClientOptions = {},
 ): FabricClient {
   const home: PeerAddress = {
     mspId: connection.mspId,
@@ -176,7 +183,7 @@ export function fabricClientFor(
     tlsRootCert: connection.tlsRootCert,
   };
   const peers = connection.peers && connection.peers.length > 0 ? connection.peers : [home];
-  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] });
+  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] }, options);
 }
 
 /**
@@ -191,8 +198,15 @@ export function connectGateway(connection: FabricConnection): {
   return { client, gateway: client.connect(connection) };
 }
 
-export function createFabricLedger(connection: FabricConnection): Ledger {
-  const client = fabricClientFor(connection);
+/**
+ * A ledger with a client of its own. `options.commitHeights` (another client's) makes its
+ * reads and endorsements wait for that client's writes as well (each client has its own).
+ */
+export function createFabricLedger(
+  connection: FabricConnection,
+  options: ClientOptions = {},
+): Ledger {
+  const client = fabricClientFor(connection, options);
   const network = client.connect(connection).getNetwork(connection.channel);
   return new FabricLedger(network, connection.chaincode, () => client.close());
 }

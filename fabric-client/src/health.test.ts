@@ -1,6 +1,6 @@
 /** Endpoint health per client: down until an answer, listeners, heights and lag. */
 import { describe, expect, it } from '@jest/globals';
-import { EndpointHealth, LAG_BLOCKS, LAG_MS, type EndpointEvent } from './fabric-health';
+import { EndpointHealth, LAG_BLOCKS, LAG_MS, type EndpointEvent } from './health';
 
 describe('endpoint health', () => {
   const peer: EndpointEvent = { endpoint: 'h1:7051', role: 'peer', call: 'endorse' };

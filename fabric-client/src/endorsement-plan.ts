@@ -1,6 +1,6 @@
 /**
  * Which peers must endorse each transaction, derived from the same allow table the
- * chaincode enforces (access-policy.json) and from where the contracts set key-level
+ * chaincode enforces (the domain's access-policy.json, read through its exports) and from where the contracts set key-level
  * policies (setStateValidationParameter in contracts/declaration.ts and trust-list.ts).
  *
  * - Chaincode level: MAJORITY of the four peer organisations, so any 3.
@@ -10,14 +10,19 @@
  *   the plan needs the joint agencies of every jurisdiction.
  * - Trust-list meta key (set at the first change, written by every change): GD and HK customs.
  * - Crossing record key (set by Decide, written again by RecordOutcome): GD and HK customs
- *   (policy.crossing.endorsers), Decide included, so both services endorse every decision.
+ *   (CROSSING_ENDORSERS), Decide included, so both services endorse every decision.
  * - File and Amend write the commercialValues collection (memberOnlyWrite): only its member
  *   organisations may endorse them (network/src/definition.ts COLLECTIONS).
  *
  * A plan is "these organisations, and enough others to make `total`": a dead optional peer
  * can be routed around. Pure: no I/O.
  */
-import policy from './access-policy.json';
+import {
+  CROSSING_ENDORSERS,
+  JURISDICTIONS,
+  jointAgencies as agenciesOf,
+  TRUST_LIST_ENDORSERS,
+} from '@clearance/chaincode/domain';
 
 export const PEER_ORGANISATIONS = [
   'GDCustomsMSP',
@@ -47,7 +52,9 @@ export const majority = (n: number): number => Math.floor(n / 2) + 1;
 
 const union = (...lists: (readonly string[])[]): string[] => [...new Set(lists.flat())];
 
-const jointAgencies: Record<string, readonly string[]> = policy.jointAgencies;
+const jointAgencies: Record<string, readonly string[]> = Object.fromEntries(
+  JURISDICTIONS.map((j) => [j, agenciesOf(j)]),
+);
 
 /**
  * Transactions whose key-level policy depends on the jurisdiction of the declaration named
@@ -65,10 +72,10 @@ const BY_JURISDICTION: Record<string, (jurisdiction: string) => readonly string[
 const KEY_LEVEL: Record<string, readonly string[]> = {
   'Declaration:Release': union(...Object.values(jointAgencies)),
   // The approval makes the change; proposals, rejections and withdrawals change no list key.
-  'TrustList:ApproveTrustChange': policy.trustListEndorsers,
-  'TrustList:UpdateRevocationList': policy.trustListEndorsers,
-  'Crossing:Decide': policy.crossing.endorsers,
-  'Crossing:RecordOutcome': policy.crossing.endorsers,
+  'TrustList:ApproveTrustChange': TRUST_LIST_ENDORSERS,
+  'TrustList:UpdateRevocationList': TRUST_LIST_ENDORSERS,
+  'Crossing:Decide': CROSSING_ENDORSERS,
+  'Crossing:RecordOutcome': CROSSING_ENDORSERS,
 };
 
 const PRIVATE_WRITERS: Record<string, readonly string[]> = {

@@ -15,6 +15,9 @@ export interface Creator {
 
 export const NONCE_BYTES = 24;
 
+/** The peers' system chaincode for ledger queries (heights, transactions, blocks). */
+export const QSCC = 'qscc';
+
 /** The serialized identity that signs: MSP id and certificate. */
 export function serializedIdentity(creator: Creator): Uint8Array {
   const identity = new msp.SerializedIdentity();

@@ -1,16 +1,16 @@
 /** The commit stream against scripted Deliver streams: waiters, reconnection without a gap. */
 import { describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
+import { CommitWatcher } from './commit';
 import {
-  CommitWatcher,
   MAX_RESENDS,
   RESEND_AFTER_MS,
   RESEND_RETRY_MS,
   resendCause,
   type LastSend,
-} from './fabric-commits';
-import { EndpointHealth } from './fabric-health';
-import type { PeerAddress } from './fabric-endpoints';
+} from './transaction';
+import { EndpointHealth } from './health';
+import type { PeerAddress } from './endpoints';
 
 const peers: PeerAddress[] = ['a:1', 'b:2'].map((endpoint) => ({
   mspId: endpoint,

@@ -1,119 +1,49 @@
 /**
  * Commit status and "read your own writes" for the Fabric client: one filtered Deliver
- * stream per channel and factory tells waiters the block and validation code of their
- * transactions, and the heights peers are known to have reached. No gRPC here: the stream
- * is opened by a function passed in.
+ * stream per channel and client tells waiters the block and validation code of their
+ * transactions, and the heights peers are known to have reached; the highest block this
+ * client committed makes later reads and endorsements wait for a peer that has it. The
+ * stream is opened by a function passed in.
  */
-import type { peer } from '@hyperledger/fabric-protos';
-import type { PeerAddress } from './fabric-endpoints';
-import { LedgerUnavailableError } from './fabric-errors';
-import type { EndpointHealth } from './fabric-health';
+import { peer } from '@hyperledger/fabric-protos';
+import type { PeerAddress } from './endpoints';
+import { LedgerUnavailableError } from './errors';
+import { closeable, type CloseableAsyncIterable } from './events';
+import type { EndpointHealth } from './health';
+import type { ChannelNetwork } from './network';
 
-export interface CloseableAsyncIterable<T> extends AsyncIterable<T> {
-  close(): void;
+/** The outcome of a transaction's commit. */
+export interface CommitStatus {
+  transactionId: string;
+  blockNumber: bigint;
+  /** Fabric's validation code (peer.TxValidationCode). */
+  code: number;
+  successful: boolean;
 }
 
-/** An async iterable over a generator opened lazily; close() aborts what it reads. */
-export function closeable<T>(
-  open: (signal: AbortSignal) => Promise<AsyncGenerator<T>>,
-): CloseableAsyncIterable<T> {
-  const abort = new AbortController();
+// --- read your own writes ---------------------------------------------------------------
+
+/**
+ * The highest block committed by a client's transactions, per channel: its reads and
+ * endorsements after it wait for the peer asked to have it. Each client has its own; two
+ * clients of one process share one only when the second is given the first's
+ * (`ClientOptions.commitHeights`), so one's reads wait for the other's writes.
+ */
+export interface CommitHeights {
+  /** A transaction of ours committed in this block. */
+  note(channel: string, blockNumber: bigint): void;
+  /** The highest block noted on the channel (undefined before the first). */
+  last(channel: string): bigint | undefined;
+}
+
+export function newCommitHeights(): CommitHeights {
+  const heights = new Map<string, bigint>();
   return {
-    close: () => abort.abort(),
-    async *[Symbol.asyncIterator]() {
-      if (abort.signal.aborted) return;
-      yield* await open(abort.signal);
+    note(channel, blockNumber) {
+      if ((heights.get(channel) ?? -1n) < blockNumber) heights.set(channel, blockNumber);
     },
+    last: (channel) => heights.get(channel),
   };
-}
-
-// --- read your own writes: per process, shared by every client --------------------------
-
-/**
- * The highest block committed by any of our transactions, per channel: reads and
- * endorsements after it wait for the peer asked to have it, whichever client (identity,
- * seal operator) committed it in this process.
- */
-const committedByUs = new Map<string, bigint>();
-
-export function noteCommitted(channel: string, blockNumber: bigint): void {
-  if ((committedByUs.get(channel) ?? -1n) < blockNumber) committedByUs.set(channel, blockNumber);
-}
-
-export function committedBlock(channel: string): bigint | undefined {
-  return committedByUs.get(channel);
-}
-
-// --- sending again while waiting ---------------------------------------------------------
-
-/**
- * Sending the same signed envelope again never commits it twice (same transaction id: the
- * ledger keeps the first copy and marks a later one DUPLICATE_TXID), but it is not free. On
- * Fabric 2.1 a copy ordered after the first has committed is invalid and its private data
- * exists nowhere under its block and position: a peer of the collection pulls it from the
- * other members for `peer.gossip.pvtData.pullRetryThreshold` (60 s by default) per such
- * block, unless `skipPullingInvalidTransactionsDuringCommit` is set (the devnet sets it;
- * every organisation's peer should). And a copy may be ordered long after it was sent: a hung
- * orderer (SIGSTOP, not dead) that resumes still handles what it had read off its sockets, a
- * send that timed out included. So a copy is made only on evidence that the first cannot come
- * through in time, and only MAX_RESENDS of them per transaction.
- */
-
-/** Without a commit this long after the last send (and the evidence below), it is sent again (ms). */
-export const RESEND_AFTER_MS = 5_000;
-/** After a send that no orderer took, the next try waits this long (ms). */
-export const RESEND_RETRY_MS = 2_000;
-/** Copies one client sends of a transaction, besides the first. */
-export const MAX_RESENDS = 3;
-
-/** Why a transaction is sent again (the `reason` of its resend in /metrics). */
-export type ResendCause = 'orderer-down' | 'no-commit';
-
-/** The last send of a transaction waiting for its commit. */
-export interface LastSend {
-  at: number;
-  /** The orderer that took it. */
-  by: string;
-  /**
-   * A block numbered this or higher was cut after the transaction reached an orderer: at
-   * first the commit stream's height when it was taken, plus one (which holds only if the
-   * home peer kept up with the orderers), raised to the orderers' height once one is read
-   * after it was taken.
-   */
-  cutAfter: bigint;
-  /** Copies sent so far (or tried on an orderer: a timed-out try may still be ordered). */
-  resends: number;
-  /**
-   * Set when no orderer took the last try: it is owed still, for this reason, even once the
-   * orderer that went down is seen up again.
-   */
-  untaken?: ResendCause;
-}
-
-/** What the client sees now. */
-export interface SendView {
-  at: number;
-  /** Orderer endpoints named down. */
-  down: ReadonlySet<string>;
-  /** The height the commit stream (home peer) has read to. */
-  height: bigint;
-}
-
-/**
- * Whether, and why, a transaction sent and not yet committed should be sent again:
- * `orderer-down`, the orderer that took it is named down (killed or hung holding it: its
- * commit may never come); `no-commit`, RESEND_AFTER_MS passed and the commit stream has read
- * a block cut after the transaction reached an orderer without finding it (a Raft leader that
- * hung or stepped down dropped it). A peer that lags (waiting on private data, cut off from a
- * hung orderer) reads no such block, so no copies are made for slowness. A try no orderer
- * took is repeated RESEND_RETRY_MS later. At most MAX_RESENDS copies.
- */
-export function resendCause(last: LastSend, now: SendView): ResendCause | undefined {
-  if (last.resends >= MAX_RESENDS) return undefined;
-  if (last.untaken) return now.at - last.at >= RESEND_RETRY_MS ? last.untaken : undefined;
-  if (now.down.has(last.by)) return 'orderer-down';
-  if (now.at - last.at >= RESEND_AFTER_MS && now.height > last.cutAfter) return 'no-commit';
-  return undefined;
 }
 
 // --- the commit stream ------------------------------------------------------------------
@@ -238,6 +168,7 @@ export class CommitWatcher {
     if (!readyInTime)
       throw new LedgerUnavailableError('no peer delivers the blocks of the channel', [], {
         transactionId,
+        stage: 'commit-status',
         cause: this.lastFailure,
       });
     let resolveStatus!: (s: CommitSeen | undefined) => void;
@@ -278,4 +209,67 @@ export class CommitWatcher {
     this.closed = true;
     this.stream?.close();
   }
+}
+
+// --- commit status ----------------------------------------------------------------------
+
+/** Waits for the commit of a transaction sent before (the client's commit stream). */
+export async function commitStatus(
+  network: ChannelNetwork,
+  transactionId: string,
+): Promise<CommitStatus> {
+  const watcher = network.client.watcher(network.session, network.channel);
+  const committed = await watcher.expect(transactionId, network.client.timeouts.commit);
+  // Committed before we started listening: the peer's index knows it already.
+  const known = await network.processedTransaction(transactionId);
+  if (known) {
+    committed.cancel();
+    return noted(network, { transactionId, ...known });
+  }
+  return settle(network, transactionId, committed.status);
+}
+
+/**
+ * The stream's answer; if it did not come in time, what the peer's index says. A
+ * DUPLICATE_TXID seen is a later copy of this very transaction (sent again): the outcome
+ * is the first copy's, which the peer's index holds (its entry for an id is the lowest
+ * block and position).
+ */
+export async function settle(
+  network: ChannelNetwork,
+  transactionId: string,
+  status: Promise<CommitSeen | undefined>,
+): Promise<CommitStatus> {
+  const seen = await status;
+  if (seen && seen.code !== peer.TxValidationCode.DUPLICATE_TXID)
+    return noted(network, {
+      transactionId,
+      blockNumber: seen.blockNumber,
+      validationCode: seen.code,
+    });
+  const known = await network.processedTransaction(transactionId);
+  if (known) return noted(network, { transactionId, ...known });
+  throw new LedgerUnavailableError(
+    `no commit of ${transactionId} within ${network.client.timeouts.commit} ms`,
+    [],
+    { transactionId, stage: 'commit-status' },
+  );
+}
+
+/** A commit seen: the client's heights move on, its sends of the transaction are done. */
+function noted(
+  network: ChannelNetwork,
+  s: { transactionId: string; blockNumber: bigint; validationCode: number },
+): CommitStatus {
+  const { client, channel } = network;
+  client.commitHeights.note(channel, s.blockNumber);
+  // The channel has reached this block: peers without it lag behind our own commit.
+  client.health.noteReached(channel, s.blockNumber + 1n);
+  client.sends.forget(s.transactionId);
+  return {
+    transactionId: s.transactionId,
+    blockNumber: s.blockNumber,
+    code: s.validationCode,
+    successful: s.validationCode === peer.TxValidationCode.VALID,
+  };
 }

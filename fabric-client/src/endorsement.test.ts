@@ -2,9 +2,9 @@
 import { describe, expect, it } from '@jest/globals';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
-import { endorsementPlan } from '@clearance/chaincode/domain';
-import { endorseByPlan } from './fabric-endorsement';
-import type { PeerAddress } from './fabric-endpoints';
+import { endorsementPlan } from './endorsement-plan';
+import { endorseByPlan } from './endorsement';
+import type { PeerAddress } from './endpoints';
 
 const peers: PeerAddress[] = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'].map(
   (mspId, i) => ({

@@ -3,8 +3,12 @@
  * or a probe failed or timed out; down until one answers again), the channel heights the
  * peers and the orderers were last seen at, and which peers lag behind the orderers (or
  * behind the client's own last commit). Listeners are told of each failure and of each
- * retry elsewhere (the gateway counts them in /metrics). Per client instance; no I/O here.
+ * retry elsewhere (the gateway counts them in /metrics). Per client instance: each client
+ * has its own, so two clients of one process never share a verdict. No I/O here.
  */
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { isServiceError, type PeerAddress } from './endpoints';
+import type { PeerAnswer } from './errors';
 
 export type EndpointRole = 'peer' | 'orderer';
 
@@ -168,4 +172,43 @@ export class EndpointHealth {
           l !== undefined && (l.behindBlocks > LAG_BLOCKS || l.behindMs > LAG_MS),
       );
   }
+}
+
+/**
+ * A call to one endpoint that records its outcome: a failed call (unreachable, deadline)
+ * marks the endpoint down at once and is counted; an answer, whatever it says, marks it
+ * up. A call we cancelled ourselves says nothing of the endpoint.
+ */
+export async function observed<T>(
+  health: EndpointHealth,
+  endpoint: string,
+  role: EndpointRole,
+  call: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await run();
+    health.noteUp(endpoint);
+    return result;
+  } catch (error) {
+    if (!(isServiceError(error) && error.code === grpcStatus.CANCELLED))
+      health.noteFailure(
+        { endpoint, role, call },
+        error instanceof Error ? error.message : String(error),
+      );
+    throw error;
+  }
+}
+
+/** The answer of an endpoint skipped because it is named down (no call made). */
+export function namedDown(address: PeerAddress, health: EndpointHealth): PeerAnswer {
+  const since = health.endpointsDown().find((d) => d.endpoint === address.endpoint)?.since;
+  return {
+    endpoint: address.endpoint,
+    mspId: address.mspId,
+    status: grpcStatus.UNAVAILABLE,
+    message: `named down${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}, not asked`,
+    transport: true,
+    skipped: true,
+  };
 }

@@ -7,9 +7,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { peer } from '@hyperledger/fabric-protos';
-import { nextEndorsers, parseLedgerError, type EndorsementPlan } from '@clearance/chaincode/domain';
-import { isServiceError, type PeerAddress } from './fabric-endpoints';
-import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './fabric-errors';
+import { parseLedgerError } from '@clearance/chaincode/domain';
+import { nextEndorsers, type EndorsementPlan } from './endorsement-plan';
+import { isServiceError, type PeerAddress } from './endpoints';
+import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './errors';
 
 /**
  * Endorses on the organisations of the plan: all the required ones and enough others;
@@ -80,7 +81,10 @@ export async function endorseByPlan(input: {
         const onlyTransport = answers.length > 0 && answers.every((a) => a.transport);
         const message = `endorsement of ${transactionId} impossible: ${next.impossible}`;
         if (onlyTransport)
-          throw new LedgerUnavailableError(message, [...answers], { transactionId });
+          throw new LedgerUnavailableError(message, [...answers], {
+            transactionId,
+            stage: 'endorse',
+          });
         throw new EndorseError(message, [...answers], { transactionId });
       }
       for (const org of next.ask) {
@@ -143,19 +147,24 @@ export function answerOf(
 }
 
 /** A peer's refusal, with the chaincode's coded error when one of the answers carries it. */
-export function refusal(answers: readonly PeerAnswer[], transactionId: string): EndorseError {
+export function refusal(
+  answers: readonly PeerAnswer[],
+  transactionId: string,
+  stage: 'endorse' | 'read' = 'endorse',
+): EndorseError {
   for (const a of answers) {
     if (a.transport) continue;
     const coded = parseLedgerError(a.message);
     if (coded)
       return new EndorseError(coded.message, answers, {
         transactionId,
+        stage,
         chaincodeError: coded,
       });
   }
   return new EndorseError(
     `endorsement refused: ${answers.map((a) => `${a.endpoint} ${a.status} ${a.message}`).join('; ')}`,
     answers,
-    { transactionId },
+    { transactionId, stage },
   );
 }

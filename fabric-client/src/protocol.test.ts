@@ -13,7 +13,7 @@ import {
   transactionIdOfEnvelope,
   transactionsOf,
   chaincodeEventsOf,
-} from './fabric-protocol';
+} from './protocol';
 
 const creator = serializedIdentity({
   mspId: 'GDCustomsMSP',

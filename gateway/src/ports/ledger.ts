@@ -1,6 +1,9 @@
 /**
- * The gateway's view of the ledger. The Fabric adapter implements it for real; unit tests
- * use an in-memory twin driven by the same behaviour suite.
+ * The gateway's view of the ledger: its port, over the Fabric client (@clearance/fabric-client)
+ * through fabric-ledger.ts. Unit tests use an in-memory twin driven by the same behaviour
+ * suite. Failures reject with ApiError: the Fabric adapter maps the client's stage errors
+ * (FabricStageError: stage, code, transaction id, endpoint, `retryable`) by errors.ts
+ * `toApiError`, which copies the code and the retry verdict onto the ApiError (`ledger`).
  */
 export interface Committed {
   transactionId: string;
@@ -16,13 +19,15 @@ export interface Prepared {
   result: string;
 }
 
+export { MVCC_CODES } from '@clearance/fabric-client';
+
 /** What the ledger knows of a transaction id. */
 export type TransactionStatus =
   | { state: 'unknown' }
   | { state: 'committed'; blockNumber: bigint }
   | { state: 'invalid'; blockNumber: bigint; validationCode: number };
 
-/** What a ledger client knows of its network's health (for /readyz); see fabric-health.ts. */
+/** What a ledger client knows of its network's health (for /readyz); see @clearance/fabric-client health.ts. */
 export interface LedgerHealth {
   /** Peers and orderers a call or probe found down (no answer in time), since when. */
   down: { endpoint: string; role: 'peer' | 'orderer'; since: number; reason: string }[];
@@ -39,9 +44,6 @@ export interface LedgerEndpointEvent {
   call: string;
   reason?: string;
 }
-
-/** Fabric's validation codes for a read set that changed before commit: worth a new try. */
-export const MVCC_CODES: readonly number[] = [11, 12]; // MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT
 
 export interface Ledger {
   /**
@@ -62,7 +64,7 @@ export interface Ledger {
   /**
    * The second half: send a prepared envelope and wait for its commit. The same envelope
    * never commits twice (a later copy is DUPLICATE_TXID), and a client that sent it before
-   * and still waits for it does not send it again here (see fabric-commits.ts on copies).
+   * and still waits for it does not send it again here (fabric-client's transaction.ts).
    */
   send(envelope: Uint8Array): Promise<TransactionStatus>;
   /** Whether the transaction id is on the ledger, and how it validated. */
