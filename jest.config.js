@@ -13,7 +13,12 @@ const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/
 const moduleNameMapper = {
   '^@clearance/core$': '<rootDir>/core/src/index.ts',
   '^@clearance/verifier$': '<rootDir>/verifier/src/index.ts',
+  '^@clearance/domain$': '<rootDir>/domain/src/index.ts',
+  '^@clearance/domain/seal-devices$': '<rootDir>/domain/src/seals/devices/index.ts',
+  '^@clearance/domain/node$': '<rootDir>/domain/src/node/index.ts',
+  '^@clearance/domain/access-policy.json$': '<rootDir>/domain/src/shared/access-policy.json',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
+  '^@clearance/chaincode/endorsement-plan$': '<rootDir>/chaincode/src/domain/endorsement-plan.ts',
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
@@ -32,6 +37,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: [
         '<rootDir>/core/src',
+        '<rootDir>/domain/src',
         '<rootDir>/chaincode/src',
         '<rootDir>/verifier/src',
         '<rootDir>/verifier/cli',

@@ -17,7 +17,7 @@
  * A plan is "these organisations, and enough others to make `total`": a dead optional peer
  * can be routed around. Pure: no I/O.
  */
-import policy from './access-policy.json';
+import policy from '@clearance/domain/access-policy.json';
 
 export const PEER_ORGANISATIONS = [
   'GDCustomsMSP',

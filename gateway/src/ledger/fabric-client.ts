@@ -17,7 +17,7 @@ import {
   endorsementPlan,
   JURISDICTION_READS,
   type EndorsementPlan,
-} from '@clearance/chaincode/domain';
+} from '@clearance/chaincode/endorsement-plan';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {

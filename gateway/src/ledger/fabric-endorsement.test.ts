@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
-import { endorsementPlan } from '@clearance/chaincode/domain';
+import { endorsementPlan } from '@clearance/chaincode/endorsement-plan';
 import { endorseByPlan } from './fabric-endorsement';
 import type { PeerAddress } from './fabric-endpoints';
 

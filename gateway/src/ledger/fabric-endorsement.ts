@@ -7,7 +7,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { peer } from '@hyperledger/fabric-protos';
-import { nextEndorsers, parseLedgerError, type EndorsementPlan } from '@clearance/chaincode/domain';
+import { nextEndorsers, type EndorsementPlan } from '@clearance/chaincode/endorsement-plan';
+import { parseLedgerError } from '@clearance/domain';
 import { isServiceError, type PeerAddress } from './fabric-endpoints';
 import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './fabric-errors';
 

@@ -2,7 +2,7 @@
  * One error class per stage of the Fabric client, each with the transaction id and the
  * cause. They know nothing of HTTP: gateway/src/errors.ts maps them to API codes.
  */
-import type { ErrorCode } from '@clearance/chaincode/domain';
+import type { ErrorCode } from '@clearance/domain';
 
 /** One peer's answer to a proposal that did not give an endorsement. */
 export interface PeerAnswer {
