@@ -245,7 +245,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'Ledger events the index could not project (recorded, skipped)',
       poisonEvents,
     );
-  await app.register(selfCheckRoutes, { ledgers: options.ledgers });
+  await app.register(selfCheckRoutes, {
+    ledgers: options.ledgers,
+    operations: options.operations,
+  });
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,
@@ -272,12 +275,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
     await app.register(sealRoutes, { pool });
-    await app.register(crossingRoutes, { pool, ledgers: options.ledgers });
+    await app.register(crossingRoutes, {
+      pool,
+      ledgers: options.ledgers,
+      operations: options.operations,
+    });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,
         keys: options.tagKeys,
         ledgers: options.ledgers,
+        operations: options.operations,
       });
   }
   if (options.portalDir && fs.existsSync(options.portalDir)) {
