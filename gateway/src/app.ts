@@ -301,9 +301,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
-    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    app.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, (request, reply) => {
       // The decoded path the router matched, so no spelling of /v1 gets the page.
-      const path = (request.params as { '*': string })['*'];
+      const path = request.params['*'];
       if (`/${path}/`.startsWith(API_PREFIX))
         throw new ApiError('NOT_FOUND', `No route ${request.method} /${path}.`);
       return reply.type('text/html').sendFile('index.html');

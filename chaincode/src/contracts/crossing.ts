@@ -24,7 +24,14 @@ import { LedgerError } from '../domain/errors';
 import { holdCausesOf, unholdSettled } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
+import {
+  boundedText,
+  parseState,
+  emit,
+  parseArgument,
+  readJson,
+  writeJson,
+} from '../stub/ledger-io';
 import { holdDeclarations, loadDeclaration, saveDeclaration } from './declaration-store';
 import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
@@ -63,7 +70,7 @@ export class CrossingContract extends Contract {
   private async anchors(ctx: Context, sealId: string): Promise<AnchorRow[]> {
     const rows: AnchorRow[] = [];
     for await (const row of ctx.stub.getStateByPartialCompositeKey(ANCHOR, [sealId])) {
-      rows.push(JSON.parse(Buffer.from(row.value).toString()) as AnchorRow);
+      rows.push(parseState<AnchorRow>(row.value));
     }
     return rows;
   }

@@ -6,7 +6,7 @@
 import policy from './access-policy.json';
 import type { Declaration } from './declaration';
 import { LedgerError } from './errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type {
   ActRecordSchema,
   ActorSchema,
@@ -101,7 +101,7 @@ export const OFFICER_ACTIONS: readonly OfficerAction[] = ACTIONS.filter(
 export const REASON_REQUIRED: readonly OfficerAction[] = ['REJECT', 'HOLD'];
 
 export function isRiskLevel(level: string): level is RiskLevel {
-  return (RISK_LEVELS as readonly string[]).includes(level);
+  return RISK_LEVELS.some((l) => l === level);
 }
 
 export function isRiskScore(score: number): boolean {
@@ -114,7 +114,13 @@ export function requiresReason(action: OfficerAction): boolean {
 
 type Grant = readonly [string, string];
 type Grants = Record<Jurisdiction, readonly Grant[]>;
-const ACCESS = policy.actions as unknown as Record<Action, Grants>;
+const GrantList = z.array(z.tuple([z.string(), z.string()]));
+/** A row of the allow table: [MSP id, role] pairs per jurisdiction. */
+const GrantsSchema = z.object({ GD: GrantList, HK: GrantList });
+// The allow table is read once, checked: a row missing or misshapen fails at load.
+const ACCESS: Record<Action, Grants> = z
+  .looseRecord(z.enum(ACTIONS), GrantsSchema)
+  .parse(policy.actions);
 
 /**
  * One rule for every path that changes a declaration. A declaration changes through its
@@ -130,7 +136,10 @@ const ACCESS = policy.actions as unknown as Record<Action, Grants>;
 export const CHANGE_PATHS = ['DIRECT', 'SEAL_ALARM', 'CROSSING_OUTCOME'] as const;
 export type ChangePath = (typeof CHANGE_PATHS)[number];
 export type IndirectPath = Exclude<ChangePath, 'DIRECT'>;
-const PATHS = policy.paths as unknown as Record<IndirectPath, Record<'HOLD' | 'UNHOLD', Grants>>;
+const PathGrants = z.object({ HOLD: GrantsSchema, UNHOLD: GrantsSchema });
+const PATHS: Record<IndirectPath, Record<'HOLD' | 'UNHOLD', Grants>> = z
+  .object({ SEAL_ALARM: PathGrants, CROSSING_OUTCOME: PathGrants })
+  .parse(policy.paths);
 
 export function jointAgencies(jurisdiction: Jurisdiction): readonly string[] {
   return policy.jointAgencies[jurisdiction];

@@ -55,6 +55,7 @@ function transactions<C, const M extends readonly TransactionOf<C>[]>(
   contract: string,
   methods: M,
 ): { readonly [K in M[number]]: string } {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Object.fromEntries is typed with string keys; these are exactly `methods`
   return Object.fromEntries(methods.map((m) => [m, `${contract}:${m}`])) as {
     readonly [K in M[number]]: string;
   };

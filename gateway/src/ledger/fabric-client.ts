@@ -999,7 +999,12 @@ class ChaincodeContract implements Contract {
         const responses = await network.endorse(await planOf(), p.signed, p.transactionId);
         const payload = assembleTransaction(p.bytes, responses);
         const envelope = envelopeOf(payload, await network.session.signer(payload));
-        const result = chaincodeResultOf(responses[0] as peer.ProposalResponse);
+        const [first] = responses;
+        if (!first)
+          throw new EndorseError('no endorsement came back', [], {
+            transactionId: p.transactionId,
+          });
+        const result = chaincodeResultOf(first);
         return {
           transactionId: p.transactionId,
           getResult: () => result,

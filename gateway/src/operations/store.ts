@@ -111,7 +111,8 @@ export interface OperationStore {
 
 function parseResult(result: string): unknown {
   try {
-    return JSON.parse(result) as unknown;
+    const parsed: unknown = JSON.parse(result);
+    return parsed;
   } catch {
     return result;
   }
@@ -162,7 +163,9 @@ export function createOperationStore(pool: Pool): OperationStore {
         'SELECT * FROM operations WHERE principal_id = $1 AND idempotency_key = $2',
         [r.principalId, r.idempotencyKey],
       );
-      const row = rows[0] as OperationRow;
+      const row = rows[0];
+      // Inserted by nobody and yet in conflict: the row was deleted between the statements.
+      if (!row) throw new ApiError('CONFLICT', 'the operation changed meanwhile; try again');
       if (row.request_sha256 !== r.requestSha256) throw new ApiError('IDEMPOTENCY_KEY_REUSED');
       return { row, created: false };
     },

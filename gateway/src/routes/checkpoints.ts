@@ -113,7 +113,7 @@ const checkpointRoutes: FastifyPluginAsync<{
           kind: 'CHECKPOINT',
           accountId: officer.id,
           ...invocations.recordCheckpoint(sealId, check),
-          idempotencyKey: `tap-${tap.uidHex}-${tap.counter}`,
+          idempotencyKey: `checkpoint-${tap.uidHex}-${tap.counter}`,
           resultSchema: SealRecordSchema,
         });
         return reply.status(201).send({
