@@ -36,7 +36,16 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {
-    return { ...app.swagger() };
+    const document = app.swagger();
+    if (!('components' in document) || !document.components?.schemas) return { ...document };
+    // Named schemas by name: their order would otherwise follow the order modules load in.
+    const { schemas } = document.components;
+    const sorted = Object.fromEntries(
+      Object.keys(schemas)
+        .sort()
+        .map((name) => [name, schemas[name]]),
+    );
+    return { ...document, components: { ...document.components, schemas: sorted } };
   } finally {
     await app.close();
     await pool.end();

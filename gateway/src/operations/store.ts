@@ -3,11 +3,10 @@
  * 202, the endorsed envelope and its transaction id before it is sent, the outcome when
  * the commit is known: after a crash at any point the row says what to do next.
  */
-import type { RefusalReason } from '@clearance/chaincode/domain';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
-import type { Operation } from '../http/schemas';
+import type { Operation, OperationError } from '../http/schemas';
 
 export interface OperationRequest {
   principalId: string;
@@ -41,13 +40,6 @@ export interface OperationRow {
   request_sha256: string;
   created_at: Date;
   updated_at: Date;
-}
-
-/** Why an operation failed: an API code, its message, and the ledger's finer reason if any. */
-export interface OperationError {
-  code: string;
-  message: string;
-  reason?: RefusalReason;
 }
 
 export function toOperation(row: OperationRow): Operation {

@@ -7,74 +7,17 @@
  * routes do), and gets 404 for any other (as for declarations: what they may not see does
  * not exist for them); a lane device sees only seals whose route crosses its control point.
  */
-import {
-  ID_PATTERN,
-  ROUTES,
-  SealAlarmSchema,
-  SealCheckpointSchema,
-  SealRecordSchema,
-  type SealResult,
-} from '@clearance/chaincode/domain';
+import { ID_PATTERN, ROUTES, type SealResult } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
-import { errorResponses } from '../http/schemas';
+import { SealPage, SealTrack, SealView, errorResponses } from '../http/schemas';
 import { listSeals, sealReadingsState, sealTrack, signedBy } from '../seals/queries';
 import { laneOf } from '../plugins/auth';
 
 const SealId = z.object({ sealId: z.string().regex(ID_PATTERN) });
-
-const SealSummary = z
-  .object({
-    sealId: z.string(),
-    deviceId: z.string(),
-    state: z.string(),
-    declarationIds: z.array(z.string()),
-    routeId: z.string().nullable(),
-    conveyance: z.string().nullable(),
-    appliedAt: z.string().nullable(),
-    alarms: z.array(z.string()).meta({ description: 'Alarm kinds raised' }),
-    lastEvent: z.string(),
-    blockNumber: z.string(),
-  })
-  .meta({ id: 'SealSummary' });
-
-const Point = z
-  .object({
-    counter: z.number().int(),
-    time: z.string(),
-    lat: z.number(),
-    lon: z.number(),
-    event: z.string(),
-    controlPoint: z.string().optional(),
-    anchored: z.boolean(),
-  })
-  .meta({ id: 'TrackPoint' });
-
-const Alarm = SealAlarmSchema;
-const Checkpoint = SealCheckpointSchema;
-
-const SealView = z
-  .object({
-    seal: SealRecordSchema,
-    lastReading: Point.nullable(),
-    readingsStored: z.number().int(),
-    readingsPendingAnchor: z.number().int(),
-  })
-  .meta({ id: 'SealView' });
-
-const Track = z
-  .object({
-    sealId: z.string(),
-    routeId: z.string(),
-    points: z.array(Point),
-    nextAfter: z.number().int().nullable(),
-    checkpoints: z.array(Checkpoint),
-    alarms: z.array(Alarm),
-  })
-  .meta({ id: 'SealTrack' });
 
 const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -120,7 +63,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
           })
           .strict(),
         response: {
-          200: z.object({ items: z.array(SealSummary), nextCursor: z.string().nullable() }),
+          200: SealPage,
           ...errorResponses,
         },
       },
@@ -189,7 +132,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
             limit: z.coerce.number().int().min(1).max(5000).default(1000),
           })
           .strict(),
-        response: { 200: Track, ...errorResponses },
+        response: { 200: SealTrack, ...errorResponses },
       },
     },
     async (request) => {
