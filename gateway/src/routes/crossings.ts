@@ -20,7 +20,6 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError, againOnConflict } from '../errors';
 import { errorResponses } from '../http/schemas';
@@ -29,8 +28,6 @@ import type { Ledger } from '../ledger/ledger';
 import type { OfficerPrincipal } from '../auth/principal';
 import { commitAct, type Operations } from '../operations/submit';
 import { isSealOperator, laneOf, requireOfficer } from '../plugins/auth';
-import { getDeclarationSummary, listCrossings } from '../projection/queries';
-import { signedBy } from '../seals/queries';
 
 /** Who may ask for a decision or record an inspection (the ledger's allow table decides). */
 export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
@@ -76,10 +73,9 @@ export function crossingIdFor(callerId: string, key: string): string {
 }
 
 const crossingRoutes: FastifyPluginAsync<{
-  pool: Pool;
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
   operations?: Operations | undefined;
-}> = async (instance, { pool, ledgers, operations }) => {
+}> = async (instance, { ledgers, operations }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   /**
    * The ledger's crossing as the asker may see it: a trader's only over their declarations,
@@ -93,8 +89,7 @@ const crossingRoutes: FastifyPluginAsync<{
     const missing = new ApiError('NOT_FOUND', `crossing ${crossingId} does not exist`);
     if (lane !== undefined && crossing.controlPoint !== lane) throw missing;
     if (p?.kind !== 'trader') return crossing;
-    const mine = await signedBy(
-      pool,
+    const mine = await app.declarationIndex.signedBy(
       crossing.declarations.map((d) => d.declarationId),
       p.id,
     );
@@ -236,11 +231,11 @@ const crossingRoutes: FastifyPluginAsync<{
       const controlPoint = lane ?? request.query.controlPoint;
       if (p?.kind === 'trader' && declarationId) {
         // Asking by another trader's declaration: it does not exist for this one.
-        const found = await getDeclarationSummary(pool, declarationId);
+        const found = await app.declarationIndex.summary(declarationId);
         if (found?.signerId !== p.id)
           throw new ApiError('NOT_FOUND', `declaration ${declarationId} does not exist`);
       }
-      const page = await listCrossings(pool, {
+      const page = await app.crossingIndex.list({
         limit,
         ...(controlPoint !== undefined ? { controlPoint } : {}),
         ...(declarationId ? { declarationId } : {}),
@@ -251,8 +246,7 @@ const crossingRoutes: FastifyPluginAsync<{
       if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
       if (p?.kind !== 'trader') return page;
       // Of a shared crossing, a trader sees their own declarations only.
-      const mine = await signedBy(
-        pool,
+      const mine = await app.declarationIndex.signedBy(
         page.items.flatMap((c) => c.declarationIds),
         p.id,
       );

@@ -10,16 +10,14 @@
 import { ID_PATTERN, ROUTES, type SealResult } from '@clearance/chaincode/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { SealPage, SealTrack, SealView, errorResponses } from '../http/schemas';
-import { listSeals, sealReadingsState, sealTrack, signedBy } from '../seals/queries';
 import { laneOf } from '../plugins/auth';
 
 const SealId = z.object({ sealId: z.string().regex(ID_PATTERN) });
 
-const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }) => {
+const sealRoutes: FastifyPluginAsync = async (instance) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's seal record, if the asker may see it (else NOT_FOUND). */
@@ -37,7 +35,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     const lane = laneOf(p);
     if (lane !== undefined && !(ROUTES[seal.routeId] ?? []).includes(lane)) throw missing;
     if (p?.kind !== 'trader') return seal;
-    const mine = await signedBy(pool, seal.declarationIds, p.id);
+    const mine = await app.declarationIndex.signedBy(seal.declarationIds, p.id);
     if (mine.size === 0) throw missing;
     return {
       ...seal,
@@ -70,7 +68,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     },
     async (request) => {
       const p = request.principal;
-      const page = await listSeals(pool, {
+      const page = await app.sealIndex.list({
         limit: request.query.limit,
         ...(request.query.state ? { state: request.query.state } : {}),
         ...(request.query.cursor ? { after: request.query.cursor } : {}),
@@ -78,8 +76,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
       });
       if (p?.kind !== 'trader') return page;
       // Of a shared seal, a trader sees their own declarations only.
-      const mine = await signedBy(
-        pool,
+      const mine = await app.declarationIndex.signedBy(
         page.items.flatMap((s) => s.declarationIds),
         p.id,
       );
@@ -107,7 +104,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     },
     async (request) => {
       const seal = await readable(request, request.params.sealId);
-      const state = await sealReadingsState(pool, seal.sealId);
+      const state = await app.sealIndex.readingsState(seal.sealId);
       return {
         seal,
         lastReading: state.lastReading,
@@ -138,7 +135,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     async (request) => {
       const seal = await readable(request, request.params.sealId);
       const { after, limit } = request.query;
-      const points = await sealTrack(pool, seal.sealId, after, limit);
+      const points = await app.sealIndex.track(seal.sealId, after, limit);
       return {
         sealId: seal.sealId,
         routeId: seal.routeId,
