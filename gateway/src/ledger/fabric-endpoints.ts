@@ -235,9 +235,10 @@ export async function* deliver(
   signal.addEventListener('abort', cancel, { once: true });
   call.write(seek);
   try {
-    for await (const response of call) {
-      // grpc-js streams yield `any`: the deserializer above made each a DeliverResponse.
-      if (!(response instanceof peer.DeliverResponse)) continue;
+    for await (const message of call) {
+      // grpc-js streams yield `any`: the deserializer above made each a DeliverResponse (an
+      // instanceof check fails where the generated classes load twice, as under Jest).
+      const response: peer.DeliverResponse = message;
       switch (response.getTypeCase()) {
         case peer.DeliverResponse.TypeCase.BLOCK:
         case peer.DeliverResponse.TypeCase.FILTERED_BLOCK: {
