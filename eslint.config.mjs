@@ -78,6 +78,24 @@ export default tseslint.config(
     },
   },
   {
+    // No type assertions in what ships: values from outside are parsed (zod), narrowed by
+    // type guards, or typed by generics. `as const` stays allowed. A library typing gap that
+    // leaves no other way gets a one-line eslint-disable-next-line with the reason.
+    files: [
+      'gateway/src/**/*.ts',
+      'portal/src/**/*.ts',
+      'portal/src/**/*.tsx',
+      'chaincode/src/**/*.ts',
+      'seal-devices/src/**/*.ts',
+      'domain/src/**/*.ts',
+      'fabric-client/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'portal/src/testing/**'],
+    rules: {
+      '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
+    },
+  },
+  {
     // Test support lives in testkit/ and stays out of what the deployed packages build.
     files: [
       'core/src/**/*.ts',

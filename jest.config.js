@@ -21,7 +21,7 @@ const moduleNameMapper = {
   '^@clearance/fabric-client$': '<rootDir>/fabric-client/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
   '^@clearance/network$': '<rootDir>/network/src/index.ts',
-  '^@clearance/gateway$': '<rootDir>/gateway/src/app.ts',
+  '^@clearance/gateway$': '<rootDir>/gateway/src/index.ts',
   '^@clearance/load/(.*)$': '<rootDir>/load/src/$1.ts',
 };
 

@@ -34,11 +34,11 @@ export async function endorseByPlan(input: {
   for (const p of peers) byOrg.set(p.mspId, [...(byOrg.get(p.mspId) ?? []), p]);
   const preference = [home, ...[...byOrg.keys()].filter((o) => o !== home)];
   const known = [...byOrg.keys()];
-  const progress = {
-    endorsed: [] as string[],
+  const progress: { endorsed: string[]; failed: string[]; pending: string[] } = {
+    endorsed: [],
     // Organisations without a known peer count as failed from the start.
     failed: plan.eligible.filter((o) => !known.includes(o)),
-    pending: [] as string[],
+    pending: [],
   };
   const responses = new Map<string, peer.ProposalResponse>();
   const answers: PeerAnswer[] = [...(input.skipped ?? [])];

@@ -33,7 +33,7 @@ export class DeliverStatusError extends Error {
 }
 
 export function isServiceError(error: unknown): error is grpc.ServiceError {
-  return error instanceof Error && typeof (error as Partial<grpc.ServiceError>).code === 'number';
+  return error instanceof Error && 'code' in error && typeof error.code === 'number';
 }
 
 /** The grpc-js channels of a factory, opened on first use and closed together. */
@@ -202,13 +202,27 @@ type DeliverKind = 'deliver' | 'deliverFiltered';
  * Blocks (full or filtered) from a peer's Deliver service for one signed seek envelope,
  * until `signal` aborts (the call is cancelled and the generator ends) or the stream fails.
  */
-export async function* deliver<K extends DeliverKind>(
+export function deliver(
   client: grpc.Client,
   endpoint: string,
-  kind: K,
+  kind: 'deliver',
   seek: common.Envelope,
   signal: AbortSignal,
-): AsyncGenerator<K extends 'deliver' ? common.Block : peer.FilteredBlock> {
+): AsyncGenerator<common.Block>;
+export function deliver(
+  client: grpc.Client,
+  endpoint: string,
+  kind: 'deliverFiltered',
+  seek: common.Envelope,
+  signal: AbortSignal,
+): AsyncGenerator<peer.FilteredBlock>;
+export async function* deliver(
+  client: grpc.Client,
+  endpoint: string,
+  kind: DeliverKind,
+  seek: common.Envelope,
+  signal: AbortSignal,
+): AsyncGenerator<common.Block | peer.FilteredBlock> {
   if (signal.aborted) return;
   const call = client.makeBidiStreamRequest(
     PATHS[kind],
@@ -221,12 +235,15 @@ export async function* deliver<K extends DeliverKind>(
   signal.addEventListener('abort', cancel, { once: true });
   call.write(seek);
   try {
-    for await (const response of call as AsyncIterable<peer.DeliverResponse>) {
+    for await (const message of call) {
+      // grpc-js streams yield `any`: the deserializer above made each a DeliverResponse (an
+      // instanceof check fails where the generated classes load twice, as under Jest).
+      const response: peer.DeliverResponse = message;
       switch (response.getTypeCase()) {
         case peer.DeliverResponse.TypeCase.BLOCK:
         case peer.DeliverResponse.TypeCase.FILTERED_BLOCK: {
           const block = kind === 'deliver' ? response.getBlock() : response.getFilteredBlock();
-          if (block) yield block as K extends 'deliver' ? common.Block : peer.FilteredBlock;
+          if (block) yield block;
           break;
         }
         case peer.DeliverResponse.TypeCase.STATUS:

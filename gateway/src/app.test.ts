@@ -5,8 +5,10 @@ import { EndorseError, LedgerUnavailableError } from '@clearance/fabric-client';
 import type { Ledger } from './ports/ledger';
 import {
   TEST_OFFICER,
+  buildRecordedApp,
   createMemoryLedger,
   createMemorySessionStore,
+  type RegisteredRoute,
 } from '@clearance/testkit/gateway';
 import type { InjectOptions } from 'fastify';
 import { createBorder, createTestPki } from '@clearance/testkit/chaincode';
@@ -26,11 +28,12 @@ const call = (target: FastifyInstance, options: InjectOptions) =>
 
 describe('gateway routes', () => {
   let app: FastifyInstance;
+  let routes: readonly RegisteredRoute[];
   let ledger: ReturnType<typeof createMemoryLedger>;
 
   beforeEach(async () => {
     ledger = createMemoryLedger(identity);
-    app = await buildApp({ ledger, sessions });
+    ({ app, routes } = await buildRecordedApp({ ledger, sessions }));
   });
 
   it('refuses every /v1 route without a valid session: 401 UNAUTHENTICATED, nothing written', async () => {
@@ -53,7 +56,7 @@ describe('gateway routes', () => {
       expect({ url, status: res.statusCode }).toEqual({ url, status: 401 });
     }
     expect(ledger.chain.size).toBe(0);
-    expect(app.registeredRoutes.filter((r) => r.url === '/v1/self-checks')).toEqual([
+    expect(routes.filter((r) => r.url === '/v1/self-checks')).toEqual([
       { method: 'POST', url: '/v1/self-checks', public: false },
     ]);
   });

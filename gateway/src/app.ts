@@ -1,7 +1,10 @@
 /**
- * The gateway as a plugin tree: infrastructure (errors, security, metrics, docs, ledger,
- * auth) → application services → routes. Building the app opens nothing by itself; the
- * caller hands in the ledger and the services, so tests can pass twins.
+ * The composition root: the gateway as a plugin tree, infrastructure (errors, security,
+ * metrics, docs, ledger, auth) → the index's repositories → routes. Building the app opens
+ * nothing by itself; the caller hands in the ledger and the services, so tests can pass
+ * twins. `gatewayApp` is the tree as one plugin (for a Fastify instance of the caller's,
+ * made with `gatewayServerOptions`), `buildApp` makes the instance and readies it. What
+ * other packages use is exported by index.ts.
  */
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +15,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
+import fp from 'fastify-plugin';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -27,9 +31,10 @@ import type { Notifications } from './notifications';
 import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
 import { ApiError, errorBody } from './errors';
-import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
+import authPlugin, { API_PREFIX } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
+import repositoriesPlugin from './plugins/repositories';
 import {
   MAX_JSON_DEPTH,
   answerClientError,
@@ -76,19 +81,6 @@ export function portalCacheControl(file: string): string {
     : 'no-cache';
 }
 
-export interface RegisteredRoute {
-  method: string;
-  url: string;
-  /** Answers without a principal (outside /v1, or declared `public: true`). */
-  public: boolean;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    registeredRoutes: readonly RegisteredRoute[];
-  }
-}
-
 export interface AppOptions {
   /** The gateway's own ledger identity: reads, and acts of no particular officer. */
   ledger: Ledger;
@@ -123,10 +115,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
-  const app = Fastify({
-    ...serverTimeoutOptions(limits),
+/** The Fastify server options of the gateway: limits, request ids, framework errors. */
+export function gatewayServerOptions(
+  options: Pick<AppOptions, 'serverLimits' | 'logger'>,
+): FastifyServerOptions {
+  return {
+    ...serverTimeoutOptions({ ...SERVER_LIMITS, ...options.serverLimits }),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // A caller's X-Request-Id is kept only when it is a short token; otherwise a new one.
@@ -140,17 +134,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void reply.status(400).send(errorBody('VALIDATION_FAILED', error.message));
     },
     clientErrorHandler: answerClientError,
-  });
-  limitConnections(app.server, limits);
-  // Every route as registered, for the route-walk test (Fastify keeps no list of its own
-  // beyond printRoutes' text).
-  const routes: RegisteredRoute[] = [];
-  app.decorate('registeredRoutes', routes);
-  app.addHook('onRoute', (route) => {
-    documentErrorResponses(route);
-    for (const method of [route.method].flat())
-      routes.push({ method, url: route.url, public: !routeNeedsPrincipal(route) });
-  });
+  };
+}
+
+/** The gateway on an instance made with `gatewayServerOptions` (not encapsulated). */
+export const gatewayApp = fp<AppOptions>(
+  async (app, options) => {
+    await registerGateway(app, options);
+  },
+  { name: 'gateway' },
+);
+
+/** Builds the gateway's Fastify instance from its parts and readies it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(gatewayServerOptions(options));
+  await app.register(gatewayApp, options);
+  await app.ready();
+  return app;
+}
+
+async function registerGateway(app: FastifyInstance, options: AppOptions): Promise<void> {
+  limitConnections(app.server, { ...SERVER_LIMITS, ...options.serverLimits });
+  app.addHook('onRoute', documentErrorResponses);
   app.setValidatorCompiler(storableTextFirst);
   app.setSerializerCompiler(serializerCompiler);
   // The request id (given or made) goes back, so a caller can quote it. Nothing the API
@@ -222,8 +227,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(ledgerPlugin, { ledger: options.ledger });
   await app.register(authPlugin, { sessions: options.sessions });
 
-  // Routes
+  // The index's repositories, then routes
   const pool = options.database;
+  if (pool) await app.register(repositoriesPlugin, { pool });
   const poisonEvents = pool && (() => countPoisonEvents(pool));
   await app.register(healthRoutes, {
     checks: {
@@ -245,7 +251,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'Ledger events the index could not project (recorded, skipped)',
       poisonEvents,
     );
-  await app.register(selfCheckRoutes, { ledgers: options.ledgers });
+  await app.register(selfCheckRoutes, {
+    ledgers: options.ledgers,
+    operations: options.operations,
+  });
   const checkSignature = signatureCheck(
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,
@@ -260,7 +269,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const pool = options.database;
     if (options.operations) {
       await app.register(declarationRoutes, {
-        pool,
         operations: options.operations,
         checkSignature,
       });
@@ -268,16 +276,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await app.register(trustListRoutes, { operations: options.operations });
     }
     if (options.notifications)
-      await app.register(eventRoutes, { pool, notifications: options.notifications });
+      await app.register(eventRoutes, { notifications: options.notifications });
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
-    await app.register(sealRoutes, { pool });
-    await app.register(crossingRoutes, { pool, ledgers: options.ledgers });
+    await app.register(sealRoutes);
+    await app.register(crossingRoutes, {
+      ledgers: options.ledgers,
+      operations: options.operations,
+    });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,
         keys: options.tagKeys,
         ledgers: options.ledgers,
+        operations: options.operations,
       });
   }
   if (options.portalDir && fs.existsSync(options.portalDir)) {
@@ -293,44 +305,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
-    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    app.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, (request, reply) => {
       // The decoded path the router matched, so no spelling of /v1 gets the page.
-      const path = (request.params as { '*': string })['*'];
+      const path = request.params['*'];
       if (`/${path}/`.startsWith(API_PREFIX))
         throw new ApiError('NOT_FOUND', `No route ${request.method} /${path}.`);
       return reply.type('text/html').sendFile('index.html');
     });
   }
-  await app.ready();
-  return app;
 }
-
-export type { Committed, Ledger, Prepared, TransactionStatus } from './ports/ledger';
-export {
-  connectGateway,
-  createFabricLedger,
-  createFabricLedgerFactory,
-  fabricClientFor,
-} from './ports/fabric-ledger';
-export type { FabricConnection, SigningIdentity } from './ports/fabric-ledger';
-export { qsccLedgerReader } from './evidence/ledger-reader';
-export { loadConfig, ConfigError } from './config';
-export type { Config } from './config';
-export { migrate, MIGRATIONS } from './database/migrations';
-export { createIndexStore } from './projection/store';
-export { startIndexer } from './projection/listener';
-export { compareIndex, type Difference } from './projection/commands';
-export { anchorPending, anchorSeal } from './anchoring/anchor';
-export { ledgerDeviceDirectory } from './readings/directory';
-export { ingestReadings } from './readings/ingest';
-export { startAnchorWorker } from './anchoring/sweep';
-export { startSealPipeline } from './anchoring/pipeline';
-export type { SealPipeline, ReadingsSink } from './anchoring/pipeline';
-export { createAccountStore } from './auth/accounts';
-export { CHALLENGE_TTL_MS, SESSION_TTL_MS, createSessionStore } from './auth/sessions';
-export type { SessionStore } from './auth/sessions';
-export { newToken, sha256Hex } from './auth/secrets';
-export type { OfficerPrincipal, Principal } from './auth/principal';
-export { ApiError, LEDGER_TO_API } from './errors';
-export { invocations, TRANSACTIONS } from './ports/contract';
-export { startGatewayServices } from './services';

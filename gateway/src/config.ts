@@ -152,7 +152,7 @@ function readConnection(variable: string, file: string): FabricConnection {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigError([
-      `${variable}: ${file} is not a readable JSON file (${(error as Error).message})`,
+      `${variable}: ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)})`,
     ]);
   }
   const descriptor = ConnectionDescriptorSchema.safeParse(raw);

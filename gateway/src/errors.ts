@@ -52,6 +52,11 @@ export const API_ERRORS = {
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
+/** Whether a stored code (an operation's error) is one of the catalog's. */
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.hasOwn(API_ERRORS, code);
+}
+
 /** Every code the chaincode raises maps to one here (the compiler checks coverage). */
 export const LEDGER_TO_API: Readonly<Record<LedgerErrorCode, ApiErrorCode>> = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',

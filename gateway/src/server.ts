@@ -42,12 +42,16 @@ async function main(): Promise<void> {
         );
   let indexer: Indexer | undefined;
   if (database) {
+    const { redisUrl, identityKek } = config;
+    // loadConfig asks for both with DATABASE_URL; checked again where they are used.
+    if (!redisUrl || !identityKek)
+      throw new ConfigError(['DATABASE_URL needs REDIS_URL and IDENTITY_KEK too']);
     await migrate(database);
     services = await startGatewayServices({
       pool: database,
-      redisUrl: config.redisUrl as string,
+      redisUrl,
       queuePrefix: config.queuePrefix,
-      kek: config.identityKek as Uint8Array,
+      kek: identityKek,
       ledgerAs: (identity) => factory.as(identity),
       onError: (err) => log.error({ err }, 'background work failed'),
       log: (fields, message) => log.info(fields, message),
@@ -102,7 +106,11 @@ async function main(): Promise<void> {
       store: index,
       onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
       onApplied: (event) => {
-        const at = (event.payload as { at?: unknown } | null)?.at;
+        const payload = event.payload;
+        const at =
+          typeof payload === 'object' && payload !== null && 'at' in payload
+            ? payload.at
+            : undefined;
         if (typeof at === 'string') indexLagSeconds.observe((Date.now() - Date.parse(at)) / 1000);
       },
     });

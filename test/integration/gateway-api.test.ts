@@ -17,7 +17,11 @@ import {
 import { canonicalBytes } from '@clearance/core';
 import { migrate, type Ledger } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/testkit/behaviour';
-import { TEST_METRICS_HEADERS, createMemoryNetwork } from '@clearance/testkit/gateway';
+import {
+  TEST_METRICS_HEADERS,
+  createMemoryNetwork,
+  type RegisteredRoute,
+} from '@clearance/testkit/gateway';
 import { Devnet } from '@clearance/network';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -90,6 +94,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
   let db: TestDatabase;
   let services: Services;
   let app: FastifyInstance;
+  let registeredRoutes: readonly RegisteredRoute[];
   let base: string;
   let pki: TestPki;
   let startedServers: string[] = [];
@@ -155,7 +160,11 @@ describe('gateway API on PostgreSQL and Redis', () => {
     const [gdAdmin, hkAdmin] = [OFFICERS.gdTrustAdmin, OFFICERS.hkTrustAdmin].map(network.as);
     await listAuthority(gdAdmin!, hkAdmin!, pki.gd);
     await listAuthority(hkAdmin!, gdAdmin!, pki.hk);
-    ({ services, app } = await startTwinGateway({
+    ({
+      services,
+      app,
+      routes: registeredRoutes,
+    } = await startTwinGateway({
       network,
       pool: db.pool,
       redisUrl: urls.redisUrl,
@@ -987,7 +996,7 @@ describe('gateway API on PostgreSQL and Redis', () => {
   };
 
   it('refuses anonymous requests to every route not declared public, however the path is spelt', async () => {
-    const routes = app.registeredRoutes;
+    const routes = registeredRoutes;
     const api = routes.filter((r) => r.url.startsWith('/v1/'));
     // The only /v1 routes that answer without a session.
     expect(

@@ -1,11 +1,16 @@
 /**
  * The gateway on real PostgreSQL and Redis with the contracts on the in-memory ledger twin:
  * its services (operations queue, sessions, accounts), one account per test identity (with
- * a password, except filing agents), and the Fastify app, not yet listening.
+ * a password, except filing agents), and the Fastify app, not yet listening, with the routes
+ * it registered.
  */
 import type { TestIdentity } from '@clearance/testkit/chaincode';
-import { buildApp, startGatewayServices, type Ledger } from '@clearance/gateway';
-import { TEST_METRICS_TOKEN, type createMemoryNetwork } from '@clearance/testkit/gateway';
+import { startGatewayServices, type AppOptions, type Ledger } from '@clearance/gateway';
+import {
+  TEST_METRICS_TOKEN,
+  buildRecordedApp,
+  type createMemoryNetwork,
+} from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
@@ -21,11 +26,11 @@ export async function startTwinGateway(options: {
   /** The ledger the app itself reads and self-checks with. */
   appIdentity: TestIdentity;
   queuePrefix: string;
-  rateLimit?: Parameters<typeof buildApp>[0]['rateLimit'];
+  rateLimit?: AppOptions['rateLimit'];
   /** Wraps the app's own ledger (to count what the app asks of it). */
   wrapLedger?: (ledger: Ledger) => Ledger;
   /** Other app options (limits, metrics token, ...). */
-  app?: Partial<Parameters<typeof buildApp>[0]>;
+  app?: Partial<AppOptions>;
 }) {
   const { network, accounts } = options;
   const services = await startGatewayServices({
@@ -49,7 +54,7 @@ export async function startTwinGateway(options: {
     });
   }
   const own = network.as(options.appIdentity);
-  const app = await buildApp({
+  const { app, routes } = await buildRecordedApp({
     ledger: options.wrapLedger ? options.wrapLedger(own) : own,
     sessions: services.sessions,
     accounts: services.accounts,
@@ -62,5 +67,5 @@ export async function startTwinGateway(options: {
     metricsToken: TEST_METRICS_TOKEN,
     ...options.app,
   });
-  return { services, app };
+  return { services, app, routes };
 }

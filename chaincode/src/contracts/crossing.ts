@@ -28,7 +28,14 @@ import {
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { drawOf } from '@clearance/domain/node';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
+import {
+  boundedText,
+  parseState,
+  emit,
+  parseArgument,
+  readJson,
+  writeJson,
+} from '../stub/ledger-io';
 import { holdDeclarations, loadDeclaration, saveDeclaration } from './declaration-store';
 import { ANCHOR, DEVICE, SEAL } from './seal';
 
@@ -66,7 +73,7 @@ export class CrossingContract extends Contract {
   private async anchors(ctx: Context, sealId: string): Promise<AnchorRow[]> {
     const rows: AnchorRow[] = [];
     for await (const row of ctx.stub.getStateByPartialCompositeKey(ANCHOR, [sealId])) {
-      rows.push(JSON.parse(Buffer.from(row.value).toString()) as AnchorRow);
+      rows.push(parseState<AnchorRow>(row.value));
     }
     return rows;
   }

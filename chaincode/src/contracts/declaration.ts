@@ -25,7 +25,7 @@ import {
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalBytes, toHex } from '@clearance/core';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, parseJsonArgument, writeJson } from '../stub/ledger-io';
+import { boundedText, parseState, parseJsonArgument, writeJson } from '../stub/ledger-io';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
 import { listAuthorities } from './trust-list';
 
@@ -274,7 +274,8 @@ export class DeclarationContract extends Contract {
     const out: DeclarationRecord[] = [];
     for await (const row of ctx.stub.getStateByPartialCompositeKey(BY_CONSIGNMENT, [ref])) {
       const { attributes } = ctx.stub.splitCompositeKey(row.key);
-      out.push(await this.load(ctx, attributes[1] as string));
+      const id = attributes[1];
+      if (id !== undefined) out.push(await this.load(ctx, id));
     }
     return JSON.stringify(out);
   }
@@ -286,7 +287,7 @@ export class DeclarationContract extends Contract {
     await this.load(ctx, id);
     const entries = [];
     for await (const change of ctx.stub.getHistoryForKey(this.key(ctx, id))) {
-      const record = JSON.parse(Buffer.from(change.value).toString()) as DeclarationRecord;
+      const record = parseState<DeclarationRecord>(change.value);
       // lastAct.txId is the transaction that wrote this version: change.txId.
       entries.push({
         ...record.lastAct,

@@ -11,7 +11,6 @@ import {
   checkpoint,
   requireApplied,
   requireSealAllowed,
-  type AlarmKind,
   type DeviceRecord,
   type SealAction,
   type SealActRecord,
@@ -224,7 +223,8 @@ export class SealContract extends Contract {
   @Transaction()
   @Returns('string')
   async RecordAlarm(ctx: Context, sealId: string, kind: string, detail: string): Promise<string> {
-    if (!(ALARM_KINDS as readonly string[]).includes(kind)) {
+    const alarmKind = ALARM_KINDS.find((k) => k === kind);
+    if (!alarmKind) {
       throw new LedgerError(
         'INVALID_ARGUMENT',
         `alarm kind must be one of ${ALARM_KINDS.join(', ')}`,
@@ -243,7 +243,7 @@ export class SealContract extends Contract {
       path: 'SEAL_ALARM',
       sealId: seal.sealId,
     });
-    const alarm = { ...act, kind: kind as AlarmKind, heldDeclarations: held };
+    const alarm = { ...act, kind: alarmKind, heldDeclarations: held };
     return this.saveSeal(
       ctx,
       { ...seal, alarms: [...seal.alarms, alarm] },

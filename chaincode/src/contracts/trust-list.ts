@@ -20,7 +20,14 @@ import {
 } from '@clearance/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
+import {
+  boundedText,
+  parseState,
+  emit,
+  parseArgument,
+  readJson,
+  writeJson,
+} from '../stub/ledger-io';
 
 export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';
@@ -30,7 +37,7 @@ const META = 'trustlist';
 export async function listAuthorities(ctx: Context): Promise<AuthorityRecord[]> {
   const out: AuthorityRecord[] = [];
   for await (const row of ctx.stub.getStateByPartialCompositeKey(AUTHORITY, [])) {
-    out.push(JSON.parse(Buffer.from(row.value).toString()) as AuthorityRecord);
+    out.push(parseState<AuthorityRecord>(row.value));
   }
   return out;
 }
@@ -255,14 +262,14 @@ export class TrustListContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async ListTrustChanges(ctx: Context, status: string): Promise<string> {
-    if (status !== '' && !(PROPOSAL_STATUSES as readonly string[]).includes(status))
+    if (status !== '' && !PROPOSAL_STATUSES.some((s) => s === status))
       throw new LedgerError(
         'INVALID_ARGUMENT',
         `status must be one of ${PROPOSAL_STATUSES.join(', ')} or empty`,
       );
     const out: TrustProposalRecord[] = [];
     for await (const row of ctx.stub.getStateByPartialCompositeKey(PROPOSAL, [])) {
-      const proposal = JSON.parse(Buffer.from(row.value).toString()) as TrustProposalRecord;
+      const proposal = parseState<TrustProposalRecord>(row.value);
       if (status === '' || proposal.status === status) out.push(proposal);
     }
     out.sort((a, b) => a.proposedBy.at.localeCompare(b.proposedBy.at));

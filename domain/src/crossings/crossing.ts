@@ -99,10 +99,20 @@ interface ControlPoint {
 }
 
 type Grant = readonly [string, string];
-const ACCESS = policy.crossing as unknown as Record<CrossingAction, readonly Grant[]>;
-export const CONTROL_POINTS = policy.crossing.controlPoints as Readonly<
-  Record<string, ControlPoint>
->;
+// The crossing's part of the allow table and its control points, read once, checked.
+const ACCESS: Record<CrossingAction, readonly Grant[]> = z
+  .looseRecord(z.enum(CROSSING_ACTIONS), z.array(z.tuple([z.string(), z.string()])))
+  .parse(policy.crossing);
+export const CONTROL_POINTS: Readonly<Record<string, ControlPoint>> = z
+  .record(
+    z.string(),
+    z.object({
+      name: z.string(),
+      jurisdiction: z.enum(['GD', 'HK']),
+      selectionRate: z.number().min(0).max(1),
+    }),
+  )
+  .parse(policy.crossing.controlPoints);
 export const ROUTES: Readonly<Record<string, readonly string[]>> = policy.crossing.routes;
 /** Organisations whose peers must endorse every write of a crossing record. */
 export const CROSSING_ENDORSERS: readonly string[] = policy.crossing.endorsers;
@@ -317,15 +327,19 @@ function readingReasons(
   const reasons: CrossingReason[] = [];
   if (anchors.length === 0) return ['READINGS_MISSING'];
   const sorted = [...anchors].sort((a, b) => a.batchNo - b.batchNo);
-  const gap = sorted.some(
-    (a, i) =>
+  const last = sorted.at(-1);
+  if (!last) return ['READINGS_MISSING'];
+  const gap = sorted.some((a, i) => {
+    const before = sorted[i - 1];
+    return (
       a.count < a.toCounter - a.fromCounter + 1 ||
-      (i === 0
+      (before === undefined
         ? firstCounter !== undefined && a.fromCounter !== firstCounter
-        : a.fromCounter !== (sorted[i - 1] as AnchorRow).toCounter + 1),
-  );
+        : a.fromCounter !== before.toCounter + 1)
+    );
+  });
   if (gap) reasons.push('READINGS_GAP');
-  const lastTime = Date.parse((sorted.at(-1) as AnchorRow).lastTime);
+  const lastTime = Date.parse(last.lastTime);
   if (now - lastTime > CROSSING_LIMITS.readingSilenceMinutes * MINUTE)
     reasons.push('READINGS_SILENT');
   return reasons;
@@ -405,7 +419,7 @@ export function decideCrossing(facts: CrossingFacts): CrossingRecord {
   });
   const inputs = drawInputs(facts);
   const value = facts.draw(inputs);
-  const rate = (CONTROL_POINTS[input.controlPoint] as ControlPoint).selectionRate;
+  const rate = requireControlPoint(input.controlPoint).selectionRate;
   const selected = value < rate;
   if (selected) found.add('RANDOM_SELECTION');
   const reasons = CROSSING_REASONS.filter((r) => found.has(r));

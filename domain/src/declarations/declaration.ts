@@ -160,8 +160,8 @@ export interface Filing {
 }
 
 function cents(amount: string): bigint {
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole as string) * 100n + BigInt(fraction.padEnd(2, '0'));
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
 }
 
 function describe(error: z.ZodError, prefix: string): string {

@@ -5,7 +5,7 @@
  */
 import policy from '../shared/access-policy.json';
 import { LedgerError } from '../shared/errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Declaration } from './declaration';
 import type {
   ActRecordSchema,
@@ -15,6 +15,7 @@ import type {
   SignatureEvidenceSchema,
 } from './records';
 import {
+  ACTIONS,
   OFFICER_ACTIONS,
   RISK_LEVELS,
   RISK_SCORE,
@@ -60,7 +61,7 @@ export type HoldCause = z.infer<typeof HoldCauseSchema>;
 export const REASON_REQUIRED: readonly OfficerAction[] = ['REJECT', 'HOLD'];
 
 export function isRiskLevel(level: string): level is RiskLevel {
-  return (RISK_LEVELS as readonly string[]).includes(level);
+  return RISK_LEVELS.some((l) => l === level);
 }
 
 export function isRiskScore(score: number): boolean {
@@ -73,9 +74,18 @@ export function requiresReason(action: OfficerAction): boolean {
 
 type Grant = readonly [string, string];
 type Grants = Record<Jurisdiction, readonly Grant[]>;
-const ACCESS = policy.actions as unknown as Record<Action, Grants>;
+const GrantList = z.array(z.tuple([z.string(), z.string()]));
+/** A row of the allow table: [MSP id, role] pairs per jurisdiction. */
+const GrantsSchema = z.object({ GD: GrantList, HK: GrantList });
+// The allow table is read once, checked: a row missing or misshapen fails at load.
+const ACCESS: Record<Action, Grants> = z
+  .looseRecord(z.enum(ACTIONS), GrantsSchema)
+  .parse(policy.actions);
 
-const PATHS = policy.paths as unknown as Record<IndirectPath, Record<'HOLD' | 'UNHOLD', Grants>>;
+const PathGrants = z.object({ HOLD: GrantsSchema, UNHOLD: GrantsSchema });
+const PATHS: Record<IndirectPath, Record<'HOLD' | 'UNHOLD', Grants>> = z
+  .object({ SEAL_ALARM: PathGrants, CROSSING_OUTCOME: PathGrants })
+  .parse(policy.paths);
 
 export function jointAgencies(jurisdiction: Jurisdiction): readonly string[] {
   return policy.jointAgencies[jurisdiction];

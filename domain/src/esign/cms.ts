@@ -199,7 +199,8 @@ export async function verifyDetachedSignature(
     throw signatureInvalid(S.CMS_CONTENT_TYPE, 'the signed content type must be id-data');
   if (signed.signerInfos.length !== 1)
     throw signatureInvalid(S.CMS_SIGNER_COUNT, 'exactly one signer is expected');
-  const info = signed.signerInfos[0] as SignerInfo;
+  const [info] = signed.signerInfos;
+  if (!info) throw signatureInvalid(S.CMS_SIGNER_COUNT, 'exactly one signer is expected');
   const carried = parseCarried(signed.certificates);
   const signer = findSigner(carried, info);
   const kind = keyKind(signer);
@@ -252,7 +253,8 @@ export async function verifyDetachedSignature(
   }
 
   const path = await validatePath(signer, carried, signed.crls, anchors, at);
-  const authority = path.certificates[path.certificates.length - 1] as ParsedCertificate;
+  const authority = path.certificates.at(-1);
+  if (!authority) throw new Error('a validated path has its authority last');
   return {
     signerId: await signerIdOf(path.anchor.authorityId, authority, signer),
     signerSubject: signer.subject,
@@ -319,8 +321,9 @@ export async function signDetached(
     }),
   ];
   // DER of SET OF: elements in ascending order of their encodings.
-  const encoded = attrs.map((a) => asBytes(AsnConvert.serialize(a)));
-  const order = encoded.map((e, i) => ({ e, i })).sort((x, y) => compareBytes(x.e, y.e));
+  const order = attrs
+    .map((a) => ({ a, e: asBytes(AsnConvert.serialize(a)) }))
+    .sort((x, y) => compareBytes(x.e, y.e));
   const setBody = concat(order.map((o) => o.e));
   const withAttributes = options.signedAttributes ?? true;
   const toSign = withAttributes
@@ -328,10 +331,10 @@ export async function signDetached(
     : content;
 
   let signature: Uint8Array;
-  if (sm2) {
-    signature = sm2.sign(toSign, options.sm2UserId);
+  if (isSm2SigningKey(privateKey)) {
+    signature = privateKey.sign(toSign, options.sm2UserId);
   } else {
-    const key = privateKey as CryptoKey;
+    const key = privateKey;
     const raw = new Uint8Array(
       await globalThis.crypto.subtle.sign(
         isRsa ? 'RSASSA-PKCS1-v1_5' : { name: 'ECDSA', hash: 'SHA-256' },
@@ -350,7 +353,7 @@ export async function signDetached(
       }),
     }),
     digestAlgorithm: new AlgorithmIdentifier({ algorithm: digestOid }),
-    ...(withAttributes ? { signedAttrs: order.map((o) => attrs[o.i] as Attribute) } : {}),
+    ...(withAttributes ? { signedAttrs: order.map((o) => o.a) } : {}),
     signatureAlgorithm: new AlgorithmIdentifier({
       algorithm: sm2 ? OID.sm3WithSm2 : isRsa ? OID.sha256WithRSA : OID.ecdsaWithSha256,
     }),
@@ -388,20 +391,22 @@ function withCrls(signedData: Uint8Array, crls: readonly Uint8Array[]): ArrayBuf
   const slice = (t: Tlv) => signedData.subarray(t.start, t.end);
   const sorted = [...crls].sort(compareBytes); // DER SET OF order
   const crlsField = concat([Uint8Array.of(0xa1), derLength(sumLength(sorted)), ...sorted]);
-  const body = [...fields.slice(0, -1).map(slice), crlsField, slice(fields.at(-1) as Tlv)];
-  return concat([Uint8Array.of(0x30), derLength(sumLength(body)), ...body]).buffer as ArrayBuffer;
+  const signerInfos = fields.at(-1);
+  if (!signerInfos) throw new Error('a SignedData without signerInfos');
+  const body = [...fields.slice(0, -1).map(slice), crlsField, slice(signerInfos)];
+  return concat([Uint8Array.of(0x30), derLength(sumLength(body)), ...body]).buffer;
 }
 
 const sumLength = (parts: Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+    if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
   }
   return a.length - b.length;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

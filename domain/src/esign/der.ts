@@ -112,6 +112,9 @@ export function splitSignedData(cms: Uint8Array): SignedDataParts {
   const tags = fields.map((f) => f.tag.toString(16)).join(' ');
   if (!/^2 31 30 (a0 )?(a1 )?31$/.test(tags))
     throw new Error(`unexpected SignedData fields ${tags}`);
+  const encapContentInfo = fields[2];
+  const signerInfos = fields.at(-1);
+  if (!encapContentInfo || !signerInfos) throw new Error(`unexpected SignedData fields ${tags}`);
   const slice = (t: Tlv) => cms.subarray(t.start, t.end);
   const certificates = fields.find((f) => f.tag === 0xa0);
   const crls = fields.find((f) => f.tag === 0xa1);
@@ -122,13 +125,13 @@ export function splitSignedData(cms: Uint8Array): SignedDataParts {
           .filter((c) => c.tag === 0x30)
           .map(slice)
       : [],
-    encapContentInfo: slice(fields[2] as Tlv),
+    encapContentInfo: slice(encapContentInfo),
     certificates: certificates
       ? childrenOf(cms, certificates)
           .filter((c) => c.tag === 0x30)
           .map(slice)
       : [],
-    signerInfos: slice(fields.at(-1) as Tlv),
+    signerInfos: slice(signerInfos),
   };
 }
 

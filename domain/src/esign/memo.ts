@@ -27,8 +27,9 @@ export class BoundedCache<V> {
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.limit) {
-      this.entries.delete(this.entries.keys().next().value as string);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.limit) break;
+      this.entries.delete(oldest);
     }
   }
 

@@ -191,7 +191,8 @@ async function buildPath(
   const fail = (rank: number, error: LedgerError) => failures.push({ rank, error });
 
   const search = async (chain: ParsedCertificate[]): Promise<ValidatedPath | undefined> => {
-    const cert = chain[chain.length - 1] as ParsedCertificate;
+    const cert = chain.at(-1);
+    if (!cert) return undefined;
     budget.candidate();
     let named = false;
     for (const { anchor, cert: ca } of listed) {
@@ -321,7 +322,8 @@ function checkCas(path: readonly ParsedCertificate[], at: Date): void {
   let remaining = Infinity;
   let limitedBy: ParsedCertificate | undefined;
   for (let i = path.length - 1; i >= 1; i--) {
-    const ca = path[i] as ParsedCertificate;
+    const ca = path[i];
+    if (!ca) continue;
     checkCa(ca, at);
     if (i < path.length - 1) {
       if (remaining <= 0)
@@ -358,7 +360,8 @@ async function validate(
       `authority ${anchor.authorityId} is no longer recognised`,
     );
   checkCas(path, at);
-  const signer = path[0] as ParsedCertificate;
+  const [signer] = path;
+  if (!signer) throw new Error('a certificate path starts with its signer');
   checkCommon(signer, at, true);
   if (
     !hasKeyUsage(signer, KeyUsageFlags.digitalSignature) &&
@@ -377,7 +380,10 @@ async function validate(
     );
   // Revocation of every certificate below the listed authority, by its issuer's CRL.
   for (let i = 0; i < path.length - 1; i++) {
-    await checkRevocation(path[i] as ParsedCertificate, path[i + 1] as ParsedCertificate, i === 0, {
+    const subject = path[i];
+    const issuer = path[i + 1];
+    if (!subject || !issuer) break;
+    await checkRevocation(subject, issuer, i === 0, {
       anchor,
       issuerIsAnchor: i === path.length - 2,
       carriedCrls,

@@ -86,14 +86,14 @@ function verifyingKey(publicKey: Uint8Array, userId: Uint8Array): VerifyingKey {
 export function decodeSm2Signature(der: Uint8Array): { r: bigint; s: bigint } {
   const seq = readTlv(der, 0);
   if (seq.tag !== 0x30 || seq.end !== der.length) throw new Error('not an SM2 signature');
-  const parts = childrenOf(der, seq);
-  if (parts.length !== 2) throw new Error('not an SM2 signature');
-  const [r, s] = parts.map((t) => {
+  const [r, s, ...more] = childrenOf(der, seq).map((t) => {
     const body = der.subarray(t.contentStart, t.end);
-    if (t.tag !== 0x02 || body.length === 0 || body.length > 33 || (body[0] as number) & 0x80)
+    if (t.tag !== 0x02 || body.length === 0 || body.length > 33 || (body[0] ?? 0) & 0x80)
       throw new Error('not an SM2 signature');
     return toBig(body);
-  }) as [bigint, bigint];
+  });
+  if (r === undefined || s === undefined || more.length > 0)
+    throw new Error('not an SM2 signature');
   return { r, s };
 }
 
@@ -101,7 +101,7 @@ function encodeSm2Signature(r: bigint, s: bigint): Uint8Array {
   const integer = (v: bigint): number[] => {
     let body = Array.from(to32(v));
     while (body.length > 1 && body[0] === 0) body = body.slice(1);
-    if ((body[0] as number) & 0x80) body.unshift(0);
+    if ((body[0] ?? 0) & 0x80) body.unshift(0);
     return [0x02, body.length, ...body];
   };
   const seq = [...integer(r), ...integer(s)];
@@ -203,8 +203,13 @@ export function isSm2SigningKey(key: unknown): key is Sm2SigningKey {
   return (
     typeof key === 'object' &&
     key !== null &&
-    (key as { algorithm?: { name?: unknown } }).algorithm?.name === 'SM2' &&
-    typeof (key as { sign?: unknown }).sign === 'function'
+    'algorithm' in key &&
+    typeof key.algorithm === 'object' &&
+    key.algorithm !== null &&
+    'name' in key.algorithm &&
+    key.algorithm.name === 'SM2' &&
+    'sign' in key &&
+    typeof key.sign === 'function'
   );
 }
 

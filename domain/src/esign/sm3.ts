@@ -21,30 +21,30 @@ function compress(v: Uint32Array, block: Uint8Array, offset: number, w: Uint32Ar
   for (let j = 0; j < 16; j++) {
     const i = offset + 4 * j;
     w[j] =
-      (((block[i] as number) << 24) |
-        ((block[i + 1] as number) << 16) |
-        ((block[i + 2] as number) << 8) |
-        (block[i + 3] as number)) >>>
+      (((block[i] ?? 0) << 24) |
+        ((block[i + 1] ?? 0) << 16) |
+        ((block[i + 2] ?? 0) << 8) |
+        (block[i + 3] ?? 0)) >>>
       0;
   }
   for (let j = 16; j < 68; j++) {
-    const x = (w[j - 16] as number) ^ (w[j - 9] as number) ^ rotl(w[j - 3] as number, 15);
-    w[j] = (p1(x >>> 0) ^ rotl(w[j - 13] as number, 7) ^ (w[j - 6] as number)) >>> 0;
+    const x = (w[j - 16] ?? 0) ^ (w[j - 9] ?? 0) ^ rotl(w[j - 3] ?? 0, 15);
+    w[j] = (p1(x >>> 0) ^ rotl(w[j - 13] ?? 0, 7) ^ (w[j - 6] ?? 0)) >>> 0;
   }
-  let a = v[0] as number;
-  let b = v[1] as number;
-  let c = v[2] as number;
-  let d = v[3] as number;
-  let e = v[4] as number;
-  let f = v[5] as number;
-  let g = v[6] as number;
-  let h = v[7] as number;
+  let a = v[0] ?? 0;
+  let b = v[1] ?? 0;
+  let c = v[2] ?? 0;
+  let d = v[3] ?? 0;
+  let e = v[4] ?? 0;
+  let f = v[5] ?? 0;
+  let g = v[6] ?? 0;
+  let h = v[7] ?? 0;
   for (let j = 0; j < 64; j++) {
     const a12 = rotl(a, 12);
-    const ss1 = rotl((a12 + e + (T_ROTATED[j] as number)) >>> 0, 7);
+    const ss1 = rotl((a12 + e + (T_ROTATED[j] ?? 0)) >>> 0, 7);
     const ss2 = (ss1 ^ a12) >>> 0;
-    const wj = w[j] as number;
-    const wj1 = (wj ^ (w[j + 4] as number)) >>> 0;
+    const wj = w[j] ?? 0;
+    const wj1 = (wj ^ (w[j + 4] ?? 0)) >>> 0;
     const ff = j < 16 ? a ^ b ^ c : (a & b) | (a & c) | (b & c);
     const gg = j < 16 ? e ^ f ^ g : (e & f) | (~e & g);
     const tt1 = ((ff >>> 0) + d + ss2 + wj1) >>> 0;
@@ -58,14 +58,14 @@ function compress(v: Uint32Array, block: Uint8Array, offset: number, w: Uint32Ar
     f = e;
     e = p0(tt2);
   }
-  v[0] = ((v[0] as number) ^ a) >>> 0;
-  v[1] = ((v[1] as number) ^ b) >>> 0;
-  v[2] = ((v[2] as number) ^ c) >>> 0;
-  v[3] = ((v[3] as number) ^ d) >>> 0;
-  v[4] = ((v[4] as number) ^ e) >>> 0;
-  v[5] = ((v[5] as number) ^ f) >>> 0;
-  v[6] = ((v[6] as number) ^ g) >>> 0;
-  v[7] = ((v[7] as number) ^ h) >>> 0;
+  v[0] = ((v[0] ?? 0) ^ a) >>> 0;
+  v[1] = ((v[1] ?? 0) ^ b) >>> 0;
+  v[2] = ((v[2] ?? 0) ^ c) >>> 0;
+  v[3] = ((v[3] ?? 0) ^ d) >>> 0;
+  v[4] = ((v[4] ?? 0) ^ e) >>> 0;
+  v[5] = ((v[5] ?? 0) ^ f) >>> 0;
+  v[6] = ((v[6] ?? 0) ^ g) >>> 0;
+  v[7] = ((v[7] ?? 0) ^ h) >>> 0;
 }
 
 /** The SM3 digest (32 bytes) of the concatenation of `parts`. */

@@ -115,9 +115,9 @@ export const CrossingInspectionEventSchema = z.looseObject({
 export type CrossingInspectionEvent = z.infer<typeof CrossingInspectionEventSchema>;
 
 export function isDeclarationEventName(name: string): boolean {
-  return (DECLARATION_EVENTS as readonly string[]).includes(name);
+  return DECLARATION_EVENTS.some((e) => e === name);
 }
 
 export function isSealEventName(name: string): boolean {
-  return (SEAL_EVENTS as readonly string[]).includes(name);
+  return SEAL_EVENTS.some((e) => e === name);
 }

@@ -13,9 +13,9 @@ export function aesEcbBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
 function shiftLeft(input: Uint8Array): Uint8Array {
   const out = new Uint8Array(BLOCK);
   for (let i = 0; i < BLOCK; i++) {
-    out[i] = (((input[i] as number) << 1) | ((input[i + 1] ?? 0) >> 7)) & 0xff;
+    out[i] = (((input[i] ?? 0) << 1) | ((input[i + 1] ?? 0) >> 7)) & 0xff;
   }
-  if ((input[0] as number) & 0x80) out[BLOCK - 1] = (out[BLOCK - 1] as number) ^ RB;
+  if ((input[0] ?? 0) & 0x80) out[BLOCK - 1] = (out[BLOCK - 1] ?? 0) ^ RB;
   return out;
 }
 
@@ -29,12 +29,12 @@ export function aesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
   last.set(message.subarray((blocks - 1) * BLOCK));
   if (!complete) last[message.length - (blocks - 1) * BLOCK] = 0x80;
   const subkey = complete ? k1 : k2;
-  for (let i = 0; i < BLOCK; i++) last[i] = (last[i] as number) ^ (subkey[i] as number);
+  for (let i = 0; i < BLOCK; i++) last[i] = (last[i] ?? 0) ^ (subkey[i] ?? 0);
   let x: Uint8Array = new Uint8Array(BLOCK);
   for (let b = 0; b < blocks; b++) {
     const block = b === blocks - 1 ? last : message.subarray(b * BLOCK, (b + 1) * BLOCK);
     const y = new Uint8Array(BLOCK);
-    for (let i = 0; i < BLOCK; i++) y[i] = (x[i] as number) ^ (block[i] as number);
+    for (let i = 0; i < BLOCK; i++) y[i] = (x[i] ?? 0) ^ (block[i] ?? 0);
     x = aesEcbBlock(key, y);
   }
   return x;

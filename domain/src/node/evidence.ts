@@ -38,10 +38,12 @@ export function proveReading(
   index: number,
 ): ReadingProof {
   const leaves = batch.map(readingLeaf);
+  const reading = batch[index];
+  if (!reading) throw new RangeError(`no reading ${index} in a batch of ${batch.length}`);
   return {
     sealId,
     batchNo,
-    reading: batch[index] as SignedReading,
+    reading,
     leafIndex: index,
     treeSize: batch.length,
     path: inclusionProof(leaves, index).map(toHex),

@@ -25,7 +25,8 @@ function split(n: number): number {
 }
 
 function rootOf(hashes: readonly Hash[]): Hash {
-  if (hashes.length === 1) return hashes[0] as Hash;
+  const [only] = hashes;
+  if (hashes.length === 1 && only) return only;
   const k = split(hashes.length);
   return nodeHash(rootOf(hashes.slice(0, k)), rootOf(hashes.slice(k)));
 }

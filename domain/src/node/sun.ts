@@ -43,7 +43,7 @@ function sessionMacKey(fileKey: Uint8Array, uid: Uint8Array, counter: Uint8Array
 }
 
 function truncate(mac: Uint8Array): Uint8Array {
-  return Uint8Array.from({ length: 8 }, (_, i) => mac[2 * i + 1] as number);
+  return Uint8Array.from({ length: 8 }, (_, i) => mac[2 * i + 1] ?? 0);
 }
 
 function counterBytes(counter: number): Uint8Array {
@@ -88,7 +88,7 @@ export function verifySunMessage(
   if (!equalBytes(expected, message.mac)) throw new SunError('BAD_MAC');
   return {
     uid,
-    counter: (ctr[0] as number) | ((ctr[1] as number) << 8) | ((ctr[2] as number) << 16),
+    counter: (ctr[0] ?? 0) | ((ctr[1] ?? 0) << 8) | ((ctr[2] ?? 0) << 16),
   };
 }
 

@@ -26,7 +26,9 @@ export type SealAction = (typeof SEAL_ACTIONS)[number];
 export const ALARM_KINDS = ['TAMPER', 'OPENED', 'ROUTE_DEVIATION', 'OVERDUE'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
-const SEAL_ACCESS = policy.seal as Record<SealAction, string[][]>;
+const SEAL_ACCESS: Record<SealAction, string[][]> = z
+  .looseRecord(z.enum(SEAL_ACTIONS), z.array(z.array(z.string())))
+  .parse(policy.seal);
 export const DEVICE_ACCREDITORS: readonly string[] = policy.deviceAccreditors;
 
 export function requireSealAllowed(action: SealAction, actor: Actor): void {

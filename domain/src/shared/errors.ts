@@ -34,23 +34,15 @@ export function parseLedgerError(
 ): { code: ErrorCode; message: string; reason?: string } | undefined {
   for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
     try {
-      const parsed = JSON.parse(text.slice(start)) as {
-        code?: unknown;
-        message?: unknown;
-        reason?: unknown;
-      };
-      if (
-        typeof parsed.code === 'string' &&
-        (ERROR_CODES as readonly string[]).includes(parsed.code) &&
-        typeof parsed.message === 'string'
-      ) {
-        const { reason } = parsed;
-        return {
-          code: parsed.code as ErrorCode,
-          message: parsed.message,
-          ...(typeof reason === 'string' ? { reason } : {}),
-        };
-      }
+      const parsed: unknown = JSON.parse(text.slice(start));
+      if (typeof parsed !== 'object' || parsed === null) continue;
+      const field = (name: string): unknown =>
+        Object.entries(parsed).find(([key]) => key === name)?.[1];
+      const code = ERROR_CODES.find((c) => c === field('code'));
+      const message = field('message');
+      const reason = field('reason');
+      if (code && typeof message === 'string')
+        return { code, message, ...(typeof reason === 'string' ? { reason } : {}) };
     } catch {
       // not JSON from here on: try the next brace
     }

@@ -24,5 +24,5 @@ export const REFUSAL_REASONS = [
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export function isRefusalReason(value: unknown): value is RefusalReason {
-  return (REFUSAL_REASONS as readonly unknown[]).includes(value);
+  return REFUSAL_REASONS.some((r) => r === value);
 }

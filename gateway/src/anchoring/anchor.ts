@@ -51,9 +51,9 @@ export async function anchorPending(
      ORDER BY device_id, counter LIMIT $2`,
     [sealId, maxBatch],
   );
-  if (rows.length === 0) return undefined;
+  const deviceId = rows[0]?.device_id;
+  if (deviceId === undefined) return undefined;
   const contract = createContractClient(ledger);
-  const deviceId = rows[0]?.device_id as string;
   let batch = rows.filter((r) => r.device_id === deviceId);
   const from = Number(batch[0]?.counter);
   const batchId = `${deviceId}-${from}`; // unique within the seal: counters only rise

@@ -7,12 +7,15 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import type { Ledger } from '../ports/ledger';
 import { queueDepth, redisConnection, WORKER_LOCK } from '../operations/queue';
 import { anchorSeal } from './anchor';
 import type { StoredRange } from '../readings/ingest';
 
 const ANCHOR_QUEUE_NAME = 'seal-anchoring';
+/** A job of the anchoring queue: the seal whose readings to anchor. */
+const SealJob = z.object({ sealId: z.string() });
 /** How long a request waits for Redis to take its jobs; past that the sweep will do. */
 const ENQUEUE_TIMEOUT_MS = 500;
 
@@ -90,7 +93,7 @@ export function startAnchorQueueWorker(options: {
   const worker = new Worker(
     ANCHOR_QUEUE_NAME,
     async (job) => {
-      const { sealId } = job.data as { sealId: string };
+      const { sealId } = SealJob.parse(job.data);
       const count = await anchorSeal(options.pool, options.ledger, sealId, options.maxBatch);
       options.onAnchored?.(sealId, count);
       return count;

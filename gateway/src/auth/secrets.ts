@@ -11,14 +11,16 @@ import {
   scrypt,
   timingSafeEqual,
 } from 'node:crypto';
-import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (
+const scryptAsync = (
   password: string,
   salt: Buffer,
   length: number,
   options: { N: number; r: number; p: number; maxmem: number },
-) => Promise<Buffer>;
+): Promise<Buffer> =>
+  new Promise((resolve, reject) =>
+    scrypt(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** `scrypt$N$salt$hash`, all parameters kept so they can be raised later. */

@@ -50,10 +50,14 @@ export function documentErrorResponses(route: RouteOptions): void {
     ...(route.url.includes(':') ? [404] : []),
     ...(methods.some((m) => BODY_METHODS.has(m)) ? [413, 415] : []),
   ];
-  const response = { ...(schema.response as Record<number, unknown> | undefined) };
+  const declared: unknown = schema.response;
+  const response: Record<number, unknown> = isObject(declared) ? { ...declared } : {};
   for (const status of statuses) response[status] ??= ErrorBody;
   schema.response = response;
 }
+
+const isObject = (value: unknown): value is Record<number, unknown> =>
+  typeof value === 'object' && value !== null;
 
 /** JSON nested deeper than this is refused before it is parsed (no request needs more). */
 export const MAX_JSON_DEPTH = 64;

@@ -27,8 +27,9 @@ export class BoundedCache<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { value, until: this.now() + this.ttlMs });
-    while (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as K);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
     }
   }
 
@@ -67,8 +68,10 @@ export class WindowCounter {
       this.windows.delete(key);
       entry = { count: 0, endsAt: now + this.windowMs };
       this.windows.set(key, entry);
-      while (this.windows.size > this.capacity)
-        this.windows.delete(this.windows.keys().next().value as string);
+      for (const oldest of this.windows.keys()) {
+        if (this.windows.size <= this.capacity) break;
+        this.windows.delete(oldest);
+      }
     }
     entry.count += n;
     return entry.count;

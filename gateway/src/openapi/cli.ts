@@ -16,7 +16,7 @@ async function render(): Promise<Record<string, string>> {
   const document = await openApiDocument();
   // openapi-typescript is an ES module: loaded with a native import().
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(document as never, { alphabetize: true });
+  const ast = await openapiTS(JSON.stringify(document), { alphabetize: true });
   const { format, resolveConfig } = await import('prettier');
   // Formatted as the repository formats (prettier --check runs over these files too).
   const options = (await resolveConfig(path.join(OUT, 'api.d.ts'))) ?? {};

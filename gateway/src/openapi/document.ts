@@ -8,31 +8,44 @@ import { buildApp } from '../app';
 import type { AccountStore } from '../auth/accounts';
 import type { SessionStore } from '../auth/sessions';
 import type { Ledger } from '../ports/ledger';
-import type { Notifications } from '../notifications';
 import type { Operations } from '../operations/submit';
 
-const unused = new Proxy(
-  {},
-  {
+/** A part the app is built with but never calls: any use of it throws. */
+function unused<T extends object>(): T {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a stand-in of any shape: every property access throws, so no member is ever used
+  return new Proxy({} as T, {
     get() {
       throw new Error('not connected: the OpenAPI build calls no route');
     },
-  },
-);
+  });
+}
 
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const pool = new Pool({ max: 1 }); // connects only when queried, which never happens here
   const app = await buildApp({
-    ledger: { ...(unused as Ledger), close: async () => undefined },
-    sessions: unused as SessionStore,
-    accounts: unused as AccountStore,
+    ledger: { ...unused<Ledger>(), close: async () => undefined },
+    sessions: unused<SessionStore>(),
+    accounts: unused<AccountStore>(),
     database: pool,
-    operations: { store: unused, queue: unused, waiter: unused } as Operations,
-    notifications: { events: new EventEmitter(), close: async () => undefined } as Notifications,
+    operations: {
+      store: unused<Operations['store']>(),
+      queue: unused<Operations['queue']>(),
+      waiter: unused<Operations['waiter']>(),
+    },
+    notifications: { events: new EventEmitter(), close: async () => undefined },
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {
-    return { ...app.swagger() };
+    const document = app.swagger();
+    if (!('components' in document) || !document.components?.schemas) return { ...document };
+    // Named schemas by name: their order would otherwise follow the order modules load in.
+    const { schemas } = document.components;
+    const sorted = Object.fromEntries(
+      Object.keys(schemas)
+        .sort()
+        .map((name) => [name, schemas[name]]),
+    );
+    return { ...document, components: { ...document.components, schemas: sorted } };
   } finally {
     await app.close();
     await pool.end();

@@ -6,6 +6,10 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { RetryLater, runOperation, type LedgerDirectory } from './runner';
 import type { OperationRow, OperationStore } from './store';
+import { z } from 'zod';
+
+/** A job of the queue: only the operation id (everything else is in PostgreSQL). */
+const OperationJob = z.object({ operationId: z.string() });
 
 export const QUEUE_NAME = 'ledger-operations';
 /**
@@ -178,8 +182,7 @@ export function startOperationWorker(options: {
   const { store, queue } = options;
   const worker = new Worker(
     QUEUE_NAME,
-    async (job) =>
-      runOperation(store, options.ledgers, (job.data as { operationId: string }).operationId),
+    async (job) => runOperation(store, options.ledgers, OperationJob.parse(job.data).operationId),
     {
       connection: { ...redisConnection(options.redisUrl), maxRetriesPerRequest: null },
       // A job holds its slot from endorsement to commit (seconds under load), so the slots
@@ -194,7 +197,9 @@ export function startOperationWorker(options: {
   );
   worker.on('failed', (job, error) => {
     if (!job) return;
-    const id = (job.data as { operationId: string }).operationId;
+    const parsed = OperationJob.safeParse(job.data);
+    if (!parsed.success) return options.onError?.(parsed.error);
+    const id = parsed.data.operationId;
     if (job.attemptsMade >= ATTEMPTS) {
       giveUp(store, id, error).catch((e: unknown) => options.onError?.(e));
     } else {

@@ -3,11 +3,10 @@
  * 202, the endorsed envelope and its transaction id before it is sent, the outcome when
  * the commit is known: after a crash at any point the row says what to do next.
  */
-import type { RefusalReason } from '@clearance/domain';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
-import type { Operation } from '../http/schemas';
+import type { Operation, OperationError } from '../http/schemas';
 
 export interface OperationRequest {
   principalId: string;
@@ -41,13 +40,6 @@ export interface OperationRow {
   request_sha256: string;
   created_at: Date;
   updated_at: Date;
-}
-
-/** Why an operation failed: an API code, its message, and the ledger's finer reason if any. */
-export interface OperationError {
-  code: string;
-  message: string;
-  reason?: RefusalReason;
 }
 
 export function toOperation(row: OperationRow): Operation {
@@ -111,7 +103,8 @@ export interface OperationStore {
 
 function parseResult(result: string): unknown {
   try {
-    return JSON.parse(result) as unknown;
+    const parsed: unknown = JSON.parse(result);
+    return parsed;
   } catch {
     return result;
   }
@@ -162,7 +155,9 @@ export function createOperationStore(pool: Pool): OperationStore {
         'SELECT * FROM operations WHERE principal_id = $1 AND idempotency_key = $2',
         [r.principalId, r.idempotencyKey],
       );
-      const row = rows[0] as OperationRow;
+      const row = rows[0];
+      // Inserted by nobody and yet in conflict: the row was deleted between the statements.
+      if (!row) throw new ApiError('CONFLICT', 'the operation changed meanwhile; try again');
       if (row.request_sha256 !== r.requestSha256) throw new ApiError('IDEMPOTENCY_KEY_REUSED');
       return { row, created: false };
     },

@@ -55,6 +55,7 @@ function transactions<C, const M extends readonly TransactionOf<C>[]>(
   contract: string,
   methods: M,
 ): { readonly [K in M[number]]: string } {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Object.fromEntries is typed with string keys; these are exactly `methods`
   return Object.fromEntries(methods.map((m) => [m, `${contract}:${m}`])) as {
     readonly [K in M[number]]: string;
   };
@@ -226,6 +227,34 @@ export const invocations = {
     }[decision];
     return { transaction, args: [proposalId, reason], transient: {} };
   },
+  /** Self-checks, checkpoint taps and crossings: acts whose answer carries the outcome. */
+  recordSelfCheck(checkId: string, note: string): Invocation {
+    return { transaction: TRANSACTIONS.SelfCheck.Record, args: [checkId, note], transient: {} };
+  },
+  recordCheckpoint(
+    sealId: string,
+    check: { controlPoint: string; tagUid: string; counter: number },
+  ): Invocation {
+    return {
+      transaction: TRANSACTIONS.Seal.RecordCheckpoint,
+      args: [sealId, JSON.stringify(check)],
+      transient: {},
+    };
+  },
+  decideCrossing(input: CrossingInput): Invocation {
+    return {
+      transaction: TRANSACTIONS.Crossing.Decide,
+      args: [JSON.stringify(input)],
+      transient: {},
+    };
+  },
+  recordCrossingOutcome(crossingId: string, outcome: OutcomeInput): Invocation {
+    return {
+      transaction: TRANSACTIONS.Crossing.RecordOutcome,
+      args: [crossingId, JSON.stringify(outcome)],
+      transient: {},
+    };
+  },
   updateRevocationList(authorityId: string, crlPem: string): Invocation {
     return {
       transaction: TRANSACTIONS.TrustList.UpdateRevocationList,
@@ -274,11 +303,14 @@ export function createContractClient(ledger: Ledger) {
     const committed = await ledger.submit(tx, args);
     return { committed, result: parseResult(schema, tx, committed.result) };
   };
+  /** An act the durable operations also run, submitted here at once (no queue at hand). */
+  const submitAct = <S extends z.ZodType>(schema: S, act: Invocation) =>
+    submit(schema, act.transaction, act.args);
   const S = TRANSACTIONS.Seal;
   return {
     selfCheck: {
       record: (checkId: string, note: string) =>
-        submit(SelfCheckRecordSchema, TRANSACTIONS.SelfCheck.Record, [checkId, note]),
+        submitAct(SelfCheckRecordSchema, invocations.recordSelfCheck(checkId, note)),
       get: (checkId: string) =>
         evaluate(SelfCheckRecordSchema, TRANSACTIONS.SelfCheck.Get, [checkId]),
     },
@@ -318,16 +350,13 @@ export function createContractClient(ledger: Ledger) {
       recordCheckpoint: (
         sealId: string,
         check: { controlPoint: string; tagUid: string; counter: number },
-      ) => submit(SealRecordSchema, S.RecordCheckpoint, [sealId, JSON.stringify(check)]),
+      ) => submitAct(SealRecordSchema, invocations.recordCheckpoint(sealId, check)),
     },
     crossing: {
       decide: (input: CrossingInput) =>
-        submit(CrossingRecordSchema, TRANSACTIONS.Crossing.Decide, [JSON.stringify(input)]),
+        submitAct(CrossingRecordSchema, invocations.decideCrossing(input)),
       recordOutcome: (crossingId: string, outcome: OutcomeInput) =>
-        submit(CrossingRecordSchema, TRANSACTIONS.Crossing.RecordOutcome, [
-          crossingId,
-          JSON.stringify(outcome),
-        ]),
+        submitAct(CrossingRecordSchema, invocations.recordCrossingOutcome(crossingId, outcome)),
       get: (crossingId: string) =>
         evaluate(CrossingRecordSchema, TRANSACTIONS.Crossing.GetCrossing, [crossingId]),
     },

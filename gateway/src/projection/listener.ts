@@ -28,7 +28,8 @@ export interface Indexer {
 export function readPayload(bytes: Uint8Array): Pick<IndexedEvent, 'payload' | 'payloadError'> {
   const text = Buffer.from(bytes).toString();
   try {
-    return { payload: JSON.parse(text) as unknown };
+    const payload: unknown = JSON.parse(text);
+    return { payload };
   } catch (error) {
     return { payload: text, payloadError: `payload is not JSON: ${String(error)}` };
   }

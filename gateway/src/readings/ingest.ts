@@ -160,7 +160,8 @@ export async function ingestReadings(
       }),
     );
     chunk.forEach(({ index, signed }, k) => {
-      const verdict = verdicts[k] as DeviceInfo | Rejection;
+      const verdict = verdicts[k];
+      if (verdict === undefined) return;
       const { deviceId, counter } = signed.reading;
       if (typeof verdict === 'string') {
         if (verdict === 'BAD_SIGNATURE') bad++;

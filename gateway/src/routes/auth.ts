@@ -11,13 +11,10 @@ import { createSignInGuard } from '../auth/attempts';
 import { Principal } from '../auth/principal';
 import type { SessionStore } from '../auth/sessions';
 import { ApiError } from '../errors';
-import { ErrorBody } from '../http/schemas';
+import { Challenge, ErrorBody, SignedIn } from '../http/schemas';
 import { requirePrincipal, sessionSetCookie } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
 
-const SignedIn = z
-  .object({ token: z.string(), expiresAt: z.string(), principal: Principal })
-  .meta({ id: 'SignedIn' });
 const OfficerSignIn = z
   .object({
     organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'logistics']),
@@ -89,7 +86,7 @@ const authRoutes: FastifyPluginAsync<{
         tags: ['auth'],
         summary: 'A challenge for a trader to sign',
         response: {
-          201: z.object({ challengeId: z.uuid(), challenge: z.string(), expiresAt: z.string() }),
+          201: Challenge,
           429: ErrorBody,
         },
       },

@@ -1,11 +1,12 @@
-import { requireCheckpointAt } from '@clearance/domain';
+import { SealRecordSchema, requireCheckpointAt } from '@clearance/domain';
 import { SunError, checkTap, parseSunUrl, type TagKeys } from '@clearance/domain/node';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError, againOnConflict } from '../errors';
-import { createContractClient } from '../ports/contract';
+import { createContractClient, invocations } from '../ports/contract';
+import { commitAct, type Operations } from '../operations/submit';
 import { errorResponses } from '../http/schemas';
 import type { Ledger } from '../ports/ledger';
 import { readingsRejected } from '../metrics';
@@ -53,7 +54,8 @@ const checkpointRoutes: FastifyPluginAsync<{
   pool: Pool;
   keys: TagKeys;
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
-}> = async (instance, { pool, keys, ledgers }) => {
+  operations?: Operations | undefined;
+}> = async (instance, { pool, keys, ledgers, operations }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const counters = pgTagCounterStore(pool);
   app.post(
@@ -98,18 +100,36 @@ const checkpointRoutes: FastifyPluginAsync<{
             );
       }
       const { sealId } = await app.contract.seal.byTag(tap.uidHex);
-      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
-      const { committed } = await againOnConflict(() =>
-        contract.seal.recordCheckpoint(sealId, {
-          controlPoint: request.body.controlPoint,
-          tagUid: tap.uidHex,
-          counter: tap.counter,
-        }),
-      );
-      return reply.status(201).send({
-        sealId,
+      const check = {
+        controlPoint: request.body.controlPoint,
         tagUid: tap.uidHex,
         counter: tap.counter,
+      };
+      const recorded = { sealId, tagUid: tap.uidHex, counter: tap.counter };
+      if (operations && ledgers) {
+        // Through a durable operation like every act, waited for so the agent learns the
+        // outcome; keyed by the tag's counter, which a tap uses once.
+        const done = await commitAct(operations, request, reply, {
+          kind: 'CHECKPOINT',
+          accountId: officer.id,
+          ...invocations.recordCheckpoint(sealId, check),
+          idempotencyKey: `checkpoint-${tap.uidHex}-${tap.counter}`,
+          resultSchema: SealRecordSchema,
+        });
+        return reply.status(201).send({
+          ...recorded,
+          transactionId: done.transactionId,
+          blockNumber: done.blockNumber,
+        });
+      }
+      // Synchronous only on a gateway without an operations queue (no Redis), which has no
+      // store to run the act from.
+      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
+      const { committed } = await againOnConflict(() =>
+        contract.seal.recordCheckpoint(sealId, check),
+      );
+      return reply.status(201).send({
+        ...recorded,
         transactionId: committed.transactionId,
         blockNumber: committed.blockNumber.toString(),
       });

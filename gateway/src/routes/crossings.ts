@@ -1,7 +1,7 @@
 /**
  * The boundary decision over HTTP. POST asks the ledger for GO or INSPECT (Crossing:Decide,
- * under the officer's or lane device's own identity when `ledgers` gives it) and answers
- * once the decision is committed. The Idempotency-Key names the crossing on the ledger
+ * under the officer's or lane device's own identity when `ledgers` gives it) through a
+ * durable operation, and answers once the decision is committed. The Idempotency-Key names the crossing on the ledger
  * (a hash of the caller and the key), so a retry, even one racing the first, is refused by
  * the chaincode as ALREADY_EXISTS and answered here with the crossing first recorded.
  * GET lists decisions from the index (the crossings table, kept by the projection from the
@@ -17,19 +17,17 @@ import {
   INSPECTION_OUTCOMES,
   ID_PATTERN,
 } from '@clearance/domain';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError, againOnConflict } from '../errors';
 import { errorResponses } from '../http/schemas';
-import { createContractClient, type ContractClient } from '../ports/contract';
+import { createContractClient, invocations, type ContractClient } from '../ports/contract';
 import type { Ledger } from '../ports/ledger';
 import type { OfficerPrincipal } from '../auth/principal';
+import { commitAct, type Operations } from '../operations/submit';
 import { isSealOperator, laneOf, requireOfficer } from '../plugins/auth';
-import { getDeclarationSummary, listCrossings } from '../projection/queries';
-import { signedBy } from '../seals/queries';
 
 /** Who may ask for a decision or record an inspection (the ledger's allow table decides). */
 export const CROSSING_ROLES = ['customs-officer', 'lane-device'];
@@ -75,9 +73,9 @@ export function crossingIdFor(callerId: string, key: string): string {
 }
 
 const crossingRoutes: FastifyPluginAsync<{
-  pool: Pool;
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
-}> = async (instance, { pool, ledgers }) => {
+  operations?: Operations | undefined;
+}> = async (instance, { ledgers, operations }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   /**
    * The ledger's crossing as the asker may see it: a trader's only over their declarations,
@@ -91,8 +89,7 @@ const crossingRoutes: FastifyPluginAsync<{
     const missing = new ApiError('NOT_FOUND', `crossing ${crossingId} does not exist`);
     if (lane !== undefined && crossing.controlPoint !== lane) throw missing;
     if (p?.kind !== 'trader') return crossing;
-    const mine = await signedBy(
-      pool,
+    const mine = await app.declarationIndex.signedBy(
       crossing.declarations.map((d) => d.declarationId),
       p.id,
     );
@@ -149,11 +146,29 @@ const crossingRoutes: FastifyPluginAsync<{
       const key = request.headers['idempotency-key'];
       if (!key) throw new ApiError('IDEMPOTENCY_KEY_REQUIRED');
       const crossingId = crossingIdFor(caller.id, key);
-      const contract = await contractOf(caller);
+      const input = { crossingId, ...request.body };
       try {
-        const { committed, result } = await againOnConflict(() =>
-          contract.crossing.decide({ crossingId, ...request.body }),
-        );
+        if (operations && ledgers) {
+          // The one write path: stored as an operation before anything is sent, run by the
+          // runner (MVCC conflicts endorsed again there), waited for here so the lane gets
+          // its GO or INSPECT in the answer; a retry with the key finds the same operation.
+          const done = await commitAct(operations, request, reply, {
+            kind: 'CROSSING',
+            accountId: caller.id,
+            ...invocations.decideCrossing(input),
+            idempotencyKey: key,
+            resultSchema: CrossingRecordSchema,
+          });
+          return reply.status(done.created ? 201 : 200).send({
+            crossing: done.result,
+            transactionId: done.transactionId,
+            created: done.created,
+          });
+        }
+        // Synchronous only on a gateway without an operations queue (no Redis, as in unit
+        // tests and the crossing bench): there is no store to run the act from.
+        const contract = await contractOf(caller);
+        const { committed, result } = await againOnConflict(() => contract.crossing.decide(input));
         return reply
           .status(201)
           .send({ crossing: result, transactionId: committed.transactionId, created: true });
@@ -216,11 +231,11 @@ const crossingRoutes: FastifyPluginAsync<{
       const controlPoint = lane ?? request.query.controlPoint;
       if (p?.kind === 'trader' && declarationId) {
         // Asking by another trader's declaration: it does not exist for this one.
-        const found = await getDeclarationSummary(pool, declarationId);
+        const found = await app.declarationIndex.summary(declarationId);
         if (found?.signerId !== p.id)
           throw new ApiError('NOT_FOUND', `declaration ${declarationId} does not exist`);
       }
-      const page = await listCrossings(pool, {
+      const page = await app.crossingIndex.list({
         limit,
         ...(controlPoint !== undefined ? { controlPoint } : {}),
         ...(declarationId ? { declarationId } : {}),
@@ -231,8 +246,7 @@ const crossingRoutes: FastifyPluginAsync<{
       if (!page) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this API gave');
       if (p?.kind !== 'trader') return page;
       // Of a shared crossing, a trader sees their own declarations only.
-      const mine = await signedBy(
-        pool,
+      const mine = await app.declarationIndex.signedBy(
         page.items.flatMap((c) => c.declarationIds),
         p.id,
       );
@@ -271,8 +285,21 @@ const crossingRoutes: FastifyPluginAsync<{
         response: { 200: CrossingAnswer, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const officer = requireOfficer(request, OUTCOME_ROLES);
+      if (operations && ledgers) {
+        // Through its operation like every act (the runner endorses again after a conflict);
+        // no key is asked of the caller here, so each request is an act of its own.
+        const done = await commitAct(operations, request, reply, {
+          kind: 'CROSSING_OUTCOME',
+          accountId: officer.id,
+          ...invocations.recordCrossingOutcome(request.params.crossingId, request.body),
+          idempotencyKey: `outcome-${randomUUID()}`,
+          resultSchema: CrossingRecordSchema,
+        });
+        return { crossing: done.result, transactionId: done.transactionId, created: false };
+      }
+      // Synchronous only without an operations queue (see POST /v1/crossings).
       const contract = await contractOf(officer);
       // A conflict (readings anchored on the seal, a declaration changed, while this was
       // endorsed) recorded nothing: endorse again on the new state, a few times.

@@ -20,12 +20,10 @@ import {
 } from '@clearance/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { TraderPrincipal } from '../auth/principal';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
-import { getDeclarationSummary, listDeclarations } from '../projection/queries';
 import { invocations } from '../ports/contract';
 import { acceptOperation, type LedgerAct, type Operations } from '../operations/submit';
 import { isSealOperator, requireOfficer, requireTrader } from '../plugins/auth';
@@ -70,10 +68,9 @@ const owns = (trader: TraderPrincipal, signerId: string | null | undefined) =>
   typeof signerId === 'string' && signerId === trader.id;
 
 const declarationRoutes: FastifyPluginAsync<{
-  pool: Pool;
   operations: Operations;
   checkSignature: SignatureCheck;
-}> = async (instance, { pool, operations, checkSignature }) => {
+}> = async (instance, { operations, checkSignature }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's record, if the asker may see it (a trader sees only their own). */
@@ -188,7 +185,7 @@ const declarationRoutes: FastifyPluginAsync<{
       const p = request.principal;
       if (isSealOperator(p)) throw new ApiError('FORBIDDEN');
       const { onHold, ...rest } = request.query;
-      const page = await listDeclarations(pool, {
+      const page = await app.declarationIndex.list({
         ...rest,
         ...(onHold ? { onHold: onHold === 'true' } : {}),
         ...(p?.kind === 'trader' ? { signerId: p.id } : {}),
@@ -210,7 +207,7 @@ const declarationRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const p = request.principal;
-      const found = await getDeclarationSummary(pool, request.params.declarationId);
+      const found = await app.declarationIndex.summary(request.params.declarationId);
       if (!found || (p?.kind === 'trader' && !owns(p, found.signerId)) || isSealOperator(p))
         throw new ApiError(
           'NOT_FOUND',

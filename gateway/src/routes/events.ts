@@ -13,7 +13,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../errors';
@@ -22,7 +21,7 @@ import { EVENTS_CHANNEL } from '../projection/store';
 import type { Notifications } from '../notifications';
 import { isSealOperator, laneOf, requirePrincipal } from '../plugins/auth';
 import { semaphore } from '../limits/semaphore';
-import { signedBy } from '../seals/queries';
+import type { EventScope } from '../plugins/repositories';
 
 export { EVENTS_CHANNEL };
 const PAGE = 500;
@@ -42,12 +41,6 @@ export function parseEventPosition(text: string): string {
       'Last-Event-ID (or after) must be an event id from this stream: 0 to 9223372036854775807.',
     );
   return BigInt(text).toString();
-}
-
-interface EventRow {
-  seq: string;
-  event_name: string;
-  payload: unknown;
 }
 
 /** The lists of declarations an event may carry (seal, alarm and crossing events). */
@@ -77,37 +70,19 @@ function scoped(payload: unknown, mine: ReadonlySet<string>): unknown {
   };
 }
 
-/** What the principal may see, as a SQL condition on `e` (ledger_events), values from $4. */
-function visibility(p: Principal): { sql: string; values: unknown[] } {
-  if (p.kind === 'trader') {
-    return {
-      sql: `EXISTS (SELECT 1 FROM declarations d WHERE d.signer_id = $4
-              AND (d.declaration_id = e.payload->>'declarationId' OR e.payload->'heldDeclarations' ? d.declaration_id
-                   OR e.payload->'declarationIds' ? d.declaration_id))`,
-      values: [p.id],
-    };
-  }
+/** Which indexed events the principal may see. */
+function scopeOf(p: Principal): EventScope {
+  if (p.kind === 'trader') return { kind: 'signer', signerId: p.id };
   const lane = laneOf(p);
-  if (lane !== undefined) {
-    // A lane device follows its own control point: decisions, outcomes and taps there.
-    return {
-      sql: `(e.event_name IN ('CrossingDecided', 'CrossingInspectionRecorded', 'CheckpointVerified')
-              AND e.payload->>'controlPoint' = $4)`,
-      values: [lane],
-    };
-  }
-  if (isSealOperator(p)) {
-    return {
-      sql: `(e.event_name LIKE 'Seal%' OR e.event_name LIKE 'Device%' OR e.event_name IN ('ReadingsAnchored', 'CheckpointVerified'))`,
-      values: [],
-    };
-  }
-  return { sql: 'true', values: [] };
+  // A lane device follows its own control point: decisions, outcomes and taps there.
+  if (lane !== undefined) return { kind: 'controlPoint', controlPoint: lane };
+  if (isSealOperator(p)) return { kind: 'seals' };
+  return { kind: 'all' };
 }
 
-const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications }> = async (
+const eventRoutes: FastifyPluginAsync<{ notifications: Notifications }> = async (
   instance,
-  { pool, notifications },
+  { notifications },
 ) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   // Open streams end when the app closes, so a graceful shutdown does not wait on them.
@@ -172,12 +147,9 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       let last = start === undefined ? undefined : parseEventPosition(start);
       if (last === undefined) {
         // A new subscriber starts at the present.
-        const { rows } = await pool.query<{ seq: string | null }>(
-          'SELECT max(seq)::text AS seq FROM ledger_events',
-        );
-        last = rows[0]?.seq ?? '0';
+        last = await app.eventIndex.head();
       }
-      const { sql, values } = visibility(principal);
+      const scope = scopeOf(principal);
       take(byPrincipal, principal.id);
       take(byClient, request.ip);
       reply.hijack();
@@ -196,22 +168,14 @@ const eventRoutes: FastifyPluginAsync<{ pool: Pool; notifications: Notifications
       let queued = false;
       let position = BigInt(last);
       const drain = async (): Promise<void> => {
-        const { rows: heads } = await pool.query<{ seq: string | null }>(
-          'SELECT max(seq)::text AS seq FROM ledger_events',
-        );
-        const head = BigInt(heads[0]?.seq ?? '0');
+        const head = BigInt(await app.eventIndex.head());
         while (!closed && position < head) {
           const upto = position + BigInt(WINDOW) < head ? position + BigInt(WINDOW) : head;
-          const { rows } = await pool.query<EventRow>(
-            `SELECT seq::text, event_name, payload FROM ledger_events e
-             WHERE e.seq > $1 AND e.seq <= $2 AND ${sql} ORDER BY e.seq LIMIT $3`,
-            [position.toString(), upto.toString(), PAGE, ...values],
-          );
+          const rows = await app.eventIndex.page(scope, position.toString(), upto.toString(), PAGE);
           // A trader sees only their own declarations named in events about shared seals.
           const mine =
             principal.kind === 'trader'
-              ? await signedBy(
-                  pool,
+              ? await app.declarationIndex.signedBy(
                   [...new Set(rows.flatMap((r) => listsOf(r.payload)))],
                   principal.id,
                 )

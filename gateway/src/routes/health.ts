@@ -19,19 +19,20 @@ const healthRoutes: FastifyPluginAsync<{
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const results: Record<string, unknown> = {};
     let ready = true;
+    let ledger: Record<string, unknown>;
     try {
       const height = await app.ledger.channelHeight();
-      results.ledger = { channelHeight: height.toString() };
+      ledger = { channelHeight: height.toString() };
     } catch (error) {
       request.log.warn({ err: error }, 'ledger not reachable');
-      results.ledger = { error: 'unreachable' };
+      ledger = { error: 'unreachable' };
       ready = false;
     }
     const health = app.ledger.health?.();
     const down = health?.down ?? [];
     const lagging = health?.lagging ?? [];
     results.ledger = {
-      ...(results.ledger as object),
+      ...ledger,
       ...(health?.ordererHeight === undefined
         ? {}
         : { ordererHeight: health.ordererHeight.toString() }),

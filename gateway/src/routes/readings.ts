@@ -75,14 +75,18 @@ const readingRoutes: FastifyPluginAsync<{
       // Bodies Fastify refuses before the handler (too large, not JSON) are counted here;
       // the handler's own errors are ApiErrors, which have no statusCode.
       onError: async (_request, _reply, error) => {
-        const status = (error as { statusCode?: number }).statusCode;
+        const status = 'statusCode' in error ? error.statusCode : undefined;
         if (status === 413) readingsRejected.inc({ reason: 'OVERSIZED_BATCH' });
         else if (status === 400 || status === 415) readingsRejected.inc({ reason: 'MALFORMED' });
       },
     },
     async (request, reply) => {
       if (request.validationError) {
-        const items = (request.body as { readings?: unknown } | null)?.readings;
+        const body: unknown = request.body;
+        const items =
+          typeof body === 'object' && body !== null && 'readings' in body
+            ? body.readings
+            : undefined;
         const oversized = Array.isArray(items) && items.length > MAX_READINGS_PER_BATCH;
         readingsRejected.inc({ reason: oversized ? 'OVERSIZED_BATCH' : 'MALFORMED' });
         throw new ApiError(

@@ -7,76 +7,17 @@
  * routes do), and gets 404 for any other (as for declarations: what they may not see does
  * not exist for them); a lane device sees only seals whose route crosses its control point.
  */
-import {
-  ID_PATTERN,
-  ROUTES,
-  SealAlarmSchema,
-  SealCheckpointSchema,
-  SealRecordSchema,
-  type SealResult,
-} from '@clearance/domain';
+import { ID_PATTERN, ROUTES, type SealResult } from '@clearance/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ApiError } from '../errors';
-import { errorResponses } from '../http/schemas';
-import { listSeals, sealReadingsState, sealTrack, signedBy } from '../seals/queries';
+import { SealPage, SealTrack, SealView, errorResponses } from '../http/schemas';
 import { laneOf } from '../plugins/auth';
 
 const SealId = z.object({ sealId: z.string().regex(ID_PATTERN) });
 
-const SealSummary = z
-  .object({
-    sealId: z.string(),
-    deviceId: z.string(),
-    state: z.string(),
-    declarationIds: z.array(z.string()),
-    routeId: z.string().nullable(),
-    conveyance: z.string().nullable(),
-    appliedAt: z.string().nullable(),
-    alarms: z.array(z.string()).meta({ description: 'Alarm kinds raised' }),
-    lastEvent: z.string(),
-    blockNumber: z.string(),
-  })
-  .meta({ id: 'SealSummary' });
-
-const Point = z
-  .object({
-    counter: z.number().int(),
-    time: z.string(),
-    lat: z.number(),
-    lon: z.number(),
-    event: z.string(),
-    controlPoint: z.string().optional(),
-    anchored: z.boolean(),
-  })
-  .meta({ id: 'TrackPoint' });
-
-const Alarm = SealAlarmSchema;
-const Checkpoint = SealCheckpointSchema;
-
-const SealView = z
-  .object({
-    seal: SealRecordSchema,
-    lastReading: Point.nullable(),
-    readingsStored: z.number().int(),
-    readingsPendingAnchor: z.number().int(),
-  })
-  .meta({ id: 'SealView' });
-
-const Track = z
-  .object({
-    sealId: z.string(),
-    routeId: z.string(),
-    points: z.array(Point),
-    nextAfter: z.number().int().nullable(),
-    checkpoints: z.array(Checkpoint),
-    alarms: z.array(Alarm),
-  })
-  .meta({ id: 'SealTrack' });
-
-const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }) => {
+const sealRoutes: FastifyPluginAsync = async (instance) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The ledger's seal record, if the asker may see it (else NOT_FOUND). */
@@ -94,7 +35,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     const lane = laneOf(p);
     if (lane !== undefined && !(ROUTES[seal.routeId] ?? []).includes(lane)) throw missing;
     if (p?.kind !== 'trader') return seal;
-    const mine = await signedBy(pool, seal.declarationIds, p.id);
+    const mine = await app.declarationIndex.signedBy(seal.declarationIds, p.id);
     if (mine.size === 0) throw missing;
     return {
       ...seal,
@@ -120,14 +61,14 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
           })
           .strict(),
         response: {
-          200: z.object({ items: z.array(SealSummary), nextCursor: z.string().nullable() }),
+          200: SealPage,
           ...errorResponses,
         },
       },
     },
     async (request) => {
       const p = request.principal;
-      const page = await listSeals(pool, {
+      const page = await app.sealIndex.list({
         limit: request.query.limit,
         ...(request.query.state ? { state: request.query.state } : {}),
         ...(request.query.cursor ? { after: request.query.cursor } : {}),
@@ -135,8 +76,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
       });
       if (p?.kind !== 'trader') return page;
       // Of a shared seal, a trader sees their own declarations only.
-      const mine = await signedBy(
-        pool,
+      const mine = await app.declarationIndex.signedBy(
         page.items.flatMap((s) => s.declarationIds),
         p.id,
       );
@@ -164,7 +104,7 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
     },
     async (request) => {
       const seal = await readable(request, request.params.sealId);
-      const state = await sealReadingsState(pool, seal.sealId);
+      const state = await app.sealIndex.readingsState(seal.sealId);
       return {
         seal,
         lastReading: state.lastReading,
@@ -189,13 +129,13 @@ const sealRoutes: FastifyPluginAsync<{ pool: Pool }> = async (instance, { pool }
             limit: z.coerce.number().int().min(1).max(5000).default(1000),
           })
           .strict(),
-        response: { 200: Track, ...errorResponses },
+        response: { 200: SealTrack, ...errorResponses },
       },
     },
     async (request) => {
       const seal = await readable(request, request.params.sealId);
       const { after, limit } = request.query;
-      const points = await sealTrack(pool, seal.sealId, after, limit);
+      const points = await app.sealIndex.track(seal.sealId, after, limit);
       return {
         sealId: seal.sealId,
         routeId: seal.routeId,

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { SelfCheckRecordSchema } from '@clearance/domain';
 import { errorResponses } from '../http/schemas';
 import { requireOfficer } from '../plugins/auth';
-import { createContractClient } from '../ports/contract';
+import { createContractClient, invocations } from '../ports/contract';
+import { commitAct, type Operations } from '../operations/submit';
 import type { Ledger } from '../ports/ledger';
 
 const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
@@ -13,12 +14,13 @@ const CheckId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
 /**
  * The network self-check: one real transaction end to end, under the asking officer's own
  * identity, so the ledger records who asked (MSP, id, role); a gateway without officers'
- * identities (no accounts) records it under its own. POST returns once the transaction is
- * committed, with its id and block number.
+ * identities (no accounts) records it under its own. POST stores it as a durable operation
+ * and returns once the transaction is committed, with its id and block number.
  */
 const selfCheckRoutes: FastifyPluginAsync<{
   ledgers?: ((accountId: string) => Promise<Ledger>) | undefined;
-}> = async (instance, { ledgers }) => {
+  operations?: Operations | undefined;
+}> = async (instance, { ledgers, operations }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   app.post(
     '/v1/self-checks',
@@ -43,8 +45,27 @@ const selfCheckRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const officer = requireOfficer(request);
-      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
       const checkId = request.body.checkId ?? `check-${randomUUID()}`;
+      if (operations && ledgers) {
+        // Through a durable operation like every act; the probe needs no key of the caller's
+        // (a second POST of a check id is refused by the ledger as ALREADY_EXISTS).
+        const done = await commitAct(operations, request, reply, {
+          kind: 'SELF_CHECK',
+          accountId: officer.id,
+          ...invocations.recordSelfCheck(checkId, request.body.note),
+          idempotencyKey: `self-check-${randomUUID()}`,
+          resultSchema: SelfCheckRecordSchema,
+        });
+        return reply.status(201).send({
+          checkId,
+          transactionId: done.transactionId,
+          blockNumber: done.blockNumber,
+          record: done.result,
+        });
+      }
+      // Synchronous only on a gateway without an operations queue (no Redis: unit tests, the
+      // commit-latency bench), which has no store to run the act from.
+      const contract = ledgers ? createContractClient(await ledgers(officer.id)) : app.contract;
       const { committed, result } = await contract.selfCheck.record(checkId, request.body.note);
       return reply.status(201).send({
         checkId,

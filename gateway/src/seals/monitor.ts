@@ -17,7 +17,10 @@ import {
   type Route,
 } from '@clearance/domain/node';
 
-export type MonitorAlarmKind = 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
+const MONITOR_ALARM_KINDS = ['TAMPER', 'OPENED', 'ROUTE_DEVIATION', 'OVERDUE'] as const;
+export type MonitorAlarmKind = (typeof MONITOR_ALARM_KINDS)[number];
+const isMonitorAlarmKind = (kind: string): kind is MonitorAlarmKind =>
+  MONITOR_ALARM_KINDS.some((k) => k === kind);
 
 export interface TrackPoint {
   counter: number;
@@ -153,7 +156,7 @@ function clearedThrough(alarms: readonly RaisedAlarm[], kind: string): number | 
  * reads the seal again (now and then), to see clearings recorded by crossings.
  */
 export function mayBeDueAgain(state: WatchState, alarms: readonly RaisedAlarm[]): boolean {
-  return (Object.keys(state.latest) as MonitorAlarmKind[]).some((kind) => {
+  return MONITOR_ALARM_KINDS.some((kind) => {
     const occurrence = state.latest[kind];
     if (!occurrence || !alarms.some((a) => a.kind === kind)) return false;
     const through = clearedThrough(alarms, kind);
@@ -181,7 +184,8 @@ export function dueAlarms(options: {
       found.OVERDUE = `not at ${route.controlPoints[route.controlPoints.length - 1]} by ${new Date(due).toISOString()} (applied ${options.appliedAt})`;
   }
   const due: { kind: MonitorAlarmKind; detail: string }[] = [];
-  for (const [kind, first] of Object.entries(found) as [MonitorAlarmKind, string][]) {
+  for (const [kind, first] of Object.entries(found)) {
+    if (!isMonitorAlarmKind(kind)) continue;
     if (!raised.some((a) => a.kind === kind)) {
       due.push({ kind, detail: first.slice(0, 400) });
       continue;

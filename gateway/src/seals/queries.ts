@@ -1,45 +1,13 @@
 /** Seal reads of PostgreSQL: the seals the index knows, and a seal's track of readings. */
 import type { Pool } from 'pg';
 import { conditions, pageOf, signedByCondition } from '../database/paging';
+import type { SealSummary, TrackPoint } from '../http/schemas';
 
-export interface SealSummary {
-  sealId: string;
-  deviceId: string;
-  state: string;
-  declarationIds: string[];
-  routeId: string | null;
-  conveyance: string | null;
-  appliedAt: string | null;
-  alarms: string[];
-  lastEvent: string;
-  blockNumber: string;
-}
-
-interface SealRow {
-  seal_id: string;
-  device_id: string;
-  state: string;
-  declaration_ids: string[];
-  route_id: string | null;
-  conveyance: string | null;
-  applied_at: Date | null;
-  alarms: string[];
-  last_event: string;
-  block_number: string;
-}
-
-const summary = (r: SealRow): SealSummary => ({
-  sealId: r.seal_id,
-  deviceId: r.device_id,
-  state: r.state,
-  declarationIds: r.declaration_ids,
-  routeId: r.route_id,
-  conveyance: r.conveyance,
-  appliedAt: r.applied_at?.toISOString() ?? null,
-  alarms: r.alarms,
-  lastEvent: r.last_event,
-  blockNumber: r.block_number,
-});
+/** The columns of a seal as the API names them (SealSummary), times as the API writes them. */
+const SUMMARY_COLUMNS = `seal_id AS "sealId", device_id AS "deviceId", state,
+  declaration_ids AS "declarationIds", route_id AS "routeId", conveyance,
+  to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "appliedAt",
+  alarms, last_event AS "lastEvent", block_number::text AS "blockNumber"`;
 
 /** Seals by id, a page after `after` (the last id of the previous page). */
 export async function listSeals(
@@ -53,14 +21,16 @@ export async function listSeals(
   if (filter.signerId !== undefined)
     where.add(signedByCondition('s.declaration_ids'), filter.signerId);
   const limit = where.param(filter.limit + 1);
-  const { rows } = await pool.query<SealRow>(
-    `SELECT seal_id, device_id, state, declaration_ids, route_id, conveyance, applied_at, alarms,
-            last_event, block_number::text
-     FROM seals s ${where.sql()}
-     ORDER BY seal_id LIMIT ${limit}`,
+  const { rows } = await pool.query<SealSummary>(
+    `SELECT ${SUMMARY_COLUMNS} FROM seals s ${where.sql()} ORDER BY seal_id LIMIT ${limit}`,
     where.values,
   );
-  return pageOf(rows, filter.limit, summary, (r) => r.seal_id);
+  return pageOf(
+    rows,
+    filter.limit,
+    (r) => r,
+    (r) => r.sealId,
+  );
 }
 
 /** Which of these declarations the signer (by signer id) signed, per the index. */
@@ -76,15 +46,8 @@ export async function signedBy(
   return new Set(rows.map((r) => r.declaration_id));
 }
 
-export interface TrackPointRow {
-  counter: number;
-  time: string;
-  lat: number;
-  lon: number;
-  event: string;
-  controlPoint?: string;
-  anchored: boolean;
-}
+/** A track point as PostgreSQL gives it: a missing control point is NULL. */
+type TrackPointRow = Omit<TrackPoint, 'controlPoint'> & { controlPoint: string | null };
 
 /** A reading's time as the API writes times (ISO 8601, UTC, milliseconds), as `time`. */
 export const READING_TIME = `to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time`;
@@ -92,7 +55,7 @@ export const READING_TIME = `to_char(reading_time AT TIME ZONE 'UTC', 'YYYY-MM-D
 const POINT_COLUMNS = `counter::float8 AS counter, ${READING_TIME},
   lat, lon, event, signed->'reading'->>'controlPoint' AS "controlPoint", batch_id IS NOT NULL AS anchored`;
 
-const point = (r: TrackPointRow): TrackPointRow => {
+const point = (r: TrackPointRow): TrackPoint => {
   const { controlPoint, ...rest } = r;
   return controlPoint ? { ...rest, controlPoint } : rest;
 };
@@ -103,7 +66,7 @@ export async function sealTrack(
   sealId: string,
   afterCounter: number,
   limit: number,
-): Promise<TrackPointRow[]> {
+): Promise<TrackPoint[]> {
   const { rows } = await pool.query<TrackPointRow>(
     `SELECT ${POINT_COLUMNS} FROM readings WHERE seal_id = $1 AND counter > $2
      ORDER BY counter LIMIT $3`,
@@ -116,7 +79,7 @@ export async function sealTrack(
 export async function sealReadingsState(
   pool: Pool,
   sealId: string,
-): Promise<{ lastReading: TrackPointRow | null; stored: number; pendingAnchor: number }> {
+): Promise<{ lastReading: TrackPoint | null; stored: number; pendingAnchor: number }> {
   const [last, counts] = await Promise.all([
     pool.query<TrackPointRow>(
       `SELECT ${POINT_COLUMNS} FROM readings WHERE seal_id = $1 ORDER BY counter DESC LIMIT 1`,

@@ -2,7 +2,7 @@
  * Calls to the gateway (same origin; the session cookie does the signing in). Failures
  * become ApiFailure with the gateway's error code, or NETWORK when nothing answered.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { OperationResponse, type Operation } from './types';
 
 export class ApiFailure extends Error {
@@ -45,10 +45,16 @@ async function send(method: string, path: string, options: Options = {}): Promis
   }
 }
 
+/** An error answer, read leniently: what is missing or odd falls back below. */
+const FailureBody = z.object({
+  error: z
+    .object({ code: z.unknown(), message: z.unknown(), transactionId: z.unknown() })
+    .partial(),
+});
+
 async function failure(response: Response): Promise<ApiFailure> {
-  const body = (await response.json().catch(() => undefined)) as
-    { error?: { code?: unknown; message?: unknown; transactionId?: unknown } } | undefined;
-  const e = body?.error;
+  const body = FailureBody.safeParse(await response.json().catch(() => undefined));
+  const e = body.data?.error;
   const code = typeof e?.code === 'string' ? e.code : response.status >= 500 ? 'INTERNAL' : 'HTTP';
   const message = typeof e?.message === 'string' ? e.message : `HTTP ${response.status}`;
   const tx = typeof e?.transactionId === 'string' ? e.transactionId : undefined;

@@ -77,16 +77,20 @@ function pkcs8Der(bag: Bag): Uint8Array<ArrayBuffer> {
   throw new Pkcs12Error('P12_NO_KEY', 'the key bag holds no key');
 }
 
+/** The elements of a constructed ASN.1 value (none for a primitive one or none at all). */
+const childrenOf = (node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] =>
+  node && Array.isArray(node.value) ? node.value : [];
+
 /** The key algorithm and curve named in a PrivateKeyInfo. */
 function keyAlgorithm(
   pkcs8: Uint8Array,
 ): { name: string; hash?: string; namedCurve?: string } | 'SM2' {
   const info = forge.asn1.fromDer(toBinary(pkcs8));
-  const algorithm = (info.value as forge.asn1.Asn1[])[1]?.value as forge.asn1.Asn1[] | undefined;
+  const algorithm = childrenOf(childrenOf(info)[1]);
   const oid = (i: number) => {
-    const node = algorithm?.[i];
-    return node && node.type === forge.asn1.Type.OID
-      ? forge.asn1.derToOid(node.value as string)
+    const node = algorithm[i];
+    return node && node.type === forge.asn1.Type.OID && typeof node.value === 'string'
+      ? forge.asn1.derToOid(node.value)
       : undefined;
   };
   if (oid(0) === OID_RSA) return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
@@ -142,14 +146,12 @@ export async function openPkcs12(file: Uint8Array, password: string): Promise<Cr
       error instanceof Error ? error.message : String(error),
     );
   }
-  const bagsOf = (bagType: string) => (p12.getBags({ bagType })[bagType] ?? []) as Bag[];
-  const keys = [
-    ...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag as string),
-    ...bagsOf(forge.pki.oids.keyBag as string),
-  ];
+  const bagsOf = (bagType: string | undefined): Bag[] =>
+    bagType === undefined ? [] : (p12.getBags({ bagType })[bagType] ?? []);
+  const keys = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)];
   const keyBag = keys[0];
   if (!keyBag) throw new Pkcs12Error('P12_NO_KEY', 'the file holds no private key');
-  const certs = bagsOf(forge.pki.oids.certBag as string);
+  const certs = bagsOf(forge.pki.oids.certBag);
   const certBag = certs.find((c) => sameKeyId(c, keyBag)) ?? certs[0];
   const certificate = certBag && certificateDer(certBag);
   if (!certificate) throw new Pkcs12Error('P12_NO_KEY', 'the file holds no certificate');
@@ -234,7 +236,7 @@ export async function openPkcs8(
     throw new Pkcs12Error('P12_UNREADABLE', 'the key file is not a PKCS#8 private key');
   }
   // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
-  const parts = asn1.value as forge.asn1.Asn1[];
+  const parts = childrenOf(asn1);
   if (
     parts[0]?.type === forge.asn1.Type.SEQUENCE &&
     parts[1]?.type === forge.asn1.Type.OCTETSTRING

@@ -31,7 +31,7 @@ export async function signBytes(
     content,
     credential.certificate,
     // The DOM's and Node's WebCrypto typings name the same CryptoKey differently.
-    // eslint-disable-next-line no-restricted-syntax -- a key across typings, not a record
+    // eslint-disable-next-line no-restricted-syntax, @typescript-eslint/consistent-type-assertions -- a key across typings, not a record
     credential.privateKey as unknown as SigningKey,
     at,
   );

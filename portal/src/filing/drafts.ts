@@ -9,9 +9,7 @@ const key = (principalId: string, slot: string) => `portal.draft.${principalId}.
 /** A draft this portal saved: an object with its item lines (older shapes are dropped). */
 function isDraft(value: unknown): value is FilingForm {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { items?: unknown }).items)
+    typeof value === 'object' && value !== null && 'items' in value && Array.isArray(value.items)
   );
 }
 

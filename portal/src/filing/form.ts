@@ -14,6 +14,7 @@ import {
   type Jurisdiction,
 } from '@clearance/domain';
 import { getAt } from './paths';
+import type { z } from 'zod';
 
 export interface PartyForm {
   name: string;
@@ -224,7 +225,8 @@ export function sumMoney(values: readonly string[]): string | undefined {
   for (const v of values) {
     const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(v.trim());
     if (!m) return undefined;
-    cents += BigInt(m[1] as string) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+    const [, whole = '0', fraction = ''] = m;
+    cents += BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
   }
   const whole = cents / 100n;
   const fraction = (cents % 100n).toString().padStart(2, '0');
@@ -286,11 +288,11 @@ export function draftFiling(form: FilingForm): { declaration: unknown; commercia
 }
 
 /** Drops the fields left undefined, at every depth (the JSON the signature covers has none). */
-function stripUndefined<T extends object>(value: T): T {
+function stripUndefined(value: object): Record<string, unknown> {
   const entries = Object.entries(value)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => [k, plain(v)]);
-  return Object.fromEntries(entries) as T;
+  return Object.fromEntries(entries);
 }
 
 function plain(value: unknown): unknown {
@@ -326,21 +328,17 @@ const KIND_BY_FIELD: [RegExp, FieldErrorKind][] = [
   [/^customsOffice$/, 'customsOffice'],
 ];
 
-interface Issue {
-  code: string;
-  path: readonly PropertyKey[];
-  message: string;
-  expected?: string;
-  origin?: string;
-}
+type Issue = z.core.$ZodIssue;
 
 function kindOf(field: string, issue: Issue, value: unknown): FieldErrorKind {
   if (field === 'netWeightKg' && issue.code === 'custom') return 'netOverGross';
   if (field === 'items' && issue.code === 'custom') return 'duplicateLines';
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return 'required';
-  if (issue.expected === 'number' || (typeof value === 'number' && issue.code !== 'custom'))
-    return issue.code === 'too_big' && issue.origin === 'string' ? 'tooLong' : 'number';
-  if (issue.code === 'too_big' && issue.origin === 'string') return 'tooLong';
+  const tooLong = issue.code === 'too_big' && issue.origin === 'string';
+  const expected = issue.code === 'invalid_type' ? issue.expected : undefined;
+  if (expected === 'number' || (typeof value === 'number' && issue.code !== 'custom'))
+    return tooLong ? 'tooLong' : 'number';
+  if (tooLong) return 'tooLong';
   return KIND_BY_FIELD.find(([pattern]) => pattern.test(field))?.[1] ?? 'invalid';
 }
 
@@ -359,9 +357,9 @@ export function validateForm(form: FilingForm): FormResult {
     }
   };
   const d = DeclarationSchema.safeParse(draft.declaration);
-  if (!d.success) collect('declaration', d.error.issues as readonly Issue[]);
+  if (!d.success) collect('declaration', d.error.issues);
   const c = CommercialSchema.safeParse(draft.commercial);
-  if (!c.success) collect('commercial', c.error.issues as readonly Issue[]);
+  if (!c.success) collect('commercial', c.error.issues);
   // The total is computed from the lines: a wrong line already says why it is missing.
   if (Object.keys(errors).some((f) => /^items\.\d+\.(unit|total)Value$/.test(f)))
     delete errors.items;

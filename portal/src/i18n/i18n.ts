@@ -15,7 +15,8 @@ const STORAGE_KEY = 'portal.locale';
 
 export function initialLocale(): Locale {
   const saved = localStorage.getItem(STORAGE_KEY);
-  if ((LOCALES as readonly string[]).includes(saved ?? '')) return saved as Locale;
+  const known = LOCALES.find((l) => l === saved);
+  if (known) return known;
   const preferred = navigator.language;
   if (/^zh-(HK|TW|MO|Hant)/i.test(preferred)) return 'zh-HK';
   if (/^zh/i.test(preferred)) return 'zh-CN';
@@ -34,6 +35,11 @@ export function translate(locale: Locale, key: MessageKey, params: Params = {}):
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/** Whether a key built at run time (a state, a reason, an action) is in the catalog. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(MESSAGES.en, key);
+}
+
 export function isKnownError(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(ERROR_MESSAGES.en, code);
 }
@@ -48,6 +54,8 @@ export function errorText(locale: Locale, code: string): string {
 export interface I18n {
   locale: Locale;
   t: (key: MessageKey, params?: Params) => string;
+  /** A key built at run time: its message, or the key itself when the catalog has none. */
+  text: (key: string, params?: Params) => string;
   error: (code: string) => string;
   date: (iso: string | Date) => string;
   number: (value: number) => string;
@@ -60,6 +68,7 @@ export function makeI18n(locale: Locale): I18n {
   return {
     locale,
     t: (key, params) => translate(locale, key, params),
+    text: (key, params) => (isMessageKey(key) ? translate(locale, key, params) : key),
     error: (code) => errorText(locale, code),
     date: (iso) => {
       const d = typeof iso === 'string' ? new Date(iso) : iso;

@@ -7,7 +7,6 @@ const point = (counter: number, event: string): TrackPoint => ({
   time: new Date(Date.UTC(2026, 11, 1, 8, counter)).toISOString(),
   lat: 22.5 + counter / 1000,
   lon: 114.1,
-  controlPoint: null,
   anchored: true,
 });
 

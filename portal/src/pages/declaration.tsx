@@ -11,7 +11,6 @@ import { call } from '../api/client';
 import { fetchCrossings } from '../api/crossings';
 import { DeclarationRecord, HistoryEntry, SealPage, type CrossingSummary } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
@@ -26,7 +25,7 @@ const Authorities = z.object({
 });
 
 export function DeclarationPage({ id }: { id: string }) {
-  const { t, date, number, error: errorText } = useI18n();
+  const { t, text, date, number, error: errorText } = useI18n();
   const session = useSession();
   const announce = useAnnounce();
   const [record, setRecord] = useState<DeclarationRecord | null>(null);
@@ -70,7 +69,7 @@ export function DeclarationPage({ id }: { id: string }) {
         t(change.say.key, {
           id,
           kind: event.kind ?? '',
-          state: event.state ? t(`state.${event.state}` as never) : '',
+          state: event.state ? text(`state.${event.state}`) : '',
         }),
         change.say.urgency,
       );
@@ -153,7 +152,7 @@ export function DeclarationPage({ id }: { id: string }) {
             {history.map((h) => (
               <li key={h.txId + h.action} data-action={h.action}>
                 <p>
-                  <strong>{actionLabel(t, h.action)}</strong> →{' '}
+                  <strong>{actionLabel(text, h.action)}</strong> →{' '}
                   <StateBadge state={h.state} onHold={h.onHold} />
                 </p>
                 <p>
@@ -277,15 +276,15 @@ export function DeclarationPage({ id }: { id: string }) {
 
 /** When the consignment crossed: each decision at a control point over this declaration's seals. */
 function DeclarationCrossings({ declarationId, tick }: { declarationId: string; tick: number }) {
-  const { t, date } = useI18n();
+  const { t, text, date } = useI18n();
   const [crossings, setCrossings] = useState<CrossingSummary[]>([]);
   useEffect(() => {
     fetchCrossings({ declarationId }).then(setCrossings, () => setCrossings([]));
   }, [declarationId, tick]);
   if (crossings.length === 0) return null;
   const pointName = (code: string) => {
-    const key = `point.${code}` as MessageKey;
-    const name = t(key);
+    const key = `point.${code}`;
+    const name = text(key);
     return name === key ? code : `${name} (${code})`;
   };
   const outcome = (c: CrossingSummary) =>
@@ -322,7 +321,7 @@ function DeclarationCrossings({ declarationId, tick }: { declarationId: string; 
                 <td>
                   <strong>{t(c.decision === 'GO' ? 'lane.go' : 'lane.inspect')}</strong>
                   {c.reasons.length > 0 &&
-                    ` (${c.reasons.map((r) => t(`reason.${r}` as MessageKey)).join('; ')})`}
+                    ` (${c.reasons.map((r) => text(`reason.${r}`)).join('; ')})`}
                 </td>
                 <td>{outcome(c)}</td>
               </tr>

@@ -31,7 +31,7 @@ function query(filter: ListFilter, cursor?: string): string {
 /** The list for `filter`, refreshed when the ledger changes a declaration. */
 export function DeclarationList({ filter, label }: { filter: ListFilter; label: string }) {
   const i18n = useI18n();
-  const { t, date, error: errorText } = i18n;
+  const { t, text, date, error: errorText } = i18n;
   const announce = useAnnounce();
   const [items, setItems] = useState<Summary[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -57,8 +57,7 @@ export function DeclarationList({ filter, label }: { filter: ListFilter; label: 
       announce(
         t('live.declarationChanged', {
           id: event.declarationId,
-          state:
-            t(`state.${event.state}` as never) + (event.onHold ? ` · ${t('state.ON_HOLD')}` : ''),
+          state: text(`state.${event.state}`) + (event.onHold ? ` · ${t('state.ON_HOLD')}` : ''),
         }),
       );
     }
@@ -107,7 +106,7 @@ export function DeclarationList({ filter, label }: { filter: ListFilter; label: 
               <td>{d.consignmentRef}</td>
               <td>{t(d.jurisdiction === 'HK' ? 'jurisdiction.HK' : 'jurisdiction.GD')}</td>
               <td>
-                {actionLabel(t, d.lastAction)} · {d.lastActorMsp}
+                {actionLabel(text, d.lastAction)} · {d.lastActorMsp}
               </td>
               <td>{date(d.lastAt)}</td>
             </tr>
@@ -168,7 +167,7 @@ export function DeclarationsPage() {
             id="search-hold"
             type="checkbox"
             checked={onHold}
-            onChange={(e) => setOnHold((e.target as HTMLInputElement).checked)}
+            onChange={(e) => setOnHold(e.currentTarget.checked)}
           />
           <label for="search-hold">{t('list.onHoldOnly')}</label>
         </div>

@@ -34,7 +34,6 @@ import {
 import { fieldId, getAt, setAt } from '../filing/paths';
 import { codeLabel, displayName, type CodeList } from '../i18n/codes';
 import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
 import { CertificateForm } from '../ui/certificate-form';
 import { Choice } from '../ui/fields';
 import { href, navigate } from '../ui/router';
@@ -46,14 +45,18 @@ interface FormApi {
   set(path: string, value: unknown): void;
 }
 const FormContext = createContext<FormApi | null>(null);
-const useForm = (): FormApi => useContext(FormContext) as FormApi;
+const useForm = (): FormApi => {
+  const form = useContext(FormContext);
+  if (!form) throw new Error('a form field outside its form');
+  return form;
+};
 
 /** The label key of a field: its last name ("declarant.name" → f.name). */
-const labelOf = (path: string): MessageKey =>
+const labelOf = (path: string): string =>
   `f.${path
     .split('.')
     .filter((p) => !/^\d+$/.test(p))
-    .pop()}` as MessageKey;
+    .pop()}`;
 
 function Field({
   path,
@@ -75,7 +78,7 @@ function Field({
   hint?: string;
   required?: boolean;
 }) {
-  const { t, locale } = useI18n();
+  const { t, text, locale } = useI18n();
   const { form, errors, set } = useForm();
   const error = errors[path];
   const id = fieldId(path);
@@ -93,7 +96,7 @@ function Field({
   return (
     <div class={`field${error ? ' invalid' : ''}`}>
       <label for={id}>
-        {label ?? t(labelOf(path))}
+        {label ?? text(labelOf(path))}
         {!required && <span class="optional"> ({t('form.optional')})</span>}
       </label>
       {options ? (
@@ -113,7 +116,7 @@ function Field({
           inputMode={type === 'number' ? 'decimal' : undefined}
           list={list}
           value={value}
-          onInput={(e) => set(path, (e.target as HTMLInputElement).value)}
+          onInput={(e) => set(path, e.currentTarget.value)}
         />
       )}
       {hint && (

@@ -9,7 +9,6 @@ import { ApiFailure } from '../api/client';
 import { fetchCrossings } from '../api/crossings';
 import { CrossingSummary } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
 import { href } from '../ui/router';
 import { useAnnounce, useLiveEvents } from '../ui/session';
 
@@ -32,7 +31,7 @@ type Crossing = z.infer<typeof Crossing>;
 const WINDOW_MS = 12 * 3600_000;
 
 export function LanePage({ controlPoint }: { controlPoint: string }) {
-  const { t, error: errorText } = useI18n();
+  const { t, text, error: errorText } = useI18n();
   const announce = useAnnounce();
   const [arrivals, setArrivals] = useState<Crossing[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -58,7 +57,7 @@ export function LanePage({ controlPoint }: { controlPoint: string }) {
   });
 
   const decisionText = (c: Crossing) => t(c.decision === 'GO' ? 'lane.go' : 'lane.inspect');
-  const reasonText = (r: string) => t(`reason.${r}` as MessageKey);
+  const reasonText = (r: string) => text(`reason.${r}`);
   const latest = arrivals?.[0];
 
   return (

@@ -33,7 +33,7 @@ export function OfficerActs({
   officer: OfficerPrincipal;
   onDone(): void;
 }) {
-  const { t, error: errorText } = useI18n();
+  const { t, text, error: errorText } = useI18n();
   const announce = useAnnounce();
   const acts = availableActs(record, { mspId: officer.mspId, id: officer.id, role: officer.role });
   const [open, setOpen] = useState<OfficerAction | null>(null);
@@ -94,7 +94,7 @@ export function OfficerActs({
       setDone({ action: open, operation });
       announce(
         t('acts.done', {
-          action: actionLabel(t, open),
+          action: actionLabel(text, open),
           who: officer.name,
           msp: officer.mspId,
           tx: shortTx(operation.transactionId ?? ''),
@@ -118,7 +118,7 @@ export function OfficerActs({
       {done && (
         <p class="success" role="status" data-testid="act-done" data-action={done.action}>
           {t('acts.done', {
-            action: actionLabel(t, done.action),
+            action: actionLabel(text, done.action),
             who: officer.name,
             msp: officer.mspId,
             tx: shortTx(done.operation.transactionId ?? ''),
@@ -138,9 +138,9 @@ export function OfficerActs({
               type="button"
               data-act={a}
               class={requiresReason(a) ? 'danger' : ''}
-              onClick={(e) => start(a, e.currentTarget as HTMLElement)}
+              onClick={(e) => start(a, e.currentTarget)}
             >
-              {actionLabel(t, a)}
+              {actionLabel(text, a)}
             </button>
           ))}
         </div>
@@ -149,7 +149,10 @@ export function OfficerActs({
         {open && (
           <form onSubmit={confirm} aria-busy={busy}>
             <h3 id="act-dialog-h">
-              {t('acts.confirmTitle', { action: actionLabel(t, open), id: record.declarationId })}
+              {t('acts.confirmTitle', {
+                action: actionLabel(text, open),
+                id: record.declarationId,
+              })}
             </h3>
             {open === 'ASSESS_RISK' && (
               <>

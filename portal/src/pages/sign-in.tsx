@@ -117,7 +117,7 @@ function OfficerForm({ onSignedIn }: { onSignedIn(principal: Principal): void })
           required
           value={password}
           aria-describedby={failure ? 'officer-error' : undefined}
-          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          onInput={(e) => setPassword(e.currentTarget.value)}
         />
       </div>
       {failure && (

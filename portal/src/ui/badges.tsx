@@ -1,12 +1,11 @@
 import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
 
 export function StateBadge({ state, onHold }: { state: string; onHold?: boolean }) {
-  const { t } = useI18n();
+  const { t, text } = useI18n();
   return (
     <span class="badges">
       <span class={`badge state-${state.toLowerCase()}`} data-state={state}>
-        {t(`state.${state}` as MessageKey)}
+        {text(`state.${state}`)}
       </span>
       {onHold && (
         <span class="badge hold" data-hold="true">
@@ -17,6 +16,6 @@ export function StateBadge({ state, onHold }: { state: string; onHold?: boolean 
   );
 }
 
-export function actionLabel(t: (key: MessageKey) => string, action: string): string {
-  return t(`action.${action}` as MessageKey);
+export function actionLabel(text: (key: string) => string, action: string): string {
+  return text(`action.${action}`);
 }

@@ -68,7 +68,7 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
           type="file"
           accept=".p12,.pfx,application/x-pkcs12,.pem,.key,.p8,.der"
           required
-          onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+          onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
         />
         <p class="hint">{t('signIn.keyStaysHere')}</p>
       </div>
@@ -80,7 +80,7 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
             type="file"
             accept=".pem,.cer,.crt,.der"
             required
-            onChange={(e) => setCertificateFile((e.target as HTMLInputElement).files?.[0] ?? null)}
+            onChange={(e) => setCertificateFile(e.currentTarget.files?.[0] ?? null)}
           />
         </div>
       )}
@@ -93,7 +93,7 @@ export function CertificateForm({ idPrefix, submitLabel, onOpened }: Certificate
           value={password}
           aria-invalid={wrongPassword}
           aria-describedby={failure ? id('error') : undefined}
-          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          onInput={(e) => setPassword(e.currentTarget.value)}
         />
       </div>
       {failure && (

@@ -37,17 +37,16 @@ function positionAt(
   cumulative: readonly number[],
   metres: number,
 ): Point {
-  const total = cumulative[cumulative.length - 1] as number;
+  const total = cumulative[cumulative.length - 1] ?? 0;
   const d = Math.min(Math.max(metres, 0), total);
   let i = 1;
-  while (i < cumulative.length - 1 && (cumulative[i] as number) < d) i++;
-  const start = cumulative[i - 1] as number;
-  const span = (cumulative[i] as number) - start;
-  return interpolate(
-    points[i - 1] as Point,
-    points[i] as Point,
-    span === 0 ? 0 : (d - start) / span,
-  );
+  while (i < cumulative.length - 1 && (cumulative[i] ?? 0) < d) i++;
+  const start = cumulative[i - 1] ?? 0;
+  const span = (cumulative[i] ?? 0) - start;
+  const from = points[i - 1];
+  const to = points[i] ?? from;
+  if (!from || !to) throw new RangeError('a route of at least one point');
+  return interpolate(from, to, span === 0 ? 0 : (d - start) / span);
 }
 
 /** Every reading of one trip, departure to arrival, in the order the device sends them. */
@@ -56,7 +55,7 @@ export function simulateTrip(options: LockOptions): SignedReading[] {
   const intervalS = options.intervalS ?? 10;
   const faults = options.faults ?? [];
   const cumulative = cumulativeLengthsM(options.route.waypoints);
-  const total = cumulative[cumulative.length - 1] as number;
+  const total = cumulative[cumulative.length - 1] ?? 0;
   const steps = Math.ceil(total / (speedMs * intervalS));
   const skewS = faults.reduce((s, f) => (f.kind === 'CLOCK_SKEW' ? s + f.skewS : s), 0);
   const fences = CONTROL_POINTS.filter((c) => options.route.controlPoints.includes(c.id));
@@ -105,8 +104,8 @@ export function simulateTrip(options: LockOptions): SignedReading[] {
         fraction >= fault.atFraction &&
         fraction - 1 / steps < fault.atFraction;
       if (due && fault.kind === 'TAMPER') emit({ ...base, event: 'TAMPER' });
-      if (due && fault.kind === 'REPLAY' && out.length > 2)
-        out.push(out[out.length - 3] as SignedReading);
+      const replayed = out.at(-3);
+      if (due && fault.kind === 'REPLAY' && replayed) out.push(replayed);
     }
   }
   return out;

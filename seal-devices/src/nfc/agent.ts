@@ -74,6 +74,7 @@ export const PCSC_SYSTEM_PACKAGES = ['g++', 'make', 'python3', 'libpcsclite-dev'
  */
 export function loadNfcPcsc(load: (id: string) => unknown = require): typeof NFC {
   try {
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- require() returns unknown; nfc-pcsc's own typings describe what it loads
     return (load('nfc-pcsc') as typeof NfcPcsc).NFC;
   } catch (error) {
     throw new CheckpointAgentError(

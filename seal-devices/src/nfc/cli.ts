@@ -47,7 +47,7 @@ async function report(tap: Tap): Promise<void> {
     },
     body: JSON.stringify({ controlPoint, url: tap.url, reader: tap.reader, at: tap.at }),
   });
-  const answer = (await res.json().catch(() => null)) as unknown;
+  const answer: unknown = await res.json().catch(() => null);
   if (res.ok) {
     line(process.stdout, { type: 'recorded', status: res.status, body: answer });
     if (direction && controlPoint && isRecordedTap(answer)) {

@@ -26,8 +26,14 @@ export interface RecordedTap {
 }
 
 export function isRecordedTap(body: unknown): body is RecordedTap {
-  const b = body as Partial<RecordedTap> | null;
-  return typeof b?.sealId === 'string' && typeof b.counter === 'number';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'sealId' in body &&
+    typeof body.sealId === 'string' &&
+    'counter' in body &&
+    typeof body.counter === 'number'
+  );
 }
 
 export interface DecisionAnswer {
@@ -59,5 +65,6 @@ export async function requestDecision(
       direction: options.direction,
     }),
   });
-  return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
+  const body: unknown = await res.json().catch(() => null);
+  return { status: res.status, body };
 }

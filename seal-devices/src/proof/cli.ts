@@ -29,7 +29,7 @@ function main(): number {
     proof = ReadingProofSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (error) {
     console.error(
-      `seal-proof: ${file} is not a reading proof (${(error as Error).message.split('\n')[0]})`,
+      `seal-proof: ${file} is not a reading proof (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`,
     );
     return 2;
   }

@@ -25,9 +25,9 @@ export function distanceToRouteM(p: Point, route: readonly Point[]): number {
   const kx = Math.cos(rad(p.lat)) * rad(1) * R;
   const ky = rad(1) * R;
   let best = Infinity;
-  for (let i = 0; i + 1 < route.length; i++) {
-    const a = route[i] as Point;
-    const b = route[i + 1] as Point;
+  for (const [i, a] of route.entries()) {
+    const b = route[i + 1];
+    if (!b) break;
     const ax = (a.lon - p.lon) * kx;
     const ay = (a.lat - p.lat) * ky;
     const bx = (b.lon - p.lon) * kx;
@@ -38,16 +38,19 @@ export function distanceToRouteM(p: Point, route: readonly Point[]): number {
     const t = len === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len));
     best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
   }
-  return route.length === 1 ? distanceM(p, route[0] as Point) : best;
+  const [only] = route;
+  return route.length === 1 && only ? distanceM(p, only) : best;
 }
 
 /** Distance along a polyline from its start to each of its points, in metres (first 0). */
 export function cumulativeLengthsM(points: readonly Point[]): number[] {
   const cumulative = [0];
-  for (let i = 1; i < points.length; i++) {
-    cumulative.push(
-      (cumulative[i - 1] as number) + distanceM(points[i - 1] as Point, points[i] as Point),
-    );
-  }
+  let sum = 0;
+  points.forEach((point, i) => {
+    const before = points[i - 1];
+    if (!before) return;
+    sum += distanceM(before, point);
+    cumulative.push(sum);
+  });
   return cumulative;
 }

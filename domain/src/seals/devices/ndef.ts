@@ -17,7 +17,7 @@ export function encodeUriRecord(uri: string): Uint8Array {
 export function decodeUriRecord(message: Uint8Array): string {
   let offset = 0;
   while (offset < message.length) {
-    const header = message[offset] as number;
+    const header = message[offset] ?? 0;
     const shortRecord = (header & 0x10) !== 0;
     const hasId = (header & 0x08) !== 0;
     const tnf = header & 0x07;
@@ -38,7 +38,7 @@ export function decodeUriRecord(message: Uint8Array): string {
     if (cursor + payloadLength > message.length)
       throw new NdefError('NDEF record runs past the message');
     if (tnf === 0x01 && type.length === 1 && type[0] === 0x55 && payload.length > 0) {
-      const prefix = PREFIXES[payload[0] as number];
+      const prefix = PREFIXES[payload[0] ?? 0];
       if (prefix === undefined) throw new NdefError('unknown URI prefix code');
       return prefix + new TextDecoder().decode(payload.subarray(1));
     }
