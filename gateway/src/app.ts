@@ -54,6 +54,7 @@ import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
 import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
+import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
@@ -107,6 +108,9 @@ export interface AppOptions {
   deviceDirectory?: DeviceDirectory;
   /** Told what readings were stored (the anchoring queue and the seal monitor). */
   readingsSink?: ReadingsSink;
+  /** Evidence bundles from this gateway's own peer: with them (and the database), the
+   * evidence routes and capability links. */
+  evidence?: EvidenceOptions;
   /** NFC tag keys (meta key, master of the per-tag keys): with them, the checkpoint route. */
   tagKeys?: TagKeys;
   /** Extra readiness checks (Redis, ...) by name. */
@@ -273,6 +277,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
     await app.register(sealRoutes, { pool });
     await app.register(crossingRoutes, { pool, ledgers: options.ledgers });
+    if (options.evidence) await app.register(evidenceRoutes, { pool, evidence: options.evidence });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,
@@ -331,6 +336,7 @@ export {
   SubmitError,
 } from './ledger/fabric-errors';
 export { qsccLedgerReader } from './evidence/ledger-reader';
+export type { EvidenceOptions } from './routes/evidence';
 export { messageSigner } from './ledger/signer';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';

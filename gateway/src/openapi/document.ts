@@ -10,6 +10,7 @@ import type { SessionStore } from '../auth/sessions';
 import type { Ledger } from '../ledger/ledger';
 import type { Notifications } from '../notifications';
 import type { Operations } from '../operations/submit';
+import type { EvidenceOptions } from '../routes/evidence';
 
 const unused = new Proxy(
   {},
@@ -29,6 +30,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     database: pool,
     operations: { store: unused, queue: unused, waiter: unused } as Operations,
     notifications: { events: new EventEmitter(), close: async () => undefined } as Notifications,
+    evidence: unused as EvidenceOptions,
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {
