@@ -15,6 +15,7 @@ import {
   startIndexer,
   type Ledger,
 } from '@clearance/gateway';
+import { devnetEvidence } from '@clearance/load/evidence-harness';
 import { Devnet } from '@clearance/network';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
@@ -37,6 +38,8 @@ export async function startDevnetStack(options: {
   password: string;
   tagKeys?: TagKeys;
   portalDir?: string;
+  /** The evidence routes, with attesters for both customs services (the evidence harness). */
+  evidence?: boolean;
 }): Promise<DevnetStack> {
   const devnet = new Devnet({ log: () => undefined });
   await devnet.up();
@@ -75,6 +78,8 @@ export async function startDevnetStack(options: {
       store: createIndexStore(db.pool),
     });
     stops.push(() => indexer.stop());
+    const evidence = options.evidence ? await devnetEvidence(devnet) : undefined;
+    if (evidence) stops.push(() => evidence.close());
     const app = await buildApp({
       ledger: factory.as(own),
       sessions: services.sessions,
@@ -85,6 +90,9 @@ export async function startDevnetStack(options: {
       ledgers: services.ledgers,
       ...(options.tagKeys ? { tagKeys: options.tagKeys } : {}),
       ...(options.portalDir ? { portalDir: options.portalDir } : {}),
+      ...(evidence
+        ? { evidence: { builder: evidence.builder, trustRoot: evidence.trustRoot } }
+        : {}),
     });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => app.close());

@@ -50,6 +50,8 @@ export const MAX_LIVE_LINKS = 20;
 export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** How long a built bundle is served again (a release does not change; configuration may). */
 const BUNDLE_TTL_MS = 5 * 60_000;
+/** Reads of the history while the peer catches up with a release (see releaseBundle). */
+const HISTORY_ATTEMPTS = 5;
 /** The public route's allowance per client address. */
 export const SHARED_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
 
@@ -128,10 +130,17 @@ const evidenceRoutes: FastifyPluginAsync<{ pool: Pool; evidence: EvidenceOptions
       throw new ApiError('NOT_RELEASED', `declaration ${record.declarationId} is not released`);
     return cachedBuild(`release:${record.declarationId}`, async () => {
       const releases = new Set(Object.values(record.releases).map((act) => act.txId));
-      const history = await app.contract.declaration.history(record.declarationId);
-      const last = history.filter((h) => h.action === 'RELEASE' && releases.has(h.txId)).pop();
-      if (!last) throw new EvidenceError('NOT_FOUND', 'no release in the history');
-      return evidence.builder.build({ kind: 'release', transactionIds: [last.txId] });
+      // A peer commits a block's history after its state: for a moment the record shows the
+      // final release and the history does not yet. Asked again a few times, then 503.
+      for (let attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+        const history = await app.contract.declaration.history(record.declarationId);
+        const final = history.find(
+          (h) => h.action === 'RELEASE' && h.state === 'RELEASED' && releases.has(h.txId),
+        );
+        if (final) return evidence.builder.build({ kind: 'release', transactionIds: [final.txId] });
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+      throw new ApiError('NOT_READY', 'the ledger is catching up with the release');
     });
   }
 
