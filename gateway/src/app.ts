@@ -296,6 +296,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       cacheControl: false,
       setHeaders: (reply, file) => void reply.header('cache-control', portalCacheControl(file)),
     });
+    // The public verify page is a page of its own (no account; none of the portal's code).
+    app.get('/verify', { schema: { hide: true } }, (_request, reply) =>
+      reply.type('text/html').sendFile('verify.html'),
+    );
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
