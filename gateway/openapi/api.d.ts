@@ -2382,6 +2382,201 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/evidence/attestations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** This organisation's signed statement of what its own peer recorded for a bundle's claims (for other organisations' gateways) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            claims: {
+              facts:
+                | {
+                    consignmentRef: string;
+                    declarations: {
+                      declarationId: string;
+                      jurisdiction: string;
+                      releases: {
+                        agency: string;
+                        /** Format: date-time */
+                        at: string;
+                        transactionId: string;
+                      }[];
+                      state: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: 'release';
+                  }
+                | {
+                    controlPoint: string;
+                    crossingId: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    decidedBy: string;
+                    decision: string;
+                    declarationIds: string[];
+                    direction: string;
+                    /** @enum {string} */
+                    kind: 'crossing';
+                    outcome: {
+                      /** Format: date-time */
+                      at: string;
+                      by: string;
+                      status: string;
+                    } | null;
+                    reasons: string[];
+                    sealId: string;
+                  }
+                | {
+                    /** Format: date-time */
+                    at: string;
+                    chaincode: string;
+                    function: string;
+                    /** @enum {string} */
+                    kind: 'transaction';
+                    submittedBy: string;
+                    transactionId: string;
+                  };
+              sources: {
+                collection?: string;
+                key: string;
+                /** @enum {string} */
+                kind: 'value' | 'key-policy';
+                namespace: string;
+                transaction: string;
+              }[];
+              transactions: {
+                block: string;
+                id: string;
+                index: number;
+                /** @enum {string} */
+                role: 'subject' | 'source';
+              }[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Attestation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/evidence/shared': {
     parameters: {
       query?: never;
@@ -4850,6 +5045,58 @@ export interface components {
       txId: string;
     } & {
       [key: string]: unknown;
+    };
+    Attestation: {
+      signature: string;
+      signer: {
+        certificate: string;
+        mspId: string;
+      };
+      statement: {
+        /** Format: date-time */
+        attestedAt: string;
+        channel: string;
+        claims: string;
+        configuration: {
+          blockHash: string;
+          blockNumber: string;
+        };
+        transactions: {
+          blockHash: string;
+          blockNumber: string;
+          transactionId: string;
+          validationCode: number;
+          validationCodeName: string;
+        }[];
+        /** @constant */
+        type: 'clearance/validation-attestation/v1';
+      };
+    };
+    AttestationInput: {
+      signature: string;
+      signer: {
+        certificate: string;
+        mspId: string;
+      };
+      statement: {
+        /** Format: date-time */
+        attestedAt: string;
+        channel: string;
+        claims: string;
+        configuration: {
+          blockHash: string;
+          blockNumber: string;
+        };
+        transactions: {
+          blockHash: string;
+          blockNumber: string;
+          transactionId: string;
+          validationCode: number;
+          validationCodeName: string;
+        }[];
+        /** @constant */
+        type: 'clearance/validation-attestation/v1';
+      };
     };
     Authority: {
       acceptedPolicies: string[];

@@ -341,6 +341,7 @@ export {
 } from './ledger/fabric-errors';
 export { qsccLedgerReader } from './evidence/ledger-reader';
 export type { EvidenceOptions } from './routes/evidence';
+export { remoteAttester } from './evidence/remote-attester';
 export { messageSigner } from './ledger/signer';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';

@@ -6,9 +6,11 @@
  * hashed; no commercial value anywhere in a bundle; the public route rate-limited.
  */
 import { listAuthority, sampleFiling, type TestSigner } from '@clearance/testkit/chaincode';
-import { verifyBundle, verdict, type Bundle } from '@clearance/verifier';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { fileGd, trustedPki } from '../support/devnet-fixtures';
+import { buildApp, remoteAttester, type Ledger } from '@clearance/gateway';
+import { CHAINCODE_NAME, CHANNEL_NAME } from '@clearance/network';
+import { createBundleBuilder, verifyBundle, verdict, type Bundle } from '@clearance/verifier';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';
 
 const PASSWORD = 'devnet test password';
@@ -217,6 +219,108 @@ describe('evidence routes and capability links on the devnet', () => {
     expect((await http('DELETE', '/v1/evidence-links/not-a-uuid', gdTrader)).status).toBe(400);
     expect((await http('DELETE', `/v1/evidence-links/${randomUUID()}`, gdTrader)).status).toBe(404);
     expect((await http('GET', '/v1/declarations/..%2F..%2Fx/evidence', gdTrader)).status).toBe(400);
+  });
+
+  it("gives a crossing decision's bundle to customs officers and to the trader whose declaration it covers", async () => {
+    const sealId = `SEAL-${run}-EV`;
+    const crossingId = `X-${run}-EV`;
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await sealedDevice(as, {
+      deviceId: `EL-${run}-EV`,
+      sealId,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      tagUid: randomBytes(7).toString('hex'),
+      declarationIds: [id],
+    });
+    await as('hkcustoms/officer1').submit('Crossing:Decide', [
+      JSON.stringify({ crossingId, sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' }),
+    ]);
+    const path = `/v1/crossings/${crossingId}/evidence`;
+    const root = (await http('GET', '/v1/evidence/trust-root')).body;
+    const officer = await http('GET', path, await stack.officerToken('hkcustoms/officer1'));
+    expect(officer.status).toBe(200);
+    const report = await verifyBundle(officer.body, root, { expect: { crossingId } });
+    expect(report.valid).toBe(true);
+    expect(report.facts).toMatchObject({ kind: 'crossing', crossingId, declarationIds: [id] });
+    // The trader's access goes through the index (whose declarations it covers): it may trail.
+    let trader = await http('GET', path, gdTrader);
+    for (let i = 0; i < 20 && trader.status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      trader = await http('GET', path, gdTrader);
+    }
+    expect(trader.status).toBe(200);
+    expect(trader.body.facts).toEqual(officer.body.facts);
+    expect((await http('GET', path, hkTrader)).status).toBe(404);
+    expect((await http('GET', path, await stack.officerToken('logistics/operator1'))).status).toBe(
+      403,
+    );
+    expect((await http('GET', `/v1/crossings/X-${run}-NONE/evidence`, gdTrader)).status).toBe(404);
+  });
+
+  it("builds a bundle with the other customs service's statement asked of its own gateway", async () => {
+    const harness = stack.evidence!;
+    const hkAttester = harness.attesters.find((a) => a.mspId === 'HKCustomsMSP')!;
+    const gdAttester = harness.attesters.find((a) => a.mspId === 'GDCustomsMSP')!;
+    // HK customs' gateway: only its statements are used here (its ledger is the stack's,
+    // left open for the stack to close).
+    const hkLedger: Ledger = Object.assign(Object.create(as('hkcustoms/officer1')) as Ledger, {
+      close: async () => undefined,
+    });
+    const hk = await buildApp({
+      ledger: hkLedger,
+      database: stack.pool,
+      evidence: {
+        builder: harness.builder,
+        trustRoot: harness.trustRoot,
+        attester: hkAttester,
+      },
+    });
+    const hkBase = await hk.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const builder = createBundleBuilder({
+        reader: harness.readers.get('GDCustomsMSP')!,
+        channel: CHANNEL_NAME,
+        chaincode: CHAINCODE_NAME,
+        attesters: [gdAttester, remoteAttester({ mspId: 'HKCustomsMSP', url: hkBase })],
+      });
+      const local = (await http('GET', `/v1/declarations/${id}/evidence`, gdTrader)).body as Bundle;
+      const subject = local.transactions.find((t) => t.role === 'subject')!.id;
+      const bundle = await builder.build({ kind: 'release', transactionIds: [subject] });
+      expect(bundle.attestations.map((a) => a.signer.mspId).sort()).toEqual([
+        'GDCustomsMSP',
+        'HKCustomsMSP',
+      ]);
+      const report = await verifyBundle(bundle, harness.trustRoot, {
+        expect: { declarationId: id },
+      });
+      expect(report.valid).toBe(true);
+
+      // Claims its peer does not bear out are refused, unsigned; so is an oversized request.
+      const ask = (body: unknown) =>
+        fetch(`${hkBase}/v1/evidence/attestations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const claims = {
+        facts: bundle.facts,
+        transactions: bundle.transactions,
+        sources: bundle.sources,
+      };
+      const moved = {
+        ...claims,
+        transactions: claims.transactions.map((t) => ({ ...t, index: t.index + 1 })),
+      };
+      const refused = await ask({ claims: moved });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as Body).error.code).toBe('VALIDATION_FAILED');
+      const many = { ...claims, transactions: Array(33).fill(claims.transactions[0]) };
+      expect((await ask({ claims: many })).status).toBe(400);
+      expect((await ask({ claims, extra: 1 })).status).toBe(400);
+      expect((await ask({ claims })).status).toBe(200);
+    } finally {
+      await hk.close();
+    }
   });
 
   it('rate-limits the public route per client address', async () => {

@@ -15,7 +15,7 @@ import {
   startIndexer,
   type Ledger,
 } from '@clearance/gateway';
-import { devnetEvidence } from '@clearance/load/evidence-harness';
+import { devnetEvidence, type DevnetEvidence } from '@clearance/load/evidence-harness';
 import { Devnet } from '@clearance/network';
 import type { TagKeys } from '@clearance/seal-devices/domain';
 import type { Pool } from 'pg';
@@ -28,6 +28,8 @@ export interface DevnetStack {
   as(who: string): Ledger;
   /** The index's database. */
   pool: Pool;
+  /** With `evidence`: the harness (each organisation's reader and attester). */
+  evidence?: DevnetEvidence;
   /** A bearer token of a devnet officer's account (signed in once per account). */
   officerToken(account: string): Promise<string>;
   stop(): Promise<void>;
@@ -114,7 +116,7 @@ export async function startDevnetStack(options: {
       }
       return token;
     };
-    return { base, as, pool: db.pool, officerToken, stop };
+    return { base, as, pool: db.pool, officerToken, stop, ...(evidence ? { evidence } : {}) };
   } catch (error) {
     await stop();
     throw error;

@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Notifications } from '../notifications';
 import type { Operations } from '../operations/submit';
 import type { EvidenceOptions } from '../routes/evidence';
+import type { Attester } from '@clearance/verifier';
 
 const unused = new Proxy(
   {},
@@ -30,7 +31,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     database: pool,
     operations: { store: unused, queue: unused, waiter: unused } as Operations,
     notifications: { events: new EventEmitter(), close: async () => undefined } as Notifications,
-    evidence: unused as EvidenceOptions,
+    evidence: { ...(unused as EvidenceOptions), attester: unused as Attester },
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {

@@ -18,8 +18,10 @@
  */
 import { jointAgencies, type DeclarationRecord } from '@clearance/chaincode/domain';
 import {
+  AttestationSchema,
   BundleSchema,
   EvidenceError,
+  type Attester,
   TrustRootSchema,
   type Bundle,
   type BundleBuilder,
@@ -42,7 +44,21 @@ export interface EvidenceOptions {
   builder: BundleBuilder;
   /** What this gateway's operators publish as the channel's trust root. */
   trustRoot: TrustRoot;
+  /** This organisation's statement signer: with it, other gateways may ask for its statements. */
+  attester?: Attester;
 }
+
+/** What another gateway asks this organisation to state (bounded: each transaction is read). */
+const ClaimsRequest = z
+  .object({
+    claims: BundleSchema.pick({ facts: true, transactions: true, sources: true }).extend({
+      transactions: BundleSchema.shape.transactions.max(32),
+      sources: BundleSchema.shape.sources.max(128),
+    }),
+  })
+  .strict();
+/** The attestation route's allowance per client address. */
+export const ATTEST_RATE_LIMIT = { max: 60, timeWindow: '1 minute' };
 
 /** Live links one creator may hold for one declaration. */
 export const MAX_LIVE_LINKS = 20;
@@ -303,6 +319,34 @@ const evidenceRoutes: FastifyPluginAsync<{ pool: Pool; evidence: EvidenceOptions
       return releaseBundle(await app.contract.declaration.get(link.declaration_id));
     },
   );
+
+  const { attester } = evidence;
+  if (attester)
+    app.post(
+      '/v1/evidence/attestations',
+      {
+        config: { public: true, rateLimit: ATTEST_RATE_LIMIT },
+        bodyLimit: 256 * 1024,
+        schema: {
+          tags: ['evidence'],
+          summary:
+            "This organisation's signed statement of what its own peer recorded for a bundle's claims (for other organisations' gateways)",
+          security: [],
+          body: ClaimsRequest,
+          response: { 200: AttestationSchema.meta({ id: 'Attestation' }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        try {
+          return await attester.attest(request.body.claims);
+        } catch (error) {
+          // Claims this peer does not bear out: the asker's mistake, never signed.
+          if (error instanceof EvidenceError)
+            throw new ApiError('VALIDATION_FAILED', error.message, { cause: error });
+          throw error;
+        }
+      },
+    );
 
   app.get(
     '/v1/evidence/trust-root',
