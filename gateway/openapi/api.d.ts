@@ -2402,70 +2402,11 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            claims: {
-              facts:
-                | {
-                    consignmentRef: string;
-                    declarations: {
-                      declarationId: string;
-                      jurisdiction: string;
-                      releases: {
-                        agency: string;
-                        /** Format: date-time */
-                        at: string;
-                        transactionId: string;
-                      }[];
-                      state: string;
-                    }[];
-                    /** @enum {string} */
-                    kind: 'release';
-                  }
-                | {
-                    controlPoint: string;
-                    crossingId: string;
-                    /** Format: date-time */
-                    decidedAt: string;
-                    decidedBy: string;
-                    decision: string;
-                    declarationIds: string[];
-                    direction: string;
-                    /** @enum {string} */
-                    kind: 'crossing';
-                    outcome: {
-                      /** Format: date-time */
-                      at: string;
-                      by: string;
-                      status: string;
-                    } | null;
-                    reasons: string[];
-                    sealId: string;
-                  }
-                | {
-                    /** Format: date-time */
-                    at: string;
-                    chaincode: string;
-                    function: string;
-                    /** @enum {string} */
-                    kind: 'transaction';
-                    submittedBy: string;
-                    transactionId: string;
-                  };
-              sources: {
-                collection?: string;
-                key: string;
-                /** @enum {string} */
-                kind: 'value' | 'key-policy';
-                namespace: string;
-                transaction: string;
-              }[];
-              transactions: {
-                block: string;
-                id: string;
-                index: number;
-                /** @enum {string} */
-                role: 'subject' | 'source';
-              }[];
-            };
+            /**
+             * Format: byte
+             * @description Base64 of the claims as JSON: {facts, transactions, sources}
+             */
+            claims: string;
           };
         };
       };

@@ -296,11 +296,14 @@ describe('evidence routes and capability links on the devnet', () => {
       expect(report.valid).toBe(true);
 
       // Claims its peer does not bear out are refused, unsigned; so is an oversized request.
-      const ask = (body: unknown) =>
+      const ask = (body: { claims: unknown; extra?: number }) =>
         fetch(`${hkBase}/v1/evidence/attestations`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
+          body: JSON.stringify({
+            ...body,
+            claims: Buffer.from(JSON.stringify(body.claims)).toString('base64'),
+          }),
         });
       const claims = {
         facts: bundle.facts,
@@ -317,6 +320,12 @@ describe('evidence routes and capability links on the devnet', () => {
       const many = { ...claims, transactions: Array(33).fill(claims.transactions[0]) };
       expect((await ask({ claims: many })).status).toBe(400);
       expect((await ask({ claims, extra: 1 })).status).toBe(400);
+      const notJson = await fetch(`${hkBase}/v1/evidence/attestations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ claims: Buffer.from('{ not json').toString('base64') }),
+      });
+      expect(notJson.status).toBe(400);
       expect((await ask({ claims })).status).toBe(200);
     } finally {
       await hk.close();

@@ -29,14 +29,16 @@ export function remoteAttester(options: {
         response = await fetch(endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ claims }),
+          // Base64 of the JSON: ledger keys hold NUL separators (see the route).
+          body: JSON.stringify({ claims: Buffer.from(JSON.stringify(claims)).toString('base64') }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
       } catch (error) {
         throw unavailable('its gateway cannot be reached', error);
       }
       const body: unknown = await response.json().catch(() => undefined);
-      if (!response.ok) throw unavailable(`HTTP ${response.status}`);
+      if (!response.ok)
+        throw unavailable(`HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
       const attestation = AttestationSchema.safeParse(body);
       if (!attestation.success || attestation.data.signer.mspId !== options.mspId)
         throw unavailable('its answer is not its attestation');
