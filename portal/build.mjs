@@ -31,14 +31,19 @@ const SOURCES = {
   '@clearance/domain': join(DOMAIN_SRC, 'index.ts'),
   '@clearance/domain/seal-devices': join(DOMAIN_SRC, 'seals', 'devices', 'index.ts'),
   '@clearance/core': join(here, '..', 'core', 'src', 'index.ts'),
+  // The evidence verifier, for the public /verify page (a chunk fetched when a bundle is checked).
+  '@clearance/verifier': join(here, '..', 'verifier', 'src', 'index.ts'),
 };
 const sharedFromSource = {
   name: 'shared-from-source',
   setup(build) {
-    build.onResolve({ filter: /^@clearance\/(domain|domain\/seal-devices|core)$/ }, (args) => ({
-      path: SOURCES[args.path],
-      sideEffects: false,
-    }));
+    build.onResolve(
+      { filter: /^@clearance\/(domain|domain\/seal-devices|core|verifier)$/ },
+      (args) => ({
+        path: SOURCES[args.path],
+        sideEffects: false,
+      }),
+    );
   },
 };
 
@@ -59,9 +64,18 @@ const zodNamespace = {
   },
 };
 
+// The signed-in portal, and the public verify page (/verify: no account, none of the
+// portal's pages; the verifier is a chunk it fetches when a bundle is checked). Built
+// apart, so they share no chunk: code splitting puts a module used by both in one shared
+// chunk with all that either uses of it, and the sign-in page got 2 KiB (gzip) of the
+// verifier's share of the signature code.
+const APP_ENTRY = { app: join(here, 'src', 'main.tsx') };
+const VERIFY_ENTRY = { verify: join(here, 'src', 'verify', 'main.tsx') };
+
 const options = {
   absWorkingDir: here,
-  entryPoints: { app: join(here, 'src', 'main.tsx') },
+  // The verify page is bundled too when watching or checking; built, it is a build of its own.
+  entryPoints: watch || check ? { ...APP_ENTRY, ...VERIFY_ENTRY } : APP_ENTRY,
   outdir: dist,
   entryNames: watch ? '[name]' : '[name]-[hash]',
   chunkNames: 'chunks/[name]-[hash]',
@@ -121,6 +135,7 @@ if (watch) {
   await mkdir(dist, { recursive: true });
   const template = await readFile(join(here, 'static', 'index.html'), 'utf8');
   await writeFile(join(dist, 'index.html'), template);
+  await writeFile(join(dist, 'verify.html'), template.replace('src="app.js"', 'src="verify.js"'));
   await writeFile(join(dist, 'styles.css'), await readFile(join(here, 'static', 'styles.css')));
   const context = await esbuild.context(options);
   await context.watch();
@@ -132,17 +147,30 @@ if (watch) {
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
   const result = await esbuild.build(options);
-  const outputs = result.metafile.outputs;
+  const verifyBuild = await esbuild.build({
+    ...options,
+    entryPoints: VERIFY_ENTRY,
+    entryNames: 'verify/[name]-[hash]',
+    chunkNames: 'verify/chunks/[name]-[hash]',
+  });
+  const outputs = { ...result.metafile.outputs, ...verifyBuild.metafile.outputs };
   const rel = (file) => relative(dist, join(here, file)).split('\\').join('/');
-  const entryOut = Object.keys(outputs).find((f) => outputs[f].entryPoint?.endsWith('main.tsx'));
+  const entryOf = (source) => Object.keys(outputs).find((f) => outputs[f].entryPoint === source);
+  const entryOut = entryOf('src/main.tsx');
   const css = await readFile(join(here, 'static', 'styles.css'));
   const styles = `styles-${hash(css)}.css`;
   await writeFile(join(dist, styles), css);
   const loaded = staticClosure(outputs, entryOut).map(rel);
   const template = await readFile(join(here, 'static', 'index.html'), 'utf8');
   await writeFile(join(dist, 'index.html'), page(template, rel(entryOut), styles, loaded.slice(1)));
+  const verifyOut = entryOf('src/verify/main.tsx');
+  const verifyLoaded = staticClosure(outputs, verifyOut).map(rel);
+  await writeFile(
+    join(dist, 'verify.html'),
+    page(template, rel(verifyOut), styles, verifyLoaded.slice(1)),
+  );
 
-  const files = ['index.html', styles, ...Object.keys(outputs).map(rel)].filter(
+  const files = ['index.html', 'verify.html', styles, ...Object.keys(outputs).map(rel)].filter(
     (f) => f.endsWith('.js') || f.endsWith('.css') || f.endsWith('.html'),
   );
   const sizes = {};
@@ -154,6 +182,10 @@ if (watch) {
     console.log(
       `  ${(signIn.includes(f) ? '* ' : '  ') + basename(f).padEnd(26)}${kib(sizes[f].raw)}${kib(sizes[f].gz)}${kib(sizes[f].br)}`,
     );
+  const verifyPage = ['verify.html', styles, ...verifyLoaded];
+  console.log(
+    `portal: the verify page loads ${kib(total('raw', verifyPage)).trim()}: ${kib(total('gz', verifyPage)).trim()} gzip, ${kib(total('br', verifyPage)).trim()} brotli, then the verifier when a bundle is checked`,
+  );
   console.log(
     `portal: the sign-in page (* above) loads ${kib(total('raw', signIn)).trim()}: ${kib(total('gz', signIn)).trim()} gzip, ${kib(total('br', signIn)).trim()} brotli; all files ${kib(total('raw', files)).trim()}`,
   );

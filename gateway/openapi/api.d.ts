@@ -719,6 +719,116 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/crossings/{crossingId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A crossing decision's evidence bundle (customs officers; a trader whose declaration it covers) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          crossingId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvidenceBundle'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/crossings/{crossingId}/outcome': {
     parameters: {
       query?: never;
@@ -1512,6 +1622,340 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/declarations/{declarationId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A released declaration's evidence bundle (its trader; its agencies' officers) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          declarationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvidenceBundle'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/declarations/{declarationId}/evidence-links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The links you made to this declaration’s evidence, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          declarationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['EvidenceLink'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Make a link to a released declaration’s evidence (no account needed to open it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          declarationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedEvidenceLink'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/declarations/{declarationId}/history': {
     parameters: {
       query?: never;
@@ -1793,6 +2237,519 @@ export interface paths {
         };
         /** @description Default Response */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/evidence-links/{linkId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a link you made (at once; revoking again changes nothing) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          linkId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvidenceLink'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/evidence/attestations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** This organisation's signed statement of what its own peer recorded for a bundle's claims (for other organisations' gateways) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: byte
+             * @description Base64 of the claims as JSON: {facts, transactions, sources}
+             */
+            claims: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Attestation'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/evidence/shared': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The evidence bundle a live link token opens (no account) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EvidenceBundle'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/evidence/trust-root': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The trust root this gateway’s operators publish (pin your own to rely on it) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TrustRoot'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -4030,6 +4987,58 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    Attestation: {
+      signature: string;
+      signer: {
+        certificate: string;
+        mspId: string;
+      };
+      statement: {
+        /** Format: date-time */
+        attestedAt: string;
+        channel: string;
+        claims: string;
+        configuration: {
+          blockHash: string;
+          blockNumber: string;
+        };
+        transactions: {
+          blockHash: string;
+          blockNumber: string;
+          transactionId: string;
+          validationCode: number;
+          validationCodeName: string;
+        }[];
+        /** @constant */
+        type: 'clearance/validation-attestation/v1';
+      };
+    };
+    AttestationInput: {
+      signature: string;
+      signer: {
+        certificate: string;
+        mspId: string;
+      };
+      statement: {
+        /** Format: date-time */
+        attestedAt: string;
+        channel: string;
+        claims: string;
+        configuration: {
+          blockHash: string;
+          blockNumber: string;
+        };
+        transactions: {
+          blockHash: string;
+          blockNumber: string;
+          transactionId: string;
+          validationCode: number;
+          validationCodeName: string;
+        }[];
+        /** @constant */
+        type: 'clearance/validation-attestation/v1';
+      };
+    };
     Authority: {
       acceptedPolicies: string[];
       approvedBy?: {
@@ -4189,6 +5198,24 @@ export interface components {
       }[];
       salt: string;
       totalValue: string;
+    };
+    CreatedEvidenceLink: {
+      createdAt: string;
+      declarationId: string;
+      /** Format: uuid */
+      linkId: string;
+      revokedAt: string | null;
+      /** @description The capability: shown this once, kept only as its SHA-256. The verify page takes it after `#` (/verify#TOKEN), which browsers never send to a server. */
+      token: string;
+    };
+    CreatedEvidenceLinkInput: {
+      createdAt: string;
+      declarationId: string;
+      /** Format: uuid */
+      linkId: string;
+      revokedAt: string | null;
+      /** @description The capability: shown this once, kept only as its SHA-256. The verify page takes it after `#` (/verify#TOKEN), which browsers never send to a server. */
+      token: string;
     };
     CrossingAnswer: {
       created: boolean;
@@ -5000,6 +6027,264 @@ export interface components {
         transactionId?: string;
       };
     };
+    /** @description An evidence bundle, format version 1 (docs/evidence-bundle.md) */
+    EvidenceBundle: {
+      attestations: {
+        signature: string;
+        signer: {
+          certificate: string;
+          mspId: string;
+        };
+        statement: {
+          /** Format: date-time */
+          attestedAt: string;
+          channel: string;
+          claims: string;
+          configuration: {
+            blockHash: string;
+            blockNumber: string;
+          };
+          transactions: {
+            blockHash: string;
+            blockNumber: string;
+            transactionId: string;
+            validationCode: number;
+            validationCodeName: string;
+          }[];
+          /** @constant */
+          type: 'clearance/validation-attestation/v1';
+        };
+      }[];
+      blocks: {
+        data: string[];
+        dataHash: string;
+        number: string;
+        previousHash: string;
+        signatures?: {
+          items: {
+            signature: string;
+            signatureHeader: string;
+          }[];
+          value: string;
+        };
+      }[];
+      channel: string;
+      configuration: {
+        data: string[];
+        dataHash: string;
+        number: string;
+        previousHash: string;
+        signatures?: {
+          items: {
+            signature: string;
+            signatureHeader: string;
+          }[];
+          value: string;
+        };
+      }[];
+      facts:
+        | {
+            consignmentRef: string;
+            declarations: {
+              declarationId: string;
+              jurisdiction: string;
+              releases: {
+                agency: string;
+                /** Format: date-time */
+                at: string;
+                transactionId: string;
+              }[];
+              state: string;
+            }[];
+            /** @constant */
+            kind: 'release';
+          }
+        | {
+            controlPoint: string;
+            crossingId: string;
+            /** Format: date-time */
+            decidedAt: string;
+            decidedBy: string;
+            decision: string;
+            declarationIds: string[];
+            direction: string;
+            /** @constant */
+            kind: 'crossing';
+            outcome: {
+              /** Format: date-time */
+              at: string;
+              by: string;
+              status: string;
+            } | null;
+            reasons: string[];
+            sealId: string;
+          }
+        | {
+            /** Format: date-time */
+            at: string;
+            chaincode: string;
+            function: string;
+            /** @constant */
+            kind: 'transaction';
+            submittedBy: string;
+            transactionId: string;
+          };
+      /** @constant */
+      format: 'clearance-evidence';
+      sources: {
+        collection?: string;
+        key: string;
+        /** @enum {string} */
+        kind: 'value' | 'key-policy';
+        namespace: string;
+        transaction: string;
+      }[];
+      transactions: {
+        block: string;
+        id: string;
+        index: number;
+        /** @enum {string} */
+        role: 'subject' | 'source';
+      }[];
+      /** @constant */
+      version: 1;
+    };
+    /** @description An evidence bundle, format version 1 (docs/evidence-bundle.md) */
+    EvidenceBundleInput: {
+      attestations: {
+        signature: string;
+        signer: {
+          certificate: string;
+          mspId: string;
+        };
+        statement: {
+          /** Format: date-time */
+          attestedAt: string;
+          channel: string;
+          claims: string;
+          configuration: {
+            blockHash: string;
+            blockNumber: string;
+          };
+          transactions: {
+            blockHash: string;
+            blockNumber: string;
+            transactionId: string;
+            validationCode: number;
+            validationCodeName: string;
+          }[];
+          /** @constant */
+          type: 'clearance/validation-attestation/v1';
+        };
+      }[];
+      blocks: {
+        data: string[];
+        dataHash: string;
+        number: string;
+        previousHash: string;
+        signatures?: {
+          items: {
+            signature: string;
+            signatureHeader: string;
+          }[];
+          value: string;
+        };
+      }[];
+      channel: string;
+      configuration: {
+        data: string[];
+        dataHash: string;
+        number: string;
+        previousHash: string;
+        signatures?: {
+          items: {
+            signature: string;
+            signatureHeader: string;
+          }[];
+          value: string;
+        };
+      }[];
+      facts:
+        | {
+            consignmentRef: string;
+            declarations: {
+              declarationId: string;
+              jurisdiction: string;
+              releases: {
+                agency: string;
+                /** Format: date-time */
+                at: string;
+                transactionId: string;
+              }[];
+              state: string;
+            }[];
+            /** @constant */
+            kind: 'release';
+          }
+        | {
+            controlPoint: string;
+            crossingId: string;
+            /** Format: date-time */
+            decidedAt: string;
+            decidedBy: string;
+            decision: string;
+            declarationIds: string[];
+            direction: string;
+            /** @constant */
+            kind: 'crossing';
+            outcome: {
+              /** Format: date-time */
+              at: string;
+              by: string;
+              status: string;
+            } | null;
+            reasons: string[];
+            sealId: string;
+          }
+        | {
+            /** Format: date-time */
+            at: string;
+            chaincode: string;
+            function: string;
+            /** @constant */
+            kind: 'transaction';
+            submittedBy: string;
+            transactionId: string;
+          };
+      /** @constant */
+      format: 'clearance-evidence';
+      sources: {
+        collection?: string;
+        key: string;
+        /** @enum {string} */
+        kind: 'value' | 'key-policy';
+        namespace: string;
+        transaction: string;
+      }[];
+      transactions: {
+        block: string;
+        id: string;
+        index: number;
+        /** @enum {string} */
+        role: 'subject' | 'source';
+      }[];
+      /** @constant */
+      version: 1;
+    };
+    EvidenceLink: {
+      createdAt: string;
+      declarationId: string;
+      /** Format: uuid */
+      linkId: string;
+      revokedAt: string | null;
+    };
+    EvidenceLinkInput: {
+      createdAt: string;
+      declarationId: string;
+      /** Format: uuid */
+      linkId: string;
+      revokedAt: string | null;
+    };
     HistoryEntry: {
       /** @enum {string} */
       action:
@@ -5807,6 +7092,54 @@ export interface components {
       status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
     } & {
       [key: string]: unknown;
+    };
+    TrustRoot: {
+      attestation: {
+        of: {
+          mspId: string;
+          /** @enum {string} */
+          role: 'member' | 'admin' | 'client' | 'peer' | 'orderer';
+        }[];
+        required: number;
+      };
+      chaincode: string;
+      channel: string;
+      /** @constant */
+      format: 'clearance-trust-root';
+      genesisBlockHash: string;
+      organisations?: {
+        [key: string]: {
+          en: string;
+          'zh-CN': string;
+          'zh-HK': string;
+        };
+      };
+      /** @constant */
+      version: 1;
+    };
+    TrustRootInput: {
+      attestation: {
+        of: {
+          mspId: string;
+          /** @enum {string} */
+          role: 'member' | 'admin' | 'client' | 'peer' | 'orderer';
+        }[];
+        required: number;
+      };
+      chaincode: string;
+      channel: string;
+      /** @constant */
+      format: 'clearance-trust-root';
+      genesisBlockHash: string;
+      organisations?: {
+        [key: string]: {
+          en: string;
+          'zh-CN': string;
+          'zh-HK': string;
+        };
+      };
+      /** @constant */
+      version: 1;
     };
   };
   responses: never;

@@ -59,6 +59,7 @@ import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
 import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
+import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
@@ -99,6 +100,9 @@ export interface AppOptions {
   deviceDirectory?: DeviceDirectory;
   /** Told what readings were stored (the anchoring queue and the seal monitor). */
   readingsSink?: ReadingsSink;
+  /** Evidence bundles from this gateway's own peer: with them (and the database), the
+   * evidence routes and capability links. */
+  evidence?: EvidenceOptions;
   /** NFC tag keys (meta key, master of the per-tag keys): with them, the checkpoint route. */
   tagKeys?: TagKeys;
   /** Extra readiness checks (Redis, ...) by name. */
@@ -284,6 +288,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       ledgers: options.ledgers,
       operations: options.operations,
     });
+    if (options.evidence) await app.register(evidenceRoutes, { pool, evidence: options.evidence });
     if (options.tagKeys)
       await app.register(checkpointRoutes, {
         pool,
@@ -303,6 +308,10 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       cacheControl: false,
       setHeaders: (reply, file) => void reply.header('cache-control', portalCacheControl(file)),
     });
+    // The public verify page is a page of its own (no account; none of the portal's code).
+    app.get('/verify', { schema: { hide: true } }, (_request, reply) =>
+      reply.type('text/html').sendFile('verify.html'),
+    );
     // The portal routes in the browser: its page answers every other GET outside the API
     // (the errors plugin's not-found handler still answers for /v1).
     app.get<{ Params: { '*': string } }>('/*', { schema: { hide: true } }, (request, reply) => {

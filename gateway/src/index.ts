@@ -20,6 +20,8 @@ export {
 } from './ports/fabric-ledger';
 export type { FabricConnection, SigningIdentity } from './ports/fabric-ledger';
 export { qsccLedgerReader } from './evidence/ledger-reader';
+export type { EvidenceOptions } from './routes/evidence';
+export { remoteAttester } from './evidence/remote-attester';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { migrate, MIGRATIONS } from './database/migrations';

@@ -15,9 +15,11 @@ import { startAnchorWorker, type AnchorWorker } from './anchoring/sweep';
 import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
 import { startSignatureWorkers } from './signature-workers';
 import { startGatewayServices, type GatewayServices } from './services';
+import { loadEvidenceConfig, startEvidence } from './evidence/setup';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const evidenceConfig = loadEvidenceConfig(process.env);
   // One gRPC channel per peer and orderer: the gateway's own ledger, the officers', events.
   const factory = createFabricLedgerFactory(config.fabric);
   const ledger = factory.as(config.fabric);
@@ -74,8 +76,17 @@ async function main(): Promise<void> {
           onError: (err) => log.error({ err }, 'seal pipeline: background work failed'),
         })
       : undefined;
+  const evidence =
+    evidenceConfig &&
+    startEvidence(evidenceConfig, {
+      network: factory.client.connect(config.fabric).getNetwork(config.fabric.channel),
+      channel: config.fabric.channel,
+      chaincode: config.fabric.chaincode,
+      mspId: config.fabric.mspId,
+    });
   const app = await buildApp({
     ledger,
+    ...(evidence ? { evidence } : {}),
     ...(pipeline ? { readingsSink: pipeline } : {}),
     ...(services ? { sessions: services.sessions } : {}),
     ...(services

@@ -4,9 +4,11 @@
  * For each bundle of the devnet fixtures (verifier/fixtures, `npm run evidence:fixtures`):
  * its size as JSON and gzipped, the median wall time of `clearance-verify` as a command (a
  * new Node process each run: start-up, reading, every check), and the median time of
- * verifyBundle in one warm process. Offline: no devnet, no network. Prints one line per
- * bundle and writes load/results/evidence.json. A control row times the command refusing its
- * arguments: Node's start-up and the modules, no check.
+ * verifyBundle in one warm process, and the same in the portal's /verify page in headless
+ * Chromium (evidence-browser.ts; the portal built, `npm run build -w portal`). Offline: no
+ * devnet, no network. Prints one line per bundle and writes load/results/evidence.json. A
+ * control row times the command refusing its arguments: Node's start-up and the modules, no
+ * check.
  */
 import { verifyBundle } from '@clearance/verifier';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { browserAvailable, browserVerifyTimes } from './evidence-browser';
 import { FIXTURES_FILE } from './evidence-fixtures-file';
 import { percentile } from './stats';
 
@@ -89,6 +92,26 @@ async function main(): Promise<void> {
         runs,
       };
       rows.push(row);
+    }
+    // The same bundles in the browser, side by side with the rows above.
+    const inBrowser = browserAvailable()
+      ? await browserVerifyTimes(
+          fixtures.trustRoot,
+          Object.entries(fixtures.bundles).map(([name, stripped]) => ({
+            name,
+            json: JSON.stringify({ ...stripped, configuration: fixtures.configuration }),
+          })),
+          runs,
+        )
+      : undefined;
+    if (!inBrowser) console.log('browser: no Chromium or no portal/dist/verify.html; skipped');
+    for (const row of rows) {
+      const b = inBrowser?.get(row.bundle);
+      Object.assign(row, {
+        browser_verify_ms_p50: b ? Math.round(b.p50) : null,
+        browser_first_ms: b ? Math.round(b.first) : null,
+        browser_verdict: b?.verdict ?? null,
+      });
       console.log(JSON.stringify(row));
     }
   } finally {

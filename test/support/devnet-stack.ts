@@ -15,6 +15,7 @@ import {
   startIndexer,
   type Ledger,
 } from '@clearance/gateway';
+import { devnetEvidence, type DevnetEvidence } from '@clearance/load/evidence-harness';
 import { Devnet } from '@clearance/network';
 import type { TagKeys } from '@clearance/domain/node';
 import type { Pool } from 'pg';
@@ -27,6 +28,8 @@ export interface DevnetStack {
   as(who: string): Ledger;
   /** The index's database. */
   pool: Pool;
+  /** With `evidence`: the harness (each organisation's reader and attester). */
+  evidence?: DevnetEvidence;
   /** A bearer token of a devnet officer's account (signed in once per account). */
   officerToken(account: string): Promise<string>;
   stop(): Promise<void>;
@@ -37,6 +40,8 @@ export async function startDevnetStack(options: {
   password: string;
   tagKeys?: TagKeys;
   portalDir?: string;
+  /** The evidence routes, with attesters for both customs services (the evidence harness). */
+  evidence?: boolean;
 }): Promise<DevnetStack> {
   const devnet = new Devnet({ log: () => undefined });
   await devnet.up();
@@ -75,6 +80,8 @@ export async function startDevnetStack(options: {
       store: createIndexStore(db.pool),
     });
     stops.push(() => indexer.stop());
+    const evidence = options.evidence ? await devnetEvidence(devnet) : undefined;
+    if (evidence) stops.push(() => evidence.close());
     const app = await buildApp({
       ledger: factory.as(own),
       sessions: services.sessions,
@@ -85,6 +92,9 @@ export async function startDevnetStack(options: {
       ledgers: services.ledgers,
       ...(options.tagKeys ? { tagKeys: options.tagKeys } : {}),
       ...(options.portalDir ? { portalDir: options.portalDir } : {}),
+      ...(evidence
+        ? { evidence: { builder: evidence.builder, trustRoot: evidence.trustRoot } }
+        : {}),
     });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => app.close());
@@ -106,7 +116,7 @@ export async function startDevnetStack(options: {
       }
       return token;
     };
-    return { base, as, pool: db.pool, officerToken, stop };
+    return { base, as, pool: db.pool, officerToken, stop, ...(evidence ? { evidence } : {}) };
   } catch (error) {
     await stop();
     throw error;

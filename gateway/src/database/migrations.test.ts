@@ -18,6 +18,7 @@ describe('the schema assembled from its owners', () => {
         "crossings by time; inspection holds applied to declarations; lane devices' control points",
       ],
       [9, 'declaration owners by signer id; trader sessions signed in again'],
+      [10, 'capability links to release evidence'],
     ]);
   });
 
@@ -32,6 +33,7 @@ describe('the schema assembled from its owners', () => {
       ['crossings'],
       [],
       [],
+      ['evidence_links'],
     ]);
     const v4 = MIGRATIONS[3]?.up ?? '';
     expect(v4).toContain('ALTER TABLE ledger_events ADD COLUMN seq bigserial;');

@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
 import { ACCOUNTS } from './owners/accounts';
+import { EVIDENCE_LINKS } from './owners/evidence-links';
 import { OPERATIONS } from './owners/operations';
 import { PROJECTION } from './owners/projection';
 import { READINGS } from './owners/readings';
@@ -36,6 +37,7 @@ const NAMES: Readonly<Record<number, string>> = {
   7: 'crossings from the crossing events, by control point and time',
   8: "crossings by time; inspection holds applied to declarations; lane devices' control points",
   9: 'declaration owners by signer id; trader sessions signed in again',
+  10: 'capability links to release evidence',
 };
 
 /** Within a version, up runs in this order and down in the reverse. */
@@ -45,6 +47,7 @@ const OWNERS: readonly (readonly MigrationPart[])[] = [
   ACCOUNTS,
   SESSIONS,
   OPERATIONS,
+  EVIDENCE_LINKS,
 ];
 
 export const MIGRATIONS: readonly Migration[] = Object.entries(NAMES).map(([v, name]) => {

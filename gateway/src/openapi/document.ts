@@ -9,6 +9,8 @@ import type { AccountStore } from '../auth/accounts';
 import type { SessionStore } from '../auth/sessions';
 import type { Ledger } from '../ports/ledger';
 import type { Operations } from '../operations/submit';
+import type { EvidenceOptions } from '../routes/evidence';
+import type { Attester } from '@clearance/verifier';
 
 /** A part the app is built with but never calls: any use of it throws. */
 function unused<T extends object>(): T {
@@ -33,6 +35,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
       waiter: unused<Operations['waiter']>(),
     },
     notifications: { events: new EventEmitter(), close: async () => undefined },
+    evidence: { ...unused<EvidenceOptions>(), attester: unused<Attester>() },
     tagKeys: { metaKey: new Uint8Array(16), masterKey: new Uint8Array(16) },
   });
   try {

@@ -16,6 +16,7 @@ import { actorName, commonName, shortTx } from '../ui/format';
 import { href } from '../ui/router';
 import { useGuardedFetch } from '../ui/fetch';
 import { useAnnounce, useLiveEvents, useSession } from '../ui/session';
+import { EvidenceShare } from '../evidence/share';
 import { declarationChange } from './declaration-live';
 import { OfficerActs } from './officer-acts';
 import { SealTrack } from './seals';
@@ -137,6 +138,7 @@ export function DeclarationPage({ id }: { id: string }) {
           </a>
         </p>
       )}
+      <EvidenceShare record={record} />
       {session.principal.kind === 'officer' && (
         <OfficerActs
           record={record}

@@ -11,7 +11,10 @@ export const PORTAL_DIR = path.join(__dirname, '..', '..', '..', 'portal', 'dist
 
 export type Stack = DevnetStack;
 
-export async function startStack(run: string): Promise<Stack> {
+export async function startStack(
+  run: string,
+  options: { evidence?: boolean } = {},
+): Promise<Stack> {
   execFileSync(process.execPath, [path.join(PORTAL_DIR, '..', 'build.mjs')], { stdio: 'ignore' });
-  return startDevnetStack({ run, password: OFFICER_PASSWORD, portalDir: PORTAL_DIR });
+  return startDevnetStack({ run, password: OFFICER_PASSWORD, portalDir: PORTAL_DIR, ...options });
 }
