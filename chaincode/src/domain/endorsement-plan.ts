@@ -18,6 +18,7 @@
  * can be routed around. Pure: no I/O.
  */
 import policy from './access-policy.json';
+import { JOINT_NAMESPACE, NAMESPACE_POLICIES, type Namespace } from './namespaces';
 
 export const PEER_ORGANISATIONS = [
   'GDCustomsMSP',
@@ -131,4 +132,39 @@ export function nextEndorsers(
     };
   ask.push(...optional.slice(0, Math.max(0, missing)));
   return { done: false, ask };
+}
+
+/** Joint transactions writing a key with a key-level policy, and the organisations it names. */
+const JOINT_KEY_LEVEL: Record<string, readonly string[]> = {
+  'TrustList:ApproveTrustChange': policy.trustListEndorsers,
+  'TrustList:UpdateRevocationList': policy.trustListEndorsers,
+  'Crossing:Decide': policy.crossing.endorsers,
+  'Crossing:RecordOutcome': policy.crossing.endorsers,
+};
+
+/**
+ * The plan for one transaction in a namespace of the split network (namespaces.ts):
+ * - `clearance-gd`: a peer of GD customs or GD inspection; `clearance-hk`: HK customs' peer;
+ *   the joint namespace: GD customs' and HK customs' peers.
+ * - The release key (set at File) needs every joint agency of the namespace's jurisdiction.
+ * - Trust-list meta key and crossing keys need GD and HK customs (as the joint policy).
+ * - File and Amend write the jurisdiction's collection, whose members are the namespace's
+ *   organisations: only they may endorse (memberOnlyWrite).
+ * - A joint act that holds or unholds declarations (Seal:RecordAlarm,
+ *   Crossing:RecordOutcome) also writes in a jurisdiction's namespace; the joint policy (both
+ *   customs services) satisfies that one's (any agency of the jurisdiction).
+ * The single-definition network keeps `endorsementPlan`.
+ */
+export function namespacePlan(transaction: string, namespace: Namespace): EndorsementPlan {
+  const { endorsement, jurisdiction } = NAMESPACE_POLICIES[namespace];
+  const base = endorsement.rule === 'ALL' ? endorsement.organisations : [];
+  const keyLevel =
+    namespace === JOINT_NAMESPACE
+      ? (JOINT_KEY_LEVEL[transaction] ?? [])
+      : transaction === 'Declaration:Release' && jurisdiction
+        ? policy.jointAgencies[jurisdiction]
+        : [];
+  const required = union(base, keyLevel);
+  const eligible = union(endorsement.organisations, required);
+  return { required, total: Math.max(1, required.length), eligible };
 }
