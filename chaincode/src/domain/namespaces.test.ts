@@ -8,6 +8,7 @@ import {
   commercialCollection,
   guardNamespace,
   homeOf,
+  routeOf,
   signaturePolicy,
 } from './namespaces';
 
@@ -23,10 +24,10 @@ function refusal(run: () => void): LedgerError | undefined {
 
 describe('namespaces', () => {
   it('one definition per jurisdiction and a joint one, each with its own policy', () => {
-    expect(NAMESPACES).toEqual(['clearance-joint', 'clearance-gd', 'clearance-hk']);
+    expect(NAMESPACES).toEqual(['clearance', 'clearance-gd', 'clearance-hk']);
     expect(signaturePolicy('clearance-gd')).toBe("OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')");
     expect(signaturePolicy('clearance-hk')).toBe("OR('HKCustomsMSP.peer')");
-    expect(JOINT_NAMESPACE).toBe('clearance-joint');
+    expect(JOINT_NAMESPACE).toBe('clearance');
     expect(signaturePolicy(JOINT_NAMESPACE)).toBe("AND('GDCustomsMSP.peer', 'HKCustomsMSP.peer')");
     expect(commercialCollection('GD')).toBe('commercialValuesGD');
     expect(commercialCollection('HK')).toBe('commercialValuesHK');
@@ -34,7 +35,7 @@ describe('namespaces', () => {
 
   it("refuses a GD declaration's acts proposed to HK's namespace or the joint one, coded", () => {
     for (const tx of ['Declaration:File', 'Declaration:Accept', 'Declaration:Release'])
-      for (const proposed of ['clearance-hk', 'clearance-joint', 'elsewhere']) {
+      for (const proposed of ['clearance-hk', 'clearance', 'elsewhere']) {
         const error = refusal(() => guardNamespace(tx, proposed, 'GD'));
         expect(error?.code).toBe('FORBIDDEN');
         expect(error?.reason).toBe(WRONG_NAMESPACE);
@@ -48,7 +49,7 @@ describe('namespaces', () => {
 
   it('keeps joint acts in the joint namespace', () => {
     for (const tx of Object.keys(ACT_HOMES).filter((t) => homeOf(t) === 'joint')) {
-      expect(refusal(() => guardNamespace(tx, 'clearance-joint'))).toBeUndefined();
+      expect(refusal(() => guardNamespace(tx, 'clearance'))).toBeUndefined();
       expect(refusal(() => guardNamespace(tx, 'clearance-gd'))?.reason).toBe(WRONG_NAMESPACE);
       expect(refusal(() => guardNamespace(tx, 'clearance-hk'))?.reason).toBe(WRONG_NAMESPACE);
     }
@@ -57,9 +58,7 @@ describe('namespaces', () => {
   });
 
   it('takes a write from the joint namespace only when the proposal names the joint one', () => {
-    expect(
-      refusal(() => guardNamespace('Declaration:SaveFromJoint', 'clearance-joint')),
-    ).toBeUndefined();
+    expect(refusal(() => guardNamespace('Declaration:SaveFromJoint', 'clearance'))).toBeUndefined();
     expect(refusal(() => guardNamespace('Declaration:SaveFromJoint', 'clearance-hk'))?.reason).toBe(
       WRONG_NAMESPACE,
     );
@@ -70,14 +69,46 @@ describe('namespaces', () => {
       for (const ns of NAMESPACES) expect(refusal(() => guardNamespace(tx, ns))).toBeUndefined();
   });
 
-  it('takes every act in the single definition of a network not yet split', () => {
-    for (const tx of Object.keys(ACT_HOMES))
-      expect(refusal(() => guardNamespace(tx, 'clearance', 'GD'))).toBeUndefined();
-  });
-
   it('needs the jurisdiction to guard a jurisdiction act (a programming error otherwise)', () => {
     expect(() => guardNamespace('Declaration:Accept', 'clearance-gd')).toThrow(
       /jurisdiction is needed/,
     );
+  });
+
+  it('routes filings by their jurisdiction, officers’ acts by the declaration, the rest joint', () => {
+    const gd = JSON.stringify({ jurisdiction: 'GD' });
+    const hk = JSON.stringify({ jurisdiction: 'HK' });
+    expect(routeOf('Declaration:File', [gd, 'sig'], 'HKCustomsMSP')).toEqual({
+      kind: 'namespace',
+      namespace: 'clearance-gd',
+    });
+    expect(routeOf('Declaration:Amend', [hk, 'sig'], 'GDCustomsMSP')).toEqual({
+      kind: 'namespace',
+      namespace: 'clearance-hk',
+    });
+    expect(routeOf('Declaration:File', ['{not json', 'sig'], 'GDCustomsMSP')).toEqual({
+      kind: 'namespace',
+      namespace: 'clearance-gd',
+    });
+    expect(routeOf('Declaration:Release', ['D-1', ''], 'GDCIQMSP')).toEqual({
+      kind: 'declaration',
+      id: 'D-1',
+    });
+    expect(routeOf('Declaration:ListByConsignment', ['C-1'], 'GDCIQMSP')).toEqual({
+      kind: 'every-jurisdiction',
+    });
+    for (const tx of ['Crossing:Decide', 'TrustList:ListAuthorities', 'Seal:AnchorReadings'])
+      expect(routeOf(tx, [], 'LogisticsMSP')).toEqual({
+        kind: 'namespace',
+        namespace: 'clearance',
+      });
+    expect(routeOf('SelfCheck:Record', ['c', ''], 'GDCIQMSP')).toEqual({
+      kind: 'namespace',
+      namespace: 'clearance-gd',
+    });
+    expect(routeOf('SelfCheck:Record', ['c', ''], 'HKCustomsMSP')).toEqual({
+      kind: 'namespace',
+      namespace: 'clearance-hk',
+    });
   });
 });

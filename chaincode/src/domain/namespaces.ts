@@ -6,13 +6,8 @@
  * - `clearance-gd`: GD declarations; endorsed by any GD agency's peer; the GD commercial
  *   values collection (GD customs and GD inspection).
  * - `clearance-hk`: HK declarations; HK customs' peer; the HK commercial values collection.
- * - `clearance-joint`: the trust list, devices, seals, readings' anchors, checkpoint taps,
+ * - `clearance` (joint): the trust list, devices, seals, readings' anchors, checkpoint taps,
  *   crossings; endorsed by GD customs' AND HK customs' peers.
- *
- * A network not yet split has the one definition `clearance` (SINGLE_DEFINITION, endorsed
- * by MAJORITY), where every act runs as before. A split network must not define it: that
- * definition takes every act, so the channel's set of definitions is what makes the split.
- * (So the joint namespace has a name of its own rather than `clearance`.)
  *
  * Why namespaces and not one permissive definition: a key created under a chaincode-level
  * policy that one organisation satisfies alone (OR of every organisation) could be forged
@@ -25,11 +20,10 @@
  */
 import policy from './access-policy.json';
 import { LedgerError } from './errors';
+import { NAMESPACE_REASONS } from './refusals';
 import type { Jurisdiction } from './lifecycle';
 
-export const JOINT_NAMESPACE = 'clearance-joint';
-/** The one definition of a network not yet split into namespaces: every act runs there. */
-export const SINGLE_DEFINITION = 'clearance';
+export const JOINT_NAMESPACE = 'clearance';
 export const JURISDICTION_NAMESPACES = {
   GD: 'clearance-gd',
   HK: 'clearance-hk',
@@ -145,7 +139,7 @@ export function homeOf(transaction: string): NamespaceHome {
 }
 
 /** The reason a refusal by guardNamespace carries (code FORBIDDEN). */
-export const WRONG_NAMESPACE = 'WRONG_NAMESPACE';
+export const WRONG_NAMESPACE = NAMESPACE_REASONS.WRONG_NAMESPACE;
 
 /**
  * Refuses an act proposed to a namespace it does not belong to. `proposed` is the chaincode
@@ -157,7 +151,7 @@ export function guardNamespace(
   jurisdiction?: Jurisdiction,
 ): void {
   const home = homeOf(transaction);
-  if (home === 'any' || proposed === SINGLE_DEFINITION) return;
+  if (home === 'any') return;
   const expected =
     home === 'jurisdiction'
       ? jurisdiction === undefined
@@ -172,4 +166,53 @@ export function guardNamespace(
       `${transaction}${jurisdiction ? ` of a ${jurisdiction} declaration` : ''} belongs to namespace ${expected}, not ${proposed}`,
       WRONG_NAMESPACE,
     );
+}
+
+/** Where an organisation's own self-checks go: the namespace its own peers endorse. */
+export const HOME_NAMESPACE_OF: Readonly<Record<string, Namespace>> = {
+  GDCustomsMSP: JURISDICTION_NAMESPACES.GD,
+  GDCIQMSP: JURISDICTION_NAMESPACES.GD,
+  HKCustomsMSP: JURISDICTION_NAMESPACES.HK,
+  LogisticsMSP: JOINT_NAMESPACE,
+};
+
+/**
+ * Where a client sends a transaction (the gateway and the in-memory twin alike):
+ * - `namespace`: fixed;
+ * - `declaration`: the namespace holding declaration `id` (look it up; its jurisdiction
+ *   never changes);
+ * - `every-jurisdiction`: a read answered per jurisdiction, the answers (JSON arrays)
+ *   concatenated (ListByConsignment: the HK export and the GD import of the goods).
+ */
+export type Route =
+  | { kind: 'namespace'; namespace: Namespace }
+  | { kind: 'declaration'; id: string }
+  | { kind: 'every-jurisdiction' };
+
+const filingJurisdiction = (json: string | undefined): Jurisdiction | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(json ?? '');
+    const value =
+      typeof parsed === 'object' && parsed !== null && 'jurisdiction' in parsed
+        ? parsed.jurisdiction
+        : undefined;
+    return value === 'GD' || value === 'HK' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The route of a transaction (`Contract:Method`) with its arguments, for a caller's MSP. */
+export function routeOf(transaction: string, args: readonly string[], mspId: string): Route {
+  const [contract] = transaction.split(':');
+  if (transaction === 'Declaration:File' || transaction === 'Declaration:Amend') {
+    // An unreadable filing goes to GD's namespace, whose chaincode answers INVALID_ARGUMENT.
+    const jurisdiction = filingJurisdiction(args[0]) ?? 'GD';
+    return { kind: 'namespace', namespace: namespaceOf(jurisdiction) };
+  }
+  if (transaction === 'Declaration:ListByConsignment') return { kind: 'every-jurisdiction' };
+  if (contract === 'Declaration') return { kind: 'declaration', id: args[0] ?? '' };
+  if (contract === 'SelfCheck')
+    return { kind: 'namespace', namespace: HOME_NAMESPACE_OF[mspId] ?? JOINT_NAMESPACE };
+  return { kind: 'namespace', namespace: JOINT_NAMESPACE };
 }
