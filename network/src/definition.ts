@@ -165,17 +165,20 @@ export interface CollectionDef {
 /**
  * Private data: commercial values (prices, invoice) reach the declaration's own customs
  * and inspection only, one collection per jurisdiction (the chaincode's domain/namespaces.ts
- * names them). GD's is pushed to the other GD agency's peer when it is up (maxPeerCount 1)
- * but an endorsement does not wait for it (requiredPeerCount 0): GD's policy takes either GD
- * agency's peer, so a filing goes on while the other is down; that peer pulls the data from
- * the endorser when it commits the block or later (reconciliation). HK's has one member.
+ * names them). Neither is pushed to another peer at endorsement (maxPeerCount 0): the other
+ * GD agency's peer pulls the data from the endorser when it commits the block (or later, by
+ * reconciliation). A push would wait for that peer's acknowledgement even with
+ * requiredPeerCount 0 (gossip's SendWithAck waits for the first answer, up to
+ * pvtData.pushAckTimeout, 3 s): while GD inspection's peer was down, GD filings endorsed by
+ * GD customs took 3 s each and queued (faults row peer-other-gd-agency, p95 12.6 s).
+ * GD's policy takes either GD agency's peer, so a filing goes on while the other is down.
  */
 export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
   GD: {
     name: 'commercialValuesGD',
     policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member')",
     requiredPeerCount: 0,
-    maxPeerCount: 1,
+    maxPeerCount: 0,
     blockToLive: 0,
     memberOnlyRead: true,
     memberOnlyWrite: true,
