@@ -18,6 +18,7 @@ import { DeclarationContract } from './declaration';
 import { TrustListContract } from './trust-list';
 import { SealContract } from './seal';
 import { CrossingContract } from './crossing';
+import { SelfCheckContract } from './self-check';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -160,5 +161,21 @@ describe('namespaces: each act only in its own', () => {
         .submit('Declaration:SaveFromJoint', [forged], {}, { namespace: 'clearance' }),
     );
     expect(joint.code).toBe('NOT_FOUND');
+  });
+
+  it("records a self-check in the asker's own namespace, and anyone reads it back by id", async () => {
+    const ledger = new MemoryLedger([new SelfCheckContract()]);
+    await ledger.invokerFor(OFFICERS.hkCustoms).submit('SelfCheck:Record', ['hk-check', 'probe']);
+    expect([...ledger.snapshot('clearance-hk').keys()].some((k) => k.includes('hk-check'))).toBe(
+      true,
+    );
+    // A gateway reads it under its own identity, whose home is another namespace.
+    const read = await ledger
+      .invokerFor(OFFICERS.gdCustoms)
+      .evaluate('SelfCheck:Get', ['hk-check']);
+    expect(JSON.parse(read)).toMatchObject({
+      checkId: 'hk-check',
+      recordedBy: { mspId: 'HKCustomsMSP' },
+    });
   });
 });

@@ -106,6 +106,10 @@ describe('namespaces', () => {
       kind: 'namespace',
       namespace: 'clearance-gd',
     });
+    expect(routeOf('SelfCheck:Get', ['c'], 'HKCustomsMSP')).toEqual({
+      kind: 'first-found',
+      namespaces: ['clearance-hk', 'clearance', 'clearance-gd'],
+    });
     expect(routeOf('SelfCheck:Record', ['c', ''], 'HKCustomsMSP')).toEqual({
       kind: 'namespace',
       namespace: 'clearance-hk',

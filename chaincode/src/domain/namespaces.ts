@@ -181,13 +181,16 @@ export const HOME_NAMESPACE_OF: Readonly<Record<string, Namespace>> = {
  * - `namespace`: fixed;
  * - `declaration`: the namespace holding declaration `id` (look it up; its jurisdiction
  *   never changes);
+ * - `first-found`: a read of a record that may be in any of `namespaces` (a self-check is
+ *   recorded in its asker's home namespace): the first that does not answer NOT_FOUND;
  * - `every-jurisdiction`: a read answered per jurisdiction, the answers (JSON arrays)
  *   concatenated (ListByConsignment: the HK export and the GD import of the goods).
  */
 export type Route =
   | { kind: 'namespace'; namespace: Namespace }
   | { kind: 'declaration'; id: string }
-  | { kind: 'every-jurisdiction' };
+  | { kind: 'every-jurisdiction' }
+  | { kind: 'first-found'; namespaces: readonly Namespace[] };
 
 const filingJurisdiction = (json: string | undefined): Jurisdiction | undefined => {
   try {
@@ -212,7 +215,9 @@ export function routeOf(transaction: string, args: readonly string[], mspId: str
   }
   if (transaction === 'Declaration:ListByConsignment') return { kind: 'every-jurisdiction' };
   if (contract === 'Declaration') return { kind: 'declaration', id: args[0] ?? '' };
-  if (contract === 'SelfCheck')
-    return { kind: 'namespace', namespace: HOME_NAMESPACE_OF[mspId] ?? JOINT_NAMESPACE };
+  const home = HOME_NAMESPACE_OF[mspId] ?? JOINT_NAMESPACE;
+  if (transaction === 'SelfCheck:Get')
+    return { kind: 'first-found', namespaces: [home, ...NAMESPACES.filter((n) => n !== home)] };
+  if (contract === 'SelfCheck') return { kind: 'namespace', namespace: home };
   return { kind: 'namespace', namespace: JOINT_NAMESPACE };
 }

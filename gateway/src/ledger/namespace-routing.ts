@@ -44,11 +44,24 @@ export function createNamespaceRouter(mspId: string, evaluateIn: EvaluateIn) {
       const route = routeOf(transaction, args, mspId);
       if (route.kind === 'namespace') return route.namespace;
       if (route.kind === 'declaration') return locate(route.id);
+      if (route.kind === 'first-found') return route.namespaces[0] ?? JURISDICTION_NAMESPACES.GD;
       return JURISDICTION_NAMESPACES.GD;
     },
     /** Evaluates a read, across both jurisdictions where it is answered per jurisdiction. */
     async evaluate(transaction: string, args: string[]): Promise<string> {
       const route = routeOf(transaction, args, mspId);
+      if (route.kind === 'first-found') {
+        let missing: unknown;
+        for (const namespace of route.namespaces) {
+          try {
+            return await evaluateIn(namespace, transaction, args);
+          } catch (error) {
+            if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+            missing = error;
+          }
+        }
+        throw missing;
+      }
       if (route.kind !== 'every-jurisdiction')
         return evaluateIn(await this.namespaceFor(transaction, args), transaction, args);
       const rows: unknown[] = [];

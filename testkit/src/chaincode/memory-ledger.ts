@@ -176,6 +176,20 @@ export class MemoryLedger {
         ),
       evaluate: async (transaction, args, transient = {}, options = {}) => {
         const route = routeOf(transaction, args, identity.mspId);
+        if (route.kind === 'first-found' && options.namespace === undefined) {
+          let missing: unknown;
+          for (const ns of route.namespaces) {
+            try {
+              return (
+                await this.run(identity, ns, transaction, args, false, transient, options.txId)
+              ).result;
+            } catch (error) {
+              if (!(error instanceof LedgerError && error.code === 'NOT_FOUND')) throw error;
+              missing = error;
+            }
+          }
+          throw missing;
+        }
         if (route.kind === 'every-jurisdiction' && options.namespace === undefined) {
           const rows: unknown[] = [];
           for (const ns of Object.values(JURISDICTION_NAMESPACES)) {
@@ -204,6 +218,7 @@ export class MemoryLedger {
     if (options.namespace !== undefined) return options.namespace;
     const route = routeOf(transaction, args, identity.mspId);
     if (route.kind === 'namespace') return route.namespace;
+    if (route.kind === 'first-found') return route.namespaces[0] ?? JURISDICTION_NAMESPACES.GD;
     const key = compositeKey(RECORD_KEYS.declaration, [
       route.kind === 'declaration' ? route.id : '',
     ]);
