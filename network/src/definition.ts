@@ -165,20 +165,20 @@ export interface CollectionDef {
 /**
  * Private data: commercial values (prices, invoice) reach the declaration's own customs
  * and inspection only, one collection per jurisdiction (the chaincode's domain/namespaces.ts
- * names them). Neither is pushed to another peer at endorsement (maxPeerCount 0): the other
- * GD agency's peer pulls the data from the endorser when it commits the block (or later, by
- * reconciliation). A push would wait for that peer's acknowledgement even with
- * requiredPeerCount 0 (gossip's SendWithAck waits for the first answer, up to
- * pvtData.pushAckTimeout, 3 s): while GD inspection's peer was down, GD filings endorsed by
- * GD customs took 3 s each and queued (faults row peer-other-gd-agency, p95 12.6 s).
- * GD's policy takes either GD agency's peer, so a filing goes on while the other is down.
+ * names them). GD's is pushed at endorsement to the other GD agency's peer (maxPeerCount 1)
+ * but an endorsement does not need its acknowledgement (requiredPeerCount 0): GD's policy
+ * takes either GD agency's peer, so a filing goes on while the other is down. Gossip still
+ * waits for the first answer of a push, up to pvtData.pushAckTimeout (render.ts: 500 ms), and
+ * only while the dead peer is in membership (aliveExpirationTimeout 5 s). Not pushing at all
+ * made the other GD peer pull the data before committing each filing's block: it lagged, and
+ * a release it endorsed next found the declaration missing or a state behind.
  */
 export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
   GD: {
     name: 'commercialValuesGD',
     policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member')",
     requiredPeerCount: 0,
-    maxPeerCount: 0,
+    maxPeerCount: 1,
     blockToLive: 0,
     memberOnlyRead: true,
     memberOnlyWrite: true,
