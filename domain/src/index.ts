@@ -11,3 +11,4 @@ export * from './esign';
 export * from './seals';
 export * from './crossings';
 export * from './events';
+export * from './namespaces';

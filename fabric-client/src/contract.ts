@@ -1,10 +1,11 @@
 /**
  * A chaincode on a channel: proposals of its transactions, and the usual shortcuts
  * (evaluate; endorse, send and wait). Each transaction is endorsed by the plan its name
- * (and, for some, the declaration it names) requires: endorsement-plan.ts.
+ * and namespace require: endorsement-plan.ts.
  */
-import { CommitError, EndorseError } from './errors';
-import { endorsementPlan, JURISDICTION_READS, type EndorsementPlan } from './endorsement-plan';
+import { isNamespace } from '@clearance/domain';
+import { CommitError } from './errors';
+import { endorsementPlan, type EndorsementPlan } from './endorsement-plan';
 import type { ChannelNetwork } from './network';
 import { newProposal, type Proposal, type ProposalOptions } from './proposal';
 import type { SubmittedTransaction } from './transaction';
@@ -29,7 +30,7 @@ export class ChaincodeContract implements Contract {
     const planOf = (): Promise<EndorsementPlan> =>
       explicit
         ? Promise.resolve({ required: explicit, total: explicit.length, eligible: explicit })
-        : planFor(this.network, this.chaincode, transaction, options.arguments ?? []);
+        : Promise.resolve(planFor(this.network, this.chaincode, transaction));
     return newProposal(this.network, this.chaincode, transaction, options, planOf);
   }
 
@@ -57,34 +58,13 @@ export class ChaincodeContract implements Contract {
 }
 
 /**
- * The plan of a transaction of our chaincode; with only the home peer known (no `peers` in
- * the connection), that one peer endorses and validation decides. A plan that depends on a
- * declaration's jurisdiction reads the declaration first; if that read is refused (no
- * such declaration), the plan for every jurisdiction stands and the endorsement itself
- * brings the chaincode's answer.
+ * The plan of a transaction of our chaincode in the namespace it is proposed to (the
+ * chaincode name: clearance-gd, clearance-hk or the joint clearance); with only the home
+ * peer known (no `peers` in the connection), that one peer endorses and validation decides.
  */
-async function planFor(
-  network: ChannelNetwork,
-  chaincode: string,
-  transaction: string,
-  args: readonly (string | Uint8Array)[],
-): Promise<EndorsementPlan> {
+function planFor(network: ChannelNetwork, chaincode: string, transaction: string): EndorsementPlan {
   const { home, peers } = network.client.addresses;
-  if (peers.length <= 1) return { required: [home.mspId], total: 1, eligible: [home.mspId] };
-  const lookup = JURISDICTION_READS[transaction];
-  const id = lookup && args[lookup.idArgument];
-  if (!lookup || typeof id !== 'string') return endorsementPlan(transaction);
-  let record: unknown;
-  try {
-    const bytes = await network.getContract(chaincode).evaluateTransaction(lookup.read, id);
-    record = JSON.parse(Buffer.from(bytes).toString());
-  } catch (error) {
-    if (error instanceof EndorseError) return endorsementPlan(transaction);
-    throw error;
-  }
-  const jurisdiction =
-    typeof record === 'object' && record !== null && 'jurisdiction' in record
-      ? record.jurisdiction
-      : undefined;
-  return endorsementPlan(transaction, typeof jurisdiction === 'string' ? jurisdiction : undefined);
+  if (peers.length <= 1 || !isNamespace(chaincode))
+    return { required: [home.mspId], total: 1, eligible: [home.mspId] };
+  return endorsementPlan(transaction, chaincode);
 }

@@ -58,7 +58,7 @@ export function blocks(
 /** Chaincode events of valid transactions, from a block or after a checkpoint. */
 export function chaincodeEvents(
   network: ChannelNetwork,
-  chaincode: string,
+  chaincode: string | readonly string[],
   options: { startBlock?: bigint; checkpoint?: Checkpoint } = {},
 ): CloseableAsyncIterable<ChaincodeEvent> {
   const fromCheckpoint = options.checkpoint?.getBlockNumber();

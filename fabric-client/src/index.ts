@@ -60,9 +60,7 @@ export { MVCC_CODES } from './errors';
 // --- endorsement plan (endorsement-plan.ts) ---
 /** Which organisations must endorse each transaction of the clearance chaincode. */
 export {
-  COMMERCIAL_COLLECTION_MEMBERS,
   endorsementPlan,
-  JURISDICTION_READS,
   majority,
   nextEndorsers,
   PEER_ORGANISATIONS,

@@ -44,7 +44,7 @@ export interface Network {
   getContract(chaincode: string): Contract;
   /** Chaincode events of valid transactions, from a block or after a checkpoint. */
   getChaincodeEvents(
-    chaincode: string,
+    chaincode: string | readonly string[],
     options?: { startBlock?: bigint; checkpoint?: Checkpoint },
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Full blocks from `startBlock` on, as the home peer delivers them. */
@@ -79,7 +79,7 @@ export class ChannelNetwork implements Network {
   }
 
   async getChaincodeEvents(
-    chaincode: string,
+    chaincode: string | readonly string[],
     options: { startBlock?: bigint; checkpoint?: Checkpoint } = {},
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     return chaincodeEvents(this, chaincode, options);

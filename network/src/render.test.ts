@@ -76,7 +76,7 @@ describe('rendered Fabric configuration', () => {
       orgLeader: true,
       useLeaderElection: false,
       // A resent copy (DUPLICATE_TXID) must not hold the peer up pulling private data.
-      pvtData: { skipPullingInvalidTransactionsDuringCommit: true },
+      pvtData: { skipPullingInvalidTransactionsDuringCommit: true, pushAckTimeout: '500ms' },
     });
     expect(core.operations.listenAddress).toBe('127.0.0.1:9442'); // not the default 9443
     expect(core.peer.gateway).toBeUndefined(); // no Gateway service before 2.4

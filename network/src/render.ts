@@ -226,6 +226,10 @@ export function peerCoreYaml(
     // pullRetryThreshold, 60 s, before it commits each such block; with it, only the
     // reconciler looks for it, in the background (Fabric 2.1.1: gossip/privdata).
     'peer.gossip.pvtData.skipPullingInvalidTransactionsDuringCommit': true,
+    // A push of private data to a collection member waits for its answer up to this long,
+    // even when the endorsement needs none (requiredPeerCount 0): 3 s by default, which every
+    // GD filing paid while the other GD agency's peer was down (definition.ts, COLLECTIONS).
+    'peer.gossip.pvtData.pushAckTimeout': '500ms',
     'peer.tls.enabled': true,
     'peer.tls.cert.file': path.join(node, 'tls', 'server.crt'),
     'peer.tls.key.file': path.join(node, 'tls', 'server.key'),

@@ -6,6 +6,8 @@
  * its owner's suites.)
  */
 import {
+  CHAINCODES,
+  chaincodeProcessName,
   Devnet,
   findFabric,
   isAlive,
@@ -42,9 +44,14 @@ describe('devnet end to end', () => {
     const names = status.processes.map((p) => p.name);
     const orderers = names.filter((n) => n.startsWith('orderer'));
     expect([1, 3]).toContain(orderers.length);
-    expect(names).toEqual([...orderers, ...PEER_ORGS.map((org) => `peer-${org.key}`), 'chaincode']);
+    expect(names).toEqual([
+      ...orderers,
+      ...PEER_ORGS.map((org) => `peer-${org.key}`),
+      ...CHAINCODES.map(chaincodeProcessName), // one server per definition
+    ]);
     expect(status.processes.filter((p) => !p.healthy)).toEqual([]);
     expect(status.chaincode).toMatchObject({ version: '1.0', sequence: 1 });
+    expect(status.chaincodes?.map((c) => c.name)).toEqual(CHAINCODES.map((cc) => cc.name));
     expect(status.chaincode?.packageId).toMatch(/^clearance_1\.0:[0-9a-f]{64}$/);
     expect(status.channelHeight).toBeGreaterThan(0);
   });

@@ -62,9 +62,10 @@ describe('Fabric client on the devnet', () => {
       'HKCustomsMSP',
       'LogisticsMSP',
     ]);
-    const routed = ledgerOf(withDeadPeers(c, ['LogisticsMSP']));
+    // GD customs' self-check goes to clearance-gd: either GD agency's peer endorses it.
+    const routed = ledgerOf(withDeadPeers(c, ['GDCustomsMSP']));
     const id = unique('routed');
-    const committed = await routed.submit('SelfCheck:Record', [id, 'without logistics']);
+    const committed = await routed.submit('SelfCheck:Record', [id, 'by GD inspection']);
     await expect(ledger.status(committed.transactionId)).resolves.toEqual({
       state: 'committed',
       blockNumber: committed.blockNumber,
@@ -72,8 +73,9 @@ describe('Fabric client on the devnet', () => {
   }, 60_000);
 
   it('is unavailable when too few peers answer, and writes nothing', async () => {
+    // Neither GD agency's peer: nobody else may endorse in clearance-gd.
     const crippled = ledgerOf(
-      withDeadPeers(connection('gdcustoms/officer1'), ['LogisticsMSP', 'GDCIQMSP']),
+      withDeadPeers(connection('gdcustoms/officer1'), ['GDCustomsMSP', 'GDCIQMSP']),
     );
     const id = unique('crippled');
     await expect(crippled.submit('SelfCheck:Record', [id, 'x'])).rejects.toMatchObject({
@@ -179,7 +181,8 @@ describe('Fabric client on the devnet', () => {
 
     const { client, gateway } = connectGateway(connection('gdcustoms/officer1'));
     try {
-      const events = await gateway.getNetwork('clearance').getChaincodeEvents('clearance', {
+      // GD customs' self-checks go to its own namespace (domain/namespaces.ts).
+      const events = await gateway.getNetwork('clearance').getChaincodeEvents('clearance-gd', {
         checkpoint: {
           getBlockNumber: () => a.blockNumber,
           getTransactionId: () => a.transactionId,
@@ -200,7 +203,7 @@ describe('Fabric client on the devnet', () => {
       expect(ids.at(-1)).toBe(b.transactionId);
       expect(seen.at(-1)).toMatchObject({
         blockNumber: b.blockNumber,
-        chaincodeName: 'clearance',
+        chaincodeName: 'clearance-gd',
         eventName: EVENTS.SelfCheckRecorded,
       });
       expect(JSON.parse(Buffer.from(seen.at(-1)?.payload ?? []).toString())).toMatchObject({

@@ -19,7 +19,14 @@ import {
 import { sendFilings, signFilings, type Filing } from '@clearance/load/filing-load';
 import { PEER_ENDPOINTS, sampleHeights, sampleReadiness } from '@clearance/load/heights';
 import { connectionWithOrderers, raftRoles, signal } from '@clearance/load/orderer-faults';
-import { Devnet, ordererOrg, PEER_ORGS, REPO_ROOT } from '@clearance/network';
+import {
+  CHAINCODES,
+  chaincodeProcessName,
+  Devnet,
+  ordererOrg,
+  PEER_ORGS,
+  REPO_ROOT,
+} from '@clearance/network';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -69,7 +76,7 @@ describe('an orderer hung (SIGSTOP) for 20 s under a steady filing load', () => 
     // One devnet at a time on these ports: the shared one's Fabric processes stop meanwhile
     // (its PostgreSQL and Redis serve this test too).
     sharedStopped = await shared.stop([
-      'chaincode',
+      ...CHAINCODES.map(chaincodeProcessName),
       ...PEER_ORGS.map((o) => `peer-${o.key}`),
       ...shared.orderers().map((o) => o.name),
     ]);

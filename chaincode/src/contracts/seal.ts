@@ -24,7 +24,8 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { createPublicKey } from 'node:crypto';
 import { actorOf, callerOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { holdDeclarations, loadDeclaration } from './declaration-store';
+import { findDeclaration, holdDeclarations } from './declaration-store';
+import { requireHome } from '../stub/namespace';
 
 export { SEAL_CONTRACT };
 export const DEVICE = 'device';
@@ -60,6 +61,11 @@ interface DeviceReadings {
 export class SealContract extends Contract {
   constructor() {
     super(SEAL_CONTRACT);
+  }
+
+  /** Its writes are joint: proposed to the joint namespace only (reads anywhere). */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    requireHome(ctx);
   }
 
   private act(ctx: Context, action: SealAction, reason: string): SealActRecord {
@@ -189,7 +195,7 @@ export class SealContract extends Contract {
         'INVALID_STATE',
         `device ${input.deviceId} already seals ${inUse.sealId}`,
       );
-    for (const id of input.declarationIds) await loadDeclaration(ctx, id);
+    for (const id of input.declarationIds) await findDeclaration(ctx, id);
     await writeJson(ctx, inUseKey, { sealId: input.sealId });
     const readings = await readJson<DeviceReadings>(
       ctx,

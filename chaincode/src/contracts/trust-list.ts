@@ -28,6 +28,7 @@ import {
   readJson,
   writeJson,
 } from '../stub/ledger-io';
+import { requireHome } from '../stub/namespace';
 
 export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';
@@ -54,6 +55,11 @@ export async function listAuthorities(ctx: Context): Promise<AuthorityRecord[]> 
 export class TrustListContract extends Contract {
   constructor() {
     super(TRUST_LIST_CONTRACT);
+  }
+
+  /** Its writes are joint: proposed to the joint namespace only (reads anywhere). */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    requireHome(ctx);
   }
 
   private async change(

@@ -16,6 +16,8 @@ import {
   type PeerAddress,
   type SigningIdentity,
 } from '@clearance/fabric-client';
+import { createNamespaceRouter } from './namespace-routing';
+import { JOINT_NAMESPACE } from '@clearance/domain';
 import type {
   Committed,
   Ledger,
@@ -51,15 +53,34 @@ const bytes = (s: Record<string, string>) =>
  * copies its code and retry verdict (for the operations runner).
  */
 class FabricLedger implements Ledger {
+  /** Routes each transaction to its namespace (namespace-routing.ts). */
+  private readonly router;
+
   constructor(
     private readonly network: Network,
+    /** The joint definition's name: the split network's namespaces go with it; another: fixed. */
     private readonly chaincode: string,
+    mspId: string,
     /** Closes what this ledger owns (the client, when it is not a factory's). */
     private readonly release: () => void,
-  ) {}
+  ) {
+    this.router = createNamespaceRouter(mspId, async (namespace, transaction, args) => {
+      try {
+        return Buffer.from(
+          await this.network.getContract(namespace).evaluateTransaction(transaction, ...args),
+        ).toString();
+      } catch (error) {
+        throw toApiError(error);
+      }
+    });
+  }
 
-  private get contract() {
-    return this.network.getContract(this.chaincode);
+  private async contractFor(transaction: string, args: readonly string[]) {
+    const namespace: string =
+      this.chaincode === JOINT_NAMESPACE
+        ? await this.router.namespaceFor(transaction, args)
+        : this.chaincode;
+    return this.network.getContract(namespace);
   }
 
   async submit(
@@ -69,7 +90,10 @@ class FabricLedger implements Ledger {
   ): Promise<Committed> {
     let transactionId: string | undefined;
     try {
-      const proposal = this.contract.newProposal(transaction, {
+      const contract = await this.contractFor(transaction, args).catch((error: unknown) => {
+        throw toApiError(error);
+      });
+      const proposal = contract.newProposal(transaction, {
         arguments: args,
         transientData: bytes(transient),
       });
@@ -93,7 +117,8 @@ class FabricLedger implements Ledger {
     args: string[],
     transient: Record<string, string> = {},
   ): Promise<Prepared> {
-    const proposal = this.contract.newProposal(transaction, {
+    const contract = await this.contractFor(transaction, args);
+    const proposal = contract.newProposal(transaction, {
       arguments: args,
       transientData: bytes(transient),
     });
@@ -140,8 +165,11 @@ class FabricLedger implements Ledger {
   }
 
   async evaluate(transaction: string, args: string[]): Promise<string> {
+    if (this.chaincode === JOINT_NAMESPACE) return this.router.evaluate(transaction, args);
     try {
-      return Buffer.from(await this.contract.evaluateTransaction(transaction, ...args)).toString();
+      return Buffer.from(
+        await this.network.getContract(this.chaincode).evaluateTransaction(transaction, ...args),
+      ).toString();
     } catch (error) {
       throw toApiError(error);
     }
@@ -208,7 +236,7 @@ export function createFabricLedger(
 ): Ledger {
   const client = fabricClientFor(connection, options);
   const network = client.connect(connection).getNetwork(connection.channel);
-  return new FabricLedger(network, connection.chaincode, () => client.close());
+  return new FabricLedger(network, connection.chaincode, connection.mspId, () => client.close());
 }
 
 /**
@@ -223,7 +251,7 @@ export function createFabricLedgerFactory(
     client,
     as(identity) {
       const network = client.connect(identity).getNetwork(connection.channel);
-      return new FabricLedger(network, connection.chaincode, () => undefined);
+      return new FabricLedger(network, connection.chaincode, identity.mspId, () => undefined);
     },
     close: () => client.close(),
   };
