@@ -1,5 +1,28 @@
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+
+// What the domain package may not import: it runs in the chaincode, the gateway, the devices
+// and the browser (the portal bundles it). `import type` is erased, so it is allowed.
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const notInTheDomain = (allowedBuiltins) => [
+  {
+    // `node:anything` or a bare built-in (`fs`, `fs/promises`), but for those allowed.
+    regex: `^(?!(node:)?(${allowedBuiltins.map(escape).join('|') || '$^'})$)(node:|(${builtinModules
+      .map(escape)
+      .join('|')})(/|$))`,
+    allowTypeImports: true,
+    message: 'The domain is pure and runs in browsers: no Node module (src/node/ may use crypto).',
+  },
+  {
+    group: ['fabric-*', '@hyperledger/*', '@grpc/*', 'pg', 'pg-*', 'ioredis', 'bullmq', 'fastify*'],
+    message: 'The domain has no Fabric and no I/O: adapters belong in the packages that use it.',
+  },
+  {
+    regex: '^@clearance/(?!core$)',
+    message: 'The domain depends on @clearance/core alone: the other packages depend on it.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -44,8 +67,7 @@ export default tseslint.config(
         'error',
         {
           selector: "TSAsExpression > TSAsExpression[typeAnnotation.type='TSUnknownKeyword']",
-          message:
-            'No `as unknown as`: parse with the record schema in @clearance/chaincode/domain.',
+          message: 'No `as unknown as`: parse with the record schema in @clearance/domain.',
         },
         {
           selector:
@@ -59,6 +81,7 @@ export default tseslint.config(
     // Test support lives in testkit/ and stays out of what the deployed packages build.
     files: [
       'core/src/**/*.ts',
+      'domain/src/**/*.ts',
       'chaincode/src/**/*.ts',
       'fabric-client/src/**/*.ts',
       'gateway/src/**/*.ts',
@@ -75,6 +98,50 @@ export default tseslint.config(
               group: ['@clearance/testkit', '@clearance/testkit/*', '@jest/globals'],
               message:
                 'Test support belongs in testkit/ (or a *.test.ts), not in a deployed build.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['domain/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'domain/src/node/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...notInTheDomain([]),
+            {
+              regex: '(^|/)node(/|$)',
+              message: 'Only @clearance/domain/node itself may use the modules that need Node.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['domain/src/node/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: notInTheDomain(['crypto']) },
+      ],
+    },
+  },
+  {
+    files: ['portal/src/**/*.ts', 'portal/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@clearance/domain/node'],
+              message: 'It needs Node: the browser gets @clearance/domain and its seal-devices.',
             },
           ],
         },

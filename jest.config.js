@@ -13,6 +13,10 @@ const transformIgnorePatterns = ['/node_modules/(?!(cookie|content-disposition)/
 const moduleNameMapper = {
   '^@clearance/core$': '<rootDir>/core/src/index.ts',
   '^@clearance/verifier$': '<rootDir>/verifier/src/index.ts',
+  '^@clearance/domain$': '<rootDir>/domain/src/index.ts',
+  '^@clearance/domain/seal-devices$': '<rootDir>/domain/src/seals/devices/index.ts',
+  '^@clearance/domain/node$': '<rootDir>/domain/src/node/index.ts',
+  '^@clearance/domain/access-policy.json$': '<rootDir>/domain/src/shared/access-policy.json',
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
   '^@clearance/fabric-client$': '<rootDir>/fabric-client/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
@@ -33,6 +37,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: [
         '<rootDir>/core/src',
+        '<rootDir>/domain/src',
         '<rootDir>/chaincode/src',
         '<rootDir>/verifier/src',
         '<rootDir>/verifier/cli',

@@ -19,20 +19,23 @@ const dist = join(here, 'dist');
 const watch = process.argv.includes('--watch');
 const check = process.argv.includes('--check');
 
-// The chaincode's domain and the core modules from source (ES modules): bundled that way,
-// the ASN.1 schemas tree-shake; their compiled CommonJS would pull in all of zod. Their
-// index files only re-export, so they are declared side-effect free: otherwise a chunk that
-// uses one schema of the domain's index (the sign-in page) gets every module it names (the
-// CMS, X.509 and SM2 code, 270 KB). (Declaring the ASN.1 packages and tslib so as well broke
-// their decorators: only the two index files.)
+// The domain and the core modules from source (ES modules): bundled that way, the ASN.1
+// schemas tree-shake; their compiled CommonJS would pull in all of zod. Their index files
+// only re-export, so they are declared side-effect free: otherwise a chunk that uses one
+// schema of the domain's index (the sign-in page) gets every module it names (the CMS,
+// X.509 and SM2 code, 270 KB); the subjects' index files it re-exports need no flag (the
+// bundle measured the same). Declaring the ASN.1 packages and tslib so as well broke their
+// decorators: only the index files. `@clearance/domain/node` is not here: it needs Node.
+const DOMAIN_SRC = join(here, '..', 'domain', 'src');
 const SOURCES = {
-  '@clearance/chaincode/domain': join(here, '..', 'chaincode', 'src', 'domain', 'index.ts'),
+  '@clearance/domain': join(DOMAIN_SRC, 'index.ts'),
+  '@clearance/domain/seal-devices': join(DOMAIN_SRC, 'seals', 'devices', 'index.ts'),
   '@clearance/core': join(here, '..', 'core', 'src', 'index.ts'),
 };
 const sharedFromSource = {
   name: 'shared-from-source',
   setup(build) {
-    build.onResolve({ filter: /^@clearance\/(chaincode\/domain|core)$/ }, (args) => ({
+    build.onResolve({ filter: /^@clearance\/(domain|domain\/seal-devices|core)$/ }, (args) => ({
       path: SOURCES[args.path],
       sideEffects: false,
     }));

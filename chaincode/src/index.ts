@@ -4,8 +4,8 @@ import { SealContract } from './contracts/seal';
 import { SelfCheckContract } from './contracts/self-check';
 import { TrustListContract } from './contracts/trust-list';
 
-export { EVENTS } from './domain/events';
-export type { EventName } from './domain/events';
+export { EVENTS } from '@clearance/domain';
+export type { EventName } from '@clearance/domain';
 export { COMMERCIAL_COLLECTION, DECLARATION_CONTRACT } from './contracts/declaration';
 export { SELF_CHECK_CONTRACT } from './contracts/self-check';
 export type { SelfCheckRecord } from './contracts/self-check';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import policy from '../../chaincode/src/domain/access-policy.json';
+import policy from '@clearance/domain/access-policy.json';
 import { endorsementPlan, majority, nextEndorsers } from './endorsement-plan';
 
 const ALL = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'];

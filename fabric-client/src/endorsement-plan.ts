@@ -22,7 +22,7 @@ import {
   JURISDICTIONS,
   jointAgencies as agenciesOf,
   TRUST_LIST_ENDORSERS,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 
 export const PEER_ORGANISATIONS = [
   'GDCustomsMSP',

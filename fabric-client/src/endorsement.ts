@@ -7,7 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { peer } from '@hyperledger/fabric-protos';
-import { parseLedgerError } from '@clearance/chaincode/domain';
+import { parseLedgerError } from '@clearance/domain';
 import { nextEndorsers, type EndorsementPlan } from './endorsement-plan';
 import { isServiceError, type PeerAddress } from './endpoints';
 import { EndorseError, LedgerUnavailableError, type PeerAnswer } from './errors';

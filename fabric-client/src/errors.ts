@@ -4,7 +4,7 @@
  * whether trying again later may succeed (`retryable`). They know nothing of HTTP: the
  * gateway maps them to its API codes in one place.
  */
-import type { ErrorCode as ChaincodeErrorCode } from '@clearance/chaincode/domain';
+import type { ErrorCode as ChaincodeErrorCode } from '@clearance/domain';
 
 /** Fabric's validation codes for a read set that changed before commit: worth a new try. */
 export const MVCC_CODES: readonly number[] = [11, 12]; // MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT

@@ -7,7 +7,7 @@
  * into a second valid one); OpenSSL does not normalise, so a high s is replaced by n - s.
  * The signer gets the whole message and hashes it itself.
  */
-import { ecdsaRawToDer } from '@clearance/chaincode/domain';
+import { ecdsaRawToDer } from '@clearance/domain';
 import { sign, type KeyObject } from 'node:crypto';
 
 /** Group orders of the curves Fabric's MSPs use. */

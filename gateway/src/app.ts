@@ -19,7 +19,7 @@ import {
 } from 'fastify-type-provider-zod';
 import * as fs from 'node:fs';
 import type { Pool } from 'pg';
-import type { TagKeys } from '@clearance/seal-devices/domain';
+import type { TagKeys } from '@clearance/domain/node';
 import type { AccountStore } from './auth/accounts';
 import type { SessionStore } from './auth/sessions';
 import type { Ledger } from './ports/ledger';

@@ -7,7 +7,7 @@ import {
   isRefusalReason,
   type ErrorCode as LedgerErrorCode,
   type RefusalReason,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import {
   CommitError,
   EndorseError,

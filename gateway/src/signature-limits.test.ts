@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createMemoryLedger, createMemorySessionStore } from '@clearance/testkit/gateway';
-import { LedgerError } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/domain';
 import { buildApp } from './app';
 import type { AccountStore } from './auth/accounts';
 import { SIGNATURE_CHECK_LIMITS, type SignatureVerifier } from './trust-anchors';

@@ -7,7 +7,7 @@ import {
   verifyDetachedSignature,
   type VerifiedSignature,
   type TrustAnchor,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 
 export interface SignatureTask {
   content: Uint8Array;

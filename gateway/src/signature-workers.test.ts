@@ -4,7 +4,7 @@
  * `npm test` builds before the unit tests.
  */
 import { canonicalBytes } from '@clearance/core';
-import { verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { verifyDetachedSignature } from '@clearance/domain';
 import {
   SIGNER_CASES,
   createTestPki,

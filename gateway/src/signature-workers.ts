@@ -3,7 +3,7 @@
  * milliseconds of CPU per filing or sign-in, which on the event loop would hold up every
  * other request meanwhile. Each thread keeps its own caches of parsed certificates.
  */
-import { LedgerError } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/domain';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Piscina } from 'piscina';

@@ -9,7 +9,7 @@ import {
   verifyDetachedSignature,
   type VerifiedSignature,
   type TrustAnchor,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { ApiError } from './errors';
 import { createContractClient } from './ports/contract';
 import type { Ledger } from './ports/ledger';

@@ -6,7 +6,7 @@
  *   node load/dist/esign-bench.js [--n 200]   (also the first part of npm run bench:chaincode)
  */
 import { canonicalBytes } from '@clearance/core';
-import { verifyDetachedSignature, type TrustAnchor } from '@clearance/chaincode/domain';
+import { verifyDetachedSignature, type TrustAnchor } from '@clearance/domain';
 import { createChainPki, createTestPki } from '@clearance/testkit/chaincode';
 import { summary } from './stats';
 

@@ -5,9 +5,9 @@
  * answer is not 202 (as a device would). Afterwards: whether every acknowledged reading is
  * anchored exactly once on the ledger, in the batch the index gives it.
  */
-import { AnchorRecordSchema } from '@clearance/chaincode/domain';
+import { AnchorRecordSchema } from '@clearance/domain';
 import type { Ledger } from '@clearance/gateway';
-import type { SignedReading } from '@clearance/seal-devices/domain';
+import type { SignedReading } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { anchoredOnce, type AckedReading } from './fault-figures';
 import { readingsOf, sealTrucks, type Truck } from './readings-bench';

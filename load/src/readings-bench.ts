@@ -18,7 +18,7 @@ import {
   signFiling,
 } from '@clearance/testkit/chaincode';
 import { buildApp, migrate, startSealPipeline, type Ledger } from '@clearance/gateway';
-import { signReading, type Reading } from '@clearance/seal-devices/domain';
+import { signReading, type Reading } from '@clearance/domain/node';
 import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { openBenchDevnet } from './bench-devnet';

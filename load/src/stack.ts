@@ -6,7 +6,7 @@
  * whose certificate authority is on the trust list.
  */
 import { createTestPki, listAuthority, type TestPki } from '@clearance/testkit/chaincode';
-import { TrustProposalRecordSchema } from '@clearance/chaincode/domain';
+import { TrustProposalRecordSchema } from '@clearance/domain';
 import {
   createAccountStore,
   createFabricLedger,

@@ -86,9 +86,10 @@ export const APP_PROCESSES = ['demo', 'gateway'] as const;
 export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 export const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
 
-/** The chaincode's built code: its own and that of the workspace package it runs with. */
+/** The chaincode's built code: its own and that of the workspace packages it runs with. */
 const CHAINCODE_CODE_DIRS = [
   path.join(CHAINCODE_DIR, 'dist'),
+  path.join(REPO_ROOT, 'domain', 'dist'),
   path.join(REPO_ROOT, 'core', 'dist'),
 ];
 

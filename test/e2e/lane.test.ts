@@ -9,7 +9,7 @@
 import type { TestPki } from '@clearance/testkit/chaincode';
 import { randomBytes, randomUUID, generateKeyPairSync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { pkcs12WithOpenssl } from '../../portal/src/testing/p12';
+import { pkcs12WithOpenssl } from '../../portal/testing/p12';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { launchBrowser, personPage, screenshot, traderSignIn } from './support/browser';
 import { OFFICER_PASSWORD, startStack, type Stack } from './support/stack';

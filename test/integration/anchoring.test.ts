@@ -14,8 +14,8 @@ import {
   checkReadingProof,
   proveReading,
   type SignedReading,
-} from '../../seal-devices/src/domain';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+  ROUTES,
+} from '@clearance/domain/node';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';

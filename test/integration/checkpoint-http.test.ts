@@ -4,7 +4,7 @@
  * the tag's keys, and the check recorded on the devnet under the officer's identity; a
  * replayed and a forged tap refused, the ledger unchanged by them.
  */
-import type { SealRecord } from '@clearance/chaincode/domain';
+import type { SealRecord } from '@clearance/domain';
 import { buildApp } from '@clearance/gateway';
 import {
   TEST_METRICS_HEADERS,
@@ -18,7 +18,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { migrate } from '../../gateway/src/database/migrations';
-import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
+import { diversifyTagKey } from '@clearance/domain/node';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -5,7 +5,7 @@
  * that leave the ledger unchanged.
  */
 import { EVENTS } from '@clearance/chaincode';
-import type { DeclarationRecord } from '@clearance/chaincode/domain';
+import type { DeclarationRecord } from '@clearance/domain';
 import {
   listAuthority,
   createTestPki,

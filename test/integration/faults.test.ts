@@ -8,7 +8,7 @@
  * the index equals the ledger. (The gateway's own crash: gateway-crash.test.ts. Timings:
  * `npm run faults`.)
  */
-import { AnchorRecordSchema } from '@clearance/chaincode/domain';
+import { AnchorRecordSchema } from '@clearance/domain';
 import { compareIndex, migrate } from '@clearance/gateway';
 import { TEST_METRICS_HEADERS, signInTrader, until } from '@clearance/testkit/gateway';
 import { anchoredOnce } from '@clearance/load/fault-figures';
@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { ROUTES } from '@clearance/domain/node';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import {

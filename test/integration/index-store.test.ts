@@ -3,7 +3,7 @@
  * applied exactly once with its checkpoint in the same transaction, replays inserting
  * nothing, and a failure inside a transaction leaving neither rows nor checkpoint.
  */
-import { DECLARATION_EVENT_OF, type Action } from '@clearance/chaincode/domain';
+import { DECLARATION_EVENT_OF, type Action } from '@clearance/domain';
 import { MIGRATIONS, migrate } from '../../gateway/src/database/migrations';
 import { listCrossings } from '../../gateway/src/projection/queries';
 import { createIndexStore, type IndexedEvent } from '../../gateway/src/projection/store';

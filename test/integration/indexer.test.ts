@@ -3,7 +3,7 @@
  * committed while the indexer is down are picked up from the checkpoint after a restart,
  * none twice; the index agrees with the ledger.
  */
-import type { DeclarationRecord } from '@clearance/chaincode/domain';
+import type { DeclarationRecord } from '@clearance/domain';
 import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
 import { Devnet, REPO_ROOT } from '@clearance/network';
 import { spawnSync } from 'node:child_process';

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { diversifyTagKey } from '../../seal-devices/src/domain/sun';
+import { diversifyTagKey } from '@clearance/domain/node';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';

@@ -7,8 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { MemoryTagCounterStore, checkTap } from '../../seal-devices/src/domain/checkpoint';
-import { diversifyTagKey, parseSunUrl, type SunMessage } from '../../seal-devices/src/domain/sun';
+import {
+  MemoryTagCounterStore,
+  checkTap,
+  diversifyTagKey,
+  parseSunUrl,
+  type SunMessage,
+} from '@clearance/domain/node';
 import { VirtualSealTag } from '../../seal-devices/src/nfc/virtual-tag';
 import { ensurePcscd } from '../support/pcscd';
 

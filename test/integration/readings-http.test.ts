@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { migrate } from '../../gateway/src/database/migrations';
 import { startAnchorWorker } from '../../gateway/src/anchoring/sweep';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { ROUTES } from '@clearance/domain/node';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { migrate } from '../../gateway/src/database/migrations';
 import { ingestReadings, type DeviceDirectory } from '../../gateway/src/readings/ingest';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { ROUTES } from '@clearance/domain/node';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

@@ -6,7 +6,7 @@
  * monitor raises a tamper and a route deviation alarm once each, holding the declaration,
  * and the alarm reaches the event stream; the seal list, state and track routes.
  */
-import type { DeclarationRecord } from '@clearance/chaincode/domain';
+import type { DeclarationRecord } from '@clearance/domain';
 import {
   OFFICERS,
   listAuthority,
@@ -32,8 +32,7 @@ import * as net from 'node:net';
 import { listen, type Notifications } from '../../gateway/src/notifications';
 import { EVENTS_CHANNEL } from '../../gateway/src/routes/events';
 import { startSealPipeline, type SealPipeline } from '../../gateway/src/anchoring/pipeline';
-import { signReading, type SignedReading } from '../../seal-devices/src/domain/reading';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { signReading, type SignedReading, ROUTES } from '@clearance/domain/node';
 import { simulateTrip, type Fault } from '../../seal-devices/src/fleet/simulator';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';

@@ -5,7 +5,7 @@
  * a replayed checkpoint tap refused, and the tag's counter kept across a new seal on the
  * same device.
  */
-import type { DeclarationRecord, SealRecord } from '@clearance/chaincode/domain';
+import type { DeclarationRecord, SealRecord } from '@clearance/domain';
 import { Devnet } from '@clearance/network';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { execFile } from 'node:child_process';
@@ -13,8 +13,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { batchRoot, proveReading } from '../../seal-devices/src/domain/evidence';
-import { ROUTES } from '../../seal-devices/src/domain/routes';
+import { batchRoot, proveReading, ROUTES } from '@clearance/domain/node';
 import { simulateTrip } from '../../seal-devices/src/fleet/simulator';
 
 const PROOF_CLI = path.join(__dirname, '..', '..', 'seal-devices', 'dist', 'proof', 'cli.js');

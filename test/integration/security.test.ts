@@ -22,7 +22,7 @@ import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import * as nodeHttp from 'node:http';
-import { signReading, type SignedReading } from '@clearance/seal-devices/domain';
+import { signReading, type SignedReading } from '@clearance/domain/node';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';

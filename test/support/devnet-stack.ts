@@ -16,7 +16,7 @@ import {
   type Ledger,
 } from '@clearance/gateway';
 import { Devnet } from '@clearance/network';
-import type { TagKeys } from '@clearance/seal-devices/domain';
+import type { TagKeys } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { createTestDatabase } from './database';
 import { importDevnetAccounts, officerLedgers } from './devnet-fixtures';

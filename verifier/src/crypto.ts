@@ -3,7 +3,7 @@
  * SHA-256 of the message with ECDSA and accepts only low-S signatures (s <= n/2), so a
  * signature cannot be turned into a second valid one; the verifier refuses a high S too.
  */
-import { OID, type ParsedCertificate } from '@clearance/chaincode/domain';
+import { OID, type ParsedCertificate } from '@clearance/domain';
 
 const subtle = () => globalThis.crypto.subtle;
 /** A WebCrypto key (typed from the global, so Node's and the DOM's typings both fit). */

@@ -5,11 +5,7 @@
  * transaction, who invoked which function when. Only what the channel already shows; the
  * commercial values are private data and never in a write set.
  */
-import {
-  CrossingRecordSchema,
-  DeclarationRecordSchema,
-  RECORD_KEYS,
-} from '@clearance/chaincode/domain';
+import { CrossingRecordSchema, DeclarationRecordSchema, RECORD_KEYS } from '@clearance/domain';
 import type { z } from 'zod';
 import type { CrossingFacts, Facts, ReleaseFacts } from './bundle';
 import type { EndorserAction } from './ledger';

@@ -11,7 +11,7 @@ import {
   parseCrl,
   verifySignature,
   type ParsedCertificate,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name } from '@peculiar/asn1-x509';
 import { concat, sha256 } from './crypto';

@@ -4,8 +4,8 @@
  * where the act is possible, and the act must succeed exactly where the table allows it
  * and otherwise fail with FORBIDDEN, changing nothing.
  */
-import policy from '../domain/access-policy.json';
-import { ACTIONS, ROLES, type Action, type Jurisdiction } from '../domain/lifecycle';
+import policy from '@clearance/domain/access-policy.json';
+import { ACTIONS, ROLES, type Action, type Jurisdiction } from '@clearance/domain';
 import {
   OFFICERS,
   listAuthority,

@@ -4,7 +4,7 @@
  * on the same device continues both; taps only at control points that exist, by officers
  * of the control point's own side.
  */
-import type { CrossingRecord, CrossingReason, SealRecord } from '../domain';
+import type { CrossingRecord, CrossingReason, SealRecord } from '@clearance/domain';
 import {
   createBorder,
   createTestPki,

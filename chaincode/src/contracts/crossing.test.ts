@@ -6,11 +6,14 @@ import {
   type CrossingRecord,
   type AnchorRow,
   type CrossingReason,
-} from '../domain/crossing';
-import { drawOf } from '../domain/crossing-draw';
+  type DeclarationRecord,
+  type Jurisdiction,
+  type DeviceRecord,
+  type SealRecord,
+  EVENTS,
+} from '@clearance/domain';
+import { drawOf } from '@clearance/domain/node';
 import { endorsementPlan } from '@clearance/fabric-client';
-import type { DeclarationRecord, Jurisdiction } from '../domain/lifecycle';
-import type { DeviceRecord, SealRecord } from '../domain/seal';
 import {
   OFFICERS,
   listAuthority,
@@ -23,7 +26,6 @@ import {
 } from '@clearance/testkit/chaincode';
 import { CrossingContract } from './crossing';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

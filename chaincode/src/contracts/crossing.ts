@@ -1,6 +1,6 @@
-import { CROSSING_CONTRACT, RECORD_KEYS } from '../domain/contract-names';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
+  CROSSING_CONTRACT,
+  RECORD_KEYS,
   CROSSING_ENDORSERS,
   CrossingInputSchema,
   OutcomeInputSchema,
@@ -18,15 +18,18 @@ import {
   type CrossingRecord,
   type OutcomeEffects,
   type SealCrossingState,
-} from '../domain/crossing';
-import { drawOf } from '../domain/crossing-draw';
-import { LedgerError } from '../domain/errors';
-import { holdCausesOf, unholdSettled } from '../domain/lifecycle';
-import type { DeviceRecord, SealRecord } from '../domain/seal';
+  LedgerError,
+  holdCausesOf,
+  unholdSettled,
+  type DeviceRecord,
+  type SealRecord,
+  EVENTS,
+} from '@clearance/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { drawOf } from '@clearance/domain/node';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { holdDeclarations, loadDeclaration, saveDeclaration } from './declaration-store';
-import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
 
 export { CROSSING_CONTRACT };

@@ -1,14 +1,15 @@
 /** Reading and writing declaration records: shared by the Declaration and Seal contracts. */
 import type { Context } from 'fabric-contract-api';
-import { RECORD_KEYS } from '../domain/contract-names';
-import { LedgerError } from '../domain/errors';
-import { DECLARATION_EVENT_OF, type DeclarationEvent } from '../domain/event-payloads';
 import {
+  RECORD_KEYS,
+  LedgerError,
+  DECLARATION_EVENT_OF,
+  type DeclarationEvent,
   holdBy,
   type DeclarationRecord,
   type HoldCause,
   type IndirectPath,
-} from '../domain/lifecycle';
+} from '@clearance/domain';
 import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
 
 const DECLARATION = RECORD_KEYS.declaration;

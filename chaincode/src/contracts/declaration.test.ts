@@ -1,5 +1,5 @@
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import type { DeclarationRecord } from '../domain/lifecycle';
+import { type DeclarationRecord, EVENTS } from '@clearance/domain';
 import {
   OFFICERS,
   listAuthority,
@@ -13,7 +13,6 @@ import {
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from '../domain/events';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;

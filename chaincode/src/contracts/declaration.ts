@@ -1,11 +1,9 @@
-import { DECLARATION_CONTRACT } from '../domain/contract-names';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canonicalBytes, toHex } from '@clearance/core';
-import { parseFiling } from '../domain/declaration';
-import { LedgerError } from '../domain/errors';
-import { verifyDetachedSignature } from '../domain/esign/cms';
-import { sha256 } from '../domain/esign';
 import {
+  DECLARATION_CONTRACT,
+  parseFiling,
+  LedgerError,
+  verifyDetachedSignature,
+  sha256,
   FINDINGS_MAX,
   REASON_MAX,
   RISK_LEVELS,
@@ -22,8 +20,10 @@ import {
   type FileInput,
   isRiskLevel,
   isRiskScore,
-} from '../domain/lifecycle';
-import { toTrustAnchor } from '../domain/trust-list';
+  toTrustAnchor,
+} from '@clearance/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalBytes, toHex } from '@clearance/core';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, parseJsonArgument, writeJson } from '../stub/ledger-io';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';

@@ -4,8 +4,12 @@
  * caused, where the recording officer may unhold; HOLD keeps everything as it is and holds
  * more. Every case on the contracts, with the memory twin of the ledger.
  */
-import type { CrossingRecord, CrossingReason, DeclarationRecord } from '../domain';
-import { EVENTS } from '../domain/events';
+import {
+  type CrossingRecord,
+  type CrossingReason,
+  type DeclarationRecord,
+  EVENTS,
+} from '@clearance/domain';
 import {
   createBorder,
   createTestPki,

@@ -1,6 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { DeclarationRecord } from '../domain/lifecycle';
-import type { DeviceRecord, SealRecord } from '../domain/seal';
+import {
+  type DeclarationRecord,
+  type DeviceRecord,
+  type SealRecord,
+  EVENTS,
+} from '@clearance/domain';
 import {
   OFFICERS,
   listAuthority,
@@ -11,7 +15,6 @@ import {
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from '../domain/events';
 import { SealContract } from './seal';
 import { TrustListContract } from './trust-list';
 

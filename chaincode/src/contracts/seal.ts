@@ -1,8 +1,6 @@
-import { SEAL_CONTRACT } from '../domain/contract-names';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { createPublicKey } from 'node:crypto';
-import { LedgerError } from '../domain/errors';
 import {
+  SEAL_CONTRACT,
+  LedgerError,
   ALARM_KINDS,
   AnchorInputSchema,
   CheckpointInputSchema,
@@ -18,12 +16,16 @@ import {
   type SealAction,
   type SealActRecord,
   type SealRecord,
-} from '../domain/seal';
-import { requireCheckpointAt, requireControlPoint, requireLaneAt } from '../domain/crossing';
+  requireCheckpointAt,
+  requireControlPoint,
+  requireLaneAt,
+  EVENTS,
+} from '@clearance/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { createPublicKey } from 'node:crypto';
 import { actorOf, callerOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { holdDeclarations, loadDeclaration } from './declaration-store';
-import { EVENTS } from '../domain/events';
 
 export { SEAL_CONTRACT };
 export const DEVICE = 'device';

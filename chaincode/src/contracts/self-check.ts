@@ -1,11 +1,14 @@
-import { SELF_CHECK_CONTRACT } from '../domain/contract-names';
+import {
+  SELF_CHECK_CONTRACT,
+  LedgerError,
+  isStorableText,
+  UNSTORABLE_TEXT_MESSAGE,
+  type Actor,
+  EVENTS,
+} from '@clearance/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '@clearance/core';
-import { LedgerError } from '../domain/errors';
-import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
 import { actorOf, txTime } from '../stub/identity';
-import type { Actor } from '../domain/lifecycle';
-import { EVENTS } from '../domain/events';
 
 export { SELF_CHECK_CONTRACT };
 const KEY_TYPE = 'selfcheck';

@@ -17,7 +17,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
 import { DeclarationContract } from './declaration';
-import { EVENTS } from '../domain/events';
+import { EVENTS } from '@clearance/domain';
 import { TrustListContract } from './trust-list';
 
 let pki: TestPki;

@@ -1,13 +1,10 @@
-import { TRUST_LIST_CONTRACT } from '../domain/contract-names';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { LedgerError } from '../domain/errors';
 import {
+  TRUST_LIST_CONTRACT,
+  LedgerError,
   TRUST_LIST_ENDORSERS,
   withRevocationList,
   requireTrustAdmin,
   type AuthorityRecord,
-} from '../domain/trust-list';
-import {
   PROPOSAL_STATUSES,
   TrustChangeSchema,
   applyTrustChange,
@@ -19,10 +16,11 @@ import {
   requireWithdrawer,
   type ProposalAct,
   type TrustProposalRecord,
-} from '../domain/trust-proposals';
+  EVENTS,
+} from '@clearance/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { EVENTS } from '../domain/events';
 
 export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';

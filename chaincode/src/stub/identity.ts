@@ -1,7 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { LedgerError } from '../domain/errors';
-import type { Actor } from '../domain/lifecycle';
+import { LedgerError, type Actor } from '@clearance/domain';
 
 /** Who is calling, as the ledger sees it: MSP, certificate subject and attributes. */
 export interface Caller {

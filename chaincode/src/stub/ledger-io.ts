@@ -2,8 +2,12 @@
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
 import { canonicalJson } from '@clearance/core';
-import { LedgerError } from '../domain/errors';
-import { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text';
+import {
+  LedgerError,
+  findUnstorableText,
+  isStorableText,
+  UNSTORABLE_TEXT_MESSAGE,
+} from '@clearance/domain';
 
 /** Largest argument a transaction accepts (a declaration with 999 items fits well). */
 export const MAX_ARGUMENT_BYTES = 256 * 1024;

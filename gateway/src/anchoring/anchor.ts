@@ -4,7 +4,7 @@
  * with the batch. The batch id is derived from its first reading, so after a crash
  * between the ledger and the database the same batch is found again, not anchored twice.
  */
-import { batchRoot, type SignedReading } from '@clearance/seal-devices/domain';
+import { batchRoot, type SignedReading } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
 import { ApiError } from '../errors';

@@ -3,7 +3,7 @@
  * request ids, the text rule on every validated request part, the error statuses every
  * route's OpenAPI entry lists, and errors of the HTTP parser in the API's error shape.
  */
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@clearance/chaincode/domain';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@clearance/domain';
 import type { RouteOptions } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Duplex } from 'node:stream';

@@ -1,5 +1,5 @@
 /** Schemas shared by routes; each named one becomes a component of the OpenAPI document. */
-import { REFUSAL_REASONS } from '@clearance/chaincode/domain';
+import { REFUSAL_REASONS } from '@clearance/domain';
 import { z } from 'zod';
 
 /** The ledger's finer reason for a refusal, beside its code. */

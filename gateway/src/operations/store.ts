@@ -3,7 +3,7 @@
  * 202, the endorsed envelope and its transaction id before it is sent, the outcome when
  * the commit is known: after a crash at any point the row says what to do next.
  */
-import type { RefusalReason } from '@clearance/chaincode/domain';
+import type { RefusalReason } from '@clearance/domain';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';

@@ -1,4 +1,4 @@
-import { LedgerError } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/domain';
 import { DatabaseError } from 'pg';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';

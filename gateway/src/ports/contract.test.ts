@@ -6,7 +6,7 @@ import {
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
-import { TrustChangeSchema, TrustProposalRecordSchema } from '@clearance/chaincode/domain';
+import { TrustChangeSchema, TrustProposalRecordSchema } from '@clearance/domain';
 import {
   OFFICERS,
   addAuthorityChange,

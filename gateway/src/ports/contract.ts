@@ -37,7 +37,7 @@ import {
   type InspectionResult,
   type OfficerAction,
   type RiskLevel,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { Committed, Ledger } from './ledger';

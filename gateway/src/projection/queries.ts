@@ -5,7 +5,7 @@ import {
   ID_PATTERN,
   type CrossingSummary,
   type DeclarationSummary,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import type { Pool } from 'pg';
 import { conditions, pageOf, signedByCondition } from '../database/paging';
 

@@ -19,7 +19,7 @@ import {
   type CrossingInspectionEvent,
   type DeclarationEvent,
   type SealEvent,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { z } from 'zod';
 import { inTransaction } from '../db';
 

@@ -16,7 +16,7 @@ import {
   readingBytes,
   verifyReadingAsync,
   type SignedReading,
-} from '@clearance/seal-devices/domain';
+} from '@clearance/domain/node';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../db';
 import { from as copyFrom } from 'pg-copy-streams';

@@ -1,5 +1,5 @@
 /** Last verified NFC read counter per tag, in PostgreSQL; advancing is one atomic statement. */
-import type { TagCounterStore } from '@clearance/seal-devices/domain';
+import type { TagCounterStore } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 
 export function pgTagCounterStore(pool: Pool): TagCounterStore {

@@ -1,5 +1,5 @@
-import { requireCheckpointAt } from '@clearance/chaincode/domain';
-import { SunError, checkTap, parseSunUrl, type TagKeys } from '@clearance/seal-devices/domain';
+import { requireCheckpointAt } from '@clearance/domain';
+import { SunError, checkTap, parseSunUrl, type TagKeys } from '@clearance/domain/node';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';

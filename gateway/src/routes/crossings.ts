@@ -16,7 +16,7 @@ import {
   CrossingSummarySchema,
   INSPECTION_OUTCOMES,
   ID_PATTERN,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

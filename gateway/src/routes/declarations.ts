@@ -17,7 +17,7 @@ import {
   OfficerActSchema,
   type DeclarationResult,
   type Filing as ParsedFiling,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';

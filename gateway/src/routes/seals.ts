@@ -14,7 +14,7 @@ import {
   SealCheckpointSchema,
   SealRecordSchema,
   type SealResult,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';

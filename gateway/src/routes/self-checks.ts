@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SelfCheckRecordSchema } from '@clearance/chaincode/domain';
+import { SelfCheckRecordSchema } from '@clearance/domain';
 import { errorResponses } from '../http/schemas';
 import { requireOfficer } from '../plugins/auth';
 import { createContractClient } from '../ports/contract';

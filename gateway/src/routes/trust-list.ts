@@ -11,7 +11,7 @@ import {
   PROPOSAL_STATUSES,
   TrustChangeSchema,
   TrustProposalRecordSchema,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -6,8 +6,8 @@
  * record, so a restarted gateway raises none twice, and a kind found again past a clearing
  * is raised anew.
  */
-import type { SealResult } from '@clearance/chaincode/domain';
-import { ROUTES } from '@clearance/seal-devices/domain';
+import type { SealResult } from '@clearance/domain';
+import { ROUTES } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { ApiError } from '../errors';
 import { createContractClient } from '../ports/contract';

@@ -1,4 +1,4 @@
-import { ROUTES } from '@clearance/seal-devices/domain';
+import { ROUTES } from '@clearance/domain/node';
 import { generateKeyPairSync } from 'node:crypto';
 import { simulateTrip } from '../../../seal-devices/src/fleet/simulator';
 import {

@@ -12,8 +12,10 @@ import {
   distanceM,
   distanceToRouteM,
   type Point,
-} from '@clearance/seal-devices/domain';
-import { CONTROL_POINTS, type ControlPoint, type Route } from '@clearance/seal-devices/domain';
+  CONTROL_POINTS,
+  type ControlPoint,
+  type Route,
+} from '@clearance/domain/node';
 
 export type MonitorAlarmKind = 'TAMPER' | 'OPENED' | 'ROUTE_DEVIATION' | 'OVERDUE';
 

@@ -2,7 +2,7 @@
  * The gateway's event stream (SSE). EventSource sends the session cookie, resumes with
  * Last-Event-ID after a drop, and needs a listener per event name.
  */
-import { EVENTS } from '@clearance/chaincode/domain';
+import { EVENTS } from '@clearance/domain';
 import { LedgerEvent } from './types';
 
 export type EventHandler = (name: string, event: LedgerEvent) => void;

@@ -12,7 +12,7 @@ import {
   SealAlarmSchema,
   SealCheckpointSchema,
   type DeclarationSummary,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { z } from 'zod';
 import type { paths } from '../../../gateway/openapi/api';
 

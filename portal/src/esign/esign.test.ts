@@ -1,5 +1,5 @@
 import { canonicalBytes } from '@clearance/core';
-import { verifyDetachedSignature } from '@clearance/chaincode/domain';
+import { verifyDetachedSignature } from '@clearance/domain';
 import {
   createChainPki,
   createTestPki,
@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pkcs12WithForge, pkcs12WithOpenssl } from '../testing/p12';
+import { pkcs12WithForge, pkcs12WithOpenssl } from '../../testing/p12';
 import { openPkcs12, openPkcs8, Pkcs12Error } from './pkcs12';
 import { fromBase64, signBytes, signFiling } from './sign';
 

@@ -11,7 +11,7 @@ import {
   sm2SigningKey,
   type KeyKind,
   type Sm2SigningKey,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import forge from 'node-forge';
 
 export type Pkcs12ErrorCode =

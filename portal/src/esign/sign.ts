@@ -4,7 +4,7 @@
  * so the bytes signed here are the bytes verified there.
  */
 import { canonicalBytes } from '@clearance/core';
-import { signDetached, type Filing } from '@clearance/chaincode/domain';
+import { signDetached, type Filing } from '@clearance/domain';
 import type { Credential } from './pkcs12';
 
 export function toBase64(bytes: Uint8Array): string {

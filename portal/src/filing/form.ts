@@ -12,7 +12,7 @@ import {
   type Declaration,
   type Filing,
   type Jurisdiction,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { getAt } from './paths';
 
 export interface PartyForm {

@@ -6,7 +6,7 @@ import {
   TRADE_DIRECTIONS,
   TRANSPORT_MODES,
   UNITS,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { CODE_LISTS, CODE_NAMES, codeLabel, type CodeList } from './codes';
 
 const LISTS: Record<CodeList, readonly string[]> = {

@@ -1,4 +1,4 @@
-import { CROSSING_REASONS } from '@clearance/chaincode/domain';
+import { CROSSING_REASONS } from '@clearance/domain';
 import { API_ERRORS } from '../../../gateway/src/errors';
 import { ERROR_MESSAGES } from './errors';
 import { MESSAGES } from './messages';

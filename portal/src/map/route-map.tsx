@@ -3,7 +3,7 @@
  * or tests): the planned route, the control points, the boundary, and the track the
  * e-lock reported with its events.
  */
-import { CONTROL_POINTS, ROUTES } from '../../../seal-devices/src/domain/routes';
+import { CONTROL_POINTS, ROUTES } from '@clearance/domain/seal-devices';
 import type { TrackPoint } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { trackEvents } from './track';

@@ -4,7 +4,7 @@
  * consignment crossed (each boundary decision over its seals), and for officers the acts
  * they may take now.
  */
-import { ALLOWED_FROM, holdCausesOf } from '@clearance/chaincode/domain';
+import { ALLOWED_FROM, holdCausesOf } from '@clearance/domain';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { call } from '../api/client';

@@ -1,5 +1,5 @@
 /** Declarations from the index: the trader's own with search and filters, the officer's queue. */
-import { STATES } from '@clearance/chaincode/domain';
+import { STATES } from '@clearance/domain';
 import { useRef, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import { SummaryPage, type Summary } from '../api/types';

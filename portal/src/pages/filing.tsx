@@ -13,7 +13,7 @@ import {
   TRANSPORT_MODES,
   UNITS,
   type Filing,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';

@@ -14,7 +14,7 @@ import {
   type InspectionResult,
   type OfficerAction,
   type RiskLevel,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, newIdempotencyKey, submitOperation } from '../api/client';
 import type { DeclarationRecord, OfficerActBody, OfficerPrincipal, Operation } from '../api/types';

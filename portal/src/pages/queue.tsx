@@ -1,5 +1,5 @@
 /** The officer's work queue: declarations by the state they wait in, holds apart. */
-import { JURISDICTIONS } from '@clearance/chaincode/domain';
+import { JURISDICTIONS } from '@clearance/domain';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n';
 import { Select } from '../ui/fields';

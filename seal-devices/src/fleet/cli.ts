@@ -12,8 +12,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SignedReading } from '../domain/reading';
-import { ROUTES } from '../domain/routes';
+import { type SignedReading, ROUTES } from '@clearance/domain/node';
 import { simulateTrip, type Fault } from './simulator';
 
 function option(name: string, fallback?: string): string | undefined {

@@ -6,10 +6,9 @@ import {
   CROSSING_LIMITS,
   CROSSING_REASONS,
   ROUTES as LEDGER_ROUTES,
-} from '@clearance/chaincode/domain';
-import { distanceToRouteM } from '../domain/geo';
+} from '@clearance/domain';
+import { distanceToRouteM, CONTROL_POINTS, ROUTES } from '@clearance/domain/node';
 import { CROSSING_FAULTS, driveToControlPoint } from './crossing';
-import { CONTROL_POINTS, ROUTES } from '../domain/routes';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const route = ROUTES.find((r) => r.id === 'KWC-FUTIAN')!;

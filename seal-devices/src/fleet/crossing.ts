@@ -2,15 +2,14 @@
  * A truck driven to a boundary control point, with the faults the boundary decision must
  * answer INSPECT to. Pure: the readings of the trip up to the lane (the geofence entry at
  * the control point, where the officer taps) and, per fault, what the lock reported and the
- * reason code the ledger is expected to give (chaincode/src/domain/crossing.ts).
+ * reason code the ledger is expected to give (domain/src/crossings/crossing.ts).
  *
  * `silent` is a lock that stopped reporting: its readings end `silentMinutes` before the
  * truck reaches the lane (the caller, who knows the ledger's silence limit, says how long).
  * `unreleased` is a fault of the paperwork, not of the lock: the trip is clean and the
  * declaration is left unreleased by whoever drives the scenario.
  */
-import type { SignedReading } from '../domain/reading';
-import type { Route } from '../domain/routes';
+import type { SignedReading, Route } from '@clearance/domain/node';
 import { simulateTrip, type Fault, type LockOptions } from './simulator';
 
 export const CROSSING_FAULTS = {

@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { distanceToRouteM } from '../domain/geo';
-import { ReadingSchema, judgeCounters, verifyReading } from '../domain/reading';
-import { ROUTES } from '../domain/routes';
+import {
+  distanceToRouteM,
+  ReadingSchema,
+  judgeCounters,
+  verifyReading,
+  ROUTES,
+} from '@clearance/domain/node';
 import { simulateTrip } from './simulator';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

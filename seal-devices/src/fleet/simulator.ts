@@ -4,9 +4,17 @@
  * state) with a strictly increasing counter, and misbehaves on request.
  */
 import type { KeyObject } from 'node:crypto';
-import { cumulativeLengthsM, distanceM, interpolate, type Point } from '../domain/geo';
-import { signReading, type Reading, type SignedReading } from '../domain/reading';
-import { CONTROL_POINTS, type Route } from '../domain/routes';
+import {
+  cumulativeLengthsM,
+  distanceM,
+  interpolate,
+  type Point,
+  signReading,
+  type Reading,
+  type SignedReading,
+  CONTROL_POINTS,
+  type Route,
+} from '@clearance/domain/node';
 
 export type Fault =
   | { kind: 'TAMPER'; atFraction: number }

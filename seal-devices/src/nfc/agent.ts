@@ -5,8 +5,7 @@
  */
 import type * as NfcPcsc from 'nfc-pcsc';
 import type { NFC, Reader } from 'nfc-pcsc';
-import { decodeUriRecord } from '../domain/ndef';
-import { parseSunUrl, type SunMessage } from '../domain/sun';
+import { decodeUriRecord, parseSunUrl, type SunMessage } from '@clearance/domain/node';
 
 export interface Tap {
   reader: string;

@@ -9,7 +9,7 @@
  *
  *   GATEWAY_TOKEN=<token> seal-checkpoint-agent [--reader <regex>] [--control-point LMC] [--post <gateway>/v1/seals/checks] [--decide NORTHBOUND]
  */
-import { sunParameters } from '../domain/sun';
+import { sunParameters } from '@clearance/domain/node';
 import { CheckpointAgentError, startCheckpointAgent, type Tap } from './agent';
 import { isRecordedTap, parseDirection, requestDecision } from './decide';
 

@@ -5,8 +5,7 @@
  * and file, and a fresh SUN message in the URL each time the file is read from the start.
  */
 import * as net from 'node:net';
-import { encodeUriRecord } from '../domain/ndef';
-import { createSunMessage, sunUrl } from '../domain/sun';
+import { encodeUriRecord, createSunMessage, sunUrl } from '@clearance/domain/node';
 
 export interface VirtualTagOptions {
   uid: Uint8Array;

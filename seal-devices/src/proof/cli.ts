@@ -8,8 +8,7 @@
  * given); exit 1: it is not; exit 2: the input is unusable.
  */
 import * as fs from 'node:fs';
-import { ReadingProofSchema, checkReadingProof } from '../domain/evidence';
-import { verifyReading } from '../domain/reading';
+import { ReadingProofSchema, checkReadingProof, verifyReading } from '@clearance/domain/node';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -3,7 +3,7 @@
  * the real devnet (integration), so the twin cannot drift from Fabric.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EVENTS } from '@clearance/chaincode/domain';
+import { EVENTS } from '@clearance/domain';
 import type { ContractInvoker } from '../chaincode/memory-ledger';
 
 export function selfCheckBehaviour(

@@ -11,7 +11,7 @@ import type {
   DeclarationRecord,
   Jurisdiction,
   SealRecord,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { OFFICERS, listAuthority, sampleFiling, signFiling } from './fixtures';
 import { MemoryLedger, type ContractInvoker, type SubmitResult } from './memory-ledger';
 import type { TestPki } from './test-pki';

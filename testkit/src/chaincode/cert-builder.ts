@@ -44,7 +44,7 @@ import {
   type KeyKind,
   sm2RandomPrivateKey,
   sm2SigningKey,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { asBytes } from '@clearance/core';
 
 export const KEY_USAGE = {

@@ -11,7 +11,7 @@ import {
   type KeyKind,
   type TrustAnchor,
   type Jurisdiction,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 import { KEY_USAGE, makeCertificate, makeCrl, newKey, type TestCertificate } from './cert-builder';
 import { ACCEPTED_POLICIES, TEST_POLICIES } from './test-pki';
 

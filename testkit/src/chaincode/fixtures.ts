@@ -1,6 +1,6 @@
 /** Sample filings and the officers who act on them, for tests of every layer. */
 import { canonicalBytes } from '@clearance/core';
-import type { Commercial, Declaration, Filing, Jurisdiction } from '@clearance/chaincode/domain';
+import type { Commercial, Declaration, Filing, Jurisdiction } from '@clearance/domain';
 import { type TestAuthority, type TestSigner, ACCEPTED_POLICIES } from './test-pki';
 import type { TestIdentity } from './memory-ledger';
 

@@ -5,7 +5,7 @@
  * and only the last event a transaction sets is emitted.
  */
 import type { Context, Contract } from 'fabric-contract-api';
-import { LedgerError } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/domain';
 
 export interface TestIdentity {
   mspId: string;

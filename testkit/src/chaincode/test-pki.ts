@@ -12,7 +12,7 @@ import {
   type TrustAnchor,
   type CryptoKey,
   type Jurisdiction,
-} from '@clearance/chaincode/domain';
+} from '@clearance/domain';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

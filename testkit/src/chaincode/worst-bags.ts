@@ -4,7 +4,7 @@
  * that one name and one key make issue one another, under many names, look-alikes with many
  * keys, large certificates, many CRLs. Each bag fits in the 48 KB a sign-in may send.
  */
-import { signDetached } from '@clearance/chaincode/domain';
+import { signDetached } from '@clearance/domain';
 import {
   KEY_USAGE,
   makeCertificate,

@@ -7,10 +7,14 @@
  * device taps the seal's tag and asks for GO or INSPECT; at its destination customs remove
  * the seal and the truck sets off with a new consignment. Runs until stopped.
  */
-import { diversifyTagKey, createSunMessage, sunUrl } from '@clearance/seal-devices/domain';
+import {
+  diversifyTagKey,
+  createSunMessage,
+  sunUrl,
+  type SignedReading,
+} from '@clearance/domain/node';
 import { simulateTrip, type Fault } from '@clearance/seal-devices/fleet';
 import { requestDecision } from '@clearance/seal-devices/lane';
-import type { SignedReading } from '@clearance/seal-devices/domain';
 import type { Ledger } from '@clearance/gateway';
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { DemoError, type GatewayClient } from './client';

@@ -3,7 +3,7 @@
  * export and a GD import sharing a consignment reference, built on the sample filing with
  * goods of their own.
  */
-import type { Filing, Jurisdiction } from '@clearance/chaincode/domain';
+import type { Filing, Jurisdiction } from '@clearance/domain';
 import { sampleFiling } from '../chaincode/fixtures';
 
 interface Goods {

@@ -8,7 +8,7 @@
  * Its input (gateway URL, officers' passwords, tag keys, when npm start began) comes as JSON
  * on standard input, so no secret is on the command line.
  */
-import { ID_PATTERN } from '@clearance/chaincode/domain';
+import { ID_PATTERN } from '@clearance/domain';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  * by the wrong officer, so a mistake in the plan fails here, not in front of a newcomer.)
  */
 import { DeclarationContract, TrustListContract } from '@clearance/chaincode';
-import type { DeclarationRecord, Jurisdiction } from '@clearance/chaincode/domain';
+import type { DeclarationRecord, Jurisdiction } from '@clearance/domain';
 import { invocations } from '@clearance/gateway';
 import { listAuthority, OFFICERS, signFiling } from '../chaincode/fixtures';
 import { MemoryLedger, type TestIdentity } from '../chaincode/memory-ledger';

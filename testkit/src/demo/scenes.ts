@@ -4,7 +4,7 @@
  * there; and the acts that take a truck's consignment to where it may cross. Pure: the
  * demo runs the acts through the gateway; a unit test runs them on the contracts' twin.
  */
-import type { Jurisdiction, OfficerAct } from '@clearance/chaincode/domain';
+import type { Jurisdiction, OfficerAct } from '@clearance/domain';
 
 /** A devnet account that signs in with a password (`<org>/<name>`). */
 export type DemoOfficer =

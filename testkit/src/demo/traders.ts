@@ -3,8 +3,7 @@
  * `demo traders`), opened with OpenSSL, its key imported into WebCrypto; filings and the
  * sign-in challenge signed as the portal signs them (detached CMS).
  */
-import { signDetached } from '@clearance/chaincode/domain';
-import type { Jurisdiction } from '@clearance/chaincode/domain';
+import { signDetached, type Jurisdiction } from '@clearance/domain';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as path from 'node:path';

@@ -5,7 +5,7 @@
  * has no routes for.
  */
 import { canonicalBytes } from '@clearance/core';
-import type { Jurisdiction } from '@clearance/chaincode/domain';
+import type { Jurisdiction } from '@clearance/domain';
 import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import * as path from 'node:path';
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { contracts } from '@clearance/chaincode';
-import { LedgerError } from '@clearance/chaincode/domain';
+import { LedgerError } from '@clearance/domain';
 import { MemoryLedger, type ContractInvoker, type TestIdentity } from '../chaincode';
 import { randomBytes } from 'node:crypto';
 import {

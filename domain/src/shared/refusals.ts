@@ -1,0 +1,28 @@
+/**
+ * Every finer reason a refusal may carry beside its code (LedgerError's `reason`), in one
+ * list: the gateway passes it on as `error.reason` and documents this list in the OpenAPI.
+ */
+import { CERTIFICATE_REASONS, SIGNATURE_REASONS } from '../esign/reasons';
+
+/** Refusals of seal and crossing acts, beside their codes. */
+export const SEAL_REASONS = {
+  /** INVALID_ARGUMENT: the control point is not one of the allow table's. */
+  UNKNOWN_CONTROL_POINT: 'UNKNOWN_CONTROL_POINT',
+  /** INVALID_ARGUMENT: the control point is not on the seal's route. */
+  NOT_ON_ROUTE: 'NOT_ON_ROUTE',
+  /** FORBIDDEN: the control point belongs to the other side's jurisdiction. */
+  CONTROL_POINT_OF_OTHER_SIDE: 'CONTROL_POINT_OF_OTHER_SIDE',
+  /** REPLAYED: a crossing already used the seal's last tap. */
+  TAP_ALREADY_USED: 'TAP_ALREADY_USED',
+} as const;
+
+export const REFUSAL_REASONS = [
+  ...Object.values(SIGNATURE_REASONS),
+  ...Object.values(CERTIFICATE_REASONS),
+  ...Object.values(SEAL_REASONS),
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+export function isRefusalReason(value: unknown): value is RefusalReason {
+  return (REFUSAL_REASONS as readonly unknown[]).includes(value);
+}

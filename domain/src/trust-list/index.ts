@@ -1,0 +1,3 @@
+/** The trust list of e-signature authorities and the proposals that change it. */
+export * from './trust-list';
+export * from './trust-proposals';
