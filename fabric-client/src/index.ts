@@ -31,6 +31,8 @@ export type { EndorsedTransaction, Proposal, ProposalOptions } from './proposal'
 export type { SubmittedTransaction } from './transaction';
 /** A transaction's commit outcome; the heights of a client's own commits (read-your-writes). */
 export type { CommitHeights, CommitStatus } from './commit';
+/** A new, empty record of commit heights, for clients meant to share one (ClientOptions). */
+export { newCommitHeights } from './commit';
 
 // --- events and blocks (events.ts) ---
 /** Chaincode events, where a reader resumes, and the closeable streams that deliver them. */

@@ -60,10 +60,7 @@ async function main(): Promise<void> {
     });
   }
   // Readings are anchored by the seal operator: through the queue with Redis, else by the sweep.
-  // Its own client, sharing the heights of our commits: its reads wait for our writes, ours for its.
-  const operator =
-    config.sealOperator &&
-    createFabricLedger(config.sealOperator, { commitHeights: factory.client.commitHeights });
+  const operator = config.sealOperator && createFabricLedger(config.sealOperator);
   // The seal operator's ledger has a client of its own: its failures count in /metrics too.
   const stopCountingOperator = operator ? countEndpointEvents(operator) : undefined;
   const pipeline: SealPipeline | undefined =

@@ -8,6 +8,7 @@ import { toApiError } from '../errors';
 import {
   CommitError,
   createFabricClient,
+  newCommitHeights,
   type ClientOptions,
   type EndpointAddress,
   type FabricClient,
@@ -199,6 +200,16 @@ class FabricLedger implements Ledger {
   }
 }
 
+/**
+ * The heights of the commits of the clients made here, shared on purpose (the one thing
+ * they share; each keeps its own endpoint health, streams and sends): a process acting as
+ * several identities or organisations (the gateway with its seal operator, the demo, the
+ * tools and tests) reads its own writes whichever of its clients made them, as a step
+ * that follows another's waits for the peer it asks to have that block. Pass
+ * `commitHeights` for a client that shares nothing.
+ */
+const processCommits = newCommitHeights();
+
 /** The client of a connection: its home peer, every peer it names, its orderers. */
 export function fabricClientFor(
   connection: Omit<FabricConnection, 'certificate' | 'privateKey'>,
@@ -211,7 +222,10 @@ export function fabricClientFor(
     tlsRootCert: connection.tlsRootCert,
   };
   const peers = connection.peers && connection.peers.length > 0 ? connection.peers : [home];
-  return createFabricClient({ home, peers, orderers: connection.orderers ?? [] }, options);
+  return createFabricClient(
+    { home, peers, orderers: connection.orderers ?? [] },
+    { commitHeights: processCommits, ...options },
+  );
 }
 
 /**
@@ -226,15 +240,8 @@ export function connectGateway(connection: FabricConnection): {
   return { client, gateway: client.connect(connection) };
 }
 
-/**
- * A ledger with a client of its own. `options.commitHeights` (another client's) makes its
- * reads and endorsements wait for that client's writes as well (each client has its own).
- */
-export function createFabricLedger(
-  connection: FabricConnection,
-  options: ClientOptions = {},
-): Ledger {
-  const client = fabricClientFor(connection, options);
+export function createFabricLedger(connection: FabricConnection): Ledger {
+  const client = fabricClientFor(connection);
   const network = client.connect(connection).getNetwork(connection.channel);
   return new FabricLedger(network, connection.chaincode, connection.mspId, () => client.close());
 }
