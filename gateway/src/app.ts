@@ -28,6 +28,7 @@ import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
 import { ApiError, errorBody } from './errors';
 import authPlugin, { API_PREFIX, routeNeedsPrincipal } from './plugins/auth';
+import homeOrganisationPlugin from './plugins/home-organisation';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import {
@@ -118,6 +119,8 @@ export interface AppOptions {
   rateLimit?: { max: number; timeWindow: string | number };
   /** The bearer token /metrics answers to; without one /metrics is not served. */
   metricsToken?: string;
+  /** The one organisation this gateway serves; unset: every organisation (one host). */
+  organisation?: string;
   /** Request, header and keep-alive timeouts and connection limits (default SERVER_LIMITS). */
   serverLimits?: Partial<ServerLimits>;
   logger?: FastifyServerOptions['logger'];
@@ -221,6 +224,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(ledgerPlugin, { ledger: options.ledger });
   await app.register(authPlugin, { sessions: options.sessions });
+  if (options.organisation)
+    await app.register(homeOrganisationPlugin, {
+      organisation: options.organisation,
+      takesReadings: options.readingsSink !== undefined,
+    });
 
   // Routes
   const pool = options.database;
