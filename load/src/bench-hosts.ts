@@ -134,8 +134,18 @@ export async function hostsTarget(log: (line: string) => void): Promise<BenchTar
 /** The launcher's half: hosts and gateways up, then the bench on GD customs' host. */
 export async function benchAcrossHosts(args: string[]): Promise<number> {
   const devnet = new HostsDevnet({ log: () => undefined });
+  // Left as found: a hosts network this run brings up, it takes down again.
+  const wasUp = devnet.runningPids().length > 0;
   console.log('hosts: up (peers, orderers, each organisation its gateway)');
   await devnet.up();
+  try {
+    return await benchOnGdHost(devnet, args);
+  } finally {
+    if (!wasUp) await devnet.down();
+  }
+}
+
+async function benchOnGdHost(devnet: HostsDevnet, args: string[]): Promise<number> {
   await startHostGateways(devnet, { logLevel: 'warn' });
   const settings = devnet.readSettings();
   console.log(

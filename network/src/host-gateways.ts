@@ -6,7 +6,7 @@
  * organisation's gateway; traders at the customs service's they declare to; the e-lock
  * operators' gateway takes the readings and anchors them.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { HOST_PORTS } from './definition';
 import { REPO_ROOT } from './devnet';
@@ -76,26 +76,29 @@ export async function startHostGateways(
 ): Promise<string[]> {
   const started: string[] = [];
   const connections = devnet.paths.connections;
-  for (const gateway of hostGateways(devnet)) {
+  // Each host's gateway on its own: prepared and started side by side.
+  const startOne = async (gateway: HostGateway): Promise<void> => {
     const { host, organisation } = gateway;
     const hostRoot = devnet.hostPaths(host).root;
     const urls = await devnet.services(host);
     if (devnet.pidOn(host, GATEWAY_PROCESS) === undefined) {
       const via = devnet.via(host);
-      const prepared = spawnSync(
-        via[0] as string,
-        [...via.slice(1), process.execPath, CLI, 'prepare', organisation, hostRoot, connections],
-        {
-          env: { ...process.env, DATABASE_URL: urls.databaseUrl },
-          encoding: 'utf8',
-          timeout: 120_000,
-        },
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          via[0] as string,
+          [...via.slice(1), process.execPath, CLI, 'prepare', organisation, hostRoot, connections],
+          { env: { ...process.env, DATABASE_URL: urls.databaseUrl }, timeout: 120_000 },
+          (error, _stdout, stderr) =>
+            error
+              ? reject(
+                  new DevnetError(
+                    'STEP_FAILED',
+                    `preparing ${organisation}'s gateway on ${host} failed: ${stderr || error.message}`,
+                  ),
+                )
+              : resolve(),
+        ),
       );
-      if (prepared.status !== 0)
-        throw new DevnetError(
-          'STEP_FAILED',
-          `preparing ${organisation}'s gateway on ${host} failed: ${prepared.stderr || prepared.error?.message}`,
-        );
     }
     const operator = officersOf(organisation).find((o) => o.role === 'seal-operator');
     const address = gateway.url.slice('http://'.length).split(':')[0] as string;
@@ -112,8 +115,9 @@ export async function startHostGateways(
         DATABASE_URL: urls.databaseUrl,
         REDIS_URL: urls.redisUrl,
         PORTAL_DIR: path.join(REPO_ROOT, 'portal', 'dist'),
-        // Two cores shared by four gateways: one signature thread each.
-        SIGNATURE_THREADS: String(options.signatureThreads ?? 1),
+        ...(options.signatureThreads === undefined
+          ? {}
+          : { SIGNATURE_THREADS: String(options.signatureThreads) }),
         ...(operator
           ? { SEAL_OPERATOR_CONNECTION: devnet.connectionFile(`${organisation}/${operator.name}`) }
           : {}),
@@ -121,8 +125,9 @@ export async function startHostGateways(
       health: [{ kind: 'http', url: `${gateway.url}/healthz` }],
     });
     if (pid !== undefined) started.push(`${host}/${GATEWAY_PROCESS}`);
-  }
-  return started;
+  };
+  await Promise.all(hostGateways(devnet).map(startOne));
+  return started.sort();
 }
 
 /** Stops every organisation's gateway (resolves with the hosts where one ran). */
