@@ -6,7 +6,7 @@ import { TrustListContract } from './contracts/trust-list';
 
 export { EVENTS } from './domain/events';
 export type { EventName } from './domain/events';
-export { COMMERCIAL_COLLECTION, DECLARATION_CONTRACT } from './contracts/declaration';
+export { DECLARATION_CONTRACT } from './contracts/declaration';
 export { SELF_CHECK_CONTRACT } from './contracts/self-check';
 export type { SelfCheckRecord } from './contracts/self-check';
 export { TRUST_LIST_CONTRACT } from './contracts/trust-list';

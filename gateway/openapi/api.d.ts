@@ -5363,7 +5363,8 @@ export interface components {
       | 'UNKNOWN_CONTROL_POINT'
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
-      | 'TAP_ALREADY_USED';
+      | 'TAP_ALREADY_USED'
+      | 'WRONG_NAMESPACE';
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -5409,7 +5410,8 @@ export interface components {
       | 'UNKNOWN_CONTROL_POINT'
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
-      | 'TAP_ALREADY_USED';
+      | 'TAP_ALREADY_USED'
+      | 'WRONG_NAMESPACE';
     SealAlarm: {
       actor: {
         id: string;

@@ -26,6 +26,7 @@
 import './quiet-logs';
 import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/testkit/chaincode';
+import { JURISDICTION_NAMESPACES } from '@clearance/chaincode/domain';
 import { connectGateway } from '@clearance/gateway';
 import { REPO_ROOT } from '@clearance/network';
 import { randomUUID } from 'node:crypto';
@@ -161,7 +162,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
   const agent = stack.connection('gdcustoms/agent');
   const direct = connectGateway(agent);
-  const contract = direct.gateway.getNetwork(agent.channel).getContract(agent.chaincode);
+  // GD filings go to GD's own definition (the chaincode's domain/namespaces.ts).
+  const contract = direct.gateway.getNetwork(agent.channel).getContract(JURISDICTION_NAMESPACES.GD);
   const run = `GD-B${randomUUID().slice(0, 6).toUpperCase()}`;
   let batch = 0;
   const filings = (n: number) => signFilings(stack, `${run}-${batch++}`, n);

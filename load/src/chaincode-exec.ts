@@ -79,8 +79,8 @@ async function onDevnet(n: number): Promise<void> {
   const id = `BENCH-${randomUUID()}`;
   const signed = await signFiling(sampleFiling(id), pki.signers.gdTrader);
   const transientData = { commercial: Buffer.from(signed.transient.commercial) };
-  const agentContract = agent.gateway.getNetwork('clearance').getContract('clearance');
-  const officerContract = officer.gateway.getNetwork('clearance').getContract('clearance');
+  const agentContract = agent.gateway.getNetwork('clearance').getContract('clearance-gd');
+  const officerContract = officer.gateway.getNetwork('clearance').getContract('clearance-gd');
   await (
     await agentContract.submitAsync('Declaration:File', { arguments: signed.args, transientData })
   ).getStatus();

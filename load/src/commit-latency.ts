@@ -5,6 +5,7 @@
  *
  *   npm run bench:commit-latency -- [--n 40]
  */
+import { HOME_NAMESPACE_OF } from '@clearance/chaincode/domain';
 import { buildApp, connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
 import { TEST_OFFICER, createMemorySessionStore } from '@clearance/testkit/gateway';
 import { BLOCK_CUTTING, Devnet } from '@clearance/network';
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   const report = await devnet.up();
   const config = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') });
   const { client, gateway } = connectGateway(config.fabric);
-  const contract = gateway.getNetwork(config.fabric.channel).getContract(config.fabric.chaincode);
+  // The route records a self-check in the officer's own organisation's namespace: so does this.
+  const contract = gateway
+    .getNetwork(config.fabric.channel)
+    .getContract(HOME_NAMESPACE_OF[config.fabric.mspId] ?? config.fabric.chaincode);
   // The route needs a signed-in principal; the bench measures the route, not the sign-in.
   const sessions = createMemorySessionStore();
   const { token } = await sessions.create(TEST_OFFICER);

@@ -5,6 +5,7 @@
  * channel's genesis block, both customs services as attesters). For the evidence tests,
  * the fixtures and the bench; never deployed.
  */
+import { JURISDICTION_NAMESPACES } from '@clearance/chaincode/domain';
 import {
   addAuthorityChange,
   createTestPki,
@@ -249,7 +250,7 @@ export async function evidenceScenario(devnet: Devnet, run: string): Promise<Evi
     try {
       const proposal = gateway
         .getNetwork(CHANNEL_NAME)
-        .getContract(CHAINCODE_NAME)
+        .getContract(JURISDICTION_NAMESPACES.GD)
         .newProposal('Declaration:Release', {
           arguments: [oneId, 'customs alone'],
           endorsingOrganizations: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { devnetPlan, FaultPlanError } from './fault-plan';
 
 const ALL = [
-  { name: 'peer-needed' },
+  { name: 'peer-other-side' },
   { name: 'orderer-leader', orderers: 3 as const },
   { name: 'orderer-follower', orderers: 3 as const },
   { name: 'redis' },
@@ -19,7 +19,7 @@ describe('what a fault run needs of the devnet, before it starts', () => {
 
   it('uses a devnet that has enough orderers', () => {
     expect(devnetPlan(ALL, 3, false)).toEqual({ action: 'use' });
-    expect(devnetPlan([{ name: 'peer-needed' }], 1, false)).toEqual({ action: 'use' });
+    expect(devnetPlan([{ name: 'peer-other-side' }], 1, false)).toEqual({ action: 'use' });
   });
 
   it('stops at once on a devnet of one orderer, naming the Raft faults and the ways on', () => {
@@ -34,7 +34,7 @@ describe('what a fault run needs of the devnet, before it starts', () => {
     const message = (error as Error).message;
     expect(message).toContain('orderer-leader and orderer-follower need a devnet of 3 orderers');
     expect(message).toContain('npm run faults -- --reset-devnet');
-    expect(message).toContain('npm run faults -- --only peer-needed,redis');
+    expect(message).toContain('npm run faults -- --only peer-other-side,redis');
   });
 
   it('makes it again with three orderers only when asked to', () => {

@@ -58,10 +58,15 @@ const HANG_S = 20;
 /** After it resumes, the load goes on this long: peers must be back at the orderers' height within 30 s. */
 const HANG_RECOVERY_S = 30;
 const CHANNEL = 'clearance';
-/** The peer whose organisation Declaration:File does not need (not a collection member). */
+/** The peer whose organisation a GD filing does not need (not of GD, not on the border). */
 const PEER_NOT_NEEDED = 'peer-logistics';
-/** A peer whose organisation it needs (every collection member endorses a filing). */
-const PEER_NEEDED = 'peer-hkcustoms';
+/**
+ * The other side's customs peer: a GD filing needed it while one collection of all three
+ * customs agencies took every filing; in GD's own namespace (clearance-gd) it does not.
+ */
+const PEER_OTHER_SIDE = 'peer-hkcustoms';
+/** The other GD agency's peer: GD's policy takes either GD agency's endorsement. */
+const PEER_OTHER_GD_AGENCY = 'peer-gdciq';
 
 const log = (line: string) => console.log(line);
 
@@ -128,7 +133,8 @@ const serviceFault = (name: 'postgres' | 'redis'): Fault => ({
 
 const FAULTS: Fault[] = [
   devnetFault('peer-not-needed', async () => PEER_NOT_NEEDED),
-  devnetFault('peer-needed', async () => PEER_NEEDED),
+  devnetFault('peer-other-side', async () => PEER_OTHER_SIDE),
+  devnetFault('peer-other-gd-agency', async () => PEER_OTHER_GD_AGENCY),
   devnetFault('orderer-leader', async (stack) => (await raftRolesOf(stack)).leader, 3),
   devnetFault(
     'orderer-follower',

@@ -275,8 +275,9 @@ export class FabricAdmin {
       cc.version,
       '--sequence',
       String(cc.sequence),
-      '--collections-config',
-      paths.collectionsConfigOf(cc.name),
+      ...(cc.collections.length > 0
+        ? ['--collections-config', paths.collectionsConfigOf(cc.name)]
+        : []),
       ...(cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : []),
     ];
   }
@@ -373,14 +374,14 @@ export class FabricAdmin {
   }
 
   /** A read through the chaincode: proves the peer can reach the chaincode server. */
-  async pingChaincode(org: PeerOrg): Promise<void> {
+  async pingChaincode(org: PeerOrg, chaincode = CHAINCODE_NAME): Promise<void> {
     await this.peer(org, [
       'chaincode',
       'query',
       '-C',
       CHANNEL_NAME,
       '-n',
-      CHAINCODE_NAME,
+      chaincode,
       '-c',
       JSON.stringify({ function: 'org.hyperledger.fabric:GetMetadata', Args: [] }),
     ]);
@@ -398,6 +399,7 @@ export class FabricAdmin {
     args: string[],
     endorsers: readonly PeerOrg[],
     to?: { org: OrdererOrg; node: OrdererNode },
+    chaincode = CHAINCODE_NAME,
   ): Promise<{ txId: string; committedAt: string[] }> {
     const { stdout, stderr } = await this.peer(
       org,
@@ -408,7 +410,7 @@ export class FabricAdmin {
         '-C',
         CHANNEL_NAME,
         '-n',
-        CHAINCODE_NAME,
+        chaincode,
         ...this.peerAddressArgs(endorsers),
         '-c',
         JSON.stringify({ function: fn, Args: args }),

@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import {
   CHAINCODES,
+  CHAINCODE_SERVER,
   OFFICERS,
   CHAINCODE_NAME,
   CHAINCODE_VERSION,
+  chaincodeLabel,
+  type ChaincodeDef,
   CHANNEL_NAME,
   HOST,
   PEER_ORGS,
@@ -209,8 +212,9 @@ export function writeCollections(paths: DevnetPaths): void {
 export async function writeChaincodePackage(
   paths: DevnetPaths,
   org?: { key: string; address: string },
+  cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef,
 ): Promise<string> {
-  const packageFile = paths.chaincodePackageOf(org?.key);
+  const packageFile = paths.chaincodePackageOf(org?.key, cc.name);
   const stage = path.join(path.dirname(packageFile), 'stage');
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'code'), { recursive: true });
@@ -223,7 +227,7 @@ export async function writeChaincodePackage(
           clientCert: fs.readFileSync(chaincodeTlsFile(paths, 'clientCert', org?.key), 'utf8'),
           clientKey: fs.readFileSync(chaincodeTlsFile(paths, 'clientKey', org?.key), 'utf8'),
         },
-        org?.address,
+        org?.address ?? `${CHAINCODE_SERVER.host}:${cc.serverPort.single}`,
       ),
       null,
       2,
@@ -231,7 +235,7 @@ export async function writeChaincodePackage(
   );
   fs.writeFileSync(
     path.join(stage, 'metadata.json'),
-    JSON.stringify({ type: 'ccaas', label: CHAINCODE_LABEL }),
+    JSON.stringify({ type: 'ccaas', label: chaincodeLabel(cc) }),
   );
   const tarFlags = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner'];
   await run(
@@ -246,7 +250,7 @@ export async function writeChaincodePackage(
     { cwd: stage },
   );
   const digest = createHash('sha256').update(fs.readFileSync(packageFile)).digest('hex');
-  return `${CHAINCODE_LABEL}:${digest}`;
+  return `${chaincodeLabel(cc)}:${digest}`;
 }
 
 /** One peer a client can ask for an endorsement (server-only TLS). */

@@ -92,7 +92,7 @@ export const PEER_ORGS: readonly PeerOrg[] = [
   },
 ];
 
-/** The chaincode server (chaincode-as-a-service) that every peer dials. */
+/** The joint definition's chaincode server (chaincode-as-a-service) that every peer dials. */
 export const CHAINCODE_SERVER = { host: HOST, port: 7999 } as const;
 
 /** Users cryptogen issues per peer organisation besides Admin (officers come later). */
@@ -151,21 +151,45 @@ export const OFFICERS: readonly OfficerDef[] = [
   { org: 'hkcustoms', name: 'lane-lmc', role: 'lane-device', controlPoint: 'LMC' },
 ];
 
+/** A private data collection of a chaincode definition (its `--collections-config`). */
+export interface CollectionDef {
+  name: string;
+  policy: string;
+  requiredPeerCount: number;
+  maxPeerCount: number;
+  blockToLive: number;
+  memberOnlyRead: boolean;
+  memberOnlyWrite: boolean;
+}
+
 /**
- * Private data: commercial values (prices, invoice) reach customs and inspection only.
- * requiredPeerCount 1: an endorsement returns only once another member peer holds the data.
+ * Private data: commercial values (prices, invoice) reach the declaration's own customs
+ * and inspection only, one collection per jurisdiction (the chaincode's domain/namespaces.ts
+ * names them). GD's is pushed to the other GD agency's peer when it is up (maxPeerCount 1)
+ * but an endorsement does not wait for it (requiredPeerCount 0): GD's policy takes either GD
+ * agency's peer, so a filing goes on while the other is down; that peer pulls the data from
+ * the endorser when it commits the block or later (reconciliation). HK's has one member.
  */
-export const COLLECTIONS = [
-  {
-    name: 'commercialValues',
-    policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member', 'HKCustomsMSP.member')",
-    requiredPeerCount: 1,
-    maxPeerCount: 2,
+export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
+  GD: {
+    name: 'commercialValuesGD',
+    policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member')",
+    requiredPeerCount: 0,
+    maxPeerCount: 1,
     blockToLive: 0,
     memberOnlyRead: true,
     memberOnlyWrite: true,
   },
-] as const;
+  HK: {
+    name: 'commercialValuesHK',
+    policy: "OR('HKCustomsMSP.member')",
+    requiredPeerCount: 0,
+    maxPeerCount: 0,
+    blockToLive: 0,
+    memberOnlyRead: true,
+    memberOnlyWrite: true,
+  },
+};
 
 /** One chaincode definition on the channel: what each organisation approves. */
 export interface ChaincodeDef {
@@ -173,24 +197,61 @@ export interface ChaincodeDef {
   version: string;
   sequence: number;
   /** Private data collections (the `--collections-config` JSON). */
-  collections: readonly (typeof COLLECTIONS)[number][];
+  collections: readonly CollectionDef[];
   /** A signature policy; absent: the channel's /Channel/Application/Endorsement. */
   endorsementPolicy?: string;
+  /** Where its chaincode server listens: on one host (127.0.0.1), and on each host's loopback. */
+  serverPort: { single: number; hosts: number };
 }
 
 /**
- * Every chaincode definition the devnet commits, each approved by every organisation with
- * its own package (one chaincode server per organisation across hosts). The application
- * half may split this into one definition per jurisdiction plus a joint one.
+ * One chaincode package under three definitions (namespaces), so that a jurisdiction's own
+ * acts need only its own organisations' peers and joint acts both customs services (the
+ * table in docs/endorsement.md; the chaincode's domain/namespaces.ts guards it). Each
+ * definition has its own package (label `<name>_<version>`) and chaincode server: Fabric 2.1
+ * keys a chaincode's connection by package id, and a chaincode-to-chaincode call into another
+ * definition of the same package id would reuse the caller's connection and fail ("txid
+ * exists", core/chaincode/transaction_contexts.go). The joint definition keeps the name
+ * `clearance` (CHAINCODE_NAME).
  */
 export const CHAINCODES: readonly ChaincodeDef[] = [
   {
     name: CHAINCODE_NAME,
     version: CHAINCODE_VERSION,
     sequence: CHAINCODE_SEQUENCE,
-    collections: COLLECTIONS,
+    collections: [],
+    endorsementPolicy: "AND('GDCustomsMSP.peer', 'HKCustomsMSP.peer')",
+    serverPort: { single: 7999, hosts: 9999 },
+  },
+  {
+    name: 'clearance-gd',
+    version: CHAINCODE_VERSION,
+    sequence: CHAINCODE_SEQUENCE,
+    collections: [COLLECTIONS.GD],
+    endorsementPolicy: "OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')",
+    serverPort: { single: 7998, hosts: 9998 },
+  },
+  {
+    name: 'clearance-hk',
+    version: CHAINCODE_VERSION,
+    sequence: CHAINCODE_SEQUENCE,
+    collections: [COLLECTIONS.HK],
+    endorsementPolicy: "OR('HKCustomsMSP.peer')",
+    serverPort: { single: 7997, hosts: 9997 },
   },
 ];
+
+/** A definition's package label: each definition its own package id. */
+export function chaincodeLabel(cc: ChaincodeDef): string {
+  return `${cc.name}_${cc.version}`;
+}
+
+/** The name of a definition's chaincode server process (`chaincode` for the joint one). */
+export function chaincodeProcessName(cc: ChaincodeDef): string {
+  return cc.name === CHAINCODE_NAME
+    ? 'chaincode'
+    : `chaincode-${cc.name.replace(/^clearance-/, '')}`;
+}
 
 /** A channel policy as configtx.yaml writes it. */
 export interface PolicyDef {

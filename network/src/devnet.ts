@@ -18,6 +18,10 @@ import {
 } from './artifacts';
 import {
   CHAINCODE_SERVER,
+  CHAINCODES,
+  CHAINCODE_NAME,
+  chaincodeProcessName,
+  type ChaincodeDef,
   CHANNEL_NAME,
   PEER_ORGS,
   ordererOrg,
@@ -51,7 +55,8 @@ export interface DevnetOptions {
 
 interface Settings {
   orderers: OrdererCount;
-  packageId?: string;
+  /** Each chaincode definition's package id, by definition name. */
+  packageIds?: Record<string, string>;
 }
 
 export interface ProcessStatus {
@@ -67,6 +72,8 @@ export interface DevnetStatus {
   processes: ProcessStatus[];
   channelHeight?: number;
   chaincode?: { packageId?: string; version: string; sequence: number };
+  /** Every chaincode definition committed, with its package id. */
+  chaincodes?: { name: string; packageId?: string; version: string; sequence: number }[];
 }
 
 export interface UpReport {
@@ -136,7 +143,7 @@ export class Devnet {
   }
 
   /** Every process of the network, in start order. */
-  processSpecs(fabric: FabricHome, packageId: string): ProcessSpec[] {
+  processSpecs(fabric: FabricHome, packageIds: Readonly<Record<string, string>>): ProcessSpec[] {
     const orderers = this.ordererOrg();
     const ordererSpecs: ProcessSpec[] = orderers.nodes.map((node) => ({
       name: node.name,
@@ -172,16 +179,17 @@ export class Devnet {
         { kind: 'tcp', host: org.peer.host, port: org.peer.port },
       ],
     }));
-    const chaincodeSpec: ProcessSpec = {
-      name: 'chaincode',
+    // One chaincode server per definition (definition.ts, CHAINCODES: why).
+    const chaincodeSpecs: ProcessSpec[] = CHAINCODES.map((cc) => ({
+      name: chaincodeProcessName(cc),
       command: process.execPath,
       args: [
         require.resolve('fabric-shim/cli.js', { paths: [CHAINCODE_DIR] }),
         'server',
         '--chaincode-address',
-        `${CHAINCODE_SERVER.host}:${CHAINCODE_SERVER.port}`,
+        `${CHAINCODE_SERVER.host}:${cc.serverPort.single}`,
         '--chaincode-id',
-        packageId,
+        packageIds[cc.name] ?? '(not packaged)',
         '--chaincode-tls-cert-file',
         chaincodeTlsFile(this.paths, 'serverCert'),
         '--chaincode-tls-key-file',
@@ -194,11 +202,15 @@ export class Devnet {
       env: { CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'WARNING' },
       cwd: CHAINCODE_DIR,
       ports: [
-        { label: 'chaincode server', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port },
+        {
+          label: `chaincode server (${cc.name})`,
+          host: CHAINCODE_SERVER.host,
+          port: cc.serverPort.single,
+        },
       ],
-      health: [{ kind: 'tcp', host: CHAINCODE_SERVER.host, port: CHAINCODE_SERVER.port }],
-    };
-    return [...ordererSpecs, ...peerSpecs, chaincodeSpec];
+      health: [{ kind: 'tcp', host: CHAINCODE_SERVER.host, port: cc.serverPort.single }],
+    }));
+    return [...ordererSpecs, ...peerSpecs, ...chaincodeSpecs];
   }
 
   private async ensureRunning(spec: ProcessSpec, report: UpReport): Promise<void> {
@@ -242,11 +254,14 @@ export class Devnet {
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);
     await ensureOfficers(this.paths);
     writeConnectionDescriptors(this.paths, orderers);
-    settings.packageId = await writeChaincodePackage(this.paths);
+    const packageIds: Record<string, string> = {};
+    for (const cc of CHAINCODES)
+      packageIds[cc.name] = await writeChaincodePackage(this.paths, undefined, cc);
+    settings.packageIds = packageIds;
     this.writeSettings(settings);
 
     const admin = new FabricAdmin(fabric, this.paths, orderers);
-    const specs = this.processSpecs(fabric, settings.packageId);
+    const specs = this.processSpecs(fabric, packageIds);
     const byName = (name: string): ProcessSpec => specs.find((s) => s.name === name) as ProcessSpec;
 
     this.log('orderers');
@@ -277,9 +292,11 @@ export class Devnet {
 
     this.log('chaincode');
     await this.restartChaincodeIfRebuilt();
-    await this.ensureRunning(byName('chaincode'), report);
+    await Promise.all(
+      CHAINCODES.map((cc) => this.ensureRunning(byName(chaincodeProcessName(cc)), report)),
+    );
     fs.writeFileSync(this.codeStampFile, chaincodeCodeHash());
-    await this.deployChaincode(admin, settings.packageId);
+    for (const cc of CHAINCODES) await this.deployChaincode(admin, cc, packageIds[cc.name] ?? '');
     await this.waitForChaincode(admin);
     await this.waitForGossip();
 
@@ -337,39 +354,48 @@ export class Devnet {
 
   /** A chaincode server still running code older than chaincode/dist is stopped. */
   private async restartChaincodeIfRebuilt(): Promise<void> {
-    if (runningPid(this.paths, 'chaincode') === undefined) return;
+    const names = CHAINCODES.map(chaincodeProcessName);
+    if (names.every((name) => runningPid(this.paths, name) === undefined)) return;
     const running = fs.existsSync(this.codeStampFile)
       ? fs.readFileSync(this.codeStampFile, 'utf8')
       : '';
     if (running !== chaincodeCodeHash()) {
-      this.log('  chaincode code changed: restarting its server');
-      await stopProcess(this.paths, 'chaincode');
+      this.log('  chaincode code changed: restarting its servers');
+      for (const name of names) await stopProcess(this.paths, name);
     }
   }
 
-  private async deployChaincode(admin: FabricAdmin, packageId: string): Promise<void> {
+  private async deployChaincode(
+    admin: FabricAdmin,
+    cc: ChaincodeDef,
+    packageId: string,
+  ): Promise<void> {
+    const file = this.paths.chaincodePackageOf(undefined, cc.name);
     await Promise.all(
       PEER_ORGS.map(async (org) => {
-        if (await admin.install(org, packageId)) this.log(`  installed on peer-${org.key}`);
+        if (await admin.install(org, packageId, file))
+          this.log(`  ${cc.name} installed on peer-${org.key}`);
       }),
     );
-    if (await admin.committed()) return;
-    const approvals = await admin.approvals();
+    if ((await admin.committed(undefined, cc.name))?.sequence === cc.sequence) return;
+    const approvals = await admin.approvals(cc);
     await Promise.all(
       PEER_ORGS.filter((org) => !approvals[org.mspId]).map(async (org) => {
-        await admin.approve(org, packageId);
-        this.log(`  approved by ${org.mspId}`);
+        await admin.approve(org, packageId, cc);
+        this.log(`  ${cc.name} approved by ${org.mspId}`);
       }),
     );
-    await admin.commit();
-    this.log('  chaincode definition committed');
+    await admin.commit(cc);
+    this.log(`  ${cc.name} definition committed`);
   }
 
   private async waitForChaincode(admin: FabricAdmin, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await Promise.all(PEER_ORGS.map((org) => admin.pingChaincode(org)));
+        await Promise.all(
+          PEER_ORGS.flatMap((org) => CHAINCODES.map((cc) => admin.pingChaincode(org, cc.name))),
+        );
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
@@ -415,7 +441,7 @@ export class Devnet {
     const rank = (n: string): number =>
       (APP_PROCESSES as readonly string[]).includes(n)
         ? 0
-        : n === 'chaincode'
+        : n === 'chaincode' || n.startsWith('chaincode-')
           ? 1
           : n.startsWith('peer-')
             ? 2
@@ -473,7 +499,7 @@ export class Devnet {
   async status(): Promise<DevnetStatus> {
     const fabric = this.fabric;
     const settings = this.readSettings();
-    const specs = this.processSpecs(fabric, settings?.packageId ?? '(not packaged)');
+    const specs = this.processSpecs(fabric, settings?.packageIds ?? {});
     const processes = await Promise.all(
       specs.map(async (spec) => {
         const pid = runningPid(this.paths, spec.name);
@@ -497,7 +523,14 @@ export class Devnet {
       const admin = new FabricAdmin(fabric, this.paths, this.ordererOrg());
       status.channelHeight = await admin.channelHeight(healthyPeer);
       const committed = await admin.committed(healthyPeer);
-      if (committed) status.chaincode = { packageId: settings.packageId, ...committed };
+      const packageIds = settings.packageIds ?? {};
+      if (committed) status.chaincode = { packageId: packageIds[CHAINCODE_NAME], ...committed };
+      status.chaincodes = [];
+      for (const cc of CHAINCODES) {
+        const definition = await admin.committed(healthyPeer, cc.name);
+        if (definition)
+          status.chaincodes.push({ name: cc.name, packageId: packageIds[cc.name], ...definition });
+      }
     }
     return status;
   }

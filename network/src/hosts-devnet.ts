@@ -23,6 +23,8 @@ import {
 import { BorderProxy, installToxiproxy, toxiproxyBin, type LinkLatency } from './border';
 import {
   CHAINCODES,
+  chaincodeProcessName,
+  type ChaincodeDef,
   CHANNEL_NAME,
   HOST_PORTS,
   HOST,
@@ -81,7 +83,7 @@ export interface HostsDevnetOptions {
 export interface HostsSettings {
   /** Candidates admitted by a configuration update (host keys). */
   admitted: string[];
-  /** Each organisation's own chaincode package id. */
+  /** Each organisation's own package id of each definition (`<org>:<definition>`). */
   packageIds: Record<string, string>;
   /** Organisations whose approval of each chaincode definition is recorded. */
   approved: Record<string, string[]>;
@@ -123,7 +125,15 @@ export interface HostsStatus {
 }
 
 /** Order in which `down` stops a host's processes: clients first, the namespace last. */
-const STOP_ORDER = ['gateway', 'chaincode', 'peer', 'orderer0', 'toxiproxy', 'postgres', 'redis'];
+const STOP_ORDER = [
+  'gateway',
+  ...CHAINCODES.map(chaincodeProcessName),
+  'peer',
+  'orderer0',
+  'toxiproxy',
+  'postgres',
+  'redis',
+];
 
 export class HostsDevnet {
   readonly paths: DevnetPaths;
@@ -306,12 +316,13 @@ export class HostsDevnet {
     ) as Record<string, unknown>;
     await ensureOfficers(this.paths, net.layout.peerOrgs);
     writeConnectionDescriptors(this.paths, net.layout);
-    for (const org of net.layout.peerOrgs) {
-      settings.packageIds[org.key] = await writeChaincodePackage(this.paths, {
-        key: org.key,
-        address: `${HOST}:${HOST_PORTS.chaincode}`,
-      });
-    }
+    for (const org of net.layout.peerOrgs)
+      for (const cc of CHAINCODES)
+        settings.packageIds[packageKey(org, cc)] = await writeChaincodePackage(
+          this.paths,
+          { key: org.key, address: `${HOST}:${cc.serverPort.hosts}` },
+          cc,
+        );
     this.writeSettings(settings);
     // Every peer's config first: admins run the peer CLI with it, orderer acts included.
     for (const org of net.layout.peerOrgs) {
@@ -398,7 +409,12 @@ export class HostsDevnet {
     await Promise.all(
       net.layout.peerOrgs.map(async (org) => {
         const host = this.hostOfOrg(net, org);
-        track(host.key, 'chaincode', await this.ensureChaincodeServer(host, org, settings));
+        for (const cc of CHAINCODES)
+          track(
+            host.key,
+            chaincodeProcessName(cc),
+            await this.ensureChaincodeServer(host, org, cc, settings),
+          );
       }),
     );
     await this.deployChaincodes(net, admin, settings);
@@ -533,29 +549,31 @@ export class HostsDevnet {
   private async ensureChaincodeServer(
     host: HostPlan,
     org: PeerOrg,
+    cc: ChaincodeDef,
     settings: HostsSettings,
   ): Promise<number | undefined> {
     const paths = this.hostPaths(host.key);
-    const stamp = path.join(paths.root, 'running-code.sha256');
+    const name = chaincodeProcessName(cc);
+    const stamp = path.join(paths.root, `running-code-${cc.name}.sha256`);
     const code = chaincodeCodeHash();
     if (
-      runningPid(paths, 'chaincode') !== undefined &&
+      runningPid(paths, name) !== undefined &&
       (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== code)
     ) {
-      this.log(`  ${host.key}: chaincode code changed, restarting its server`);
-      await stopProcess(paths, 'chaincode');
+      this.log(`  ${host.key}: chaincode code changed, restarting ${name}`);
+      await stopProcess(paths, name);
     }
-    const packageId = settings.packageIds[org.key] as string;
+    const packageId = settings.packageIds[packageKey(org, cc)] as string;
     const tls = (which: Parameters<typeof chaincodeTlsFile>[1]): string =>
       chaincodeTlsFile(this.paths, which, org.key);
     const pid = await this.startOnHost(host.key, {
-      name: 'chaincode',
+      name,
       command: process.execPath,
       args: [
         require.resolve('fabric-shim/cli.js', { paths: [CHAINCODE_DIR] }),
         'server',
         '--chaincode-address',
-        `${HOST}:${HOST_PORTS.chaincode}`,
+        `${HOST}:${cc.serverPort.hosts}`,
         '--chaincode-id',
         packageId,
         '--chaincode-tls-cert-file',
@@ -567,7 +585,7 @@ export class HostsDevnet {
       ],
       env: { CORE_CHAINCODE_LOGGING_LEVEL: this.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'WARNING' },
       cwd: CHAINCODE_DIR,
-      health: [{ kind: 'tcp', host: HOST, port: HOST_PORTS.chaincode, via: this.via(host.key) }],
+      health: [{ kind: 'tcp', host: HOST, port: cc.serverPort.hosts, via: this.via(host.key) }],
     });
     fs.writeFileSync(stamp, code);
     return pid;
@@ -586,9 +604,12 @@ export class HostsDevnet {
     const orgs = net.layout.peerOrgs;
     await Promise.all(
       orgs.map(async (org) => {
-        const packageId = settings.packageIds[org.key] as string;
-        const file = this.paths.chaincodePackageOf(org.key);
-        if (await admin.install(org, packageId, file)) this.log(`  installed on ${org.key}`);
+        for (const cc of CHAINCODES) {
+          const packageId = settings.packageIds[packageKey(org, cc)] as string;
+          const file = this.paths.chaincodePackageOf(org.key, cc.name);
+          if (await admin.install(org, packageId, file))
+            this.log(`  ${cc.name} installed on ${org.key}`);
+        }
       }),
     );
     for (const cc of CHAINCODES) {
@@ -603,7 +624,7 @@ export class HostsDevnet {
           recorded.add(org.key);
           continue;
         }
-        await admin.approve(org, settings.packageIds[org.key] as string, cc);
+        await admin.approve(org, settings.packageIds[packageKey(org, cc)] as string, cc);
         this.log(`  ${cc.name} approved by ${org.mspId}`);
         recorded.add(org.key);
         settings.approved[key] = [...recorded];
@@ -616,7 +637,11 @@ export class HostsDevnet {
       settings.approved[key] = [...recorded];
       this.writeSettings(settings);
     }
-    await Promise.all(orgs.map((org) => waitFor(() => admin.pingChaincode(org), 60_000)));
+    await Promise.all(
+      orgs.flatMap((org) =>
+        CHAINCODES.map((cc) => waitFor(() => admin.pingChaincode(org, cc.name), 60_000)),
+      ),
+    );
   }
 
   /** PostgreSQL and Redis of one host, on its loopback (for its gateway only). */
@@ -991,4 +1016,9 @@ async function waitForGossip(net: HostsNetwork, timeoutMs = 90_000): Promise<voi
     }
     await sleep(250);
   }
+}
+
+/** Where an organisation's package id of a definition is kept in the settings. */
+function packageKey(org: PeerOrg, cc: ChaincodeDef): string {
+  return `${org.key}:${cc.name}`;
 }

@@ -60,9 +60,9 @@ export class DevnetPaths {
   get chaincodePackage(): string {
     return this.chaincodePackageOf();
   }
-  /** The devnet's package, or (across hosts) an organisation's own. */
-  chaincodePackageOf(orgKey?: string): string {
-    return path.join(this.shared, 'chaincode', orgKey ?? '', 'clearance.tar.gz');
+  /** A definition's package: the devnet's, or (across hosts) an organisation's own. */
+  chaincodePackageOf(orgKey?: string, chaincode: string = CHAINCODE_NAME): string {
+    return path.join(this.shared, 'chaincode', orgKey ?? '', `${chaincode}.tar.gz`);
   }
   /** Mutual TLS material of the peer → chaincode server link. */
   get chaincodeTls(): string {

@@ -94,7 +94,7 @@ describe('clearance on the devnet', () => {
     try {
       const events = await eventsFor(
         gateway.getNetwork('clearance'),
-        'clearance',
+        'clearance-gd', // a GD declaration's own definition (namespace)
         filed.blockNumber,
         9,
         (e) => Buffer.from(e.payload).toString().includes(`"declarationId":"${id}"`),
@@ -123,10 +123,10 @@ describe('clearance on the devnet', () => {
     await ledgers.gdCustoms.submit('Declaration:AssessRisk', [id, 'LOW', '5', '']);
     await ledgers.gdCustoms.submit('Declaration:MarkReleaseEligible', [id, 'low risk']);
 
-    // A MAJORITY of organisations (the chaincode-level policy) but without GDCIQMSP.
+    // GD customs (enough for clearance-gd's chaincode-level policy) and others, not GDCIQMSP.
     const { client, gateway } = connectGateway(connection('gdCustoms'));
     try {
-      const contract = gateway.getNetwork('clearance').getContract('clearance');
+      const contract = gateway.getNetwork('clearance').getContract('clearance-gd');
       const proposal = contract.newProposal('Declaration:Release', {
         arguments: [id, 'customs alone'],
         endorsingOrganizations: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],

@@ -244,7 +244,7 @@ async function moreTransactions(devnet: Devnet, run: string) {
     // GD customs alone, with HK customs and the operator: the release key needs GD CIQ.
     const network = gateway.getNetwork(CHANNEL_NAME);
     for (const id of ids.slice(4, 7)) {
-      const proposal = network.getContract(CHAINCODE_NAME).newProposal('Declaration:Release', {
+      const proposal = network.getContract('clearance-gd').newProposal('Declaration:Release', {
         arguments: [id, 'customs alone'],
         endorsingOrganizations: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],
       });

@@ -179,7 +179,8 @@ describe('Fabric client on the devnet', () => {
 
     const { client, gateway } = connectGateway(connection('gdcustoms/officer1'));
     try {
-      const events = await gateway.getNetwork('clearance').getChaincodeEvents('clearance', {
+      // GD customs' self-checks go to its own namespace (domain/namespaces.ts).
+      const events = await gateway.getNetwork('clearance').getChaincodeEvents('clearance-gd', {
         checkpoint: {
           getBlockNumber: () => a.blockNumber,
           getTransactionId: () => a.transactionId,
@@ -200,7 +201,7 @@ describe('Fabric client on the devnet', () => {
       expect(ids.at(-1)).toBe(b.transactionId);
       expect(seen.at(-1)).toMatchObject({
         blockNumber: b.blockNumber,
-        chaincodeName: 'clearance',
+        chaincodeName: 'clearance-gd',
         eventName: EVENTS.SelfCheckRecorded,
       });
       expect(JSON.parse(Buffer.from(seen.at(-1)?.payload ?? []).toString())).toMatchObject({

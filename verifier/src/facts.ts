@@ -8,7 +8,10 @@
 import {
   CrossingRecordSchema,
   DeclarationRecordSchema,
+  JOINT_NAMESPACE,
+  NAMESPACES,
   RECORD_KEYS,
+  namespaceOf,
 } from '@clearance/chaincode/domain';
 import type { z } from 'zod';
 import type { CrossingFacts, Facts, ReleaseFacts } from './bundle';
@@ -46,17 +49,26 @@ const CrossingRecord = CrossingRecordSchema.pick({
   inspection: true,
 });
 
-/** The records of one kind a transaction wrote in the chaincode's namespace, by key id. */
+/**
+ * The namespaces whose records the facts are read from: every namespace of the split
+ * network when the trust root names its joint definition, else the one named.
+ */
+function namespacesOf(chaincode: string): readonly string[] {
+  return chaincode === JOINT_NAMESPACE ? NAMESPACES : [chaincode];
+}
+
+/** The records of one kind a transaction wrote in the chaincode's namespaces, by key id. */
 function recordsWritten<T>(
   action: EndorserAction,
   chaincode: string,
   objectType: string,
   schema: z.ZodType<T>,
-): { id: string; record: T | undefined }[] {
+): { id: string; record: T | undefined; namespace: string }[] {
   const pattern = new RegExp(`^\\u0000${objectType}\\u0000([^\\u0000]+)\\u0000$`);
+  const namespaces = namespacesOf(chaincode);
   return action.writes
-    .filter((ns) => ns.namespace === chaincode)
-    .flatMap((ns) => ns.writes)
+    .filter((ns) => namespaces.includes(ns.namespace))
+    .flatMap((ns) => ns.writes.map((w) => ({ ...w, namespace: ns.namespace })))
     .flatMap((w) => {
       const id = pattern.exec(w.key)?.[1];
       if (id === undefined || w.isDelete) return [];
@@ -64,10 +76,10 @@ function recordsWritten<T>(
       try {
         parsed = JSON.parse(new TextDecoder().decode(w.value));
       } catch {
-        return [{ id, record: undefined }];
+        return [{ id, record: undefined, namespace: w.namespace }];
       }
       const result = schema.safeParse(parsed);
-      return [{ id, record: result.success ? result.data : undefined }];
+      return [{ id, record: result.success ? result.data : undefined, namespace: w.namespace }];
     });
 }
 
@@ -80,6 +92,19 @@ function releaseFacts(subjects: SubjectTransaction[], chaincode: string): FactsO
     const record = one?.record;
     if (written.length !== 1 || !record || record.declarationId !== one.id)
       return { ok: false, reason: 'NOT_A_RELEASE', detail: `${s.id} writes no declaration` };
+    // A split network keeps a jurisdiction's declarations in its own namespace: one written
+    // in the other side's was endorsed under that side's policy alone. (The joint namespace
+    // needs both customs services: there, as on a network of one definition, it stands.)
+    if (
+      chaincode === JOINT_NAMESPACE &&
+      one.namespace !== JOINT_NAMESPACE &&
+      one.namespace !== namespaceOf(record.jurisdiction)
+    )
+      return {
+        ok: false,
+        reason: 'NOT_A_RELEASE',
+        detail: `${s.id} writes a ${record.jurisdiction} declaration in ${one.namespace}`,
+      };
     if (record.lastAct.action !== 'RELEASE' || record.lastAct.txId !== s.id)
       return { ok: false, reason: 'NOT_A_RELEASE', detail: `${s.id} is ${record.lastAct.action}` };
     consignments.add(record.consignmentRef);

@@ -177,8 +177,8 @@ describe('Crossing contract: GO or INSPECT at the boundary', () => {
       .listOrgs()
       .sort();
     expect(orgs).toEqual(['GDCustomsMSP', 'HKCustomsMSP']);
-    expect(endorsementPlan('Crossing:Decide').required).toEqual(orgs);
-    expect(endorsementPlan('Crossing:RecordOutcome').required).toEqual(orgs);
+    expect(endorsementPlan('Crossing:Decide', 'clearance').required).toEqual(orgs);
+    expect(endorsementPlan('Crossing:RecordOutcome', 'clearance').required).toEqual(orgs);
     const stored = JSON.parse(
       await as(ledger, 'hkCustoms').evaluate('Crossing:GetCrossing', ['X-GO']),
     ) as CrossingRecord;

@@ -25,9 +25,10 @@ import { holdCausesOf, unholdSettled } from '../domain/lifecycle';
 import type { DeviceRecord, SealRecord } from '../domain/seal';
 import { actorOf, callerOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { holdDeclarations, loadDeclaration, saveDeclaration } from './declaration-store';
+import { findDeclaration, holdDeclarations, saveFromJoint } from './declaration-store';
 import { EVENTS } from '../domain/events';
 import { ANCHOR, DEVICE, SEAL } from './seal';
+import { requireHome } from '../stub/namespace';
 
 export { CROSSING_CONTRACT };
 const CROSSING = RECORD_KEYS.crossing;
@@ -43,6 +44,11 @@ const SEAL_CROSSINGS = 'sealcrossings';
 export class CrossingContract extends Contract {
   constructor() {
     super(CROSSING_CONTRACT);
+  }
+
+  /** Its writes are joint: proposed to the joint namespace only (reads anywhere). */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    requireHome(ctx);
   }
 
   private act(ctx: Context, action: CrossingAction): CrossingActRecord {
@@ -93,7 +99,7 @@ export class CrossingContract extends Contract {
       crossings: [],
     };
     const declarations = [];
-    for (const id of seal.declarationIds) declarations.push(await loadDeclaration(ctx, id));
+    for (const id of seal.declarationIds) declarations.push(await findDeclaration(ctx, id));
     const record = decideCrossing({
       input,
       seal,
@@ -194,7 +200,7 @@ export class CrossingContract extends Contract {
     const otherSeals = new Map<string, SealRecord>();
     const unheld: string[] = [];
     for (const id of new Set(seal.declarationIds)) {
-      const declaration = await loadDeclaration(ctx, id);
+      const declaration = await findDeclaration(ctx, id);
       // Causes naming other seals: read those seals once each.
       for (const cause of holdCausesOf(declaration))
         if (cause.sealId !== undefined && cause.sealId !== seal.sealId)
@@ -212,7 +218,7 @@ export class CrossingContract extends Contract {
         (cause) => isClearedAlarm(cause, settled, otherSeals),
       );
       if (!next) continue;
-      await saveDeclaration(ctx, next, { event: false });
+      await saveFromJoint(ctx, next);
       unheld.push(id);
     }
     return { heldDeclarations: [], unheldDeclarations: unheld, clearedAlarms: cleared };

@@ -10,6 +10,9 @@ import {
   type IndirectPath,
 } from '../domain/lifecycle';
 import { boundedText, emit, readJson, writeJson } from '../stub/ledger-io';
+import { DeclarationRecordSchema } from '../domain/records';
+import { JURISDICTION_NAMESPACES, namespaceOf } from '../domain/namespaces';
+import { callNamespace } from '../stub/namespace';
 
 const DECLARATION = RECORD_KEYS.declaration;
 
@@ -55,9 +58,34 @@ export async function saveDeclaration(
 }
 
 /**
- * Holds each declaration of `ids` that the cause's path lets its actor hold (lifecycle.ts,
- * holdBy: held already or not, the cause is added), without events of their own: the
- * calling act's event names them. Resolves with the declarations held.
+ * From the joint namespace: the declaration `id`, read in whichever jurisdiction's
+ * namespace holds it (an id names one declaration on the channel: Declaration:File
+ * refuses an id the other jurisdiction uses). The read joins this transaction's read set.
+ */
+export async function findDeclaration(ctx: Context, id: string): Promise<DeclarationRecord> {
+  for (const namespace of Object.values(JURISDICTION_NAMESPACES)) {
+    try {
+      const json = await callNamespace(ctx, namespace, 'Declaration:Get', [id]);
+      return DeclarationRecordSchema.parse(JSON.parse(json));
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') continue;
+      throw error;
+    }
+  }
+  throw new LedgerError('NOT_FOUND', `declaration ${id} does not exist`);
+}
+
+/** From the joint namespace: writes a declaration a joint act changed, in its own namespace. */
+export async function saveFromJoint(ctx: Context, record: DeclarationRecord): Promise<void> {
+  await callNamespace(ctx, namespaceOf(record.jurisdiction), 'Declaration:SaveFromJoint', [
+    JSON.stringify(record),
+  ]);
+}
+
+/**
+ * From the joint namespace: holds each declaration of `ids` that the cause's path lets its
+ * actor hold (lifecycle.ts, holdBy: held already or not, the cause is added), without
+ * events of their own: the calling act's event names them. Resolves with those held.
  */
 export async function holdDeclarations(
   ctx: Context,
@@ -66,9 +94,9 @@ export async function holdDeclarations(
 ): Promise<string[]> {
   const held: string[] = [];
   for (const id of new Set(ids)) {
-    const next = holdBy(await loadDeclaration(ctx, id), cause);
+    const next = holdBy(await findDeclaration(ctx, id), cause);
     if (!next) continue;
-    await saveDeclaration(ctx, next, { event: false });
+    await saveFromJoint(ctx, next);
     held.push(id);
   }
   return held;

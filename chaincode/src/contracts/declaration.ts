@@ -23,15 +23,19 @@ import {
   isRiskLevel,
   isRiskScore,
 } from '../domain/lifecycle';
-import { toTrustAnchor } from '../domain/trust-list';
+import { toTrustAnchor, type AuthorityRecord } from '../domain/trust-list';
+import { DeclarationRecordSchema } from '../domain/records';
+import {
+  JOINT_NAMESPACE,
+  JURISDICTION_NAMESPACES,
+  commercialCollection,
+} from '../domain/namespaces';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
-import { boundedText, parseJsonArgument, writeJson } from '../stub/ledger-io';
+import { boundedText, parseArgument, parseJsonArgument, writeJson } from '../stub/ledger-io';
+import { callNamespace, requireHome } from '../stub/namespace';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
-import { listAuthorities } from './trust-list';
 
 export { DECLARATION_CONTRACT };
-/** Private data collection of customs and inspection: prices and invoice. */
-export const COMMERCIAL_COLLECTION = 'commercialValues';
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
@@ -88,11 +92,16 @@ export class DeclarationContract extends Contract {
       parseJsonArgument(declarationJson, 'declaration'),
       parseJsonArgument(Buffer.from(commercialBytes).toString(), 'commercial'),
     );
+    requireHome(ctx, filing.declaration.jurisdiction);
     requireAllowed(act.action, filing.declaration.jurisdiction, act.actor);
     const signature = boundedText(signatureBase64, 'signature', 64 * 1024);
     if (!/^[A-Za-z0-9+/]+=*$/.test(signature))
       throw new LedgerError('INVALID_ARGUMENT', 'signature must be base64');
-    const anchors = (await listAuthorities(ctx)).map(toTrustAnchor);
+    // The trust list lives in the joint namespace: read it there, in this transaction.
+    const authorities = JSON.parse(
+      await callNamespace(ctx, JOINT_NAMESPACE, 'TrustList:ListAuthorities', []),
+    ) as AuthorityRecord[]; // our own chaincode's records, as TrustList wrote them
+    const anchors = authorities.map(toTrustAnchor);
     const evidence = await verifyDetachedSignature(
       canonicalBytes(filing),
       new Uint8Array(Buffer.from(signature, 'base64')),
@@ -122,8 +131,13 @@ export class DeclarationContract extends Contract {
     if ((await ctx.stub.getState(this.key(ctx, id))).length > 0) {
       throw new LedgerError('ALREADY_EXISTS', `declaration ${id} already exists`);
     }
+    await this.requireUnusedElsewhere(ctx, input.declaration.jurisdiction, id);
     const record = fileDeclaration(input, act);
-    await ctx.stub.putPrivateData(COMMERCIAL_COLLECTION, `${id}#${record.version}`, commercial);
+    await ctx.stub.putPrivateData(
+      commercialCollection(record.jurisdiction),
+      `${id}#${record.version}`,
+      commercial,
+    );
     await ctx.stub.putState(
       ctx.stub.createCompositeKey(BY_CONSIGNMENT, [record.consignmentRef, id]),
       Buffer.from([0]),
@@ -150,11 +164,49 @@ export class DeclarationContract extends Contract {
       act,
     );
     await ctx.stub.putPrivateData(
-      COMMERCIAL_COLLECTION,
+      commercialCollection(record.jurisdiction),
       `${record.declarationId}#${record.version}`,
       commercial,
     );
     return this.save(ctx, record);
+  }
+
+  /**
+   * A declaration id names one declaration on the channel: joint acts (seals, crossings)
+   * find it by id in whichever jurisdiction's namespace holds it.
+   */
+  private async requireUnusedElsewhere(ctx: Context, jurisdiction: string, id: string) {
+    for (const [other, namespace] of Object.entries(JURISDICTION_NAMESPACES)) {
+      if (other === jurisdiction) continue;
+      try {
+        await callNamespace(ctx, namespace, 'Declaration:Get', [id]);
+      } catch (error) {
+        if (error instanceof LedgerError && error.code === 'NOT_FOUND') continue;
+        throw error;
+      }
+      throw new LedgerError('ALREADY_EXISTS', `declaration ${id} exists in ${namespace}`);
+    }
+  }
+
+  /**
+   * A declaration as a joint act changed it (a seal alarm's or a crossing outcome's hold or
+   * unhold, computed by the joint namespace's code under the allow table's paths): reached
+   * only by a chaincode-to-chaincode call from the joint namespace (the proposal names it),
+   * only for a declaration this namespace holds, with the same id and jurisdiction.
+   */
+  @Transaction()
+  @Returns('string')
+  async SaveFromJoint(ctx: Context, recordJson: string): Promise<string> {
+    requireHome(ctx);
+    const next = parseArgument(DeclarationRecordSchema, recordJson, 'record');
+    const current = await this.load(ctx, next.declarationId);
+    if (
+      current.jurisdiction !== next.jurisdiction ||
+      current.version !== next.version ||
+      next.lastAct.txId !== ctx.stub.getTxID()
+    )
+      throw new LedgerError('CONFLICT', `declaration ${next.declarationId} changed elsewhere`);
+    return saveDeclaration(ctx, next, { event: false });
   }
 
   private async officerAct(
@@ -165,6 +217,7 @@ export class DeclarationContract extends Contract {
   ): Promise<string> {
     const act = this.act(ctx, input.action, reason);
     const record = await this.load(ctx, id);
+    requireHome(ctx, record.jurisdiction);
     requireAllowed(input.action, record.jurisdiction, act.actor);
     const next = applyAct(record, input, act);
     if (input.action === 'RELEASE') {
@@ -312,7 +365,7 @@ export class DeclarationContract extends Contract {
     const record = await this.load(ctx, id);
     const v = version === '' ? record.version : Number(version);
     const bytes = await ctx.stub.getPrivateData(
-      COMMERCIAL_COLLECTION,
+      commercialCollection(record.jurisdiction),
       `${record.declarationId}#${v}`,
     );
     if (bytes.length === 0)

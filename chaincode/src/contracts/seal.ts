@@ -22,8 +22,9 @@ import {
 import { requireCheckpointAt, requireControlPoint, requireLaneAt } from '../domain/crossing';
 import { actorOf, callerOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
-import { holdDeclarations, loadDeclaration } from './declaration-store';
+import { findDeclaration, holdDeclarations } from './declaration-store';
 import { EVENTS } from '../domain/events';
+import { requireHome } from '../stub/namespace';
 
 export { SEAL_CONTRACT };
 export const DEVICE = 'device';
@@ -59,6 +60,11 @@ interface DeviceReadings {
 export class SealContract extends Contract {
   constructor() {
     super(SEAL_CONTRACT);
+  }
+
+  /** Its writes are joint: proposed to the joint namespace only (reads anywhere). */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    requireHome(ctx);
   }
 
   private act(ctx: Context, action: SealAction, reason: string): SealActRecord {
@@ -188,7 +194,7 @@ export class SealContract extends Contract {
         'INVALID_STATE',
         `device ${input.deviceId} already seals ${inUse.sealId}`,
       );
-    for (const id of input.declarationIds) await loadDeclaration(ctx, id);
+    for (const id of input.declarationIds) await findDeclaration(ctx, id);
     await writeJson(ctx, inUseKey, { sealId: input.sealId });
     const readings = await readJson<DeviceReadings>(
       ctx,

@@ -23,6 +23,7 @@ import {
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
 import { boundedText, emit, parseArgument, readJson, writeJson } from '../stub/ledger-io';
 import { EVENTS } from '../domain/events';
+import { requireHome } from '../stub/namespace';
 
 export { TRUST_LIST_CONTRACT };
 const AUTHORITY = 'authority';
@@ -49,6 +50,11 @@ export async function listAuthorities(ctx: Context): Promise<AuthorityRecord[]> 
 export class TrustListContract extends Contract {
   constructor() {
     super(TRUST_LIST_CONTRACT);
+  }
+
+  /** Its writes are joint: proposed to the joint namespace only (reads anywhere). */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    requireHome(ctx);
   }
 
   private async change(

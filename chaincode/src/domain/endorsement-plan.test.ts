@@ -1,95 +1,100 @@
 import { describe, expect, it } from '@jest/globals';
 import policy from './access-policy.json';
-import { endorsementPlan, majority, nextEndorsers } from './endorsement-plan';
+import { endorsementPlan, nextEndorsers, type EndorsementPlan } from './endorsement-plan';
 
-const ALL = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'];
+const GD = 'clearance-gd';
+const HK = 'clearance-hk';
+const JOINT = 'clearance';
 
-describe('endorsementPlan', () => {
-  it('asks any 3 of the 4 organisations where no key-level policy applies', () => {
-    expect(majority(4)).toBe(3);
-    for (const tx of ['SelfCheck:Record', 'Seal:ApplySeal', 'Declaration:Accept'])
-      expect(endorsementPlan(tx)).toEqual({ required: [], total: 3, eligible: ALL });
+describe('endorsementPlan ', () => {
+  it("asks one peer of the jurisdiction's own agencies for its acts, never the other side's", () => {
+    for (const tx of ['Declaration:File', 'Declaration:Accept', 'Declaration:AssessRisk'])
+      expect(endorsementPlan(tx, GD)).toEqual({
+        required: [],
+        total: 1,
+        eligible: ['GDCustomsMSP', 'GDCIQMSP'],
+      });
+    expect(endorsementPlan('Declaration:File', HK)).toEqual({
+      required: [],
+      total: 1,
+      eligible: ['HKCustomsMSP'],
+    });
   });
 
-  it('needs every joint agency for a release, and GD and HK customs for trust-list changes', () => {
-    expect(endorsementPlan('Declaration:Release').required).toEqual(
-      expect.arrayContaining(['GDCustomsMSP', 'GDCIQMSP', ...policy.jointAgencies.HK]),
-    );
-    for (const tx of ['TrustList:ApproveTrustChange', 'TrustList:UpdateRevocationList'])
-      expect(endorsementPlan(tx)).toMatchObject({
+  it("needs every joint agency of the namespace's jurisdiction for a release", () => {
+    expect(endorsementPlan('Declaration:Release', GD)).toEqual({
+      required: policy.jointAgencies.GD,
+      total: 2,
+      eligible: policy.jointAgencies.GD,
+    });
+    expect(endorsementPlan('Declaration:Release', HK).required).toEqual(policy.jointAgencies.HK);
+  });
+
+  it('needs both customs services for every joint act, the operators’ ones included', () => {
+    for (const tx of [
+      'TrustList:ApproveTrustChange',
+      'Crossing:Decide',
+      'Crossing:RecordOutcome',
+      'Seal:AnchorReadings',
+      'Seal:RecordAlarm',
+    ])
+      expect(endorsementPlan(tx, JOINT)).toEqual({
         required: ['GDCustomsMSP', 'HKCustomsMSP'],
-        total: 3,
+        total: 2,
+        eligible: ['GDCustomsMSP', 'HKCustomsMSP'],
       });
   });
 
-  it("narrows a release to the joint agencies of the declaration's jurisdiction", () => {
-    expect(endorsementPlan('Declaration:Release', 'GD').required).toEqual(policy.jointAgencies.GD);
-    expect(endorsementPlan('Declaration:Release', 'HK')).toEqual({
-      required: policy.jointAgencies.HK,
-      total: 3,
-      eligible: ALL,
-    });
-    // An unknown jurisdiction (or none) keeps every joint agency.
-    expect(endorsementPlan('Declaration:Release', 'XX').required).toHaveLength(3);
-    expect(endorsementPlan('SelfCheck:Record', 'GD').required).toEqual([]);
-  });
-
-  it('keeps private-data writes on collection members', () => {
-    expect(endorsementPlan('Declaration:File').eligible).not.toContain('LogisticsMSP');
-    expect(endorsementPlan('Declaration:Amend').eligible).toHaveLength(3);
+  it('a self-check asks the chaincode-level policy of the namespace it is made in', () => {
+    expect(endorsementPlan('SelfCheck:Record', GD).total).toBe(1);
+    expect(endorsementPlan('SelfCheck:Record', JOINT).total).toBe(2);
   });
 });
 
 describe('nextEndorsers', () => {
-  const trust = endorsementPlan('TrustList:ApproveTrustChange');
+  const trust = endorsementPlan('TrustList:ApproveTrustChange', JOINT);
+  const gdFiling = endorsementPlan('Declaration:File', GD);
   const none = { endorsed: [], failed: [], pending: [] };
 
-  it('asks the required ones and enough others, in preference order', () => {
-    expect(
-      nextEndorsers(trust, none, ['LogisticsMSP', 'GDCIQMSP', 'GDCustomsMSP', 'HKCustomsMSP']),
-    ).toEqual({
+  it('asks the required ones first', () => {
+    expect(nextEndorsers(trust, none)).toEqual({
       done: false,
-      ask: ['GDCustomsMSP', 'HKCustomsMSP', 'LogisticsMSP'],
+      ask: ['GDCustomsMSP', 'HKCustomsMSP'],
     });
   });
 
-  it('routes around a failed optional peer', () => {
-    const next = nextEndorsers(trust, {
-      endorsed: ['GDCustomsMSP', 'HKCustomsMSP'],
-      failed: ['GDCIQMSP'],
-      pending: [],
+  it('routes a GD act around a dead GD peer to the other GD agency, never to HK', () => {
+    expect(nextEndorsers(gdFiling, none, ['HKCustomsMSP', 'GDCIQMSP', 'GDCustomsMSP'])).toEqual({
+      done: false,
+      ask: ['GDCIQMSP'],
     });
-    expect(next).toEqual({ done: false, ask: ['LogisticsMSP'] });
+    expect(
+      nextEndorsers(gdFiling, { endorsed: [], failed: ['GDCIQMSP'], pending: [] }, [
+        'GDCIQMSP',
+        'GDCustomsMSP',
+      ]),
+    ).toEqual({ done: false, ask: ['GDCustomsMSP'] });
+    expect(
+      nextEndorsers(gdFiling, { endorsed: ['GDCustomsMSP'], failed: [], pending: [] }),
+    ).toEqual({ done: true });
   });
 
   it('does not ask again while an answer is pending, and is done at the total', () => {
     expect(
-      nextEndorsers(trust, {
-        endorsed: ['GDCustomsMSP'],
-        failed: [],
-        pending: ['HKCustomsMSP', 'GDCIQMSP'],
-      }),
+      nextEndorsers(trust, { endorsed: ['GDCustomsMSP'], failed: [], pending: ['HKCustomsMSP'] }),
     ).toEqual({ done: false, ask: [] });
     expect(
-      nextEndorsers(trust, {
-        endorsed: ['GDCustomsMSP', 'HKCustomsMSP', 'GDCIQMSP'],
-        failed: [],
-        pending: [],
-      }),
+      nextEndorsers(trust, { endorsed: ['GDCustomsMSP', 'HKCustomsMSP'], failed: [], pending: [] }),
     ).toEqual({ done: true });
   });
 
   it('gives up when a required peer failed or too few are left', () => {
     expect(
       nextEndorsers(trust, { endorsed: [], failed: ['HKCustomsMSP'], pending: [] }),
-    ).toMatchObject({
-      impossible: expect.stringContaining('HKCustomsMSP'),
-    });
-    const file = endorsementPlan('Declaration:File');
+    ).toMatchObject({ impossible: expect.stringContaining('HKCustomsMSP') });
+    const both: EndorsementPlan = gdFiling;
     expect(
-      nextEndorsers(file, { endorsed: ['GDCustomsMSP'], failed: ['GDCIQMSP'], pending: [] }),
-    ).toMatchObject({
-      impossible: expect.stringContaining('3 endorsements needed'),
-    });
+      nextEndorsers(both, { endorsed: [], failed: ['GDCIQMSP', 'GDCustomsMSP'], pending: [] }),
+    ).toMatchObject({ impossible: expect.stringContaining('1 endorsements needed') });
   });
 });

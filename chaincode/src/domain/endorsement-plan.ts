@@ -1,23 +1,12 @@
 /**
- * Which peers must endorse each transaction, derived from the same allow table the
- * chaincode enforces (access-policy.json) and from where the contracts set key-level
- * policies (setStateValidationParameter in contracts/declaration.ts and trust-list.ts).
- *
- * - Chaincode level: MAJORITY of the four peer organisations, so any 3.
- * - Declaration release key (set at File): every joint agency of the declaration's
- *   jurisdiction (GD: customs and inspection; HK: customs). Release(id) does not name the
- *   jurisdiction: the client reads the declaration first (JURISDICTION_READS); without it
- *   the plan needs the joint agencies of every jurisdiction.
- * - Trust-list meta key (set at the first change, written by every change): GD and HK customs.
- * - Crossing record key (set by Decide, written again by RecordOutcome): GD and HK customs
- *   (policy.crossing.endorsers), Decide included, so both services endorse every decision.
- * - File and Amend write the commercialValues collection (memberOnlyWrite): only its member
- *   organisations may endorse them (network/src/definition.ts COLLECTIONS).
- *
+ * Which peers must endorse each transaction: the chaincode-level policy of the namespace it
+ * is proposed to (namespaces.ts) and the key-level policies the contracts set
+ * (setStateValidationParameter in contracts/declaration.ts, trust-list.ts and crossing.ts).
  * A plan is "these organisations, and enough others to make `total`": a dead optional peer
  * can be routed around. Pure: no I/O.
  */
 import policy from './access-policy.json';
+import { JOINT_NAMESPACE, NAMESPACE_POLICIES, type Namespace } from './namespaces';
 
 export const PEER_ORGANISATIONS = [
   'GDCustomsMSP',
@@ -25,13 +14,6 @@ export const PEER_ORGANISATIONS = [
   'HKCustomsMSP',
   'LogisticsMSP',
 ] as const;
-
-/** Members of the commercialValues collection (memberOnlyWrite). */
-export const COMMERCIAL_COLLECTION_MEMBERS: readonly string[] = [
-  'GDCustomsMSP',
-  'GDCIQMSP',
-  'HKCustomsMSP',
-];
 
 export interface EndorsementPlan {
   /** Organisations whose peer must endorse. */
@@ -42,53 +24,43 @@ export interface EndorsementPlan {
   eligible: readonly string[];
 }
 
-/** MAJORITY of n: more than half. */
-export const majority = (n: number): number => Math.floor(n / 2) + 1;
-
-const union = (...lists: (readonly string[])[]): string[] => [...new Set(lists.flat())];
-
-const jointAgencies: Record<string, readonly string[]> = policy.jointAgencies;
-
-/**
- * Transactions whose key-level policy depends on the jurisdiction of the declaration named
- * by an argument: the read that tells it (its JSON has `jurisdiction`).
- */
-export const JURISDICTION_READS: Readonly<Record<string, { read: string; idArgument: number }>> = {
-  'Declaration:Release': { read: 'Declaration:Get', idArgument: 0 },
-};
-
-const BY_JURISDICTION: Record<string, (jurisdiction: string) => readonly string[] | undefined> = {
-  'Declaration:Release': (j) => jointAgencies[j],
-};
-
-/** Transactions writing a key with a key-level policy, and the organisations it names. */
-const KEY_LEVEL: Record<string, readonly string[]> = {
-  'Declaration:Release': union(...Object.values(jointAgencies)),
-  // The approval makes the change; proposals, rejections and withdrawals change no list key.
+/** Joint transactions writing a key with a key-level policy, and the organisations it names. */
+const JOINT_KEY_LEVEL: Record<string, readonly string[]> = {
   'TrustList:ApproveTrustChange': policy.trustListEndorsers,
   'TrustList:UpdateRevocationList': policy.trustListEndorsers,
   'Crossing:Decide': policy.crossing.endorsers,
   'Crossing:RecordOutcome': policy.crossing.endorsers,
 };
 
-const PRIVATE_WRITERS: Record<string, readonly string[]> = {
-  'Declaration:File': COMMERCIAL_COLLECTION_MEMBERS,
-  'Declaration:Amend': COMMERCIAL_COLLECTION_MEMBERS,
-};
+/** MAJORITY of n: more than half. */
+export const majority = (n: number): number => Math.floor(n / 2) + 1;
+
+const union = (...lists: (readonly string[])[]): string[] => [...new Set(lists.flat())];
 
 /**
- * The plan for one transaction (`Contract:Method`, as submitted); `jurisdiction`, when
- * known, narrows a jurisdiction-dependent key-level policy (JURISDICTION_READS).
+ * The plan for one transaction (`Contract:Method`, as submitted) in its namespace:
+ * - `clearance-gd`: a peer of GD customs or GD inspection; `clearance-hk`: HK customs' peer;
+ *   the joint namespace: GD customs' and HK customs' peers.
+ * - The release key (set at File) needs every joint agency of the namespace's jurisdiction.
+ * - Trust-list meta key and crossing keys need GD and HK customs (as the joint policy).
+ * - File and Amend write the jurisdiction's collection, whose members are the namespace's
+ *   organisations: only they may endorse (memberOnlyWrite).
+ * - A joint act that holds or unholds declarations (Seal:RecordAlarm,
+ *   Crossing:RecordOutcome) also writes in a jurisdiction's namespace; the joint policy (both
+ *   customs services) satisfies that one's (any agency of the jurisdiction).
  */
-export function endorsementPlan(transaction: string, jurisdiction?: string): EndorsementPlan {
-  const eligible = PRIVATE_WRITERS[transaction] ?? PEER_ORGANISATIONS;
-  const total = majority(PEER_ORGANISATIONS.length);
-  const narrowed =
-    jurisdiction === undefined ? undefined : BY_JURISDICTION[transaction]?.(jurisdiction);
-  const required = narrowed ?? KEY_LEVEL[transaction] ?? [];
-  if (eligible.length < total)
-    throw new Error(`${transaction}: ${eligible.length} eligible organisations, ${total} needed`);
-  return { required, total, eligible };
+export function endorsementPlan(transaction: string, namespace: Namespace): EndorsementPlan {
+  const { endorsement, jurisdiction } = NAMESPACE_POLICIES[namespace];
+  const base = endorsement.rule === 'ALL' ? endorsement.organisations : [];
+  const keyLevel =
+    namespace === JOINT_NAMESPACE
+      ? (JOINT_KEY_LEVEL[transaction] ?? [])
+      : transaction === 'Declaration:Release' && jurisdiction
+        ? policy.jointAgencies[jurisdiction]
+        : [];
+  const required = union(base, keyLevel);
+  const eligible = union(endorsement.organisations, required);
+  return { required, total: Math.max(1, required.length), eligible };
 }
 
 /** Where an endorsement round stands: organisations endorsed, failed, asked and pending. */

@@ -15,3 +15,4 @@ export * from './crossing';
 export * from './crossing-record';
 export * from './event-payloads';
 export * from './events';
+export * from './namespaces';

@@ -16,10 +16,14 @@ export const SEAL_REASONS = {
   TAP_ALREADY_USED: 'TAP_ALREADY_USED',
 } as const;
 
+/** FORBIDDEN: the act was proposed to a namespace it does not belong to (namespaces.ts). */
+export const NAMESPACE_REASONS = { WRONG_NAMESPACE: 'WRONG_NAMESPACE' } as const;
+
 export const REFUSAL_REASONS = [
   ...Object.values(SIGNATURE_REASONS),
   ...Object.values(CERTIFICATE_REASONS),
   ...Object.values(SEAL_REASONS),
+  ...Object.values(NAMESPACE_REASONS),
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

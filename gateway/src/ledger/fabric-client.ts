@@ -13,11 +13,7 @@
  * until the peer has the block of our last commit.
  */
 import { common, peer } from '@hyperledger/fabric-protos';
-import {
-  endorsementPlan,
-  JURISDICTION_READS,
-  type EndorsementPlan,
-} from '@clearance/chaincode/domain';
+import { endorsementPlan, isNamespace, type EndorsementPlan } from '@clearance/chaincode/domain';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
@@ -169,7 +165,7 @@ export interface Network {
   getContract(chaincode: string): Contract;
   /** Chaincode events of valid transactions, from a block or after a checkpoint. */
   getChaincodeEvents(
-    chaincode: string,
+    chaincode: string | readonly string[],
     options?: { startBlock?: bigint; checkpoint?: Checkpoint },
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Full blocks from `startBlock` on, as the home peer delivers them. */
@@ -567,7 +563,7 @@ class ChannelNetwork implements Network {
   }
 
   async getChaincodeEvents(
-    chaincode: string,
+    chaincode: string | readonly string[],
     options: { startBlock?: bigint; checkpoint?: Checkpoint } = {},
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
     const fromCheckpoint = options.checkpoint?.getBlockNumber();
@@ -982,7 +978,7 @@ class ChaincodeContract implements Contract {
     const planOf = (): Promise<EndorsementPlan> =>
       explicit
         ? Promise.resolve({ required: explicit, total: explicit.length, eligible: explicit })
-        : planFor(network, chaincode, transaction, options.arguments ?? []);
+        : Promise.resolve(planFor(network, chaincode, transaction));
     // The id is known before signing (it depends on nonce and creator only).
     const transactionId = transactionIdOf(nonce, network.session.creator);
     return {
@@ -1037,34 +1033,13 @@ class ChaincodeContract implements Contract {
 }
 
 /**
- * The plan of a transaction of our chaincode; with only the home peer known (no `peers` in
- * the connection), that one peer endorses and validation decides. A plan that depends on a
- * declaration's jurisdiction reads the declaration first; if that read is refused (no
- * such declaration), the plan for every jurisdiction stands and the endorsement itself
- * brings the chaincode's answer.
+ * The plan of a transaction of our chaincode in the namespace it is proposed to (the
+ * chaincode name: clearance-gd, clearance-hk or the joint clearance); with only the home
+ * peer known (no `peers` in the connection), that one peer endorses and validation decides.
  */
-async function planFor(
-  network: ChannelNetwork,
-  chaincode: string,
-  transaction: string,
-  args: readonly (string | Uint8Array)[],
-): Promise<EndorsementPlan> {
+function planFor(network: ChannelNetwork, chaincode: string, transaction: string): EndorsementPlan {
   const { home, peers } = network.client.addresses;
-  if (peers.length <= 1) return { required: [home.mspId], total: 1, eligible: [home.mspId] };
-  const lookup = JURISDICTION_READS[transaction];
-  const id = lookup && args[lookup.idArgument];
-  if (!lookup || typeof id !== 'string') return endorsementPlan(transaction);
-  let record: unknown;
-  try {
-    const bytes = await network.getContract(chaincode).evaluateTransaction(lookup.read, id);
-    record = JSON.parse(Buffer.from(bytes).toString());
-  } catch (error) {
-    if (error instanceof EndorseError) return endorsementPlan(transaction);
-    throw error;
-  }
-  const jurisdiction =
-    typeof record === 'object' && record !== null && 'jurisdiction' in record
-      ? record.jurisdiction
-      : undefined;
-  return endorsementPlan(transaction, typeof jurisdiction === 'string' ? jurisdiction : undefined);
+  if (peers.length <= 1 || !isNamespace(chaincode))
+    return { required: [home.mspId], total: 1, eligible: [home.mspId] };
+  return endorsementPlan(transaction, chaincode);
 }

@@ -2,9 +2,23 @@
 import { describe, expect, it } from '@jest/globals';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
-import { endorsementPlan } from '@clearance/chaincode/domain';
+import type { EndorsementPlan } from '@clearance/chaincode/domain';
 import { endorseByPlan } from './fabric-endorsement';
 import type { PeerAddress } from './fabric-endpoints';
+
+/**
+ * Plans as a MAJORITY policy over four organisations makes them (3 of 4, some required):
+ * what is tested here is how a round follows a plan; the namespaces' own plans are tested
+ * in the chaincode's domain (endorsement-plan.test.ts).
+ */
+const FOUR = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'];
+function endorsementPlan(transaction: string): EndorsementPlan {
+  if (transaction === 'TrustList:ApproveTrustChange')
+    return { required: ['GDCustomsMSP', 'HKCustomsMSP'], total: 3, eligible: FOUR };
+  if (transaction === 'Declaration:File')
+    return { required: [], total: 3, eligible: ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP'] };
+  return { required: [], total: 3, eligible: FOUR };
+}
 
 const peers: PeerAddress[] = ['GDCustomsMSP', 'GDCIQMSP', 'HKCustomsMSP', 'LogisticsMSP'].map(
   (mspId, i) => ({

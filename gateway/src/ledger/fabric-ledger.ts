@@ -14,6 +14,8 @@ import {
 } from './fabric-client';
 import type { EndpointAddress, PeerAddress } from './fabric-endpoints';
 import { CommitError } from './fabric-errors';
+import { createNamespaceRouter } from './namespace-routing';
+import { JOINT_NAMESPACE } from '@clearance/chaincode/domain';
 import type {
   Committed,
   Ledger,
@@ -45,15 +47,34 @@ const bytes = (s: Record<string, string>) =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)]));
 
 class FabricLedger implements Ledger {
+  /** Routes each transaction to its namespace (namespace-routing.ts). */
+  private readonly router;
+
   constructor(
     private readonly network: Network,
+    /** The joint definition's name: the split network's namespaces go with it; another: fixed. */
     private readonly chaincode: string,
+    mspId: string,
     /** Closes what this ledger owns (the client, when it is not a factory's). */
     private readonly release: () => void,
-  ) {}
+  ) {
+    this.router = createNamespaceRouter(mspId, async (namespace, transaction, args) => {
+      try {
+        return Buffer.from(
+          await this.network.getContract(namespace).evaluateTransaction(transaction, ...args),
+        ).toString();
+      } catch (error) {
+        throw toApiError(error);
+      }
+    });
+  }
 
-  private get contract() {
-    return this.network.getContract(this.chaincode);
+  private async contractFor(transaction: string, args: readonly string[]) {
+    const namespace: string =
+      this.chaincode === JOINT_NAMESPACE
+        ? await this.router.namespaceFor(transaction, args)
+        : this.chaincode;
+    return this.network.getContract(namespace);
   }
 
   async submit(
@@ -63,7 +84,10 @@ class FabricLedger implements Ledger {
   ): Promise<Committed> {
     let transactionId: string | undefined;
     try {
-      const proposal = this.contract.newProposal(transaction, {
+      const contract = await this.contractFor(transaction, args).catch((error: unknown) => {
+        throw toApiError(error);
+      });
+      const proposal = contract.newProposal(transaction, {
         arguments: args,
         transientData: bytes(transient),
       });
@@ -87,7 +111,8 @@ class FabricLedger implements Ledger {
     args: string[],
     transient: Record<string, string> = {},
   ): Promise<Prepared> {
-    const proposal = this.contract.newProposal(transaction, {
+    const contract = await this.contractFor(transaction, args);
+    const proposal = contract.newProposal(transaction, {
       arguments: args,
       transientData: bytes(transient),
     });
@@ -134,8 +159,11 @@ class FabricLedger implements Ledger {
   }
 
   async evaluate(transaction: string, args: string[]): Promise<string> {
+    if (this.chaincode === JOINT_NAMESPACE) return this.router.evaluate(transaction, args);
     try {
-      return Buffer.from(await this.contract.evaluateTransaction(transaction, ...args)).toString();
+      return Buffer.from(
+        await this.network.getContract(this.chaincode).evaluateTransaction(transaction, ...args),
+      ).toString();
     } catch (error) {
       throw toApiError(error);
     }
@@ -194,7 +222,7 @@ export function connectGateway(connection: FabricConnection): {
 export function createFabricLedger(connection: FabricConnection): Ledger {
   const client = fabricClientFor(connection);
   const network = client.connect(connection).getNetwork(connection.channel);
-  return new FabricLedger(network, connection.chaincode, () => client.close());
+  return new FabricLedger(network, connection.chaincode, connection.mspId, () => client.close());
 }
 
 /**
@@ -209,7 +237,7 @@ export function createFabricLedgerFactory(
     client,
     as(identity) {
       const network = client.connect(identity).getNetwork(connection.channel);
-      return new FabricLedger(network, connection.chaincode, () => undefined);
+      return new FabricLedger(network, connection.chaincode, identity.mspId, () => undefined);
     },
     close: () => client.close(),
   };

@@ -290,19 +290,20 @@ export function transactionsOf(block: common.Block): BlockTransaction[] {
 
 /**
  * The chaincode events of a block's valid transactions (per its TRANSACTIONS_FILTER), of
- * one chaincode, after the transaction `afterTransactionId` when given (a checkpoint). A
+ * one chaincode or several (the namespaces of one split network), after the transaction `afterTransactionId` when given (a checkpoint). A
  * checkpoint transaction the block does not hold skips nothing: the index is keyed by
  * transaction id, so a replay inserts nothing twice.
  */
 export function chaincodeEventsOf(
   block: common.Block,
-  chaincode: string,
+  chaincode: string | readonly string[],
   afterTransactionId?: string,
 ): ChaincodeEvent[] {
+  const names: readonly string[] = typeof chaincode === 'string' ? [chaincode] : chaincode;
   const transactions = transactionsOf(block);
   const from = transactions.findIndex((t) => t.transactionId === afterTransactionId) + 1;
   return transactions
     .slice(from)
     .filter((t) => t.validationCode === peer.TxValidationCode.VALID)
-    .flatMap((t) => t.events.filter((e) => e.chaincodeName === chaincode));
+    .flatMap((t) => t.events.filter((e) => names.includes(e.chaincodeName)));
 }

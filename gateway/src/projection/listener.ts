@@ -2,6 +2,7 @@
  * Feeds the index from the ledger: chaincode events from the stored checkpoint on, each
  * applied with its checkpoint in one database transaction; reconnects after failures.
  */
+import { JOINT_NAMESPACE, NAMESPACES } from '@clearance/chaincode/domain';
 import type { Network } from '../ledger/fabric-client';
 import type { IndexedEvent, IndexStore } from './store';
 
@@ -37,6 +38,14 @@ export function readPayload(bytes: Uint8Array): Pick<IndexedEvent, 'payload' | '
 /** Events written in one database transaction at most (a block's worth under load). */
 const MAX_BATCH = 200;
 
+/**
+ * The chaincode names whose events the index follows: every namespace of the split
+ * network (domain/namespaces.ts) when configured with the joint one, else that one.
+ */
+export function indexedChaincodes(chaincode: string): readonly string[] {
+  return chaincode === JOINT_NAMESPACE ? NAMESPACES : [chaincode];
+}
+
 export function startIndexer(options: IndexerOptions): Indexer {
   let stopped = false;
   let closeEvents: (() => void) | undefined;
@@ -48,7 +57,7 @@ export function startIndexer(options: IndexerOptions): Indexer {
    */
   async function follow(): Promise<void> {
     const checkpoint = await options.store.checkpoint(options.channel);
-    const events = await options.network.getChaincodeEvents(options.chaincode, {
+    const events = await options.network.getChaincodeEvents(indexedChaincodes(options.chaincode), {
       checkpoint,
       startBlock: 0n,
     });

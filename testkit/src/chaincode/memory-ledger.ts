@@ -2,10 +2,22 @@
  * An in-memory twin of the parts of a Fabric peer the contracts use, for unit tests only.
  * It keeps Fabric's transaction semantics that matter to contract logic: reads see only
  * committed state (not the transaction's own writes), a failed transaction writes nothing,
- * and only the last event a transaction sets is emitted.
+ * and only the last event a transaction sets is emitted. Like a channel it holds one state
+ * per namespace (chaincode definition): a transaction is proposed to one namespace, routed as
+ * the gateway routes it (routeOf), and may call into another namespace (invokeChaincode),
+ * whose reads and writes join the same transaction; the proposal keeps naming the first.
  */
 import type { Context, Contract } from 'fabric-contract-api';
-import { LedgerError } from '@clearance/chaincode/domain';
+import { common, peer } from '@hyperledger/fabric-protos';
+import {
+  JURISDICTION_NAMESPACES,
+  LedgerError,
+  NAMESPACES,
+  RECORD_KEYS,
+  isNamespace,
+  routeOf,
+  type Namespace,
+} from '@clearance/chaincode/domain';
 
 export interface TestIdentity {
   mspId: string;
@@ -45,6 +57,8 @@ export interface ContractInvoker {
 /** The transaction id to run under (a Fabric client picks it before endorsement). */
 export interface InvokeOptions {
   txId?: string;
+  /** The namespace to propose to; absent: where routeOf sends it. */
+  namespace?: string;
 }
 
 interface HistoryEntry {
@@ -68,17 +82,63 @@ function iterable<T>(
   return Object.assign(Promise.resolve(it), { [Symbol.asyncIterator]: it[Symbol.asyncIterator] });
 }
 
-export class MemoryLedger {
-  private readonly state = new Map<string, Uint8Array>();
-  private readonly privateState = new Map<string, Uint8Array>();
-  private readonly history = new Map<string, HistoryEntry[]>();
-  /** Key-level endorsement policies set by the contracts (serialized SignaturePolicyEnvelope). */
+/** One namespace's committed state. */
+class NamespaceState {
+  readonly state = new Map<string, Uint8Array>();
+  readonly privateState = new Map<string, Uint8Array>();
+  readonly history = new Map<string, HistoryEntry[]>();
   readonly validationParameters = new Map<string, Uint8Array>();
+}
+
+/** What one transaction has done so far, across the namespaces it touched. */
+interface TxContext {
+  txId: string;
+  millis: number;
+  proposed: string;
+  identity: TestIdentity;
+  transient: Record<string, string>;
+  writes: Map<Namespace, Map<string, Uint8Array | null>>;
+  privateWrites: Map<Namespace, Map<string, Uint8Array>>;
+  parameterWrites: Map<Namespace, Map<string, Uint8Array>>;
+  event?: EmittedEvent;
+}
+
+function signedProposalOf(namespace: string) {
+  const extension = new peer.ChaincodeHeaderExtension();
+  const id = new peer.ChaincodeID();
+  id.setName(namespace);
+  extension.setChaincodeId(id);
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setExtension$(extension.serializeBinary());
+  return { proposal: { header: { channelHeader } }, signature: new Uint8Array() };
+}
+
+const bucket = <K, V>(map: Map<Namespace, Map<K, V>>, ns: Namespace): Map<K, V> => {
+  let inner = map.get(ns);
+  if (!inner) map.set(ns, (inner = new Map()));
+  return inner;
+};
+
+export class MemoryLedger {
+  private readonly spaces = new Map<Namespace, NamespaceState>(
+    NAMESPACES.map((ns) => [ns, new NamespaceState()]),
+  );
   readonly events: EmittedEvent[] = [];
   private txCounter = 0;
   private clockMillis = Date.now();
 
   constructor(private readonly contracts: Contract[]) {}
+
+  private space(namespace: Namespace): NamespaceState {
+    const space = this.spaces.get(namespace);
+    if (!space) throw new Error(`no namespace ${namespace}`);
+    return space;
+  }
+
+  /** Key-level endorsement policies set by the contracts, of every namespace. */
+  get validationParameters(): ReadonlyMap<string, Uint8Array> {
+    return new Map([...this.spaces.values()].flatMap((s) => [...s.validationParameters]));
+  }
 
   /** Advances the ledger clock (transaction timestamps) by `ms`. */
   advanceClock(ms: number): void {
@@ -86,65 +146,157 @@ export class MemoryLedger {
   }
 
   get size(): number {
-    return this.state.size;
+    return [...this.spaces.values()].reduce((n, s) => n + s.state.size, 0);
   }
 
-  snapshot(): Map<string, string> {
-    return new Map([...this.state].map(([k, v]) => [k, Buffer.from(v).toString()]));
+  /** Committed state of one namespace, or of all of them. */
+  snapshot(namespace?: Namespace): Map<string, string> {
+    const spaces = namespace ? [this.space(namespace)] : [...this.spaces.values()];
+    return new Map(
+      spaces.flatMap((s) => [...s.state].map(([k, v]) => [k, Buffer.from(v).toString()])),
+    );
+  }
+
+  /** Whether a namespace holds a public key (committed). */
+  holds(namespace: Namespace, key: string): boolean {
+    return this.space(namespace).state.has(key);
   }
 
   invokerFor(identity: TestIdentity): ContractInvoker {
     return {
-      submit: (transaction, args, transient = {}, options = {}) =>
-        this.run(identity, transaction, args, true, transient, options.txId),
-      evaluate: async (transaction, args, transient = {}, options = {}) =>
-        (await this.run(identity, transaction, args, false, transient, options.txId)).result,
+      submit: async (transaction, args, transient = {}, options = {}) =>
+        this.run(
+          identity,
+          this.routed(transaction, args, identity, options),
+          transaction,
+          args,
+          true,
+          transient,
+          options.txId,
+        ),
+      evaluate: async (transaction, args, transient = {}, options = {}) => {
+        const route = routeOf(transaction, args, identity.mspId);
+        if (route.kind === 'every-jurisdiction' && options.namespace === undefined) {
+          const rows: unknown[] = [];
+          for (const ns of Object.values(JURISDICTION_NAMESPACES)) {
+            const json = (
+              await this.run(identity, ns, transaction, args, false, transient, options.txId)
+            ).result;
+            const parsed: unknown = JSON.parse(json);
+            if (Array.isArray(parsed)) rows.push(...parsed);
+          }
+          return JSON.stringify(rows);
+        }
+        const ns = this.routed(transaction, args, identity, options);
+        return (await this.run(identity, ns, transaction, args, false, transient, options.txId))
+          .result;
+      },
     };
+  }
+
+  /** Where the gateway would send it: a declaration's acts to the namespace holding it. */
+  private routed(
+    transaction: string,
+    args: string[],
+    identity: TestIdentity,
+    options: InvokeOptions,
+  ): string {
+    if (options.namespace !== undefined) return options.namespace;
+    const route = routeOf(transaction, args, identity.mspId);
+    if (route.kind === 'namespace') return route.namespace;
+    const key = compositeKey(RECORD_KEYS.declaration, [
+      route.kind === 'declaration' ? route.id : '',
+    ]);
+    const holder = Object.values(JURISDICTION_NAMESPACES).find((ns) => this.holds(ns, key));
+    // Nowhere: GD's namespace answers NOT_FOUND.
+    return holder ?? JURISDICTION_NAMESPACES.GD;
   }
 
   private async run(
     identity: TestIdentity,
+    namespace: string,
     transaction: string,
     args: string[],
     commit: boolean,
     transient: Record<string, string>,
     givenTxId?: string,
   ): Promise<SubmitResult> {
-    const [namespace, method] = transaction.split(':');
-    const contract = this.contracts.find((c) => c.getName() === namespace);
+    if (!isNamespace(namespace))
+      throw new LedgerError('INVALID_ARGUMENT', `no chaincode ${namespace} on the channel`);
+    const tx: TxContext = {
+      txId: givenTxId ?? `tx${String(++this.txCounter).padStart(6, '0')}`,
+      millis: this.clockMillis,
+      proposed: namespace,
+      identity,
+      transient,
+      writes: new Map(),
+      privateWrites: new Map(),
+      parameterWrites: new Map(),
+    };
+    const result = await this.execute(namespace, transaction, args, tx, true);
+    if (commit) {
+      for (const [ns, writes] of tx.writes) {
+        const space = this.space(ns);
+        for (const [key, value] of writes) {
+          if (value === null) space.state.delete(key);
+          else space.state.set(key, value);
+          const entries = space.history.get(key) ?? [];
+          entries.push({ txId: tx.txId, millis: tx.millis, value });
+          space.history.set(key, entries);
+        }
+      }
+      for (const [ns, writes] of tx.privateWrites)
+        for (const [key, value] of writes) this.space(ns).privateState.set(key, value);
+      for (const [ns, writes] of tx.parameterWrites)
+        for (const [key, value] of writes) this.space(ns).validationParameters.set(key, value);
+      if (tx.event) this.events.push(tx.event);
+    }
+    return { result, txId: tx.txId, ...(commit && tx.event ? { event: tx.event } : {}) };
+  }
+
+  /** Runs one transaction function in `namespace`, its effects into `tx`. */
+  private async execute(
+    namespace: Namespace,
+    transaction: string,
+    args: string[],
+    tx: TxContext,
+    outermost: boolean,
+  ): Promise<string> {
+    const [contractName, method] = transaction.split(':');
+    const contract = this.contracts.find((c) => c.getName() === contractName);
     const fn =
       contract && method ? (contract as unknown as Record<string, unknown>)[method] : undefined;
     if (!contract || typeof fn !== 'function') {
       throw new LedgerError('INVALID_ARGUMENT', `no transaction ${transaction}`);
     }
-    const txId = givenTxId ?? `tx${String(++this.txCounter).padStart(6, '0')}`;
-    const writes = new Map<string, Uint8Array | null>();
-    const privateWrites = new Map<string, Uint8Array>();
-    const parameterWrites = new Map<string, Uint8Array>();
-    let event: EmittedEvent | undefined;
-    const millis = this.clockMillis;
+    const space = this.space(namespace);
+    const { txId, millis } = tx;
+    const writes = bucket(tx.writes, namespace);
+    const privateWrites = bucket(tx.privateWrites, namespace);
+    const parameterWrites = bucket(tx.parameterWrites, namespace);
     const stub = {
       getTxID: () => txId,
       getTxTimestamp: () => ({
         seconds: Math.floor(millis / 1000),
         nanos: (millis % 1000) * 1_000_000,
       }),
-      getState: async (key: string) => this.state.get(key) ?? new Uint8Array(),
+      getSignedProposal: () => signedProposalOf(tx.proposed),
+      getFunctionAndParameters: () => ({ fcn: transaction, params: args }),
+      getState: async (key: string) => space.state.get(key) ?? new Uint8Array(),
       putState: async (key: string, value: Uint8Array) => {
         writes.set(key, Uint8Array.from(value));
       },
       deleteState: async (key: string) => {
         writes.set(key, null);
       },
-      createCompositeKey: (type: string, attrs: string[]) =>
-        `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`,
+      createCompositeKey: compositeKey,
       splitCompositeKey: (key: string) => {
         const parts = key.split(SEP).slice(1, -1);
         return { objectType: parts[0], attributes: parts.slice(1) };
       },
       getStateByPartialCompositeKey: (type: string, attrs: string[]) => {
-        const prefix = `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`;
-        const rows = [...this.state]
+        const prefix = compositeKey(type, attrs);
+        const rows = [...space.state]
           .filter(([k]) => k.startsWith(prefix))
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([key, value]) => ({ key, value }));
@@ -152,7 +304,7 @@ export class MemoryLedger {
       },
       getHistoryForKey: (key: string) =>
         iterable(
-          (this.history.get(key) ?? []).map((h) => ({
+          (space.history.get(key) ?? []).map((h) => ({
             txId: h.txId,
             isDelete: h.value === null,
             value: h.value ?? new Uint8Array(),
@@ -162,9 +314,10 @@ export class MemoryLedger {
             },
           })),
         ),
-      getTransient: () => new Map(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)])),
+      getTransient: () =>
+        new Map(Object.entries(tx.transient).map(([k, v]) => [k, Buffer.from(v)])),
       getPrivateData: async (collection: string, key: string) =>
-        this.privateState.get(`${collection}/${key}`) ?? new Uint8Array(),
+        space.privateState.get(`${collection}/${key}`) ?? new Uint8Array(),
       putPrivateData: async (collection: string, key: string, value: Uint8Array) => {
         privateWrites.set(`${collection}/${key}`, Uint8Array.from(value));
       },
@@ -172,32 +325,37 @@ export class MemoryLedger {
         parameterWrites.set(key, Uint8Array.from(policy));
       },
       getStateValidationParameter: async (key: string) =>
-        this.validationParameters.get(key) ?? new Uint8Array(),
+        space.validationParameters.get(key) ?? new Uint8Array(),
+      // Fabric keeps the event of the outermost chaincode only.
       setEvent: (name: string, payload: Uint8Array) => {
-        event = { txId, name, payload: Buffer.from(payload).toString() };
+        if (outermost) tx.event = { txId, name, payload: Buffer.from(payload).toString() };
+      },
+      invokeChaincode: async (name: string, callArgs: string[]) => {
+        if (!isNamespace(name))
+          return { status: 500, message: `chaincode ${name} not found`, payload: new Uint8Array() };
+        const [called, ...rest] = callArgs;
+        try {
+          const result = await this.execute(name, called ?? '', rest, tx, false);
+          return { status: 200, message: '', payload: Buffer.from(result) };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return { status: 500, message, payload: new Uint8Array() };
+        }
       },
     };
+    const identity = tx.identity;
     const clientIdentity = {
       getMSPID: () => identity.mspId,
       getID: () => identity.id,
       getAttributeValue: (name: string) => identity.attributes?.[name] ?? null,
     };
     const ctx = { stub, clientIdentity } as unknown as Context;
-    const result = String(
-      await (fn as (...a: unknown[]) => Promise<unknown>).call(contract, ctx, ...args),
-    );
-    if (commit) {
-      for (const [key, value] of writes) {
-        if (value === null) this.state.delete(key);
-        else this.state.set(key, value);
-        const entries = this.history.get(key) ?? [];
-        entries.push({ txId, millis, value });
-        this.history.set(key, entries);
-      }
-      for (const [key, value] of privateWrites) this.privateState.set(key, value);
-      for (const [key, value] of parameterWrites) this.validationParameters.set(key, value);
-      if (event) this.events.push(event);
-    }
-    return { result, txId, ...(commit && event ? { event } : {}) };
+    // fabric-contract-api runs a contract's beforeTransaction hook first.
+    await contract.beforeTransaction(ctx);
+    return String(await (fn as (...a: unknown[]) => Promise<unknown>).call(contract, ctx, ...args));
   }
+}
+
+function compositeKey(type: string, attrs: readonly string[]): string {
+  return `${SEP}${type}${SEP}${attrs.map((a) => `${a}${SEP}`).join('')}`;
 }

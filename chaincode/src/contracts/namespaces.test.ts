@@ -1,0 +1,164 @@
+/**
+ * One package under three definitions: each contract refuses an act proposed to a namespace
+ * it does not belong to, coded (FORBIDDEN, WRONG_NAMESPACE), and reads across namespaces by
+ * chaincode-to-chaincode calls inside the transaction.
+ */
+import {
+  OFFICERS,
+  listAuthority,
+  sampleFiling,
+  signFiling,
+  MemoryLedger,
+  createTestPki,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
+import { LedgerError } from '../domain/errors';
+import { WRONG_NAMESPACE } from '../domain/namespaces';
+import { DeclarationContract } from './declaration';
+import { TrustListContract } from './trust-list';
+import { SealContract } from './seal';
+import { CrossingContract } from './crossing';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+}, 60_000);
+
+async function ledgerWithTrustList(): Promise<MemoryLedger> {
+  const ledger = new MemoryLedger([
+    new DeclarationContract(),
+    new TrustListContract(),
+    new SealContract(),
+    new CrossingContract(),
+  ]);
+  for (const authority of [pki.gd, pki.hk])
+    await listAuthority(
+      ledger.invokerFor(OFFICERS.gdTrustAdmin),
+      ledger.invokerFor(OFFICERS.hkTrustAdmin),
+      authority,
+    );
+  return ledger;
+}
+
+async function refusal(run: () => Promise<unknown>): Promise<LedgerError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof LedgerError) return error;
+    throw error;
+  }
+  throw new Error('not refused');
+}
+
+async function filing(id: string, jurisdiction: 'GD' | 'HK') {
+  return signFiling(
+    sampleFiling(id, jurisdiction),
+    pki.signers[jurisdiction === 'GD' ? 'gdTrader' : 'hkTrader'],
+  );
+}
+
+describe('namespaces: each act only in its own', () => {
+  it('refuses a GD declaration filed in HK customs’ namespace or the joint one, writing nothing', async () => {
+    const ledger = await ledgerWithTrustList();
+    const before = ledger.size;
+    const signed = await filing('GD-NS-1', 'GD');
+    for (const namespace of ['clearance-hk', 'clearance']) {
+      const error = await refusal(() =>
+        ledger
+          .invokerFor(OFFICERS.hkAgent)
+          .submit('Declaration:File', signed.args, signed.transient, { namespace }),
+      );
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.reason).toBe(WRONG_NAMESPACE);
+    }
+    expect(ledger.size).toBe(before);
+  });
+
+  it('files a GD declaration in clearance-gd, its values in the GD collection only, after reading the joint trust list', async () => {
+    const ledger = await ledgerWithTrustList();
+    const signed = await filing('GD-NS-2', 'GD');
+    await ledger
+      .invokerFor(OFFICERS.gdAgent)
+      .submit('Declaration:File', signed.args, signed.transient, { namespace: 'clearance-gd' });
+    const gdKeys = [...ledger.snapshot('clearance-gd').keys()];
+    expect(gdKeys.some((k) => k.includes('GD-NS-2'))).toBe(true);
+    expect([...ledger.snapshot('clearance-hk').keys()].some((k) => k.includes('GD-NS-2'))).toBe(
+      false,
+    );
+    expect([...ledger.snapshot('clearance').keys()].some((k) => k.includes('GD-NS-2'))).toBe(false);
+    const values = await ledger
+      .invokerFor(OFFICERS.gdCiq)
+      .evaluate('Declaration:GetCommercial', ['GD-NS-2', '']);
+    expect(JSON.parse(values)).toMatchObject({ invoiceNumber: expect.any(String) });
+  });
+
+  it('refuses an officer’s act on a GD declaration proposed to HK’s namespace', async () => {
+    const ledger = await ledgerWithTrustList();
+    const signed = await filing('GD-NS-3', 'GD');
+    await ledger
+      .invokerFor(OFFICERS.gdAgent)
+      .submit('Declaration:File', signed.args, signed.transient);
+    // HK's namespace does not hold it: nothing to act on there.
+    const elsewhere = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .submit('Declaration:Accept', ['GD-NS-3', 'ok'], {}, { namespace: 'clearance-hk' }),
+    );
+    expect(elsewhere.code).toBe('NOT_FOUND');
+    const accepted = await ledger
+      .invokerFor(OFFICERS.gdCustoms)
+      .submit('Declaration:Accept', ['GD-NS-3', 'ok']);
+    expect(JSON.parse(accepted.result)).toMatchObject({ state: 'ACCEPTED' });
+  });
+
+  it('refuses an id the other jurisdiction already uses (one id, one declaration)', async () => {
+    const ledger = await ledgerWithTrustList();
+    const hk = await filing('SAME-ID', 'HK');
+    await ledger.invokerFor(OFFICERS.hkAgent).submit('Declaration:File', hk.args, hk.transient);
+    const gd = await filing('SAME-ID', 'GD');
+    const error = await refusal(() =>
+      ledger.invokerFor(OFFICERS.gdAgent).submit('Declaration:File', gd.args, gd.transient),
+    );
+    expect(error.code).toBe('ALREADY_EXISTS');
+  });
+
+  it('keeps joint acts in the joint namespace', async () => {
+    const ledger = await ledgerWithTrustList();
+    for (const namespace of ['clearance-gd', 'clearance-hk']) {
+      const error = await refusal(() =>
+        ledger
+          .invokerFor(OFFICERS.gdTrustAdmin)
+          .submit('TrustList:ProposeTrustChange', ['{}'], {}, { namespace }),
+      );
+      expect(error.reason).toBe(WRONG_NAMESPACE);
+      const seal = await refusal(() =>
+        ledger
+          .invokerFor(OFFICERS.sealOperator)
+          .submit('Seal:RegisterDevice', ['{}'], {}, { namespace }),
+      );
+      expect(seal.reason).toBe(WRONG_NAMESPACE);
+    }
+  });
+
+  it('takes SaveFromJoint only from the joint namespace, for a declaration it holds', async () => {
+    const ledger = await ledgerWithTrustList();
+    const signed = await filing('GD-NS-4', 'GD');
+    const filed = await ledger
+      .invokerFor(OFFICERS.gdAgent)
+      .submit('Declaration:File', signed.args, signed.transient);
+    const forged = JSON.stringify({ ...JSON.parse(filed.result), state: 'RELEASED' });
+    const direct = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .submit('Declaration:SaveFromJoint', [forged], {}, { namespace: 'clearance-gd' }),
+    );
+    expect(direct.reason).toBe(WRONG_NAMESPACE);
+    // Proposed to the joint namespace it runs there, where no declaration lives.
+    const joint = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .submit('Declaration:SaveFromJoint', [forged], {}, { namespace: 'clearance' }),
+    );
+    expect(joint.code).toBe('NOT_FOUND');
+  });
+});
