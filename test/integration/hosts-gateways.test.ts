@@ -278,7 +278,7 @@ describeHosts('a gateway per organisation across hosts', () => {
     expect(crossing.reasons.filter((r: string) => r !== 'RANDOM_SELECTION')).toEqual([]);
   }, 420_000);
 
-  it('each gateway holds what its organisation may see: its own index of its own peer, no other side’s commercial values', async () => {
+  it('each gateway holds what its organisation may see: its own index of its own peer, no other side’s commercial values (nor can its peer read them)', async () => {
     const gdOfficer = await officerToken(devnet, 'gdcustoms/officer1');
     const hkOfficer = await officerToken(devnet, 'hkcustoms/officer1');
     // Each index (from its own peer's events) lists both declarations' public states.
@@ -321,6 +321,18 @@ describeHosts('a gateway per organisation across hosts', () => {
         gd: false,
       });
     }
+    // Commercial values are read through one's own peer, which holds only its collections':
+    // each customs service reads its own side's, GD customs not HK's nor HK customs GD's.
+    const commercial = (account: string, id: string) =>
+      submitOnHost(devnet, account, 'Declaration:GetCommercial', [id, ''], 'evaluate').then(
+        (json) => (JSON.parse(json) as { invoiceNumber: string }).invoiceNumber,
+        (error: { code?: string }) => `refused ${error.code ?? '?'}`,
+      );
+    expect(await commercial('hkcustoms/officer1', hkExport)).toBe(marker.HK);
+    expect(await commercial('gdcustoms/officer1', gdImport)).toBe(marker.GD);
+    expect(await commercial('gdcustoms/officer1', hkExport)).toMatch(/^refused /);
+    expect(await commercial('gdciq/inspector1', hkExport)).toMatch(/^refused /);
+    expect(await commercial('hkcustoms/officer1', gdImport)).toMatch(/^refused /);
     // Each index equals its own peer's ledger.
     for (const g of hostGateways(devnet)) {
       const compared = await compareIndexOnHost(devnet, g.organisation);

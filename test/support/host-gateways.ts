@@ -103,24 +103,28 @@ export function onHost(
 
 const SUBMIT = `
 const { createFabricLedger, loadConfig } = require('@clearance/gateway');
-const [file, transaction, args, transient] = process.argv.slice(1);
+const [file, transaction, args, mode] = process.argv.slice(1);
 const ledger = createFabricLedger(loadConfig({ FABRIC_CONNECTION: file }).fabric);
 const answer = (value) => ledger.close().then(() => { console.log(JSON.stringify(value)); process.exit(0); });
-ledger.submit(transaction, JSON.parse(args), transient ? JSON.parse(transient) : undefined).then(
+(mode === 'evaluate'
+  ? ledger.evaluate(transaction, JSON.parse(args)).then((result) => ({ result: String(result) }))
+  : ledger.submit(transaction, JSON.parse(args))
+).then(
   (r) => answer({ ok: true, result: r.result }),
   (e) => answer({ ok: false, code: e.code, message: String(e.message) }),
 );`;
 
 /**
- * Submits one transaction as `account` (`<org>/<name>`) from that organisation's host,
- * with its own key (readable there only). Resolves with the result, or rejects with the
- * ledger's code.
+ * Submits (or evaluates, at its own peer) one transaction as `account` (`<org>/<name>`)
+ * from that organisation's host, with its own key (readable there only). Resolves with the
+ * result, or rejects with the ledger's code.
  */
 export async function submitOnHost(
   devnet: HostsDevnet,
   account: string,
   transaction: string,
   args: string[],
+  mode: 'submit' | 'evaluate' = 'submit',
 ): Promise<string> {
   const organisation = account.split('/')[0] as string;
   const { host } = hostGateway(devnet, organisation);
@@ -132,6 +136,7 @@ export async function submitOnHost(
       devnet.connectionFile(account),
       transaction,
       JSON.stringify(args),
+      mode,
     ]);
     const line = run.stdout.trim().split('\n').pop() ?? '';
     let outcome: { ok: boolean; result?: string; code?: string; message?: string };
