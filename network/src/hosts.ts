@@ -161,7 +161,17 @@ export async function ensureHost(
     await sleep(50);
   }
   const outer = linkName(net, spec.octet);
-  if (!(await linkExists(outer))) {
+  const linked = (await ip(['-br', 'link', 'show'], via))
+    .split('\n')
+    .some((line) => line.startsWith('eth0'));
+  // A host killed outright (its holder too) leaves its bridge end behind while the old
+  // namespace drains: that link leads nowhere now, and the new namespace needs its own.
+  if (!linked && (await linkExists(outer))) {
+    await ip(['link', 'del', outer]).catch(async (error: unknown) => {
+      if (await linkExists(outer)) throw error;
+    });
+  }
+  if (!linked) {
     const inner = `${outer}i`;
     await ip(['link', 'add', outer, 'type', 'veth', 'peer', 'name', inner]);
     await ip(['link', 'set', inner, 'netns', String(pid)]);
