@@ -32,6 +32,7 @@ import type { LedgerDirectory } from './operations/runner';
 import type { Operations } from './operations/submit';
 import { ApiError, errorBody } from './errors';
 import authPlugin, { API_PREFIX } from './plugins/auth';
+import homeOrganisationPlugin from './plugins/home-organisation';
 import errorsPlugin from './plugins/errors';
 import ledgerPlugin from './plugins/ledger';
 import repositoriesPlugin from './plugins/repositories';
@@ -114,6 +115,8 @@ export interface AppOptions {
   rateLimit?: { max: number; timeWindow: string | number };
   /** The bearer token /metrics answers to; without one /metrics is not served. */
   metricsToken?: string;
+  /** The one organisation this gateway serves; unset: every organisation (one host). */
+  organisation?: string;
   /** Request, header and keep-alive timeouts and connection limits (default SERVER_LIMITS). */
   serverLimits?: Partial<ServerLimits>;
   logger?: FastifyServerOptions['logger'];
@@ -230,6 +233,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(ledgerPlugin, { ledger: options.ledger });
   await app.register(authPlugin, { sessions: options.sessions });
+  if (options.organisation)
+    await app.register(homeOrganisationPlugin, {
+      organisation: options.organisation,
+      takesReadings: options.readingsSink !== undefined,
+    });
 
   // The index's repositories, then routes
   const pool = options.database;

@@ -57,6 +57,15 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{32}$/, '32 hex digits')
     .optional(),
+  /**
+   * The organisation this gateway belongs to (`gdcustoms`, `hkcustoms`, ...): officers of
+   * another and traders filing for another customs service are sent to their own gateway.
+   * Unset: one gateway for every organisation (the single-host devnet).
+   */
+  HOME_ORGANISATION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'an organisation key (lower-case letters, digits, -)')
+    .optional(),
 });
 
 const Endpoint = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port');
@@ -121,6 +130,8 @@ export interface Config {
   tagKeys?: { metaKey: Uint8Array; masterKey: Uint8Array };
   /** Bearer token of /metrics (unset: not served). */
   metricsToken?: string;
+  /** The one organisation this gateway serves (unset: all of them). */
+  organisation?: string;
 }
 
 export class ConfigError extends Error {
@@ -251,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     indexer: e.INDEXER === 'on',
     ...(e.SIGNATURE_THREADS !== undefined ? { signatureThreads: e.SIGNATURE_THREADS } : {}),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ...(e.HOME_ORGANISATION ? { organisation: e.HOME_ORGANISATION } : {}),
     ...(e.TAG_META_KEY && e.TAG_MASTER_KEY
       ? {
           tagKeys: {

@@ -29,6 +29,10 @@ export const API_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down and try again.' },
   INVALID_ARGUMENT: { status: 400, message: 'The ledger refused an argument.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  WRONG_GATEWAY: {
+    status: 403,
+    message: "This is another organisation's gateway: use your own organisation's.",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     ...(config.portalDir ? { portalDir: config.portalDir } : {}),
     ...(signatures ? { verifySignature: signatures.verify } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.organisation ? { organisation: config.organisation } : {}),
     rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },
     logger,
   });

@@ -3,7 +3,11 @@
  * side in one run (open model: filings arrive at a fixed rate, latency counted from the
  * intended send time).
  *
- *   npm run bench [-- --quick] [-- --rate N]
+ *   npm run bench [-- --quick] [-- --rate N] [-- --hosts]
+ *
+ * With `--hosts`: the same filing figures across hosts, border latency on, against GD
+ * customs' own gateway and measured on its host (load/src/bench-hosts.ts); the readings and
+ * crossing benches run on one host only.
  *
  * 1. Finds the rate the direct client sustains: Declaration:File (submitAsync, then the
  *    commit status), each filing unique and signed by the trader, in steps of rising rate.
@@ -32,10 +36,13 @@ import { openLoop, type OpenLoopResult } from './open-loop';
 import { startReadLoad } from './read-load';
 import { runCrossingBench } from './crossing-bench';
 import { runReadingsBench } from './readings-bench';
-import { startStack, type Stack } from './stack';
+import { benchAcrossHosts, hostsTarget, type BenchTarget } from './bench-hosts';
+import { startStack } from './stack';
 import { percentile } from './stats';
 
 const quick = process.argv.includes('--quick');
+/** Run by bench-hosts.ts on GD customs' host. */
+const onHost = process.argv.includes('--on-host');
 const rateArg = process.argv.indexOf('--rate');
 const fixedRate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined;
 const PLAN = quick
@@ -64,7 +71,7 @@ type Contract = ReturnType<
 >;
 
 /** Filings signed ahead of a phase, so signing does not load the machine while measuring. */
-async function signFilings(stack: Stack, prefix: string, n: number): Promise<SignedFiling[]> {
+async function signFilings(stack: BenchTarget, prefix: string, n: number): Promise<SignedFiling[]> {
   const filings: SignedFiling[] = [];
   for (let i = 0; i < n; i++) {
     const filing = sampleFiling(`${prefix}-${i}`);
@@ -90,7 +97,7 @@ async function fileDirect(contract: Contract, f: SignedFiling): Promise<void> {
   if (!status.successful) throw new Error(`validation code ${status.code}`);
 }
 
-async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> {
+async function fileThroughGateway(stack: BenchTarget, f: SignedFiling): Promise<void> {
   const res = await fetch(`${stack.base}/v1/declarations`, {
     method: 'POST',
     headers: {
@@ -113,12 +120,12 @@ async function fileThroughGateway(stack: Stack, f: SignedFiling): Promise<void> 
  * /healthz, which reads nothing and checks no session, so what it shows under load is the
  * machine's scheduling, not the index.
  */
-function readLoad(stack: Stack, paths: string[], rate: number) {
+function readLoad(stack: BenchTarget, paths: string[], rate: number) {
   return startReadLoad({ base: stack.base, token: stack.traderToken, paths, rate });
 }
 
 /** Summaries of declarations of this run already in the index (the trader's own). */
-async function indexedSummaries(stack: Stack, run: string, limit: number): Promise<string[]> {
+async function indexedSummaries(stack: BenchTarget, run: string, limit: number): Promise<string[]> {
   const { rows } = await stack.pool.query<{ declaration_id: string }>(
     'SELECT declaration_id FROM declarations WHERE declaration_id LIKE $1 ORDER BY random() LIMIT $2',
     [`${run}-%`, limit],
@@ -130,7 +137,7 @@ async function indexedSummaries(stack: Stack, run: string, limit: number): Promi
  * The gateway's own view of a route's latency: the upper bound of the histogram bucket
  * holding the given quantile (ms), from /metrics.
  */
-async function serverQuantileMs(stack: Stack, route: string, q: number): Promise<number> {
+async function serverQuantileMs(stack: BenchTarget, route: string, q: number): Promise<number> {
   const text = await (
     await fetch(`${stack.base}/metrics`, { headers: stack.metricsHeaders })
   ).text();
@@ -151,7 +158,7 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const stack = await startStack(log);
+  const stack: BenchTarget = onHost ? await hostsTarget(log) : await startStack(log);
   process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
   const agent = stack.connection('gdcustoms/agent');
   const direct = connectGateway(agent);
@@ -251,8 +258,9 @@ async function main(): Promise<void> {
       '/v1/declarations/:declarationId/summary',
       0.99,
     );
-    const readings = await runReadingsBench({ quick });
-    const crossings = await runCrossingBench({ quick });
+    // The readings and crossing benches make devnets of their own, on one host.
+    const readings = onHost ? {} : await runReadingsBench({ quick });
+    const crossings = onHost ? undefined : await runCrossingBench({ quick });
 
     const side = (rs: OpenLoopResult[]) => {
       const latencies = rs.flatMap((r) => r.latencies);
@@ -291,6 +299,7 @@ async function main(): Promise<void> {
       get_errors: getErrors,
       ...readings,
       ...crossings,
+      across_hosts: onHost,
       arrival_rate_per_s: rate,
       rounds: PLAN.rounds,
       phase_seconds: PLAN.phaseSeconds,
@@ -329,10 +338,16 @@ async function main(): Promise<void> {
       `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
     );
     for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
-    console.log(
-      `crossing p50 / p95      ${crossings.crossing_p50_ms} / ${crossings.crossing_p95_ms} ms at ${crossings.crossing_arrival_rate_per_s} trucks/s, ${crossings.crossings_per_s} decisions/s   (target p95 <= 1 s: ${verdict(crossings.crossing_p95_ms <= 1000)})`,
+    if (crossings)
+      console.log(
+        `crossing p50 / p95      ${crossings.crossing_p50_ms} / ${crossings.crossing_p95_ms} ms at ${crossings.crossing_arrival_rate_per_s} trucks/s, ${crossings.crossings_per_s} decisions/s   (target p95 <= 1 s: ${verdict(crossings.crossing_p95_ms <= 1000)})`,
+      );
+    const out = path.join(
+      REPO_ROOT,
+      'load',
+      'results',
+      onHost ? 'latest-hosts.json' : 'latest.json',
     );
-    const out = path.join(REPO_ROOT, 'load', 'results', 'latest.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`\nwritten to ${path.relative(process.cwd(), out)} (${figures.seconds} s)`);
@@ -343,7 +358,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+(process.argv.includes('--hosts') && !onHost
+  ? benchAcrossHosts(process.argv.slice(2)).then((code) => process.exit(code))
+  : main()
+).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

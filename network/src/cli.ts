@@ -10,7 +10,7 @@ import { ensureConfigtxlator, installFabric } from './fabric';
 import { hostsCommand } from './hosts-cli';
 
 const USAGE = `usage: devnet up [--orderers 1|3] | down | status | reset | services | install-fabric
-       devnet up --hosts | down --hosts | status --hosts | reset --hosts
+       devnet up --hosts [--no-gateways] | down --hosts | status --hosts | reset --hosts
        devnet link --latency MS --jitter MS        (border links, per direction)
        devnet partition SIDE SIDE | heal            (a side: a site gd|hk|neutral|mo, a host, or a comma list)
        devnet admit macao                           (a channel configuration update, then its host)`;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OFFICERS } from './definition';
 import { gatewaySecrets, signsIn } from './gateway-secrets';
+import { officersOf } from './host-gateway-cli';
 import { attributesOf } from './officers';
 
 describe('the gateway secrets of a devnet', () => {
@@ -18,6 +19,25 @@ describe('the gateway secrets of a devnet', () => {
     expect(Object.keys(made.passwords).sort()).toEqual(signing.sort());
     expect(gatewaySecrets(root)).toEqual(made);
     expect(fs.statSync(path.join(root, 'gateway', 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('of one organisation’s gateway hold passwords of its own officers only', () => {
+    const hk = gatewaySecrets(root, officersOf('hkcustoms'));
+    expect(Object.keys(hk.passwords).sort()).toEqual([
+      'hkcustoms/lane-lmc',
+      'hkcustoms/officer1',
+      'hkcustoms/trust-admin',
+    ]);
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+    try {
+      // Another organisation's gateway: its own key encryption key and tag keys.
+      const gd = gatewaySecrets(other, officersOf('gdcustoms'));
+      expect(Object.keys(gd.passwords).every((a) => a.startsWith('gdcustoms/'))).toBe(true);
+      expect(gd.identityKek).not.toBe(hk.identityKek);
+      expect(gd.tagMasterKey).not.toBe(hk.tagMasterKey);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('give an identity defined after the devnet was made (the lane device) a password, keeping the rest', () => {

@@ -1,12 +1,14 @@
 /**
- * What the local gateway needs that must not be committed: the key encryption key of the
+ * What a gateway needs that must not be committed: the key encryption key of the
  * officers' private keys, NFC tag keys, and the demo officers' passwords. Made once per
- * devnet (mode 600 under .devnet/gateway/), reused after, gone with `devnet reset`.
+ * devnet (mode 600 under `<root>/gateway/`), reused after, gone with `devnet reset`. On one
+ * host one gateway serves every officer (`.devnet/gateway/`); across hosts each
+ * organisation's gateway has its own, for its own officers only, under its host's folder.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OFFICERS } from './definition';
+import { OFFICERS, type OfficerDef } from './definition';
 
 export interface GatewaySecrets {
   identityKek: string;
@@ -21,13 +23,16 @@ export interface GatewaySecrets {
 /** Filing agents act for traders; nobody signs in as one. */
 export const signsIn = (role: string): boolean => role !== 'filing-agent';
 
-export function gatewaySecrets(devnetRoot: string): GatewaySecrets {
+export function gatewaySecrets(
+  devnetRoot: string,
+  officers: readonly OfficerDef[] = OFFICERS,
+): GatewaySecrets {
   const file = path.join(devnetRoot, 'gateway', 'secrets.json');
   const existing = fs.existsSync(file)
     ? (JSON.parse(fs.readFileSync(file, 'utf8')) as GatewaySecrets)
     : undefined;
   // An officer defined after the devnet was made (a new lane device) gets a password too.
-  const missing = OFFICERS.filter(
+  const missing = officers.filter(
     (o) => signsIn(o.role) && existing?.passwords[`${o.org}/${o.name}`] === undefined,
   );
   if (existing && missing.length === 0 && existing.metricsToken) return existing;

@@ -1,5 +1,6 @@
 /** The `--hosts` commands of `npm run devnet`, and link, partition, heal, admit. */
 import { DevnetError } from './errors';
+import { hostGateways, startHostGateways } from './host-gateways';
 import { HostsDevnet, type HostsStatus } from './hosts-devnet';
 
 function numberFlag(args: string[], flag: string, fallback?: number): number {
@@ -45,15 +46,29 @@ export function printHostsStatus(status: HostsStatus): void {
   );
 }
 
+/** Each organisation's gateway: where it answers and where its sign-in sheet is. */
+function printGateways(devnet: HostsDevnet): void {
+  for (const g of hostGateways(devnet)) {
+    const running = devnet.pidOn(g.host, 'gateway') !== undefined;
+    console.log(
+      `  gateway of ${g.organisation.padEnd(10)} ${running ? g.url.padEnd(24) : 'not running'.padEnd(24)} (${g.name}; sign-in: ${devnet.hostPaths(g.host).root}/gateway/sign-in.txt)`,
+    );
+  }
+}
+
 export async function hostsCommand(command: string | undefined, args: string[]): Promise<number> {
   const devnet = new HostsDevnet();
   switch (command) {
     case 'up': {
       const report = await devnet.up();
+      // Each organisation's own gateway (accounts and keys of its own officers only).
+      const gateways = args.includes('--no-gateways') ? [] : await startHostGateways(devnet);
+      const started = report.started.length + gateways.length;
       console.log(
-        `hosts up in ${report.seconds.toFixed(1)} s${report.started.length ? ` (started ${report.started.length})` : ' (already up)'}`,
+        `hosts up in ${report.seconds.toFixed(1)} s${started ? ` (started ${started})` : ' (already up)'}`,
       );
       printHostsStatus(await devnet.status());
+      printGateways(devnet);
       return 0;
     }
     case 'down': {
@@ -69,6 +84,7 @@ export async function hostsCommand(command: string | undefined, args: string[]):
     case 'status': {
       const status = await devnet.status();
       printHostsStatus(status);
+      printGateways(devnet);
       return status.hosts.every((h) => h.up && h.processes.every((p) => p.healthy)) ? 0 : 3;
     }
     case 'link': {
@@ -100,7 +116,9 @@ export async function hostsCommand(command: string | undefined, args: string[]):
       console.log(
         `${result.mspId} ${result.updated ? 'admitted' : 'was already a member'}; its host is up (${result.seconds.toFixed(1)} s)`,
       );
+      if (!args.includes('--no-gateways')) await startHostGateways(devnet);
       printHostsStatus(await devnet.status());
+      printGateways(devnet);
       return 0;
     }
     default:

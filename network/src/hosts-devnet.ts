@@ -69,7 +69,14 @@ import {
   type HealthCheck,
   type ProcessSpec,
 } from './processes';
-import { ordererYaml, peerCoreYaml, SYSTEM_CHANNEL } from './render';
+import {
+  HOSTS_ORDERER_KEEPALIVE,
+  HOSTS_PEER_KEEPALIVE,
+  ordererYaml,
+  peerCoreYaml,
+  SYSTEM_CHANNEL,
+  withSettings,
+} from './render';
 import { ensureServices, postgresRoot, removePostgresData, type ServiceUrls } from './services';
 
 export interface HostsDevnetOptions {
@@ -329,7 +336,10 @@ export class HostsDevnet {
       const paths = this.hostPaths(this.hostOfOrg(net, org).key);
       writeYaml(
         path.join(paths.peerConfigDir(org), 'core.yaml'),
-        peerCoreYaml(sampleCore, org, paths, CCAAS_BUILDER_DIR, fabric.version),
+        withSettings(
+          peerCoreYaml(sampleCore, org, paths, CCAAS_BUILDER_DIR, fabric.version),
+          HOSTS_PEER_KEEPALIVE,
+        ),
       );
       writeCollections(paths);
     }
@@ -342,7 +352,10 @@ export class HostsDevnet {
           const paths = this.hostPaths(host.key);
           writeYaml(
             path.join(paths.ordererConfigDir(node), 'orderer.yaml'),
-            ordererYaml(sampleOrderer, orderers, node, paths, this.paths.systemGenesisBlock),
+            withSettings(
+              ordererYaml(sampleOrderer, orderers, node, paths, this.paths.systemGenesisBlock),
+              HOSTS_ORDERER_KEEPALIVE,
+            ),
           );
           track(
             host.key,

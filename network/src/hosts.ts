@@ -146,6 +146,14 @@ export async function ensureHost(
   if (pid === undefined) {
     throw new DevnetError('STEP_FAILED', `the namespace of host ${spec.key} did not start`);
   }
+  // Until its script execs `sleep`, the holder may not have unshared yet: its pid still
+  // shows the launcher's namespaces, and a veth moved "into" it would stay here (seen under
+  // load: `Cannot find device <link>i` inside the host).
+  for (let i = 0, name = processName(pid); name !== 'sleep'; i++, name = processName(pid)) {
+    if (name === undefined || i > 400)
+      throw new DevnetError('STEP_FAILED', `host ${spec.key}: its namespace did not come up`);
+    await sleep(50);
+  }
   const via = enterHost(pid);
   // lo is up once the holder's script has run to its end.
   for (let i = 0; !(await ip(['-br', 'link', 'show', 'lo'], via)).includes('UP'); i++) {
@@ -153,7 +161,17 @@ export async function ensureHost(
     await sleep(50);
   }
   const outer = linkName(net, spec.octet);
-  if (!(await linkExists(outer))) {
+  const linked = (await ip(['-br', 'link', 'show'], via))
+    .split('\n')
+    .some((line) => line.startsWith('eth0'));
+  // A host killed outright (its holder too) leaves its bridge end behind while the old
+  // namespace drains: that link leads nowhere now, and the new namespace needs its own.
+  if (!linked && (await linkExists(outer))) {
+    await ip(['link', 'del', outer]).catch(async (error: unknown) => {
+      if (await linkExists(outer)) throw error;
+    });
+  }
+  if (!linked) {
     const inner = `${outer}i`;
     await ip(['link', 'add', outer, 'type', 'veth', 'peer', 'name', inner]);
     await ip(['link', 'set', inner, 'netns', String(pid)]);
@@ -168,6 +186,15 @@ export async function ensureHost(
   }
   await ip(['link', 'set', 'eth0', 'up'], via);
   return pid;
+}
+
+/** The command name of a process (`/proc/<pid>/comm`), or undefined once it is gone. */
+function processName(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ends the host's namespace: its holder (the processes on it must be stopped first). */

@@ -22,3 +22,14 @@ export type { ConfigJson, UpdateOutcome } from './admit';
 export type { BroadcastRefusal } from './admin';
 export { hostsNetwork, hostsFile, type HostsNetwork, type HostPlan, type Layout } from './layout';
 export type { LinkLatency } from './border';
+export {
+  GATEWAY_PROCESS,
+  hostGateway,
+  hostGateways,
+  hostGatewaySecrets,
+  startHostGateways,
+  stopHostGateways,
+} from './host-gateways';
+export type { HostGateway } from './host-gateways';
+export type { GatewaySecrets } from './gateway-secrets';
+export { officersOf } from './host-gateway-cli';

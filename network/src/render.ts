@@ -185,11 +185,24 @@ function setIn(doc: Yaml, dotted: string, value: unknown): void {
   node[keys[keys.length - 1] as string] = value;
 }
 
-function withSettings(sample: Yaml, settings: Record<string, unknown>): Yaml {
+export function withSettings(sample: Yaml, settings: Record<string, unknown>): Yaml {
   const doc = structuredClone(sample);
   for (const [key, value] of Object.entries(settings)) setIn(doc, key, value);
   return doc;
 }
+
+/**
+ * Across hosts a cut link stalls a connection without a reset: a peer's block stream from
+ * an orderer on the far side waits for gRPC keepalive (60 s + 20 s by default) before the
+ * peer tries another orderer, and its side's commits wait with it (measured: HK's filings
+ * during a 60 s GD-HK cut all committed after it). Pinged every 5 s, the stream is given up
+ * within 10 s; the orderers accept pings that often.
+ */
+export const HOSTS_PEER_KEEPALIVE = {
+  'peer.keepalive.deliveryClient.interval': '5s',
+  'peer.keepalive.deliveryClient.timeout': '5s',
+} as const;
+export const HOSTS_ORDERER_KEEPALIVE = { 'General.Keepalive.ServerMinInterval': '4s' } as const;
 
 /** Fabric's sample core.yaml with this peer's identity, ports, TLS and storage. */
 export function peerCoreYaml(

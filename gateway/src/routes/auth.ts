@@ -22,7 +22,7 @@ const OfficerSignIn = z
     password: z.string().min(1).max(256),
   })
   .strict();
-const failures = { 400: ErrorBody, 401: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const failures = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 /**
  * Sign-in is where passwords are guessed: a tighter limit than the API's, per client
  * address (the global key), and for officers wrong passwords counted per address and

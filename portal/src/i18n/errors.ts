@@ -11,6 +11,8 @@ const en = {
   RATE_LIMITED: 'Too many requests. Please wait a moment and try again.',
   INVALID_ARGUMENT: 'The ledger refused part of the information.',
   FORBIDDEN: 'You are not permitted to do this.',
+  WRONG_GATEWAY:
+    "This is another organisation's gateway: sign in and file at your own (declarations at the gateway of the customs service you declare to).",
   PAYLOAD_TOO_LARGE: 'The declaration is too large to send.',
   REQUEST_TIMEOUT: 'The request took too long to arrive. Please try again.',
   HEADERS_TOO_LARGE: 'The request headers are too large; sign in again.',
@@ -50,6 +52,8 @@ const zhHK: Record<ErrorCode, string> = {
   RATE_LIMITED: '要求過於頻繁，請稍候再試。',
   INVALID_ARGUMENT: '分類帳拒絕了部分資料。',
   FORBIDDEN: '閣下無權進行此操作。',
+  WRONG_GATEWAY:
+    '這是另一機構的閘道：請在您所屬機構的閘道登入及申報（報關單須在受理的海關閘道提交）。',
   PAYLOAD_TOO_LARGE: '報關單過大，無法傳送。',
   REQUEST_TIMEOUT: '請求逾時未能送達，請再試。',
   HEADERS_TOO_LARGE: '請求標頭過大，請重新登入。',
@@ -88,6 +92,8 @@ const zhCN: Record<ErrorCode, string> = {
   RATE_LIMITED: '请求过于频繁，请稍后再试。',
   INVALID_ARGUMENT: '账本拒绝了部分信息。',
   FORBIDDEN: '您无权执行此操作。',
+  WRONG_GATEWAY:
+    '这是另一机构的网关：请在您所属机构的网关登录及申报（报关单须在受理的海关网关提交）。',
   PAYLOAD_TOO_LARGE: '报关单过大，无法发送。',
   REQUEST_TIMEOUT: '请求超时未能送达，请重试。',
   HEADERS_TOO_LARGE: '请求标头过大，请重新登录。',

@@ -1,0 +1,198 @@
+/**
+ * Working with the network across hosts as its organisations do: each through its own
+ * gateway over HTTP (reached at its host's address), and, for the ledger acts no route
+ * makes (seal registration and accreditation, taps), a one-off process ON the acting
+ * organisation's host, with that organisation's officer's key, which no other host can read.
+ */
+import { hostGateway, hostGatewaySecrets, type HostsDevnet } from '@clearance/network';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** An HTTP request to a gateway, answered with its status and (JSON) body. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(90_000),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, body };
+}
+
+/**
+ * An act that runs as an operation, waited for (`Prefer: wait`); asked again with the same
+ * Idempotency-Key while it is pending or the gateway answers 5xx. Resolves with the
+ * operation (succeeded or failed).
+ */
+export async function operation(
+  base: string,
+  token: string,
+  path: string,
+  body: unknown,
+  key: string = randomUUID(),
+): Promise<{ state: string; result?: unknown; error?: { code: string } }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await call(base, 'POST', path, {
+      token,
+      body,
+      headers: { 'idempotency-key': key, prefer: 'wait=30' },
+    }).catch(() => ({ status: 0, body: undefined }));
+    const op = answer.body?.operation;
+    if ((answer.status === 200 || answer.status === 202) && op?.state !== 'pending') return op;
+    if (answer.status >= 400 && answer.status < 500)
+      throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (attempt >= 12) throw new Error(`${path}: no outcome after ${attempt} tries`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Signs an officer in at their organisation's gateway, with the password from its sheet. */
+export async function officerToken(devnet: HostsDevnet, account: string): Promise<string> {
+  const [organisation, username] = account.split('/') as [string, string];
+  const password = hostGatewaySecrets(devnet, organisation).passwords[account];
+  const answer = await call(hostGateway(devnet, organisation).url, 'POST', '/v1/auth/officer', {
+    body: { organisation, username, password },
+  });
+  if (answer.status !== 200)
+    throw new Error(`sign-in of ${account}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.token as string;
+}
+
+/** Runs a command on a host (its namespaces): exit status and output. */
+export function onHost(
+  devnet: HostsDevnet,
+  host: string,
+  command: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const via = devnet.via(host);
+  return new Promise((resolve, reject) => {
+    const child = spawn(via[0] as string, [...via.slice(1), ...command], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const SUBMIT = `
+const { createFabricLedger, loadConfig } = require('@clearance/gateway');
+const [file, transaction, args, mode] = process.argv.slice(1);
+const ledger = createFabricLedger(loadConfig({ FABRIC_CONNECTION: file }).fabric);
+const answer = (value) => ledger.close().then(() => { console.log(JSON.stringify(value)); process.exit(0); });
+(mode === 'evaluate'
+  ? ledger.evaluate(transaction, JSON.parse(args)).then((result) => ({ result: String(result) }))
+  : ledger.submit(transaction, JSON.parse(args))
+).then(
+  (r) => answer({ ok: true, result: r.result }),
+  (e) => answer({ ok: false, code: e.code, message: String(e.message) }),
+);`;
+
+/**
+ * Submits (or evaluates, at its own peer) one transaction as `account` (`<org>/<name>`)
+ * from that organisation's host, with its own key (readable there only). Resolves with the
+ * result, or rejects with the ledger's code.
+ */
+export async function submitOnHost(
+  devnet: HostsDevnet,
+  account: string,
+  transaction: string,
+  args: string[],
+  mode: 'submit' | 'evaluate' = 'submit',
+): Promise<string> {
+  const organisation = account.split('/')[0] as string;
+  const { host } = hostGateway(devnet, organisation);
+  for (let attempt = 1; ; attempt++) {
+    const run = await onHost(devnet, host, [
+      process.execPath,
+      '-e',
+      SUBMIT,
+      devnet.connectionFile(account),
+      transaction,
+      JSON.stringify(args),
+      mode,
+    ]);
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    let outcome: { ok: boolean; result?: string; code?: string; message?: string };
+    try {
+      outcome = JSON.parse(line);
+    } catch {
+      throw new Error(`${transaction} on ${host} failed: ${run.stderr.slice(-500)}`);
+    }
+    if (outcome.ok) return outcome.result ?? '';
+    // Another organisation's peer may not have the block before this one yet.
+    if (outcome.code === 'INVALID_STATE' && attempt < 10) {
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    throw Object.assign(new Error(`${transaction}: ${outcome.message}`), { code: outcome.code });
+  }
+}
+
+/** One SQL query against a host's own PostgreSQL (the one its gateway uses), rows as text. */
+export async function sqlOnHost(devnet: HostsDevnet, host: string, sql: string): Promise<string> {
+  const { databaseUrl } = await devnet.services(host);
+  const run = await onHost(devnet, host, [
+    '/usr/lib/postgresql/15/bin/psql',
+    databaseUrl,
+    '-At',
+    '-c',
+    sql,
+  ]);
+  if (run.status !== 0) throw new Error(`psql on ${host}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Everything in a host's gateway database, as pg_dump writes it (data only). */
+export async function dumpOnHost(devnet: HostsDevnet, host: string): Promise<string> {
+  const { databaseUrl } = await devnet.services(host);
+  const run = await onHost(devnet, host, [
+    '/usr/lib/postgresql/15/bin/pg_dump',
+    '--data-only',
+    databaseUrl,
+  ]);
+  if (run.status !== 0) throw new Error(`pg_dump on ${host}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** `index compare` on a host: its gateway's index against its own peer's ledger. */
+export async function compareIndexOnHost(
+  devnet: HostsDevnet,
+  organisation: string,
+): Promise<{ status: number | null; output: string }> {
+  const { host } = hostGateway(devnet, organisation);
+  const { databaseUrl } = await devnet.services(host);
+  const run = await onHost(
+    devnet,
+    host,
+    [process.execPath, 'gateway/dist/projection/cli.js', 'compare'],
+    { DATABASE_URL: databaseUrl, FABRIC_CONNECTION: devnet.connectionFile(organisation) },
+  );
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
