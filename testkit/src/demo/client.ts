@@ -77,7 +77,8 @@ export class GatewayClient {
 
   /**
    * An act that runs as an operation (filing, officer act), answered once committed. A
-   * retry of the same request (same key) after a 5xx or no answer gets the same operation.
+   * retry of the same request (same key) after a 5xx, a 429 or no answer gets the same
+   * operation.
    */
   async operation(path: string, token: string, body: unknown, what: string): Promise<void> {
     const key = randomUUID();
@@ -92,9 +93,11 @@ export class GatewayClient {
         if (op.state === 'failed')
           throw new DemoError(op.error?.code ?? 'FAILED', `${what}: ${JSON.stringify(op.error)}`);
         // still pending after the wait: ask again with the same key
-      } else if (answer.status !== 0 && answer.status < 500) {
+      } else if (answer.status !== 0 && answer.status !== 429 && answer.status < 500) {
         await this.expect(Promise.resolve(answer), [], what);
       }
+      // 429 (too many signature checks in flight from this address) is a refusal for load:
+      // the same request, same key, is sent again after a pause, like a 5xx.
       if (attempt >= 10)
         throw new DemoError('TIMEOUT', `${what}: no outcome after ${attempt} tries`);
       await new Promise((r) => setTimeout(r, 500));
