@@ -301,6 +301,10 @@ export class Devnet {
     await this.waitForChaincode(admin);
     await this.waitForGossip();
 
+    // Ensured in parallel, so in the order they answered: reported in the network's own order.
+    const rank = (name: string) => specs.findIndex((s) => s.name === name);
+    report.started.sort((a, b) => rank(a) - rank(b));
+    report.alreadyRunning.sort((a, b) => rank(a) - rank(b));
     report.seconds = (Date.now() - t0) / 1000;
     return report;
   }
