@@ -104,7 +104,7 @@ export default tseslint.config(
       'fabric-client/src/**/*.ts',
       'gateway/src/**/*.ts',
       'seal-devices/src/**/*.ts',
-      'network/src/**/*.ts',
+      'devnet/src/**/*.ts',
     ],
     ignores: ['**/*.test.ts'],
     rules: {

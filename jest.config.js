@@ -20,7 +20,7 @@ const moduleNameMapper = {
   '^@clearance/chaincode$': '<rootDir>/chaincode/src/index.ts',
   '^@clearance/fabric-client$': '<rootDir>/fabric-client/src/index.ts',
   '^@clearance/(chaincode|gateway|seal-devices|testkit)/(.*)$': '<rootDir>/$1/src/$2/index.ts',
-  '^@clearance/network$': '<rootDir>/network/src/index.ts',
+  '^@clearance/devnet$': '<rootDir>/devnet/src/index.ts',
   '^@clearance/gateway$': '<rootDir>/gateway/src/index.ts',
   '^@clearance/load/(.*)$': '<rootDir>/load/src/$1.ts',
 };
@@ -41,7 +41,7 @@ module.exports = {
         '<rootDir>/chaincode/src',
         '<rootDir>/verifier/src',
         '<rootDir>/verifier/cli',
-        '<rootDir>/network/src',
+        '<rootDir>/devnet/src',
         '<rootDir>/fabric-client/src',
         '<rootDir>/gateway/src',
         '<rootDir>/seal-devices/src',

@@ -66,7 +66,7 @@ function runPreflight(machine: Machine): Outcome {
     for (const file of [
       'scripts/preflight.mjs',
       'scripts/system-packages.mjs',
-      'network/fabric/go.mod',
+      'devnet/fabric/go.mod',
     ]) {
       fs.mkdirSync(path.join(dir, 'repo', path.dirname(file)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, file), path.join(dir, 'repo', file));
@@ -210,7 +210,7 @@ describe('the preflight on a machine that lacks packages', () => {
     expect(r.err).toContain('apt-get install failed');
   });
 
-  test('a Go older than network/fabric/go.mod asks for is named; FABRIC_HOME needs none', () => {
+  test('a Go older than devnet/fabric/go.mod asks for is named; FABRIC_HOME needs none', () => {
     const old = runPreflight({ installed: START, go: '1.19.8', args: ['start', '--check'] });
     expect(old.status).toBe(1);
     expect(old.err).toContain('Go 1.26 or newer (found 1.19.8)');

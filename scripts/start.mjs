@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: checks (and as root installs) the system packages, installs and builds what is
-// missing, then runs the whole system locally (network/dist/start.js).
+// missing, then runs the whole system locally (devnet/dist/start.js).
 //   npm start [-- --no-demo]      without the living demo
 //   npm start -- --check          only check the system packages, install nothing
 // Plain Node with no dependencies, because it runs before `npm ci` has.
@@ -43,13 +43,13 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
 step('building (tsc --build)', 'npx', ['tsc', '--build']);
 step('building the portal', 'npm', ['run', '--silent', 'build', '-w', 'portal']);
 step('Hyperledger Fabric 2.1.1 (built once into ~/.cache/clearance-ledger)', process.execPath, [
-  join(root, 'network/dist/cli.js'),
+  join(root, 'devnet/dist/cli.js'),
   'install-fabric',
 ]);
 
 // The runner owns this checkout's processes: it stops them all on Ctrl-C, on a failed step,
 // and when this process ends (the IPC channel closes). This process stays until it has.
-const runner = spawn(process.execPath, [join(root, 'network/dist/start.js'), ...args], {
+const runner = spawn(process.execPath, [join(root, 'devnet/dist/start.js'), ...args], {
   cwd: root,
   stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   env: { ...process.env, NPM_START_AT: String(startedAt) },

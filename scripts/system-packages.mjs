@@ -68,10 +68,10 @@ export const SYSTEM_PACKAGES = [
 
 /**
  * Go is not taken from apt: Debian 12's golang-go is 1.19, older than the `go` line of
- * network/fabric/go.mod (the module Fabric 2.1.1 is built from). Not needed with FABRIC_HOME.
+ * devnet/fabric/go.mod (the module Fabric 2.1.1 is built from). Not needed with FABRIC_HOME.
  */
 export const GO = {
-  goMod: 'network/fabric/go.mod',
+  goMod: 'devnet/fabric/go.mod',
   unlessEnv: 'FABRIC_HOME',
   why: 'builds Hyperledger Fabric 2.1.1 from the Go module proxy',
   install: 'https://go.dev/doc/install',

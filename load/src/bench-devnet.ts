@@ -5,7 +5,7 @@
  * servers this run started.
  */
 import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 

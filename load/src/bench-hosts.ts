@@ -19,7 +19,7 @@ import {
   hostGateway,
   hostGatewaySecrets,
   startHostGateways,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

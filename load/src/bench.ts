@@ -28,7 +28,7 @@ import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/testkit/chaincode';
 import { JURISDICTION_NAMESPACES } from '@clearance/domain';
 import { connectGateway } from '@clearance/gateway';
-import { REPO_ROOT } from '@clearance/network';
+import { REPO_ROOT } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -18,7 +18,7 @@ import {
   signFiling,
 } from '@clearance/testkit/chaincode';
 import { connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
-import { Devnet, findFabric } from '@clearance/network';
+import { Devnet, findFabric } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { summary } from './stats';
 

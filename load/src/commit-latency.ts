@@ -8,7 +8,7 @@
 import { HOME_NAMESPACE_OF } from '@clearance/domain';
 import { buildApp, connectGateway, createFabricLedger, loadConfig } from '@clearance/gateway';
 import { TEST_OFFICER, createMemorySessionStore } from '@clearance/testkit/gateway';
-import { BLOCK_CUTTING, Devnet } from '@clearance/network';
+import { BLOCK_CUTTING, Devnet } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { summary } from './stats';
 

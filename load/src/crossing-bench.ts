@@ -19,7 +19,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { buildApp, migrate, type Ledger } from '@clearance/gateway';
 import { createMemorySessionStore } from '@clearance/testkit/gateway';
-import { REPO_ROOT } from '@clearance/network';
+import { REPO_ROOT } from '@clearance/devnet';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openBenchDevnet } from './bench-devnet';

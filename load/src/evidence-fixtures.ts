@@ -6,7 +6,7 @@
  * configuration chain, each bundle without it, and the orderers' system-channel genesis
  * block (a block of another channel, for the tamper tests). Nothing in it is secret.
  */
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { toBase64, type Bundle } from '@clearance/verifier';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

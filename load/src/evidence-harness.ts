@@ -26,7 +26,7 @@ import {
   PEER_ORGS,
   type Devnet,
   type PeerOrg,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import {
   createAttester,
   createBundleBuilder,

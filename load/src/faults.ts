@@ -24,7 +24,7 @@ import './quiet-logs';
 import { sampleFiling, signFiling } from '@clearance/testkit/chaincode';
 import { compareIndex, createFabricLedger, type Ledger } from '@clearance/gateway';
 import { until } from '@clearance/testkit/gateway';
-import { Devnet, kill9Tree, REPO_ROOT } from '@clearance/network';
+import { Devnet, kill9Tree, REPO_ROOT } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

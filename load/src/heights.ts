@@ -2,7 +2,7 @@
  * Samplers for the fault runs: every node's channel height from its operations endpoint
  * (`ledger_blockchain_height`), and what the gateway's /readyz says, at a fixed interval.
  */
-import { PEER_ORGS, type Devnet } from '@clearance/network';
+import { PEER_ORGS, type Devnet } from '@clearance/devnet';
 import { channelHeightOf, type HeightSample, type ReadySample } from './fault-figures';
 
 export interface Sampler<T> {

@@ -11,7 +11,7 @@ import { canonicalBytes } from '@clearance/core';
 import { listAuthority, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
 import { createFabricLedger, loadConfig } from '@clearance/gateway';
 import { signInTrader } from '@clearance/testkit/gateway';
-import { Devnet, REPO_ROOT } from '@clearance/network';
+import { Devnet, REPO_ROOT } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -3,7 +3,7 @@
  * that lists the orderers in a chosen order, and a hang (SIGSTOP) that a SIGCONT ends.
  * A hung process keeps its sockets open: its peers see no error, only silence.
  */
-import type { Devnet } from '@clearance/network';
+import type { Devnet } from '@clearance/devnet';
 import * as fs from 'node:fs';
 import { isRaftLeader } from './fault-figures';
 

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { REPO_ROOT } from '@clearance/network';
+import { REPO_ROOT } from '@clearance/devnet';
 import { startStack, type Stack } from './stack';
 import { percentile, summary } from './stats';
 

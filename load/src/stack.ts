@@ -15,7 +15,7 @@ import {
   type FabricConnection,
 } from '@clearance/gateway';
 import { freePort, signInTrader, until } from '@clearance/testkit/gateway';
-import { Devnet, OFFICERS, REPO_ROOT } from '@clearance/network';
+import { Devnet, OFFICERS, REPO_ROOT } from '@clearance/devnet';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

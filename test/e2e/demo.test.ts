@@ -7,7 +7,7 @@
  * the checkout runs. Runs the real scripts/start.mjs (demo on) on the devnet the other tests
  * use.
  */
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { freePort } from '@clearance/testkit/gateway';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

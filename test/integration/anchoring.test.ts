@@ -3,7 +3,7 @@
  * proven against that root. Also the crash between the ledger and the database: a batch
  * anchored on the ledger but not yet marked in PostgreSQL is found again, not anchored twice.
  */
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { migrate } from '../../gateway/src/database/migrations';
 import { anchorPending } from '../../gateway/src/anchoring/anchor';

@@ -17,7 +17,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { migrate } from '@clearance/gateway';
 import { createMemoryNetwork, signInTrader } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance } from 'fastify';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

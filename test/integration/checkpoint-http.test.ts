@@ -11,7 +11,7 @@ import {
   TEST_METRICS_TOKEN,
   createMemorySessionStore,
 } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance } from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';

@@ -14,7 +14,7 @@ import {
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { connectGateway, createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { peer } from '@hyperledger/fabric-protos';
 import { randomUUID } from 'node:crypto';
 import { eventsFor } from '../support/events';

@@ -13,7 +13,7 @@ import {
   isAlive,
   PEER_ORGS,
   type ConnectionDescriptor,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -8,7 +8,7 @@
 import { canonicalBytes } from '@clearance/core';
 import { sampleFiling } from '@clearance/testkit/chaincode';
 import { until } from '@clearance/testkit/gateway';
-import { Devnet, PEER_ORGS } from '@clearance/network';
+import { Devnet, PEER_ORGS } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { trustedPki } from '../support/devnet-fixtures';
 import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';

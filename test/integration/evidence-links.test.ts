@@ -7,7 +7,7 @@
  */
 import { listAuthority, sampleFiling, type TestSigner } from '@clearance/testkit/chaincode';
 import { buildApp, remoteAttester, type Ledger } from '@clearance/gateway';
-import { CHAINCODE_NAME, CHANNEL_NAME } from '@clearance/network';
+import { CHAINCODE_NAME, CHANNEL_NAME } from '@clearance/devnet';
 import { createBundleBuilder, verifyBundle, verdict, type Bundle } from '@clearance/verifier';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';

@@ -14,7 +14,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { connectGateway, loadConfig } from '@clearance/gateway';
 import { messageSigner } from '@clearance/fabric-client';
-import { CHAINCODE_NAME, CHANNEL_NAME, Devnet } from '@clearance/network';
+import { CHAINCODE_NAME, CHANNEL_NAME, Devnet } from '@clearance/devnet';
 import {
   DEVNET_ATTESTERS,
   devnetEvidence,

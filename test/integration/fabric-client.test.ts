@@ -15,7 +15,7 @@ import {
 } from '@clearance/gateway';
 import type { ChaincodeEvent } from '@clearance/fabric-client';
 import { until } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { fileGd, officerLedgers, trustedPki } from '../support/devnet-fixtures';
 

@@ -13,7 +13,7 @@ import { compareIndex, migrate } from '@clearance/gateway';
 import { TEST_METRICS_HEADERS, signInTrader, until } from '@clearance/testkit/gateway';
 import { anchoredOnce } from '@clearance/load/fault-figures';
 import { postReadings } from '@clearance/load/fault-fleet';
-import { Devnet, kill9Tree } from '@clearance/network';
+import { Devnet, kill9Tree } from '@clearance/devnet';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

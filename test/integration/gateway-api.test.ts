@@ -22,7 +22,7 @@ import {
   createMemoryNetwork,
   type RegisteredRoute,
 } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as nodeHttp from 'node:http';

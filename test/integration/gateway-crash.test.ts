@@ -7,7 +7,7 @@
  */
 import { migrate } from '@clearance/gateway';
 import { signInTrader, until } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { compareIndex } from '../../gateway/src/projection/commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -21,7 +21,7 @@ import {
   hostGateway,
   kill9Tree,
   startHostGateways,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { sendFilings, type Filing } from '@clearance/load/filing-load';
 import {
   addAuthorityChange,

@@ -20,7 +20,7 @@ import {
   hostGateways,
   officersOf,
   startHostGateways,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { addAuthorityChange, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
 import { signInTrader } from '@clearance/testkit/gateway';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';

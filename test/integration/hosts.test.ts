@@ -11,7 +11,7 @@ import {
   REPO_ROOT,
   findFabric,
   isAlive,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 

@@ -5,7 +5,7 @@
  */
 import type { DeclarationRecord } from '@clearance/domain';
 import { connectGateway, loadConfig, type Ledger } from '@clearance/gateway';
-import { Devnet, REPO_ROOT } from '@clearance/network';
+import { Devnet, REPO_ROOT } from '@clearance/devnet';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { compareIndex, rebuildIndex } from '../../gateway/src/projection/commands';

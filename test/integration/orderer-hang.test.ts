@@ -26,7 +26,7 @@ import {
   ordererOrg,
   PEER_ORGS,
   REPO_ROOT,
-} from '@clearance/network';
+} from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

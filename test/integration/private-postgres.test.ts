@@ -1,6 +1,6 @@
 // The private PostgreSQL from a checkout that its server user cannot enter: a clone inside
 // a mode-700 folder (root's home, mktemp -d). As root the server runs as `postgres`.
-import { Devnet, postgresRoot } from '@clearance/network';
+import { Devnet, postgresRoot } from '@clearance/devnet';
 import { freePort } from '@clearance/testkit/gateway';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -4,7 +4,7 @@
  * a worker started afresh (as after a gateway crash right after the 202).
  */
 import { buildApp } from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { migrate } from '../../gateway/src/database/migrations';

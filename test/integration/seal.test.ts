@@ -6,7 +6,7 @@
  * same device.
  */
 import type { DeclarationRecord, SealRecord } from '@clearance/domain';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';

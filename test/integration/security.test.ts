@@ -17,7 +17,7 @@ import {
 import { canonicalBytes } from '@clearance/core';
 import { migrate } from '@clearance/gateway';
 import { TEST_METRICS_HEADERS, createMemoryNetwork } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';

@@ -5,7 +5,7 @@
  * (its gateway is started again) and says which. Runs the real scripts/start.mjs, without
  * the demo, on the devnet the other tests use (which it leaves stopped: they start it).
  */
-import { Devnet, REDIS } from '@clearance/network';
+import { Devnet, REDIS } from '@clearance/devnet';
 import { freePort } from '@clearance/testkit/gateway';
 import * as fs from 'node:fs';
 import * as net from 'node:net';

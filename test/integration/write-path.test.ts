@@ -12,7 +12,7 @@ import {
 } from '@clearance/testkit/chaincode';
 import { createMemoryNetwork } from '@clearance/testkit/gateway';
 import { migrate } from '@clearance/gateway';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../support/database';

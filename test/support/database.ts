@@ -1,5 +1,5 @@
 /** A throwaway database on the private PostgreSQL server (or on DATABASE_URL's server). */
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 

@@ -15,7 +15,7 @@ import {
   type Ledger,
   type createAccountStore,
 } from '@clearance/gateway';
-import { OFFICERS, type Devnet } from '@clearance/network';
+import { OFFICERS, type Devnet } from '@clearance/devnet';
 
 /** One ledger connection per officer (`<org>/<name>`), made on first use. */
 export function officerLedgers(devnet: Devnet): {

@@ -16,7 +16,7 @@ import {
   type Ledger,
 } from '@clearance/gateway';
 import { devnetEvidence, type DevnetEvidence } from '@clearance/load/evidence-harness';
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 import type { TagKeys } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { createTestDatabase } from './database';

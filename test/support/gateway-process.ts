@@ -8,7 +8,7 @@ import { canonicalBytes } from '@clearance/core';
 import { sampleFiling, type TestPki } from '@clearance/testkit/chaincode';
 import { createAccountStore, loadConfig } from '@clearance/gateway';
 import { TEST_METRICS_TOKEN, freePort, until } from '@clearance/testkit/gateway';
-import { REPO_ROOT, type Devnet } from '@clearance/network';
+import { REPO_ROOT, type Devnet } from '@clearance/devnet';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

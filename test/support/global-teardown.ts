@@ -1,4 +1,4 @@
-import { Devnet } from '@clearance/network';
+import { Devnet } from '@clearance/devnet';
 
 export default async function teardown(): Promise<void> {
   if (!(globalThis as { devnetWasRunning?: boolean }).devnetWasRunning) {

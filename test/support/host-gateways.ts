@@ -4,7 +4,7 @@
  * makes (seal registration and accreditation, taps), a one-off process ON the acting
  * organisation's host, with that organisation's officer's key, which no other host can read.
  */
-import { hostGateway, hostGatewaySecrets, type HostsDevnet } from '@clearance/network';
+import { hostGateway, hostGatewaySecrets, type HostsDevnet } from '@clearance/devnet';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 

@@ -3,7 +3,7 @@
  * terminal runs a command), for the tests of what it starts, adopts and stops; and every
  * process of this checkout still running, found in /proc.
  */
-import { REPO_ROOT, postgresRoot, type Devnet } from '@clearance/network';
+import { REPO_ROOT, postgresRoot, type Devnet } from '@clearance/devnet';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Fabric binaries: found in a cache outside the repository, built there from the Go module
- * of network/fabric (Fabric 2.1.1, the newest release the Go module proxy serves) when
+ * of devnet/fabric (Fabric 2.1.1, the newest release the Go module proxy serves) when
  * missing. FABRIC_HOME (a folder with bin/ and config/, e.g. a 2.5 or 3.x build) overrides.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { DevnetError } from './errors';
 import { commandExists, run } from './exec';
 
-/** The release network/fabric/go.mod pins. */
+/** The release devnet/fabric/go.mod pins. */
 export const FABRIC_BUILD_VERSION = '2.1.1';
 const FABRIC_MODULE = 'github.com/hyperledger/fabric';
 const MODULE_DIR = path.resolve(__dirname, '..', 'fabric');
@@ -94,7 +94,7 @@ export function requireFabric(env: NodeJS.ProcessEnv = process.env): FabricHome 
   );
 }
 
-/** Builds the four tools of network/fabric/go.mod into the cache; config → sampleconfig. */
+/** Builds the four tools of devnet/fabric/go.mod into the cache; config → sampleconfig. */
 async function build(dir: string, log: (line: string) => void): Promise<void> {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });

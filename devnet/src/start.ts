@@ -6,7 +6,7 @@
  * restarted, and a failed step, Ctrl-C or the end of `npm start` stop everything the
  * checkout runs, then name whatever still runs.
  *
- *   node network/dist/start.js [--no-demo]
+ *   node devnet/dist/start.js [--no-demo]
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -17,7 +17,7 @@ import type { HostPlan } from './layout';
 import type { GatewaySecrets } from './gateway-secrets';
 
 export const GATEWAY_PROCESS = 'gateway';
-const CLI = path.join(REPO_ROOT, 'network', 'dist', 'host-gateway-cli.js');
+const CLI = path.join(REPO_ROOT, 'devnet', 'dist', 'host-gateway-cli.js');
 
 export interface HostGateway {
   host: string;

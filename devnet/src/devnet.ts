@@ -91,7 +91,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
  */
 export const APP_PROCESSES = ['demo', 'gateway'] as const;
 export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
-export const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ccaas');
+export const CCAAS_BUILDER_DIR = path.join(REPO_ROOT, 'devnet', 'builders', 'ccaas');
 
 /** The chaincode's built code: its own and that of the workspace packages it runs with. */
 const CHAINCODE_CODE_DIRS = [
