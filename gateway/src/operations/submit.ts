@@ -15,6 +15,7 @@ import {
 } from './store';
 import type { OperationQueue } from './queue';
 import type { OperationWaiter } from './waiter';
+import { markStage, observeStage, sinceMark, timeStage } from './stages';
 
 export interface Operations {
   store: OperationStore;
@@ -34,6 +35,7 @@ const MAX_WAIT_S = 30;
 async function storeOperation(
   operations: Operations,
   request: FastifyRequest,
+  reply: FastifyReply,
   act: LedgerAct,
   idempotencyKey: string,
 ): Promise<{ row: OperationRow; created: boolean }> {
@@ -43,20 +45,25 @@ async function storeOperation(
     .update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n`)
     .update(JSON.stringify(request.body))
     .digest('hex');
-  const { row, created } = await operations.store.create({
-    ...act,
-    principalId: principal.id,
-    idempotencyKey,
-    requestSha256,
-  });
+  const { row, created } = await timeStage('stored', () =>
+    operations.store.create({
+      ...act,
+      principalId: principal.id,
+      idempotencyKey,
+      requestSha256,
+    }),
+  );
+  observeStage('accepted', reply.elapsedTime / 1000);
   if (created) {
     // If this fails (Redis away) the row is still there: the sweep enqueues it later.
-    await operations.queue.enqueue(row.operation_id).catch((error: unknown) => {
-      request.log.warn(
-        { err: error, operationId: row.operation_id },
-        'enqueue failed; the sweep will retry',
-      );
-    });
+    await timeStage('queued', () => operations.queue.enqueue(row.operation_id))
+      .then(() => markStage(row.operation_id))
+      .catch((error: unknown) => {
+        request.log.warn(
+          { err: error, operationId: row.operation_id },
+          'enqueue failed; the sweep will retry',
+        );
+      });
   }
   request.log.info({ operationId: row.operation_id, created }, 'operation accepted');
   return { row, created };
@@ -88,11 +95,15 @@ export async function acceptOperation(
 ): Promise<FastifyReply> {
   const idempotencyKey = headerOf(request, 'idempotency-key');
   if (!idempotencyKey) throw new ApiError('IDEMPOTENCY_KEY_REQUIRED');
-  const { row } = await storeOperation(operations, request, act, idempotencyKey);
+  const { row } = await storeOperation(operations, request, reply, act, idempotencyKey);
   const wait = /^wait=(\d+)$/.exec(headerOf(request, 'prefer') ?? '');
   const final = wait
     ? await outcomeOf(operations, row, Math.min(Number(wait[1]), MAX_WAIT_S) * 1000)
     : row;
+  if (final.state !== 'pending') {
+    sinceMark(row.operation_id, 'answered');
+    observeStage('total', reply.elapsedTime / 1000);
+  }
   void reply.header('location', `/v1/operations/${row.operation_id}`);
   if (final.transaction_id) void reply.header('x-transaction-id', final.transaction_id);
   return reply
@@ -124,8 +135,9 @@ export async function commitAct<S extends z.ZodType>(
   act: LedgerAct & { idempotencyKey: string; resultSchema: S },
 ): Promise<CommittedAct<z.infer<S>>> {
   const { idempotencyKey, resultSchema, ...rest } = act;
-  const { row, created } = await storeOperation(operations, request, rest, idempotencyKey);
+  const { row, created } = await storeOperation(operations, request, reply, rest, idempotencyKey);
   const final = await outcomeOf(operations, row, MAX_WAIT_S * 1000);
+  if (final.state !== 'pending') sinceMark(row.operation_id, 'answered');
   const transactionId = final.transaction_id ?? undefined;
   if (final.state === 'failed' || final.state === 'pending') {
     const error = final.error;
