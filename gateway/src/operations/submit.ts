@@ -81,7 +81,13 @@ async function outcomeOf(
   watch?: OperationWatch,
 ): Promise<OperationRow> {
   if (watch) {
-    const ended = await watch.until(ms);
+    // No read first; after a lost LISTEN connection, read again (a NOTIFY may be lost).
+    const ended = await watch.until(
+      ms,
+      async () =>
+        ((await operations.store.get(row.operation_id))?.state ?? 'pending') !== 'pending',
+      false,
+    );
     // Recorded by this process: the row it recorded. Told by NOTIFY: read it (once).
     if (typeof ended !== 'boolean') return ended;
     return ended ? ((await operations.store.get(row.operation_id)) ?? row) : row;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Notifications } from '../notifications';
+import { RECONNECTED, type Notifications } from '../notifications';
 import type { OperationRow } from './store';
 import { OPERATION_CHANNEL } from './store';
 import { createOperationWaiter } from './waiter';
@@ -49,6 +49,18 @@ describe('operation waiter', () => {
     n.events.emit(OPERATION_CHANNEL, 'op-1');
     await expect(woken).resolves.toBe(true);
     await expect(waiter.watch('op-3').until(20)).resolves.toBe(false);
+  });
+
+  it('reads again after the LISTEN connection came back, not before', async () => {
+    const n = notifications();
+    const waiter = createOperationWaiter(n);
+    const isDone = jest.fn(async () => true);
+    const woken = waiter.watch('op-1').until(1_000, isDone, false);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(isDone).not.toHaveBeenCalled();
+    n.events.emit(RECONNECTED);
+    await expect(woken).resolves.toBe(true);
+    expect(isDone).toHaveBeenCalledTimes(1);
   });
 
   it('stops listening once it answered', async () => {

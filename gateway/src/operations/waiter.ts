@@ -15,8 +15,14 @@ export interface OperationWatch {
   /**
    * Resolves with the row when this process recorded the end, true when another told of
    * it (NOTIFY) or `isDone` found it ended, false when `ms` passed first. Stops listening.
+   * `isDone` is asked after the LISTEN connection came back (a NOTIFY may have been lost),
+   * and first of all only if `readFirst` (not for an operation watched since it was made).
    */
-  until(ms: number, isDone?: () => Promise<boolean>): Promise<OperationRow | boolean>;
+  until(
+    ms: number,
+    isDone?: () => Promise<boolean>,
+    readFirst?: boolean,
+  ): Promise<OperationRow | boolean>;
   /** Stops listening without waiting. */
   stop(): void;
 }
@@ -57,7 +63,7 @@ export function createOperationWaiter(notifications: Notifications): OperationWa
     };
     return {
       stop,
-      async until(ms, isDone) {
+      async until(ms, isDone, readFirst = true) {
         let timer: NodeJS.Timeout | undefined;
         try {
           if (early !== undefined) return early;
@@ -76,7 +82,7 @@ export function createOperationWaiter(notifications: Notifications): OperationWa
             notifications.events.on(RECONNECTED, recheck);
             timer = setTimeout(() => settle(false), ms);
           });
-          if (isDone && (await isDone())) return true;
+          if (readFirst && isDone && (await isDone())) return true;
           return await outcome;
         } finally {
           stop();
