@@ -61,6 +61,7 @@ export async function startGatewayServices(options: {
   /** Counts and logs an operation that ended (undefined: it had ended already). */
   const ended = (row: OperationRow | undefined) => {
     if (!row) return;
+    waiter.ended(row);
     operationsFinished.inc({ kind: 'any', state: row.state });
     options.log?.(
       {

@@ -14,6 +14,8 @@ export interface BenchDevnet {
   run: string;
   pool: Pool;
   redisUrl: string;
+  /** The devnet's pid files (load/src/proc-cpu.ts counts their CPU). */
+  pidsDir: string;
   /** The ledger as a devnet identity (`org/name`), connected once. */
   as(who: string): Ledger;
   /** Closed first by close(), last added first. */
@@ -38,6 +40,7 @@ export async function openBenchDevnet(name: string, poolSize: number): Promise<B
     run,
     pool,
     redisUrl: services.redisUrl,
+    pidsDir: devnet.paths.pids,
     closers,
     as(who) {
       let ledger = ledgers.get(who);

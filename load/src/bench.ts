@@ -19,7 +19,12 @@
  * 3. Index lag: from the moment the gateway recorded a commit (operation succeeded) to the
  *    event being in the index (both clocks are PostgreSQL's).
  * 4. The readings bench (load/src/readings-bench.ts).
- * 5. The boundary decision at 5 trucks/s (load/src/crossing-bench.ts).
+ * 5. The boundary decision at 20 trucks/s (load/src/crossing-bench.ts).
+ *
+ * Each direct and gateway phase also counts the CPU time of every process kind (peers,
+ * orderers, chaincode servers, PostgreSQL, Redis, the gateway, this load client; from /proc,
+ * load/src/proc-cpu.ts) per filing committed, and the gateway phases read where a filing's
+ * time went inside the gateway (its stage histogram on /metrics, load/src/stage-metrics.ts).
  *
  * Prints a table and writes load/results/latest.json.
  */
@@ -35,10 +40,21 @@ import * as path from 'node:path';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { startReadLoad } from './read-load';
 import { runCrossingBench } from './crossing-bench';
-import { runReadingsBench } from './readings-bench';
+import { runReadingsBench, type ReadingsFigures } from './readings-bench';
 import { benchAcrossHosts, hostsTarget, type BenchTarget } from './bench-hosts';
 import { startStack } from './stack';
 import { percentile } from './stats';
+import { fromAddresses } from './from-addresses';
+import {
+  cpuMeter,
+  cpuTable,
+  devnetProcesses,
+  floorOf,
+  meanPhases,
+  sideOf,
+  type CpuPhase,
+} from './proc-cpu';
+import { parseStages, stageDelta, stageTable, type StageSnapshot } from './stage-metrics';
 
 const quick = process.argv.includes('--quick');
 /** Run by bench-hosts.ts on GD customs' host. */
@@ -97,19 +113,21 @@ async function fileDirect(contract: Contract, f: SignedFiling): Promise<void> {
   if (!status.successful) throw new Error(`validation code ${status.code}`);
 }
 
+/** Traders' addresses the gateway's filings come from (in turn). */
+const traders = fromAddresses(onHost ? 0 : 16);
+
 async function fileThroughGateway(stack: BenchTarget, f: SignedFiling): Promise<void> {
-  const res = await fetch(`${stack.base}/v1/declarations`, {
-    method: 'POST',
-    headers: {
+  const { status, text } = await traders.post(
+    `${stack.base}/v1/declarations`,
+    {
       'content-type': 'application/json',
       authorization: `Bearer ${stack.traderToken}`,
       'idempotency-key': randomUUID(),
       prefer: 'wait=30',
     },
-    body: f.body,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${res.status} ${text.slice(0, 200)}`);
+    f.body,
+  );
+  if (status !== 200) throw new Error(`${status} ${text.slice(0, 200)}`);
   const { operation } = JSON.parse(text) as { operation: { state: string; error?: unknown } };
   if (operation.state !== 'succeeded')
     throw new Error(`operation ${operation.state}: ${JSON.stringify(operation.error)}`);
@@ -156,9 +174,16 @@ async function serverQuantileMs(stack: BenchTarget, route: string, q: number): P
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
+async function stageSnapshot(stack: BenchTarget): Promise<StageSnapshot> {
+  const res = await fetch(`${stack.base}/metrics`, { headers: stack.metricsHeaders });
+  return parseStages(await res.text());
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
-  const stack: BenchTarget = onHost ? await hostsTarget(log) : await startStack(log);
+  // On one host, the stack's processes are counted (CPU per filing); across hosts they run elsewhere.
+  const local = onHost ? undefined : await startStack(log);
+  const stack: BenchTarget = local ?? (await hostsTarget(log));
   process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
   const agent = stack.connection('gdcustoms/agent');
   const direct = connectGateway(agent);
@@ -221,12 +246,27 @@ async function main(): Promise<void> {
     };
     const gets: number[] = [];
     const healthz: number[] = [];
+    const cpu: { direct: CpuPhase[]; gateway: CpuPhase[] } = { direct: [], gateway: [] };
+    // The processes counted: the devnet's (its pid files), the gateway, this client. Not
+    // across hosts (those run elsewhere).
+    const processes = () =>
+      local
+        ? [
+            ...devnetProcesses(local.devnet.paths.pids),
+            { kind: 'gateway', pids: [local.gateway.pid() ?? -1] },
+            { kind: 'load client', pids: [process.pid] },
+          ]
+        : [];
+    const stagesBefore = await stageSnapshot(stack);
+    let stagesAfter = stagesBefore;
     let getErrors = 0;
     for (let round = 0; round < PLAN.rounds; round++) {
       for (const side of ['direct', 'gateway'] as const) {
         const signed = await filings(rate * PLAN.phaseSeconds);
         const reads = readLoad(stack, await indexedSummaries(stack, run, 1000), PLAN.getRate);
         const control = readLoad(stack, ['/healthz'], PLAN.getRate);
+        const stagesAtStart = side === 'gateway' ? await stageSnapshot(stack) : undefined;
+        const meter = local ? cpuMeter(processes) : undefined;
         const r = await openLoop({
           rate,
           seconds: PLAN.phaseSeconds,
@@ -235,8 +275,11 @@ async function main(): Promise<void> {
               ? fileDirect(contract, signed[i] as SignedFiling)
               : fileThroughGateway(stack, signed[i] as SignedFiling),
         });
+        const phaseCpu = meter?.end(r.latencies.length);
         const read = await reads.stop();
         const controlled = await control.stop();
+        if (phaseCpu) cpu[side].push(phaseCpu);
+        if (stagesAtStart) stagesAfter = await stageSnapshot(stack);
         gets.push(...read.latencies);
         healthz.push(...controlled.latencies);
         getErrors += read.errors;
@@ -259,7 +302,7 @@ async function main(): Promise<void> {
       0.99,
     );
     // The readings and crossing benches make devnets of their own, on one host.
-    const readings = onHost ? {} : await runReadingsBench({ quick });
+    const readings: Partial<ReadingsFigures> = onHost ? {} : await runReadingsBench({ quick });
     const crossings = onHost ? undefined : await runCrossingBench({ quick });
 
     const side = (rs: OpenLoopResult[]) => {
@@ -274,6 +317,16 @@ async function main(): Promise<void> {
     };
     const d = side(results.direct);
     const g = side(results.gateway);
+    const cpuSides = onHost
+      ? undefined
+      : { direct: meanPhases(cpu.direct), gateway: meanPhases(cpu.gateway) };
+    const round2 = (o: Record<string, number>) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Number(v.toFixed(3))]));
+    const gatewayCpu =
+      cpuSides && floorOf(cpuSides.gateway.perFiling, (k) => sideOf(k) === 'gateway');
+    const fabricCpu =
+      cpuSides && floorOf(cpuSides.gateway.perFiling, (k) => sideOf(k) === 'fabric');
+    const stages = stageDelta(stagesBefore, stagesAfter);
     const figures = {
       gateway_tps: Number(g.tps.toFixed(2)),
       direct_tps: Number(d.tps.toFixed(2)),
@@ -297,6 +350,28 @@ async function main(): Promise<void> {
       get_at_rest_p99_ms: Number(percentile(rest.latencies, 99).toFixed(2)),
       get_samples: gets.length,
       get_errors: getErrors,
+      ...(cpuSides && gatewayCpu && fabricCpu
+        ? {
+            cpu_ms_per_filing: {
+              direct: round2(cpuSides.direct.perFiling),
+              gateway: round2(cpuSides.gateway.perFiling),
+            },
+            cpu_cores_busy: {
+              direct: round2(cpuSides.direct.cores),
+              gateway: round2(cpuSides.gateway.cores),
+            },
+            cpu_fabric_ms_per_filing: Number(fabricCpu.ms.toFixed(2)),
+            cpu_gateway_pg_redis_ms_per_filing: Number(gatewayCpu.ms.toFixed(2)),
+            cpu_gateway_vs_fabric_ratio: Number((gatewayCpu.ms / fabricCpu.ms).toFixed(3)),
+            cpu_floor_filings_per_s: Number(
+              floorOf(
+                cpuSides.gateway.perFiling,
+                (k) => sideOf(k) !== 'client',
+              ).filingsPerSecond.toFixed(1),
+            ),
+          }
+        : {}),
+      gateway_stages: stages,
       ...readings,
       ...crossings,
       across_hosts: onHost,
@@ -323,10 +398,16 @@ async function main(): Promise<void> {
       `gateway / direct rate   ${fmt(figures.gateway_vs_direct_ratio, 3)}   (target >= 0.90: ${verdict(figures.gateway_vs_direct_ratio >= 0.9)})`,
     );
     console.log(
-      `index lag p50 / p95     ${fmt(figures.index_lag_p50_s, 3)} / ${fmt(figures.index_lag_p95_s, 3)} s   (target p95 <= 1 s: ${verdict(figures.index_lag_p95_s <= 1)}; n=${lags.length})`,
+      `gateway at ${rate}/s       p95 ${fmt(g.p95)} ms, ${fmt(g.tps, 1)}/s   (target >= 40/s with p95 <= 1 s: ${verdict(rate >= 40 && g.tps >= 0.9 * rate && g.p95 <= 1000 && g.errors === 0)})`,
     );
     console.log(
-      `GET summary p50 / p99   ${fmt(figures.get_p50_ms, 1)} / ${fmt(figures.get_p99_ms, 1)} ms   (target p99 <= 10 ms: ${verdict(figures.get_p99_ms <= 10)}; n=${gets.length}, errors ${getErrors})`,
+      `gateway / direct p95    ${fmt(g.p95 / d.p95, 2)}   (target <= 1.25: ${verdict(g.p95 / d.p95 <= 1.25)})`,
+    );
+    console.log(
+      `index lag p50 / p95     ${fmt(figures.index_lag_p50_s, 3)} / ${fmt(figures.index_lag_p95_s, 3)} s   (target p95 <= 0.1 s: ${verdict(figures.index_lag_p95_s <= 0.1)}; n=${lags.length})`,
+    );
+    console.log(
+      `GET summary p50 / p99   ${fmt(figures.get_p50_ms, 1)} / ${fmt(figures.get_p99_ms, 1)} ms   (target p99 <= 1.2x /healthz: ${verdict(figures.get_vs_healthz_p99_ratio <= 1.2)}; n=${gets.length}, errors ${getErrors})`,
     );
     console.log(
       `  control: /healthz    ${fmt(figures.healthz_p50_ms, 1)} / ${fmt(figures.healthz_p99_ms, 1)} ms   (same rate, same time; GET summary / healthz p99: ${fmt(figures.get_vs_healthz_p99_ratio, 2)})`,
@@ -335,12 +416,30 @@ async function main(): Promise<void> {
       `  (the gateway's own histogram: GET summary p99 <= ${fmt(serverGetP99, 1)} ms, bucket bound)`,
     );
     console.log(
-      `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
+      `  at rest (no filings)  ${fmt(figures.get_at_rest_p50_ms, 1)} / ${fmt(figures.get_at_rest_p99_ms, 1)} ms   (target p99 <= 5 ms: ${verdict(figures.get_at_rest_p99_ms <= 5)}; under load / at rest p99: ${fmt(figures.get_p99_ms / figures.get_at_rest_p99_ms, 1)}x)`,
     );
-    for (const [k, v] of Object.entries(readings)) console.log(`${k.padEnd(24)}${v}`);
+    if (cpuSides) {
+      console.log('');
+      for (const line of cpuTable(cpuSides)) console.log(line);
+      console.log(
+        `gateway+PG+Redis / Fabric CPU per filing (gateway phases) ${fmt(figures.cpu_gateway_vs_fabric_ratio ?? NaN, 3)}   (target <= 0.25: ${verdict((figures.cpu_gateway_vs_fabric_ratio ?? Infinity) <= 0.25)})`,
+      );
+    }
+    console.log('');
+    for (const line of stageTable(stages)) console.log(line);
+    console.log('');
+    if (
+      readings.readings_accepted_per_s !== undefined &&
+      readings.readings_accept_p95_ms !== undefined
+    )
+      console.log(
+        `readings accepted       ${readings.readings_accepted_per_s}/s, 500-reading batch p95 ${readings.readings_accept_p95_ms} ms   (target >= 15,000/s: ${verdict(readings.readings_accepted_per_s >= 15_000)}; p95 <= 250 ms: ${verdict(readings.readings_accept_p95_ms <= 250)})`,
+      );
+    for (const [k, v] of Object.entries(readings))
+      console.log(`${k.padEnd(26)}${typeof v === 'object' ? JSON.stringify(v) : v}`);
     if (crossings)
       console.log(
-        `crossing p50 / p95      ${crossings.crossing_p50_ms} / ${crossings.crossing_p95_ms} ms at ${crossings.crossing_arrival_rate_per_s} trucks/s, ${crossings.crossings_per_s} decisions/s   (target p95 <= 1 s: ${verdict(crossings.crossing_p95_ms <= 1000)})`,
+        `crossing p50 / p95      ${crossings.crossing_p50_ms} / ${crossings.crossing_p95_ms} ms at ${crossings.crossing_arrival_rate_per_s} trucks/s, ${crossings.crossings_per_s} decisions/s   (target p95 <= 500 ms at 20/s: ${verdict(crossings.crossing_p95_ms <= 500 && crossings.crossing_arrival_rate_per_s >= 20)})`,
       );
     const out = path.join(
       REPO_ROOT,
@@ -354,6 +453,7 @@ async function main(): Promise<void> {
   } finally {
     direct.gateway.close();
     direct.client.close();
+    traders.close();
     await stack.stop();
   }
 }

@@ -5,10 +5,10 @@
  * /v1/crossings, answered once committed). Latency is from the truck's intended arrival
  * to the committed decision; crossings_per_s is the rate decisions came out at.
  *
- *   npm run bench:crossing -- [--quick] [--rate 5]
+ *   npm run bench:crossing -- [--quick] [--rate 20]
  * `npm run bench` calls runCrossingBench({ quick }) and adds the figures to its results;
  * run alone, it merges its figures into load/results/latest.json.
- * Target: p95 <= 1 s at 5 trucks/s.
+ * Target: p95 <= 500 ms at 20 trucks/s.
  */
 import './quiet-logs';
 import {
@@ -63,8 +63,8 @@ export async function runCrossingBench(options: {
   rate?: number;
 }): Promise<CrossingFigures> {
   const log = (line: string) => console.log(`crossing: ${line}`);
-  const rate = options.rate ?? 5;
-  const seconds = options.quick ? 10 : 30;
+  const rate = options.rate ?? 20;
+  const seconds = options.quick ? 5 : 20;
   const count = rate * seconds;
 
   const bench = await openBenchDevnet('crossing', 8);

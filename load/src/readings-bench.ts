@@ -23,6 +23,7 @@ import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { openBenchDevnet } from './bench-devnet';
 import { percentile } from './stats';
+import { cpuMeter, devnetProcesses } from './proc-cpu';
 
 export interface ReadingsFigures {
   readings_accepted_per_s: number;
@@ -31,6 +32,11 @@ export interface ReadingsFigures {
   anchor_tx_per_s: number;
   per_reading_tx_per_s: number;
   readings_vs_per_tx_ratio: number;
+  /**
+   * CPU µs per reading accepted, by process kind, while readings were posted (anchoring
+   * runs meanwhile); the gateway runs in the bench's own process here.
+   */
+  readings_cpu_us_per_reading: Record<string, number>;
 }
 
 const BATCH = 500;
@@ -184,6 +190,10 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
 
     log(`posting ${total} readings in batches of ${BATCH}, ${clients} clients`);
     const latencies: number[] = [];
+    const meter = cpuMeter(() => [
+      ...devnetProcesses(bench.pidsDir),
+      { kind: 'bench (gateway + clients)', pids: [process.pid] },
+    ]);
     const t0 = performance.now();
     let accepted = 0;
     await Promise.all(
@@ -206,6 +216,7 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
       }),
     );
     const acceptS = (performance.now() - t0) / 1000;
+    const acceptCpu = meter.end(total);
     if (accepted !== total) throw new Error(`${total - accepted} readings were refused`);
     log('waiting for every reading to be anchored');
     for (;;) {
@@ -269,6 +280,11 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
       anchor_tx_per_s: Number((batches[0]!.n / anchorS).toFixed(2)),
       per_reading_tx_per_s: Number(perTx.toFixed(2)),
       readings_vs_per_tx_ratio: Number((Math.min(acceptedPerS, anchoredPerS) / perTx).toFixed(1)),
+      readings_cpu_us_per_reading: Object.fromEntries(
+        Object.entries(acceptCpu.perFiling)
+          .filter(([, ms]) => ms > 0)
+          .map(([kind, ms]) => [kind, Number((ms * 1000).toFixed(1))]),
+      ),
     };
   } finally {
     await bench.close();
@@ -278,7 +294,8 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
 if (require.main === module) {
   runReadingsBench({ quick: process.argv.includes('--quick') })
     .then((figures) => {
-      for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(26)}${v}`);
+      for (const [k, v] of Object.entries(figures))
+        console.log(`${k.padEnd(26)}${typeof v === 'object' ? JSON.stringify(v) : v}`);
       process.exit(0);
     })
     .catch((error: unknown) => {

@@ -79,4 +79,54 @@ describe('reading ingestion on PostgreSQL', () => {
     expect(result.outOfOrder).toEqual(['EL-0042']);
     expect((await stored()).slice(-3)).toEqual([51, 52, 56]);
   });
+
+  it('takes batches naming the same devices in opposite orders at once without a deadlock', async () => {
+    // Counter rows are locked in device order, whatever order a batch names them in: two
+    // batches locking A then B and B then A could otherwise wait on each other until
+    // PostgreSQL broke the deadlock by failing one.
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const otherPem = other.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const devices: DeviceDirectory = {
+      lookup: async (id) =>
+        id === 'EL-0042'
+          ? { publicKeyPem, sealId: 'SEAL-42' }
+          : id === 'EL-0043'
+            ? { publicKeyPem: otherPem, sealId: 'SEAL-43' }
+            : undefined,
+      isCached: () => true,
+    };
+    const second = simulateTrip({
+      deviceId: 'EL-0043',
+      privateKey: other.privateKey,
+      route: ROUTES[0]!,
+      departure: new Date(),
+      intervalS: 20,
+    });
+    const first = trip.slice(60); // EL-0042 went up to 56 above
+    const pairs = Math.min(20, Math.floor(first.length / 2), Math.floor(second.length / 2));
+    const outcomes = await Promise.all(
+      Array.from({ length: pairs }, (_, k) => [
+        ingestReadings(db.pool, devices, [first[2 * k], second[2 * k]]),
+        ingestReadings(db.pool, devices, [second[2 * k + 1], first[2 * k + 1]]),
+      ]).flat(),
+    );
+    // Each reading was either stored or refused as a replay of a later one stored first.
+    for (const outcome of outcomes)
+      expect(outcome.accepted + outcome.rejected.filter((r) => r.reason === 'REPLAY').length).toBe(
+        2,
+      );
+    const { rows } = await db.pool.query<{
+      device_id: string;
+      last_counter: string;
+      stored: string;
+    }>(
+      `SELECT c.device_id, c.last_counter, max(r.counter)::text AS stored
+       FROM device_counters c JOIN readings r USING (device_id) GROUP BY 1, 2 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { device_id: 'EL-0042', last_counter: rows[0]!.stored, stored: rows[0]!.stored },
+      { device_id: 'EL-0043', last_counter: rows[1]!.stored, stored: rows[1]!.stored },
+    ]);
+    expect(Number(rows[1]!.stored)).toBeGreaterThan(1);
+  });
 });

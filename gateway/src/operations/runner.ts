@@ -8,6 +8,7 @@
 import { type ApiError, toApiError } from '../errors';
 import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ports/ledger';
 import type { OperationStore } from './store';
+import { markStage, sinceMark, timeStage } from './stages';
 
 /** The ledger to act with for an account (officers act under their own identity). */
 export type LedgerDirectory = (accountId: string) => Promise<Ledger>;
@@ -48,7 +49,8 @@ export async function runOperation(
   ledgers: LedgerDirectory,
   operationId: string,
 ): Promise<void> {
-  const op = await store.get(operationId);
+  sinceMark(operationId, 'picked');
+  const op = await timeStage('loaded', () => store.get(operationId));
   if (!op || op.state !== 'pending') return;
   const ledger = await ledgers(op.account_id);
   /** The transaction this attempt acts on: null until an envelope is stored. */
@@ -61,12 +63,16 @@ export async function runOperation(
       status = await ledger.status(sent);
       if (status.state === 'unknown') status = await ledger.send(op.envelope);
     } else {
-      const prepared = await ledger.prepare(op.transaction, op.args, op.transient);
-      const stored = await store.recordPrepared(
-        operationId,
-        prepared.transactionId,
-        prepared.envelope,
-        prepared.result,
+      const prepared = await timeStage('endorsed', () =>
+        ledger.prepare(op.transaction, op.args, op.transient),
+      );
+      const stored = await timeStage('envelope', () =>
+        store.recordPrepared(
+          operationId,
+          prepared.transactionId,
+          prepared.envelope,
+          prepared.result,
+        ),
       );
       if (!stored) throw overtaken();
       transactionId = sent = prepared.transactionId;
@@ -89,7 +95,8 @@ export async function runOperation(
     return;
   }
   if (status.state === 'committed') {
-    await store.succeed(operationId, sent, status.blockNumber);
+    await timeStage('recorded', () => store.succeed(operationId, sent, status.blockNumber));
+    markStage(operationId);
   } else if (status.state === 'invalid' && MVCC_CODES.includes(status.validationCode)) {
     await store.clearPrepared(operationId, sent);
     throw new RetryLater({ code: 'CONFLICT', message: 'the record changed meanwhile' });

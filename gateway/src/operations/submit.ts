@@ -14,7 +14,8 @@ import {
   type OperationStore,
 } from './store';
 import type { OperationQueue } from './queue';
-import type { OperationWaiter } from './waiter';
+import type { OperationWatch, OperationWaiter } from './waiter';
+import { markStage, observeStage, sinceMark, timeStage } from './stages';
 
 export interface Operations {
   store: OperationStore;
@@ -34,32 +35,41 @@ const MAX_WAIT_S = 30;
 async function storeOperation(
   operations: Operations,
   request: FastifyRequest,
+  reply: FastifyReply,
   act: LedgerAct,
   idempotencyKey: string,
-): Promise<{ row: OperationRow; created: boolean }> {
+  /** The caller waits for the outcome: a new operation is watched before it is enqueued. */
+  waits: boolean,
+): Promise<{ row: OperationRow; created: boolean; watch?: OperationWatch }> {
   const principal = request.principal;
   if (!principal) throw new ApiError('UNAUTHENTICATED');
   const requestSha256 = createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n`)
     .update(JSON.stringify(request.body))
     .digest('hex');
-  const { row, created } = await operations.store.create({
-    ...act,
-    principalId: principal.id,
-    idempotencyKey,
-    requestSha256,
-  });
+  const { row, created } = await timeStage('stored', () =>
+    operations.store.create({
+      ...act,
+      principalId: principal.id,
+      idempotencyKey,
+      requestSha256,
+    }),
+  );
+  observeStage('accepted', reply.elapsedTime / 1000);
+  const watch = created && waits ? operations.waiter.watch(row.operation_id) : undefined;
   if (created) {
     // If this fails (Redis away) the row is still there: the sweep enqueues it later.
-    await operations.queue.enqueue(row.operation_id).catch((error: unknown) => {
-      request.log.warn(
-        { err: error, operationId: row.operation_id },
-        'enqueue failed; the sweep will retry',
-      );
-    });
+    await timeStage('queued', () => operations.queue.enqueue(row.operation_id))
+      .then(() => markStage(row.operation_id))
+      .catch((error: unknown) => {
+        request.log.warn(
+          { err: error, operationId: row.operation_id },
+          'enqueue failed; the sweep will retry',
+        );
+      });
   }
   request.log.info({ operationId: row.operation_id, created }, 'operation accepted');
-  return { row, created };
+  return { row, created, ...(watch ? { watch } : {}) };
 }
 
 /** The operation as it stands once it ended, or after `ms` (then possibly still pending). */
@@ -67,7 +77,21 @@ async function outcomeOf(
   operations: Operations,
   row: OperationRow,
   ms: number,
+  /** Watching since before the enqueue (a new operation): no read before the wait. */
+  watch?: OperationWatch,
 ): Promise<OperationRow> {
+  if (watch) {
+    // No read first; after a lost LISTEN connection, read again (a NOTIFY may be lost).
+    const ended = await watch.until(
+      ms,
+      async () =>
+        ((await operations.store.get(row.operation_id))?.state ?? 'pending') !== 'pending',
+      false,
+    );
+    // Recorded by this process: the row it recorded. Told by NOTIFY: read it (once).
+    if (typeof ended !== 'boolean') return ended;
+    return ended ? ((await operations.store.get(row.operation_id)) ?? row) : row;
+  }
   if (row.state !== 'pending') return row;
   let final = row;
   const ended = await operations.waiter.wait(row.operation_id, ms, async () => {
@@ -88,11 +112,22 @@ export async function acceptOperation(
 ): Promise<FastifyReply> {
   const idempotencyKey = headerOf(request, 'idempotency-key');
   if (!idempotencyKey) throw new ApiError('IDEMPOTENCY_KEY_REQUIRED');
-  const { row } = await storeOperation(operations, request, act, idempotencyKey);
   const wait = /^wait=(\d+)$/.exec(headerOf(request, 'prefer') ?? '');
+  const { row, watch } = await storeOperation(
+    operations,
+    request,
+    reply,
+    act,
+    idempotencyKey,
+    wait !== null,
+  );
   const final = wait
-    ? await outcomeOf(operations, row, Math.min(Number(wait[1]), MAX_WAIT_S) * 1000)
+    ? await outcomeOf(operations, row, Math.min(Number(wait[1]), MAX_WAIT_S) * 1000, watch)
     : row;
+  if (final.state !== 'pending') {
+    sinceMark(row.operation_id, 'answered');
+    observeStage('total', reply.elapsedTime / 1000);
+  }
   void reply.header('location', `/v1/operations/${row.operation_id}`);
   if (final.transaction_id) void reply.header('x-transaction-id', final.transaction_id);
   return reply
@@ -124,8 +159,16 @@ export async function commitAct<S extends z.ZodType>(
   act: LedgerAct & { idempotencyKey: string; resultSchema: S },
 ): Promise<CommittedAct<z.infer<S>>> {
   const { idempotencyKey, resultSchema, ...rest } = act;
-  const { row, created } = await storeOperation(operations, request, rest, idempotencyKey);
-  const final = await outcomeOf(operations, row, MAX_WAIT_S * 1000);
+  const { row, created, watch } = await storeOperation(
+    operations,
+    request,
+    reply,
+    rest,
+    idempotencyKey,
+    true,
+  );
+  const final = await outcomeOf(operations, row, MAX_WAIT_S * 1000, watch);
+  if (final.state !== 'pending') sinceMark(row.operation_id, 'answered');
   const transactionId = final.transaction_id ?? undefined;
   if (final.state === 'failed' || final.state === 'pending') {
     const error = final.error;

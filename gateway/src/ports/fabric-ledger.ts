@@ -18,6 +18,7 @@ import {
   type SigningIdentity,
 } from '@clearance/fabric-client';
 import { createNamespaceRouter } from './namespace-routing';
+import { timeStage } from '../operations/stages';
 import { JOINT_NAMESPACE } from '@clearance/domain';
 import type {
   Committed,
@@ -138,9 +139,9 @@ class FabricLedger implements Ledger {
   async send(envelope: Uint8Array): Promise<TransactionStatus> {
     let transactionId: string | undefined;
     try {
-      const submitted = await this.network.submitEnvelope(envelope);
+      const submitted = await timeStage('ordered', () => this.network.submitEnvelope(envelope));
       transactionId = submitted.transactionId;
-      const status = await submitted.getStatus();
+      const status = await timeStage('committed', () => submitted.getStatus());
       // (A later copy's DUPLICATE_TXID is never the status: the client reports the first.)
       if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
       return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };

@@ -91,6 +91,37 @@ async function copyReadings(client: PoolClient, rows: (string | number)[][]): Pr
   await pipeline(Readable.from(rows.map((r) => `${r.map(copyValue).join('\t')}\n`)), stream);
 }
 
+/**
+ * Locks the counter rows of a batch's devices (made at 0 for a device seen the first time)
+ * and reads them, in one statement: concurrent batches of one device take turns, and
+ * taking the locks in device order keeps two batches of the same devices from deadlocking.
+ */
+async function lockCounters(
+  client: PoolClient,
+  deviceIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (deviceIds.length === 0) return new Map();
+  const { rows } = await client.query<{ device_id: string; last_counter: string }>(
+    `INSERT INTO device_counters (device_id, last_counter)
+     SELECT id, 0 FROM unnest($1::text[]) AS d(id) ORDER BY id
+     ON CONFLICT (device_id) DO UPDATE SET last_counter = device_counters.last_counter
+     RETURNING device_id, last_counter`,
+    [[...deviceIds].sort()],
+  );
+  return new Map(rows.map((r) => [r.device_id, Number(r.last_counter)]));
+}
+
+/** The devices' new last counters, in one statement (rows locked by lockCounters). */
+async function advanceCounters(client: PoolClient, highest: Map<string, number>): Promise<void> {
+  if (highest.size === 0) return;
+  await client.query(
+    `UPDATE device_counters d SET last_counter = v.counter
+     FROM unnest($1::text[], $2::bigint[]) AS v(device_id, counter)
+     WHERE d.device_id = v.device_id`,
+    [[...highest.keys()], [...highest.values()]],
+  );
+}
+
 /** The devices of a batch as the directory knows them; `lookups` ledger reads at most. */
 async function resolveDevices(
   directory: DeviceDirectory,
@@ -176,17 +207,10 @@ export async function ingestReadings(
   }
   await inTransaction(pool, async (client) => {
     const rows: (string | number)[][] = [];
+    const lastCounters = await lockCounters(client, [...byDevice.keys()]);
+    const highestOf = new Map<string, number>();
     for (const [deviceId, items] of byDevice) {
-      // Locks this device's counter row: concurrent batches of one device take turns.
-      await client.query(
-        'INSERT INTO device_counters (device_id, last_counter) VALUES ($1, 0) ON CONFLICT DO NOTHING',
-        [deviceId],
-      );
-      const { rows: counterRows } = await client.query<{ last_counter: string }>(
-        'SELECT last_counter FROM device_counters WHERE device_id = $1 FOR UPDATE',
-        [deviceId],
-      );
-      const last = Number(counterRows[0]?.last_counter ?? 0);
+      const last = lastCounters.get(deviceId) ?? 0;
       const { verdicts, outOfOrder } = judgeCounters(
         last,
         items.map((i) => i.signed.reading.counter),
@@ -225,11 +249,9 @@ export async function ingestReadings(
       const sealId = items[0]?.info.sealId;
       if (lowest !== undefined && sealId)
         result.stored.push({ sealId, deviceId, fromCounter: lowest, toCounter: highest });
-      await client.query('UPDATE device_counters SET last_counter = $2 WHERE device_id = $1', [
-        deviceId,
-        highest,
-      ]);
+      if (highest > last) highestOf.set(deviceId, highest);
     }
+    await advanceCounters(client, highestOf);
     if (rows.length > 0) await copyReadings(client, rows);
     result.accepted = rows.length;
   });
