@@ -5005,6 +5005,144 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ArrivalInput: {
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: string[];
+      note?: string;
+    };
+    ArrivalInputInput: {
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: string[];
+      note?: string;
+    };
+    ArrivalRecord: {
+      certificateCheck: {
+        reason?: string;
+        signerSubject?: string;
+        valid: boolean;
+      } & {
+        [key: string]: unknown;
+      };
+      certificateNo: string;
+      checked: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: number;
+      farmId: string;
+      flags: (
+        | 'CERTIFICATE_INVALID'
+        | 'EAR_TAG_MISMATCH'
+        | 'SEAL_NOT_INTACT'
+        | 'NOT_SEALED'
+        | 'FARM_SUSPENDED'
+        | 'CONSIGNMENT_HELD'
+      )[];
+      missingEarTags: string[];
+      note?: string;
+      /** @enum {string} */
+      result: 'ACCEPTED' | 'FLAGGED';
+      seal:
+        | ({
+            alarms: number;
+            sealId: string;
+            state: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      unexpectedEarTags: string[];
+    } & {
+      [key: string]: unknown;
+    };
+    ArrivalRecordInput: {
+      certificateCheck: {
+        reason?: string;
+        signerSubject?: string;
+        valid: boolean;
+      } & {
+        [key: string]: unknown;
+      };
+      certificateNo: string;
+      checked: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: number;
+      farmId: string;
+      flags: (
+        | 'CERTIFICATE_INVALID'
+        | 'EAR_TAG_MISMATCH'
+        | 'SEAL_NOT_INTACT'
+        | 'NOT_SEALED'
+        | 'FARM_SUSPENDED'
+        | 'CONSIGNMENT_HELD'
+      )[];
+      missingEarTags: string[];
+      note?: string;
+      /** @enum {string} */
+      result: 'ACCEPTED' | 'FLAGGED';
+      seal:
+        | ({
+            alarms: number;
+            sealId: string;
+            state: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      unexpectedEarTags: string[];
+    } & {
+      [key: string]: unknown;
+    };
     Attestation: {
       signature: string;
       signer: {
@@ -5163,6 +5301,72 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    CertifierInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+    };
+    CertifierInputInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+    };
+    CertifierRecord: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+    };
+    CertifierRecordInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+    };
     CheckpointRecorded: {
       blockNumber: string;
       counter: number;
@@ -5216,6 +5420,204 @@ export interface components {
       }[];
       salt: string;
       totalValue: string;
+    };
+    ConsignmentRecord: {
+      certificate: components['schemas']['HealthCertificate'];
+      certified: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      farmId: string;
+      hold:
+        | ({
+            /** @enum {string} */
+            action:
+              | 'REGISTER_FARM'
+              | 'SUSPEND_FARM'
+              | 'REINSTATE_FARM'
+              | 'RECALL'
+              | 'REGISTER_CERTIFIER'
+              | 'CERTIFY'
+              | 'LINK_SEAL'
+              | 'CHECK_ARRIVAL'
+              | 'RECEIVE';
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            reason: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      sealId: string | null;
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureCms: string;
+      /** @enum {string} */
+      state: 'CERTIFIED' | 'SEALED';
+    } & {
+      [key: string]: unknown;
+    };
+    ConsignmentRecordInput: {
+      certificate: components['schemas']['HealthCertificateInput'];
+      certified: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      farmId: string;
+      hold:
+        | ({
+            /** @enum {string} */
+            action:
+              | 'REGISTER_FARM'
+              | 'SUSPEND_FARM'
+              | 'REINSTATE_FARM'
+              | 'RECALL'
+              | 'REGISTER_CERTIFIER'
+              | 'CERTIFY'
+              | 'LINK_SEAL'
+              | 'CHECK_ARRIVAL'
+              | 'RECEIVE';
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            reason: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      sealId: string | null;
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureCms: string;
+      /** @enum {string} */
+      state: 'CERTIFIED' | 'SEALED';
+    } & {
+      [key: string]: unknown;
     };
     CreatedEvidenceLink: {
       createdAt: string;
@@ -6303,6 +6705,266 @@ export interface components {
       linkId: string;
       revokedAt: string | null;
     };
+    FarmInput: {
+      farmId: string;
+      name: string;
+      region: string;
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmInputInput: {
+      farmId: string;
+      name: string;
+      region: string;
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmPrivate: {
+      address: string;
+      contact?: string;
+      operator: string;
+      veterinarianName: string;
+    };
+    FarmPrivateInput: {
+      address: string;
+      contact?: string;
+      operator: string;
+      veterinarianName: string;
+    };
+    FarmRecord: {
+      farmId: string;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      name: string;
+      privateSha256: string;
+      region: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED';
+      statusChanges: ({
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmRecordInput: {
+      farmId: string;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      name: string;
+      privateSha256: string;
+      region: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED';
+      statusChanges: ({
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    HealthCertificate: {
+      animals: {
+        earTag: string;
+        tattoo?: string;
+      }[];
+      certificateNo: string;
+      consignmentId: string;
+      conveyance: string;
+      declarationId: string;
+      farmId: string;
+      headCount: number;
+      /** Format: date */
+      issuedOn: string;
+      residueTests: {
+        laboratory: string;
+        /** @enum {string} */
+        result: 'NEGATIVE' | 'POSITIVE';
+        /** Format: date */
+        sampledOn: string;
+        substance: string;
+      }[];
+      slaughterhouse: string;
+      /** @enum {string} */
+      species: 'PIG' | 'CATTLE' | 'GOAT';
+      vaccinations: {
+        disease: string;
+        /** Format: date */
+        vaccinatedOn: string;
+      }[];
+    };
+    HealthCertificateInput: {
+      animals: {
+        earTag: string;
+        tattoo?: string;
+      }[];
+      certificateNo: string;
+      consignmentId: string;
+      conveyance: string;
+      declarationId: string;
+      farmId: string;
+      headCount: number;
+      /** Format: date */
+      issuedOn: string;
+      residueTests: {
+        laboratory: string;
+        /** @enum {string} */
+        result: 'NEGATIVE' | 'POSITIVE';
+        /** Format: date */
+        sampledOn: string;
+        substance: string;
+      }[];
+      slaughterhouse: string;
+      /** @enum {string} */
+      species: 'PIG' | 'CATTLE' | 'GOAT';
+      vaccinations: {
+        disease: string;
+        /** Format: date */
+        vaccinatedOn: string;
+      }[];
+    };
     HistoryEntry: {
       /** @enum {string} */
       action:
@@ -6603,6 +7265,148 @@ export interface components {
         reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
+    ReceiptInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptInputInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptRecord: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      farmId: string;
+      nonCompliant: string[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      received: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      slaughterhouse: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ReceiptRecordInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      farmId: string;
+      nonCompliant: string[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      received: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      slaughterhouse: string;
+    } & {
+      [key: string]: unknown;
+    };
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -6649,7 +7453,18 @@ export interface components {
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
       | 'TAP_ALREADY_USED'
-      | 'WRONG_NAMESPACE';
+      | 'WRONG_NAMESPACE'
+      | 'FARM_NOT_REGISTERED'
+      | 'FARM_SUSPENDED'
+      | 'SPECIES_NOT_REGISTERED'
+      | 'NOT_AUTHORISED_CERTIFIER'
+      | 'RESIDUE_POSITIVE'
+      | 'EAR_TAG_IN_USE'
+      | 'SEAL_NOT_COVERING'
+      | 'CONSIGNMENT_HELD'
+      | 'ARRIVAL_NOT_ACCEPTED'
+      | 'EAR_TAG_NOT_ON_CERTIFICATE'
+      | 'WRONG_SLAUGHTERHOUSE';
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -6696,7 +7511,18 @@ export interface components {
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
       | 'TAP_ALREADY_USED'
-      | 'WRONG_NAMESPACE';
+      | 'WRONG_NAMESPACE'
+      | 'FARM_NOT_REGISTERED'
+      | 'FARM_SUSPENDED'
+      | 'SPECIES_NOT_REGISTERED'
+      | 'NOT_AUTHORISED_CERTIFIER'
+      | 'RESIDUE_POSITIVE'
+      | 'EAR_TAG_IN_USE'
+      | 'SEAL_NOT_COVERING'
+      | 'CONSIGNMENT_HELD'
+      | 'ARRIVAL_NOT_ACCEPTED'
+      | 'EAR_TAG_NOT_ON_CERTIFICATE'
+      | 'WRONG_SLAUGHTERHOUSE';
     SealAlarm: {
       actor: {
         id: string;
@@ -6942,6 +7768,86 @@ export interface components {
       expiresAt: string;
       principal: components['schemas']['PrincipalInput'];
       token: string;
+    };
+    TraceBack: {
+      animal: {
+        earTag: string;
+        tattoo?: string;
+      };
+      arrival: components['schemas']['ArrivalRecord'] | null;
+      carcassId: string | null;
+      consignment: components['schemas']['ConsignmentRecord'];
+      conveyance: string;
+      earTag: string;
+      farm: components['schemas']['FarmRecord'];
+      query: {
+        id: string;
+        /** @enum {string} */
+        kind: 'earTag' | 'carcass';
+      };
+      receipt: components['schemas']['ReceiptRecord'] | null;
+      sealTrack:
+        | ({
+            anchors: {
+              [key: string]: unknown;
+            }[];
+            crossings: {
+              [key: string]: unknown;
+            }[];
+            seal: {
+              sealId: string;
+              state: string;
+            } & {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      stage: 'CERTIFIED' | 'SEALED' | 'ARRIVED' | 'FLAGGED' | 'RECEIVED';
+    } & {
+      [key: string]: unknown;
+    };
+    TraceBackInput: {
+      animal: {
+        earTag: string;
+        tattoo?: string;
+      };
+      arrival: components['schemas']['ArrivalRecordInput'] | null;
+      carcassId: string | null;
+      consignment: components['schemas']['ConsignmentRecordInput'];
+      conveyance: string;
+      earTag: string;
+      farm: components['schemas']['FarmRecordInput'];
+      query: {
+        id: string;
+        /** @enum {string} */
+        kind: 'earTag' | 'carcass';
+      };
+      receipt: components['schemas']['ReceiptRecordInput'] | null;
+      sealTrack:
+        | ({
+            anchors: {
+              [key: string]: unknown;
+            }[];
+            crossings: {
+              [key: string]: unknown;
+            }[];
+            seal: {
+              sealId: string;
+              state: string;
+            } & {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      stage: 'CERTIFIED' | 'SEALED' | 'ARRIVED' | 'FLAGGED' | 'RECEIVED';
+    } & {
+      [key: string]: unknown;
     };
     TrackPoint: {
       anchored: boolean;
