@@ -62,6 +62,7 @@ import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
 import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
+import livestockRoutes from './routes/livestock';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
 import sealRoutes from './routes/seals';
@@ -293,6 +294,10 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
     await app.register(sealRoutes);
     await app.register(crossingRoutes, {
+      ledgers: options.ledgers,
+      operations: options.operations,
+    });
+    await app.register(livestockRoutes, {
       ledgers: options.ledgers,
       operations: options.operations,
     });
