@@ -272,6 +272,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,
   );
+  // Food animals: reads and writes on the ledger alone (no index table of their own).
+  await app.register(livestockRoutes, {
+    ledgers: options.ledgers,
+    operations: options.operations,
+  });
   if (options.accounts && options.sessions)
     await app.register(authRoutes, {
       accounts: options.accounts,
@@ -294,10 +299,6 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
     await app.register(sealRoutes);
     await app.register(crossingRoutes, {
-      ledgers: options.ledgers,
-      operations: options.operations,
-    });
-    await app.register(livestockRoutes, {
       ledgers: options.ledgers,
       operations: options.operations,
     });

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { canonicalBytes, toHex } from '@clearance/core';
 import {
   EVENTS,
+  FarmRecalledEventSchema,
   JURISDICTION_NAMESPACES,
   sha256,
   type ArrivalRecord,
@@ -236,7 +237,8 @@ describe('Livestock contract: food animals from registered farm to slaughterhous
       'clenbuterol in carcass CARC-1',
     ]);
     expect(recall.event?.name).toBe(EVENTS.FarmRecalled);
-    expect(JSON.parse(recall.event?.payload ?? '{}')).toMatchObject({
+    // The index holds the declarations the event names, as a seal alarm's.
+    expect(FarmRecalledEventSchema.parse(JSON.parse(recall.event?.payload ?? '{}'))).toMatchObject({
       farmId: 'F-1',
       status: 'SUSPENDED',
       heldConsignments: ['C-2'],

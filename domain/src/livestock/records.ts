@@ -356,3 +356,19 @@ export const TraceBackSchema = z
   })
   .meta({ id: 'TraceBack' });
 export type TraceBack = z.infer<typeof TraceBackSchema>;
+
+/**
+ * The one event of a recall: the farm suspended, the consignments in transit and the
+ * declarations it held (the index holds those declarations as a seal alarm's).
+ */
+export const FarmRecalledEventSchema = z.looseObject({
+  farmId: z.string(),
+  status: z.enum(FARM_STATUSES),
+  reason: z.string(),
+  heldConsignments: z.array(z.string()),
+  heldDeclarations: z.array(z.string()),
+  actor: ActorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type FarmRecalledEvent = z.infer<typeof FarmRecalledEventSchema>;
