@@ -9,7 +9,8 @@ export type Route =
   | { page: 'amend'; id: string }
   | { page: 'queue' }
   | { page: 'seals'; sealId?: string }
-  | { page: 'lane'; controlPoint: string };
+  | { page: 'lane'; controlPoint: string }
+  | { page: 'trace'; kind?: string; id?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -20,6 +21,8 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
   if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
+  if (first === 'trace')
+    return second && third ? { page: 'trace', kind: second, id: third } : { page: 'trace' };
   if (first === 'seals') return second ? { page: 'seals', sealId: second } : { page: 'seals' };
   return { page: 'sign-in' };
 }
@@ -32,6 +35,8 @@ export const href = {
   queue: () => '#/queue',
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
   lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
+  trace: (kind?: string, id?: string) =>
+    kind && id ? `#/trace/${encodeURIComponent(kind)}/${encodeURIComponent(id)}` : '#/trace',
   signIn: () => '#/sign-in',
 };
 
