@@ -3198,27 +3198,7 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': {
-            anteMortem: {
-              earTag: string;
-              note?: string;
-              /** @enum {string} */
-              result: 'FIT' | 'UNFIT';
-            }[];
-            postMortem: {
-              carcassId: string;
-              earTag: string;
-              note?: string;
-              residues?: {
-                /** @enum {string} */
-                result: 'NEGATIVE' | 'POSITIVE';
-                substance: string;
-              }[];
-              /** @enum {string} */
-              result: 'PASS' | 'CONDEMNED';
-            }[];
-            slaughterhouse: string;
-          };
+          'application/json': components['schemas']['ReceiptFindingsInput'];
         };
       };
       responses: {
@@ -8747,6 +8727,48 @@ export interface components {
         /** @enum {string} */
         reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
+    };
+    ReceiptFindings: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptFindingsInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
     };
     ReceiptInput: {
       anteMortem: {

@@ -249,59 +249,66 @@ export const ArrivalRecordSchema = z
   .meta({ id: 'ArrivalRecord' });
 export type ArrivalRecord = z.infer<typeof ArrivalRecordSchema>;
 
-export const ReceiptInputSchema = z
-  .object({
-    consignmentId: id,
-    slaughterhouse: id,
-    anteMortem: z
-      .array(
-        z
-          .object({
-            earTag: EarTagSchema,
-            result: z.enum(['FIT', 'UNFIT']),
-            note: StorableText.max(200).optional(),
-          })
-          .strict(),
-      )
-      .max(MAX_HEAD),
-    postMortem: z
-      .array(
-        z
-          .object({
-            earTag: EarTagSchema,
-            carcassId: id,
-            result: z.enum(['PASS', 'CONDEMNED']),
-            residues: z
-              .array(z.object({ substance: text(100), result: z.enum(RESIDUE_RESULTS) }).strict())
-              .max(20)
-              .optional(),
-            note: StorableText.max(200).optional(),
-          })
-          .strict(),
-      )
-      .max(MAX_HEAD),
-  })
+const receiptFields = {
+  slaughterhouse: id,
+  anteMortem: z
+    .array(
+      z
+        .object({
+          earTag: EarTagSchema,
+          result: z.enum(['FIT', 'UNFIT']),
+          note: StorableText.max(200).optional(),
+        })
+        .strict(),
+    )
+    .max(MAX_HEAD),
+  postMortem: z
+    .array(
+      z
+        .object({
+          earTag: EarTagSchema,
+          carcassId: id,
+          result: z.enum(['PASS', 'CONDEMNED']),
+          residues: z
+            .array(z.object({ substance: text(100), result: z.enum(RESIDUE_RESULTS) }).strict())
+            .max(20)
+            .optional(),
+          note: StorableText.max(200).optional(),
+        })
+        .strict(),
+    )
+    .max(MAX_HEAD),
+};
+
+/** One finding per animal, one animal per carcass. */
+function uniqueFindings(
+  r: { anteMortem: { earTag: string }[]; postMortem: { earTag: string; carcassId: string }[] },
+  issues: z.core.$RefinementCtx,
+): void {
+  if (!unique(r.anteMortem.map((a) => a.earTag)))
+    issues.addIssue({ code: 'custom', path: ['anteMortem'], message: 'ear tags must not repeat' });
+  if (!unique(r.postMortem.map((a) => a.earTag)))
+    issues.addIssue({ code: 'custom', path: ['postMortem'], message: 'ear tags must not repeat' });
+  if (!unique(r.postMortem.map((a) => a.carcassId)))
+    issues.addIssue({
+      code: 'custom',
+      path: ['postMortem'],
+      message: 'carcass ids must not repeat',
+    });
+}
+
+/** The slaughterhouse's findings, as the HTTP API takes them (the consignment in the path). */
+export const ReceiptFindingsSchema = z
+  .object(receiptFields)
   .strict()
-  .superRefine((r, issues) => {
-    if (!unique(r.anteMortem.map((a) => a.earTag)))
-      issues.addIssue({
-        code: 'custom',
-        path: ['anteMortem'],
-        message: 'ear tags must not repeat',
-      });
-    if (!unique(r.postMortem.map((a) => a.earTag)))
-      issues.addIssue({
-        code: 'custom',
-        path: ['postMortem'],
-        message: 'ear tags must not repeat',
-      });
-    if (!unique(r.postMortem.map((a) => a.carcassId)))
-      issues.addIssue({
-        code: 'custom',
-        path: ['postMortem'],
-        message: 'carcass ids must not repeat',
-      });
-  })
+  .superRefine(uniqueFindings)
+  .meta({ id: 'ReceiptFindings' });
+export type ReceiptFindings = z.infer<typeof ReceiptFindingsSchema>;
+
+export const ReceiptInputSchema = z
+  .object({ consignmentId: id, ...receiptFields })
+  .strict()
+  .superRefine(uniqueFindings)
   .meta({ id: 'ReceiptInput' });
 export type ReceiptInput = z.infer<typeof ReceiptInputSchema>;
 
@@ -310,8 +317,8 @@ export const ReceiptRecordSchema = z
     consignmentId: z.string(),
     farmId: z.string(),
     slaughterhouse: z.string(),
-    anteMortem: ReceiptInputSchema.shape.anteMortem,
-    postMortem: ReceiptInputSchema.shape.postMortem,
+    anteMortem: receiptFields.anteMortem,
+    postMortem: receiptFields.postMortem,
     /** Ear tags found unfit, condemned or with a positive residue. */
     nonCompliant: z.array(z.string()),
     received: LivestockActSchema,

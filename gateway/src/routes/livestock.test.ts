@@ -125,6 +125,19 @@ describe('livestock routes', () => {
     expect(arrival.json()).toMatchObject({
       record: { result: 'FLAGGED', missingEarTags: ['R0000002'] },
     });
+    // Findings naming one animal twice: refused as input (400), never a 500 (schemathesis found it).
+    const twice = await call(CFS, 'POST', '/v1/livestock/consignments/C-R1/receipt', {
+      slaughterhouse: 'SSSH',
+      anteMortem: [],
+      postMortem: [
+        { carcassId: 'K1', earTag: 'R0000001', result: 'PASS' },
+        { carcassId: 'K2', earTag: 'R0000001', result: 'PASS' },
+      ],
+    });
+    expect({ status: twice.statusCode, code: twice.json().error?.code }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
     const trace = await call(GD_CUSTOMS, 'GET', '/v1/livestock/trace?kind=earTag&id=R0000002');
     expect(trace.statusCode).toBe(200);
     expect(trace.json()).toMatchObject({ farm: { farmId: 'F-R1' }, stage: 'FLAGGED' });

@@ -21,7 +21,8 @@ import {
   HealthCertificateSchema,
   ID_PATTERN,
   LIVESTOCK_CONTRACT,
-  ReceiptInputSchema,
+  ReceiptFindingsSchema,
+  type ReceiptInput,
   ReceiptRecordSchema,
   TRACE_KINDS,
   TraceBackSchema,
@@ -322,21 +323,15 @@ const livestockRoutes: FastifyPluginAsync<{
         summary: 'Receipt at the slaughterhouse with ante- and post-mortem findings',
         headers: IdempotencyHeaders,
         params: z.object({ consignmentId: Id }),
-        body: z
-          .object({
-            slaughterhouse: Id,
-            anteMortem: ReceiptInputSchema.shape.anteMortem,
-            postMortem: ReceiptInputSchema.shape.postMortem,
-          })
-          .strict(),
+        body: ReceiptFindingsSchema,
         response: { 201: Answer(ReceiptRecordSchema), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const input = ReceiptInputSchema.parse({
+      const input: ReceiptInput = {
         ...request.body,
         consignmentId: request.params.consignmentId,
-      });
+      };
       const done = await act(
         request,
         reply,
