@@ -1,5 +1,6 @@
 import { CrossingContract } from './contracts/crossing';
 import { DeclarationContract } from './contracts/declaration';
+import { LivestockContract } from './contracts/livestock';
 import { SealContract } from './contracts/seal';
 import { SelfCheckContract } from './contracts/self-check';
 import { TrustListContract } from './contracts/trust-list';
@@ -13,9 +14,11 @@ export { TRUST_LIST_CONTRACT } from './contracts/trust-list';
 
 export { SEAL_CONTRACT } from './contracts/seal';
 export { CROSSING_CONTRACT } from './contracts/crossing';
+export { LIVESTOCK_CONTRACT } from './contracts/livestock';
 export {
   CrossingContract,
   DeclarationContract,
+  LivestockContract,
   SealContract,
   SelfCheckContract,
   TrustListContract,
@@ -28,4 +31,5 @@ export const contracts = [
   TrustListContract,
   SealContract,
   CrossingContract,
+  LivestockContract,
 ];

@@ -384,6 +384,12 @@ export const CANDIDATES: readonly { host: HostDef; org: Omit<PeerOrg, 'peer'> }[
     host: { key: 'macao', site: 'mo', octet: 41, peerOrg: 'mocustoms', services: true },
     org: { key: 'mocustoms', mspId: 'MOCustomsMSP', domain: 'mocustoms.clearance.test' },
   },
+  // Hong Kong's Centre for Food Safety: arrival checks of food animals at Man Kam To and
+  // slaughterhouse findings (the Livestock contract; docs/endorsement.md).
+  {
+    host: { key: 'hkcfs', site: 'hk', octet: 23, peerOrg: 'hkcfs', services: true },
+    org: { key: 'hkcfs', mspId: 'HKCFSMSP', domain: 'hkcfs.clearance.test' },
+  },
 ];
 
 /** The border host: Toxiproxy, and the addresses that stand for hosts across a link. */

@@ -131,6 +131,19 @@ describe('the hosts layout', () => {
     );
     expect(() => hostsNetwork('/x', ['atlantis'])).toThrow(DevnetError);
   });
+
+  it("admits a candidate behind the border (HK's Centre for Food Safety) without moving a running proxy", () => {
+    const before = hostsNetwork('/work/checkout/.devnet-hosts', ['macao']);
+    const after = hostsNetwork('/work/checkout/.devnet-hosts', ['macao', 'hkcfs']);
+    const listens = (net: typeof before) => new Map(net.proxies.map((p) => [p.name, p.listen]));
+    const kept = listens(after);
+    for (const [name, listen] of listens(before))
+      expect({ name, listen: kept.get(name) }).toEqual({ name, listen });
+    const added = after.proxies.filter((p) => p.toHost === 'hkcfs');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((p) => p.fromSite === 'gd')).toBe(true);
+    expect(new Set(after.proxies.map((p) => p.listen)).size).toBe(after.proxies.length);
+  });
 });
 
 /** Whether a set of admin signatures meets an explicit AND policy (what the orderer checks). */

@@ -156,8 +156,14 @@ export function hostsNetwork(checkoutRoot: string, admitted: readonly string[] =
   let next = PROXY_OCTET_BASE;
   for (const link of BORDER_LINKS) {
     for (const [from, to] of [link.sites, [link.sites[1], link.sites[0]]] as const) {
-      for (const host of hosts.filter((h) => h.site === to)) {
+      // Numbered over every host the definition knows, admitted or not: admitting one later
+      // adds its proxies without moving those already listening (a Toxiproxy populate would
+      // refuse the address another proxy holds).
+      for (const def of [...HOSTS, ...CANDIDATES.map((c) => c.host)]) {
+        if (def.site !== to) continue;
         const listen = at(next++);
+        const host = hosts.find((h) => h.key === def.key);
+        if (!host) continue;
         for (const port of servedPorts(host)) {
           proxies.push({
             name: `${from}-to-${host.key}-${port}`,

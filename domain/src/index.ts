@@ -12,3 +12,4 @@ export * from './seals';
 export * from './crossings';
 export * from './events';
 export * from './namespaces';
+export * from './livestock';

@@ -2785,6 +2785,1453 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/livestock/consignments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A consignment with its health certificate, signed by the farm's vet */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CertificationInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['ConsignmentRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/consignments/{consignmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A consignment with its certificate, as GD recorded it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          consignmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConsignmentRecord'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/consignments/{consignmentId}/arrival': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The arrival check at Man Kam To: certificate, ear tags, seal (ACCEPTED or FLAGGED) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          consignmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            controlPoint: 'MKT';
+            earTagsRead: string[];
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['ArrivalRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/consignments/{consignmentId}/receipt': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Receipt at the slaughterhouse with ante- and post-mortem findings */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          consignmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ReceiptFindingsInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['ReceiptRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/consignments/{consignmentId}/seal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Bind the truck's e-lock seal (applied over the consignment's declaration) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          consignmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            sealId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['ConsignmentRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/farms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a farm supplying food animals to Hong Kong (GD inspection) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['FarmRegistrationInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['FarmRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/farms/{farmId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A farm's registration and status, with its consignments */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          farmId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              consignments: components['schemas']['ConsignmentRecord'][];
+              farm: components['schemas']['FarmRecord'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/farms/{farmId}/recall': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recall: suspend the farm and hold its consignments in transit with their declarations */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          farmId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['FarmRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/farms/{farmId}/reinstate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reinstate a farm */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          farmId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['FarmRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/farms/{farmId}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend a farm */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: the same key again answers with the same result */
+          'idempotency-key'?: string;
+        };
+        path: {
+          farmId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              record: components['schemas']['FarmRecord'];
+              transactionId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/livestock/trace': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Trace-back in one query: ear tag or carcass → farm, certificate, truck, seal track, crossing, arrival, receipt */
+    get: {
+      parameters: {
+        query: {
+          id: string;
+          kind: 'earTag' | 'carcass';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TraceBack'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me': {
     parameters: {
       query?: never;
@@ -5005,6 +6452,144 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ArrivalInput: {
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: string[];
+      note?: string;
+    };
+    ArrivalInputInput: {
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: string[];
+      note?: string;
+    };
+    ArrivalRecord: {
+      certificateCheck: {
+        reason?: string;
+        signerSubject?: string;
+        valid: boolean;
+      } & {
+        [key: string]: unknown;
+      };
+      certificateNo: string;
+      checked: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: number;
+      farmId: string;
+      flags: (
+        | 'CERTIFICATE_INVALID'
+        | 'EAR_TAG_MISMATCH'
+        | 'SEAL_NOT_INTACT'
+        | 'NOT_SEALED'
+        | 'FARM_SUSPENDED'
+        | 'CONSIGNMENT_HELD'
+      )[];
+      missingEarTags: string[];
+      note?: string;
+      /** @enum {string} */
+      result: 'ACCEPTED' | 'FLAGGED';
+      seal:
+        | ({
+            alarms: number;
+            sealId: string;
+            state: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      unexpectedEarTags: string[];
+    } & {
+      [key: string]: unknown;
+    };
+    ArrivalRecordInput: {
+      certificateCheck: {
+        reason?: string;
+        signerSubject?: string;
+        valid: boolean;
+      } & {
+        [key: string]: unknown;
+      };
+      certificateNo: string;
+      checked: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      /** @enum {string} */
+      controlPoint: 'MKT';
+      earTagsRead: number;
+      farmId: string;
+      flags: (
+        | 'CERTIFICATE_INVALID'
+        | 'EAR_TAG_MISMATCH'
+        | 'SEAL_NOT_INTACT'
+        | 'NOT_SEALED'
+        | 'FARM_SUSPENDED'
+        | 'CONSIGNMENT_HELD'
+      )[];
+      missingEarTags: string[];
+      note?: string;
+      /** @enum {string} */
+      result: 'ACCEPTED' | 'FLAGGED';
+      seal:
+        | ({
+            alarms: number;
+            sealId: string;
+            state: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      unexpectedEarTags: string[];
+    } & {
+      [key: string]: unknown;
+    };
     Attestation: {
       signature: string;
       signer: {
@@ -5163,6 +6748,80 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    Certification: {
+      certificate: components['schemas']['HealthCertificate'];
+      signature: string;
+    };
+    CertificationInput: {
+      certificate: components['schemas']['HealthCertificateInput'];
+      signature: string;
+    };
+    CertifierInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+    };
+    CertifierInputInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+    };
+    CertifierRecord: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+    };
+    CertifierRecordInput: {
+      certificateSha256: string;
+      name: string;
+      office: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+    };
     CheckpointRecorded: {
       blockNumber: string;
       counter: number;
@@ -5216,6 +6875,204 @@ export interface components {
       }[];
       salt: string;
       totalValue: string;
+    };
+    ConsignmentRecord: {
+      certificate: components['schemas']['HealthCertificate'];
+      certified: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      farmId: string;
+      hold:
+        | ({
+            /** @enum {string} */
+            action:
+              | 'REGISTER_FARM'
+              | 'SUSPEND_FARM'
+              | 'REINSTATE_FARM'
+              | 'RECALL'
+              | 'REGISTER_CERTIFIER'
+              | 'CERTIFY'
+              | 'LINK_SEAL'
+              | 'CHECK_ARRIVAL'
+              | 'RECEIVE';
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            reason: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      sealId: string | null;
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureCms: string;
+      /** @enum {string} */
+      state: 'CERTIFIED' | 'SEALED';
+    } & {
+      [key: string]: unknown;
+    };
+    ConsignmentRecordInput: {
+      certificate: components['schemas']['HealthCertificateInput'];
+      certified: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      consignmentId: string;
+      farmId: string;
+      hold:
+        | ({
+            /** @enum {string} */
+            action:
+              | 'REGISTER_FARM'
+              | 'SUSPEND_FARM'
+              | 'REINSTATE_FARM'
+              | 'RECALL'
+              | 'REGISTER_CERTIFIER'
+              | 'CERTIFY'
+              | 'LINK_SEAL'
+              | 'CHECK_ARRIVAL'
+              | 'RECEIVE';
+            actor: {
+              id: string;
+              mspId: string;
+              role?: string;
+            };
+            at: string;
+            reason: string;
+            txId: string;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      sealId: string | null;
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureCms: string;
+      /** @enum {string} */
+      state: 'CERTIFIED' | 'SEALED';
+    } & {
+      [key: string]: unknown;
     };
     CreatedEvidenceLink: {
       createdAt: string;
@@ -6303,6 +8160,274 @@ export interface components {
       linkId: string;
       revokedAt: string | null;
     };
+    FarmInput: {
+      farmId: string;
+      name: string;
+      region: string;
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmInputInput: {
+      farmId: string;
+      name: string;
+      region: string;
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmPrivate: {
+      address: string;
+      contact?: string;
+      operator: string;
+      veterinarianName: string;
+    };
+    FarmPrivateInput: {
+      address: string;
+      contact?: string;
+      operator: string;
+      veterinarianName: string;
+    };
+    FarmRecord: {
+      farmId: string;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      name: string;
+      privateSha256: string;
+      region: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED';
+      statusChanges: ({
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmRecordInput: {
+      farmId: string;
+      lastAct: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      name: string;
+      privateSha256: string;
+      region: string;
+      registered: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @description The species the farm is registered to supply */
+      species: ('PIG' | 'CATTLE' | 'GOAT')[];
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED';
+      statusChanges: ({
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      veterinarian: {
+        certificateSha256: string;
+        registrationNo: string;
+      };
+    };
+    FarmRegistration: {
+      details: components['schemas']['FarmPrivate'];
+      farm: components['schemas']['FarmInput'];
+    };
+    FarmRegistrationInput: {
+      details: components['schemas']['FarmPrivateInput'];
+      farm: components['schemas']['FarmInputInput'];
+    };
+    HealthCertificate: {
+      animals: {
+        earTag: string;
+        tattoo?: string;
+      }[];
+      certificateNo: string;
+      consignmentId: string;
+      conveyance: string;
+      declarationId: string;
+      farmId: string;
+      headCount: number;
+      /** Format: date */
+      issuedOn: string;
+      residueTests: {
+        laboratory: string;
+        /** @enum {string} */
+        result: 'NEGATIVE' | 'POSITIVE';
+        /** Format: date */
+        sampledOn: string;
+        substance: string;
+      }[];
+      slaughterhouse: string;
+      /** @enum {string} */
+      species: 'PIG' | 'CATTLE' | 'GOAT';
+      vaccinations: {
+        disease: string;
+        /** Format: date */
+        vaccinatedOn: string;
+      }[];
+    };
+    HealthCertificateInput: {
+      animals: {
+        earTag: string;
+        tattoo?: string;
+      }[];
+      certificateNo: string;
+      consignmentId: string;
+      conveyance: string;
+      declarationId: string;
+      farmId: string;
+      headCount: number;
+      /** Format: date */
+      issuedOn: string;
+      residueTests: {
+        laboratory: string;
+        /** @enum {string} */
+        result: 'NEGATIVE' | 'POSITIVE';
+        /** Format: date */
+        sampledOn: string;
+        substance: string;
+      }[];
+      slaughterhouse: string;
+      /** @enum {string} */
+      species: 'PIG' | 'CATTLE' | 'GOAT';
+      vaccinations: {
+        disease: string;
+        /** Format: date */
+        vaccinatedOn: string;
+      }[];
+    };
     HistoryEntry: {
       /** @enum {string} */
       action:
@@ -6603,6 +8728,190 @@ export interface components {
         reason: 'MALFORMED' | 'UNKNOWN_DEVICE' | 'BAD_SIGNATURE' | 'REPLAY' | 'NOT_CHECKED';
       }[];
     };
+    ReceiptFindings: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptFindingsInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptInputInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      slaughterhouse: string;
+    };
+    ReceiptRecord: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      farmId: string;
+      nonCompliant: string[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      received: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      slaughterhouse: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ReceiptRecordInput: {
+      anteMortem: {
+        earTag: string;
+        note?: string;
+        /** @enum {string} */
+        result: 'FIT' | 'UNFIT';
+      }[];
+      consignmentId: string;
+      farmId: string;
+      nonCompliant: string[];
+      postMortem: {
+        carcassId: string;
+        earTag: string;
+        note?: string;
+        residues?: {
+          /** @enum {string} */
+          result: 'NEGATIVE' | 'POSITIVE';
+          substance: string;
+        }[];
+        /** @enum {string} */
+        result: 'PASS' | 'CONDEMNED';
+      }[];
+      received: {
+        /** @enum {string} */
+        action:
+          | 'REGISTER_FARM'
+          | 'SUSPEND_FARM'
+          | 'REINSTATE_FARM'
+          | 'RECALL'
+          | 'REGISTER_CERTIFIER'
+          | 'CERTIFY'
+          | 'LINK_SEAL'
+          | 'CHECK_ARRIVAL'
+          | 'RECEIVE';
+        actor: {
+          id: string;
+          mspId: string;
+          role?: string;
+        };
+        at: string;
+        reason: string;
+        txId: string;
+      } & {
+        [key: string]: unknown;
+      };
+      slaughterhouse: string;
+    } & {
+      [key: string]: unknown;
+    };
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -6649,7 +8958,18 @@ export interface components {
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
       | 'TAP_ALREADY_USED'
-      | 'WRONG_NAMESPACE';
+      | 'WRONG_NAMESPACE'
+      | 'FARM_NOT_REGISTERED'
+      | 'FARM_SUSPENDED'
+      | 'SPECIES_NOT_REGISTERED'
+      | 'NOT_AUTHORISED_CERTIFIER'
+      | 'RESIDUE_POSITIVE'
+      | 'EAR_TAG_IN_USE'
+      | 'SEAL_NOT_COVERING'
+      | 'CONSIGNMENT_HELD'
+      | 'ARRIVAL_NOT_ACCEPTED'
+      | 'EAR_TAG_NOT_ON_CERTIFICATE'
+      | 'WRONG_SLAUGHTERHOUSE';
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -6696,7 +9016,18 @@ export interface components {
       | 'NOT_ON_ROUTE'
       | 'CONTROL_POINT_OF_OTHER_SIDE'
       | 'TAP_ALREADY_USED'
-      | 'WRONG_NAMESPACE';
+      | 'WRONG_NAMESPACE'
+      | 'FARM_NOT_REGISTERED'
+      | 'FARM_SUSPENDED'
+      | 'SPECIES_NOT_REGISTERED'
+      | 'NOT_AUTHORISED_CERTIFIER'
+      | 'RESIDUE_POSITIVE'
+      | 'EAR_TAG_IN_USE'
+      | 'SEAL_NOT_COVERING'
+      | 'CONSIGNMENT_HELD'
+      | 'ARRIVAL_NOT_ACCEPTED'
+      | 'EAR_TAG_NOT_ON_CERTIFICATE'
+      | 'WRONG_SLAUGHTERHOUSE';
     SealAlarm: {
       actor: {
         id: string;
@@ -6942,6 +9273,86 @@ export interface components {
       expiresAt: string;
       principal: components['schemas']['PrincipalInput'];
       token: string;
+    };
+    TraceBack: {
+      animal: {
+        earTag: string;
+        tattoo?: string;
+      };
+      arrival: components['schemas']['ArrivalRecord'] | null;
+      carcassId: string | null;
+      consignment: components['schemas']['ConsignmentRecord'];
+      conveyance: string;
+      earTag: string;
+      farm: components['schemas']['FarmRecord'];
+      query: {
+        id: string;
+        /** @enum {string} */
+        kind: 'earTag' | 'carcass';
+      };
+      receipt: components['schemas']['ReceiptRecord'] | null;
+      sealTrack:
+        | ({
+            anchors: {
+              [key: string]: unknown;
+            }[];
+            crossings: {
+              [key: string]: unknown;
+            }[];
+            seal: {
+              sealId: string;
+              state: string;
+            } & {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      stage: 'CERTIFIED' | 'SEALED' | 'ARRIVED' | 'FLAGGED' | 'RECEIVED';
+    } & {
+      [key: string]: unknown;
+    };
+    TraceBackInput: {
+      animal: {
+        earTag: string;
+        tattoo?: string;
+      };
+      arrival: components['schemas']['ArrivalRecordInput'] | null;
+      carcassId: string | null;
+      consignment: components['schemas']['ConsignmentRecordInput'];
+      conveyance: string;
+      earTag: string;
+      farm: components['schemas']['FarmRecordInput'];
+      query: {
+        id: string;
+        /** @enum {string} */
+        kind: 'earTag' | 'carcass';
+      };
+      receipt: components['schemas']['ReceiptRecordInput'] | null;
+      sealTrack:
+        | ({
+            anchors: {
+              [key: string]: unknown;
+            }[];
+            crossings: {
+              [key: string]: unknown;
+            }[];
+            seal: {
+              sealId: string;
+              state: string;
+            } & {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @enum {string} */
+      stage: 'CERTIFIED' | 'SEALED' | 'ARRIVED' | 'FLAGGED' | 'RECEIVED';
+    } & {
+      [key: string]: unknown;
     };
     TrackPoint: {
       anchored: boolean;

@@ -62,6 +62,7 @@ import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
 import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
+import livestockRoutes from './routes/livestock';
 import operationRoutes from './routes/operations';
 import readingRoutes from './routes/readings';
 import sealRoutes from './routes/seals';
@@ -271,6 +272,11 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     cachedTrustAnchors(options.ledger, options.notifications),
     options.verifySignature,
   );
+  // Food animals: reads and writes on the ledger alone (no index table of their own).
+  await app.register(livestockRoutes, {
+    ledgers: options.ledgers,
+    operations: options.operations,
+  });
   if (options.accounts && options.sessions)
     await app.register(authRoutes, {
       accounts: options.accounts,

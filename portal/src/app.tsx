@@ -37,6 +37,9 @@ const FilingPage = lazyPage(() => import('./pages/filing').then((m) => m.FilingP
 const LanePage = lazyPage(() => import('./pages/lane').then((m) => m.LanePage));
 const QueuePage = lazyPage(() => import('./pages/queue').then((m) => m.QueuePage));
 const SealsPage = lazyPage(() => import('./pages/seals').then((m) => m.SealsPage));
+const TracePage = lazyPage(() => import('./pages/trace').then((m) => m.TracePage));
+const FarmPage = lazyPage(() => import('./pages/livestock').then((m) => m.FarmPage));
+const ArrivalPage = lazyPage(() => import('./pages/livestock').then((m) => m.ArrivalPage));
 
 const LANGUAGE_NAMES: Record<Locale, string> = {
   'zh-HK': '繁體中文',
@@ -190,6 +193,12 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return <SealsPage sealId={route.sealId} />;
     case 'lane':
       return p.kind === 'officer' ? <LanePage controlPoint={route.controlPoint} /> : null;
+    case 'trace':
+      return p.kind === 'officer' ? <TracePage kind={route.kind} id={route.id} /> : null;
+    case 'farm':
+      return p.kind === 'officer' ? <FarmPage farmId={route.farmId} /> : null;
+    case 'arrival':
+      return p.kind === 'officer' ? <ArrivalPage /> : null;
     default:
       return null;
   }
@@ -219,6 +228,15 @@ function Nav({ principal, route }: { principal: Principal; route: Route }) {
           ...(principal.mspId === 'LogisticsMSP'
             ? []
             : [{ to: href.lane('LMC'), label: i18n.t('nav.lane'), on: route.page === 'lane' }]),
+          ...(principal.mspId === 'LogisticsMSP'
+            ? []
+            : [{ to: href.trace(), label: i18n.t('nav.trace'), on: route.page === 'trace' }]),
+          ...(['GDCIQMSP', 'GDCustomsMSP'].includes(principal.mspId)
+            ? [{ to: href.farm(), label: i18n.t('nav.farms'), on: route.page === 'farm' }]
+            : []),
+          ...(['HKCustomsMSP', 'HKCFSMSP'].includes(principal.mspId)
+            ? [{ to: href.arrival(), label: i18n.t('nav.arrival'), on: route.page === 'arrival' }]
+            : []),
         ];
   return (
     <nav aria-label={i18n.t('nav.label')}>

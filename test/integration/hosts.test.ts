@@ -286,6 +286,19 @@ describeHosts('the network across hosts', () => {
     expect((await devnet.admit('macao')).updated).toBe(false);
   }, 180_000);
 
+  it("admits Hong Kong's Centre for Food Safety the same way, with a peer of its own", async () => {
+    const result = await devnet.admit('hkcfs');
+    expect(result).toMatchObject({ mspId: 'HKCFSMSP', updated: true });
+    const net = devnet.network();
+    const cfs = net.layout.peerOrgs.find((o) => o.mspId === 'HKCFSMSP')!;
+    await devnet.admin(net).pingChaincode(cfs);
+    const status = await devnet.status();
+    const heights = status.hosts.flatMap((h) =>
+      h.heights.peer === undefined ? [] : [h.heights.peer],
+    );
+    expect(status.hosts.find((h) => h.key === 'hkcfs')?.heights.peer).toBe(Math.max(...heights));
+  }, 180_000);
+
   it('in a GD↔HK partition each side still commits its own acts, ordered through the third party', async () => {
     const net = devnet.network();
     const org = (msp: string) => net.layout.peerOrgs.find((o) => o.mspId === msp)!;

@@ -43,7 +43,7 @@ import { requireHome } from '../stub/namespace';
 export { CROSSING_CONTRACT };
 const CROSSING = RECORD_KEYS.crossing;
 /** Per seal: the last tap a crossing used and the crossings made. */
-const SEAL_CROSSINGS = 'sealcrossings';
+export const SEAL_CROSSINGS = 'sealcrossings';
 
 /**
  * The boundary decision (domain/crossing.ts decides; this contract gathers the ledger state

@@ -26,6 +26,14 @@ export const EVENTS = {
   SealRemoved: 'SealRemoved',
   CrossingDecided: 'CrossingDecided',
   CrossingInspectionRecorded: 'CrossingInspectionRecorded',
+  FarmRegistered: 'FarmRegistered',
+  FarmStatusChanged: 'FarmStatusChanged',
+  FarmRecalled: 'FarmRecalled',
+  CertifierRegistered: 'CertifierRegistered',
+  ConsignmentCertified: 'ConsignmentCertified',
+  ConsignmentSealed: 'ConsignmentSealed',
+  ArrivalChecked: 'ArrivalChecked',
+  SlaughterReceived: 'SlaughterReceived',
 } as const;
 
 export type EventName = (typeof EVENTS)[keyof typeof EVENTS];

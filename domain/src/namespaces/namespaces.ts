@@ -22,6 +22,7 @@ import policy from '../shared/access-policy.json';
 import { LedgerError } from '../shared/errors';
 import { NAMESPACE_REASONS } from '../shared/refusals';
 import type { Jurisdiction } from '../declarations/vocabulary';
+import { LIVESTOCK_CONTRACT, LIVESTOCK_WRITES, livestockHome } from '../livestock/routing';
 
 export const JOINT_NAMESPACE = 'clearance';
 export const JURISDICTION_NAMESPACES = {
@@ -132,6 +133,8 @@ export const ACT_HOMES: Readonly<Record<string, NamespaceHome>> = {
   'Crossing:Decide': 'joint',
   'Crossing:RecordOutcome': 'joint',
   'SelfCheck:Record': 'any',
+  // Food animals: each side's own acts in its own namespace (livestock/routing.ts).
+  ...Object.fromEntries(Object.keys(LIVESTOCK_WRITES).map((t) => [t, 'jurisdiction' as const])),
 };
 
 export function homeOf(transaction: string): NamespaceHome {
@@ -174,6 +177,7 @@ export const HOME_NAMESPACE_OF: Readonly<Record<string, Namespace>> = {
   GDCIQMSP: JURISDICTION_NAMESPACES.GD,
   HKCustomsMSP: JURISDICTION_NAMESPACES.HK,
   LogisticsMSP: JOINT_NAMESPACE,
+  HKCFSMSP: JURISDICTION_NAMESPACES.HK,
 };
 
 /**
@@ -216,6 +220,14 @@ export function routeOf(transaction: string, args: readonly string[], mspId: str
   if (transaction === 'Declaration:ListByConsignment') return { kind: 'every-jurisdiction' };
   if (contract === 'Declaration') return { kind: 'declaration', id: args[0] ?? '' };
   const home = HOME_NAMESPACE_OF[mspId] ?? JOINT_NAMESPACE;
+  if (contract === LIVESTOCK_CONTRACT) {
+    const side = livestockHome(transaction);
+    if (side === undefined) return { kind: 'namespace', namespace: home };
+    return {
+      kind: 'namespace',
+      namespace: side === 'joint' ? JOINT_NAMESPACE : namespaceOf(side),
+    };
+  }
   if (transaction === 'SelfCheck:Get')
     return { kind: 'first-found', namespaces: [home, ...NAMESPACES.filter((n) => n !== home)] };
   if (contract === 'SelfCheck') return { kind: 'namespace', namespace: home };

@@ -7,6 +7,7 @@ export const TRUST_LIST_CONTRACT = 'TrustList';
 export const SELF_CHECK_CONTRACT = 'SelfCheck';
 export const SEAL_CONTRACT = 'Seal';
 export const CROSSING_CONTRACT = 'Crossing';
+export { LIVESTOCK_CONTRACT } from '../livestock/routing';
 
 /**
  * Object types of the composite keys records are stored under

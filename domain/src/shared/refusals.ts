@@ -16,6 +16,32 @@ export const SEAL_REASONS = {
   TAP_ALREADY_USED: 'TAP_ALREADY_USED',
 } as const;
 
+/** Refusals of the food-animal acts (livestock/rules.ts), beside their codes. */
+export const LIVESTOCK_REASONS = {
+  /** NOT_FOUND: no farm of that registration number. */
+  FARM_NOT_REGISTERED: 'FARM_NOT_REGISTERED',
+  /** INVALID_STATE: the farm is suspended (or recalled). */
+  FARM_SUSPENDED: 'FARM_SUSPENDED',
+  /** INVALID_ARGUMENT: the farm is not registered for the certificate's species. */
+  SPECIES_NOT_REGISTERED: 'SPECIES_NOT_REGISTERED',
+  /** FORBIDDEN: the certificate is signed by neither the farm's vet nor a certifying officer. */
+  NOT_AUTHORISED_CERTIFIER: 'NOT_AUTHORISED_CERTIFIER',
+  /** INVALID_ARGUMENT: a residue test on the certificate is positive. */
+  RESIDUE_POSITIVE: 'RESIDUE_POSITIVE',
+  /** ALREADY_EXISTS: an ear tag is on another consignment's certificate already. */
+  EAR_TAG_IN_USE: 'EAR_TAG_IN_USE',
+  /** INVALID_STATE: the seal is not applied or does not cover the consignment's declaration. */
+  SEAL_NOT_COVERING: 'SEAL_NOT_COVERING',
+  /** INVALID_STATE: the consignment is held by a recall. */
+  CONSIGNMENT_HELD: 'CONSIGNMENT_HELD',
+  /** INVALID_STATE: receipt at a slaughterhouse without an accepted arrival check. */
+  ARRIVAL_NOT_ACCEPTED: 'ARRIVAL_NOT_ACCEPTED',
+  /** INVALID_ARGUMENT: a slaughterhouse finding names an ear tag not on the certificate. */
+  EAR_TAG_NOT_ON_CERTIFICATE: 'EAR_TAG_NOT_ON_CERTIFICATE',
+  /** INVALID_ARGUMENT: received at another slaughterhouse than the certificate names. */
+  WRONG_SLAUGHTERHOUSE: 'WRONG_SLAUGHTERHOUSE',
+} as const;
+
 /** FORBIDDEN: the act was proposed to a namespace it does not belong to (namespaces.ts). */
 export const NAMESPACE_REASONS = { WRONG_NAMESPACE: 'WRONG_NAMESPACE' } as const;
 
@@ -24,6 +50,7 @@ export const REFUSAL_REASONS = [
   ...Object.values(CERTIFICATE_REASONS),
   ...Object.values(SEAL_REASONS),
   ...Object.values(NAMESPACE_REASONS),
+  ...Object.values(LIVESTOCK_REASONS),
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -15,6 +15,7 @@ import {
   SealEventSchema,
   isDeclarationEventName,
   isSealEventName,
+  FarmRecalledEventSchema,
   type CrossingDecidedEvent,
   type CrossingInspectionEvent,
   type DeclarationEvent,
@@ -88,6 +89,9 @@ async function project(client: PoolClient, event: IndexedEvent): Promise<void> {
     await holdDeclarations(client, event, outcome);
     await unholdDeclarations(client, event, outcome);
     await recordCrossingOutcome(client, event, outcome);
+  } else if (event.eventName === EVENTS.FarmRecalled) {
+    // A recall holds the declarations its consignments in transit were sealed under.
+    await holdDeclarations(client, event, FarmRecalledEventSchema.parse(event.payload));
   }
 }
 

@@ -9,7 +9,10 @@ export type Route =
   | { page: 'amend'; id: string }
   | { page: 'queue' }
   | { page: 'seals'; sealId?: string }
-  | { page: 'lane'; controlPoint: string };
+  | { page: 'lane'; controlPoint: string }
+  | { page: 'trace'; kind?: string; id?: string }
+  | { page: 'farm'; farmId?: string }
+  | { page: 'arrival' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -20,6 +23,10 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
   if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
+  if (first === 'farms') return second ? { page: 'farm', farmId: second } : { page: 'farm' };
+  if (first === 'arrival') return { page: 'arrival' };
+  if (first === 'trace')
+    return second && third ? { page: 'trace', kind: second, id: third } : { page: 'trace' };
   if (first === 'seals') return second ? { page: 'seals', sealId: second } : { page: 'seals' };
   return { page: 'sign-in' };
 }
@@ -32,6 +39,10 @@ export const href = {
   queue: () => '#/queue',
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
   lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
+  trace: (kind?: string, id?: string) =>
+    kind && id ? `#/trace/${encodeURIComponent(kind)}/${encodeURIComponent(id)}` : '#/trace',
+  farm: (farmId?: string) => (farmId ? `#/farms/${encodeURIComponent(farmId)}` : '#/farms'),
+  arrival: () => '#/arrival',
   signIn: () => '#/sign-in',
 };
 

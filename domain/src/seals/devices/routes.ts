@@ -69,6 +69,32 @@ export const CONTROL_POINTS: readonly ControlPoint[] = [
     lon: 113.673,
     radiusM: 800,
   },
+  // Food animals supplied to Hong Kong: registered farm → Wenjindu / Man Kam To → slaughterhouse.
+  {
+    id: 'HZFARM',
+    name: 'Registered pig farm, Huizhou',
+    side: 'GD',
+    lat: 23.0794,
+    lon: 114.4126,
+    radiusM: 600,
+  },
+  { id: 'WJD', name: 'Wenjindu port (GD)', side: 'GD', lat: 22.5375, lon: 114.1225, radiusM: 400 },
+  {
+    id: 'MKT',
+    name: 'Man Kam To control point',
+    side: 'HK',
+    lat: 22.5405,
+    lon: 114.1255,
+    radiusM: 400,
+  },
+  {
+    id: 'SSSH',
+    name: 'Sheung Shui Slaughterhouse',
+    side: 'HK',
+    lat: 22.5189,
+    lon: 114.1032,
+    radiusM: 500,
+  },
 ];
 
 const cp = (id: string): Point => {
@@ -125,5 +151,19 @@ export const ROUTES: readonly Route[] = [
       cp('DGHM'),
     ],
     controlPoints: ['KWC', 'SZBHK', 'SZBGD', 'DGHM'],
+  },
+  {
+    id: 'FARM-MKT',
+    name: 'Livestock: Huizhou farm to Sheung Shui slaughterhouse via Wenjindu / Man Kam To',
+    waypoints: [
+      cp('HZFARM'),
+      { lat: 22.85, lon: 114.3 },
+      { lat: 22.62, lon: 114.15 },
+      cp('WJD'),
+      cp('MKT'),
+      { lat: 22.53, lon: 114.115 },
+      cp('SSSH'),
+    ],
+    controlPoints: ['HZFARM', 'WJD', 'MKT', 'SSSH'],
   },
 ];
