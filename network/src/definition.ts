@@ -149,6 +149,9 @@ export const OFFICERS: readonly OfficerDef[] = [
   { org: 'logistics', name: 'operator1', role: 'seal-operator' },
   // The lane terminal at Lok Ma Chau (HK side): asks the ledger for GO or INSPECT.
   { org: 'hkcustoms', name: 'lane-lmc', role: 'lane-device', controlPoint: 'LMC' },
+  // Macao customs (admitted across hosts, `devnet admit macao`): taps and decisions at
+  // Macao's control points (the Border Gate, Hengqin, the HZMB Zhuhai-Macao port).
+  { org: 'mocustoms', name: 'officer1', role: 'customs-officer' },
 ];
 
 /** A private data collection of a chaincode definition (its `--collections-config`). */
@@ -417,8 +420,14 @@ export const HOSTS_ORDERER_ORGS: readonly { mspId: string; domain: string; host:
  * the channel: every admin policy names both customs services explicitly. (MAJORITY would
  * let GD customs, GD CIQ and the operators change the application group without Hong Kong,
  * and one customs service's orderer with the third party change the orderer group.)
- * Endorsement policies stay as on one host: the application half sets them.
+ * Likewise a chaincode definition (new, or a changed endorsement policy or collection) is
+ * committed only when both customs services' peers endorse the commit, which each peer
+ * does only once its own organisation approved the definition: MAJORITY (3 of 4, 3 of 5
+ * with Macao) would let one side with the operators and Macao loosen the other side's
+ * namespace. `Endorsement` is the default of a definition that sets no policy of its own.
  */
+const BOTH_CUSTOMS_PEERS = signedBy("AND('GDCustomsMSP.peer', 'HKCustomsMSP.peer')");
+
 export const HOSTS_POLICIES: ChannelPolicies = {
   channel: {
     Readers: implicitMeta('ANY Readers'),
@@ -435,7 +444,7 @@ export const HOSTS_POLICIES: ChannelPolicies = {
     Readers: implicitMeta('ANY Readers'),
     Writers: implicitMeta('ANY Writers'),
     Admins: signedBy("AND('GDCustomsMSP.admin', 'HKCustomsMSP.admin')"),
-    LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
-    Endorsement: implicitMeta('MAJORITY Endorsement'),
+    LifecycleEndorsement: BOTH_CUSTOMS_PEERS,
+    Endorsement: BOTH_CUSTOMS_PEERS,
   },
 };

@@ -2,7 +2,8 @@
  * The network across hosts (network namespaces on this machine): `up --hosts` from nothing,
  * a transaction endorsed across the border, the border's latency and partitions, Macao
  * admitted by a channel configuration update both customs services sign, an update
- * without HK customs refused by the orderer, and `down` leaving nothing behind. State in
+ * without HK customs refused by the orderer, a chaincode definition without HK customs'
+ * endorsement refused at commit, and `down` leaving nothing behind. State in
  * `.devnet-hosts/test` (a bridge and /24 of its own), wiped first. About a minute.
  */
 import {
@@ -359,6 +360,48 @@ describeHosts('the network across hosts', () => {
     ).value.identities.map((i) => i.principal.msp_identifier);
     expect(identities).toEqual(['GDCustomsMSP', 'HKCustomsMSP']);
   }, 120_000);
+
+  it('commits a chaincode definition only with both customs services: every other organisation alone cannot', async () => {
+    const net = devnet.network();
+    const org = (msp: string) => net.layout.peerOrgs.find((o) => o.mspId === msp)!;
+    const admin = devnet.admin(net);
+    // A definition that would let GD's agencies alone write the joint records' namespace.
+    const probe = {
+      name: `probe-${Date.now()}`,
+      version: '1.0',
+      sequence: 1,
+      collections: [],
+      endorsementPolicy: "OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')",
+      serverPort: { single: 0, hosts: 0 },
+    };
+    const approve = (by: (typeof net.layout.peerOrgs)[number]) =>
+      admin.peer(by, [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...admin.ordererArgs(by),
+        '--channelID',
+        'clearance',
+        '--name',
+        probe.name,
+        '--version',
+        probe.version,
+        '--sequence',
+        String(probe.sequence),
+        '--signature-policy',
+        probe.endorsementPolicy,
+        '--waitForEvent',
+      ]);
+    // Four of five organisations approve and endorse the commit (MAJORITY would take three).
+    const withoutHk = ['GDCustomsMSP', 'GDCIQMSP', 'LogisticsMSP', 'MOCustomsMSP'].map(org);
+    for (const by of withoutHk) await approve(by);
+    await expect(admin.commit(probe, withoutHk)).rejects.toThrow(/ENDORSEMENT_POLICY_FAILURE/);
+    expect(await admin.committed(org('GDCustomsMSP'), probe.name)).toBeUndefined();
+    // With HK customs' approval and its peer's endorsement it is committed.
+    await approve(org('HKCustomsMSP'));
+    await admin.commit(probe, [org('GDCustomsMSP'), org('HKCustomsMSP')]);
+    expect(await admin.committed(org('HKCustomsMSP'), probe.name)).toMatchObject({ sequence: 1 });
+  }, 180_000);
 
   it('down stops every process, the namespaces and the bridge', async () => {
     const pids = devnet.runningPids();
