@@ -197,6 +197,27 @@ export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
   },
 };
 
+/**
+ * Where a jurisdiction's values go when its customs officer shares them with the other side
+ * (`Declaration:ShareCommercial`, a recorded act): its own agencies and the other side's
+ * customs service. Written only by the owning side's peers (its namespace's policy); the
+ * other side's peer gets the values pushed at endorsement or pulls them at commit.
+ */
+export const SHARED_COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
+  GD: {
+    ...COLLECTIONS.GD,
+    name: 'sharedCommercialValuesGD',
+    policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member', 'HKCustomsMSP.member')",
+    maxPeerCount: 2,
+  },
+  HK: {
+    ...COLLECTIONS.HK,
+    name: 'sharedCommercialValuesHK',
+    policy: "OR('HKCustomsMSP.member', 'GDCustomsMSP.member', 'GDCIQMSP.member')",
+    maxPeerCount: 2,
+  },
+};
+
 /** One chaincode definition on the channel: what each organisation approves. */
 export interface ChaincodeDef {
   name: string;
@@ -233,7 +254,7 @@ export const CHAINCODES: readonly ChaincodeDef[] = [
     name: 'clearance-gd',
     version: CHAINCODE_VERSION,
     sequence: CHAINCODE_SEQUENCE,
-    collections: [COLLECTIONS.GD],
+    collections: [COLLECTIONS.GD, SHARED_COLLECTIONS.GD],
     endorsementPolicy: "OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')",
     serverPort: { single: 7998, hosts: 9998 },
   },
@@ -241,7 +262,7 @@ export const CHAINCODES: readonly ChaincodeDef[] = [
     name: 'clearance-hk',
     version: CHAINCODE_VERSION,
     sequence: CHAINCODE_SEQUENCE,
-    collections: [COLLECTIONS.HK],
+    collections: [COLLECTIONS.HK, SHARED_COLLECTIONS.HK],
     endorsementPolicy: "OR('HKCustomsMSP.peer')",
     serverPort: { single: 7997, hosts: 9997 },
   },

@@ -10,6 +10,8 @@
  * at HK customs' gateway. Then what each gateway holds. Last, Macao customs admitted: its own
  * gateway (its officer only), a seal to Macao tapped and decided at Macao's HZMB port by
  * Macao's officer, its index listing that crossing, no GD or HK commercial values there.
+ * Between them GD customs shares the GD import's commercial values with HK customs by a
+ * recorded act (and no one else can).
  * One hosts network for the file (`.devnet-hosts/gw`, wiped first), about four minutes.
  */
 import { canonicalBytes } from '@clearance/core';
@@ -344,6 +346,77 @@ describeHosts('a gateway per organisation across hosts', () => {
       });
     }
   }, 240_000);
+
+  it("GD customs shares the GD import's commercial values with HK customs by a recorded act; no one else can, and HK reads them through its own peer", async () => {
+    const share = (account: string, id: string, body: object, token?: string) =>
+      officerToken(devnet, account).then((officer) =>
+        call(
+          url(account.split('/')[0] as string),
+          'POST',
+          `/v1/declarations/${id}/commercial-shares`,
+          {
+            token: token ?? officer,
+            body,
+            headers: { 'idempotency-key': randomUUID(), prefer: 'wait=30' },
+          },
+        ),
+      );
+    const commercial = (account: string, id: string) =>
+      submitOnHost(devnet, account, 'Declaration:GetCommercial', [id, ''], 'evaluate').then(
+        (json) => (JSON.parse(json) as { invoiceNumber: string }).invoiceNumber,
+        (error: { code?: string }) => `refused ${error.code ?? '?'}`,
+      );
+    expect(await commercial('hkcustoms/officer1', gdImport)).toBe('refused NOT_FOUND');
+    // Only the owning side's customs officer shares, and only with the other side.
+    const byHk = await share('hkcustoms/officer1', gdImport, { to: 'HK', reason: 'audit' });
+    expect([byHk.status, byHk.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+    const byCiq = await share('gdciq/inspector1', gdImport, { to: 'HK', reason: 'audit' });
+    expect([byCiq.status, byCiq.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+    const toSelf = await share('gdcustoms/officer1', gdImport, { to: 'GD', reason: 'audit' });
+    expect([toSelf.status, toSelf.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const noReason = await share('gdcustoms/officer1', gdImport, { to: 'HK', reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(await commercial('hkcustoms/officer1', gdImport)).toBe('refused NOT_FOUND');
+
+    const shared = await share('gdcustoms/officer1', gdImport, {
+      to: 'HK',
+      reason: 'valuation query from HK customs',
+    });
+    expect(shared.status).toBe(200);
+    expect(shared.body.operation).toMatchObject({ state: 'succeeded' });
+    // Recorded on the ledger: who, when, which version, the values' hash, to whom, why.
+    const recorded = JSON.parse(
+      await submitOnHost(
+        devnet,
+        'hkcustoms/officer1',
+        'Declaration:ListCommercialShares',
+        [gdImport],
+        'evaluate',
+      ),
+    ) as { sharedBy: { mspId: string }; to: string; from: string; valuesSha256: string }[];
+    expect(recorded).toEqual([
+      expect.objectContaining({
+        declarationId: gdImport,
+        from: 'GD',
+        to: 'HK',
+        reason: 'valuation query from HK customs',
+        sharedBy: expect.objectContaining({ mspId: 'GDCustomsMSP', role: 'customs-officer' }),
+        valuesSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        txId: shared.body.operation.transactionId,
+      }),
+    ]);
+    // HK customs reads them through its own peer once the block is there; GD's own
+    // collection is as before (GD's agencies read it, HK's peer still cannot).
+    let read = '';
+    for (let attempt = 1; attempt <= 20 && read !== marker.GD; attempt++) {
+      read = await commercial('hkcustoms/officer1', gdImport);
+      if (read !== marker.GD) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(read).toBe(marker.GD);
+    expect(await commercial('gdciq/inspector1', gdImport)).toBe(marker.GD);
+    // HK's own declaration was not shared: GD still cannot read it.
+    expect(await commercial('gdcustoms/officer1', hkExport)).toMatch(/^refused /);
+  }, 180_000);
 
   it("Macao customs, admitted, runs its own gateway: its officers only, no other's keys, its own peer's index showing the crossings at Macao's control points, no GD or HK commercial values", async () => {
     await devnet.admit('macao');
