@@ -149,10 +149,20 @@ export const OFFICERS: readonly OfficerDef[] = [
   { org: 'logistics', name: 'operator1', role: 'seal-operator' },
   // The lane terminal at Lok Ma Chau (HK side): asks the ledger for GO or INSPECT.
   { org: 'hkcustoms', name: 'lane-lmc', role: 'lane-device', controlPoint: 'LMC' },
-  // Macao customs (admitted across hosts, `devnet admit macao`): taps and decisions at
-  // Macao's control points (the Border Gate, Hengqin, the HZMB Zhuhai-Macao port).
+];
+
+/**
+ * Officers of organisations that join later (CANDIDATES): Macao customs, admitted across
+ * hosts (`devnet admit macao`), taps and decides at Macao's control points (the Border
+ * Gate, Hengqin, the HZMB Zhuhai-Macao port). Not in OFFICERS: the one-host devnet and its
+ * gateway hold the network's first organisations only.
+ */
+export const CANDIDATE_OFFICERS: readonly OfficerDef[] = [
   { org: 'mocustoms', name: 'officer1', role: 'customs-officer' },
 ];
+
+/** Every officer of every organisation there is or may be (each layout picks its own). */
+export const EVERY_OFFICER: readonly OfficerDef[] = [...OFFICERS, ...CANDIDATE_OFFICERS];
 
 /** A private data collection of a chaincode definition (its `--collections-config`). */
 export interface CollectionDef {
