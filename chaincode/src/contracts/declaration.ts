@@ -447,6 +447,12 @@ export class DeclarationContract extends Contract {
     const record = await this.load(ctx, id);
     const v = version === '' ? record.version : Number(version);
     const own = jointAgencies(record.jurisdiction).includes(actor.mspId);
+    // What was shared was shared with the other side's customs officers, not its agents.
+    if (!own && actor.role !== 'customs-officer')
+      throw new LedgerError(
+        'FORBIDDEN',
+        `only customs officers read the shared values of a ${record.jurisdiction} declaration`,
+      );
     const bytes = await ctx.stub.getPrivateData(
       own
         ? commercialCollection(record.jurisdiction)

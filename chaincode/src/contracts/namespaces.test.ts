@@ -157,6 +157,13 @@ describe('namespaces: each act only in its own', () => {
       .invokerFor(OFFICERS.gdCiq)
       .evaluate('Declaration:GetCommercial', ['GD-NS-SHARE', '']);
     expect(JSON.parse(await hkReads())).toEqual(JSON.parse(own));
+    // Shared with HK customs' officers, not with its filing agent.
+    const byAgent = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.hkAgent)
+        .evaluate('Declaration:GetCommercial', ['GD-NS-SHARE', '']),
+    );
+    expect(byAgent.code).toBe('FORBIDDEN');
     const listed = JSON.parse(
       await ledger
         .invokerFor(OFFICERS.hkCustoms)
