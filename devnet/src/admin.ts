@@ -359,9 +359,13 @@ export class FabricAdmin {
     ]);
   }
 
-  async commit(cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef): Promise<void> {
-    const org = this.firstOrg;
-    const peerArgs = this.peerAddressArgs(this.peerOrgs);
+  /** Commits `cc`, the commit endorsed by `endorsers`' peers (default: every organisation's). */
+  async commit(
+    cc: ChaincodeDef = CHAINCODES[0] as ChaincodeDef,
+    endorsers: readonly PeerOrg[] = this.peerOrgs,
+  ): Promise<void> {
+    const org = endorsers[0] ?? this.firstOrg;
+    const peerArgs = this.peerAddressArgs(endorsers);
     await this.peer(org, [
       'lifecycle',
       'chaincode',

@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import {
   CHAINCODES,
   CHAINCODE_SERVER,
-  OFFICERS,
+  EVERY_OFFICER,
   CHAINCODE_NAME,
   CHAINCODE_VERSION,
   chaincodeLabel,
@@ -149,7 +149,7 @@ export async function ensureOfficers(
   paths: DevnetPaths,
   orgs: readonly PeerOrg[] = PEER_ORGS,
 ): Promise<void> {
-  for (const officer of OFFICERS) {
+  for (const officer of EVERY_OFFICER) {
     const org = orgs.find((o) => o.key === officer.org);
     if (!org) continue;
     const dir = paths.officerDir(org, officer.name);
@@ -365,7 +365,7 @@ export function writeConnectionDescriptors(paths: DevnetPaths, orderers: LayoutO
       connectionDescriptor(paths, org, layout),
     );
   }
-  for (const officer of OFFICERS) {
+  for (const officer of EVERY_OFFICER) {
     const org = layout.peerOrgs.find((o) => o.key === officer.org);
     if (!org) continue;
     const dir = paths.officerDir(org, officer.name);

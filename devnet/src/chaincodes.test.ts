@@ -8,11 +8,12 @@ describe('the chaincode definitions the devnet commits', () => {
       const ns = NAMESPACES.find((n) => n === cc.name);
       if (!ns) throw new Error(`${cc.name} is no namespace of the chaincode`);
       expect(cc.endorsementPolicy).toBe(signaturePolicy(ns));
-      const collection = NAMESPACE_POLICIES[ns].collection;
-      expect(cc.collections.map((c) => c.name)).toEqual(collection ? [collection.name] : []);
-      for (const c of cc.collections) {
+      const { collection, sharedCollection } = NAMESPACE_POLICIES[ns];
+      const expected = [collection, sharedCollection].flatMap((c) => (c ? [c] : []));
+      expect(cc.collections.map((c) => c.name)).toEqual(expected.map((c) => c.name));
+      for (const [i, c] of cc.collections.entries()) {
         expect(c.policy).toBe(
-          `OR(${(collection?.members ?? []).map((m) => `'${m}.member'`).join(', ')})`,
+          `OR(${(expected[i]?.members ?? []).map((m) => `'${m}.member'`).join(', ')})`,
         );
         expect(c).toMatchObject({ memberOnlyRead: true, memberOnlyWrite: true });
       }

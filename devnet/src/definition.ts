@@ -151,6 +151,19 @@ export const OFFICERS: readonly OfficerDef[] = [
   { org: 'hkcustoms', name: 'lane-lmc', role: 'lane-device', controlPoint: 'LMC' },
 ];
 
+/**
+ * Officers of organisations that join later (CANDIDATES): Macao customs, admitted across
+ * hosts (`devnet admit macao`), taps and decides at Macao's control points (the Border
+ * Gate, Hengqin, the HZMB Zhuhai-Macao port). Not in OFFICERS: the one-host devnet and its
+ * gateway hold the network's first organisations only.
+ */
+export const CANDIDATE_OFFICERS: readonly OfficerDef[] = [
+  { org: 'mocustoms', name: 'officer1', role: 'customs-officer' },
+];
+
+/** Every officer of every organisation there is or may be (each layout picks its own). */
+export const EVERY_OFFICER: readonly OfficerDef[] = [...OFFICERS, ...CANDIDATE_OFFICERS];
+
 /** A private data collection of a chaincode definition (its `--collections-config`). */
 export interface CollectionDef {
   name: string;
@@ -194,6 +207,27 @@ export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
   },
 };
 
+/**
+ * Where a jurisdiction's values go when its customs officer shares them with the other side
+ * (`Declaration:ShareCommercial`, a recorded act): its own agencies and the other side's
+ * customs service. Written only by the owning side's peers (its namespace's policy); the
+ * other side's peer gets the values pushed at endorsement or pulls them at commit.
+ */
+export const SHARED_COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
+  GD: {
+    ...COLLECTIONS.GD,
+    name: 'sharedCommercialValuesGD',
+    policy: "OR('GDCustomsMSP.member', 'GDCIQMSP.member', 'HKCustomsMSP.member')",
+    maxPeerCount: 2,
+  },
+  HK: {
+    ...COLLECTIONS.HK,
+    name: 'sharedCommercialValuesHK',
+    policy: "OR('HKCustomsMSP.member', 'GDCustomsMSP.member', 'GDCIQMSP.member')",
+    maxPeerCount: 2,
+  },
+};
+
 /** One chaincode definition on the channel: what each organisation approves. */
 export interface ChaincodeDef {
   name: string;
@@ -230,7 +264,7 @@ export const CHAINCODES: readonly ChaincodeDef[] = [
     name: 'clearance-gd',
     version: CHAINCODE_VERSION,
     sequence: CHAINCODE_SEQUENCE,
-    collections: [COLLECTIONS.GD],
+    collections: [COLLECTIONS.GD, SHARED_COLLECTIONS.GD],
     endorsementPolicy: "OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')",
     serverPort: { single: 7998, hosts: 9998 },
   },
@@ -238,7 +272,7 @@ export const CHAINCODES: readonly ChaincodeDef[] = [
     name: 'clearance-hk',
     version: CHAINCODE_VERSION,
     sequence: CHAINCODE_SEQUENCE,
-    collections: [COLLECTIONS.HK],
+    collections: [COLLECTIONS.HK, SHARED_COLLECTIONS.HK],
     endorsementPolicy: "OR('HKCustomsMSP.peer')",
     serverPort: { single: 7997, hosts: 9997 },
   },
@@ -423,8 +457,14 @@ export const HOSTS_ORDERER_ORGS: readonly { mspId: string; domain: string; host:
  * the channel: every admin policy names both customs services explicitly. (MAJORITY would
  * let GD customs, GD CIQ and the operators change the application group without Hong Kong,
  * and one customs service's orderer with the third party change the orderer group.)
- * Endorsement policies stay as on one host: the application half sets them.
+ * Likewise a chaincode definition (new, or a changed endorsement policy or collection) is
+ * committed only when both customs services' peers endorse the commit, which each peer
+ * does only once its own organisation approved the definition: MAJORITY (3 of 4, 3 of 5
+ * with Macao) would let one side with the operators and Macao loosen the other side's
+ * namespace. `Endorsement` is the default of a definition that sets no policy of its own.
  */
+const BOTH_CUSTOMS_PEERS = signedBy("AND('GDCustomsMSP.peer', 'HKCustomsMSP.peer')");
+
 export const HOSTS_POLICIES: ChannelPolicies = {
   channel: {
     Readers: implicitMeta('ANY Readers'),
@@ -441,7 +481,7 @@ export const HOSTS_POLICIES: ChannelPolicies = {
     Readers: implicitMeta('ANY Readers'),
     Writers: implicitMeta('ANY Writers'),
     Admins: signedBy("AND('GDCustomsMSP.admin', 'HKCustomsMSP.admin')"),
-    LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
-    Endorsement: implicitMeta('MAJORITY Endorsement'),
+    LifecycleEndorsement: BOTH_CUSTOMS_PEERS,
+    Endorsement: BOTH_CUSTOMS_PEERS,
   },
 };

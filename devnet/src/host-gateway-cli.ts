@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OFFICERS, type OfficerDef } from './definition';
+import { EVERY_OFFICER, type OfficerDef } from './definition';
 import { REPO_ROOT } from './devnet';
 import { DevnetError, printError } from './errors';
 import { gatewaySecrets, signsIn, type GatewaySecrets } from './gateway-secrets';
@@ -23,7 +23,7 @@ const GATEWAY_DIST = path.join(REPO_ROOT, 'gateway', 'dist');
 const ORG_KEY = /^[a-z0-9-]{1,32}$/;
 
 /** The officers whose accounts a gateway of `org` holds: its own, no one else's. */
-export const officersOf = (org: string): OfficerDef[] => OFFICERS.filter((o) => o.org === org);
+export const officersOf = (org: string): OfficerDef[] => EVERY_OFFICER.filter((o) => o.org === org);
 
 /** Where a host's gateway keeps its secrets and sign-in sheet. */
 export const gatewayDir = (hostRoot: string): string => path.join(hostRoot, 'gateway');

@@ -223,7 +223,12 @@ describe('Fabric configuration across hosts', () => {
     expect(system.Orderer.Policies.Admins).toEqual(HOSTS_POLICIES.orderer.Admins);
     const app = doc.Profiles.ClearanceChannel.Application;
     expect(app.Policies.Admins).toEqual(HOSTS_POLICIES.application.Admins);
-    expect(app.Policies.LifecycleEndorsement.Rule).toBe('MAJORITY Endorsement');
+    // A chaincode definition is committed only with both customs services' endorsements.
+    for (const policy of [app.Policies.LifecycleEndorsement, app.Policies.Endorsement])
+      expect(policy).toEqual({
+        Type: 'Signature',
+        Rule: "AND('GDCustomsMSP.peer', 'HKCustomsMSP.peer')",
+      });
     expect(app.Organizations.map((o: Doc) => o.AnchorPeers[0].Host)).toEqual(
       PEER_ORGS.map((o) => `peer0.${o.domain}`),
     );

@@ -98,7 +98,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            organisation: 'gdcustoms' | 'gdciq' | 'hkcustoms' | 'logistics';
+            organisation: 'gdcustoms' | 'gdciq' | 'hkcustoms' | 'logistics' | 'mocustoms';
             password: string;
             username: string;
           };
@@ -1517,6 +1517,156 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': components['schemas']['SignedFilingInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/declarations/{declarationId}/commercial-shares': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Share the declaration's commercial values with the other side's customs service (a recorded act of the owning side's customs officer) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path: {
+          declarationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CommercialShareRequestInput'];
         };
       };
       responses: {
@@ -6875,6 +7025,50 @@ export interface components {
       }[];
       salt: string;
       totalValue: string;
+    };
+    CommercialShare: {
+      at: string;
+      declarationId: string;
+      /** @enum {string} */
+      from: 'GD' | 'HK';
+      reason: string;
+      sharedBy: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      /** @enum {string} */
+      to: 'GD' | 'HK';
+      txId: string;
+      valuesSha256: string;
+      version: number;
+    };
+    CommercialShareInput: {
+      at: string;
+      declarationId: string;
+      /** @enum {string} */
+      from: 'GD' | 'HK';
+      reason: string;
+      sharedBy: {
+        id: string;
+        mspId: string;
+        role?: string;
+      };
+      /** @enum {string} */
+      to: 'GD' | 'HK';
+      txId: string;
+      valuesSha256: string;
+      version: number;
+    };
+    CommercialShareRequest: {
+      reason: string;
+      /** @enum {string} */
+      to: 'GD' | 'HK';
+    };
+    CommercialShareRequestInput: {
+      reason: string;
+      /** @enum {string} */
+      to: 'GD' | 'HK';
     };
     ConsignmentRecord: {
       certificate: components['schemas']['HealthCertificate'];

@@ -58,6 +58,7 @@ import {
 import authRoutes from './routes/auth';
 import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
+import commercialShareRoutes from './routes/commercial-shares';
 import declarationRoutes from './routes/declarations';
 import eventRoutes from './routes/events';
 import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
@@ -290,6 +291,7 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
         operations: options.operations,
         checkSignature,
       });
+      await app.register(commercialShareRoutes, { operations: options.operations });
       await app.register(operationRoutes, { store: options.operations.store });
       await app.register(trustListRoutes, { operations: options.operations });
     }

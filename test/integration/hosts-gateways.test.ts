@@ -7,8 +7,12 @@
  * refused with WRONG_GATEWAY, acceptance, the joint inspection (GD customs' and GD CIQ's
  * officers each at their own gateway), both releases, the seal set up by the operators and
  * both customs services each on their own host, and the crossing decided by the lane device
- * at HK customs' gateway. Then what each gateway holds. One hosts network for the file
- * (`.devnet-hosts/gw`, wiped first), about two minutes.
+ * at HK customs' gateway. Then what each gateway holds. Last, Macao customs admitted: its own
+ * gateway (its officer only), a seal to Macao tapped and decided at Macao's HZMB port by
+ * Macao's officer, its index listing that crossing, no GD or HK commercial values there.
+ * Between them GD customs shares the GD import's commercial values with HK customs by a
+ * recorded act (and no one else can).
+ * One hosts network for the file (`.devnet-hosts/gw`, wiped first), about four minutes.
  */
 import { canonicalBytes } from '@clearance/core';
 import {
@@ -342,4 +346,195 @@ describeHosts('a gateway per organisation across hosts', () => {
       });
     }
   }, 240_000);
+
+  it("GD customs shares the GD import's commercial values with HK customs by a recorded act; no one else can, and HK reads them through its own peer", async () => {
+    const share = (account: string, id: string, body: object, token?: string) =>
+      officerToken(devnet, account).then((officer) =>
+        call(
+          url(account.split('/')[0] as string),
+          'POST',
+          `/v1/declarations/${id}/commercial-shares`,
+          {
+            token: token ?? officer,
+            body,
+            headers: { 'idempotency-key': randomUUID(), prefer: 'wait=30' },
+          },
+        ),
+      );
+    const commercial = (account: string, id: string) =>
+      submitOnHost(devnet, account, 'Declaration:GetCommercial', [id, ''], 'evaluate').then(
+        (json) => (JSON.parse(json) as { invoiceNumber: string }).invoiceNumber,
+        (error: { code?: string }) => `refused ${error.code ?? '?'}`,
+      );
+    expect(await commercial('hkcustoms/officer1', gdImport)).toBe('refused NOT_FOUND');
+    // Only the owning side's customs officer shares, and only with the other side.
+    const byHk = await share('hkcustoms/officer1', gdImport, { to: 'HK', reason: 'audit' });
+    expect([byHk.status, byHk.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+    const byCiq = await share('gdciq/inspector1', gdImport, { to: 'HK', reason: 'audit' });
+    expect([byCiq.status, byCiq.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+    const toSelf = await share('gdcustoms/officer1', gdImport, { to: 'GD', reason: 'audit' });
+    expect([toSelf.status, toSelf.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const noReason = await share('gdcustoms/officer1', gdImport, { to: 'HK', reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(await commercial('hkcustoms/officer1', gdImport)).toBe('refused NOT_FOUND');
+
+    const shared = await share('gdcustoms/officer1', gdImport, {
+      to: 'HK',
+      reason: 'valuation query from HK customs',
+    });
+    expect(shared.status).toBe(200);
+    expect(shared.body.operation).toMatchObject({ state: 'succeeded' });
+    // Recorded on the ledger: who, when, which version, the values' hash, to whom, why.
+    const recorded = JSON.parse(
+      await submitOnHost(
+        devnet,
+        'hkcustoms/officer1',
+        'Declaration:ListCommercialShares',
+        [gdImport],
+        'evaluate',
+      ),
+    ) as { sharedBy: { mspId: string }; to: string; from: string; valuesSha256: string }[];
+    expect(recorded).toEqual([
+      expect.objectContaining({
+        declarationId: gdImport,
+        from: 'GD',
+        to: 'HK',
+        reason: 'valuation query from HK customs',
+        sharedBy: expect.objectContaining({ mspId: 'GDCustomsMSP', role: 'customs-officer' }),
+        valuesSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        txId: shared.body.operation.transactionId,
+      }),
+    ]);
+    // HK customs reads them through its own peer once the block is there; GD's own
+    // collection is as before (GD's agencies read it, HK's peer still cannot).
+    let read = '';
+    for (let attempt = 1; attempt <= 20 && read !== marker.GD; attempt++) {
+      read = await commercial('hkcustoms/officer1', gdImport);
+      if (read !== marker.GD) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(read).toBe(marker.GD);
+    expect(await commercial('gdciq/inspector1', gdImport)).toBe(marker.GD);
+    // HK's own declaration was not shared: GD still cannot read it.
+    expect(await commercial('gdcustoms/officer1', hkExport)).toMatch(/^refused /);
+  }, 180_000);
+
+  it("Macao customs, admitted, runs its own gateway: its officers only, no other's keys, its own peer's index showing the crossings at Macao's control points, no GD or HK commercial values", async () => {
+    await devnet.admit('macao');
+    expect(await startHostGateways(devnet, { logLevel: 'warn' })).toEqual(['macao/gateway']);
+    const macao = hostGateway(devnet, 'mocustoms');
+    expect((await call(macao.url, 'GET', '/readyz')).status).toBe(200);
+    const accounts = (await sqlOnHost(devnet, macao.host, 'SELECT account_id FROM accounts'))
+      .trim()
+      .split('\n');
+    expect(accounts).toEqual(officersOf('mocustoms').map((o) => `${o.org}/${o.name}`));
+    // Macao's host reads no other organisation's officer keys; no other host reads Macao's.
+    const net = devnet.network();
+    for (const g of hostGateways(devnet)) {
+      for (const org of net.layout.peerOrgs) {
+        if (g.organisation !== 'mocustoms' && org.key !== 'mocustoms') continue;
+        for (const officer of officersOf(org.key)) {
+          const key = path.join(devnet.paths.officerDir(org, officer.name), 'key.pem');
+          const read = await onHost(devnet, g.host, ['cat', key]);
+          const readable = read.status === 0 && read.stdout.includes('PRIVATE KEY');
+          expect({ on: g.host, key: `${org.key}/${officer.name}`, readable }).toEqual({
+            on: g.host,
+            key: `${org.key}/${officer.name}`,
+            readable: org.key === g.organisation,
+          });
+        }
+      }
+    }
+    const wrongOfficer = await call(macao.url, 'POST', '/v1/auth/officer', {
+      body: { organisation: 'hkcustoms', username: 'officer1', password: 'whatever-it-is' },
+    });
+    expect([wrongOfficer.status, wrongOfficer.body.error?.code]).toEqual([403, 'WRONG_GATEWAY']);
+
+    // The HK export goes on to Macao over the bridge, under a seal of its own.
+    const sealId = `SEAL-${run}-MO`;
+    const deviceId = `EL-${run}-MO`;
+    const tagUid = Buffer.concat([Buffer.from([0x04]), randomBytes(6)]).toString('hex');
+    await submitOnHost(devnet, 'logistics/operator1', 'Seal:RegisterDevice', [
+      JSON.stringify({
+        deviceId,
+        model: 'GPS-ELOCK-7',
+        publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .publicKey.export({ type: 'spki', format: 'pem' })
+          .toString(),
+        tagUid,
+      }),
+    ]);
+    await submitOnHost(devnet, 'gdcustoms/officer1', 'Seal:AccreditDevice', [deviceId]);
+    await submitOnHost(devnet, 'hkcustoms/officer1', 'Seal:AccreditDevice', [deviceId]);
+    await submitOnHost(devnet, 'logistics/operator1', 'Seal:ApplySeal', [
+      JSON.stringify({
+        sealId,
+        deviceId,
+        conveyance: 'MO1234',
+        routeId: 'HKIA-MACAO',
+        declarationIds: [hkExport],
+      }),
+    ]);
+    const tap = JSON.stringify({ controlPoint: 'HZMBMO', tagUid, counter: 1 });
+    // Only Macao customs taps at Macao's port, under its own key on its own host.
+    await expect(
+      submitOnHost(devnet, 'hkcustoms/officer1', 'Seal:RecordCheckpoint', [sealId, tap]),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await submitOnHost(devnet, 'mocustoms/officer1', 'Seal:RecordCheckpoint', [sealId, tap]);
+
+    // Macao's officer decides at Macao's gateway (both customs services' peers endorse).
+    const officer = await officerToken(devnet, 'mocustoms/officer1');
+    let decided: Awaited<ReturnType<typeof call>> | undefined;
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      decided = await call(macao.url, 'POST', '/v1/crossings', {
+        token: officer,
+        body: { sealId, controlPoint: 'HZMBMO', direction: 'SOUTHBOUND' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      if (decided.status < 500 && decided.body.error?.code !== 'INVALID_STATE') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(decided?.status).toBeLessThan(300);
+    const crossingId = decided?.body.crossing.crossingId as string;
+    expect(decided?.body.crossing).toMatchObject({ sealId, controlPoint: 'HZMBMO' });
+    // An HK officer cannot decide at Macao's port (the ledger refuses, whoever's gateway).
+    const hkDecides = await call(url('hkcustoms'), 'POST', '/v1/crossings', {
+      token: await officerToken(devnet, 'hkcustoms/officer1'),
+      body: { sealId, controlPoint: 'HZMBMO', direction: 'SOUTHBOUND' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect([hkDecides.status, hkDecides.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+
+    // Macao's index, from its own peer, lists the crossing at its control point.
+    let listed: Awaited<ReturnType<typeof call>> | undefined;
+    for (let attempt = 1; attempt <= 40; attempt++) {
+      listed = await call(macao.url, 'GET', '/v1/crossings?controlPoint=HZMBMO', {
+        token: officer,
+      });
+      if (listed.body.items?.some((c: { crossingId: string }) => c.crossingId === crossingId))
+        break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(listed?.body.items).toEqual([
+      expect.objectContaining({ crossingId, sealId, controlPoint: 'HZMBMO' }),
+    ]);
+
+    // Neither side's commercial values: not in its database, not readable through its peer.
+    const dump = await dumpOnHost(devnet, macao.host);
+    expect(dump).toContain(crossingId);
+    expect({ hk: dump.includes(marker.HK), gd: dump.includes(marker.GD) }).toEqual({
+      hk: false,
+      gd: false,
+    });
+    for (const id of [hkExport, gdImport])
+      await expect(
+        submitOnHost(
+          devnet,
+          'mocustoms/officer1',
+          'Declaration:GetCommercial',
+          [id, ''],
+          'evaluate',
+        ),
+      ).rejects.toThrow(/GetCommercial/);
+    expect((await compareIndexOnHost(devnet, 'mocustoms')).status).toBe(0);
+  }, 600_000);
 });

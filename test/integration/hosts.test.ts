@@ -2,7 +2,8 @@
  * The network across hosts (network namespaces on this machine): `up --hosts` from nothing,
  * a transaction endorsed across the border, the border's latency and partitions, Macao
  * admitted by a channel configuration update both customs services sign, an update
- * without HK customs refused by the orderer, and `down` leaving nothing behind. State in
+ * without HK customs refused by the orderer, a chaincode definition without HK customs'
+ * endorsement refused at commit, and `down` leaving nothing behind. State in
  * `.devnet-hosts/test` (a bridge and /24 of its own), wiped first. About a minute.
  */
 import {
@@ -372,6 +373,78 @@ describeHosts('the network across hosts', () => {
     ).value.identities.map((i) => i.principal.msp_identifier);
     expect(identities).toEqual(['GDCustomsMSP', 'HKCustomsMSP']);
   }, 120_000);
+
+  it('commits a chaincode definition only with both customs services: every other organisation alone cannot', async () => {
+    const net = devnet.network();
+    const org = (msp: string) => net.layout.peerOrgs.find((o) => o.mspId === msp)!;
+    const admin = devnet.admin(net);
+    // A definition that would let GD's agencies alone write the joint records' namespace.
+    const probe = {
+      name: `probe-${Date.now()}`,
+      version: '1.0',
+      sequence: 1,
+      collections: [],
+      endorsementPolicy: "OR('GDCustomsMSP.peer', 'GDCIQMSP.peer')",
+      serverPort: { single: 0, hosts: 0 },
+    };
+    // A transaction an orderer took just before a Raft leader change (the partition above)
+    // can be lost, and the client then waits in vain: each step is checked on the peers and
+    // sent again if it never showed (a repeated approval that did is refused, ignored here;
+    // a repeated commit is not: had the refused commit above been valid, this one fails).
+    const lost = (error: Error) =>
+      /timed out waiting for txid|unchanged content/.test(error.message);
+    const until = async (done: () => Promise<boolean>, send: () => Promise<unknown>) => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await send().catch((error: Error) => {
+          if (!lost(error)) throw error;
+        });
+        for (let i = 0; i < 20; i++) {
+          if (await done()) return;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      throw new Error(`${probe.name}: not seen on the peers after 3 attempts`);
+    };
+    const approve = (by: (typeof net.layout.peerOrgs)[number]) =>
+      until(
+        () => admin.approvedBy(by, probe),
+        () => approveOnce(by),
+      );
+    const approveOnce = (by: (typeof net.layout.peerOrgs)[number]) =>
+      admin.peer(by, [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...admin.ordererArgs(by),
+        '--channelID',
+        'clearance',
+        '--name',
+        probe.name,
+        '--version',
+        probe.version,
+        '--sequence',
+        String(probe.sequence),
+        '--signature-policy',
+        probe.endorsementPolicy,
+        '--waitForEvent',
+      ]);
+    // Four of five organisations approve and endorse the commit (MAJORITY would take three).
+    const withoutHk = ['GDCustomsMSP', 'GDCIQMSP', 'LogisticsMSP', 'MOCustomsMSP'].map(org);
+    for (const by of withoutHk) await approve(by);
+    // Refused at validation (or, on a peer still catching up, not seen within the wait).
+    await expect(admin.commit(probe, withoutHk)).rejects.toThrow(
+      /ENDORSEMENT_POLICY_FAILURE|timed out waiting for txid/,
+    );
+    expect(await admin.committed(org('GDCustomsMSP'), probe.name)).toBeUndefined();
+    // With HK customs' approval and its peer's endorsement it is committed, at sequence 1:
+    // so the commit above was not (a second commit of sequence 1 would be refused).
+    await approve(org('HKCustomsMSP'));
+    await until(
+      async () => (await admin.committed(org('HKCustomsMSP'), probe.name)) !== undefined,
+      () => admin.commit(probe, [org('GDCustomsMSP'), org('HKCustomsMSP')]),
+    );
+    expect(await admin.committed(org('GDCustomsMSP'), probe.name)).toMatchObject({ sequence: 1 });
+  }, 420_000);
 
   it('down stops every process, the namespaces and the bridge', async () => {
     const pids = devnet.runningPids();

@@ -9,6 +9,7 @@ import {
   isClearedAlarm,
   recordOutcome,
   requireControlPoint,
+  requireDeciderAt,
   requireCrossingAllowed,
   requireLaneAt,
   requireOpenInspection,
@@ -92,6 +93,7 @@ export class CrossingContract extends Contract {
     const input = parseArgument(CrossingInputSchema, crossingJson, 'crossing');
     requireControlPoint(input.controlPoint);
     requireLaneAt(act.actor, callerOf(ctx).attribute('controlPoint'), input.controlPoint);
+    requireDeciderAt(act.actor, input.controlPoint);
     const key = ctx.stub.createCompositeKey(CROSSING, [input.crossingId]);
     if (await readJson(ctx, key))
       throw new LedgerError('ALREADY_EXISTS', `crossing ${input.crossingId} already exists`);

@@ -26,6 +26,11 @@ import {
   JOINT_NAMESPACE,
   JURISDICTION_NAMESPACES,
   commercialCollection,
+  sharedCommercialCollection,
+  requireShareAllowed,
+  CommercialShareInputSchema,
+  type CommercialShareRecord,
+  EVENTS,
 } from '@clearance/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalBytes, toHex } from '@clearance/core';
@@ -36,6 +41,7 @@ import {
   parseState,
   parseJsonArgument,
   writeJson,
+  emit,
 } from '../stub/ledger-io';
 import { callNamespace, requireHome } from '../stub/namespace';
 import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
@@ -44,6 +50,8 @@ export { DECLARATION_CONTRACT };
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
+/** A recorded share of commercial values: (declaration id, transaction id). */
+const COMMERCIAL_SHARE = 'commercialShare';
 
 /**
  * "One declaration, one inspection, one release" on the ledger. Each act is one
@@ -358,7 +366,74 @@ export class DeclarationContract extends Contract {
     return JSON.stringify(entries);
   }
 
-  /** The commercial values of a version; only peers of the collection's members hold them. */
+  /**
+   * Shares the commercial values of the declaration's current version with the other
+   * side's customs service: an act of the owning side's customs officer (the allow table),
+   * recorded on the ledger (who, when, which version and the values' SHA-256, to whom, why)
+   * with its event. The values are copied into the owning namespace's shared collection,
+   * whose members include the other side's customs service; its own collection is as before.
+   */
+  @Transaction()
+  @Returns('string')
+  async ShareCommercial(ctx: Context, id: string, shareJson: string): Promise<string> {
+    const actor = actorOf(ctx);
+    const input = parseArgument(CommercialShareInputSchema, shareJson, 'share');
+    const record = await this.load(ctx, id);
+    requireHome(ctx, record.jurisdiction);
+    requireShareAllowed(actor, record.jurisdiction, input.to);
+    const valuesKey = `${record.declarationId}#${record.version}`;
+    const values = await ctx.stub.getPrivateData(
+      commercialCollection(record.jurisdiction),
+      valuesKey,
+    );
+    if (values.length === 0)
+      throw new LedgerError(
+        'NOT_FOUND',
+        `no commercial values for ${id} version ${record.version}`,
+      );
+    await ctx.stub.putPrivateData(
+      sharedCommercialCollection(record.jurisdiction),
+      valuesKey,
+      values,
+    );
+    const share: CommercialShareRecord = {
+      declarationId: record.declarationId,
+      version: record.version,
+      from: record.jurisdiction,
+      to: input.to,
+      reason: input.reason,
+      valuesSha256: toHex(await sha256(values)),
+      sharedBy: actor,
+      at: txTime(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+    await writeJson(
+      ctx,
+      ctx.stub.createCompositeKey(COMMERCIAL_SHARE, [record.declarationId, share.txId]),
+      share,
+    );
+    emit(ctx, EVENTS.CommercialValuesShared, share);
+    return JSON.stringify(share);
+  }
+
+  /** The shares recorded of a declaration's commercial values, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async ListCommercialShares(ctx: Context, id: string): Promise<string> {
+    const record = await this.load(ctx, id);
+    const shares: CommercialShareRecord[] = [];
+    for await (const row of ctx.stub.getStateByPartialCompositeKey(COMMERCIAL_SHARE, [
+      record.declarationId,
+    ]))
+      shares.push(parseState<CommercialShareRecord>(row.value));
+    return JSON.stringify(shares.sort((a, b) => a.at.localeCompare(b.at)));
+  }
+
+  /**
+   * The commercial values of a version; only peers of the collection's members hold them.
+   * The owning side's agencies read its own collection; the other side reads what was
+   * shared with it (the shared collection), NOT_FOUND while nothing was.
+   */
   @Transaction(false)
   @Returns('string')
   async GetCommercial(ctx: Context, id: string, version: string): Promise<string> {
@@ -371,8 +446,17 @@ export class DeclarationContract extends Contract {
     }
     const record = await this.load(ctx, id);
     const v = version === '' ? record.version : Number(version);
+    const own = jointAgencies(record.jurisdiction).includes(actor.mspId);
+    // What was shared was shared with the other side's customs officers, not its agents.
+    if (!own && actor.role !== 'customs-officer')
+      throw new LedgerError(
+        'FORBIDDEN',
+        `only customs officers read the shared values of a ${record.jurisdiction} declaration`,
+      );
     const bytes = await ctx.stub.getPrivateData(
-      commercialCollection(record.jurisdiction),
+      own
+        ? commercialCollection(record.jurisdiction)
+        : sharedCommercialCollection(record.jurisdiction),
       `${record.declarationId}#${v}`,
     );
     if (bytes.length === 0)

@@ -93,6 +93,85 @@ describe('namespaces: each act only in its own', () => {
     expect(JSON.parse(values)).toMatchObject({ invoiceNumber: expect.any(String) });
   });
 
+  it('shares a GD declaration’s values with HK customs only by GD customs’ recorded act, in GD’s namespace', async () => {
+    const ledger = await ledgerWithTrustList();
+    const signed = await filing('GD-NS-SHARE', 'GD');
+    await ledger
+      .invokerFor(OFFICERS.gdAgent)
+      .submit('Declaration:File', signed.args, signed.transient, { namespace: 'clearance-gd' });
+    const hkReads = () =>
+      ledger
+        .invokerFor(OFFICERS.hkCustoms)
+        .evaluate('Declaration:GetCommercial', ['GD-NS-SHARE', '']);
+    expect((await refusal(hkReads)).code).toBe('NOT_FOUND');
+    const share = JSON.stringify({ to: 'HK', reason: 'valuation query' });
+    for (const [who, namespace, code] of [
+      [OFFICERS.hkCustoms, 'clearance-gd', 'FORBIDDEN'],
+      [OFFICERS.gdCiq, 'clearance-gd', 'FORBIDDEN'],
+      [OFFICERS.gdCustoms, 'clearance-hk', 'NOT_FOUND'],
+      [OFFICERS.gdCustoms, 'clearance', 'NOT_FOUND'],
+    ] as const) {
+      const error = await refusal(() =>
+        ledger
+          .invokerFor(who)
+          .submit('Declaration:ShareCommercial', ['GD-NS-SHARE', share], {}, { namespace }),
+      );
+      expect({ who: who.mspId, namespace, code: error.code }).toEqual({
+        who: who.mspId,
+        namespace,
+        code,
+      });
+    }
+    const toSelf = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .submit('Declaration:ShareCommercial', [
+          'GD-NS-SHARE',
+          JSON.stringify({ to: 'GD', reason: 'x' }),
+        ]),
+    );
+    expect(toSelf.code).toBe('INVALID_ARGUMENT');
+    expect((await refusal(hkReads)).code).toBe('NOT_FOUND');
+
+    const shared = await ledger
+      .invokerFor(OFFICERS.gdCustoms)
+      .submit(
+        'Declaration:ShareCommercial',
+        ['GD-NS-SHARE', share],
+        {},
+        { namespace: 'clearance-gd' },
+      );
+    const recorded = JSON.parse(shared.result);
+    // Recorded with its own event, which names no value.
+    expect(shared.event?.name).toBe('CommercialValuesShared');
+    expect(recorded).toMatchObject({
+      declarationId: 'GD-NS-SHARE',
+      version: 1,
+      from: 'GD',
+      to: 'HK',
+      reason: 'valuation query',
+      sharedBy: { mspId: 'GDCustomsMSP', role: 'customs-officer' },
+      valuesSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const own = await ledger
+      .invokerFor(OFFICERS.gdCiq)
+      .evaluate('Declaration:GetCommercial', ['GD-NS-SHARE', '']);
+    expect(JSON.parse(await hkReads())).toEqual(JSON.parse(own));
+    // Shared with HK customs' officers, not with its filing agent.
+    const byAgent = await refusal(() =>
+      ledger
+        .invokerFor(OFFICERS.hkAgent)
+        .evaluate('Declaration:GetCommercial', ['GD-NS-SHARE', '']),
+    );
+    expect(byAgent.code).toBe('FORBIDDEN');
+    const listed = JSON.parse(
+      await ledger
+        .invokerFor(OFFICERS.hkCustoms)
+        .evaluate('Declaration:ListCommercialShares', ['GD-NS-SHARE']),
+    );
+    expect(listed).toEqual([recorded]);
+  });
+
   it('refuses an officer’s act on a GD declaration proposed to HK’s namespace', async () => {
     const ledger = await ledgerWithTrustList();
     const signed = await filing('GD-NS-3', 'GD');

@@ -5,12 +5,15 @@
  * recorded.
  */
 import {
+  CONTROL_POINTS,
   CROSSING_REASONS,
+  ROUTES,
   NOTED_REASONS,
   callsForInspection,
   clearAlarms,
   isClearedAlarm,
   requireCheckpointAt,
+  requireDeciderAt,
   type CrossingActRecord,
   type CrossingRecord,
 } from './crossing';
@@ -135,6 +138,45 @@ describe('reasons', () => {
 });
 
 describe('where a tap may be recorded', () => {
+  it("at Macao's control points by Macao customs only, and Macao customs nowhere else", () => {
+    const mo: Actor = { mspId: 'MOCustomsMSP', id: 'mo', role: 'customs-officer' };
+    const hk: Actor = { mspId: 'HKCustomsMSP', id: 'hk', role: 'customs-officer' };
+    const gd: Actor = { mspId: 'GDCustomsMSP', id: 'gd', role: 'customs-officer' };
+    const macao = Object.entries(CONTROL_POINTS)
+      .filter(([, c]) => c.jurisdiction === 'MO')
+      .map(([id]) => id);
+    expect(macao.sort()).toEqual(['BGMO', 'HQMO', 'HZMBMO']);
+    for (const point of macao) {
+      expect(() => requireCheckpointAt(mo, point)).not.toThrow();
+      for (const other of [hk, gd])
+        expect(() => requireCheckpointAt(other, point)).toThrow(
+          expect.objectContaining({ code: 'FORBIDDEN', reason: 'CONTROL_POINT_OF_OTHER_SIDE' }),
+        );
+    }
+    for (const point of ['LMC', 'HGG', 'SZBHK', 'SZBGD'])
+      expect(() => requireCheckpointAt(mo, point)).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', reason: 'CONTROL_POINT_OF_OTHER_SIDE' }),
+      );
+    // Decisions likewise: Macao's control points by Macao customs, the GD-HK boundary by
+    // either customs service as before, never by Macao's.
+    for (const point of macao) {
+      expect(() => requireDeciderAt(mo, point)).not.toThrow();
+      for (const other of [hk, gd])
+        expect(() => requireDeciderAt(other, point)).toThrow(
+          expect.objectContaining({ code: 'FORBIDDEN', reason: 'CONTROL_POINT_OF_OTHER_SIDE' }),
+        );
+    }
+    for (const point of ['LMC', 'HGG']) {
+      for (const customs of [hk, gd]) expect(() => requireDeciderAt(customs, point)).not.toThrow();
+      expect(() => requireDeciderAt(mo, point)).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', reason: 'CONTROL_POINT_OF_OTHER_SIDE' }),
+      );
+    }
+    // Each Macao control point is on a route a seal can be applied for.
+    for (const point of macao)
+      expect(Object.values(ROUTES).some((points) => points.includes(point))).toBe(true);
+  });
+
   it('at a control point that exists, by its own side', () => {
     const hk: Actor = { mspId: 'HKCustomsMSP', id: 'hk', role: 'customs-officer' };
     expect(() => requireCheckpointAt(hk, 'LMC')).not.toThrow();

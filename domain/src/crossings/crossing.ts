@@ -37,8 +37,8 @@ import { z } from 'zod';
 import policy from '../shared/access-policy.json';
 import { ID_PATTERN } from '../declarations/declaration';
 import { LedgerError } from '../shared/errors';
-import { jointAgencies, type DeclarationRecord, type HoldCause } from '../declarations/lifecycle';
-import type { Actor, Jurisdiction } from '../declarations/vocabulary';
+import type { DeclarationRecord, HoldCause } from '../declarations/lifecycle';
+import type { Actor } from '../declarations/vocabulary';
 import { SEAL_REASONS } from '../shared/refusals';
 import type { AlarmKind, DeviceRecord, SealAlarm, SealRecord } from '../seals/seal';
 import { StorableText } from '../shared/text';
@@ -91,10 +91,14 @@ const ALARM_REASON: Record<AlarmKind, CrossingReason> = {
   OVERDUE: 'ALARM_OVERDUE',
 };
 
+/** The sides control points stand on: the two jurisdictions and Macao (no declarations here). */
+export const CONTROL_POINT_SIDES = ['GD', 'HK', 'MO'] as const;
+export type ControlPointSide = (typeof CONTROL_POINT_SIDES)[number];
+
 interface ControlPoint {
   name: string;
-  /** Whose control point it is: the officers of its jointAgencies record taps there. */
-  jurisdiction: Jurisdiction;
+  /** Whose control point it is: the officers of its side's agencies record taps there. */
+  jurisdiction: ControlPointSide;
   selectionRate: number;
 }
 
@@ -108,11 +112,19 @@ export const CONTROL_POINTS: Readonly<Record<string, ControlPoint>> = z
     z.string(),
     z.object({
       name: z.string(),
-      jurisdiction: z.enum(['GD', 'HK']),
+      jurisdiction: z.enum(CONTROL_POINT_SIDES),
       selectionRate: z.number().min(0).max(1),
     }),
   )
   .parse(policy.crossing.controlPoints);
+/** The organisations whose officers and lane devices decide at a control point of each side. */
+const CONTROL_POINT_DECIDERS: Readonly<Record<ControlPointSide, readonly string[]>> = z
+  .looseRecord(z.enum(CONTROL_POINT_SIDES), z.array(z.string()))
+  .parse(policy.crossing.deciders);
+/** The organisations whose officers record taps at a control point of each side. */
+const CONTROL_POINT_AGENCIES: Readonly<Record<ControlPointSide, readonly string[]>> = z
+  .looseRecord(z.enum(CONTROL_POINT_SIDES), z.array(z.string()))
+  .parse(policy.controlPointAgencies);
 export const ROUTES: Readonly<Record<string, readonly string[]>> = policy.crossing.routes;
 /** Organisations whose peers must endorse every write of a crossing record. */
 export const CROSSING_ENDORSERS: readonly string[] = policy.crossing.endorsers;
@@ -163,13 +175,30 @@ export function requireControlPoint(controlPoint: string): ControlPoint {
 }
 
 /**
+ * A crossing is decided at a control point by its side's deciders (the allow table): the
+ * GD-HK boundary by either customs service, Macao's control points by Macao customs alone
+ * (and Macao customs at no other).
+ */
+export function requireDeciderAt(actor: Actor, controlPoint: string): void {
+  const { jurisdiction } = requireControlPoint(controlPoint);
+  if (!CONTROL_POINT_DECIDERS[jurisdiction].includes(actor.mspId)) {
+    throw new LedgerError(
+      'FORBIDDEN',
+      `${actor.mspId} may not decide crossings at ${controlPoint}, a control point of ${jurisdiction}`,
+      SEAL_REASONS.CONTROL_POINT_OF_OTHER_SIDE,
+    );
+  }
+}
+
+/**
  * Taps are recorded at a control point by the officers (and lane devices) of its own side:
- * the organisations of its jurisdiction's jointAgencies, among those the seal table lets
- * record checkpoints. GD officers do not tap at Lok Ma Chau, nor HK officers at Huanggang.
+ * the organisations of its side's controlPointAgencies, among those the seal table lets
+ * record checkpoints. GD officers do not tap at Lok Ma Chau, nor HK officers at Huanggang,
+ * nor either at Macao's Border Gate (Macao customs does).
  */
 export function requireCheckpointAt(actor: Actor, controlPoint: string): void {
   const { jurisdiction } = requireControlPoint(controlPoint);
-  if (!jointAgencies(jurisdiction).includes(actor.mspId)) {
+  if (!CONTROL_POINT_AGENCIES[jurisdiction].includes(actor.mspId)) {
     throw new LedgerError(
       'FORBIDDEN',
       `${actor.mspId} may not record taps at ${controlPoint}, a control point of ${jurisdiction}`,

@@ -13,6 +13,7 @@ export const EVENTS = {
   DeclarationClosed: 'DeclarationClosed',
   DeclarationHeld: 'DeclarationHeld',
   DeclarationUnheld: 'DeclarationUnheld',
+  CommercialValuesShared: 'CommercialValuesShared',
   TrustListChanged: 'TrustListChanged',
   TrustListChangeProposed: 'TrustListChangeProposed',
   TrustListChangeRejected: 'TrustListChangeRejected',

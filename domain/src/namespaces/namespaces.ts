@@ -52,6 +52,11 @@ export interface NamespacePolicy {
   endorsement: { rule: 'ANY' | 'ALL'; organisations: readonly string[] };
   /** The private collection of commercial values (memberOnlyRead and memberOnlyWrite). */
   collection?: { name: string; members: readonly string[] };
+  /**
+   * Where the owning side's customs officer shares them with the other side, by a recorded
+   * act (declarations/sharing.ts): its own agencies and the other jurisdiction's.
+   */
+  sharedCollection?: { name: string; members: readonly string[] };
 }
 
 const jurisdictionPolicy = (jurisdiction: Jurisdiction): NamespacePolicy => {
@@ -61,6 +66,10 @@ const jurisdictionPolicy = (jurisdiction: Jurisdiction): NamespacePolicy => {
     jurisdiction,
     endorsement: { rule: 'ANY', organisations: agencies },
     collection: { name: `commercialValues${jurisdiction}`, members: agencies },
+    sharedCollection: {
+      name: `sharedCommercialValues${jurisdiction}`,
+      members: [...agencies, ...policy.jointAgencies[jurisdiction === 'GD' ? 'HK' : 'GD']],
+    },
   };
 };
 
@@ -82,6 +91,16 @@ export function signaturePolicy(namespace: Namespace): string {
 
 export function namespaceOf(jurisdiction: Jurisdiction): Namespace {
   return JURISDICTION_NAMESPACES[jurisdiction];
+}
+
+/**
+ * The collection a jurisdiction's commercial values are shared into, by a recorded act
+ * (declarations/sharing.ts): its own agencies and the other side's customs service.
+ */
+export function sharedCommercialCollection(jurisdiction: Jurisdiction): string {
+  const collection = NAMESPACE_POLICIES[namespaceOf(jurisdiction)].sharedCollection;
+  if (!collection) throw new Error(`no shared collection for ${jurisdiction}`);
+  return collection.name;
 }
 
 /** The collection of commercial values of a jurisdiction's declarations. */
@@ -117,6 +136,7 @@ export const ACT_HOMES: Readonly<Record<string, NamespaceHome>> = {
   'Declaration:Close': 'jurisdiction',
   'Declaration:Hold': 'jurisdiction',
   'Declaration:Unhold': 'jurisdiction',
+  'Declaration:ShareCommercial': 'jurisdiction',
   'Declaration:SaveFromJoint': 'fromJoint',
   'TrustList:ProposeTrustChange': 'joint',
   'TrustList:ApproveTrustChange': 'joint',

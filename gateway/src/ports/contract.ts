@@ -37,6 +37,7 @@ import {
   type InspectionResult,
   type OfficerAction,
   type RiskLevel,
+  type CommercialShareInput,
 } from '@clearance/domain';
 import { z } from 'zod';
 import { ApiError } from '../errors';
@@ -82,6 +83,7 @@ export const TRANSACTIONS = {
       'Close',
       'Hold',
       'Unhold',
+      'ShareCommercial',
       'Get',
       'GetHistory',
     ]
@@ -98,6 +100,7 @@ export const TRANSACTIONS = {
     'Close',
     'Hold',
     'Unhold',
+    'ShareCommercial',
     'Get',
     'GetHistory',
   ]),
@@ -198,6 +201,14 @@ export const invocations = {
       args: [JSON.stringify(declaration), signature],
       transient: { commercial: JSON.stringify(commercial) },
     } satisfies Invocation;
+  },
+  /** Shares a declaration's commercial values with the other side (a recorded act). */
+  shareCommercial(declarationId: string, share: CommercialShareInput): Invocation {
+    return {
+      transaction: D.ShareCommercial,
+      args: [declarationId, JSON.stringify(share)],
+      transient: {},
+    };
   },
   officerAct(declarationId: string, act: OfficerAct): Invocation {
     return {

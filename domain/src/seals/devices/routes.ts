@@ -1,13 +1,13 @@
 /**
- * Control points and the routes trucks drive between Hong Kong and Guangdong (positions
- * approximate, WGS 84). A route is its waypoints in order; control points are geofenced.
+ * Control points and the routes trucks drive between Hong Kong, Guangdong and Macao
+ * (positions approximate, WGS 84). A route is its waypoints in order; control points are geofenced.
  */
 import type { Point } from './geo';
 
 export interface ControlPoint extends Point {
   id: string;
   name: string;
-  side: 'HK' | 'GD';
+  side: 'HK' | 'GD' | 'MO';
   radiusM: number;
 }
 
@@ -95,6 +95,54 @@ export const CONTROL_POINTS: readonly ControlPoint[] = [
     lon: 114.1032,
     radiusM: 500,
   },
+  {
+    id: 'BGMO',
+    name: 'Border Gate (Macao side, opposite Gongbei)',
+    side: 'MO',
+    lat: 22.2153,
+    lon: 113.5497,
+    radiusM: 400,
+  },
+  {
+    id: 'HQMO',
+    name: 'Hengqin port (Macao side)',
+    side: 'MO',
+    lat: 22.1388,
+    lon: 113.5445,
+    radiusM: 400,
+  },
+  {
+    id: 'HZMBMO',
+    name: 'HZMB Zhuhai-Macao port (Macao side)',
+    side: 'MO',
+    lat: 22.2095,
+    lon: 113.5835,
+    radiusM: 500,
+  },
+  {
+    id: 'ZHLOG',
+    name: 'Zhuhai Hongwan logistics park',
+    side: 'GD',
+    lat: 22.246,
+    lon: 113.535,
+    radiusM: 800,
+  },
+  {
+    id: 'HQLOG',
+    name: 'Hengqin logistics centre',
+    side: 'GD',
+    lat: 22.121,
+    lon: 113.52,
+    radiusM: 800,
+  },
+  {
+    id: 'MOLOG',
+    name: 'Macao Cotai logistics centre',
+    side: 'MO',
+    lat: 22.148,
+    lon: 113.565,
+    radiusM: 800,
+  },
 ];
 
 const cp = (id: string): Point => {
@@ -165,5 +213,36 @@ export const ROUTES: readonly Route[] = [
       cp('SSSH'),
     ],
     controlPoints: ['HZFARM', 'WJD', 'MKT', 'SSSH'],
+  },
+  {
+    id: 'HKIA-MACAO',
+    name: 'Airport to Macao over the Hong Kong-Zhuhai-Macao Bridge',
+    waypoints: [
+      cp('HKIA'),
+      { lat: 22.285, lon: 113.8 },
+      { lat: 22.24, lon: 113.66 },
+      cp('HZMBMO'),
+      { lat: 22.17, lon: 113.57 },
+      cp('MOLOG'),
+    ],
+    controlPoints: ['HKIA', 'HZMBMO', 'MOLOG'],
+  },
+  {
+    id: 'ZHUHAI-MACAO',
+    name: 'Zhuhai to Macao via Gongbei / the Border Gate',
+    waypoints: [
+      cp('ZHLOG'),
+      { lat: 22.228, lon: 113.545 },
+      cp('BGMO'),
+      { lat: 22.19, lon: 113.55 },
+      cp('MOLOG'),
+    ],
+    controlPoints: ['ZHLOG', 'BGMO', 'MOLOG'],
+  },
+  {
+    id: 'HENGQIN-MACAO',
+    name: 'Hengqin to Macao via the Hengqin port',
+    waypoints: [cp('HQLOG'), cp('HQMO'), { lat: 22.145, lon: 113.555 }, cp('MOLOG')],
+    controlPoints: ['HQLOG', 'HQMO', 'MOLOG'],
   },
 ];
