@@ -59,6 +59,9 @@ import authRoutes from './routes/auth';
 import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
 import declarationRoutes from './routes/declarations';
+import dualRoutes from './routes/dual-declarations';
+import { createDualCommercialStore } from './dual/store';
+import { filedJurisdictions } from './dual/jurisdictions';
 import eventRoutes from './routes/events';
 import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
@@ -283,6 +286,12 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
       await app.register(declarationRoutes, {
         operations: options.operations,
         checkSignature,
+      });
+      await app.register(dualRoutes, {
+        operations: options.operations,
+        checkSignature,
+        values: createDualCommercialStore(pool),
+        filesFor: filedJurisdictions(options.organisation),
       });
       await app.register(operationRoutes, { store: options.operations.store });
       await app.register(trustListRoutes, { operations: options.operations });

@@ -4,3 +4,4 @@ export * from './declaration';
 export * from './vocabulary';
 export * from './records';
 export * from './lifecycle';
+export * from './dual';

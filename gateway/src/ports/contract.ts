@@ -29,6 +29,7 @@ import {
   AuthorityRecordSchema,
   DeclarationRecordSchema,
   HistoryEntrySchema,
+  SubmissionRecordSchema,
   SealRecordSchema,
   SelfCheckRecordSchema,
   TrustProposalRecordSchema,
@@ -84,6 +85,11 @@ export const TRANSACTIONS = {
       'Unhold',
       'Get',
       'GetHistory',
+      'FileDual',
+      'AmendDual',
+      'FileHalf',
+      'GetSubmission',
+      'PendingHalves',
     ]
   >(DECLARATION_CONTRACT, [
     'File',
@@ -100,6 +106,11 @@ export const TRANSACTIONS = {
     'Unhold',
     'Get',
     'GetHistory',
+    'FileDual',
+    'AmendDual',
+    'FileHalf',
+    'GetSubmission',
+    'PendingHalves',
   ]),
   TrustList: transactions<
     TrustListContract,
@@ -198,6 +209,20 @@ export const invocations = {
       args: [JSON.stringify(declaration), signature],
       transient: { commercial: JSON.stringify(commercial) },
     } satisfies Invocation;
+  },
+  /** A dual filing or its amendment where it was received; that side's values as transient. */
+  dualFiling(
+    kind: 'FILE' | 'AMEND',
+    receivedIn: string,
+    submission: unknown,
+    signature: string,
+    commercial: unknown,
+  ): Invocation {
+    return {
+      transaction: kind === 'FILE' ? D.FileDual : D.AmendDual,
+      args: [receivedIn, JSON.stringify(submission), signature],
+      transient: { commercial: JSON.stringify(commercial) },
+    };
   },
   officerAct(declarationId: string, act: OfficerAct): Invocation {
     return {
@@ -318,6 +343,8 @@ export function createContractClient(ledger: Ledger) {
       get: (declarationId: string) => evaluate(DeclarationRecordSchema, D.Get, [declarationId]),
       history: (declarationId: string) =>
         evaluate(z.array(HistoryEntrySchema), D.GetHistory, [declarationId]),
+      submission: (receivedIn: string, submissionId: string) =>
+        evaluate(SubmissionRecordSchema, D.GetSubmission, [receivedIn, submissionId]),
     },
     trustList: {
       list: () =>
