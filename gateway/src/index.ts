@@ -44,3 +44,4 @@ export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';
 export { fileAllPendingHalves, startDualWorker } from './dual/worker';
 export type { DualCommercialStore, DualWorker, DualWorkerOptions } from './dual/worker';
+export { createDualCommercialStore } from './dual/store';
