@@ -9,7 +9,8 @@ export type Route =
   | { page: 'amend'; id: string }
   | { page: 'queue' }
   | { page: 'seals'; sealId?: string }
-  | { page: 'lane'; controlPoint: string };
+  | { page: 'lane'; controlPoint: string }
+  | { page: 'pair'; id: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations' && second) return { page: 'declaration', id: second };
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
+  if (first === 'pairs' && second) return { page: 'pair', id: second };
   if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
   if (first === 'seals') return second ? { page: 'seals', sealId: second } : { page: 'seals' };
   return { page: 'sign-in' };
@@ -30,6 +32,7 @@ export const href = {
   declaration: (id: string) => `#/declarations/${encodeURIComponent(id)}`,
   amend: (id: string) => `#/declarations/${encodeURIComponent(id)}/amend`,
   queue: () => '#/queue',
+  pair: (id: string) => `#/pairs/${encodeURIComponent(id)}`,
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
   lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
   signIn: () => '#/sign-in',
