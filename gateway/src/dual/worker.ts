@@ -26,6 +26,8 @@ export interface DualWorkerOptions {
   agents: Partial<Record<Jurisdiction, () => Promise<Ledger>>>;
   commercial?: DualCommercialStore;
   intervalMs?: number;
+  /** The least time between the starts of two passes (default 1000 ms). */
+  minGapMs?: number;
   onError?(error: unknown): void;
   onFiled?(half: { jurisdiction: Jurisdiction; submissionId: string; version: number }): void;
 }
@@ -71,12 +73,26 @@ export function startDualWorker(options: DualWorkerOptions): DualWorker {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
+  // Passes at most one a second however many events poke it: each pass reads every
+  // submission of the other side, and a burst of filings must not turn into a burst of passes.
+  const minGapMs = options.minGapMs ?? 1000;
+  let lastStart = 0;
+  let delayed: ReturnType<typeof setTimeout> | undefined;
   const pass = (): void => {
     if (stopped) return;
     if (running) {
       again = true;
       return;
     }
+    const wait = lastStart + minGapMs - Date.now();
+    if (wait > 0) {
+      delayed ??= setTimeout(() => {
+        delayed = undefined;
+        pass();
+      }, wait);
+      return;
+    }
+    lastStart = Date.now();
     running = fileAllPendingHalves(options)
       .then(() => undefined)
       .catch((error: unknown) => options.onError?.(error))
@@ -96,6 +112,7 @@ export function startDualWorker(options: DualWorkerOptions): DualWorker {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (delayed) clearTimeout(delayed);
       await running;
     },
   };
