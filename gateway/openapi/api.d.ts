@@ -2344,6 +2344,414 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dual-declarations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File one signed submission for both the HK and the GD declaration (traders) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['DualFilingInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dual-declarations/{submissionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A dual filing: the submission and both halves as each side recorded them */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          submissionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DualPair'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dual-declarations/{submissionId}/amendments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Amend a dual filing with a newly signed submission: shared data amends both halves (traders) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: a retry with the same key returns the first outcome */
+          'idempotency-key'?: string;
+          /** @description `wait=N`: answer when the operation ends, waiting up to N s */
+          prefer?: string;
+        };
+        path: {
+          submissionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['DualAmendmentInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operation: components['schemas']['Operation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -6829,6 +7237,7 @@ export interface components {
       jurisdiction: 'GD' | 'HK';
       name: string;
       notAfter: string;
+      recognisedFor?: ('GD' | 'HK')[];
       /** @enum {string} */
       status: 'ACTIVE' | 'WITHDRAWN';
       subject: string;
@@ -6882,6 +7291,7 @@ export interface components {
       jurisdiction: 'GD' | 'HK';
       name: string;
       notAfter: string;
+      recognisedFor?: ('GD' | 'HK')[];
       /** @enum {string} */
       status: 'ACTIVE' | 'WITHDRAWN';
       subject: string;
@@ -7781,6 +8191,7 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
+      pair?: components['schemas']['PairLink'];
       releases: {
         [key: string]: {
           /** @enum {string} */
@@ -7939,6 +8350,7 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
+      pair?: components['schemas']['PairLinkInput'];
       releases: {
         [key: string]: {
           /** @enum {string} */
@@ -8077,6 +8489,226 @@ export interface components {
         | 'CLOSED';
       txId: string;
       version: number;
+    };
+    DualAmendment: {
+      commercial: {
+        GD: components['schemas']['Commercial'];
+        HK: components['schemas']['Commercial'];
+      };
+      /**
+       * Format: base64
+       * @description Detached CMS over the RFC 8785 JSON of the submission
+       */
+      signature: string;
+      submission: components['schemas']['DualSubmission'];
+    };
+    DualAmendmentInput: {
+      commercial: {
+        GD: components['schemas']['CommercialInput'];
+        HK: components['schemas']['CommercialInput'];
+      };
+      /**
+       * Format: base64
+       * @description Detached CMS over the RFC 8785 JSON of the submission
+       */
+      signature: string;
+      submission: components['schemas']['DualSubmissionInput'];
+    };
+    DualFiling: {
+      commercial: {
+        GD: components['schemas']['Commercial'];
+        HK: components['schemas']['Commercial'];
+      };
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      /**
+       * Format: base64
+       * @description Detached CMS over the RFC 8785 JSON of the submission
+       */
+      signature: string;
+      submission: components['schemas']['DualSubmission'];
+    };
+    DualFilingInput: {
+      commercial: {
+        GD: components['schemas']['CommercialInput'];
+        HK: components['schemas']['CommercialInput'];
+      };
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      /**
+       * Format: base64
+       * @description Detached CMS over the RFC 8785 JSON of the submission
+       */
+      signature: string;
+      submission: components['schemas']['DualSubmissionInput'];
+    };
+    DualPair: {
+      halves: {
+        GD: components['schemas']['DeclarationRecord'] | null;
+        HK: components['schemas']['DeclarationRecord'] | null;
+      };
+      submission: components['schemas']['SubmissionRecord'];
+    };
+    DualPairInput: {
+      halves: {
+        GD: components['schemas']['DeclarationRecordInput'] | null;
+        HK: components['schemas']['DeclarationRecordInput'] | null;
+      };
+      submission: components['schemas']['SubmissionRecordInput'];
+    };
+    DualSubmission: {
+      shared: {
+        consignee: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        consignmentRef: string;
+        consignor: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        containers: {
+          number: string;
+          sealNumbers: string[];
+        }[];
+        currency: string;
+        declarant: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        documents: {
+          reference: string;
+          type: string;
+        }[];
+        grossWeightKg: number;
+        items: {
+          description: string;
+          hsCode: string;
+          lineNo: number;
+          origin: string;
+          quantity: number;
+          unit: string;
+        }[];
+        netWeightKg: number;
+        packages: {
+          count: number;
+          kind: string;
+        };
+        /** @enum {string} */
+        tradeTerms:
+          'EXW' | 'FCA' | 'CPT' | 'CIP' | 'DAP' | 'DPU' | 'DDP' | 'FAS' | 'FOB' | 'CFR' | 'CIF';
+        transport: {
+          billOfLading?: string;
+          conveyance: string;
+          /** @enum {string} */
+          mode: 'SEA' | 'RAIL' | 'ROAD' | 'AIR' | 'POST' | 'FIXED' | 'INLAND_WATERWAY';
+          tripId: string;
+        };
+      };
+      sides: {
+        GD: {
+          commercialSha256: string;
+          customsOffice: string;
+          declarationId: string;
+          /** @enum {string} */
+          direction: 'EXPORT' | 'IMPORT';
+          portOfDischarge: string;
+          portOfLoading: string;
+        };
+        HK: {
+          commercialSha256: string;
+          customsOffice: string;
+          declarationId: string;
+          /** @enum {string} */
+          direction: 'EXPORT' | 'IMPORT';
+          portOfDischarge: string;
+          portOfLoading: string;
+        };
+      };
+      submissionId: string;
+    };
+    DualSubmissionInput: {
+      shared: {
+        consignee: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        consignmentRef: string;
+        consignor: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        containers: {
+          number: string;
+          sealNumbers: string[];
+        }[];
+        currency: string;
+        declarant: {
+          address?: string;
+          country: string;
+          identifier?: string;
+          name: string;
+        };
+        documents: {
+          reference: string;
+          type: string;
+        }[];
+        grossWeightKg: number;
+        items: {
+          description: string;
+          hsCode: string;
+          lineNo: number;
+          origin: string;
+          quantity: number;
+          unit: string;
+        }[];
+        netWeightKg: number;
+        packages: {
+          count: number;
+          kind: string;
+        };
+        /** @enum {string} */
+        tradeTerms:
+          'EXW' | 'FCA' | 'CPT' | 'CIP' | 'DAP' | 'DPU' | 'DDP' | 'FAS' | 'FOB' | 'CFR' | 'CIF';
+        transport: {
+          billOfLading?: string;
+          conveyance: string;
+          /** @enum {string} */
+          mode: 'SEA' | 'RAIL' | 'ROAD' | 'AIR' | 'POST' | 'FIXED' | 'INLAND_WATERWAY';
+          tripId: string;
+        };
+      };
+      sides: {
+        GD: {
+          commercialSha256: string;
+          customsOffice: string;
+          declarationId: string;
+          /** @enum {string} */
+          direction: 'EXPORT' | 'IMPORT';
+          portOfDischarge: string;
+          portOfLoading: string;
+        };
+        HK: {
+          commercialSha256: string;
+          customsOffice: string;
+          declarationId: string;
+          /** @enum {string} */
+          direction: 'EXPORT' | 'IMPORT';
+          portOfDischarge: string;
+          portOfLoading: string;
+        };
+      };
+      submissionId: string;
     };
     Error: {
       error: {
@@ -8880,6 +9512,36 @@ export interface components {
       transactionId?: string;
       updatedAt: string;
     };
+    PairLink: {
+      other: {
+        declarationId: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      submissionId: string;
+      submissionVersion: number;
+    } & {
+      [key: string]: unknown;
+    };
+    PairLinkInput: {
+      other: {
+        declarationId: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+      } & {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      submissionId: string;
+      submissionVersion: number;
+    } & {
+      [key: string]: unknown;
+    };
     Principal: components['schemas']['OfficerPrincipal'] | components['schemas']['TraderPrincipal'];
     PrincipalInput:
       | components['schemas']['OfficerPrincipalInput']
@@ -9163,7 +9825,9 @@ export interface components {
       | 'CONSIGNMENT_HELD'
       | 'ARRIVAL_NOT_ACCEPTED'
       | 'EAR_TAG_NOT_ON_CERTIFICATE'
-      | 'WRONG_SLAUGHTERHOUSE';
+      | 'WRONG_SLAUGHTERHOUSE'
+      | 'NOT_RECOGNISED_FOR_GD'
+      | 'NOT_RECOGNISED_FOR_HK';
     /**
      * @description Why the ledger refused, finer than the code: the control point (UNKNOWN_CONTROL_POINT, NOT_ON_ROUTE, CONTROL_POINT_OF_OTHER_SIDE), a tap a crossing already used (TAP_ALREADY_USED), and each e-signature check (the CMS with code SIGNATURE_INVALID; certificates, paths and CRLs with CERTIFICATE_REJECTED; see the chaincode's esign/PROFILE.md). Absent when the refusal has no finer reason.
      * @enum {string}
@@ -9221,7 +9885,9 @@ export interface components {
       | 'CONSIGNMENT_HELD'
       | 'ARRIVAL_NOT_ACCEPTED'
       | 'EAR_TAG_NOT_ON_CERTIFICATE'
-      | 'WRONG_SLAUGHTERHOUSE';
+      | 'WRONG_SLAUGHTERHOUSE'
+      | 'NOT_RECOGNISED_FOR_GD'
+      | 'NOT_RECOGNISED_FOR_HK';
     SealAlarm: {
       actor: {
         id: string;
@@ -9468,6 +10134,64 @@ export interface components {
       principal: components['schemas']['PrincipalInput'];
       token: string;
     };
+    SubmissionRecord: {
+      at: string;
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureBase64: string;
+      submission: components['schemas']['DualSubmission'];
+      submissionId: string;
+      txId: string;
+      version: number;
+    } & {
+      [key: string]: unknown;
+    };
+    SubmissionRecordInput: {
+      at: string;
+      /** @enum {string} */
+      receivedIn: 'GD' | 'HK';
+      signature: {
+        authorityId: string;
+        certificateSha256: string;
+        certificationPath?: string[];
+        contentSha256: string;
+        issuer: string;
+        /** @enum {string} */
+        jurisdiction: 'GD' | 'HK';
+        policyOid: string;
+        serialNumber: string;
+        signatureAlgorithm?: string;
+        signerId?: string;
+        signerSubject: string;
+        signingTime?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      signatureBase64: string;
+      submission: components['schemas']['DualSubmissionInput'];
+      submissionId: string;
+      txId: string;
+      version: number;
+    } & {
+      [key: string]: unknown;
+    };
     TraceBack: {
       animal: {
         earTag: string;
@@ -9597,6 +10321,7 @@ export interface components {
             /** @enum {string} */
             jurisdiction: 'GD' | 'HK';
             name: string;
+            recognisedFor?: ('GD' | 'HK')[];
           };
           /** @constant */
           change: 'ADD';
@@ -9630,6 +10355,7 @@ export interface components {
             /** @enum {string} */
             jurisdiction: 'GD' | 'HK';
             name: string;
+            recognisedFor?: ('GD' | 'HK')[];
           };
           /** @constant */
           change: 'ADD';

@@ -60,6 +60,9 @@ import checkpointRoutes from './routes/checkpoints';
 import crossingRoutes from './routes/crossings';
 import commercialShareRoutes from './routes/commercial-shares';
 import declarationRoutes from './routes/declarations';
+import dualRoutes from './routes/dual-declarations';
+import { createDualCommercialStore } from './dual/store';
+import { filedJurisdictions } from './dual/jurisdictions';
 import eventRoutes from './routes/events';
 import evidenceRoutes, { type EvidenceOptions } from './routes/evidence';
 import healthRoutes from './routes/health';
@@ -292,6 +295,12 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
         checkSignature,
       });
       await app.register(commercialShareRoutes, { operations: options.operations });
+      await app.register(dualRoutes, {
+        operations: options.operations,
+        checkSignature,
+        values: createDualCommercialStore(pool),
+        filesFor: filedJurisdictions(options.organisation),
+      });
       await app.register(operationRoutes, { store: options.operations.store });
       await app.register(trustListRoutes, { operations: options.operations });
     }

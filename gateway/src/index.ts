@@ -42,3 +42,6 @@ export type { OfficerPrincipal, Principal } from './auth/principal';
 export { ApiError, LEDGER_TO_API } from './errors';
 export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';
+export { fileAllPendingHalves, startDualWorker } from './dual/worker';
+export type { DualCommercialStore, DualWorker, DualWorkerOptions } from './dual/worker';
+export { createDualCommercialStore } from './dual/store';

@@ -16,6 +16,11 @@ import { startSealPipeline, type SealPipeline } from './anchoring/pipeline';
 import { startSignatureWorkers } from './signature-workers';
 import { startGatewayServices, type GatewayServices } from './services';
 import { loadEvidenceConfig, startEvidence } from './evidence/setup';
+import { startDualWorker, type DualWorker } from './dual/worker';
+import { createDualCommercialStore } from './dual/store';
+import { filedJurisdictions } from './dual/jurisdictions';
+import { FILING_AGENTS } from './routes/declarations';
+import { EVENTS } from '@clearance/domain';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -105,6 +110,18 @@ async function main(): Promise<void> {
     logger,
   });
   log = app.log;
+  // This side's halves of dual filings the other side received (dual/worker.ts).
+  let dualWorker: DualWorker | undefined;
+  if (database && services) {
+    const ledgers = services.ledgers;
+    dualWorker = startDualWorker({
+      agents: Object.fromEntries(
+        filedJurisdictions(config.organisation).map((j) => [j, () => ledgers(FILING_AGENTS[j])]),
+      ),
+      commercial: createDualCommercialStore(database),
+      onError: (err) => app.log.warn({ err }, 'dual filings: a half was not filed yet'),
+    });
+  }
   if (database && config.indexer) {
     const channel = config.fabric.channel;
     const index = createIndexStore(database);
@@ -115,6 +132,11 @@ async function main(): Promise<void> {
       store: index,
       onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
       onApplied: (event) => {
+        if (
+          event.eventName === EVENTS.DeclarationFiled ||
+          event.eventName === EVENTS.DeclarationAmended
+        )
+          dualWorker?.poke();
         const payload = event.payload;
         const at =
           typeof payload === 'object' && payload !== null && 'at' in payload
@@ -146,6 +168,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'closing: draining in-flight requests');
     await app.close();
     await signatures?.close();
+    await dualWorker?.stop();
     await services?.close();
     await indexer?.stop();
     await anchorWorker?.stop();

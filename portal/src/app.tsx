@@ -35,6 +35,7 @@ const DeclarationsPage = lazyPage(() =>
 );
 const FilingPage = lazyPage(() => import('./pages/filing').then((m) => m.FilingPage));
 const LanePage = lazyPage(() => import('./pages/lane').then((m) => m.LanePage));
+const PairPage = lazyPage(() => import('./pages/pair').then((m) => m.PairPage));
 const QueuePage = lazyPage(() => import('./pages/queue').then((m) => m.QueuePage));
 const SealsPage = lazyPage(() => import('./pages/seals').then((m) => m.SealsPage));
 const TracePage = lazyPage(() => import('./pages/trace').then((m) => m.TracePage));
@@ -199,6 +200,8 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return p.kind === 'officer' ? <FarmPage farmId={route.farmId} /> : null;
     case 'arrival':
       return p.kind === 'officer' ? <ArrivalPage /> : null;
+    case 'pair':
+      return <PairPage id={route.id} />;
     default:
       return null;
   }

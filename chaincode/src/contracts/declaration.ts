@@ -2,7 +2,6 @@ import {
   DECLARATION_CONTRACT,
   parseFiling,
   LedgerError,
-  verifyDetachedSignature,
   sha256,
   FINDINGS_MAX,
   REASON_MAX,
@@ -20,10 +19,7 @@ import {
   type FileInput,
   isRiskLevel,
   isRiskScore,
-  toTrustAnchor,
-  type AuthorityRecord,
   DeclarationRecordSchema,
-  JOINT_NAMESPACE,
   JURISDICTION_NAMESPACES,
   commercialCollection,
   sharedCommercialCollection,
@@ -31,7 +27,19 @@ import {
   CommercialShareInputSchema,
   type CommercialShareRecord,
   EVENTS,
+  ALLOWED_FROM,
+  JURISDICTIONS,
+  SubmissionRecordSchema,
+  declarationOf,
+  halfChanged,
+  sameHalf,
+  namespaceOf,
+  otherSide,
+  pairLink,
+  parseDualSubmission,
+  type PendingHalf,
 } from '@clearance/domain';
+import { z } from 'zod';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalBytes, toHex } from '@clearance/core';
 import { actorOf, requirePeersOf, txTime } from '../stub/identity';
@@ -40,11 +48,26 @@ import {
   parseArgument,
   parseState,
   parseJsonArgument,
+  readJson,
   writeJson,
   emit,
 } from '../stub/ledger-io';
 import { callNamespace, requireHome } from '../stub/namespace';
-import { declarationKey, loadDeclaration, saveDeclaration } from './declaration-store';
+import {
+  declarationKey,
+  findDeclaration,
+  loadDeclaration,
+  saveDeclaration,
+} from './declaration-store';
+import {
+  jurisdictionArgument,
+  listSubmissions,
+  readSubmission,
+  signatureArgument,
+  transientCommercial,
+  verifiedSignature,
+  writeSubmission,
+} from './dual-filing';
 
 export { DECLARATION_CONTRACT };
 const RELEASE = 'release';
@@ -107,21 +130,10 @@ export class DeclarationContract extends Contract {
     );
     requireHome(ctx, filing.declaration.jurisdiction);
     requireAllowed(act.action, filing.declaration.jurisdiction, act.actor);
-    const signature = boundedText(signatureBase64, 'signature', 64 * 1024);
-    if (!/^[A-Za-z0-9+/]+=*$/.test(signature))
-      throw new LedgerError('INVALID_ARGUMENT', 'signature must be base64');
-    // The trust list lives in the joint namespace: read it there, in this transaction.
-    // Our own chaincode's records, as TrustList wrote them (parseState).
-    const authorities = parseState<AuthorityRecord[]>(
-      Buffer.from(await callNamespace(ctx, JOINT_NAMESPACE, 'TrustList:ListAuthorities', [])),
-    );
-    const anchors = authorities.map(toTrustAnchor);
-    const evidence = await verifyDetachedSignature(
-      canonicalBytes(filing),
-      new Uint8Array(Buffer.from(signature, 'base64')),
-      anchors,
-      new Date(act.at),
-    );
+    const signature = signatureArgument(signatureBase64);
+    const evidence = await verifiedSignature(ctx, canonicalBytes(filing), signature, act.at, [
+      filing.declaration.jurisdiction,
+    ]);
     const commercial = canonicalBytes(filing.commercial);
     const input: FileInput = {
       declaration: filing.declaration,
@@ -141,17 +153,26 @@ export class DeclarationContract extends Contract {
       signatureBase64,
       act,
     );
-    const id = input.declaration.declarationId;
+    return this.recordNew(ctx, fileDeclaration(input, act), commercial);
+  }
+
+  /** Records a new declaration (a filing, or a half of a dual one) with its values, if given. */
+  private async recordNew(
+    ctx: Context,
+    record: DeclarationRecord,
+    commercial: Uint8Array | undefined,
+  ): Promise<string> {
+    const id = record.declarationId;
     if ((await ctx.stub.getState(this.key(ctx, id))).length > 0) {
       throw new LedgerError('ALREADY_EXISTS', `declaration ${id} already exists`);
     }
-    await this.requireUnusedElsewhere(ctx, input.declaration.jurisdiction, id);
-    const record = fileDeclaration(input, act);
-    await ctx.stub.putPrivateData(
-      commercialCollection(record.jurisdiction),
-      `${id}#${record.version}`,
-      commercial,
-    );
+    await this.requireUnusedElsewhere(ctx, record.jurisdiction, id);
+    if (commercial)
+      await ctx.stub.putPrivateData(
+        commercialCollection(record.jurisdiction),
+        `${id}#${record.version}`,
+        commercial,
+      );
     await ctx.stub.putState(
       ctx.stub.createCompositeKey(BY_CONSIGNMENT, [record.consignmentRef, id]),
       Buffer.from([0]),
@@ -160,6 +181,262 @@ export class DeclarationContract extends Contract {
     await writeJson(ctx, releaseKey, {});
     await requirePeersOf(ctx, releaseKey, jointAgencies(record.jurisdiction));
     return this.save(ctx, record);
+  }
+
+  /**
+   * A dual filing received here (`receivedIn`, this namespace's jurisdiction): records the
+   * submission and this side's half; the other side's node files its half from it
+   * (FileHalf). The signer must be recognised for both sides, checked before anything is
+   * written. Transient `commercial`: this side's values only.
+   */
+  @Transaction()
+  @Returns('string')
+  async FileDual(
+    ctx: Context,
+    receivedIn: string,
+    submissionJson: string,
+    signatureBase64: string,
+  ): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    requireHome(ctx, here);
+    const act = this.act(ctx, 'FILE', '');
+    requireAllowed('FILE', here, act.actor);
+    const submission = parseDualSubmission(parseJsonArgument(submissionJson, 'submission'));
+    const signature = signatureArgument(signatureBase64);
+    const evidence = await verifiedSignature(ctx, canonicalBytes(submission), signature, act.at, [
+      ...JURISDICTIONS,
+    ]);
+    if (await readSubmission(ctx, submission.submissionId))
+      throw new LedgerError('ALREADY_EXISTS', `submission ${submission.submissionId} exists`);
+    const there = otherSide(here);
+    await this.requireUnusedElsewhere(ctx, here, submission.sides[there].declarationId);
+    const commercial = await transientCommercial(ctx, submission, here, true);
+    const half = {
+      ...fileDeclaration(
+        {
+          declaration: declarationOf(submission, here),
+          commercialSha256: submission.sides[here].commercialSha256,
+          signature: evidence,
+        },
+        act,
+      ),
+      pair: pairLink(submission, 1, here, here),
+    };
+    await writeSubmission(ctx, {
+      submissionId: submission.submissionId,
+      version: 1,
+      receivedIn: here,
+      submission,
+      signatureBase64: signature,
+      signature: evidence,
+      at: act.at,
+      txId: act.txId,
+    });
+    return this.recordNew(ctx, half, commercial);
+  }
+
+  /**
+   * Amends a dual filing where it was received, with one new signature over the whole: the
+   * submission's next version, and this side's half if what it declares changed; the other
+   * side's node amends its half from it (FileHalf). Refused at once when a half that would
+   * change can no longer be amended.
+   */
+  @Transaction()
+  @Returns('string')
+  async AmendDual(
+    ctx: Context,
+    receivedIn: string,
+    submissionJson: string,
+    signatureBase64: string,
+  ): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    requireHome(ctx, here);
+    const act = this.act(ctx, 'AMEND', 'amended by the declarant');
+    requireAllowed('AMEND', here, act.actor);
+    const next = parseDualSubmission(parseJsonArgument(submissionJson, 'submission'));
+    const current = await readSubmission(ctx, next.submissionId);
+    if (!current)
+      throw new LedgerError('NOT_FOUND', `submission ${next.submissionId} is not recorded here`);
+    for (const j of JURISDICTIONS)
+      if (current.submission.sides[j].declarationId !== next.sides[j].declarationId)
+        throw new LedgerError('INVALID_ARGUMENT', `sides.${j}.declarationId cannot change`);
+    const signature = signatureArgument(signatureBase64);
+    const evidence = await verifiedSignature(ctx, canonicalBytes(next), signature, act.at, [
+      ...JURISDICTIONS,
+    ]);
+    if (current.signature.signerId !== evidence.signerId)
+      throw new LedgerError(
+        'FORBIDDEN',
+        `an amendment of ${next.submissionId} must be signed by its declarant`,
+      );
+    const there = otherSide(here);
+    if (halfChanged(current.submission, next, there)) {
+      const other = await findDeclaration(ctx, next.sides[there].declarationId).catch(
+        (error: unknown) => {
+          if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+          throw error;
+        },
+      );
+      if (other && !ALLOWED_FROM.AMEND.includes(other.state))
+        throw new LedgerError(
+          'INVALID_STATE',
+          `the ${there} declaration ${other.declarationId} is ${other.state}: it can no longer be amended`,
+        );
+    }
+    const version = current.version + 1;
+    await writeSubmission(ctx, {
+      ...current,
+      version,
+      submission: next,
+      signatureBase64: signature,
+      signature: evidence,
+      at: act.at,
+      txId: act.txId,
+    });
+    const half = await this.load(ctx, next.sides[here].declarationId);
+    const link = pairLink(next, version, here, here);
+    if (!halfChanged(current.submission, next, here))
+      return saveDeclaration(ctx, { ...half, pair: link }, { event: false });
+    const commercial = await transientCommercial(ctx, next, here, true);
+    const amended = amendDeclaration(
+      half,
+      {
+        declaration: declarationOf(next, here),
+        commercialSha256: next.sides[here].commercialSha256,
+        signature: evidence,
+      },
+      act,
+    );
+    if (commercial)
+      await ctx.stub.putPrivateData(
+        commercialCollection(here),
+        `${amended.declarationId}#${amended.version}`,
+        commercial,
+      );
+    return this.save(ctx, { ...amended, pair: link });
+  }
+
+  /**
+   * This side's half of a submission the other side received: filed, amended to its
+   * version, or left as it is if it is there already (idempotent by submission id and
+   * version), after verifying the same signature against the trust list. Transient
+   * `commercial` (optional): this side's values, checked against the signed hash.
+   */
+  @Transaction()
+  @Returns('string')
+  async FileHalf(
+    ctx: Context,
+    jurisdiction: string,
+    submissionId: string,
+    receivedIn: string,
+  ): Promise<string> {
+    const here = jurisdictionArgument(jurisdiction);
+    const from = jurisdictionArgument(receivedIn);
+    requireHome(ctx, here);
+    if (from === here)
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        'the half of the side that received it is filed with it',
+      );
+    const act = this.act(ctx, 'FILE', '');
+    requireAllowed('FILE', here, act.actor);
+    const recorded = SubmissionRecordSchema.parse(
+      JSON.parse(
+        await callNamespace(ctx, namespaceOf(from), 'Declaration:GetSubmission', [
+          from,
+          boundedText(submissionId, 'submissionId', 64),
+        ]),
+      ),
+    );
+    const submission = parseDualSubmission(recorded.submission);
+    // The same signature, checked again here, as of the time the submission was recorded.
+    const evidence = await verifiedSignature(
+      ctx,
+      canonicalBytes(submission),
+      recorded.signatureBase64,
+      recorded.at,
+      [here],
+    );
+    const id = submission.sides[here].declarationId;
+    const link = pairLink(submission, recorded.version, from, here);
+    const existing = await readJson<DeclarationRecord>(ctx, this.key(ctx, id));
+    const input = {
+      declaration: declarationOf(submission, here),
+      commercialSha256: submission.sides[here].commercialSha256,
+      signature: evidence,
+    };
+    const commercial = await transientCommercial(ctx, submission, here, false);
+    if (!existing)
+      return this.recordNew(ctx, { ...fileDeclaration(input, act), pair: link }, commercial);
+    if (
+      existing.pair?.submissionId !== submission.submissionId ||
+      existing.pair.receivedIn !== from
+    )
+      throw new LedgerError('ALREADY_EXISTS', `declaration ${id} exists outside this submission`);
+    if (existing.pair.submissionVersion >= recorded.version) return JSON.stringify(existing);
+    if (sameHalf(existing, input))
+      return saveDeclaration(ctx, { ...existing, pair: link }, { event: false });
+    const amended = amendDeclaration(existing, input, {
+      ...act,
+      action: 'AMEND',
+      reason: 'amended by the declarant',
+    });
+    if (commercial)
+      await ctx.stub.putPrivateData(
+        commercialCollection(here),
+        `${id}#${amended.version}`,
+        commercial,
+      );
+    return this.save(ctx, { ...amended, pair: link });
+  }
+
+  /** A dual submission recorded in this namespace (`receivedIn` names it, for routing). */
+  @Transaction(false)
+  @Returns('string')
+  async GetSubmission(ctx: Context, receivedIn: string, submissionId: string): Promise<string> {
+    jurisdictionArgument(receivedIn);
+    const record = await readSubmission(ctx, boundedText(submissionId, 'submissionId', 64));
+    if (!record) throw new LedgerError('NOT_FOUND', `submission ${submissionId} does not exist`);
+    return JSON.stringify(record);
+  }
+
+  /**
+   * The halves this side (`jurisdiction`, this namespace's) has yet to file or bring up to
+   * their submission's version: what its node's worker files with FileHalf.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async PendingHalves(ctx: Context, jurisdiction: string): Promise<string> {
+    const here = jurisdictionArgument(jurisdiction);
+    const from = otherSide(here);
+    const submissions = z
+      .array(SubmissionRecordSchema)
+      .parse(
+        JSON.parse(
+          await callNamespace(ctx, namespaceOf(from), 'Declaration:ListSubmissions', [from]),
+        ),
+      );
+    const pending: PendingHalf[] = [];
+    for (const s of submissions) {
+      const declarationId = s.submission.sides[here].declarationId;
+      const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, declarationId));
+      if (!half || (half.pair?.submissionVersion ?? 0) < s.version)
+        pending.push({
+          submissionId: s.submissionId,
+          receivedIn: from,
+          version: s.version,
+          declarationId,
+        });
+    }
+    return JSON.stringify(pending);
+  }
+
+  /** Every dual submission recorded in this namespace. */
+  @Transaction(false)
+  @Returns('string')
+  async ListSubmissions(ctx: Context, receivedIn: string): Promise<string> {
+    jurisdictionArgument(receivedIn);
+    return JSON.stringify(await listSubmissions(ctx));
   }
 
   @Transaction()

@@ -5,3 +5,4 @@ export * from './vocabulary';
 export * from './records';
 export * from './lifecycle';
 export * from './sharing';
+export * from './dual';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DeclarationSchema, JURISDICTIONS } from './declaration';
+import { DualSubmissionSchema, PairLinkSchema } from './dual';
 import { PROPOSAL_STATUSES, TrustChangeSchema } from '../trust-list/trust-proposals';
 import {
   ACTIONS,
@@ -90,9 +91,40 @@ export const DeclarationRecordSchema = z
     /** Releases by MSP; released when every joint agency has released. */
     releases: z.record(z.string(), ActRecordSchema),
     lastAct: ActRecordSchema,
+    /** A half of a dual declaration: its submission and the other half (absent otherwise). */
+    pair: PairLinkSchema.optional(),
   })
   .meta({ id: 'DeclarationRecord' });
 export type DeclarationResult = z.infer<typeof DeclarationRecordSchema>;
+
+/**
+ * A dual submission as the side that received it records it (declarations/dual.ts): what the
+ * trader signed, the signature, and the evidence of its check; the other side's node files
+ * its half from it, verifying the same signature.
+ */
+export const SubmissionRecordSchema = z
+  .looseObject({
+    submissionId: z.string(),
+    version: z.number(),
+    receivedIn: z.enum(JURISDICTIONS),
+    submission: DualSubmissionSchema,
+    /** The detached CMS, base64, over the RFC 8785 JSON of `submission`. */
+    signatureBase64: z.string(),
+    signature: SignatureEvidenceSchema,
+    at: z.string(),
+    txId: z.string(),
+  })
+  .meta({ id: 'SubmissionRecord' });
+export type SubmissionRecord = z.infer<typeof SubmissionRecordSchema>;
+
+/** A half the other side's node has yet to file or bring up to the submission's version. */
+export const PendingHalfSchema = z.looseObject({
+  submissionId: z.string(),
+  receivedIn: z.enum(JURISDICTIONS),
+  version: z.number(),
+  declarationId: z.string(),
+});
+export type PendingHalf = z.infer<typeof PendingHalfSchema>;
 
 export const HistoryEntrySchema = z
   .looseObject({
@@ -181,6 +213,8 @@ export const AuthorityRecordSchema = z
     subject: z.string(),
     notAfter: z.string(),
     acceptedPolicies: z.array(z.string()),
+    /** Whose declarations its signers may sign (absent: both, mutual recognition). */
+    recognisedFor: z.array(z.enum(JURISDICTIONS)).optional(),
     crl: CrlSchema.nullable(),
     /** CA certificates below the authority (absent on records from before paths). */
     caCertificates: z

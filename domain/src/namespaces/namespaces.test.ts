@@ -97,6 +97,17 @@ describe('namespaces', () => {
     expect(routeOf('Declaration:ListByConsignment', ['C-1'], 'GDCIQMSP')).toEqual({
       kind: 'every-jurisdiction',
     });
+    // Dual filings: the jurisdiction named first (received in, or whose half), whoever asks.
+    for (const tx of ['FileDual', 'AmendDual', 'FileHalf', 'GetSubmission', 'PendingHalves'])
+      for (const [j, namespace] of [
+        ['HK', 'clearance-hk'],
+        ['GD', 'clearance-gd'],
+        ['XX', 'clearance-gd'],
+      ])
+        expect(routeOf(`Declaration:${tx}`, [j ?? '', 'S-1'], 'GDCustomsMSP')).toEqual({
+          kind: 'namespace',
+          namespace,
+        });
     for (const tx of ['Crossing:Decide', 'TrustList:ListAuthorities', 'Seal:AnchorReadings'])
       expect(routeOf(tx, [], 'LogisticsMSP')).toEqual({
         kind: 'namespace',

@@ -138,6 +138,9 @@ export const ACT_HOMES: Readonly<Record<string, NamespaceHome>> = {
   'Declaration:Unhold': 'jurisdiction',
   'Declaration:ShareCommercial': 'jurisdiction',
   'Declaration:SaveFromJoint': 'fromJoint',
+  'Declaration:FileDual': 'jurisdiction',
+  'Declaration:AmendDual': 'jurisdiction',
+  'Declaration:FileHalf': 'jurisdiction',
   'TrustList:ProposeTrustChange': 'joint',
   'TrustList:ApproveTrustChange': 'joint',
   'TrustList:RejectTrustChange': 'joint',
@@ -229,6 +232,16 @@ const filingJurisdiction = (json: string | undefined): Jurisdiction | undefined 
   }
 };
 
+/** Dual-filing transactions: their first argument names the jurisdiction whose namespace runs them. */
+const BY_JURISDICTION_ARGUMENT: ReadonlySet<string> = new Set([
+  'Declaration:FileDual',
+  'Declaration:AmendDual',
+  'Declaration:FileHalf',
+  'Declaration:GetSubmission',
+  'Declaration:PendingHalves',
+  'Declaration:ListSubmissions',
+]);
+
 /** The route of a transaction (`Contract:Method`) with its arguments, for a caller's MSP. */
 export function routeOf(transaction: string, args: readonly string[], mspId: string): Route {
   const [contract] = transaction.split(':');
@@ -238,6 +251,10 @@ export function routeOf(transaction: string, args: readonly string[], mspId: str
     return { kind: 'namespace', namespace: namespaceOf(jurisdiction) };
   }
   if (transaction === 'Declaration:ListByConsignment') return { kind: 'every-jurisdiction' };
+  if (BY_JURISDICTION_ARGUMENT.has(transaction)) {
+    const jurisdiction = args[0] === 'HK' ? 'HK' : 'GD';
+    return { kind: 'namespace', namespace: namespaceOf(jurisdiction) };
+  }
   if (contract === 'Declaration') return { kind: 'declaration', id: args[0] ?? '' };
   const home = HOME_NAMESPACE_OF[mspId] ?? JOINT_NAMESPACE;
   if (contract === LIVESTOCK_CONTRACT) {

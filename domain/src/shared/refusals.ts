@@ -45,12 +45,22 @@ export const LIVESTOCK_REASONS = {
 /** FORBIDDEN: the act was proposed to a namespace it does not belong to (namespaces.ts). */
 export const NAMESPACE_REASONS = { WRONG_NAMESPACE: 'WRONG_NAMESPACE' } as const;
 
+/**
+ * CERTIFICATE_REJECTED: the signer's authority is not recognised for declarations to that
+ * jurisdiction (trust list `recognisedFor`); a dual filing names the side refused.
+ */
+export const DUAL_REASONS = {
+  NOT_RECOGNISED_FOR_GD: 'NOT_RECOGNISED_FOR_GD',
+  NOT_RECOGNISED_FOR_HK: 'NOT_RECOGNISED_FOR_HK',
+} as const;
+
 export const REFUSAL_REASONS = [
   ...Object.values(SIGNATURE_REASONS),
   ...Object.values(CERTIFICATE_REASONS),
   ...Object.values(SEAL_REASONS),
   ...Object.values(NAMESPACE_REASONS),
   ...Object.values(LIVESTOCK_REASONS),
+  ...Object.values(DUAL_REASONS),
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

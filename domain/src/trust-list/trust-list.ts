@@ -29,6 +29,11 @@ export const AuthorityInputSchema = z
     jurisdiction: z.enum(JURISDICTIONS),
     caCertPem: StorableText.min(1).max(16_384),
     acceptedPolicies: z.array(OID).min(1).max(20),
+    /**
+     * Whose declarations its signers may sign; absent: both jurisdictions (mutual
+     * recognition). A dual filing needs its signer recognised for both.
+     */
+    recognisedFor: z.array(z.enum(JURISDICTIONS)).min(1).max(2).optional(),
     crlPem: StorableText.min(1).max(1_048_576).optional(),
     /**
      * CA certificates below the authority that signers' paths may go through (each issued
@@ -57,6 +62,8 @@ export interface AuthorityRecord {
   subject: string;
   notAfter: string;
   acceptedPolicies: string[];
+  /** Whose declarations its signers may sign (absent: both). */
+  recognisedFor?: Jurisdiction[];
   crl: CrlInfo | null;
   /** CA certificates below the authority (absent on records from before paths). */
   caCertificates?: { pem: string; subject: string; notAfter: string }[];

@@ -161,6 +161,7 @@ export async function applyTrustChange(
       subject: cert.subject,
       notAfter: cert.notAfter.toISOString(),
       acceptedPolicies: input.acceptedPolicies,
+      ...(input.recognisedFor ? { recognisedFor: [...new Set(input.recognisedFor)] } : {}),
       crl,
       ...(caCertificates ? { caCertificates } : {}),
       updatedBy,

@@ -19,6 +19,7 @@ describe('the schema assembled from its owners', () => {
       ],
       [9, 'declaration owners by signer id; trader sessions signed in again'],
       [10, 'capability links to release evidence'],
+      [11, "dual filings: the other side's commercial values until its half is filed"],
     ]);
   });
 
@@ -34,6 +35,7 @@ describe('the schema assembled from its owners', () => {
       [],
       [],
       ['evidence_links'],
+      ['dual_commercial'],
     ]);
     const v4 = MIGRATIONS[3]?.up ?? '';
     expect(v4).toContain('ALTER TABLE ledger_events ADD COLUMN seq bigserial;');

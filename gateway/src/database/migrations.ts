@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
 import { ACCOUNTS } from './owners/accounts';
+import { DUAL } from './owners/dual';
 import { EVIDENCE_LINKS } from './owners/evidence-links';
 import { OPERATIONS } from './owners/operations';
 import { PROJECTION } from './owners/projection';
@@ -38,6 +39,7 @@ const NAMES: Readonly<Record<number, string>> = {
   8: "crossings by time; inspection holds applied to declarations; lane devices' control points",
   9: 'declaration owners by signer id; trader sessions signed in again',
   10: 'capability links to release evidence',
+  11: "dual filings: the other side's commercial values until its half is filed",
 };
 
 /** Within a version, up runs in this order and down in the reverse. */
@@ -48,6 +50,7 @@ const OWNERS: readonly (readonly MigrationPart[])[] = [
   SESSIONS,
   OPERATIONS,
   EVIDENCE_LINKS,
+  DUAL,
 ];
 
 export const MIGRATIONS: readonly Migration[] = Object.entries(NAMES).map(([v, name]) => {

@@ -31,6 +31,7 @@ const OfficerSignIn = z.looseObject({ organisation: z.string() });
 const Filing = z.looseObject({
   declaration: z.looseObject({ jurisdiction: z.enum(JURISDICTIONS) }),
 });
+const DualFiling = z.looseObject({ receivedIn: z.enum(JURISDICTIONS) });
 
 function checks(home: HomeOrganisationOptions): Record<string, Check> {
   const officer: Check = (request) => {
@@ -50,6 +51,15 @@ function checks(home: HomeOrganisationOptions): Record<string, Check> {
         `this is ${home.organisation}'s gateway: ${jurisdiction} declarations are filed at ${own}'s gateway`,
       );
   };
+  const dualFiling: Check = (request) => {
+    const { receivedIn } = DualFiling.parse(request.body);
+    const own = filingOrganisation(receivedIn);
+    if (own !== home.organisation)
+      throw new ApiError(
+        'WRONG_GATEWAY',
+        `this is ${home.organisation}'s gateway: dual filings received in ${receivedIn} are filed at ${own}'s gateway`,
+      );
+  };
   const readings: Check = () => {
     if (!home.takesReadings)
       throw new ApiError(
@@ -62,6 +72,7 @@ function checks(home: HomeOrganisationOptions): Record<string, Check> {
     'POST /v1/declarations': filing,
     'POST /v1/declarations/:declarationId/amendments': filing,
     'POST /v1/seals/readings': readings,
+    'POST /v1/dual-declarations': dualFiling,
   };
 }
 

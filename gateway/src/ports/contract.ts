@@ -29,6 +29,7 @@ import {
   AuthorityRecordSchema,
   DeclarationRecordSchema,
   HistoryEntrySchema,
+  SubmissionRecordSchema,
   SealRecordSchema,
   SelfCheckRecordSchema,
   TrustProposalRecordSchema,
@@ -86,6 +87,11 @@ export const TRANSACTIONS = {
       'ShareCommercial',
       'Get',
       'GetHistory',
+      'FileDual',
+      'AmendDual',
+      'FileHalf',
+      'GetSubmission',
+      'PendingHalves',
     ]
   >(DECLARATION_CONTRACT, [
     'File',
@@ -103,6 +109,11 @@ export const TRANSACTIONS = {
     'ShareCommercial',
     'Get',
     'GetHistory',
+    'FileDual',
+    'AmendDual',
+    'FileHalf',
+    'GetSubmission',
+    'PendingHalves',
   ]),
   TrustList: transactions<
     TrustListContract,
@@ -208,6 +219,21 @@ export const invocations = {
       transaction: D.ShareCommercial,
       args: [declarationId, JSON.stringify(share)],
       transient: {},
+    };
+  },
+
+  /** A dual filing or its amendment where it was received; that side's values as transient. */
+  dualFiling(
+    kind: 'FILE' | 'AMEND',
+    receivedIn: string,
+    submission: unknown,
+    signature: string,
+    commercial: unknown,
+  ): Invocation {
+    return {
+      transaction: kind === 'FILE' ? D.FileDual : D.AmendDual,
+      args: [receivedIn, JSON.stringify(submission), signature],
+      transient: { commercial: JSON.stringify(commercial) },
     };
   },
   officerAct(declarationId: string, act: OfficerAct): Invocation {
@@ -329,6 +355,8 @@ export function createContractClient(ledger: Ledger) {
       get: (declarationId: string) => evaluate(DeclarationRecordSchema, D.Get, [declarationId]),
       history: (declarationId: string) =>
         evaluate(z.array(HistoryEntrySchema), D.GetHistory, [declarationId]),
+      submission: (receivedIn: string, submissionId: string) =>
+        evaluate(SubmissionRecordSchema, D.GetSubmission, [receivedIn, submissionId]),
     },
     trustList: {
       list: () =>

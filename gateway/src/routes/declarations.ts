@@ -32,11 +32,14 @@ import type { SignatureCheck } from '../trust-anchors';
 /** Whose filing agent files for traders, by the declaration's jurisdiction. */
 export const FILING_AGENTS = { GD: 'gdcustoms/agent', HK: 'hkcustoms/agent' } as const;
 
+/** Commercial values (private data), named once for the OpenAPI document. */
+export const CommercialDocument = CommercialSchema.meta({ id: 'Commercial' });
+
 const DeclarationId = z.object({ declarationId: z.string().regex(ID_PATTERN) });
 const Filing = z
   .object({
     declaration: DeclarationDocumentSchema,
-    commercial: CommercialSchema.meta({ id: 'Commercial' }),
+    commercial: CommercialDocument,
     signature: z
       .base64()
       .max(64 * 1024)

@@ -131,6 +131,11 @@ export function DeclarationPage({ id }: { id: string }) {
           </>
         )}
       </dl>
+      {record.pair && (
+        <p>
+          <a href={href.pair(record.pair.submissionId)}>{t('pair.link')}</a>
+        </p>
+      )}
       {canAmend && (
         <p>
           <a class="button" href={href.amend(id)}>

@@ -12,7 +12,8 @@ export type Route =
   | { page: 'lane'; controlPoint: string }
   | { page: 'trace'; kind?: string; id?: string }
   | { page: 'farm'; farmId?: string }
-  | { page: 'arrival' };
+  | { page: 'arrival' }
+  | { page: 'pair'; id: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations' && second) return { page: 'declaration', id: second };
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
+  if (first === 'pairs' && second) return { page: 'pair', id: second };
   if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
   if (first === 'farms') return second ? { page: 'farm', farmId: second } : { page: 'farm' };
   if (first === 'arrival') return { page: 'arrival' };
@@ -37,6 +39,7 @@ export const href = {
   declaration: (id: string) => `#/declarations/${encodeURIComponent(id)}`,
   amend: (id: string) => `#/declarations/${encodeURIComponent(id)}/amend`,
   queue: () => '#/queue',
+  pair: (id: string) => `#/pairs/${encodeURIComponent(id)}`,
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
   lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
   trace: (kind?: string, id?: string) =>

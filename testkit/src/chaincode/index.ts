@@ -6,3 +6,4 @@ export * from './chain-pki';
 export * from './openssl';
 export * from './border';
 export * from './worst-bags';
+export * from './dual-fixtures';

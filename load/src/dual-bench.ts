@@ -1,0 +1,150 @@
+/**
+ * Submission → both declarations committed, for dual filings (docs/dual-declaration.md),
+ * beside single filings in the same run, both at a steady rate on the one-host devnet.
+ * A dual filing is received by HK customs (FileDual, HK's peer); GD's node files the GD
+ * half (the gateway's dual worker, poked by the HK namespace's events as the gateway's
+ * indexer pokes it, with its 5 s pass as fallback). A single filing is an HK export filed
+ * alone. Each is timed from its submission to the commit of its last declaration.
+ *
+ *   npm run bench:dual -- [--n 50] [--interval-ms 1000]
+ */
+import './quiet-logs';
+import { EVENTS } from '@clearance/domain';
+import {
+  connectGateway,
+  createFabricLedger,
+  loadConfig,
+  startDualWorker,
+  type Ledger,
+} from '@clearance/gateway';
+import {
+  createTestPki,
+  listAuthority,
+  sampleDualFiling,
+  sampleFiling,
+  signDual,
+  signFiling,
+  type DualFiling,
+} from '@clearance/testkit/chaincode';
+import { Devnet } from '@clearance/devnet';
+import { randomUUID } from 'node:crypto';
+import { summary } from './stats';
+
+const option = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+async function main(): Promise<void> {
+  const n = option('--n', 50);
+  const intervalMs = option('--interval-ms', 1000);
+  const devnet = new Devnet({ log: () => undefined });
+  const report = await devnet.up();
+  const ledgers = new Map<string, Ledger>();
+  const as = (who: string): Ledger => {
+    let ledger = ledgers.get(who);
+    if (!ledger) {
+      ledger = createFabricLedger(
+        loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
+      );
+      ledgers.set(who, ledger);
+    }
+    return ledger;
+  };
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  const pki = await createTestPki({ idSuffix: run });
+  await listAuthority(as('hkcustoms/trust-admin'), as('gdcustoms/trust-admin'), pki.hk);
+
+  const filings = new Map<string, DualFiling>();
+  const started = new Map<string, number>();
+  const dual: number[] = [];
+  const single: number[] = [];
+  const errors: string[] = [];
+  let allFiled!: () => void;
+  const done = new Promise<void>((resolve) => (allFiled = resolve));
+  const worker = startDualWorker({
+    agents: { GD: async () => as('gdcustoms/agent') },
+    commercial: {
+      get: async (id, _version, j) => {
+        const filing = filings.get(id);
+        return filing && JSON.stringify(filing.commercial[j]);
+      },
+    },
+    onError: (error) => errors.push(String(error)),
+    onFiled: ({ submissionId }) => {
+      const t0 = started.get(submissionId);
+      if (t0 === undefined) return;
+      started.delete(submissionId);
+      dual.push(performance.now() - t0);
+      if (dual.length === n) allFiled();
+    },
+  });
+  // GD's node learns of HK's filings from its own peer's events (the gateway's indexer).
+  const gdConfig = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms/agent') });
+  const { client, gateway } = connectGateway(gdConfig.fabric);
+  const events = await gateway
+    .getNetwork(gdConfig.fabric.channel)
+    .getChaincodeEvents('clearance-hk', {
+      startBlock: await as('gdcustoms/agent').channelHeight(),
+    });
+  void (async () => {
+    for await (const event of events)
+      if (event.eventName === EVENTS.DeclarationFiled) worker.poke();
+  })().catch(() => undefined);
+
+  const hkAgent = as('hkcustoms/agent');
+  const fileDual = async (i: number) => {
+    const id = `BD-${run}-${i}`;
+    const filing = await sampleDualFiling(id);
+    filings.set(id, filing);
+    const signed = await signDual(filing, 'HK', (c) => pki.signers.hkTrader.sign(c));
+    started.set(id, performance.now());
+    await hkAgent.submit('Declaration:FileDual', signed.args, signed.transient);
+  };
+  const fileSingle = async (i: number) => {
+    const signed = await signFiling(sampleFiling(`BS-${run}-${i}`, 'HK'), pki.signers.hkTrader);
+    const t0 = performance.now();
+    await hkAgent.submit('Declaration:File', signed.args, signed.transient);
+    single.push(performance.now() - t0);
+  };
+  try {
+    // Warm-up, not counted.
+    await fileSingle(-1);
+    single.length = 0;
+    const t0 = performance.now();
+    const runs: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = t0 + i * intervalMs;
+      await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
+      runs.push(fileDual(i).catch((e: unknown) => void errors.push(String(e))));
+      setTimeout(
+        () => runs.push(fileSingle(i).catch((e: unknown) => void errors.push(String(e)))),
+        intervalMs / 2,
+      );
+    }
+    await Promise.race([done, new Promise((r) => setTimeout(r, 120_000))]);
+    await Promise.all(runs);
+    const fmt = (label: string, samples: number[]) => {
+      const s = summary(samples);
+      return `${label.padEnd(34)} n=${String(s.n).padStart(3)}  median ${s.p50.toFixed(0).padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  max ${s.max.toFixed(0).padStart(5)} ms`;
+    };
+    console.log(`dual filings: one every ${intervalMs} ms, a single filing between each two`);
+    console.log(fmt('single (HK export) submit→commit', single));
+    console.log(fmt('dual submit→both halves committed', dual));
+    const ratio = summary(dual).p50 / summary(single).p50;
+    console.log(`median ratio dual/single ${ratio.toFixed(2)}; errors ${errors.length}`);
+    for (const e of errors.slice(0, 5)) console.log(`  ${e}`);
+  } finally {
+    events.close();
+    await worker.stop();
+    gateway.close();
+    client.close();
+    await Promise.all([...ledgers.values()].map((l) => l.close()));
+    if (report.started.length > 0) await devnet.stop(report.started);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
