@@ -85,45 +85,45 @@ export interface Route {
   controlPoints: string[];
 }
 
+/**
+ * A route from its stops in order: control points by id (each one a waypoint and a control
+ * point to pass) and the plain waypoints between them.
+ */
+function route(id: string, name: string, stops: readonly (string | Point)[]): Route {
+  return {
+    id,
+    name,
+    waypoints: stops.map((stop) => (typeof stop === 'string' ? cp(stop) : stop)),
+    controlPoints: stops.filter((stop) => typeof stop === 'string'),
+  };
+}
+
+/** Into Shenzhen over Lok Ma Chau / Huanggang, to Futian. */
+const VIA_LOK_MA_CHAU: readonly (string | Point)[] = [
+  { lat: 22.498, lon: 114.078 },
+  'LMC',
+  'HGG',
+  'FUTIAN',
+];
+
 export const ROUTES: readonly Route[] = [
-  {
-    id: 'HKIA-FUTIAN',
-    name: 'Airport to Futian via Lok Ma Chau / Huanggang',
-    waypoints: [
-      cp('HKIA'),
-      { lat: 22.3513, lon: 114.074 },
-      { lat: 22.498, lon: 114.078 },
-      cp('LMC'),
-      cp('HGG'),
-      cp('FUTIAN'),
-    ],
-    controlPoints: ['HKIA', 'LMC', 'HGG', 'FUTIAN'],
-  },
-  {
-    id: 'KWC-FUTIAN',
-    name: 'Kwai Chung to Futian via Lok Ma Chau / Huanggang',
-    waypoints: [
-      cp('KWC'),
-      { lat: 22.38, lon: 114.106 },
-      { lat: 22.498, lon: 114.078 },
-      cp('LMC'),
-      cp('HGG'),
-      cp('FUTIAN'),
-    ],
-    controlPoints: ['KWC', 'LMC', 'HGG', 'FUTIAN'],
-  },
-  {
-    id: 'KWC-DONGGUAN',
-    name: 'Kwai Chung to Dongguan via Shenzhen Bay',
-    waypoints: [
-      cp('KWC'),
-      { lat: 22.3513, lon: 114.074 },
-      { lat: 22.44, lon: 113.99 },
-      cp('SZBHK'),
-      cp('SZBGD'),
-      { lat: 22.6, lon: 113.86 },
-      cp('DGHM'),
-    ],
-    controlPoints: ['KWC', 'SZBHK', 'SZBGD', 'DGHM'],
-  },
+  route('HKIA-FUTIAN', 'Airport to Futian via Lok Ma Chau / Huanggang', [
+    'HKIA',
+    { lat: 22.3513, lon: 114.074 },
+    ...VIA_LOK_MA_CHAU,
+  ]),
+  route('KWC-FUTIAN', 'Kwai Chung to Futian via Lok Ma Chau / Huanggang', [
+    'KWC',
+    { lat: 22.38, lon: 114.106 },
+    ...VIA_LOK_MA_CHAU,
+  ]),
+  route('KWC-DONGGUAN', 'Kwai Chung to Dongguan via Shenzhen Bay', [
+    'KWC',
+    { lat: 22.3513, lon: 114.074 },
+    { lat: 22.44, lon: 113.99 },
+    'SZBHK',
+    'SZBGD',
+    { lat: 22.6, lon: 113.86 },
+    'DGHM',
+  ]),
 ];
