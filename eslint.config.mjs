@@ -96,7 +96,9 @@ export default tseslint.config(
     },
   },
   {
-    // Test support lives in testkit/ and stays out of what the deployed packages build.
+    // Test support lives in testkit/ and stays out of what the deployed packages build. The
+    // living demo (devnet/src/demo, a local devnet's only) signs its traders with the test PKI
+    // and files the sample filings.
     files: [
       'core/src/**/*.ts',
       'domain/src/**/*.ts',
@@ -106,7 +108,7 @@ export default tseslint.config(
       'seal-devices/src/**/*.ts',
       'devnet/src/**/*.ts',
     ],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', 'devnet/src/demo/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
 export * from './definition';
 export { Devnet, REPO_ROOT } from './devnet';
+export { requestJson, type Answer as GatewayAnswer } from './demo/client';
 export type { DevnetOptions, DevnetStatus, UpReport } from './devnet';
 export { FabricAdmin } from './admin';
 export { DevnetError } from './errors';

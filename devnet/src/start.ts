@@ -19,7 +19,7 @@ import { livePid, portFree, sleep, trackPid, writePidFile } from './processes';
 
 const GATEWAY_HOST = '127.0.0.1';
 const GATEWAY_DIST = path.join(REPO_ROOT, 'gateway', 'dist');
-const DEMO_CLI = path.join(REPO_ROOT, 'testkit', 'dist', 'demo', 'cli.js');
+const DEMO_CLI = path.join(REPO_ROOT, 'devnet', 'dist', 'demo', 'cli.js');
 /**
  * Ctrl-C reaches every process of the terminal's group at once: a step's own child (a peer
  * CLI, the gateway) may end, and its failure arrive, a moment before our signal handler

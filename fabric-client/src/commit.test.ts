@@ -1,7 +1,7 @@
 /** The commit stream against scripted Deliver streams: waiters, reconnection without a gap. */
 import { describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
-import { CommitWatcher } from './commit';
+import { CommitWatcher, type CommitWatcherOptions } from './commit';
 import {
   MAX_RESENDS,
   RESEND_AFTER_MS,
@@ -70,17 +70,24 @@ function scripted() {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/** A watcher of `channel` over the two peers' scripted streams, with its endpoint health. */
+function watching(channel: string, options: Partial<CommitWatcherOptions> = {}) {
+  const s = scripted();
+  const health = new EndpointHealth();
+  const watcher = new CommitWatcher({
+    channel,
+    peers,
+    open: s.open,
+    retryDelayMs: 1,
+    health,
+    ...options,
+  });
+  return { s, health, watcher };
+}
+
 describe('CommitWatcher', () => {
   it('tells each waiter the block and validation code of its transaction', async () => {
-    const s = scripted();
-    const health = new EndpointHealth();
-    const watcher = new CommitWatcher({
-      channel: 'c1',
-      peers,
-      open: s.open,
-      retryDelayMs: 1,
-      health,
-    });
+    const { s, health, watcher } = watching('c1');
     s.send(filtered(4, []));
     const one = await watcher.expect('tx1', 1000);
     const two = await watcher.expect('tx2', 1000);
@@ -99,15 +106,7 @@ describe('CommitWatcher', () => {
   });
 
   it('resumes after a failure at the next block, on the next peer', async () => {
-    const s = scripted();
-    const health = new EndpointHealth();
-    const watcher = new CommitWatcher({
-      channel: 'c2',
-      peers,
-      open: s.open,
-      retryDelayMs: 1,
-      health,
-    });
+    const { s, health, watcher } = watching('c2');
     s.send(filtered(7, []));
     const waiting = await watcher.expect('late', 1000);
     s.send(new Error('peer went away'));
@@ -132,14 +131,7 @@ describe('CommitWatcher', () => {
   });
 
   it('answers undefined when the time runs out, and refuses while no block was read', async () => {
-    const s = scripted();
-    const watcher = new CommitWatcher({
-      channel: 'c3',
-      peers,
-      open: s.open,
-      retryDelayMs: 1,
-      readyTimeoutMs: 20,
-    });
+    const { s, watcher } = watching('c3', { readyTimeoutMs: 20, health: undefined });
     await expect(watcher.expect('x', 1000)).rejects.toMatchObject({
       name: 'LedgerUnavailableError',
       transactionId: 'x',
@@ -153,16 +145,7 @@ describe('CommitWatcher', () => {
 
 describe('CommitWatcher and a hung peer', () => {
   it('leaves a stream whose peer is named down (silent, no error) for the next peer', async () => {
-    const s = scripted();
-    const health = new EndpointHealth();
-    const watcher = new CommitWatcher({
-      channel: 'c4',
-      peers,
-      open: s.open,
-      retryDelayMs: 1,
-      downCheckMs: 5,
-      health,
-    });
+    const { s, health, watcher } = watching('c4', { downCheckMs: 5 });
     s.send(filtered(3, []));
     const waiting = await watcher.expect('after-hang', 1000);
     // a:1 hangs: its stream stays open and sends nothing; a probe names it down.
@@ -175,16 +158,7 @@ describe('CommitWatcher and a hung peer', () => {
   });
 
   it('stays on a peer named down when every other one is down too', async () => {
-    const s = scripted();
-    const health = new EndpointHealth();
-    const watcher = new CommitWatcher({
-      channel: 'c5',
-      peers,
-      open: s.open,
-      retryDelayMs: 1,
-      downCheckMs: 5,
-      health,
-    });
+    const { s, health, watcher } = watching('c5', { downCheckMs: 5 });
     s.send(filtered(3, []));
     await watcher.expect('x', 10);
     health.noteFailure({ endpoint: 'a:1', role: 'peer', call: 'probe' }, 'deadline');

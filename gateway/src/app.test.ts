@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, portalCacheControl } from './app';
-import { ApiError } from './errors';
-import { EndorseError, LedgerUnavailableError } from '@clearance/fabric-client';
+import { CommitError, EndorseError, LedgerUnavailableError } from '@clearance/fabric-client';
 import type { Ledger } from './ports/ledger';
 import {
   TEST_OFFICER,
@@ -124,7 +123,7 @@ describe('gateway routes', () => {
   it('GET /readyz is 503 when the ledger cannot be reached', async () => {
     const down: Ledger = {
       ...createMemoryLedger(identity),
-      channelHeight: () => Promise.reject(new ApiError('LEDGER_UNAVAILABLE')),
+      channelHeight: () => Promise.reject(new LedgerUnavailableError('no peer answered', [], {})),
     };
     const broken = await buildApp({ ledger: down, sessions });
     const res = await broken.inject({ method: 'GET', url: '/readyz' });
@@ -433,7 +432,7 @@ describe("an inspection's outcome over HTTP", () => {
       ...twin,
       async submit(transaction, args, transient) {
         if (transaction === 'Crossing:RecordOutcome' && conflicts-- > 0)
-          throw new ApiError('CONFLICT');
+          throw new CommitError(11, 5n, { transactionId: 'tx-mvcc' }); // MVCC_READ_CONFLICT
         return twin.submit(transaction, args, transient);
       },
     };

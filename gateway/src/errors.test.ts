@@ -1,5 +1,6 @@
-/** The one mapping of the Fabric client's stage errors to API codes, and the worker's retry rule. */
+/** The one mapping of the ledger port's errors to API codes, and the worker's retry rule. */
 import { describe, expect, it } from '@jest/globals';
+import { LedgerError } from '@clearance/domain';
 import { ApiError, againOnConflict, toApiError } from './errors';
 import {
   CommitError,
@@ -85,6 +86,19 @@ describe('toApiError', () => {
       ]);
   });
 
+  it("maps the twin's LedgerError by the same codes, with its reason", () => {
+    const refused = new LedgerError('INVALID_ARGUMENT', 'off the route', 'NOT_ON_ROUTE');
+    expect(toApiError(refused, 't')).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      status: 400,
+      message: 'off the route',
+      reason: 'NOT_ON_ROUTE',
+      transactionId: 't',
+      cause: refused,
+    });
+    expect(toApiError(new LedgerError('REPLAYED', 'seen'))).toMatchObject({ status: 409 });
+  });
+
   it('passes an ApiError through unchanged', () => {
     const api = new ApiError('FORBIDDEN');
     expect(toApiError(api)).toBe(api);
@@ -92,7 +106,7 @@ describe('toApiError', () => {
 });
 
 describe('retryable (operations worker)', () => {
-  const judged = (error: Error) => retryable(toApiError(error));
+  const judged = (error: Error) => retryable(error);
 
   it('retries what time may cure and fails what the chaincode refused', () => {
     expect(judged(new LedgerUnavailableError('down', [down], {}))).toBe(true);
@@ -110,12 +124,10 @@ describe('retryable (operations worker)', () => {
     expect(judged(new SubmitError('bad', 'o', 400, {}))).toBe(false);
   });
 
-  it("takes the stage's verdict copied onto the ApiError, not its cause", () => {
-    const mapped = toApiError(new SubmitError('bad', 'o', 400, {}));
-    expect(mapped.ledger).toEqual({ code: 'ORDERER_REFUSED', retryable: false });
-    // The same facts without any cause: the same verdict.
-    const bare = new ApiError('INTERNAL', undefined, { ledger: mapped.ledger! });
-    expect([bare.cause, retryable(bare)]).toEqual([undefined, false]);
+  it("takes the stage's own verdict, where the API code alone would say otherwise", () => {
+    // ORDERER_REFUSED is INTERNAL to the API (which alone would be retried): the stage says no.
+    const refused = new SubmitError('bad', 'o', 400, {});
+    expect([toApiError(refused).code, retryable(refused)]).toEqual(['INTERNAL', false]);
     expect(retryable(new ApiError('INTERNAL'))).toBe(true);
   });
 
@@ -123,11 +135,14 @@ describe('retryable (operations worker)', () => {
     expect(retryable(new ApiError('LEDGER_UNAVAILABLE'))).toBe(true);
     expect(retryable(new ApiError('CONFLICT'))).toBe(true);
     expect(retryable(new ApiError('ALREADY_EXISTS'))).toBe(false);
+    expect(retryable(new LedgerError('CONFLICT', 'changed elsewhere'))).toBe(true);
+    expect(retryable(new LedgerError('ALREADY_EXISTS', 'there'))).toBe(false);
+    expect(retryable(new Error('a fault of ours'))).toBe(true);
   });
 });
 
 describe('againOnConflict', () => {
-  const mvcc = () => toApiError(new CommitError(11, 7n, { transactionId: 'tx-mvcc' })); // MVCC_READ_CONFLICT
+  const mvcc = () => new CommitError(11, 7n, { transactionId: 'tx-mvcc' }); // MVCC_READ_CONFLICT
 
   it('sends a submission the ledger invalidated for MVCC again, and returns its result', async () => {
     let calls = 0;
@@ -145,22 +160,25 @@ describe('againOnConflict', () => {
       calls += 1;
       throw mvcc();
     }, 2);
-    await expect(failing).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(failing).rejects.toMatchObject({ code: 'MVCC_CONFLICT' });
     expect(calls).toBe(2);
   });
 
   it("never repeats the chaincode's own CONFLICT, nor any other refusal", async () => {
-    for (const refusal of [
-      new ApiError('CONFLICT', 'the crossing is already decided otherwise'),
-      toApiError(new CommitError(10, 7n, { transactionId: 'tx-bad' })), // ENDORSEMENT_POLICY_FAILURE
+    for (const refused of [
+      new EndorseError('x', [refusal], {
+        chaincodeError: { code: 'CONFLICT', message: 'the crossing is already decided otherwise' },
+      }),
+      new LedgerError('CONFLICT', 'the crossing is already decided otherwise'),
+      new CommitError(10, 7n, { transactionId: 'tx-bad' }), // ENDORSEMENT_POLICY_FAILURE
     ]) {
       let calls = 0;
       await expect(
         againOnConflict(async () => {
           calls += 1;
-          throw refusal;
+          throw refused;
         }),
-      ).rejects.toBe(refusal);
+      ).rejects.toBe(refused);
       expect(calls).toBe(1);
     }
   });

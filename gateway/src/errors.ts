@@ -5,6 +5,7 @@
  */
 import {
   isRefusalReason,
+  LedgerError,
   type ErrorCode as LedgerErrorCode,
   type RefusalReason,
 } from '@clearance/domain';
@@ -85,7 +86,6 @@ export class ApiError extends Error {
       cause?: unknown;
       transactionId?: string;
       reason?: string | undefined;
-      ledger?: { code: FabricErrorCode; retryable: boolean };
     },
   ) {
     super(detail ?? API_ERRORS[code].message, options);
@@ -93,17 +93,11 @@ export class ApiError extends Error {
     this.transactionId = options?.transactionId;
     // A reason this gateway does not know (a newer chaincode's) is left out, not passed on.
     this.reason = isRefusalReason(options?.reason) ? options.reason : undefined;
-    this.ledger = options?.ledger;
   }
 
   readonly transactionId: string | undefined;
   /** The chaincode's finer reason for a refusal (REFUSAL_REASONS), when it gave one. */
   readonly reason: RefusalReason | undefined;
-  /**
-   * For a failure of the Fabric client: its code and its verdict on trying again, copied
-   * from the stage error (so nobody needs to dig them out of `cause`).
-   */
-  readonly ledger: { code: FabricErrorCode; retryable: boolean } | undefined;
 
   get status(): number {
     return API_ERRORS[this.code].status;
@@ -127,27 +121,29 @@ const CLIENT_TO_API: Readonly<Record<Exclude<FabricErrorCode, LedgerErrorCode>, 
 const isLedgerCode = (code: FabricErrorCode): code is LedgerErrorCode => code in LEDGER_TO_API;
 
 /**
- * The one place where the Fabric client's stage errors become API errors, by their codes
- * (the ApiError keeps the stage error as its cause for the logs, and copies its code and
- * retry verdict): a refusal coded by the chaincode keeps its code; an invalid commit is
- * TRANSACTION_INVALID (CONFLICT for MVCC); nothing answering, or an orderer that cannot
- * take it now, is LEDGER_UNAVAILABLE; anything else is INTERNAL. Called where the client's
- * errors enter the gateway: the Ledger port's Fabric adapter (ports/fabric-ledger.ts), the
- * HTTP edge (the errors plugin) and the operations runner; nothing reads `cause` back.
+ * The one place where what the ledger port rejects with becomes an API error, by its code
+ * (the ApiError keeps it as its cause, for the logs): a refusal coded by the chaincode (the
+ * Fabric client's EndorseError, the twin's LedgerError) keeps its code and reason; an
+ * invalid commit is TRANSACTION_INVALID (CONFLICT for MVCC); nothing answering, or an
+ * orderer that cannot take it now, is LEDGER_UNAVAILABLE; anything else is INTERNAL. Called
+ * at the edges that answer: the errors plugin (HTTP) and the operations runner (an
+ * operation's stored error); nothing reads `cause` back.
  */
 export function toApiError(error: unknown, transactionId?: string): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof LedgerError)
+    return new ApiError(LEDGER_TO_API[error.code], error.detail, {
+      cause: error,
+      reason: error.reason,
+      ...(transactionId ? { transactionId } : {}),
+    });
   if (!(error instanceof FabricStageError))
     return new ApiError('INTERNAL', undefined, {
       cause: error,
       ...(transactionId ? { transactionId } : {}),
     });
   const txId = error.transactionId ?? transactionId;
-  const options = {
-    cause: error,
-    ...(txId ? { transactionId: txId } : {}),
-    ledger: { code: error.code, retryable: error.retryable },
-  };
+  const options = { cause: error, ...(txId ? { transactionId: txId } : {}) };
   const { code } = error;
   if (isLedgerCode(code)) {
     // A refusal of the chaincode (an EndorseError): its message, and its reason if any.
@@ -173,7 +169,7 @@ export async function againOnConflict<T>(submit: () => Promise<T>, attempts = 4)
     try {
       return await submit();
     } catch (error) {
-      const mvcc = toApiError(error).ledger?.code === 'MVCC_CONFLICT';
+      const mvcc = error instanceof FabricStageError && error.code === 'MVCC_CONFLICT';
       if (!mvcc || attempt >= attempts) throw error;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }

@@ -12,6 +12,7 @@ export {
 } from './app';
 export { routeNeedsPrincipal } from './plugins/auth';
 export type { Committed, Ledger, Prepared, TransactionStatus } from './ports/ledger';
+export { ledgerRefusal } from './ports/ledger';
 export {
   connectGateway,
   createFabricLedger,
@@ -39,7 +40,7 @@ export { CHALLENGE_TTL_MS, SESSION_TTL_MS, createSessionStore } from './auth/ses
 export type { SessionStore } from './auth/sessions';
 export { newToken, sha256Hex } from './auth/secrets';
 export type { OfficerPrincipal, Principal } from './auth/principal';
-export { ApiError, LEDGER_TO_API } from './errors';
+export { ApiError, LEDGER_TO_API, toApiError } from './errors';
 export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';
 export { fileAllPendingHalves, startDualWorker } from './dual/worker';

@@ -23,6 +23,29 @@ export interface BenchDevnet {
   close(): Promise<void>;
 }
 
+/** One ledger connection per devnet identity (`<org>/<name>`), made on first use. */
+export function officerLedgers(devnet: Devnet): {
+  as(who: string): Ledger;
+  closeAll(): Promise<void>;
+} {
+  const ledgers = new Map<string, Ledger>();
+  return {
+    as(who) {
+      let ledger = ledgers.get(who);
+      if (!ledger) {
+        ledger = createFabricLedger(
+          loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
+        );
+        ledgers.set(who, ledger);
+      }
+      return ledger;
+    },
+    async closeAll() {
+      await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
+    },
+  };
+}
+
 export async function openBenchDevnet(name: string, poolSize: number): Promise<BenchDevnet> {
   const devnet = new Devnet({ log: () => undefined });
   const report = await devnet.up();
@@ -34,7 +57,7 @@ export async function openBenchDevnet(name: string, poolSize: number): Promise<B
   const url = new URL(services.databaseUrl);
   url.pathname = `/${dbName}`;
   const pool = new Pool({ connectionString: url.toString(), max: poolSize });
-  const ledgers = new Map<string, Ledger>();
+  const ledgers = officerLedgers(devnet);
   const closers: (() => Promise<unknown>)[] = [];
   return {
     run,
@@ -42,19 +65,10 @@ export async function openBenchDevnet(name: string, poolSize: number): Promise<B
     redisUrl: services.redisUrl,
     pidsDir: devnet.paths.pids,
     closers,
-    as(who) {
-      let ledger = ledgers.get(who);
-      if (!ledger) {
-        ledger = createFabricLedger(
-          loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-        );
-        ledgers.set(who, ledger);
-      }
-      return ledger;
-    },
+    as: ledgers.as,
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);
-      await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
+      await ledgers.closeAll();
       await pool.end();
       await admin.query(`DROP DATABASE ${dbName}`).catch(() => undefined);
       await admin.end();

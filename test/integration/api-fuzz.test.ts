@@ -8,25 +8,15 @@
  * first run. API_FUZZ_SECONDS sets each run's time budget (default 40 s).
  */
 import { canonicalBytes } from '@clearance/core';
-import {
-  OFFICERS,
-  listAuthority,
-  createTestPki,
-  sampleFiling,
-  type TestIdentity,
-} from '@clearance/testkit/chaincode';
-import { migrate } from '@clearance/gateway';
-import { createMemoryNetwork, signInTrader } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/devnet';
-import type { FastifyInstance } from 'fastify';
+import { OFFICERS, sampleFiling, type TestIdentity } from '@clearance/testkit/chaincode';
+import { signInTrader } from '@clearance/testkit/gateway';
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { memoryIndexFeed } from '../support/memory-index';
-import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+import { TEST_PASSWORD, twinGatewaySuite } from '../support/twin-gateway';
 
 const ROOT = path.resolve(__dirname, '../..');
 const VENV = path.join(ROOT, '.devnet/venv');
@@ -110,41 +100,27 @@ function summary(output: string): string {
 }
 
 describe('API fuzzing with schemathesis', () => {
-  const devnet = new Devnet({ log: () => undefined });
-  const network = createMemoryNetwork();
-  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
-  let db: TestDatabase;
-  let services: GatewayServices;
-  let app: FastifyInstance;
+  beforeAll(async () => {
+    fs.mkdirSync(REPORTS, { recursive: true });
+    await ensureSchemathesis();
+  }, 600_000);
+  const suite = twinGatewaySuite({
+    accounts: ACCOUNTS,
+    appIdentity: OFFICERS.gdCustoms,
+    queuePrefix: 'fuzz',
+    authorities: ['gd'],
+    listen: true,
+    // The fuzzer's pace is not an attack: the limits stay, at a level it does not reach.
+    rateLimit: { max: 1_000_000, timeWindow: '1 minute' },
+  });
+  const syncIndex = memoryIndexFeed(suite.network.chain, () => suite.db.pool);
   let base: string;
-  let started: string[] = [];
   let officerToken: string;
   let traderToken: string;
 
   beforeAll(async () => {
-    fs.mkdirSync(REPORTS, { recursive: true });
-    await ensureSchemathesis();
-    db = await createTestDatabase();
-    const urls = await devnet.services();
-    started = urls.started;
-    await migrate(db.pool);
-    const pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
-    await listAuthority(
-      network.as(OFFICERS.gdTrustAdmin),
-      network.as(OFFICERS.hkTrustAdmin),
-      pki.gd,
-    );
-    ({ services, app } = await startTwinGateway({
-      network,
-      pool: db.pool,
-      redisUrl: urls.redisUrl,
-      accounts: ACCOUNTS,
-      appIdentity: OFFICERS.gdCustoms,
-      queuePrefix: 'fuzz',
-      // The fuzzer's pace is not an attack: the limits stay, at a level it does not reach.
-      rateLimit: { max: 1_000_000, timeWindow: '1 minute' },
-    }));
-    base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+    ({ base } = suite);
+    const { pki } = suite;
     const signedIn = await fetch(`${base}/v1/auth/officer`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -174,13 +150,6 @@ describe('API fuzzing with schemathesis', () => {
     expect(filed.status).toBe(200);
     await syncIndex();
   }, 600_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await services?.close();
-    await db?.drop();
-    if (started.length) await devnet.stop(started);
-  }, 60_000);
 
   // Signed in, two operations are left to their own tests: the event stream never ends by
   // design, and sign-out would end the session the rest of the run uses.

@@ -10,6 +10,7 @@ import {
   connectGateway,
   createFabricLedger,
   loadConfig,
+  toApiError,
   type FabricConnection,
   type Ledger,
 } from '@clearance/gateway';
@@ -78,10 +79,14 @@ describe('Fabric client on the devnet', () => {
       withDeadPeers(connection('gdcustoms/officer1'), ['GDCustomsMSP', 'GDCIQMSP']),
     );
     const id = unique('crippled');
-    await expect(crippled.submit('SelfCheck:Record', [id, 'x'])).rejects.toMatchObject({
-      code: 'LEDGER_UNAVAILABLE',
-      cause: { name: 'LedgerUnavailableError' },
+    // The port rejects with the client's stage error; the HTTP edge answers it 503.
+    const refused: unknown = await crippled.submit('SelfCheck:Record', [id, 'x']).catch((e) => e);
+    expect(refused).toMatchObject({
+      name: 'LedgerUnavailableError',
+      code: 'UNAVAILABLE',
+      retryable: true,
     });
+    expect(toApiError(refused)).toMatchObject({ code: 'LEDGER_UNAVAILABLE', status: 503 });
     await expect(ledger.evaluate('SelfCheck:Get', [id])).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

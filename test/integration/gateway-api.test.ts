@@ -7,7 +7,6 @@
 import {
   OFFICERS,
   authorityInput,
-  listAuthority,
   createTestPki,
   sampleFiling,
   type TestIdentity,
@@ -15,22 +14,22 @@ import {
   type TestSigner,
 } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
-import { migrate, type Ledger } from '@clearance/gateway';
+import type { Ledger } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/testkit/behaviour';
-import {
-  TEST_METRICS_HEADERS,
-  createMemoryNetwork,
-  type RegisteredRoute,
-} from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/devnet';
-import type { FastifyInstance } from 'fastify';
+import { TEST_METRICS_HEADERS, type RegisteredRoute } from '@clearance/testkit/gateway';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';
-import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+import {
+  gatewayHttp,
+  signedFiling,
+  TEST_PASSWORD,
+  twinGatewaySuite,
+  type GatewayServices,
+} from '../support/twin-gateway';
 import { giveUp } from '../../gateway/src/operations/queue';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
 
@@ -89,98 +88,30 @@ function parseEvents(text: string): { seq: number; name: string; data: Body }[] 
 }
 
 describe('gateway API on PostgreSQL and Redis', () => {
-  const devnet = new Devnet({ log: () => undefined });
-  const network = createMemoryNetwork();
+  const suite = twinGatewaySuite({
+    accounts: ACCOUNTS,
+    appIdentity: OFFICERS.gdCustoms,
+    queuePrefix: 'test',
+    authorities: ['gd', 'hk'],
+    listen: true,
+  });
+  const { network } = suite;
   let db: TestDatabase;
   let services: Services;
-  let app: FastifyInstance;
   let registeredRoutes: readonly RegisteredRoute[];
   let base: string;
   let pki: TestPki;
-  let startedServers: string[] = [];
+  beforeAll(() => ({ db, services, routes: registeredRoutes, base, pki } = suite));
 
   const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
-
-  const http = async (
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: text ? (JSON.parse(text) as Body) : undefined,
-    };
-  };
+  const { http, trader } = gatewayHttp(() => base);
+  const signInSoon = (signer: TestSigner, status: number) =>
+    gatewayHttp(() => base).signInSoon(signer, status, 50);
 
   const officer = async (account: string, password = PASSWORD) => {
     const [organisation, username] = account.split('/');
     return http('POST', '/v1/auth/officer', { body: { organisation, username, password } });
   };
-
-  const trader = async (signer: TestSigner) => {
-    const { body } = await http('POST', '/v1/auth/challenge', { body: {} });
-    const signature = await signer.sign(Buffer.from(body.challenge, 'base64'));
-    return http('POST', '/v1/auth/trader', {
-      body: { challengeId: body.challengeId, signature: Buffer.from(signature).toString('base64') },
-    });
-  };
-
-  /** Trader sign-in, tried again for a few seconds until it answers `status`. */
-  const signInSoon = async (signer: TestSigner, status: number) => {
-    for (let attempt = 0; ; attempt++) {
-      const res = await trader(signer);
-      if (res.status === status || attempt === 50) return res;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  const signedFiling = async (id: string, signer: TestSigner, jurisdiction?: 'GD' | 'HK') => {
-    const filing = sampleFiling(id, jurisdiction);
-    const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
-    return { ...filing, signature };
-  };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const urls = await devnet.services();
-    startedServers = urls.started;
-    await migrate(db.pool);
-    pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
-    const [gdAdmin, hkAdmin] = [OFFICERS.gdTrustAdmin, OFFICERS.hkTrustAdmin].map(network.as);
-    await listAuthority(gdAdmin!, hkAdmin!, pki.gd);
-    await listAuthority(hkAdmin!, gdAdmin!, pki.hk);
-    ({
-      services,
-      app,
-      routes: registeredRoutes,
-    } = await startTwinGateway({
-      network,
-      pool: db.pool,
-      redisUrl: urls.redisUrl,
-      accounts: ACCOUNTS,
-      appIdentity: OFFICERS.gdCustoms,
-      queuePrefix: 'test',
-    }));
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await services?.close();
-    await db?.drop();
-    if (startedServers.length) await devnet.stop(startedServers);
-  }, 60_000);
 
   // The PostgreSQL session store against the suite its in-memory twin runs in unit tests.
   sessionStoreBehaviour(() => services.sessions);

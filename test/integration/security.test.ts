@@ -9,24 +9,24 @@ import {
   addAuthorityChange,
   createTestPki,
   listAuthority,
-  sampleFiling,
   type TestIdentity,
   type TestPki,
-  type TestSigner,
 } from '@clearance/testkit/chaincode';
-import { canonicalBytes } from '@clearance/core';
-import { migrate } from '@clearance/gateway';
-import { TEST_METRICS_HEADERS, createMemoryNetwork } from '@clearance/testkit/gateway';
-import { Devnet } from '@clearance/devnet';
-import type { FastifyInstance } from 'fastify';
+import { TEST_METRICS_HEADERS } from '@clearance/testkit/gateway';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import * as nodeHttp from 'node:http';
 import { signReading, type SignedReading } from '@clearance/domain/node';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import { sealedDevice } from '../support/devnet-fixtures';
 import { memoryIndexFeed } from '../support/memory-index';
-import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+import {
+  gatewayHttp,
+  signedFiling,
+  TEST_PASSWORD,
+  twinGatewaySuite,
+  type GatewayServices,
+} from '../support/twin-gateway';
 
 const ACCOUNTS: Record<string, TestIdentity> = {
   'gdcustoms/officer1': OFFICERS.gdCustoms,
@@ -111,43 +111,33 @@ async function openStream(url: string, token: string) {
 }
 
 describe('security: issue 21', () => {
-  const devnet = new Devnet({ log: () => undefined });
-  const network = createMemoryNetwork();
-  let db: TestDatabase;
-  let services: GatewayServices;
-  let app: FastifyInstance;
-  let base: string;
-  let pki: TestPki;
-  let startedServers: string[] = [];
   /** What the app asked its own ledger, by transaction. */
   const asked = new Map<string, number>();
   /** The event stream's reads of ledger_events: their SQL and values. */
   const streamReads: { text: string; values: unknown[] }[] = [];
-  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
-
-  const http = async (
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
+  const suite = twinGatewaySuite({
+    accounts: ACCOUNTS,
+    appIdentity: OFFICERS.gdCustoms,
+    queuePrefix: 'security',
+    authorities: ['gd', 'hk'],
+    listen: true,
+    app: (pool) => ({ database: recording(pool, streamReads) }),
+    wrapLedger: (ledger) => ({
+      ...ledger,
+      evaluate: (transaction, args) => {
+        asked.set(transaction, (asked.get(transaction) ?? 0) + 1);
+        return ledger.evaluate(transaction, args);
       },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await res.text();
-    let body: Body = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (metrics, an event stream): the text
-    }
-    return { status: res.status, headers: res.headers, body };
-  };
+    }),
+  });
+  const { network } = suite;
+  let db: TestDatabase;
+  let services: GatewayServices;
+  let base: string;
+  let pki: TestPki;
+  beforeAll(() => ({ db, services, base, pki } = suite));
+  const syncIndex = memoryIndexFeed(network.chain, () => db.pool);
+  const { http, trader, signInSoon } = gatewayHttp(() => base);
 
   const officer = async (account: string) => {
     const [organisation, username] = account.split('/');
@@ -158,70 +148,12 @@ describe('security: issue 21', () => {
     return res.body.token as string;
   };
 
-  const trader = async (signer: TestSigner) => {
-    const { body } = await http('POST', '/v1/auth/challenge', { body: {} });
-    const signature = await signer.sign(Buffer.from(body.challenge, 'base64'));
-    return http('POST', '/v1/auth/trader', {
-      body: { challengeId: body.challengeId, signature: Buffer.from(signature).toString('base64') },
-    });
-  };
-
-  /** Sign-in tried again for a few seconds (the trust list is cached 5 s) until `status`. */
-  const signInSoon = async (signer: TestSigner, status: number) => {
-    for (let attempt = 0; ; attempt++) {
-      const res = await trader(signer);
-      if (res.status === status || attempt === 80) return res;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  const signedFiling = async (id: string, signer: TestSigner, jurisdiction: 'GD' | 'HK') => {
-    const filing = sampleFiling(id, jurisdiction);
-    const signature = Buffer.from(await signer.sign(canonicalBytes(filing))).toString('base64');
-    return { ...filing, signature };
-  };
-
   const act = (token: string, path: string, body: unknown) =>
     http('POST', path, {
       token,
       body,
       headers: { 'idempotency-key': randomUUID(), prefer: 'wait=20' },
     });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const urls = await devnet.services();
-    startedServers = urls.started;
-    await migrate(db.pool);
-    pki = await createTestPki({ idSuffix: randomUUID().slice(0, 6).toUpperCase() });
-    const [gdAdmin, hkAdmin] = [OFFICERS.gdTrustAdmin, OFFICERS.hkTrustAdmin].map(network.as);
-    await listAuthority(gdAdmin!, hkAdmin!, pki.gd);
-    await listAuthority(hkAdmin!, gdAdmin!, pki.hk);
-    ({ services, app } = await startTwinGateway({
-      network,
-      pool: db.pool,
-      redisUrl: urls.redisUrl,
-      accounts: ACCOUNTS,
-      appIdentity: OFFICERS.gdCustoms,
-      queuePrefix: 'security',
-      app: { database: recording(db.pool, streamReads) },
-      wrapLedger: (ledger) => ({
-        ...ledger,
-        evaluate: (transaction, args) => {
-          asked.set(transaction, (asked.get(transaction) ?? 0) + 1);
-          return ledger.evaluate(transaction, args);
-        },
-      }),
-    }));
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await services?.close();
-    await db?.drop();
-    if (startedServers.length) await devnet.stop(startedServers);
-  }, 60_000);
 
   describe('2. identities a name cannot forge; trust-list changes need both customs services', () => {
     it("a certificate naming the HK trader from another authority, or a CN spelling their name, is someone else: 404 on the trader's declarations", async () => {

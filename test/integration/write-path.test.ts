@@ -10,13 +10,10 @@ import {
   OFFICERS,
   type TestIdentity,
 } from '@clearance/testkit/chaincode';
-import { createMemoryNetwork } from '@clearance/testkit/gateway';
-import { migrate } from '@clearance/gateway';
-import { Devnet } from '@clearance/devnet';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTwinGateway, TEST_PASSWORD, type GatewayServices } from '../support/twin-gateway';
+import type { TestDatabase } from '../support/database';
+import { TEST_PASSWORD, twinGatewaySuite } from '../support/twin-gateway';
 
 const ACCOUNTS: Record<string, TestIdentity> = {
   'gdcustoms/officer1': OFFICERS.gdCustoms,
@@ -25,27 +22,18 @@ const ACCOUNTS: Record<string, TestIdentity> = {
 };
 
 describe('the one write path', () => {
-  const devnet = new Devnet({ log: () => undefined });
-  const network = createMemoryNetwork();
+  const suite = twinGatewaySuite({
+    accounts: ACCOUNTS,
+    appIdentity: OFFICERS.gdCustoms,
+    queuePrefix: 'write-path',
+  });
+  const { network } = suite;
   let db: TestDatabase;
-  let services: GatewayServices;
   let app: FastifyInstance;
-  let startedServers: string[] = [];
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const urls = await devnet.services();
-    startedServers = urls.started;
-    await migrate(db.pool);
-    ({ services, app } = await startTwinGateway({
-      network,
-      pool: db.pool,
-      redisUrl: urls.redisUrl,
-      accounts: ACCOUNTS,
-      appIdentity: OFFICERS.gdCustoms,
-      queuePrefix: 'write-path',
-    }));
+    ({ db, app } = suite);
     for (const account of Object.keys(ACCOUNTS)) {
       const [organisation, username] = account.split('/');
       const res = await app.inject({
@@ -56,13 +44,6 @@ describe('the one write path', () => {
       tokens.set(account, res.json<{ token: string }>().token);
     }
   }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await services?.close();
-    await db?.drop();
-    if (startedServers.length) await devnet.stop(startedServers);
-  }, 60_000);
 
   const as = (account: string, options: InjectOptions) =>
     app.inject({

@@ -9,36 +9,11 @@ import {
   signFiling,
   type TestPki,
 } from '@clearance/testkit/chaincode';
-import {
-  createFabricLedger,
-  loadConfig,
-  type Ledger,
-  type createAccountStore,
-} from '@clearance/gateway';
+import { loadConfig, type Ledger, type createAccountStore } from '@clearance/gateway';
 import { OFFICERS, type Devnet } from '@clearance/devnet';
 
 /** One ledger connection per officer (`<org>/<name>`), made on first use. */
-export function officerLedgers(devnet: Devnet): {
-  as(who: string): Ledger;
-  closeAll(): Promise<void>;
-} {
-  const ledgers = new Map<string, Ledger>();
-  return {
-    as(who) {
-      let ledger = ledgers.get(who);
-      if (!ledger) {
-        ledger = createFabricLedger(
-          loadConfig({ FABRIC_CONNECTION: devnet.connectionFile(who) }).fabric,
-        );
-        ledgers.set(who, ledger);
-      }
-      return ledger;
-    },
-    async closeAll() {
-      await Promise.all([...ledgers.values()].map((l) => l.close().catch(() => undefined)));
-    },
-  };
-}
+export { officerLedgers } from '@clearance/load/bench-devnet';
 
 /** A test PKI whose GD authority is put on the trust list (ids unique to `run`). */
 export async function trustedPki(as: (who: string) => Ledger, run: string): Promise<TestPki> {

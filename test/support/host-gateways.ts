@@ -4,7 +4,7 @@
  * makes (seal registration and accreditation, taps), a one-off process ON the acting
  * organisation's host, with that organisation's officer's key, which no other host can read.
  */
-import { hostGateway, hostGatewaySecrets, type HostsDevnet } from '@clearance/devnet';
+import { hostGateway, hostGatewaySecrets, requestJson, type HostsDevnet } from '@clearance/devnet';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
@@ -21,24 +21,8 @@ export async function call(
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    signal: AbortSignal.timeout(90_000),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: res.status, body };
+  const { status, body } = await requestJson(base, method, path, { ...options, timeoutMs: 90_000 });
+  return { status, body };
 }
 
 /**

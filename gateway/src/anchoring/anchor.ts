@@ -7,9 +7,8 @@
 import { batchRoot, type SignedReading } from '@clearance/domain/node';
 import type { Pool } from 'pg';
 import { inTransaction } from '../db';
-import { ApiError } from '../errors';
 import { createContractClient } from '../ports/contract';
-import type { Ledger } from '../ports/ledger';
+import { ledgerRefusal, type Ledger } from '../ports/ledger';
 
 export interface AnchoredBatch {
   batchId: string;
@@ -66,7 +65,7 @@ export async function anchorPending(
   } catch (error) {
     // Anchored before a crash (possibly a shorter batch, more readings having come since):
     // the ledger has this batch id; adopt its range if our rows give the same root.
-    if (!(error instanceof ApiError && error.code === 'REPLAYED')) throw error;
+    if (ledgerRefusal(error) !== 'REPLAYED') throw error;
     const anchors = await contract.seal.anchors(sealId);
     const found = anchors.find((a) => a.batchId === batchId);
     const adopted = batch.filter((r) => Number(r.counter) <= (found?.toCounter ?? -1));

@@ -5,7 +5,8 @@
  * means "endorse". Throws RetryLater for what time may cure (the ledger unreachable, an
  * MVCC conflict); the queue calls again with backoff.
  */
-import { type ApiError, toApiError } from '../errors';
+import { FabricStageError } from '@clearance/fabric-client';
+import { toApiError } from '../errors';
 import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ports/ledger';
 import type { OperationStore } from './store';
 import { markStage, sinceMark, timeStage } from './stages';
@@ -24,17 +25,17 @@ export class RetryLater extends Error {
 }
 
 /**
- * Whether time may cure a failure, as the Fabric client's stage error decided it (copied
- * onto the ApiError by toApiError) rather than by an HTTP status: nothing answered, retry;
- * an MVCC-invalid commit, endorse again; a refusal coded by the chaincode, fail; an orderer
- * that cannot take it now (SERVICE_UNAVAILABLE), retry. Other failures (the database, the
- * twin) are judged by code.
+ * Whether time may cure a failure, as the Fabric client's stage error decides it (its
+ * `retryable`) rather than by an HTTP status: nothing answered, retry; an MVCC-invalid
+ * commit, endorse again; a refusal coded by the chaincode, fail; an orderer that cannot
+ * take it now (SERVICE_UNAVAILABLE), retry. Other failures (the database, the twin's
+ * LedgerError) are judged by their API code.
  */
-export function retryable(error: ApiError): boolean {
-  if (error.ledger) return error.ledger.retryable;
+export function retryable(error: unknown): boolean {
+  if (error instanceof FabricStageError) return error.retryable;
   // Not a ledger stage (the database while recording, the twin): our side or time.
   const later: readonly string[] = ['LEDGER_UNAVAILABLE', 'CONFLICT', 'INTERNAL', 'NOT_READY'];
-  return later.includes(error.code);
+  return later.includes(toApiError(error).code);
 }
 
 /**
@@ -81,7 +82,7 @@ export async function runOperation(
   } catch (error) {
     if (error instanceof RetryLater) throw error;
     const apiError = toApiError(error);
-    if (retryable(apiError))
+    if (retryable(error))
       throw new RetryLater({ code: apiError.code, message: apiError.message }, { cause: error });
     // The chaincode refused (validation, state, permission): final, with its code, unless
     // another attempt stored an envelope meanwhile (it may be the one that made the state

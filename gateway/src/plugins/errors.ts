@@ -3,25 +3,22 @@ import { DatabaseError } from 'pg';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { FabricStageError } from '@clearance/fabric-client';
-import { API_ERRORS, ApiError, LEDGER_TO_API, toApiError as fromLedger } from '../errors';
+import { API_ERRORS, ApiError, toApiError as fromLedger } from '../errors';
 
 /**
- * Any error as a catalog code (LedgerError: a domain check the gateway ran itself; a stage
- * error of the Fabric client, by the one mapping in errors.ts).
+ * Any error as a catalog code (what the ledger port rejects with, a stage error of the
+ * Fabric client or a LedgerError, and a domain check the gateway ran itself: by the one
+ * mapping in errors.ts).
  */
 function toApiError(error: FastifyError | ApiError | LedgerError | DatabaseError): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof FabricStageError) return fromLedger(error);
+  if (error instanceof FabricStageError || error instanceof LedgerError) return fromLedger(error);
   // A value from the request PostgreSQL cannot take (SQLSTATE class 22: out of range, not
   // valid text): the request's fault. Routes check what they pass; this is the backstop.
   if (error instanceof DatabaseError)
     return error.code?.startsWith('22')
       ? new ApiError('VALIDATION_FAILED', 'A value in the request is out of range or not valid.')
       : new ApiError('INTERNAL', undefined, { cause: error });
-  if (error instanceof LedgerError)
-    return new ApiError(LEDGER_TO_API[error.code], error.detail, {
-      reason: error.reason,
-    });
   return fromFastify(error);
 }
 

@@ -6,7 +6,7 @@ import {
   SelfCheckContract,
   TrustListContract,
 } from '@clearance/chaincode';
-import { TrustChangeSchema, TrustProposalRecordSchema } from '@clearance/domain';
+import { LedgerError, TrustChangeSchema, TrustProposalRecordSchema } from '@clearance/domain';
 import {
   OFFICERS,
   addAuthorityChange,
@@ -14,7 +14,6 @@ import {
   sampleFiling,
   type TestPki,
 } from '@clearance/testkit/chaincode';
-import { ApiError } from '../errors';
 import { createContractClient, invocations, TRANSACTIONS, type Invocation } from './contract';
 import type { Ledger } from './ledger';
 import { createMemoryLedger, createMemoryNetwork } from '@clearance/testkit/gateway';
@@ -127,7 +126,8 @@ describe('contract client on the in-memory twin', () => {
 
   it('passes the ledger’s coded errors on (NOT_FOUND)', async () => {
     await expect(gd.seal.get('NO-SUCH-SEAL')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(gd.declaration.get('GD-NONE')).rejects.toBeInstanceOf(ApiError);
+    // The chaincode's own error, as the port rejects with it (the HTTP edge maps it).
+    await expect(gd.declaration.get('GD-NONE')).rejects.toBeInstanceOf(LedgerError);
   });
 
   it('refuses a result that is not of the domain’s shape with INTERNAL, not a cast', async () => {

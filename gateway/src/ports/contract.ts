@@ -53,47 +53,24 @@ type TransactionOf<C> = Exclude<
   'beforeTransaction' | 'afterTransaction' | 'unknownTransaction' | 'createContext'
 >;
 
-function transactions<C, const M extends readonly TransactionOf<C>[]>(
-  contract: string,
-  methods: M,
-): { readonly [K in M[number]]: string } {
-  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Object.fromEntries is typed with string keys; these are exactly `methods`
-  return Object.fromEntries(methods.map((m) => [m, `${contract}:${m}`])) as {
-    readonly [K in M[number]]: string;
-  };
+/**
+ * `Contract:Method` names for the methods listed (each checked against the contract class):
+ * the list is written once, its entries become the keys.
+ */
+function transactions<C>(contract: string) {
+  return <const M extends readonly TransactionOf<C>[]>(
+    methods: M,
+  ): { readonly [K in M[number]]: string } =>
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Object.fromEntries is typed with string keys; these are exactly `methods`
+    Object.fromEntries(methods.map((m) => [m, `${contract}:${m}`])) as {
+      readonly [K in M[number]]: string;
+    };
 }
 
 /** Every transaction the gateway calls, by contract. */
 export const TRANSACTIONS = {
-  SelfCheck: transactions<SelfCheckContract, ['Record', 'Get']>(SELF_CHECK_CONTRACT, [
-    'Record',
-    'Get',
-  ]),
-  Declaration: transactions<
-    DeclarationContract,
-    [
-      'File',
-      'Amend',
-      'Accept',
-      'Reject',
-      'AssessRisk',
-      'MarkReleaseEligible',
-      'OrderInspection',
-      'RecordInspection',
-      'Release',
-      'Close',
-      'Hold',
-      'Unhold',
-      'ShareCommercial',
-      'Get',
-      'GetHistory',
-      'FileDual',
-      'AmendDual',
-      'FileHalf',
-      'GetSubmission',
-      'PendingHalves',
-    ]
-  >(DECLARATION_CONTRACT, [
+  SelfCheck: transactions<SelfCheckContract>(SELF_CHECK_CONTRACT)(['Record', 'Get']),
+  Declaration: transactions<DeclarationContract>(DECLARATION_CONTRACT)([
     'File',
     'Amend',
     'Accept',
@@ -115,20 +92,7 @@ export const TRANSACTIONS = {
     'GetSubmission',
     'PendingHalves',
   ]),
-  TrustList: transactions<
-    TrustListContract,
-    [
-      'ProposeTrustChange',
-      'ApproveTrustChange',
-      'RejectTrustChange',
-      'WithdrawTrustChange',
-      'UpdateRevocationList',
-      'GetAuthority',
-      'ListAuthorities',
-      'GetTrustChange',
-      'ListTrustChanges',
-    ]
-  >(TRUST_LIST_CONTRACT, [
+  TrustList: transactions<TrustListContract>(TRUST_LIST_CONTRACT)([
     'ProposeTrustChange',
     'ApproveTrustChange',
     'RejectTrustChange',
@@ -139,18 +103,7 @@ export const TRANSACTIONS = {
     'GetTrustChange',
     'ListTrustChanges',
   ]),
-  Seal: transactions<
-    SealContract,
-    [
-      'RecordAlarm',
-      'AnchorReadings',
-      'RecordCheckpoint',
-      'GetSeal',
-      'GetSealByTag',
-      'GetActiveSeal',
-      'GetAnchors',
-    ]
-  >(SEAL_CONTRACT, [
+  Seal: transactions<SealContract>(SEAL_CONTRACT)([
     'RecordAlarm',
     'AnchorReadings',
     'RecordCheckpoint',
@@ -159,10 +112,11 @@ export const TRANSACTIONS = {
     'GetActiveSeal',
     'GetAnchors',
   ]),
-  Crossing: transactions<CrossingContract, ['Decide', 'RecordOutcome', 'GetCrossing']>(
-    CROSSING_CONTRACT,
-    ['Decide', 'RecordOutcome', 'GetCrossing'],
-  ),
+  Crossing: transactions<CrossingContract>(CROSSING_CONTRACT)([
+    'Decide',
+    'RecordOutcome',
+    'GetCrossing',
+  ]),
 } as const;
 
 /** A transaction to run later: what an operation stores (name, arguments, transient data). */

@@ -4,7 +4,6 @@
  * commit status from the home peer.
  */
 import { peer } from '@hyperledger/fabric-protos';
-import { toApiError } from '../errors';
 import {
   CommitError,
   createFabricClient,
@@ -49,10 +48,8 @@ const bytes = (s: Record<string, string>) =>
   Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)]));
 
 /**
- * The Ledger port over one identity's network. The client rejects with its stage errors;
- * here, at the gateway's boundary with it, they become ApiErrors by the one mapping
- * (errors.ts toApiError), which keeps the stage error as the cause (for the logs) and
- * copies its code and retry verdict (for the operations runner).
+ * The Ledger port over one identity's network. It rejects with the client's stage errors as
+ * they are (code, transaction id, `retryable`); the HTTP edge maps them (errors.ts).
  */
 class FabricLedger implements Ledger {
   /** Routes each transaction to its namespace (namespace-routing.ts). */
@@ -66,15 +63,11 @@ class FabricLedger implements Ledger {
     /** Closes what this ledger owns (the client, when it is not a factory's). */
     private readonly release: () => void,
   ) {
-    this.router = createNamespaceRouter(mspId, async (namespace, transaction, args) => {
-      try {
-        return Buffer.from(
-          await this.network.getContract(namespace).evaluateTransaction(transaction, ...args),
-        ).toString();
-      } catch (error) {
-        throw toApiError(error);
-      }
-    });
+    this.router = createNamespaceRouter(mspId, async (namespace, transaction, args) =>
+      Buffer.from(
+        await this.network.getContract(namespace).evaluateTransaction(transaction, ...args),
+      ).toString(),
+    );
   }
 
   private async contractFor(transaction: string, args: readonly string[]) {
@@ -90,28 +83,21 @@ class FabricLedger implements Ledger {
     args: string[],
     transient: Record<string, string> = {},
   ): Promise<Committed> {
-    let transactionId: string | undefined;
-    try {
-      const contract = await this.contractFor(transaction, args).catch((error: unknown) => {
-        throw toApiError(error);
-      });
-      const proposal = contract.newProposal(transaction, {
-        arguments: args,
-        transientData: bytes(transient),
-      });
-      transactionId = proposal.transactionId;
-      const endorsed = await proposal.endorse();
-      const status = await (await endorsed.submit()).getStatus();
-      if (!status.successful)
-        throw new CommitError(status.code, status.blockNumber, { transactionId });
-      return {
-        transactionId,
-        blockNumber: status.blockNumber,
-        result: Buffer.from(endorsed.getResult()).toString(),
-      };
-    } catch (error) {
-      throw toApiError(error, transactionId);
-    }
+    const contract = await this.contractFor(transaction, args);
+    const proposal = contract.newProposal(transaction, {
+      arguments: args,
+      transientData: bytes(transient),
+    });
+    const { transactionId } = proposal;
+    const endorsed = await proposal.endorse();
+    const status = await (await endorsed.submit()).getStatus();
+    if (!status.successful)
+      throw new CommitError(status.code, status.blockNumber, { transactionId });
+    return {
+      transactionId,
+      blockNumber: status.blockNumber,
+      result: Buffer.from(endorsed.getResult()).toString(),
+    };
   }
 
   async prepare(
@@ -124,65 +110,39 @@ class FabricLedger implements Ledger {
       arguments: args,
       transientData: bytes(transient),
     });
-    try {
-      const endorsed = await proposal.endorse();
-      return {
-        transactionId: endorsed.transactionId,
-        envelope: endorsed.getBytes(),
-        result: Buffer.from(endorsed.getResult()).toString(),
-      };
-    } catch (error) {
-      throw toApiError(error, proposal.transactionId);
-    }
+    const endorsed = await proposal.endorse();
+    return {
+      transactionId: endorsed.transactionId,
+      envelope: endorsed.getBytes(),
+      result: Buffer.from(endorsed.getResult()).toString(),
+    };
   }
 
   async send(envelope: Uint8Array): Promise<TransactionStatus> {
-    let transactionId: string | undefined;
-    try {
-      const submitted = await timeStage('ordered', () => this.network.submitEnvelope(envelope));
-      transactionId = submitted.transactionId;
-      const status = await timeStage('committed', () => submitted.getStatus());
-      // (A later copy's DUPLICATE_TXID is never the status: the client reports the first.)
-      if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
-      return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
-    } catch (error) {
-      throw toApiError(error, transactionId);
-    }
+    const submitted = await timeStage('ordered', () => this.network.submitEnvelope(envelope));
+    const status = await timeStage('committed', () => submitted.getStatus());
+    // (A later copy's DUPLICATE_TXID is never the status: the client reports the first.)
+    if (status.successful) return { state: 'committed', blockNumber: status.blockNumber };
+    return { state: 'invalid', blockNumber: status.blockNumber, validationCode: status.code };
   }
 
   async status(transactionId: string): Promise<TransactionStatus> {
-    try {
-      const known = await this.network.processedTransaction(transactionId);
-      if (!known) return { state: 'unknown' };
-      return known.validationCode === peer.TxValidationCode.VALID
-        ? { state: 'committed', blockNumber: known.blockNumber }
-        : {
-            state: 'invalid',
-            blockNumber: known.blockNumber,
-            validationCode: known.validationCode,
-          };
-    } catch (error) {
-      throw toApiError(error, transactionId);
-    }
+    const known = await this.network.processedTransaction(transactionId);
+    if (!known) return { state: 'unknown' };
+    return known.validationCode === peer.TxValidationCode.VALID
+      ? { state: 'committed', blockNumber: known.blockNumber }
+      : { state: 'invalid', blockNumber: known.blockNumber, validationCode: known.validationCode };
   }
 
   async evaluate(transaction: string, args: string[]): Promise<string> {
     if (this.chaincode === JOINT_NAMESPACE) return this.router.evaluate(transaction, args);
-    try {
-      return Buffer.from(
-        await this.network.getContract(this.chaincode).evaluateTransaction(transaction, ...args),
-      ).toString();
-    } catch (error) {
-      throw toApiError(error);
-    }
+    return Buffer.from(
+      await this.network.getContract(this.chaincode).evaluateTransaction(transaction, ...args),
+    ).toString();
   }
 
   async channelHeight(): Promise<bigint> {
-    try {
-      return await this.network.channelHeight();
-    } catch (error) {
-      throw toApiError(error);
-    }
+    return this.network.channelHeight();
   }
 
   health(): LedgerHealth {

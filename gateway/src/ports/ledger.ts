@@ -1,10 +1,16 @@
 /**
  * The gateway's view of the ledger: its port, over the Fabric client (@clearance/fabric-client)
  * through fabric-ledger.ts. Unit tests use an in-memory twin driven by the same behaviour
- * suite. Failures reject with ApiError: the Fabric adapter maps the client's stage errors
- * (FabricStageError: stage, code, transaction id, endpoint, `retryable`) by errors.ts
- * `toApiError`, which copies the code and the retry verdict onto the ApiError (`ledger`).
+ * suite. Failures reject with what the ledger said, not with HTTP: the Fabric adapter with
+ * the client's stage errors (FabricStageError: stage, code, transaction id, endpoint,
+ * `retryable`), the twin (the contracts run in process) with the domain's LedgerError. Both
+ * carry the chaincode's code of a refusal as `code` (and its finer `reason`); the HTTP edge
+ * maps them to API codes once (errors.ts toApiError, from the errors plugin and the
+ * operations runner).
  */
+import { ERROR_CODES, LedgerError, type ErrorCode as LedgerErrorCode } from '@clearance/domain';
+import { FabricStageError } from '@clearance/fabric-client';
+
 export interface Committed {
   transactionId: string;
   blockNumber: bigint;
@@ -20,6 +26,19 @@ export interface Prepared {
 }
 
 export { MVCC_CODES } from '@clearance/fabric-client';
+
+/**
+ * The chaincode's code of a ledger refusal (a stage error carrying one, or the twin's
+ * LedgerError), with a commit invalidated for an MVCC conflict as CONFLICT (the record
+ * changed meanwhile); undefined for anything else (the ledger not reached, a fault of ours).
+ * For callers that act on a refusal: NOT_FOUND for "none", REPLAYED for "done before".
+ */
+export function ledgerRefusal(error: unknown): LedgerErrorCode | undefined {
+  if (error instanceof LedgerError) return error.code;
+  if (!(error instanceof FabricStageError)) return undefined;
+  if (error.code === 'MVCC_CONFLICT') return 'CONFLICT';
+  return ERROR_CODES.find((code) => code === error.code);
+}
 
 /** What the ledger knows of a transaction id. */
 export type TransactionStatus =
@@ -47,7 +66,7 @@ export interface LedgerEndpointEvent {
 
 export interface Ledger {
   /**
-   * Endorse, order and wait for commit; rejects with ApiError on any failure. `transient`
+   * Endorse, order and wait for commit; rejects on any failure (see above). `transient`
    * values reach the chaincode but are not written to the channel (private data).
    */
   submit(

@@ -5,9 +5,9 @@
  * jurisdiction never changes, so where it lives is looked up once and kept.
  */
 import { JURISDICTION_NAMESPACES, routeOf, type Namespace } from '@clearance/domain';
-import { ApiError } from '../errors';
+import { ledgerRefusal } from './ledger';
 
-/** Evaluates a transaction in one namespace (an ApiError on refusal). */
+/** Evaluates a transaction in one namespace (rejects as the Ledger port does). */
 export type EvaluateIn = (
   namespace: Namespace,
   transaction: string,
@@ -27,7 +27,7 @@ export function createNamespaceRouter(mspId: string, evaluateIn: EvaluateIn) {
       try {
         await evaluateIn(namespace, 'Declaration:Get', [id]);
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'NOT_FOUND') continue;
+        if (ledgerRefusal(error) === 'NOT_FOUND') continue;
         throw error;
       }
       const oldest = located.keys().next();
@@ -57,7 +57,7 @@ export function createNamespaceRouter(mspId: string, evaluateIn: EvaluateIn) {
           try {
             return await evaluateIn(namespace, transaction, args);
           } catch (error) {
-            if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+            if (ledgerRefusal(error) !== 'NOT_FOUND') throw error;
             missing = error;
           }
         }

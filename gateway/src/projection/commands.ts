@@ -3,9 +3,8 @@
  */
 import type { Network } from '@clearance/fabric-client';
 import type { Pool } from 'pg';
-import { ApiError } from '../errors';
 import { createContractClient } from '../ports/contract';
-import type { Ledger } from '../ports/ledger';
+import { ledgerRefusal, type Ledger } from '../ports/ledger';
 import { startIndexer } from './listener';
 import type { CrossingRow } from './queries';
 import { createIndexStore, type IndexStore, type PoisonEvent } from './store';
@@ -77,7 +76,7 @@ async function compareRows<Row, Record>(
     try {
       record = await read(id);
     } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+      if (ledgerRefusal(error) !== 'NOT_FOUND') throw error;
       mismatches.push({ id, field: 'exists', index: true, ledger: false });
       continue;
     }

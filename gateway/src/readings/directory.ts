@@ -4,9 +4,8 @@
  * what it asks the ledger may grow with what it is sent. Devices the ledger knows and ids it
  * does not are kept apart, so a flood of made-up ids never pushes real devices out.
  */
-import { ApiError } from '../errors';
 import { createContractClient } from '../ports/contract';
-import type { Ledger } from '../ports/ledger';
+import { ledgerRefusal, type Ledger } from '../ports/ledger';
 import { BoundedCache } from '../limits/bounded-cache';
 import type { DeviceDirectory, DeviceInfo } from './ingest';
 
@@ -34,7 +33,7 @@ export function ledgerDeviceDirectory(
       known.set(deviceId, info);
       return info;
     } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+      if (ledgerRefusal(error) !== 'NOT_FOUND') throw error;
       unknown.set(deviceId, true); // unknown, or a device that seals nothing now
       return undefined;
     }

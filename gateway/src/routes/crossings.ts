@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { ApiError, againOnConflict } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { createContractClient, invocations, type ContractClient } from '../ports/contract';
-import type { Ledger } from '../ports/ledger';
+import { ledgerRefusal, type Ledger } from '../ports/ledger';
 import type { OfficerPrincipal } from '../auth/principal';
 import { commitAct, type Operations } from '../operations/submit';
 import { isSealOperator, laneOf, requireOfficer } from '../plugins/auth';
@@ -173,8 +173,9 @@ const crossingRoutes: FastifyPluginAsync<{
           .status(201)
           .send({ crossing: result, transactionId: committed.transactionId, created: true });
       } catch (error) {
-        if (!(error instanceof ApiError) || !['ALREADY_EXISTS', 'CONFLICT'].includes(error.code))
-          throw error;
+        // The operation's answer (an ApiError) or, without a queue, the ledger's refusal.
+        const code = error instanceof ApiError ? error.code : ledgerRefusal(error);
+        if (code !== 'ALREADY_EXISTS' && code !== 'CONFLICT') throw error;
         // A retry, or the twin of a request that raced it: the crossing first recorded.
         const existing = await app.contract.crossing.get(crossingId).catch(() => {
           throw error;
@@ -311,11 +312,7 @@ const crossingRoutes: FastifyPluginAsync<{
           );
           return { crossing: result, transactionId: committed.transactionId, created: false };
         } catch (error) {
-          if (
-            !(error instanceof ApiError && error.code === 'CONFLICT') ||
-            attempt === OUTCOME_TRIES
-          )
-            throw error;
+          if (ledgerRefusal(error) !== 'CONFLICT' || attempt === OUTCOME_TRIES) throw error;
         }
       }
     },

@@ -27,6 +27,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { IdempotencyHeaders, OperationResponse, errorResponses } from '../http/schemas';
 import { invocations } from '../ports/contract';
+import { ledgerRefusal } from '../ports/ledger';
 import { acceptOperation, type Operations } from '../operations/submit';
 import { isSealOperator, requireTrader } from '../plugins/auth';
 import type { SignatureCheck } from '../trust-anchors';
@@ -91,7 +92,7 @@ const dualRoutes: FastifyPluginAsync<{
       try {
         return await app.contract.declaration.submission(j, id);
       } catch (error) {
-        if (!(error instanceof ApiError && error.code === 'NOT_FOUND')) throw error;
+        if (ledgerRefusal(error) !== 'NOT_FOUND') throw error;
       }
     }
     throw new ApiError('NOT_FOUND', `submission ${id} does not exist`);
@@ -229,7 +230,7 @@ const dualRoutes: FastifyPluginAsync<{
         app.contract.declaration
           .get(submission.submission.sides[j].declarationId)
           .catch((error: unknown) => {
-            if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;
+            if (ledgerRefusal(error) === 'NOT_FOUND') return null;
             throw error;
           });
       return { submission, halves: { GD: await half('GD'), HK: await half('HK') } };

@@ -12,6 +12,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { ledgerRefusal } from '../ports/ledger';
 import { SealPage, SealTrack, SealView, errorResponses } from '../http/schemas';
 import { laneOf } from '../plugins/auth';
 
@@ -26,7 +27,7 @@ const sealRoutes: FastifyPluginAsync = async (instance) => {
     try {
       seal = await app.contract.seal.get(sealId);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_FOUND')
+      if (ledgerRefusal(error) === 'NOT_FOUND')
         throw new ApiError('NOT_FOUND', `seal ${sealId} does not exist`);
       throw error;
     }

@@ -9,9 +9,8 @@
 import type { SealResult } from '@clearance/domain';
 import { ROUTES } from '@clearance/domain/node';
 import type { Pool } from 'pg';
-import { ApiError } from '../errors';
 import { createContractClient } from '../ports/contract';
-import type { Ledger } from '../ports/ledger';
+import { ledgerRefusal, type Ledger } from '../ports/ledger';
 import { READING_TIME } from './queries';
 import {
   DEFAULT_POLICY,
@@ -72,7 +71,7 @@ export function startSealMonitor(options: {
         const state = initialWatch();
         w = { seal, state, done: seal.state !== 'APPLIED', readAt: now(), readThrough: null };
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
+        if (ledgerRefusal(error) === 'NOT_FOUND') return undefined;
         throw error;
       }
       watched.set(sealId, w);
@@ -129,7 +128,7 @@ export function startSealMonitor(options: {
         w.seal = result;
       } catch (error) {
         // Removed meanwhile: nothing more to watch.
-        if (!(error instanceof ApiError && error.code === 'INVALID_STATE')) throw error;
+        if (ledgerRefusal(error) !== 'INVALID_STATE') throw error;
         w.done = true;
         break;
       }

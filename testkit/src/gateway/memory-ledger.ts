@@ -2,28 +2,14 @@
  * In-memory twin of the Ledger for unit tests: runs the real contract code on the
  * chaincode's in-memory ledger, one transaction per block. prepare() simulates (nothing
  * written); send() runs the transaction again and commits it once per transaction id.
+ * A refusal rejects with the contract's own LedgerError (its code and reason), as the
+ * Fabric adapter rejects with the client's EndorseError carrying the same code.
  */
 import { z } from 'zod';
 import { contracts } from '@clearance/chaincode';
-import { LedgerError } from '@clearance/domain';
 import { MemoryLedger, type ContractInvoker, type TestIdentity } from '../chaincode';
 import { randomBytes } from 'node:crypto';
-import {
-  ApiError,
-  LEDGER_TO_API,
-  type Committed,
-  type Ledger,
-  type TransactionStatus,
-} from '@clearance/gateway';
-
-function toApiError(error: unknown): ApiError {
-  if (error instanceof LedgerError)
-    return new ApiError(LEDGER_TO_API[error.code], error.detail, {
-      cause: error,
-      reason: error.reason,
-    });
-  return new ApiError('INTERNAL', undefined, { cause: error });
-}
+import type { Committed, Ledger, TransactionStatus } from '@clearance/gateway';
 
 /** What the twin's prepare hands out and its send takes back, checked on the way in. */
 const EnvelopeSchema = z.object({
@@ -59,32 +45,24 @@ function memoryLedger(
 ): Ledger {
   return {
     async submit(transaction, args, transient): Promise<Committed> {
-      try {
-        const { result, txId } = await invoker.submit(transaction, args, transient);
-        const blockNumber = clock.height++;
-        statuses.set(txId, { state: 'committed', blockNumber });
-        return { transactionId: txId, blockNumber, result };
-      } catch (error) {
-        throw toApiError(error);
-      }
+      const { result, txId } = await invoker.submit(transaction, args, transient);
+      const blockNumber = clock.height++;
+      statuses.set(txId, { state: 'committed', blockNumber });
+      return { transactionId: txId, blockNumber, result };
     },
     async prepare(transaction, args, transient = {}) {
-      try {
-        // As on Fabric, the transaction id is fixed before endorsement: the simulation and
-        // the commit run under the same one.
-        const transactionId = randomBytes(32).toString('hex');
-        const result = await invoker.evaluate(transaction, args, transient, {
-          txId: transactionId,
-        });
-        const envelope: Envelope = { transactionId, transaction, args, transient };
-        return {
-          transactionId: envelope.transactionId,
-          envelope: Buffer.from(JSON.stringify(envelope)),
-          result,
-        };
-      } catch (error) {
-        throw toApiError(error);
-      }
+      // As on Fabric, the transaction id is fixed before endorsement: the simulation and
+      // the commit run under the same one.
+      const transactionId = randomBytes(32).toString('hex');
+      const result = await invoker.evaluate(transaction, args, transient, {
+        txId: transactionId,
+      });
+      const envelope: Envelope = { transactionId, transaction, args, transient };
+      return {
+        transactionId: envelope.transactionId,
+        envelope: Buffer.from(JSON.stringify(envelope)),
+        result,
+      };
     },
     async send(bytes) {
       const envelope = EnvelopeSchema.parse(JSON.parse(Buffer.from(bytes).toString()));
@@ -108,11 +86,7 @@ function memoryLedger(
       return statuses.get(transactionId) ?? { state: 'unknown' };
     },
     async evaluate(transaction, args) {
-      try {
-        return await invoker.evaluate(transaction, args);
-      } catch (error) {
-        throw toApiError(error);
-      }
+      return invoker.evaluate(transaction, args);
     },
     async channelHeight() {
       return clock.height;

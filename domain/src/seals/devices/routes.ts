@@ -159,90 +159,79 @@ export interface Route {
   controlPoints: string[];
 }
 
+/**
+ * A route from its stops in order: control points by id (each one a waypoint and a control
+ * point to pass) and the plain waypoints between them.
+ */
+function route(id: string, name: string, stops: readonly (string | Point)[]): Route {
+  return {
+    id,
+    name,
+    waypoints: stops.map((stop) => (typeof stop === 'string' ? cp(stop) : stop)),
+    controlPoints: stops.filter((stop) => typeof stop === 'string'),
+  };
+}
+
+/** Into Shenzhen over Lok Ma Chau / Huanggang, to Futian. */
+const VIA_LOK_MA_CHAU: readonly (string | Point)[] = [
+  { lat: 22.498, lon: 114.078 },
+  'LMC',
+  'HGG',
+  'FUTIAN',
+];
+
 export const ROUTES: readonly Route[] = [
-  {
-    id: 'HKIA-FUTIAN',
-    name: 'Airport to Futian via Lok Ma Chau / Huanggang',
-    waypoints: [
-      cp('HKIA'),
-      { lat: 22.3513, lon: 114.074 },
-      { lat: 22.498, lon: 114.078 },
-      cp('LMC'),
-      cp('HGG'),
-      cp('FUTIAN'),
-    ],
-    controlPoints: ['HKIA', 'LMC', 'HGG', 'FUTIAN'],
-  },
-  {
-    id: 'KWC-FUTIAN',
-    name: 'Kwai Chung to Futian via Lok Ma Chau / Huanggang',
-    waypoints: [
-      cp('KWC'),
-      { lat: 22.38, lon: 114.106 },
-      { lat: 22.498, lon: 114.078 },
-      cp('LMC'),
-      cp('HGG'),
-      cp('FUTIAN'),
-    ],
-    controlPoints: ['KWC', 'LMC', 'HGG', 'FUTIAN'],
-  },
-  {
-    id: 'KWC-DONGGUAN',
-    name: 'Kwai Chung to Dongguan via Shenzhen Bay',
-    waypoints: [
-      cp('KWC'),
-      { lat: 22.3513, lon: 114.074 },
-      { lat: 22.44, lon: 113.99 },
-      cp('SZBHK'),
-      cp('SZBGD'),
-      { lat: 22.6, lon: 113.86 },
-      cp('DGHM'),
-    ],
-    controlPoints: ['KWC', 'SZBHK', 'SZBGD', 'DGHM'],
-  },
-  {
-    id: 'FARM-MKT',
-    name: 'Livestock: Huizhou farm to Sheung Shui slaughterhouse via Wenjindu / Man Kam To',
-    waypoints: [
-      cp('HZFARM'),
+  route('HKIA-FUTIAN', 'Airport to Futian via Lok Ma Chau / Huanggang', [
+    'HKIA',
+    { lat: 22.3513, lon: 114.074 },
+    ...VIA_LOK_MA_CHAU,
+  ]),
+  route('KWC-FUTIAN', 'Kwai Chung to Futian via Lok Ma Chau / Huanggang', [
+    'KWC',
+    { lat: 22.38, lon: 114.106 },
+    ...VIA_LOK_MA_CHAU,
+  ]),
+  route('KWC-DONGGUAN', 'Kwai Chung to Dongguan via Shenzhen Bay', [
+    'KWC',
+    { lat: 22.3513, lon: 114.074 },
+    { lat: 22.44, lon: 113.99 },
+    'SZBHK',
+    'SZBGD',
+    { lat: 22.6, lon: 113.86 },
+    'DGHM',
+  ]),
+  route(
+    'FARM-MKT',
+    'Livestock: Huizhou farm to Sheung Shui slaughterhouse via Wenjindu / Man Kam To',
+    [
+      'HZFARM',
       { lat: 22.85, lon: 114.3 },
       { lat: 22.62, lon: 114.15 },
-      cp('WJD'),
-      cp('MKT'),
+      'WJD',
+      'MKT',
       { lat: 22.53, lon: 114.115 },
-      cp('SSSH'),
+      'SSSH',
     ],
-    controlPoints: ['HZFARM', 'WJD', 'MKT', 'SSSH'],
-  },
-  {
-    id: 'HKIA-MACAO',
-    name: 'Airport to Macao over the Hong Kong-Zhuhai-Macao Bridge',
-    waypoints: [
-      cp('HKIA'),
-      { lat: 22.285, lon: 113.8 },
-      { lat: 22.24, lon: 113.66 },
-      cp('HZMBMO'),
-      { lat: 22.17, lon: 113.57 },
-      cp('MOLOG'),
-    ],
-    controlPoints: ['HKIA', 'HZMBMO', 'MOLOG'],
-  },
-  {
-    id: 'ZHUHAI-MACAO',
-    name: 'Zhuhai to Macao via Gongbei / the Border Gate',
-    waypoints: [
-      cp('ZHLOG'),
-      { lat: 22.228, lon: 113.545 },
-      cp('BGMO'),
-      { lat: 22.19, lon: 113.55 },
-      cp('MOLOG'),
-    ],
-    controlPoints: ['ZHLOG', 'BGMO', 'MOLOG'],
-  },
-  {
-    id: 'HENGQIN-MACAO',
-    name: 'Hengqin to Macao via the Hengqin port',
-    waypoints: [cp('HQLOG'), cp('HQMO'), { lat: 22.145, lon: 113.555 }, cp('MOLOG')],
-    controlPoints: ['HQLOG', 'HQMO', 'MOLOG'],
-  },
+  ),
+  route('HKIA-MACAO', 'Airport to Macao over the Hong Kong-Zhuhai-Macao Bridge', [
+    'HKIA',
+    { lat: 22.285, lon: 113.8 },
+    { lat: 22.24, lon: 113.66 },
+    'HZMBMO',
+    { lat: 22.17, lon: 113.57 },
+    'MOLOG',
+  ]),
+  route('ZHUHAI-MACAO', 'Zhuhai to Macao via Gongbei / the Border Gate', [
+    'ZHLOG',
+    { lat: 22.228, lon: 113.545 },
+    'BGMO',
+    { lat: 22.19, lon: 113.55 },
+    'MOLOG',
+  ]),
+  route('HENGQIN-MACAO', 'Hengqin to Macao via the Hengqin port', [
+    'HQLOG',
+    'HQMO',
+    { lat: 22.145, lon: 113.555 },
+    'MOLOG',
+  ]),
 ];

@@ -7,7 +7,7 @@ import { signDetached, type Jurisdiction } from '@clearance/domain';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
-import type { ChallengeSigner } from '../gateway/http';
+import type { ChallengeSigner } from '@clearance/testkit/gateway';
 
 export interface DemoTrader extends ChallengeSigner {
   jurisdiction: Jurisdiction;

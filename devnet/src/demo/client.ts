@@ -17,7 +17,44 @@ export class DemoError extends Error {
 
 export interface Answer {
   status: number;
+  headers: Headers;
+  /** The JSON body, or the text of one that is not JSON ('' when empty). */
   body: unknown;
+}
+
+/**
+ * One HTTP request to a gateway at `base`, with a JSON body and a bearer token if given,
+ * answered with its status, headers and body; also the tests' requests to gateways.
+ */
+export async function requestJson(
+  base: string,
+  method: string,
+  path: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
+): Promise<Answer> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, headers: res.headers, body };
 }
 
 /** The error code of a gateway answer (`{error: {code}}`), if it has one. */
@@ -29,30 +66,19 @@ function errorCode(body: unknown): string | undefined {
 export class GatewayClient {
   constructor(readonly base: string) {}
 
-  async request(
+  request(
     method: string,
     path: string,
     options: { token?: string; body?: unknown; key?: string; wait?: boolean } = {},
   ): Promise<Answer> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
+    return requestJson(this.base, method, path, {
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.body === undefined ? {} : { body: options.body }),
       headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.key ? { 'idempotency-key': options.key } : {}),
         ...(options.wait ? { prefer: 'wait=30' } : {}),
       },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(60_000),
     });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: res.status, body };
   }
 
   /** The answer's body when its status is one of `ok`; a DemoError with its code otherwise. */
@@ -84,7 +110,7 @@ export class GatewayClient {
     const key = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const answer = await this.request('POST', path, { token, body, key, wait: true }).catch(
-        (error: unknown) => ({ status: 0, body: String(error) }),
+        (error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }),
       );
       if (answer.status === 200 || answer.status === 202) {
         const op = (answer.body as { operation: { state: string; error?: { code: string } } })

@@ -9,7 +9,7 @@
  *   demo traders <out-dir> <gd-trust-admin-connection> <hk-trust-admin-connection>
  *   demo life <demo-dir> <connections-dir>   (input on stdin: see life.ts)
  */
-import { createTestPki, listAuthority, type TestSigner } from '../chaincode';
+import { createTestPki, listAuthority, type TestSigner } from '@clearance/testkit/chaincode';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';

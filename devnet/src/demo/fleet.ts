@@ -15,7 +15,7 @@ import {
 } from '@clearance/domain/node';
 import { simulateTrip, type Fault } from '@clearance/seal-devices/fleet';
 import { requestDecision } from '@clearance/seal-devices/lane';
-import type { Ledger } from '@clearance/gateway';
+import { ledgerRefusal, type Ledger } from '@clearance/gateway';
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { DemoError, type GatewayClient } from './client';
 import { GOODS } from './goods';
@@ -38,8 +38,6 @@ interface Trip {
   arriving?: boolean;
 }
 
-const codeOf = (error: unknown): string | undefined => (error as { code?: string }).code;
-
 /**
  * Submits, again for a few seconds while the endorsing peers have not all committed what
  * it builds on (a submit waits for its own peer's commit only), or after an MVCC conflict
@@ -51,7 +49,7 @@ async function submitSoon(ledger: Ledger, transaction: string, args: string[]): 
       await ledger.submit(transaction, args);
       return;
     } catch (error) {
-      const code = codeOf(error);
+      const code = ledgerRefusal(error);
       const again = code === 'INVALID_STATE' || code === 'NOT_FOUND' || code === 'CONFLICT';
       if (attempt >= 40 || !again) throw error;
       await new Promise((r) => setTimeout(r, 250));
@@ -83,7 +81,8 @@ export class Fleet {
           () => true,
           (error: unknown) => {
             // Removed already, or never applied: nothing to clear.
-            if (codeOf(error) === 'INVALID_STATE' || codeOf(error) === 'NOT_FOUND') return false;
+            const code = ledgerRefusal(error);
+            if (code === 'INVALID_STATE' || code === 'NOT_FOUND') return false;
             throw error;
           },
         ),
@@ -303,7 +302,7 @@ export class Fleet {
       `arrived: ${t.plan.routeId}`,
     ]).catch((error: unknown) => {
       // Removed already (an attempt whose answer was lost): go on to the next trip.
-      if (codeOf(error) !== 'INVALID_STATE') throw error;
+      if (ledgerRefusal(error) !== 'INVALID_STATE') throw error;
     });
     if (this.stopped) return;
     const next = this.newTrip(t.plan, t.trip + 1, await this.consignment(t.plan, t.trip + 1));

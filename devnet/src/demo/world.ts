@@ -9,7 +9,7 @@ import type { Jurisdiction } from '@clearance/domain';
 import { createFabricLedger, loadConfig, type Ledger } from '@clearance/gateway';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { signInTrader } from '../gateway/http';
+import { signInTrader } from '@clearance/testkit/gateway';
 import { GatewayClient } from './client';
 import { demoFiling, type GOODS } from './goods';
 import type { DemoAct, DemoOfficer } from './scenes';

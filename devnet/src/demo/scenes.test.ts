@@ -7,9 +7,15 @@
 import { DeclarationContract, TrustListContract } from '@clearance/chaincode';
 import type { DeclarationRecord, Jurisdiction } from '@clearance/domain';
 import { invocations } from '@clearance/gateway';
-import { listAuthority, OFFICERS, signFiling } from '../chaincode/fixtures';
-import { MemoryLedger, type TestIdentity } from '../chaincode/memory-ledger';
-import { createTestPki, type TestPki } from '../chaincode/test-pki';
+import {
+  createTestPki,
+  listAuthority,
+  MemoryLedger,
+  OFFICERS,
+  signFiling,
+  type TestIdentity,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
 import { GOODS, demoFiling } from './goods';
 import {
   SCENES,

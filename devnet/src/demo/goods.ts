@@ -4,7 +4,7 @@
  * goods of their own.
  */
 import type { Filing, Jurisdiction } from '@clearance/domain';
-import { sampleFiling } from '../chaincode/fixtures';
+import { sampleFiling } from '@clearance/testkit/chaincode';
 
 interface Goods {
   description: string;
