@@ -8,15 +8,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { broadcastRefusal, type BroadcastRefusal } from './admin';
+import { broadcastRefusal, type BroadcastRefusal, type FabricAdmin } from './admin';
 import { chaincodeTlsFile, writeChaincodeTls } from './artifacts';
 import { generateChaincodeTls } from './chaincode-tls';
 import { CHANNEL_NAME, HOST, type PeerOrg } from './definition';
 import { DevnetError } from './errors';
 import { run } from './exec';
 import { ensureConfigtxlator, requireFabric } from './fabric';
-import type { HostsDevnet } from './hosts-devnet';
-import { candidateOf, hostsNetwork, requiredAdmins } from './layout';
+import { candidateOf, hostsNetwork, requiredAdmins, type HostsNetwork } from './layout';
+import type { DevnetPaths } from './paths';
 import { normaliseCertificates } from './low-s';
 import { configtxOrgName, peerOrgCrypto, peerOrgSection } from './render';
 
@@ -33,10 +33,17 @@ export interface ConfigGroupJson {
   version: string;
 }
 
+/** What admitting an organisation needs of the hosts devnet (hosts-devnet.ts's HostsDevnet). */
+export interface AdmittingDevnet {
+  readonly paths: DevnetPaths;
+  network(): HostsNetwork;
+  admin(): FabricAdmin;
+}
+
 export type UpdateOutcome = { accepted: true } | { accepted: false; refusal: BroadcastRefusal };
 
 export class ChannelConfigurator {
-  constructor(private readonly devnet: HostsDevnet) {}
+  constructor(private readonly devnet: AdmittingDevnet) {}
 
   private get fabric() {
     return requireFabric();
@@ -189,7 +196,7 @@ export class ChannelConfigurator {
 
 /** Crypto, chaincode TLS and the channel group of a candidate organisation (its definition). */
 export async function candidateOrgGroup(
-  devnet: HostsDevnet,
+  devnet: AdmittingDevnet,
   key: string,
 ): Promise<{ org: PeerOrg; group: ConfigGroupJson }> {
   const { host } = candidateOf(key);
@@ -241,7 +248,7 @@ export async function candidateOrgGroup(
  * organisation and whether this call made the update (false: it was already a member).
  */
 export async function admitOrganisation(
-  devnet: HostsDevnet,
+  devnet: AdmittingDevnet,
   key: string,
 ): Promise<{ org: PeerOrg; updated: boolean }> {
   const { org, group } = await candidateOrgGroup(devnet, key);

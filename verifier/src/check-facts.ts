@@ -4,13 +4,18 @@ import { claimsDigest } from './attestation';
 import type { Bundle, Facts, TrustRoot } from './bundle';
 import { factsOf, type SubjectTransaction } from './facts';
 import type { Results } from './results';
-import type { VerifyOptions } from './verify';
+
+/** The declaration (release bundles) or crossing a bundle must be about. */
+export interface ExpectedSubject {
+  declarationId?: string;
+  crossingId?: string;
+}
 
 export async function checkFacts(
   bundle: Bundle,
   trustRoot: TrustRoot,
   subjects: SubjectTransaction[],
-  options: VerifyOptions,
+  expected: ExpectedSubject | undefined,
   results: Results,
 ): Promise<Facts | undefined> {
   // Every statement names the claims it was made for: a changed fact, transaction reference
@@ -41,7 +46,7 @@ export async function checkFacts(
     return undefined;
   }
   const facts = computed.facts;
-  const wanted = options.expect;
+  const wanted = expected;
   if (wanted?.declarationId !== undefined) {
     const ids =
       facts.kind === 'release'

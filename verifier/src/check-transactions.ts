@@ -9,7 +9,7 @@ import type { VerifiedBlock } from './check-blocks';
 import type { Configs } from './check-configuration';
 import type { ChannelConfig } from './config';
 import { concat, sha256, verifyFabricSignature } from './crypto';
-import { evaluateEndorsementPolicies, type Position } from './endorsement-policy';
+import { evaluateEndorsementPolicies } from './endorsement-policy';
 import type { SubjectTransaction } from './facts';
 import { HEADER_TYPE, decodeSignatureHeader } from './fabric-messages';
 import {
@@ -22,15 +22,8 @@ import type { ValidatedIdentity } from './msp';
 import { policySources } from './policy-sources';
 import { signersOf } from './policy';
 import type { CheckId, Reason } from './report';
+import type { Located } from './located';
 import type { Results } from './results';
-
-export interface Located {
-  ref: Bundle['transactions'][number];
-  position: Position;
-  tx: DecodedTransaction;
-  action: EndorserAction;
-  block: VerifiedBlock;
-}
 
 export async function verifyTransactions(
   bundle: Bundle,

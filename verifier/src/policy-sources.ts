@@ -1,7 +1,7 @@
 /** What a bundle's source transactions say was in force before each transaction. */
 import { toHex } from '@clearance/core';
 import type { Bundle } from './bundle';
-import type { Located } from './check-transactions';
+import type { Located } from './located';
 import { VALIDATION_PARAMETER, type PolicySources, type Position } from './endorsement-policy';
 import { blockOrder } from './ledger';
 

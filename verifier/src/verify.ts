@@ -8,7 +8,7 @@
 import { BUNDLE_VERSION, BundleSchema, TrustRootSchema, type Facts } from './bundle';
 import { verifyBlocks } from './check-blocks';
 import { verifyConfigurationChain } from './check-configuration';
-import { checkFacts } from './check-facts';
+import { checkFacts, type ExpectedSubject } from './check-facts';
 import { verifyTransactions } from './check-transactions';
 import { Results, report, type VerificationReport } from './results';
 
@@ -16,7 +16,7 @@ export type { VerificationReport } from './results';
 
 export interface VerifyOptions {
   /** The declaration (release bundles) or crossing the bundle must be about. */
-  expect?: { declarationId?: string; crossingId?: string };
+  expect?: ExpectedSubject;
 }
 
 /** Verifies a bundle (parsed JSON) against a trust root (parsed JSON). */
@@ -57,7 +57,7 @@ export async function verifyBundle(
   const blocks = await verifyBlocks(bundle, configs, results);
   const subjects = await verifyTransactions(bundle, trustRoot, configs, blocks, results);
   let facts: Facts | undefined;
-  if (subjects) facts = await checkFacts(bundle, trustRoot, subjects, options, results);
+  if (subjects) facts = await checkFacts(bundle, trustRoot, subjects, options.expect, results);
   else results.skipped('facts', 'facts', 'PREREQUISITE_FAILED', 'a subject transaction failed');
   return report(results, facts, trustRoot);
 }

@@ -14,12 +14,9 @@ import { PROJECTION } from './owners/projection';
 import { READINGS } from './owners/readings';
 import { SESSIONS } from './owners/sessions';
 
-/** One owner's share of a migration version. */
-export interface MigrationPart {
-  version: number;
-  up: string;
-  down: string;
-}
+import type { MigrationPart } from './migration-part';
+
+export type { MigrationPart } from './migration-part';
 
 export interface Migration {
   version: number;

@@ -1,5 +1,5 @@
 /** Officer accounts: their Fabric identities and passwords. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const ACCOUNTS: readonly MigrationPart[] = [
   {

@@ -1,5 +1,5 @@
 /** Dual filings: one side's commercial values, kept until this gateway files that side's half. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const DUAL: readonly MigrationPart[] = [
   {

@@ -1,5 +1,5 @@
 /** Capability links to a release's evidence: only the token's SHA-256 is kept. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const EVIDENCE_LINKS: readonly MigrationPart[] = [
   {

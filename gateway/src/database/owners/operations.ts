@@ -1,5 +1,5 @@
 /** Long-running ledger operations with their idempotency keys. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const OPERATIONS: readonly MigrationPart[] = [
   {

@@ -2,7 +2,7 @@
  * The event projection's tables: ledger events, declarations, seals, the checkpoint, poison
  * events, crossings.
  */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const PROJECTION: readonly MigrationPart[] = [
   {

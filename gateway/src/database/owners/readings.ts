@@ -1,5 +1,5 @@
 /** Seal readings: e-lock readings, device and tag counters, anchored batches. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const READINGS: readonly MigrationPart[] = [
   {

@@ -1,5 +1,5 @@
 /** Sign-in: trader challenges and sessions. */
-import type { MigrationPart } from '../migrations';
+import type { MigrationPart } from '../migration-part';
 
 export const SESSIONS: readonly MigrationPart[] = [
   {
