@@ -10,7 +10,7 @@ import type { PeerAddress } from './endpoints';
 import { LedgerUnavailableError } from './errors';
 import { closeable, type CloseableAsyncIterable } from './events';
 import type { EndpointHealth } from './health';
-import type { ChannelNetwork } from './network';
+import type { Session } from './identity';
 
 /** The outcome of a transaction's commit. */
 export interface CommitStatus {
@@ -213,9 +213,31 @@ export class CommitWatcher {
 
 // --- commit status ----------------------------------------------------------------------
 
+/** What the wait for a commit uses of its client. */
+export interface CommitClient {
+  /** The client's commit stream of a channel. */
+  watcher(session: Session, channel: string): CommitWatcher;
+  readonly timeouts: { readonly commit: number };
+  readonly commitHeights: CommitHeights;
+  readonly health: EndpointHealth;
+  /** Its sends awaiting commit (SendLog in transaction.ts): a commit seen ends them. */
+  readonly sends: { forget(transactionId: string): void };
+}
+
+/** What the wait for a commit uses of its channel (ChannelNetwork has it). */
+export interface CommitChannel {
+  readonly session: Session;
+  readonly channel: string;
+  readonly client: CommitClient;
+  /** qscc GetTransactionByID: undefined when the peer does not know the id. */
+  processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: number; blockNumber: bigint } | undefined>;
+}
+
 /** Waits for the commit of a transaction sent before (the client's commit stream). */
 export async function commitStatus(
-  network: ChannelNetwork,
+  network: CommitChannel,
   transactionId: string,
 ): Promise<CommitStatus> {
   const watcher = network.client.watcher(network.session, network.channel);
@@ -236,7 +258,7 @@ export async function commitStatus(
  * block and position).
  */
 export async function settle(
-  network: ChannelNetwork,
+  network: CommitChannel,
   transactionId: string,
   status: Promise<CommitSeen | undefined>,
 ): Promise<CommitStatus> {
@@ -258,7 +280,7 @@ export async function settle(
 
 /** A commit seen: the client's heights move on, its sends of the transaction are done. */
 function noted(
-  network: ChannelNetwork,
+  network: CommitChannel,
   s: { transactionId: string; blockNumber: bigint; validationCode: number },
 ): CommitStatus {
   const { client, channel } = network;

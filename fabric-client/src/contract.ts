@@ -6,8 +6,7 @@
 import { isNamespace } from '@clearance/domain';
 import { CommitError } from './errors';
 import { endorsementPlan, type EndorsementPlan } from './endorsement-plan';
-import type { ChannelNetwork } from './network';
-import { newProposal, type Proposal, type ProposalOptions } from './proposal';
+import { newProposal, type Proposal, type ProposalChannel, type ProposalOptions } from './proposal';
 import type { SubmittedTransaction } from './transaction';
 
 export interface Contract {
@@ -21,7 +20,7 @@ export interface Contract {
 
 export class ChaincodeContract implements Contract {
   constructor(
-    private readonly network: ChannelNetwork,
+    private readonly network: ProposalChannel,
     private readonly chaincode: string,
   ) {}
 
@@ -62,7 +61,11 @@ export class ChaincodeContract implements Contract {
  * chaincode name: clearance-gd, clearance-hk or the joint clearance); with only the home
  * peer known (no `peers` in the connection), that one peer endorses and validation decides.
  */
-function planFor(network: ChannelNetwork, chaincode: string, transaction: string): EndorsementPlan {
+function planFor(
+  network: ProposalChannel,
+  chaincode: string,
+  transaction: string,
+): EndorsementPlan {
   const { home, peers } = network.client.addresses;
   if (peers.length <= 1 || !isNamespace(chaincode))
     return { required: [home.mspId], total: 1, eligible: [home.mspId] };

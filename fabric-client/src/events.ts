@@ -5,9 +5,8 @@
  */
 import type { common } from '@hyperledger/fabric-protos';
 import { randomBytes } from 'node:crypto';
-import { deliver } from './endpoints';
-import { signedEnvelope } from './identity';
-import type { ChannelNetwork } from './network';
+import { deliver, type EndpointPool, type PeerAddress } from './endpoints';
+import { signedEnvelope, type Session } from './identity';
 import { chaincodeEventsOf, NONCE_BYTES, seekPayload, type ChaincodeEvent } from './protocol';
 
 export type { ChaincodeEvent } from './protocol';
@@ -37,9 +36,22 @@ export function closeable<T>(
   };
 }
 
+/** What a block reader uses of its client: the home peer and the gRPC channels. */
+export interface EventClient {
+  readonly addresses: { readonly home: PeerAddress };
+  readonly pool: EndpointPool;
+}
+
+/** What a block reader uses of its channel (ChannelNetwork has it). */
+export interface EventChannel {
+  readonly session: Session;
+  readonly channel: string;
+  readonly client: EventClient;
+}
+
 /** Full blocks from `startBlock` on, from the home peer. */
 export function blocks(
-  network: ChannelNetwork,
+  network: EventChannel,
   startBlock: bigint,
 ): CloseableAsyncIterable<common.Block> {
   return closeable(async (signal) => {
@@ -57,7 +69,7 @@ export function blocks(
 
 /** Chaincode events of valid transactions, from a block or after a checkpoint. */
 export function chaincodeEvents(
-  network: ChannelNetwork,
+  network: EventChannel,
   chaincode: string | readonly string[],
   options: { startBlock?: bigint; checkpoint?: Checkpoint } = {},
 ): CloseableAsyncIterable<ChaincodeEvent> {

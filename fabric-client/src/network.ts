@@ -5,7 +5,6 @@
  */
 import { common, peer } from '@hyperledger/fabric-protos';
 import { randomBytes } from 'node:crypto';
-import type { Client } from './client';
 import { commitStatus, type CommitStatus } from './commit';
 import { ChaincodeContract, type Contract } from './contract';
 import { processProposal, type PeerAddress } from './endpoints';
@@ -17,6 +16,7 @@ import {
   type ChaincodeEvent,
   type Checkpoint,
   type CloseableAsyncIterable,
+  type EventClient,
 } from './events';
 import {
   namedDown,
@@ -27,8 +27,8 @@ import {
 } from './health';
 import type { Session } from './identity';
 import { NONCE_BYTES, QSCC } from './protocol';
-import { signedProposalFor } from './proposal';
-import { submitEnvelope, type SubmittedTransaction } from './transaction';
+import { signedProposalFor, type ProposalClient } from './proposal';
+import { submitEnvelope, type SubmitClient, type SubmittedTransaction } from './transaction';
 
 /** What the client knows of the network's health on one channel (for /readyz). */
 export interface NetworkHealth {
@@ -65,9 +65,23 @@ export interface Network {
   onEndpointEvents(listeners: EndpointListeners): () => void;
 }
 
+/**
+ * What a channel uses of its client: what its proposals, sends, commit waits and block
+ * readers use, and the probes and height streams it starts. The client (client.ts) has it
+ * all; the channel's modules depend on these parts, not on the client or on each other.
+ */
+export type ChannelClient = SubmitClient &
+  ProposalClient &
+  EventClient & {
+    /** Probes `channel` from now on, signing as `session` (the first to ask). */
+    probe(session: Session, channel: string): void;
+    /** A block stream of `address` that keeps its known height current. */
+    followHeight(session: Session, channel: string, address: PeerAddress): void;
+  };
+
 export class ChannelNetwork implements Network {
   constructor(
-    readonly client: Client,
+    readonly client: ChannelClient,
     readonly session: Session,
     readonly channel: string,
   ) {

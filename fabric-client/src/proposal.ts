@@ -5,11 +5,11 @@
  */
 import type { peer } from '@hyperledger/fabric-protos';
 import { randomBytes } from 'node:crypto';
-import { processProposal } from './endpoints';
+import { processProposal, type EndpointPool, type PeerAddress } from './endpoints';
 import { endorseByPlan } from './endorsement';
 import type { EndorsementPlan } from './endorsement-plan';
-import { namedDown, observed } from './health';
-import type { ChannelNetwork } from './network';
+import { namedDown, observed, type EndpointHealth } from './health';
+import type { Session } from './identity';
 import {
   assembleTransaction,
   buildProposal,
@@ -44,6 +44,32 @@ export interface EndorsedTransaction {
   submit(): Promise<SubmittedTransaction>;
 }
 
+/** What proposals use of their client: the peers, deadlines, health and gRPC channels. */
+export interface ProposalClient {
+  readonly addresses: { readonly home: PeerAddress; readonly peers: readonly PeerAddress[] };
+  readonly timeouts: { readonly evaluate: number; readonly endorse: number };
+  readonly health: EndpointHealth;
+  readonly pool: EndpointPool;
+}
+
+/** What proposals use of their channel (ChannelNetwork has it). */
+export interface ProposalChannel {
+  readonly session: Session;
+  readonly channel: string;
+  readonly client: ProposalClient;
+  /** Peers to read from: the home peer first, then the other peers of its organisation. */
+  readers(): PeerAddress[];
+  /** Waits (up to `budgetMs`) for `address` to have the block of our last commit. */
+  caughtUp(address: PeerAddress, budgetMs: number): Promise<void>;
+  /** Evaluates on the first of `addresses` that answers. */
+  evaluateOn(
+    addresses: readonly PeerAddress[],
+    signed: peer.SignedProposal,
+    transactionId: string,
+  ): Promise<Uint8Array>;
+  submitEnvelope(envelope: Uint8Array): Promise<SubmittedTransaction>;
+}
+
 /** How long an endorsement waits for a peer to reach our last commit. */
 const ENDORSE_CATCH_UP_MS = 2_000;
 
@@ -55,7 +81,7 @@ interface SignedProposal {
 
 /** A proposal of `transaction` on `chaincode`, endorsed by the plan `planOf` gives. */
 export function newProposal(
-  network: ChannelNetwork,
+  network: ProposalChannel,
   chaincode: string,
   transaction: string,
   options: ProposalOptions,
@@ -98,7 +124,7 @@ export function newProposal(
 
 /** A proposal built and signed by the network's session. */
 export async function signedProposalFor(
-  network: ChannelNetwork,
+  network: Pick<ProposalChannel, 'session' | 'channel'>,
   chaincode: string,
   transaction: string,
   options: ProposalOptions,
@@ -126,7 +152,7 @@ export async function signedProposalFor(
 
 /** Endorses by plan on the peers not named down (an organisation with none counts as failed). */
 function endorse(
-  network: ChannelNetwork,
+  network: ProposalChannel,
   plan: EndorsementPlan,
   signed: peer.SignedProposal,
   transactionId: string,

@@ -4,12 +4,18 @@
  * (the rules below: why a copy is not free).
  */
 import { common } from '@hyperledger/fabric-protos';
-import { broadcast as broadcastCall } from './endpoints';
+import { broadcast as broadcastCall, type EndpointAddress, type EndpointPool } from './endpoints';
 import { LedgerUnavailableError, SubmitError, type PeerAnswer } from './errors';
-import { settle, type CommitSeen, type CommitStatus, type CommitWatcher } from './commit';
+import {
+  settle,
+  type CommitChannel,
+  type CommitClient,
+  type CommitSeen,
+  type CommitStatus,
+  type CommitWatcher,
+} from './commit';
 import { transportAnswer } from './endorsement';
 import { namedDown, observed } from './health';
-import type { ChannelNetwork } from './network';
 import { transactionIdOfEnvelope } from './protocol';
 
 /** A transaction taken by an orderer; its commit status is asked of it. */
@@ -129,13 +135,26 @@ export class SendLog {
   }
 }
 
+/** What sending to the orderers and waiting for the commit use of the client. */
+export interface SubmitClient extends CommitClient {
+  readonly timeouts: { readonly commit: number; readonly broadcast: number };
+  readonly sends: SendLog;
+  readonly addresses: { readonly orderers: readonly EndpointAddress[] };
+  readonly pool: EndpointPool;
+}
+
+/** What sending to the orderers uses of its channel (ChannelNetwork has it). */
+export interface SubmitChannel extends CommitChannel {
+  readonly client: SubmitClient;
+}
+
 /**
  * Sends the envelope (unless this client sent it before and still waits for it: then it
  * only waits, the resends of the first send go on) and follows its commit, sending it
  * again only as `resendCause` allows.
  */
 export async function submitEnvelope(
-  network: ChannelNetwork,
+  network: SubmitChannel,
   envelopeBytes: Uint8Array,
 ): Promise<SubmittedTransaction> {
   const { client } = network;
@@ -173,7 +192,7 @@ export async function submitEnvelope(
  * only the second).
  */
 async function resendingUntil(
-  network: ChannelNetwork,
+  network: SubmitChannel,
   status: Promise<CommitSeen | undefined>,
   watcher: CommitWatcher,
   envelopeBytes: Uint8Array,
@@ -244,7 +263,7 @@ async function resendingUntil(
  * the endpoint of the orderer that took it.
  */
 async function broadcast(
-  network: ChannelNetwork,
+  network: SubmitChannel,
   envelopeBytes: Uint8Array,
   transactionId: string,
 ): Promise<string> {
