@@ -16,6 +16,7 @@
 import { canonicalBytes } from '@clearance/core';
 import {
   HostsDevnet,
+  RAFT_OPTIONS,
   REPO_ROOT,
   findFabric,
   hostGateway,
@@ -40,6 +41,11 @@ const describeHosts = fabric && asRoot ? describe : describe.skip;
 
 const RATE = 3; // filings a second per side
 const P95_LIMIT_MS = 2000;
+// Killing the host that holds the Raft leader stops ordering for one election: etcd/raft
+// waits ElectionTick ticks, randomised up to twice that, before a follower stands. GD acts
+// started then wait for it; that is the one case the bound widens by, and the test says so.
+const ELECTION_MAX_MS =
+  2 * RAFT_OPTIONS.ElectionTick * Number.parseInt(RAFT_OPTIONS.TickInterval, 10);
 
 function p95(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -166,6 +172,9 @@ describeHosts('each side working alone, across hosts', () => {
         what === 'peer'
           ? ['peer']
           : ['gateway', 'peer', 'orderer0', 'chaincode', 'postgres', 'redis', 'netns'];
+      const hkHeldLeader =
+        what === 'host' &&
+        (await devnet.status()).hosts.some((h) => h.key === 'hkcustoms' && h.raftLeader === true);
       const killedAt = Date.now();
       for (const name of names) {
         const pid = devnet.pidOn('hkcustoms', name);
@@ -178,7 +187,7 @@ describeHosts('each side working alone, across hosts', () => {
       await load;
       const down = startedIn(filings, killedAt, restartedAt);
       console.log(
-        `kill -9 of HK customs' ${what}: ${down.length} GD filings while down, p95 ${p95(down).toFixed(0)} ms; up again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`,
+        `kill -9 of HK customs' ${what}${hkHeldLeader ? ' (it held the Raft leader)' : ''}: ${down.length} GD filings while down, p95 ${p95(down).toFixed(0)} ms; up again in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`,
       );
       // Everything else first, so a run where GD stalled still says whether HK caught up.
       const last = filings[filings.length - 1] as Filing;
@@ -188,7 +197,7 @@ describeHosts('each side working alone, across hosts', () => {
       expect((await compareIndexOnHost(devnet, 'hkcustoms')).status).toBe(0);
       expect((await compareIndexOnHost(devnet, 'gdcustoms')).status).toBe(0);
       expect(down.length).toBeGreaterThan(10);
-      expect(p95(down)).toBeLessThan(P95_LIMIT_MS);
+      expect(p95(down)).toBeLessThan(P95_LIMIT_MS + (hkHeldLeader ? ELECTION_MAX_MS : 0));
     }, 420_000);
   }
 
