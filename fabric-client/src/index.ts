@@ -37,6 +37,7 @@ export { newCommitHeights } from './commit';
 // --- events and blocks (events.ts) ---
 /** Chaincode events, where a reader resumes, and the closeable streams that deliver them. */
 export type { ChaincodeEvent, Checkpoint, CloseableAsyncIterable } from './events';
+export { DELIVER_STALL_MS, DeliverStalledError } from './events';
 
 // --- endpoints and health (endpoints.ts, health.ts) ---
 /** Where a peer or an orderer is (address, TLS host name, TLS root). */

@@ -33,7 +33,13 @@ import {
 import { signInTrader } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { call, compareIndexOnHost, officerToken, operation } from '../support/host-gateways';
+import {
+  call,
+  compareIndexOnHost,
+  officerToken,
+  operation,
+  whyOnHost,
+} from '../support/host-gateways';
 
 const asRoot = process.getuid?.() === 0;
 const fabric = findFabric();
@@ -159,6 +165,9 @@ describeHosts('each side working alone, across hosts', () => {
       if (s?.status === 200) return true;
       await new Promise((r) => setTimeout(r, 500));
     }
+    console.log(
+      `${id} not indexed at ${organisation} in ${ms} ms:\n${await whyOnHost(devnet, organisation)}`,
+    );
     return false;
   }
 

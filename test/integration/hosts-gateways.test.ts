@@ -38,6 +38,7 @@ import {
   operation,
   sqlOnHost,
   submitOnHost,
+  whyOnHost,
 } from '../support/host-gateways';
 
 const asRoot = process.getuid?.() === 0;
@@ -295,13 +296,18 @@ describeHosts('a gateway per organisation across hosts', () => {
         [hkExport, 'RELEASED'],
       ]) {
         let summary;
-        for (let attempt = 1; attempt <= 40; attempt++) {
+        // Its peer may trail the orderers by some blocks on a loaded machine: up to a minute.
+        for (let attempt = 1; attempt <= 240; attempt++) {
           summary = await call(url(organisation), 'GET', `/v1/declarations/${id}/summary`, {
             token,
           });
           if (summary.status === 200 && summary.body.state === state) break;
           await new Promise((r) => setTimeout(r, 250));
         }
+        if (summary?.body.state !== state)
+          console.log(
+            `${id} at ${organisation}: ${summary?.status} ${JSON.stringify(summary?.body)}\n${await whyOnHost(devnet, organisation)}`,
+          );
         expect({ organisation, id, state: summary?.body.state }).toEqual({
           organisation,
           id,

@@ -7,6 +7,8 @@
 import { hostGateway, hostGatewaySecrets, requestJson, type HostsDevnet } from '@clearance/devnet';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface Answer {
   status: number;
@@ -179,4 +181,36 @@ export async function compareIndexOnHost(
     { DATABASE_URL: databaseUrl, FABRIC_CONNECTION: devnet.connectionFile(organisation) },
   );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/**
+ * What a gateway and its host say of why something is not there yet, for a failing test's
+ * output: the gateway's /readyz (its peer's height, the orderers', who is down or lagging),
+ * the index lag it reports, and the last lines of its log and of its peer's warnings.
+ */
+export async function whyOnHost(devnet: HostsDevnet, organisation: string): Promise<string> {
+  const { url, host } = hostGateway(devnet, organisation);
+  const ready = await call(url, 'GET', '/readyz').catch((e: unknown) => ({
+    status: 0,
+    body: String(e),
+  }));
+  const metrics = await fetch(`${url}/metrics`)
+    .then((r) => r.text())
+    .catch((e: unknown) => String(e));
+  const lag = metrics.split('\n').filter((l) => l.startsWith('gateway_index_lag_blocks'));
+  const logs = devnet.hostPaths(host).logs;
+  const tail = (file: string, lines: number, only?: RegExp) => {
+    try {
+      const all = fs.readFileSync(path.join(logs, file), 'utf8').split('\n');
+      return (only ? all.filter((l) => only.test(l)) : all).slice(-lines).join('\n');
+    } catch (error) {
+      return String(error);
+    }
+  };
+  return [
+    `${organisation} /readyz ${ready.status}: ${JSON.stringify(ready.body)}`,
+    `index lag: ${lag.join(' ') || '(no metric)'}`,
+    `gateway.log:\n${tail('gateway.log', 8)}`,
+    `peer.log warnings:\n${tail('peer.log', 8, /WARN|ERRO/)}`,
+  ].join('\n');
 }
