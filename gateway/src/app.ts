@@ -48,6 +48,7 @@ import { countPoisonEvents } from './projection/store';
 import { gaugeFrom } from './metrics';
 import metricsPlugin from './plugins/metrics';
 import { ledgerDeviceDirectory } from './readings/directory';
+import type { ReadingSignatureCheck } from './readings/signatures';
 import type { DeviceDirectory } from './readings/ingest';
 import {
   SERVER_LIMITS,
@@ -117,6 +118,8 @@ export interface AppOptions {
   portalDir?: string;
   /** How signatures are verified (default: on the event loop; the server uses worker threads). */
   verifySignature?: SignatureVerifier;
+  /** How readings' device signatures are checked (default: libuv's pool; the server: threads). */
+  checkReadingSignatures?: ReadingSignatureCheck;
   rateLimit?: { max: number; timeWindow: string | number };
   /** The bearer token /metrics answers to; without one /metrics is not served. */
   metricsToken?: string;
@@ -307,7 +310,12 @@ async function registerGateway(app: FastifyInstance, options: AppOptions): Promi
     if (options.notifications)
       await app.register(eventRoutes, { notifications: options.notifications });
     const directory = options.deviceDirectory ?? ledgerDeviceDirectory(options.ledger);
-    await app.register(readingRoutes, { pool, directory, sink: options.readingsSink });
+    await app.register(readingRoutes, {
+      pool,
+      directory,
+      sink: options.readingsSink,
+      checkSignatures: options.checkReadingSignatures,
+    });
     await app.register(sealRoutes);
     await app.register(crossingRoutes, {
       ledgers: options.ledgers,

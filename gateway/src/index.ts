@@ -32,6 +32,7 @@ export { compareIndex, type Difference } from './projection/commands';
 export { anchorPending, anchorSeal } from './anchoring/anchor';
 export { ledgerDeviceDirectory } from './readings/directory';
 export { ingestReadings } from './readings/ingest';
+export { startSignatureWorkers, type SignatureWorkers } from './signature-workers';
 export { startAnchorWorker } from './anchoring/sweep';
 export { startSealPipeline } from './anchoring/pipeline';
 export type { SealPipeline, ReadingsSink } from './anchoring/pipeline';

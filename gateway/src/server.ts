@@ -103,7 +103,9 @@ async function main(): Promise<void> {
     ...(database ? { database } : {}),
     ...(config.tagKeys ? { tagKeys: config.tagKeys } : {}),
     ...(config.portalDir ? { portalDir: config.portalDir } : {}),
-    ...(signatures ? { verifySignature: signatures.verify } : {}),
+    ...(signatures
+      ? { verifySignature: signatures.verify, checkReadingSignatures: signatures.checkReadings }
+      : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(config.organisation ? { organisation: config.organisation } : {}),
     rateLimit: { max: config.rateLimitPerMinute, timeWindow: '1 minute' },

@@ -11,10 +11,13 @@ import {
   sampleFiling,
   type TestPki,
 } from '@clearance/testkit/chaincode';
+import { signReading } from '@clearance/domain/node';
+import { generateKeyPairSync } from 'node:crypto';
 import * as path from 'node:path';
+import { checkReadingsOnLibuv } from './readings/signatures';
 import { startSignatureWorkers, type SignatureWorkers } from './signature-workers';
 
-const WORKER = path.join(__dirname, '..', 'dist', 'signature-worker.js');
+const DIST = path.join(__dirname, '..', 'dist');
 
 describe('signature checks on worker threads', () => {
   let pki: TestPki;
@@ -22,7 +25,7 @@ describe('signature checks on worker threads', () => {
   const content = canonicalBytes(sampleFiling('GD-WORKER-1'));
   beforeAll(async () => {
     pki = await createTestPki({ idSuffix: 'WORKERS' });
-    workers = startSignatureWorkers({ threads: 2, filename: WORKER });
+    workers = startSignatureWorkers({ threads: 2, dir: DIST });
   }, 60_000);
   afterAll(async () => {
     await workers?.close();
@@ -64,5 +67,48 @@ describe('signature checks on worker threads', () => {
       code: 'SIGNATURE_INVALID',
       detail: 'the document does not match what was signed',
     });
+  });
+
+  it('checks readings as the event-loop check does: valid, forged, unreadable key, and nothing past the forged-signature budget', async () => {
+    const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = device.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const reading = (counter: number) => ({
+      deviceId: 'EL-WORKER',
+      counter,
+      time: new Date(1_800_000_000_000 + counter * 1000).toISOString(),
+      position: { lat: 22.5, lon: 114.1 },
+      speedKmh: 60,
+      lock: 'SEALED' as const,
+      batteryPct: 90,
+      event: 'POSITION' as const,
+    });
+    const items = [
+      { signed: signReading(reading(1), device.privateKey), publicKeyPem: pem },
+      { signed: signReading(reading(2), other), publicKeyPem: pem }, // forged
+      { signed: signReading(reading(3), device.privateKey), publicKeyPem: 'not a key' },
+      { signed: signReading(reading(4), device.privateKey), publicKeyPem: pem },
+      { signed: signReading(reading(5), other), publicKeyPem: pem }, // forged: budget spent
+      { signed: signReading(reading(6), device.privateKey), publicKeyPem: pem },
+    ];
+    const onWorker = await workers.checkReadings(items, 3);
+    expect(onWorker).toEqual([
+      'VALID',
+      'BAD_SIGNATURE',
+      'BAD_SIGNATURE',
+      'VALID',
+      'BAD_SIGNATURE',
+      'NOT_CHECKED',
+    ]);
+    // The event-loop check gives the same verdicts where its chunk (16) does not differ.
+    expect(await checkReadingsOnLibuv()(items.slice(0, 5), 3)).toEqual(onWorker.slice(0, 5));
+    expect(await workers.checkReadings(items, 100)).toEqual([
+      'VALID',
+      'BAD_SIGNATURE',
+      'BAD_SIGNATURE',
+      'VALID',
+      'BAD_SIGNATURE',
+      'VALID',
+    ]);
   });
 });

@@ -17,7 +17,13 @@ import {
   sampleFiling,
   signFiling,
 } from '@clearance/testkit/chaincode';
-import { buildApp, migrate, startSealPipeline, type Ledger } from '@clearance/gateway';
+import {
+  buildApp,
+  migrate,
+  startSealPipeline,
+  startSignatureWorkers,
+  type Ledger,
+} from '@clearance/gateway';
 import { signReading, type Reading } from '@clearance/domain/node';
 import { ROUTES, simulateTrip } from '@clearance/seal-devices/fleet';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
@@ -174,7 +180,15 @@ export async function runReadingsBench(options: { quick: boolean }): Promise<Rea
       monitorEveryMs: 3_600_000,
     });
     closers.push(() => pipeline.close());
-    const app = await buildApp({ ledger: operator, database: pool, readingsSink: pipeline });
+    // Device signatures on worker threads, as the server checks them.
+    const signatures = startSignatureWorkers();
+    closers.push(() => signatures.close());
+    const app = await buildApp({
+      ledger: operator,
+      database: pool,
+      readingsSink: pipeline,
+      checkReadingSignatures: signatures.checkReadings,
+    });
     closers.push(() => app.close());
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
 

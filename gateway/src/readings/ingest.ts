@@ -8,19 +8,19 @@
  * `lookups` devices not in the directory's cache are asked of the ledger (the route gives
  * each client address a budget a minute), and after MAX_BAD_SIGNATURES_PER_BATCH forged
  * signatures the rest are not checked. Readings left unchecked are refused NOT_CHECKED
- * (nothing stored; send them again). Signatures are verified off the event loop.
+ * (nothing stored; send them again). Signatures are verified off the event loop
+ * (signatures.ts: on worker threads in the server, one task per batch).
  */
+import { checkReadingsOnLibuv, type ReadingSignatureCheck } from './signatures';
 import {
   SignedReadingSchema,
   judgeCounters,
   readingBytes,
-  verifyReadingAsync,
   type SignedReading,
 } from '@clearance/domain/node';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../db';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -35,12 +35,10 @@ export const REJECTIONS = [
 export type Rejection = (typeof REJECTIONS)[number];
 
 /**
- * Forged signatures one batch may make the gateway check (the chunk under way finishes, so
- * at most this plus VERIFY_CHUNK - 1); the rest are NOT_CHECKED.
+ * Forged signatures one batch may make the gateway check (on the event loop's side the
+ * chunk under way finishes, so at most this plus 15); the rest are NOT_CHECKED.
  */
 export const MAX_BAD_SIGNATURES_PER_BATCH = 16;
-/** Signatures verified at once (on libuv's thread pool). */
-const VERIFY_CHUNK = 16;
 
 export interface DeviceInfo {
   publicKeyPem: string;
@@ -144,11 +142,13 @@ async function resolveDevices(
   return { infos, unknownLookups };
 }
 
+const defaultCheck = checkReadingsOnLibuv();
+
 export async function ingestReadings(
   pool: Pool,
   directory: DeviceDirectory,
   input: unknown[],
-  options: { lookups?: number } = {},
+  options: { lookups?: number; checkSignatures?: ReadingSignatureCheck } = {},
 ): Promise<IngestResult> {
   const result: IngestResult = {
     accepted: 0,
@@ -159,12 +159,6 @@ export async function ingestReadings(
     unknownLookups: 0,
   };
   const byDevice = new Map<string, { index: number; signed: SignedReading; info: DeviceInfo }[]>();
-  const keys = new Map<string, KeyObject>();
-  const keyOf = (info: DeviceInfo): KeyObject => {
-    let key = keys.get(info.publicKeyPem);
-    if (!key) keys.set(info.publicKeyPem, (key = createPublicKey(info.publicKeyPem)));
-    return key;
-  };
   const parsed: { index: number; signed: SignedReading }[] = [];
   for (const [index, item] of input.entries()) {
     const reading = SignedReadingSchema.safeParse(item);
@@ -178,33 +172,31 @@ export async function ingestReadings(
     options.lookups ?? Infinity,
   );
   result.unknownLookups = unknownLookups;
-  let bad = 0;
-  for (let start = 0; start < parsed.length; start += VERIFY_CHUNK) {
-    const chunk = parsed.slice(start, start + VERIFY_CHUNK);
-    const verdicts = await Promise.all(
-      chunk.map(async ({ signed }) => {
-        const deviceId = signed.reading.deviceId;
-        if (!infos.has(deviceId) || bad >= MAX_BAD_SIGNATURES_PER_BATCH) return 'NOT_CHECKED';
-        const info = infos.get(deviceId);
-        if (!info) return 'UNKNOWN_DEVICE';
-        return (await verifyReadingAsync(signed, keyOf(info))) ? info : 'BAD_SIGNATURE';
-      }),
-    );
-    chunk.forEach(({ index, signed }, k) => {
-      const verdict = verdicts[k];
-      if (verdict === undefined) return;
-      const { deviceId, counter } = signed.reading;
-      if (typeof verdict === 'string') {
-        if (verdict === 'BAD_SIGNATURE') bad++;
-        result.rejected.push({ index, deviceId, counter, reason: verdict });
-      } else {
-        byDevice.set(deviceId, [
-          ...(byDevice.get(deviceId) ?? []),
-          { index, signed, info: verdict },
-        ]);
-      }
-    });
+  // Readings of known devices have their signatures checked; the others are judged here.
+  const toCheck: { index: number; signed: SignedReading; info: DeviceInfo }[] = [];
+  for (const { index, signed } of parsed) {
+    const { deviceId, counter } = signed.reading;
+    if (!infos.has(deviceId))
+      result.rejected.push({ index, deviceId, counter, reason: 'NOT_CHECKED' });
+    else {
+      const info = infos.get(deviceId);
+      if (info) toCheck.push({ index, signed, info });
+      else result.rejected.push({ index, deviceId, counter, reason: 'UNKNOWN_DEVICE' });
+    }
   }
+  const verdicts = await (options.checkSignatures ?? defaultCheck)(
+    toCheck.map(({ signed, info }) => ({ signed, publicKeyPem: info.publicKeyPem })),
+    MAX_BAD_SIGNATURES_PER_BATCH,
+  );
+  toCheck.forEach((item, k) => {
+    const verdict = verdicts[k] ?? 'NOT_CHECKED';
+    const { deviceId, counter } = item.signed.reading;
+    if (verdict === 'VALID') {
+      const items = byDevice.get(deviceId);
+      if (items) items.push(item);
+      else byDevice.set(deviceId, [item]);
+    } else result.rejected.push({ index: item.index, deviceId, counter, reason: verdict });
+  });
   await inTransaction(pool, async (client) => {
     const rows: (string | number)[][] = [];
     const lastCounters = await lockCounters(client, [...byDevice.keys()]);

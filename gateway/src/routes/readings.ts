@@ -6,6 +6,7 @@ import { ApiError } from '../errors';
 import { errorResponses } from '../http/schemas';
 import { readingsAccepted, readingsRejected } from '../metrics';
 import { REJECTIONS, ingestReadings, type DeviceDirectory } from '../readings/ingest';
+import type { ReadingSignatureCheck } from '../readings/signatures';
 import { WindowCounter } from '../limits/bounded-cache';
 import type { ReadingsSink } from '../anchoring/pipeline';
 
@@ -56,7 +57,8 @@ const readingRoutes: FastifyPluginAsync<{
   pool: Pool;
   directory: DeviceDirectory;
   sink?: ReadingsSink | undefined;
-}> = async (instance, { pool, directory, sink }) => {
+  checkSignatures?: ReadingSignatureCheck | undefined;
+}> = async (instance, { pool, directory, sink, checkSignatures }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const unknownByClient = new WindowCounter(60_000, 10_000);
   app.post(
@@ -104,6 +106,7 @@ const readingRoutes: FastifyPluginAsync<{
             0,
             Math.min(LEDGER_LOOKUPS_PER_BATCH, UNKNOWN_DEVICE_LOOKUPS_PER_MINUTE - spent),
           ),
+          ...(checkSignatures ? { checkSignatures } : {}),
         },
       );
       if (unknownLookups > 0) unknownByClient.add(request.ip, unknownLookups);
