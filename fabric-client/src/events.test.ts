@@ -67,7 +67,8 @@ describe('a block stream', () => {
     for (const c of cleanup.splice(0)) c();
   });
 
-  async function network(sent: number, peerHeight: bigint) {
+  /** `peerHeight`: the height the client's probes saw the peer at, asked when it checks. */
+  async function network(sent: number, peerHeight: () => bigint) {
     const { endpoint, server } = await silentPeer(sent);
     const client = new grpc.Client(endpoint, grpc.credentials.createInsecure());
     const renewed: string[] = [];
@@ -81,17 +82,19 @@ describe('a block stream', () => {
       client: {
         addresses: { home: { mspId: 'Org1MSP', endpoint, hostAlias: 'peer0', tlsRootCert: '' } },
         pool: { client: () => client, renew: (a) => renewed.push(a.endpoint) },
-        health: { peerHeight: () => peerHeight },
+        health: { peerHeight },
       },
     };
     return { net, renewed, endpoint };
   }
 
   it('that stops short of the height its peer is known at fails as stalled, and renews the channel', async () => {
-    const { net, renewed, endpoint } = await network(2, 5n);
     const seen: bigint[] = [];
+    // The probes see the peer at 5 once the stream has its two blocks (a loaded machine may
+    // take a while to set the connection up; that is not what is tested).
+    const { net, renewed, endpoint } = await network(2, () => (seen.length < 2 ? 0n : 5n));
     const failure = await (async () => {
-      for await (const b of blocks(net, 0n, 300))
+      for await (const b of blocks(net, 0n, 500))
         seen.push(BigInt(b.getHeader()?.getNumber() ?? -1));
     })().catch((e: unknown) => e);
     expect(seen).toEqual([0n, 1n]);
@@ -101,13 +104,15 @@ describe('a block stream', () => {
   });
 
   it('waiting at its peer’s height (no block yet) stays open until closed', async () => {
-    const { net, renewed } = await network(2, 2n);
-    const stream = blocks(net, 0n, 200);
     const seen: bigint[] = [];
+    const { net, renewed } = await network(2, () => (seen.length < 2 ? 0n : 2n));
+    const stream = blocks(net, 0n, 500);
     const reading = (async () => {
       for await (const b of stream) seen.push(BigInt(b.getHeader()?.getNumber() ?? -1));
     })();
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Both blocks in, then longer than the stall bound with nothing new.
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1_500));
     stream.close();
     await expect(reading).resolves.toBeUndefined();
     expect(seen).toEqual([0n, 1n]);
