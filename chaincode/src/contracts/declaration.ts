@@ -37,6 +37,8 @@ import {
   otherSide,
   pairLink,
   parseDualSubmission,
+  PendingHalfSchema,
+  type Jurisdiction,
   type PendingHalf,
 } from '@clearance/domain';
 import { z } from 'zod';
@@ -60,13 +62,15 @@ import {
   saveDeclaration,
 } from './declaration-store';
 import {
+  deletePending,
   jurisdictionArgument,
+  listPendingFor,
   listSubmissions,
   readSubmission,
+  recordSubmission,
   signatureArgument,
   transientCommercial,
   verifiedSignature,
-  writeSubmission,
 } from './dual-filing';
 
 export { DECLARATION_CONTRACT };
@@ -222,7 +226,7 @@ export class DeclarationContract extends Contract {
       ),
       pair: pairLink(submission, 1, here, here),
     };
-    await writeSubmission(ctx, {
+    await recordSubmission(ctx, {
       submissionId: submission.submissionId,
       version: 1,
       receivedIn: here,
@@ -284,7 +288,7 @@ export class DeclarationContract extends Contract {
         );
     }
     const version = current.version + 1;
-    await writeSubmission(ctx, {
+    await recordSubmission(ctx, {
       ...current,
       version,
       submission: next,
@@ -295,8 +299,17 @@ export class DeclarationContract extends Contract {
     });
     const half = await this.load(ctx, next.sides[here].declarationId);
     const link = pairLink(next, version, here, here);
-    if (!halfChanged(current.submission, next, here))
+    if (!halfChanged(current.submission, next, here)) {
+      // No act on this half, but the other side's node has work: say so.
+      emit(ctx, EVENTS.DualSubmissionAmended, {
+        submissionId: next.submissionId,
+        version,
+        receivedIn: here,
+        at: act.at,
+        txId: act.txId,
+      });
       return saveDeclaration(ctx, { ...half, pair: link }, { event: false });
+    }
     const commercial = await transientCommercial(ctx, next, here, true);
     const amended = amendDeclaration(
       half,
@@ -402,33 +415,76 @@ export class DeclarationContract extends Contract {
 
   /**
    * The halves this side (`jurisdiction`, this namespace's) has yet to file or bring up to
-   * their submission's version: what its node's worker files with FileHalf.
+   * their submission's version: what its node's worker files with FileHalf. Reads the other
+   * namespace's index of pending halves (OpenHalves) and each listed half here, nothing else.
    */
   @Transaction(false)
   @Returns('string')
   async PendingHalves(ctx: Context, jurisdiction: string): Promise<string> {
     const here = jurisdictionArgument(jurisdiction);
     const from = otherSide(here);
-    const submissions = z
-      .array(SubmissionRecordSchema)
+    const open = z
+      .array(PendingHalfSchema)
       .parse(
-        JSON.parse(
-          await callNamespace(ctx, namespaceOf(from), 'Declaration:ListSubmissions', [from]),
-        ),
+        JSON.parse(await callNamespace(ctx, namespaceOf(from), 'Declaration:OpenHalves', [from])),
       );
     const pending: PendingHalf[] = [];
-    for (const s of submissions) {
-      const declarationId = s.submission.sides[here].declarationId;
-      const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, declarationId));
-      if (!half || (half.pair?.submissionVersion ?? 0) < s.version)
-        pending.push({
-          submissionId: s.submissionId,
-          receivedIn: from,
-          version: s.version,
-          declarationId,
-        });
+    for (const entry of open) {
+      const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, entry.declarationId));
+      if (!half || (half.pair?.submissionVersion ?? 0) < entry.version) pending.push(entry);
     }
     return JSON.stringify(pending);
+  }
+
+  /**
+   * The index entries of submissions received here (`receivedIn`, this namespace's) whose
+   * other half is not settled yet: filed or not, those SettleHalves has not cleared.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async OpenHalves(ctx: Context, receivedIn: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    return JSON.stringify(await listPendingFor(ctx, otherSide(here)));
+  }
+
+  /**
+   * Clears the index entries of submissions received here whose other half the other side
+   * has filed at (or past) the entry's version, read in its namespace; resolves with them.
+   * The other side's FileHalf cannot clear them itself: a write here needs this side's
+   * endorsement, and the half must not depend on this side's peers. Run by this side's
+   * filing agent; an entry whose half is missing or behind stays (nothing is lost).
+   */
+  @Transaction()
+  @Returns('string')
+  async SettleHalves(ctx: Context, receivedIn: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    requireHome(ctx, here);
+    requireAllowed('FILE', here, actorOf(ctx));
+    const there = otherSide(here);
+    const settled: PendingHalf[] = [];
+    for (const entry of await listPendingFor(ctx, there)) {
+      const half = await this.otherHalf(ctx, there, entry.declarationId);
+      if (!half || (half.pair?.submissionVersion ?? 0) < entry.version) continue;
+      await deletePending(ctx, entry);
+      settled.push(entry);
+    }
+    return JSON.stringify(settled);
+  }
+
+  /** The declaration `id` in `jurisdiction`'s namespace, or undefined if it is not there. */
+  private async otherHalf(
+    ctx: Context,
+    jurisdiction: Jurisdiction,
+    id: string,
+  ): Promise<DeclarationRecord | undefined> {
+    try {
+      return DeclarationRecordSchema.parse(
+        JSON.parse(await callNamespace(ctx, namespaceOf(jurisdiction), 'Declaration:Get', [id])),
+      );
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   /** Every dual submission recorded in this namespace. */

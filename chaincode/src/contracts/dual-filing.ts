@@ -8,7 +8,9 @@ import {
   JOINT_NAMESPACE,
   JURISDICTIONS,
   LedgerError,
+  PendingHalfSchema,
   SubmissionRecordSchema,
+  otherSide,
   declarationOf,
   parseFiling,
   requireCommercialOf,
@@ -19,6 +21,7 @@ import {
   type AuthorityRecord,
   type DualSubmission,
   type Jurisdiction,
+  type PendingHalf,
   type SubmissionRecord,
 } from '@clearance/domain';
 import { canonicalBytes, toHex } from '@clearance/core';
@@ -26,6 +29,12 @@ import { boundedText, parseJsonArgument, parseState, readJson, writeJson } from 
 import { callNamespace } from '../stub/namespace';
 
 const SUBMISSION = 'dual-submission';
+/**
+ * Index of the halves the other side has yet to file: (side to file, submission id) →
+ * PendingHalf, in the namespace that received the submission, written in the transaction
+ * that records (or amends) it and deleted by SettleHalves once that half is on the ledger.
+ */
+const PENDING_HALF = 'dual-pending';
 
 export function jurisdictionArgument(value: unknown): Jurisdiction {
   const found = JURISDICTIONS.find((j) => j === value);
@@ -79,8 +88,35 @@ export async function readSubmission(
   return record === undefined ? undefined : SubmissionRecordSchema.parse(record);
 }
 
-export async function writeSubmission(ctx: Context, record: SubmissionRecord): Promise<void> {
+/**
+ * Writes the submission record and, in the same transaction, its entry in the index of
+ * pending halves for the other side: no crash can leave a submission without its entry.
+ */
+export async function recordSubmission(ctx: Context, record: SubmissionRecord): Promise<void> {
   await writeJson(ctx, submissionKey(ctx, record.submissionId), record);
+  const forSide = otherSide(record.receivedIn);
+  const entry: PendingHalf = {
+    submissionId: record.submissionId,
+    receivedIn: record.receivedIn,
+    version: record.version,
+    declarationId: record.submission.sides[forSide].declarationId,
+  };
+  await writeJson(ctx, pendingKey(ctx, forSide, record.submissionId), entry);
+}
+
+const pendingKey = (ctx: Context, forSide: Jurisdiction, submissionId: string) =>
+  ctx.stub.createCompositeKey(PENDING_HALF, [forSide, submissionId]);
+
+/** The index entries of halves `forSide` has yet to file (or settle): its key range only. */
+export async function listPendingFor(ctx: Context, forSide: Jurisdiction): Promise<PendingHalf[]> {
+  const out: PendingHalf[] = [];
+  for await (const row of ctx.stub.getStateByPartialCompositeKey(PENDING_HALF, [forSide]))
+    out.push(PendingHalfSchema.parse(parseState<unknown>(row.value)));
+  return out;
+}
+
+export async function deletePending(ctx: Context, entry: PendingHalf): Promise<void> {
+  await ctx.stub.deleteState(pendingKey(ctx, otherSide(entry.receivedIn), entry.submissionId));
 }
 
 export async function listSubmissions(ctx: Context): Promise<SubmissionRecord[]> {

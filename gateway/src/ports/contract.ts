@@ -91,6 +91,8 @@ export const TRANSACTIONS = {
     'FileHalf',
     'GetSubmission',
     'PendingHalves',
+    'OpenHalves',
+    'SettleHalves',
   ]),
   TrustList: transactions<TrustListContract>(TRUST_LIST_CONTRACT)([
     'ProposeTrustChange',

@@ -1,0 +1,226 @@
+/**
+ * Dual filings on the twin: the index of pending halves (a key range of the namespace that
+ * received the submission, written with it) is what PendingHalves reads, so its cost follows
+ * what is pending, not every submission ever recorded; it is kept on filing, amendment and
+ * settlement.
+ */
+import {
+  JURISDICTION_NAMESPACES,
+  LedgerError,
+  PendingHalfSchema,
+  type Jurisdiction,
+} from '@clearance/domain';
+import {
+  MemoryLedger,
+  OFFICERS,
+  createTestPki,
+  listAuthority,
+  sampleDualFiling,
+  signDual,
+  withHashes,
+  type DualFiling,
+  type TestPki,
+} from '@clearance/testkit/chaincode';
+import { z } from 'zod';
+import { DeclarationContract } from './declaration';
+import { TrustListContract } from './trust-list';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+}, 60_000);
+
+const Pending = z.array(PendingHalfSchema);
+const pendingKey = (forSide: Jurisdiction, submissionId: string) =>
+  `\u0000dual-pending\u0000${forSide}\u0000${submissionId}\u0000`;
+
+async function setUp() {
+  const ledger = new MemoryLedger([new DeclarationContract(), new TrustListContract()]);
+  for (const authority of [pki.gd, pki.hk])
+    await listAuthority(
+      ledger.invokerFor(OFFICERS.gdTrustAdmin),
+      ledger.invokerFor(OFFICERS.hkTrustAdmin),
+      authority,
+    );
+  const agents = {
+    GD: ledger.invokerFor(OFFICERS.gdAgent),
+    HK: ledger.invokerFor(OFFICERS.hkAgent),
+  };
+  const sign = (c: Uint8Array) => pki.signers.hkTrader.sign(c);
+  return {
+    ledger,
+    agents,
+    async fileDualAtHk(filing: DualFiling) {
+      const signed = await signDual(filing, 'HK', sign);
+      await agents.HK.submit('Declaration:FileDual', signed.args, signed.transient);
+    },
+    async amendDualAtHk(filing: DualFiling) {
+      const signed = await signDual(filing, 'HK', sign);
+      await agents.HK.submit('Declaration:AmendDual', signed.args, signed.transient);
+    },
+    async pendingForGd() {
+      return Pending.parse(
+        JSON.parse(await agents.GD.evaluate('Declaration:PendingHalves', ['GD'])),
+      );
+    },
+    fileGdHalf: (submissionId: string) =>
+      agents.GD.submit('Declaration:FileHalf', ['GD', submissionId, 'HK']),
+    settleAtHk: () => agents.HK.submit('Declaration:SettleHalves', ['HK']),
+    holdsPending: (submissionId: string) =>
+      ledger.holds(JURISDICTION_NAMESPACES.HK, pendingKey('GD', submissionId)),
+  };
+}
+
+describe('Dual filings: the pending halves index', () => {
+  it('PendingHalves reads what is pending, not every submission recorded', async () => {
+    const t = await setUp();
+    const settled = ['D-A', 'D-B', 'D-C', 'D-D', 'D-E', 'D-F'];
+    for (const id of settled) await t.fileDualAtHk(await sampleDualFiling(id));
+    for (const id of settled) await t.fileGdHalf(id);
+    await t.settleAtHk();
+    await t.fileDualAtHk(await sampleDualFiling('D-OPEN'));
+
+    const pending = await t.pendingForGd();
+    expect(pending.map((p) => p.submissionId)).toEqual(['D-OPEN']);
+    // One index row and the half's key: the six settled submissions are not read.
+    expect(t.ledger.lastKeysRead).toBeLessThanOrEqual(2);
+  });
+
+  it('writes the entry with the submission, keeps it until the half is filed at its version, and settles it then', async () => {
+    const t = await setUp();
+    const filing = await sampleDualFiling('D-1');
+    await t.fileDualAtHk(filing);
+    expect(t.ledger.holds(JURISDICTION_NAMESPACES.HK, '\u0000dual-submission\u0000D-1\u0000')).toBe(
+      true,
+    );
+    expect(t.holdsPending('D-1')).toBe(true);
+    expect(await t.pendingForGd()).toEqual([
+      { submissionId: 'D-1', receivedIn: 'HK', version: 1, declarationId: 'D-1-GD' },
+    ]);
+
+    // Settling before the half is there removes nothing: a crash here loses no work.
+    const early = await t.settleAtHk();
+    expect(JSON.parse(early.result)).toEqual([]);
+    expect(t.holdsPending('D-1')).toBe(true);
+
+    await t.fileGdHalf('D-1');
+    expect(await t.pendingForGd()).toEqual([]);
+    expect(JSON.parse((await t.settleAtHk()).result)).toEqual([
+      { submissionId: 'D-1', receivedIn: 'HK', version: 1, declarationId: 'D-1-GD' },
+    ]);
+    expect(t.holdsPending('D-1')).toBe(false);
+
+    // An amendment of the shared data: pending again at version 2 until GD amends its half.
+    const amended: DualFiling = {
+      ...filing,
+      submission: await withHashes(
+        {
+          ...filing.submission,
+          shared: {
+            ...filing.submission.shared,
+            packages: { ...filing.submission.shared.packages, count: 41 },
+          },
+        },
+        filing.commercial,
+      ),
+    };
+    await t.amendDualAtHk(amended);
+    expect(t.holdsPending('D-1')).toBe(true);
+    expect((await t.pendingForGd()).map((p) => p.version)).toEqual([2]);
+    await t.settleAtHk();
+    expect(t.holdsPending('D-1')).toBe(true);
+    await t.fileGdHalf('D-1');
+    const gdHalf = JSON.parse(await t.agents.GD.evaluate('Declaration:Get', ['D-1-GD'])) as {
+      version: number;
+    };
+    expect(gdHalf.version).toBe(2);
+    await t.settleAtHk();
+    expect(t.holdsPending('D-1')).toBe(false);
+
+    // An amendment of HK's own fields: GD's half is not amended, but its link follows.
+    const own: DualFiling = {
+      ...amended,
+      submission: {
+        ...amended.submission,
+        sides: {
+          ...amended.submission.sides,
+          HK: { ...amended.submission.sides.HK, customsOffice: 'MKT' },
+        },
+      },
+    };
+    await t.amendDualAtHk(own);
+    expect((await t.pendingForGd()).map((p) => p.version)).toEqual([3]);
+    await t.fileGdHalf('D-1');
+    const gdAfter = JSON.parse(await t.agents.GD.evaluate('Declaration:Get', ['D-1-GD'])) as {
+      version: number;
+      pair: { submissionVersion: number };
+    };
+    expect([gdAfter.version, gdAfter.pair.submissionVersion]).toEqual([2, 3]);
+    await t.settleAtHk();
+    expect(t.holdsPending('D-1')).toBe(false);
+  });
+
+  it('a refused filing writes neither the submission nor its entry', async () => {
+    const t = await setUp();
+    const filing = await sampleDualFiling('D-BAD');
+    const signed = await signDual(filing, 'HK', (c) => pki.signers.hkTrader.sign(c));
+    await expect(
+      t.agents.HK.submit('Declaration:FileDual', signed.args, {
+        commercial: JSON.stringify(filing.commercial.GD), // GD's values: not HK's hash
+      }),
+    ).rejects.toBeInstanceOf(LedgerError);
+    expect(t.holdsPending('D-BAD')).toBe(false);
+    expect(await t.pendingForGd()).toEqual([]);
+  });
+
+  it('only the receiving side settles, in its own namespace, by its filing agent', async () => {
+    const t = await setUp();
+    await t.fileDualAtHk(await sampleDualFiling('D-2'));
+    await t.fileGdHalf('D-2');
+    const byOfficer = t.ledger
+      .invokerFor(OFFICERS.hkCustoms)
+      .submit('Declaration:SettleHalves', ['HK']);
+    await expect(byOfficer).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const inGd = t.agents.GD.submit(
+      'Declaration:SettleHalves',
+      ['HK'],
+      {},
+      {
+        namespace: JURISDICTION_NAMESPACES.GD,
+      },
+    );
+    await expect(inGd).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(t.holdsPending('D-2')).toBe(true);
+  });
+
+  it('every dual write tells the other side there is work: the half event names its pair, an amendment of the other half alone has its own', async () => {
+    const t = await setUp();
+    const filing = await sampleDualFiling('D-3');
+    await t.fileDualAtHk(filing);
+    const filed = t.ledger.events.at(-1);
+    expect(filed?.name).toBe('DeclarationFiled');
+    expect(JSON.parse(filed?.payload ?? '{}')).toMatchObject({
+      jurisdiction: 'HK',
+      pair: { submissionId: 'D-3', submissionVersion: 1, receivedIn: 'HK' },
+    });
+    const gdOwn: DualFiling = {
+      ...filing,
+      submission: {
+        ...filing.submission,
+        sides: {
+          ...filing.submission.sides,
+          GD: { ...filing.submission.sides.GD, customsOffice: '5301' },
+        },
+      },
+    };
+    await t.amendDualAtHk(gdOwn);
+    const amended = t.ledger.events.at(-1);
+    expect(amended?.name).toBe('DualSubmissionAmended');
+    expect(JSON.parse(amended?.payload ?? '{}')).toMatchObject({
+      submissionId: 'D-3',
+      version: 2,
+      receivedIn: 'HK',
+    });
+    expect((await t.pendingForGd()).map((p) => [p.submissionId, p.version])).toEqual([['D-3', 2]]);
+  });
+});
