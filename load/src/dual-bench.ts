@@ -2,18 +2,19 @@
  * Submission → both declarations committed, for dual filings (docs/dual-declaration.md),
  * beside single filings in the same run, both at a steady rate on the one-host devnet.
  * A dual filing is received by HK customs (FileDual, HK's peer); GD's node files the GD
- * half (the gateway's dual worker, poked by the HK namespace's events as the gateway's
- * indexer pokes it, with its 5 s pass as fallback). A single filing is an HK export filed
- * alone. Each is timed from its submission to the commit of its last declaration.
+ * half (the gateway's dual worker, poked by the dual events of the HK namespace as the
+ * gateway's indexer pokes it, sidesWithDualWork; its 5 s sweep is the fallback). A single
+ * filing is an HK export filed alone. Each is timed from its submission to the commit of
+ * its last declaration.
  *
  *   npm run bench:dual -- [--n 50] [--interval-ms 1000]
  */
 import './quiet-logs';
-import { EVENTS } from '@clearance/domain';
 import {
   connectGateway,
   createFabricLedger,
   loadConfig,
+  sidesWithDualWork,
   startDualWorker,
   type Ledger,
 } from '@clearance/gateway';
@@ -88,8 +89,10 @@ async function main(): Promise<void> {
       startBlock: await as('gdcustoms/agent').channelHeight(),
     });
   void (async () => {
-    for await (const event of events)
-      if (event.eventName === EVENTS.DeclarationFiled) worker.poke();
+    for await (const event of events) {
+      const payload: unknown = JSON.parse(Buffer.from(event.payload).toString());
+      if (sidesWithDualWork(event.eventName, payload).includes('GD')) worker.poke();
+    }
   })().catch(() => undefined);
 
   const hkAgent = as('hkcustoms/agent');
