@@ -223,4 +223,33 @@ describe('Dual filings: the pending halves index', () => {
     });
     expect((await t.pendingForGd()).map((p) => [p.submissionId, p.version])).toEqual([['D-3', 2]]);
   });
+
+  it('an amendment before the other side filed: its half is filed once, from the latest version', async () => {
+    const t = await setUp();
+    const filing = await sampleDualFiling('D-4');
+    await t.fileDualAtHk(filing);
+    const amended: DualFiling = {
+      ...filing,
+      submission: {
+        ...filing.submission,
+        shared: {
+          ...filing.submission.shared,
+          netWeightKg: filing.submission.shared.netWeightKg - 1,
+        },
+      },
+    };
+    await t.amendDualAtHk(amended);
+    expect((await t.pendingForGd()).map((p) => p.version)).toEqual([2]);
+    await t.fileGdHalf('D-4');
+    const gd = JSON.parse(await t.agents.GD.evaluate('Declaration:Get', ['D-4-GD'])) as {
+      version: number;
+      lastAct: { action: string };
+      declaration: { netWeightKg: number };
+      pair: { submissionVersion: number };
+    };
+    expect([gd.version, gd.lastAct.action, gd.pair.submissionVersion]).toEqual([1, 'FILE', 2]);
+    expect(gd.declaration.netWeightKg).toBe(amended.submission.shared.netWeightKg);
+    expect(JSON.parse((await t.settleAtHk()).result)).toHaveLength(1);
+    expect(t.holdsPending('D-4')).toBe(false);
+  });
 });
