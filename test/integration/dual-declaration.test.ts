@@ -202,8 +202,20 @@ describe('single submission, dual declaration on the devnet', () => {
   it('a GD SM2 signer: filed at GD, the HK half filed by HK; each side clears its own', async () => {
     const id = `DUAL-${run}-SM2`;
     await fileDual(id, 'GD', sm2Sign);
-    expect(await otherSidePass('HK')).toBeGreaterThanOrEqual(1);
+    // HK's node as across hosts: its gateway never saw the values; GD handed them over.
+    const filed = await fileAllPendingHalves({
+      agents: { HK: async () => as(agents.HK) },
+      onError: (error) => {
+        throw error;
+      },
+    });
+    expect(filed).toBeGreaterThanOrEqual(1);
     const { hk } = await expectPair(id, 'GD');
+    expect(
+      JSON.parse(
+        await as('hkcustoms/officer1').evaluate('Declaration:GetCommercial', [`${id}-HK`, '']),
+      ),
+    ).toEqual(filings.get(id)?.commercial.HK);
     expect(hk.signature).toMatchObject({
       jurisdiction: 'GD',
       authorityId: `GD-SM2-${run}`,

@@ -38,6 +38,7 @@ import {
   pairLink,
   parseDualSubmission,
   PendingHalfSchema,
+  type DualSubmission,
   type Jurisdiction,
   type PendingHalf,
 } from '@clearance/domain';
@@ -62,7 +63,10 @@ import {
   saveDeclaration,
 } from './declaration-store';
 import {
+  checkedCommercial,
   deletePending,
+  handOverKey,
+  handOverValues,
   jurisdictionArgument,
   listPendingFor,
   listSubmissions,
@@ -236,6 +240,7 @@ export class DeclarationContract extends Contract {
       at: act.at,
       txId: act.txId,
     });
+    await handOverValues(ctx, submission, here, 1);
     return this.recordNew(ctx, half, commercial);
   }
 
@@ -297,6 +302,8 @@ export class DeclarationContract extends Contract {
       at: act.at,
       txId: act.txId,
     });
+    if (halfChanged(current.submission, next, there))
+      await handOverValues(ctx, next, here, version);
     const half = await this.load(ctx, next.sides[here].declarationId);
     const link = pairLink(next, version, here, here);
     if (!halfChanged(current.submission, next, here)) {
@@ -378,7 +385,11 @@ export class DeclarationContract extends Contract {
       commercialSha256: submission.sides[here].commercialSha256,
       signature: evidence,
     };
-    const commercial = await transientCommercial(ctx, submission, here, false);
+    // Its values: from this node's own gateway if it has them, else as the receiving side
+    // handed them over (its shared collection, on this side's peers too); else the hash only.
+    const commercial =
+      (await transientCommercial(ctx, submission, here, false)) ??
+      (await this.handedOver(ctx, submission, from, recorded.version));
     if (!existing)
       return this.recordNew(ctx, { ...fileDeclaration(input, act), pair: link }, commercial);
     if (
@@ -401,6 +412,58 @@ export class DeclarationContract extends Contract {
         commercial,
       );
     return this.save(ctx, { ...amended, pair: link });
+  }
+
+  /** The values `from` handed over for this side's half of a submission version, if here. */
+  private async handedOver(
+    ctx: Context,
+    submission: DualSubmission,
+    from: Jurisdiction,
+    version: number,
+  ): Promise<Uint8Array | undefined> {
+    const here = otherSide(from);
+    try {
+      const json = await callNamespace(ctx, namespaceOf(from), 'Declaration:HandedOverValues', [
+        from,
+        submission.submissionId,
+        String(version),
+      ]);
+      return await checkedCommercial(submission, here, json, 'handed-over values');
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The other side's values handed over with a submission received here (`receivedIn`), for
+   * that side's filing agent only (FileHalf reads them by a chaincode-to-chaincode call).
+   * NOT_FOUND when none were handed over or this peer does not hold them (yet).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async HandedOverValues(
+    ctx: Context,
+    receivedIn: string,
+    submissionId: string,
+    version: string,
+  ): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    const there = otherSide(here);
+    const actor = actorOf(ctx);
+    // Its own agencies' filing agent only (the allow table lets either side's agents file).
+    if (actor.role !== 'filing-agent' || !jointAgencies(there).includes(actor.mspId))
+      throw new LedgerError('FORBIDDEN', `only a ${there} filing agent reads ${there} values`);
+    const id = boundedText(submissionId, 'submissionId', 64);
+    if (!/^[1-9][0-9]{0,8}$/.test(version))
+      throw new LedgerError('INVALID_ARGUMENT', 'version must be a positive integer');
+    const values = await ctx.stub.getPrivateData(
+      sharedCommercialCollection(here),
+      handOverKey(id, Number(version), there),
+    );
+    if (values.length === 0)
+      throw new LedgerError('NOT_FOUND', `no ${there} values handed over for ${id} v${version}`);
+    return Buffer.from(values).toString();
   }
 
   /** A dual submission recorded in this namespace (`receivedIn` names it, for routing). */

@@ -16,6 +16,7 @@ import {
   requireCommercialOf,
   requireRecognisedFor,
   sha256,
+  sharedCommercialCollection,
   toTrustAnchor,
   verifyDetachedSignature,
   type AuthorityRecord,
@@ -136,20 +137,57 @@ export async function transientCommercial(
   submission: DualSubmission,
   jurisdiction: Jurisdiction,
   required: boolean,
+  field: 'commercial' | 'commercialOther' = 'commercial',
 ): Promise<Uint8Array | undefined> {
-  const bytes = ctx.stub.getTransient().get('commercial');
+  const bytes = ctx.stub.getTransient().get(field);
   if (!bytes) {
     if (!required) return undefined;
     throw new LedgerError(
       'INVALID_ARGUMENT',
-      `the ${jurisdiction} commercial values must be sent as transient data "commercial"`,
+      `the ${jurisdiction} commercial values must be sent as transient data "${field}"`,
     );
   }
+  return checkedCommercial(submission, jurisdiction, Buffer.from(bytes).toString(), field);
+}
+
+/** Commercial values (JSON) of `jurisdiction`'s half, checked against the signed hash. */
+export async function checkedCommercial(
+  submission: DualSubmission,
+  jurisdiction: Jurisdiction,
+  json: string,
+  name: string,
+): Promise<Uint8Array> {
   const filing = parseFiling(
     declarationOf(submission, jurisdiction),
-    parseJsonArgument(Buffer.from(bytes).toString(), 'commercial'),
+    parseJsonArgument(json, name),
   );
   const canonical = canonicalBytes(filing.commercial);
   requireCommercialOf(submission, jurisdiction, toHex(await sha256(canonical)));
   return canonical;
 }
+
+/**
+ * The other side's values handed over by the side that received the submission (transient
+ * `commercialOther`, checked against the signed hash): written to the receiving namespace's
+ * shared collection, whose members are both sides' agencies, under the submission's version.
+ * The other side's node copies them into its own collection when it files its half
+ * (FileHalf, endorsed by its own peers); the values never enter public state.
+ */
+export async function handOverValues(
+  ctx: Context,
+  submission: DualSubmission,
+  receivedIn: Jurisdiction,
+  version: number,
+): Promise<void> {
+  const there = otherSide(receivedIn);
+  const values = await transientCommercial(ctx, submission, there, false, 'commercialOther');
+  if (!values) return;
+  await ctx.stub.putPrivateData(
+    sharedCommercialCollection(receivedIn),
+    handOverKey(submission.submissionId, version, there),
+    values,
+  );
+}
+
+export const handOverKey = (submissionId: string, version: number, forSide: Jurisdiction) =>
+  `dual#${submissionId}#${version}#${forSide}`;

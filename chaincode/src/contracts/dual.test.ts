@@ -252,4 +252,46 @@ describe('Dual filings: the pending halves index', () => {
     expect(JSON.parse((await t.settleAtHk()).result)).toHaveLength(1);
     expect(t.holdsPending('D-4')).toBe(false);
   });
+
+  describe("the other side's values handed over through the ledger", () => {
+    it("FileHalf without values of its own copies the handed-over ones into its side's collection", async () => {
+      const t = await setUp();
+      const filing = await sampleDualFiling('H-1');
+      await t.fileDualAtHk(filing);
+      await t.fileGdHalf('H-1'); // no transient values: the GD node's gateway never had them
+      const values = await t.ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .evaluate('Declaration:GetCommercial', ['H-1-GD', '']);
+      expect(JSON.parse(values)).toEqual(filing.commercial.GD);
+    });
+
+    it('handed-over values not those signed are refused with nothing recorded', async () => {
+      const t = await setUp();
+      const filing = await sampleDualFiling('H-2');
+      const signed = await signDual(filing, 'HK', (c) => pki.signers.hkTrader.sign(c));
+      await expect(
+        t.agents.HK.submit('Declaration:FileDual', signed.args, {
+          ...signed.transient,
+          commercialOther: JSON.stringify({ ...filing.commercial.GD, invoiceNumber: 'FORGED' }),
+        }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(t.holdsPending('H-2')).toBe(false);
+    });
+
+    it("only the other side's filing agent reads them", async () => {
+      const t = await setUp();
+      await t.fileDualAtHk(await sampleDualFiling('H-3'));
+      const args = ['HK', 'H-3', '1'];
+      expect(
+        JSON.parse(await t.agents.GD.evaluate('Declaration:HandedOverValues', args)),
+      ).toMatchObject({ invoiceNumber: expect.any(String) });
+      for (const who of [OFFICERS.hkAgent, OFFICERS.hkCustoms, OFFICERS.gdCustoms])
+        await expect(
+          t.ledger.invokerFor(who).evaluate('Declaration:HandedOverValues', args),
+        ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(
+        t.agents.GD.evaluate('Declaration:HandedOverValues', ['HK', 'H-3', '0x1']),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    });
+  });
 });

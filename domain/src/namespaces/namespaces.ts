@@ -243,6 +243,7 @@ const BY_JURISDICTION_ARGUMENT: ReadonlySet<string> = new Set([
   'Declaration:ListSubmissions',
   'Declaration:OpenHalves',
   'Declaration:SettleHalves',
+  'Declaration:HandedOverValues',
 ]);
 
 /** The route of a transaction (`Contract:Method`) with its arguments, for a caller's MSP. */
