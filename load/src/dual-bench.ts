@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   let allFiled!: () => void;
   const done = new Promise<void>((resolve) => (allFiled = resolve));
   const worker = startDualWorker({
-    agents: { GD: async () => as('gdcustoms/agent') },
+    // GD files its halves; HK settles its index entries of halves GD filed (as HK's gateway).
+    agents: { GD: async () => as('gdcustoms/agent'), HK: async () => as('hkcustoms/agent') },
     commercial: {
       get: async (id, _version, j) => {
         const filing = filings.get(id);
