@@ -302,8 +302,8 @@ export class DeclarationContract extends Contract {
       at: act.at,
       txId: act.txId,
     });
-    if (halfChanged(current.submission, next, there))
-      await handOverValues(ctx, next, here, version);
+    // At every version: the other side may file its half first from a later one.
+    await handOverValues(ctx, next, here, version);
     const half = await this.load(ctx, next.sides[here].declarationId);
     const link = pairLink(next, version, here, here);
     if (!halfChanged(current.submission, next, here)) {

@@ -293,5 +293,26 @@ describe('Dual filings: the pending halves index', () => {
         t.agents.GD.evaluate('Declaration:HandedOverValues', ['HK', 'H-3', '0x1']),
       ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     });
+
+    it("an amendment of this side's fields before the other side filed still hands its values over", async () => {
+      const t = await setUp();
+      const filing = await sampleDualFiling('H-4');
+      await t.fileDualAtHk(filing);
+      await t.amendDualAtHk({
+        ...filing,
+        submission: {
+          ...filing.submission,
+          sides: {
+            ...filing.submission.sides,
+            HK: { ...filing.submission.sides.HK, customsOffice: 'MKT' },
+          },
+        },
+      });
+      await t.fileGdHalf('H-4');
+      const values = await t.ledger
+        .invokerFor(OFFICERS.gdCustoms)
+        .evaluate('Declaration:GetCommercial', ['H-4-GD', '']);
+      expect(JSON.parse(values)).toEqual(filing.commercial.GD);
+    });
   });
 });
