@@ -337,7 +337,7 @@ describe('single submission, dual declaration on the devnet', () => {
       ),
     ).toEqual(gdValues);
     // Settled where it was received (HK's worker): the index holds no entry for it any more.
-    await as(agents.HK).submit('Declaration:SettleHalves', ['HK']);
+    await as(agents.HK).submit('Declaration:SettleHalves', ['HK', JSON.stringify([id])]);
     const open = JSON.parse(await as(agents.HK).evaluate('Declaration:OpenHalves', ['HK'])) as {
       submissionId: string;
     }[];

@@ -69,6 +69,7 @@ import {
   handOverValues,
   jurisdictionArgument,
   listPendingFor,
+  readPending,
   listSubmissions,
   readSubmission,
   recordSubmission,
@@ -81,6 +82,8 @@ export { DECLARATION_CONTRACT };
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
+/** SettleHalves' argument: the submissions whose index entries to clear. */
+const SubmissionIdsSchema = z.array(z.string().min(1).max(64)).max(200);
 /** A recorded share of commercial values: (declaration id, transaction id). */
 const COMMERCIAL_SHARE = 'commercialShare';
 
@@ -511,27 +514,49 @@ export class DeclarationContract extends Contract {
   }
 
   /**
-   * Clears the index entries of submissions received here whose other half the other side
-   * has filed at (or past) the entry's version, read in its namespace; resolves with them.
-   * The other side's FileHalf cannot clear them itself: a write here needs this side's
+   * The index entries of submissions received here (`receivedIn`) whose other half the other
+   * side has filed at (or past) the entry's version: what SettleHalves may clear.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async SettleableHalves(ctx: Context, receivedIn: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    const there = otherSide(here);
+    const settleable: PendingHalf[] = [];
+    for (const entry of await listPendingFor(ctx, there))
+      if (await this.otherHalfFiled(ctx, entry)) settleable.push(entry);
+    return JSON.stringify(settleable);
+  }
+
+  /**
+   * Clears the index entries of the named submissions received here whose other half the
+   * other side has filed at (or past) the entry's version, read in its namespace; resolves
+   * with those cleared. Point reads only (no range: a filing meanwhile does not invalidate
+   * it). The other side's FileHalf cannot clear them itself: a write here needs this side's
    * endorsement, and the half must not depend on this side's peers. Run by this side's
    * filing agent; an entry whose half is missing or behind stays (nothing is lost).
    */
   @Transaction()
   @Returns('string')
-  async SettleHalves(ctx: Context, receivedIn: string): Promise<string> {
+  async SettleHalves(ctx: Context, receivedIn: string, submissionIdsJson: string): Promise<string> {
     const here = jurisdictionArgument(receivedIn);
     requireHome(ctx, here);
     requireAllowed('FILE', here, actorOf(ctx));
-    const there = otherSide(here);
+    const ids = parseArgument(SubmissionIdsSchema, submissionIdsJson, 'submissionIds');
     const settled: PendingHalf[] = [];
-    for (const entry of await listPendingFor(ctx, there)) {
-      const half = await this.otherHalf(ctx, there, entry.declarationId);
-      if (!half || (half.pair?.submissionVersion ?? 0) < entry.version) continue;
+    for (const id of new Set(ids)) {
+      const entry = await readPending(ctx, otherSide(here), id);
+      if (!entry || !(await this.otherHalfFiled(ctx, entry))) continue;
       await deletePending(ctx, entry);
       settled.push(entry);
     }
     return JSON.stringify(settled);
+  }
+
+  /** Whether the other side holds the half of an index entry at its version or later. */
+  private async otherHalfFiled(ctx: Context, entry: PendingHalf): Promise<boolean> {
+    const half = await this.otherHalf(ctx, otherSide(entry.receivedIn), entry.declarationId);
+    return (half?.pair?.submissionVersion ?? 0) >= entry.version;
   }
 
   /** The declaration `id` in `jurisdiction`'s namespace, or undefined if it is not there. */

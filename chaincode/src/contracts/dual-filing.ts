@@ -116,6 +116,16 @@ export async function listPendingFor(ctx: Context, forSide: Jurisdiction): Promi
   return out;
 }
 
+/** The index entry of `forSide`'s half of a submission, if it is open. */
+export async function readPending(
+  ctx: Context,
+  forSide: Jurisdiction,
+  submissionId: string,
+): Promise<PendingHalf | undefined> {
+  const entry = await readJson<unknown>(ctx, pendingKey(ctx, forSide, submissionId));
+  return entry === undefined ? undefined : PendingHalfSchema.parse(entry);
+}
+
 export async function deletePending(ctx: Context, entry: PendingHalf): Promise<void> {
   await ctx.stub.deleteState(pendingKey(ctx, otherSide(entry.receivedIn), entry.submissionId));
 }

@@ -65,7 +65,14 @@ async function setUp() {
     },
     fileGdHalf: (submissionId: string) =>
       agents.GD.submit('Declaration:FileHalf', ['GD', submissionId, 'HK']),
-    settleAtHk: () => agents.HK.submit('Declaration:SettleHalves', ['HK']),
+    /** As HK's worker settles: what a simulation finds settleable, then those by id. */
+    async settleAtHk() {
+      const settleable = z
+        .array(PendingHalfSchema)
+        .parse(JSON.parse(await agents.HK.evaluate('Declaration:SettleableHalves', ['HK'])));
+      const ids = JSON.stringify(settleable.map((e) => e.submissionId));
+      return agents.HK.submit('Declaration:SettleHalves', ['HK', ids]);
+    },
     holdsPending: (submissionId: string) =>
       ledger.holds(JURISDICTION_NAMESPACES.HK, pendingKey('GD', submissionId)),
   };
@@ -77,8 +84,10 @@ describe('Dual filings: the pending halves index', () => {
     const settled = ['D-A', 'D-B', 'D-C', 'D-D', 'D-E', 'D-F'];
     for (const id of settled) await t.fileDualAtHk(await sampleDualFiling(id));
     for (const id of settled) await t.fileGdHalf(id);
-    await t.settleAtHk();
     await t.fileDualAtHk(await sampleDualFiling('D-OPEN'));
+    await t.agents.HK.submit('Declaration:SettleHalves', ['HK', JSON.stringify(settled)]);
+    // By id: each entry and its half, not the open entry of D-OPEN (no range read).
+    expect(t.ledger.lastKeysRead).toBe(2 * settled.length);
 
     const pending = await t.pendingForGd();
     expect(pending.map((p) => p.submissionId)).toEqual(['D-OPEN']);
@@ -177,13 +186,18 @@ describe('Dual filings: the pending halves index', () => {
     const t = await setUp();
     await t.fileDualAtHk(await sampleDualFiling('D-2'));
     await t.fileGdHalf('D-2');
+    const ids = JSON.stringify(['D-2']);
     const byOfficer = t.ledger
       .invokerFor(OFFICERS.hkCustoms)
-      .submit('Declaration:SettleHalves', ['HK']);
+      .submit('Declaration:SettleHalves', ['HK', ids]);
     await expect(byOfficer).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const bad of ['D-2', '[1]', JSON.stringify(Array(201).fill('D-2'))])
+      await expect(
+        t.agents.HK.submit('Declaration:SettleHalves', ['HK', bad]),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const inGd = t.agents.GD.submit(
       'Declaration:SettleHalves',
-      ['HK'],
+      ['HK', ids],
       {},
       {
         namespace: JURISDICTION_NAMESPACES.GD,

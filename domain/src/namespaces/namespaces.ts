@@ -243,6 +243,7 @@ const BY_JURISDICTION_ARGUMENT: ReadonlySet<string> = new Set([
   'Declaration:ListSubmissions',
   'Declaration:OpenHalves',
   'Declaration:SettleHalves',
+  'Declaration:SettleableHalves',
   'Declaration:HandedOverValues',
 ]);
 

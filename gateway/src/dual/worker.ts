@@ -68,8 +68,8 @@ export async function fileAllPendingHalves(options: DualWorkerOptions): Promise<
 }
 
 /**
- * Clears this side's index entries whose other half is on the ledger (SettleHalves),
- * submitted only when a simulation finds some: a pass with nothing settled writes nothing.
+ * Clears this side's index entries whose other half is on the ledger (SettleableHalves,
+ * then SettleHalves by id): a pass with nothing to settle writes nothing.
  * A failure (an MVCC clash with a new filing, say) leaves them for the next pass.
  */
 async function settle(
@@ -79,9 +79,14 @@ async function settle(
 ): Promise<void> {
   try {
     const settleable = Pending.parse(
-      JSON.parse(await agent.evaluate('Declaration:SettleHalves', [receivedIn])),
+      JSON.parse(await agent.evaluate('Declaration:SettleableHalves', [receivedIn])),
     );
-    if (settleable.length > 0) await agent.submit('Declaration:SettleHalves', [receivedIn]);
+    // By id (point reads): filings meanwhile do not invalidate it, as a range read would.
+    for (let i = 0; i < settleable.length; i += 200)
+      await agent.submit('Declaration:SettleHalves', [
+        receivedIn,
+        JSON.stringify(settleable.slice(i, i + 200).map((e) => e.submissionId)),
+      ]);
   } catch (error) {
     options.onError?.(error);
   }

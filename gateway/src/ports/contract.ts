@@ -93,6 +93,7 @@ export const TRANSACTIONS = {
     'PendingHalves',
     'OpenHalves',
     'SettleHalves',
+    'SettleableHalves',
     'HandedOverValues',
   ]),
   TrustList: transactions<TrustListContract>(TRUST_LIST_CONTRACT)([
