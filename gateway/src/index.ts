@@ -45,5 +45,6 @@ export { ApiError, LEDGER_TO_API, toApiError } from './errors';
 export { invocations, TRANSACTIONS } from './ports/contract';
 export { startGatewayServices } from './services';
 export { fileAllPendingHalves, startDualWorker } from './dual/worker';
+export { sidesWithDualWork } from './dual/events';
 export type { DualCommercialStore, DualWorker, DualWorkerOptions } from './dual/worker';
 export { createDualCommercialStore } from './dual/store';

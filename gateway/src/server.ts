@@ -19,8 +19,8 @@ import { loadEvidenceConfig, startEvidence } from './evidence/setup';
 import { startDualWorker, type DualWorker } from './dual/worker';
 import { createDualCommercialStore } from './dual/store';
 import { filedJurisdictions } from './dual/jurisdictions';
+import { sidesWithDualWork } from './dual/events';
 import { FILING_AGENTS } from './routes/declarations';
-import { EVENTS } from '@clearance/domain';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -114,12 +114,11 @@ async function main(): Promise<void> {
   log = app.log;
   // This side's halves of dual filings the other side received (dual/worker.ts).
   let dualWorker: DualWorker | undefined;
+  const filedHere = filedJurisdictions(config.organisation);
   if (database && services) {
     const ledgers = services.ledgers;
     dualWorker = startDualWorker({
-      agents: Object.fromEntries(
-        filedJurisdictions(config.organisation).map((j) => [j, () => ledgers(FILING_AGENTS[j])]),
-      ),
+      agents: Object.fromEntries(filedHere.map((j) => [j, () => ledgers(FILING_AGENTS[j])])),
       commercial: createDualCommercialStore(database),
       onError: (err) => app.log.warn({ err }, 'dual filings: a half was not filed yet'),
     });
@@ -134,10 +133,7 @@ async function main(): Promise<void> {
       store: index,
       onError: (err) => app.log.warn({ err }, 'indexer: reconnecting'),
       onApplied: (event) => {
-        if (
-          event.eventName === EVENTS.DeclarationFiled ||
-          event.eventName === EVENTS.DeclarationAmended
-        )
+        if (sidesWithDualWork(event.eventName, event.payload).some((j) => filedHere.includes(j)))
           dualWorker?.poke();
         const payload = event.payload;
         const at =

@@ -2,18 +2,19 @@
  * Submission → both declarations committed, for dual filings (docs/dual-declaration.md),
  * beside single filings in the same run, both at a steady rate on the one-host devnet.
  * A dual filing is received by HK customs (FileDual, HK's peer); GD's node files the GD
- * half (the gateway's dual worker, poked by the HK namespace's events as the gateway's
- * indexer pokes it, with its 5 s pass as fallback). A single filing is an HK export filed
- * alone. Each is timed from its submission to the commit of its last declaration.
+ * half (the gateway's dual worker, poked by the dual events of the HK namespace as the
+ * gateway's indexer pokes it, sidesWithDualWork; its 5 s sweep is the fallback). A single
+ * filing is an HK export filed alone. Each is timed from its submission to the commit of
+ * its last declaration.
  *
  *   npm run bench:dual -- [--n 50] [--interval-ms 1000]
  */
 import './quiet-logs';
-import { EVENTS } from '@clearance/domain';
 import {
   connectGateway,
   createFabricLedger,
   loadConfig,
+  sidesWithDualWork,
   startDualWorker,
   type Ledger,
 } from '@clearance/gateway';
@@ -58,12 +59,17 @@ async function main(): Promise<void> {
   const filings = new Map<string, DualFiling>();
   const started = new Map<string, number>();
   const dual: number[] = [];
+  /** Per dual filing: submission → the receiving side's commit (FileDual), and the rest. */
+  const firstCommitted = new Map<string, number>();
+  const receivingSide: number[] = [];
+  const otherSide: number[] = [];
   const single: number[] = [];
   const errors: string[] = [];
   let allFiled!: () => void;
   const done = new Promise<void>((resolve) => (allFiled = resolve));
   const worker = startDualWorker({
-    agents: { GD: async () => as('gdcustoms/agent') },
+    // GD files its halves; HK settles its index entries of halves GD filed (as HK's gateway).
+    agents: { GD: async () => as('gdcustoms/agent'), HK: async () => as('hkcustoms/agent') },
     commercial: {
       get: async (id, _version, j) => {
         const filing = filings.get(id);
@@ -75,7 +81,10 @@ async function main(): Promise<void> {
       const t0 = started.get(submissionId);
       if (t0 === undefined) return;
       started.delete(submissionId);
-      dual.push(performance.now() - t0);
+      const now = performance.now();
+      dual.push(now - t0);
+      const t1 = firstCommitted.get(submissionId);
+      if (t1 !== undefined) otherSide.push(now - t1);
       if (dual.length === n) allFiled();
     },
   });
@@ -88,8 +97,10 @@ async function main(): Promise<void> {
       startBlock: await as('gdcustoms/agent').channelHeight(),
     });
   void (async () => {
-    for await (const event of events)
-      if (event.eventName === EVENTS.DeclarationFiled) worker.poke();
+    for await (const event of events) {
+      const payload: unknown = JSON.parse(Buffer.from(event.payload).toString());
+      if (sidesWithDualWork(event.eventName, payload).includes('GD')) worker.poke();
+    }
   })().catch(() => undefined);
 
   const hkAgent = as('hkcustoms/agent');
@@ -98,8 +109,11 @@ async function main(): Promise<void> {
     const filing = await sampleDualFiling(id);
     filings.set(id, filing);
     const signed = await signDual(filing, 'HK', (c) => pki.signers.hkTrader.sign(c));
-    started.set(id, performance.now());
+    const t0 = performance.now();
+    started.set(id, t0);
     await hkAgent.submit('Declaration:FileDual', signed.args, signed.transient);
+    firstCommitted.set(id, performance.now());
+    receivingSide.push(performance.now() - t0);
   };
   const fileSingle = async (i: number) => {
     const signed = await signFiling(sampleFiling(`BS-${run}-${i}`, 'HK'), pki.signers.hkTrader);
@@ -131,6 +145,8 @@ async function main(): Promise<void> {
     console.log(`dual filings: one every ${intervalMs} ms, a single filing between each two`);
     console.log(fmt('single (HK export) submit→commit', single));
     console.log(fmt('dual submit→both halves committed', dual));
+    console.log(fmt('  of which submit→FileDual committed', receivingSide));
+    console.log(fmt('  FileDual committed→GD half committed', otherSide));
     const ratio = summary(dual).p50 / summary(single).p50;
     console.log(`median ratio dual/single ${ratio.toFixed(2)}; errors ${errors.length}`);
     for (const e of errors.slice(0, 5)) console.log(`  ${e}`);

@@ -202,8 +202,20 @@ describe('single submission, dual declaration on the devnet', () => {
   it('a GD SM2 signer: filed at GD, the HK half filed by HK; each side clears its own', async () => {
     const id = `DUAL-${run}-SM2`;
     await fileDual(id, 'GD', sm2Sign);
-    expect(await otherSidePass('HK')).toBeGreaterThanOrEqual(1);
+    // HK's node as across hosts: its gateway never saw the values; GD handed them over.
+    const filed = await fileAllPendingHalves({
+      agents: { HK: async () => as(agents.HK) },
+      onError: (error) => {
+        throw error;
+      },
+    });
+    expect(filed).toBeGreaterThanOrEqual(1);
     const { hk } = await expectPair(id, 'GD');
+    expect(
+      JSON.parse(
+        await as('hkcustoms/officer1').evaluate('Declaration:GetCommercial', [`${id}-HK`, '']),
+      ),
+    ).toEqual(filings.get(id)?.commercial.HK);
     expect(hk.signature).toMatchObject({
       jurisdiction: 'GD',
       authorityId: `GD-SM2-${run}`,
@@ -286,6 +298,50 @@ describe('single submission, dual declaration on the devnet', () => {
     expect(gdAfter.signature.contentSha256).toBe(gd.signature.contentSha256);
     expect(gdAfter.lastAct.txId).toBe(gd.lastAct.txId);
     expect(gdAfter.pair?.submissionVersion).toBe(3);
+
+    // GD's own fields only (customs office, and its values: a new invoice), amended where
+    // it was received (HK): HK's half stays; GD's node amends GD's half from the ledger.
+    const gdValues = { ...own.commercial.GD, invoiceNumber: 'INV-GD-2' };
+    const gdOwn: DualFiling = {
+      submission: await withHashes(
+        {
+          ...own.submission,
+          sides: {
+            ...own.submission.sides,
+            GD: { ...own.submission.sides.GD, customsOffice: '5301' },
+          },
+        },
+        { ...own.commercial, GD: gdValues },
+      ),
+      commercial: { ...own.commercial, GD: gdValues },
+    };
+    filings.set(id, gdOwn);
+    const third = await signDual(gdOwn, 'HK', (c) => pki.signers.hkTrader.sign(c));
+    await as(agents.HK).submit('Declaration:AmendDual', third.args, third.transient);
+    const hkThird = await get(`${id}-HK`);
+    expect([hkThird.version, hkThird.lastAct.txId]).toEqual([3, hkAfter.lastAct.txId]);
+    expect(hkThird.pair?.submissionVersion).toBe(4);
+    expect(await otherSidePass('GD')).toBeGreaterThanOrEqual(1);
+    const gdThird = await get(`${id}-GD`);
+    expect(gdThird.version).toBe(3);
+    expect(gdThird.lastAct.action).toBe('AMEND');
+    expect(gdThird.declaration.customsOffice).toBe('5301');
+    expect(gdThird.pair?.submissionVersion).toBe(4);
+    const fourth = SubmissionRecordSchema.parse(
+      JSON.parse(await as('gdcustoms/officer1').evaluate('Declaration:GetSubmission', ['HK', id])),
+    );
+    expect(gdThird.signature.contentSha256).toBe(fourth.signature.contentSha256);
+    expect(
+      JSON.parse(
+        await as('gdcustoms/officer1').evaluate('Declaration:GetCommercial', [`${id}-GD`, '']),
+      ),
+    ).toEqual(gdValues);
+    // Settled where it was received (HK's worker): the index holds no entry for it any more.
+    await as(agents.HK).submit('Declaration:SettleHalves', ['HK', JSON.stringify([id])]);
+    const open = JSON.parse(await as(agents.HK).evaluate('Declaration:OpenHalves', ['HK'])) as {
+      submissionId: string;
+    }[];
+    expect(open.map((o) => o.submissionId)).not.toContain(id);
   }, 180_000);
 
   it('with HK customs’ peer down GD receives its half; the HK half follows after the restart', async () => {

@@ -52,6 +52,16 @@ export async function saveDeclaration(
         issuer: record.signature.issuer,
         ...(record.signature.signerId ? { id: record.signature.signerId } : {}),
       },
+      // A half of a dual filing: lets the other side's node notice work (gateway dual/).
+      ...(record.pair
+        ? {
+            pair: {
+              submissionId: record.pair.submissionId,
+              submissionVersion: record.pair.submissionVersion,
+              receivedIn: record.pair.receivedIn,
+            },
+          }
+        : {}),
     };
     emit(ctx, DECLARATION_EVENT_OF[record.lastAct.action], payload);
   }

@@ -37,6 +37,9 @@ import {
   otherSide,
   pairLink,
   parseDualSubmission,
+  PendingHalfSchema,
+  type DualSubmission,
+  type Jurisdiction,
   type PendingHalf,
 } from '@clearance/domain';
 import { z } from 'zod';
@@ -60,19 +63,27 @@ import {
   saveDeclaration,
 } from './declaration-store';
 import {
+  checkedCommercial,
+  deletePending,
+  handOverKey,
+  handOverValues,
   jurisdictionArgument,
+  listPendingFor,
+  readPending,
   listSubmissions,
   readSubmission,
+  recordSubmission,
   signatureArgument,
   transientCommercial,
   verifiedSignature,
-  writeSubmission,
 } from './dual-filing';
 
 export { DECLARATION_CONTRACT };
 const RELEASE = 'release';
 /** Index: consignment reference → declarations (the HK export and the GD import of the goods). */
 const BY_CONSIGNMENT = 'consignment';
+/** SettleHalves' argument: the submissions whose index entries to clear. */
+const SubmissionIdsSchema = z.array(z.string().min(1).max(64)).max(200);
 /** A recorded share of commercial values: (declaration id, transaction id). */
 const COMMERCIAL_SHARE = 'commercialShare';
 
@@ -222,7 +233,7 @@ export class DeclarationContract extends Contract {
       ),
       pair: pairLink(submission, 1, here, here),
     };
-    await writeSubmission(ctx, {
+    await recordSubmission(ctx, {
       submissionId: submission.submissionId,
       version: 1,
       receivedIn: here,
@@ -232,6 +243,7 @@ export class DeclarationContract extends Contract {
       at: act.at,
       txId: act.txId,
     });
+    await handOverValues(ctx, submission, here, 1);
     return this.recordNew(ctx, half, commercial);
   }
 
@@ -284,7 +296,7 @@ export class DeclarationContract extends Contract {
         );
     }
     const version = current.version + 1;
-    await writeSubmission(ctx, {
+    await recordSubmission(ctx, {
       ...current,
       version,
       submission: next,
@@ -293,10 +305,21 @@ export class DeclarationContract extends Contract {
       at: act.at,
       txId: act.txId,
     });
+    // At every version: the other side may file its half first from a later one.
+    await handOverValues(ctx, next, here, version);
     const half = await this.load(ctx, next.sides[here].declarationId);
     const link = pairLink(next, version, here, here);
-    if (!halfChanged(current.submission, next, here))
+    if (!halfChanged(current.submission, next, here)) {
+      // No act on this half, but the other side's node has work: say so.
+      emit(ctx, EVENTS.DualSubmissionAmended, {
+        submissionId: next.submissionId,
+        version,
+        receivedIn: here,
+        at: act.at,
+        txId: act.txId,
+      });
       return saveDeclaration(ctx, { ...half, pair: link }, { event: false });
+    }
     const commercial = await transientCommercial(ctx, next, here, true);
     const amended = amendDeclaration(
       half,
@@ -365,7 +388,11 @@ export class DeclarationContract extends Contract {
       commercialSha256: submission.sides[here].commercialSha256,
       signature: evidence,
     };
-    const commercial = await transientCommercial(ctx, submission, here, false);
+    // Its values: from this node's own gateway if it has them, else as the receiving side
+    // handed them over (its shared collection, on this side's peers too); else the hash only.
+    const commercial =
+      (await transientCommercial(ctx, submission, here, false)) ??
+      (await this.handedOver(ctx, submission, from, recorded.version));
     if (!existing)
       return this.recordNew(ctx, { ...fileDeclaration(input, act), pair: link }, commercial);
     if (
@@ -390,6 +417,58 @@ export class DeclarationContract extends Contract {
     return this.save(ctx, { ...amended, pair: link });
   }
 
+  /** The values `from` handed over for this side's half of a submission version, if here. */
+  private async handedOver(
+    ctx: Context,
+    submission: DualSubmission,
+    from: Jurisdiction,
+    version: number,
+  ): Promise<Uint8Array | undefined> {
+    const here = otherSide(from);
+    try {
+      const json = await callNamespace(ctx, namespaceOf(from), 'Declaration:HandedOverValues', [
+        from,
+        submission.submissionId,
+        String(version),
+      ]);
+      return await checkedCommercial(submission, here, json, 'handed-over values');
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The other side's values handed over with a submission received here (`receivedIn`), for
+   * that side's filing agent only (FileHalf reads them by a chaincode-to-chaincode call).
+   * NOT_FOUND when none were handed over or this peer does not hold them (yet).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async HandedOverValues(
+    ctx: Context,
+    receivedIn: string,
+    submissionId: string,
+    version: string,
+  ): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    const there = otherSide(here);
+    const actor = actorOf(ctx);
+    // Its own agencies' filing agent only (the allow table lets either side's agents file).
+    if (actor.role !== 'filing-agent' || !jointAgencies(there).includes(actor.mspId))
+      throw new LedgerError('FORBIDDEN', `only a ${there} filing agent reads ${there} values`);
+    const id = boundedText(submissionId, 'submissionId', 64);
+    if (!/^[1-9][0-9]{0,8}$/.test(version))
+      throw new LedgerError('INVALID_ARGUMENT', 'version must be a positive integer');
+    const values = await ctx.stub.getPrivateData(
+      sharedCommercialCollection(here),
+      handOverKey(id, Number(version), there),
+    );
+    if (values.length === 0)
+      throw new LedgerError('NOT_FOUND', `no ${there} values handed over for ${id} v${version}`);
+    return Buffer.from(values).toString();
+  }
+
   /** A dual submission recorded in this namespace (`receivedIn` names it, for routing). */
   @Transaction(false)
   @Returns('string')
@@ -402,33 +481,98 @@ export class DeclarationContract extends Contract {
 
   /**
    * The halves this side (`jurisdiction`, this namespace's) has yet to file or bring up to
-   * their submission's version: what its node's worker files with FileHalf.
+   * their submission's version: what its node's worker files with FileHalf. Reads the other
+   * namespace's index of pending halves (OpenHalves) and each listed half here, nothing else.
    */
   @Transaction(false)
   @Returns('string')
   async PendingHalves(ctx: Context, jurisdiction: string): Promise<string> {
     const here = jurisdictionArgument(jurisdiction);
     const from = otherSide(here);
-    const submissions = z
-      .array(SubmissionRecordSchema)
+    const open = z
+      .array(PendingHalfSchema)
       .parse(
-        JSON.parse(
-          await callNamespace(ctx, namespaceOf(from), 'Declaration:ListSubmissions', [from]),
-        ),
+        JSON.parse(await callNamespace(ctx, namespaceOf(from), 'Declaration:OpenHalves', [from])),
       );
     const pending: PendingHalf[] = [];
-    for (const s of submissions) {
-      const declarationId = s.submission.sides[here].declarationId;
-      const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, declarationId));
-      if (!half || (half.pair?.submissionVersion ?? 0) < s.version)
-        pending.push({
-          submissionId: s.submissionId,
-          receivedIn: from,
-          version: s.version,
-          declarationId,
-        });
+    for (const entry of open) {
+      const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, entry.declarationId));
+      if (!half || (half.pair?.submissionVersion ?? 0) < entry.version) pending.push(entry);
     }
     return JSON.stringify(pending);
+  }
+
+  /**
+   * The index entries of submissions received here (`receivedIn`, this namespace's) whose
+   * other half is not settled yet: filed or not, those SettleHalves has not cleared.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async OpenHalves(ctx: Context, receivedIn: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    return JSON.stringify(await listPendingFor(ctx, otherSide(here)));
+  }
+
+  /**
+   * The index entries of submissions received here (`receivedIn`) whose other half the other
+   * side has filed at (or past) the entry's version: what SettleHalves may clear.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async SettleableHalves(ctx: Context, receivedIn: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    const there = otherSide(here);
+    const settleable: PendingHalf[] = [];
+    for (const entry of await listPendingFor(ctx, there))
+      if (await this.otherHalfFiled(ctx, entry)) settleable.push(entry);
+    return JSON.stringify(settleable);
+  }
+
+  /**
+   * Clears the index entries of the named submissions received here whose other half the
+   * other side has filed at (or past) the entry's version, read in its namespace; resolves
+   * with those cleared. Point reads only (no range: a filing meanwhile does not invalidate
+   * it). The other side's FileHalf cannot clear them itself: a write here needs this side's
+   * endorsement, and the half must not depend on this side's peers. Run by this side's
+   * filing agent; an entry whose half is missing or behind stays (nothing is lost).
+   */
+  @Transaction()
+  @Returns('string')
+  async SettleHalves(ctx: Context, receivedIn: string, submissionIdsJson: string): Promise<string> {
+    const here = jurisdictionArgument(receivedIn);
+    requireHome(ctx, here);
+    requireAllowed('FILE', here, actorOf(ctx));
+    const ids = parseArgument(SubmissionIdsSchema, submissionIdsJson, 'submissionIds');
+    const settled: PendingHalf[] = [];
+    for (const id of new Set(ids)) {
+      const entry = await readPending(ctx, otherSide(here), id);
+      if (!entry || !(await this.otherHalfFiled(ctx, entry))) continue;
+      await deletePending(ctx, entry);
+      settled.push(entry);
+    }
+    return JSON.stringify(settled);
+  }
+
+  /** Whether the other side holds the half of an index entry at its version or later. */
+  private async otherHalfFiled(ctx: Context, entry: PendingHalf): Promise<boolean> {
+    const half = await this.otherHalf(ctx, otherSide(entry.receivedIn), entry.declarationId);
+    return (half?.pair?.submissionVersion ?? 0) >= entry.version;
+  }
+
+  /** The declaration `id` in `jurisdiction`'s namespace, or undefined if it is not there. */
+  private async otherHalf(
+    ctx: Context,
+    jurisdiction: Jurisdiction,
+    id: string,
+  ): Promise<DeclarationRecord | undefined> {
+    try {
+      return DeclarationRecordSchema.parse(
+        JSON.parse(await callNamespace(ctx, namespaceOf(jurisdiction), 'Declaration:Get', [id])),
+      );
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   /** Every dual submission recorded in this namespace. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { EVENTS, type EventName } from './events';
 import { CROSSING_DECISIONS, INSPECTION_OUTCOMES } from '../crossings/crossing';
 import { ACTIONS, STATES, type Action } from '../declarations/vocabulary';
+import { JURISDICTIONS } from '../declarations/declaration';
 
 export { EVENTS, type EventName };
 
@@ -52,8 +53,26 @@ export const DeclarationEventSchema = z.looseObject({
   signer: z
     .object({ subject: z.string(), issuer: z.string(), id: z.string().optional() })
     .optional(),
+  /** A half of a dual filing: its submission (absent on single filings). */
+  pair: z
+    .looseObject({
+      submissionId: z.string(),
+      submissionVersion: z.number(),
+      receivedIn: z.enum(JURISDICTIONS),
+    })
+    .optional(),
 });
 export type DeclarationEvent = z.infer<typeof DeclarationEventSchema>;
+
+/** DualSubmissionAmended: a submission's new version, where only the other half changes. */
+export const DualSubmissionEventSchema = z.looseObject({
+  submissionId: z.string(),
+  version: z.number(),
+  receivedIn: z.enum(JURISDICTIONS),
+  at: z.string(),
+  txId: z.string(),
+});
+export type DualSubmissionEvent = z.infer<typeof DualSubmissionEventSchema>;
 
 export const SealEventSchema = z.looseObject({
   sealId: z.string(),

@@ -14,6 +14,8 @@ export const EVENTS = {
   DeclarationHeld: 'DeclarationHeld',
   DeclarationUnheld: 'DeclarationUnheld',
   CommercialValuesShared: 'CommercialValuesShared',
+  /** A dual submission amended where only the other side's half changes (AmendDual). */
+  DualSubmissionAmended: 'DualSubmissionAmended',
   TrustListChanged: 'TrustListChanged',
   TrustListChangeProposed: 'TrustListChangeProposed',
   TrustListChangeRejected: 'TrustListChangeRejected',

@@ -141,6 +141,7 @@ export const ACT_HOMES: Readonly<Record<string, NamespaceHome>> = {
   'Declaration:FileDual': 'jurisdiction',
   'Declaration:AmendDual': 'jurisdiction',
   'Declaration:FileHalf': 'jurisdiction',
+  'Declaration:SettleHalves': 'jurisdiction',
   'TrustList:ProposeTrustChange': 'joint',
   'TrustList:ApproveTrustChange': 'joint',
   'TrustList:RejectTrustChange': 'joint',
@@ -240,6 +241,10 @@ const BY_JURISDICTION_ARGUMENT: ReadonlySet<string> = new Set([
   'Declaration:GetSubmission',
   'Declaration:PendingHalves',
   'Declaration:ListSubmissions',
+  'Declaration:OpenHalves',
+  'Declaration:SettleHalves',
+  'Declaration:SettleableHalves',
+  'Declaration:HandedOverValues',
 ]);
 
 /** The route of a transaction (`Contract:Method`) with its arguments, for a caller's MSP. */

@@ -25,16 +25,19 @@ export interface DualWorkerOptions {
   /** The filing agent's ledger of each jurisdiction this gateway files for. */
   agents: Partial<Record<Jurisdiction, () => Promise<Ledger>>>;
   commercial?: DualCommercialStore;
+  /** The periodic sweep (default 5000 ms): the safety net for events missed across a crash. */
   intervalMs?: number;
-  /** The least time between the starts of two passes (default 1000 ms). */
-  minGapMs?: number;
   onError?(error: unknown): void;
   onFiled?(half: { jurisdiction: Jurisdiction; submissionId: string; version: number }): void;
 }
 
 const Pending = z.array(PendingHalfSchema);
 
-/** One pass: files every pending half of the jurisdictions it files for; resolves with their count. */
+/**
+ * One pass: files every pending half of the jurisdictions it files for, then settles the
+ * index entries of submissions received on those sides whose other half is filed; resolves
+ * with the count of halves filed.
+ */
 export async function fileAllPendingHalves(options: DualWorkerOptions): Promise<number> {
   let filed = 0;
   for (const jurisdiction of JURISDICTIONS) {
@@ -59,12 +62,41 @@ export async function fileAllPendingHalves(options: DualWorkerOptions): Promise<
         options.onError?.(error);
       }
     }
+    await settle(agent, jurisdiction, options);
   }
   return filed;
 }
 
+/**
+ * Clears this side's index entries whose other half is on the ledger (SettleableHalves,
+ * then SettleHalves by id): a pass with nothing to settle writes nothing.
+ * A failure (an MVCC clash with a new filing, say) leaves them for the next pass.
+ */
+async function settle(
+  agent: Ledger,
+  receivedIn: Jurisdiction,
+  options: DualWorkerOptions,
+): Promise<void> {
+  try {
+    const settleable = Pending.parse(
+      JSON.parse(await agent.evaluate('Declaration:SettleableHalves', [receivedIn])),
+    );
+    // By id (point reads): filings meanwhile do not invalidate it, as a range read would.
+    for (let i = 0; i < settleable.length; i += 200)
+      await agent.submit('Declaration:SettleHalves', [
+        receivedIn,
+        JSON.stringify(settleable.slice(i, i + 200).map((e) => e.submissionId)),
+      ]);
+  } catch (error) {
+    options.onError?.(error);
+  }
+}
+
 export interface DualWorker {
-  /** Runs a pass now (after an event, say) unless one is running. */
+  /**
+   * Asks for a pass (after a dual event, say): pokes in one burst make one pass, started on
+   * the next turn of the event loop; pokes during a pass make one more after it.
+   */
   poke(): void;
   stop(): Promise<void>;
 }
@@ -73,26 +105,10 @@ export function startDualWorker(options: DualWorkerOptions): DualWorker {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
-  // Passes at most one a second however many events poke it: each pass reads every
-  // submission of the other side, and a burst of filings must not turn into a burst of passes.
-  const minGapMs = options.minGapMs ?? 1000;
-  let lastStart = 0;
-  let delayed: ReturnType<typeof setTimeout> | undefined;
-  const pass = (): void => {
+  let scheduled: ReturnType<typeof setTimeout> | undefined;
+  const run = (): void => {
+    scheduled = undefined;
     if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    const wait = lastStart + minGapMs - Date.now();
-    if (wait > 0) {
-      delayed ??= setTimeout(() => {
-        delayed = undefined;
-        pass();
-      }, wait);
-      return;
-    }
-    lastStart = Date.now();
     running = fileAllPendingHalves(options)
       .then(() => undefined)
       .catch((error: unknown) => options.onError?.(error))
@@ -100,19 +116,28 @@ export function startDualWorker(options: DualWorkerOptions): DualWorker {
         running = undefined;
         if (again) {
           again = false;
-          pass();
+          schedule();
         }
       });
   };
-  // Events poke it at once; the timer is the fallback (after an outage, a missed event).
-  const timer = setInterval(pass, options.intervalMs ?? 5000);
-  pass();
+  // No floor between passes: a pass reads only pending halves (the index), so its cost
+  // follows the work, and a burst of events still makes one pass (coalesced here).
+  const schedule = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    scheduled ??= setTimeout(run, 0);
+  };
+  const timer = setInterval(schedule, options.intervalMs ?? 5000);
+  schedule();
   return {
-    poke: pass,
+    poke: schedule,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      if (delayed) clearTimeout(delayed);
+      if (scheduled) clearTimeout(scheduled);
       await running;
     },
   };

@@ -91,6 +91,10 @@ export const TRANSACTIONS = {
     'FileHalf',
     'GetSubmission',
     'PendingHalves',
+    'OpenHalves',
+    'SettleHalves',
+    'SettleableHalves',
+    'HandedOverValues',
   ]),
   TrustList: transactions<TrustListContract>(TRUST_LIST_CONTRACT)([
     'ProposeTrustChange',
@@ -183,11 +187,16 @@ export const invocations = {
     submission: unknown,
     signature: string,
     commercial: unknown,
+    /** The other side's values, handed over to its node through the ledger (FileHalf). */
+    commercialOther: unknown,
   ): Invocation {
     return {
       transaction: kind === 'FILE' ? D.FileDual : D.AmendDual,
       args: [receivedIn, JSON.stringify(submission), signature],
-      transient: { commercial: JSON.stringify(commercial) },
+      transient: {
+        commercial: JSON.stringify(commercial),
+        commercialOther: JSON.stringify(commercialOther),
+      },
     };
   },
   officerAct(declarationId: string, act: OfficerAct): Invocation {

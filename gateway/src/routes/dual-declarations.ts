@@ -13,6 +13,7 @@ import {
   LedgerError,
   SubmissionRecordSchema,
   declarationOf,
+  otherSide,
   parseDualSubmission,
   parseFiling,
   requireCommercialOf,
@@ -163,6 +164,7 @@ const dualRoutes: FastifyPluginAsync<{
           request.body.submission,
           request.body.signature,
           request.body.commercial[receivedIn],
+          request.body.commercial[otherSide(receivedIn)],
         ),
         declarationId: submission.sides[receivedIn].declarationId,
       });
@@ -202,6 +204,7 @@ const dualRoutes: FastifyPluginAsync<{
           request.body.submission,
           request.body.signature,
           request.body.commercial[receivedIn],
+          request.body.commercial[otherSide(receivedIn)],
         ),
         declarationId: submission.sides[receivedIn].declarationId,
       });

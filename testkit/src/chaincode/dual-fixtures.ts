@@ -80,10 +80,18 @@ export async function signDual(
   filing: DualFiling,
   receivedIn: Jurisdiction,
   sign: (content: Uint8Array) => Promise<Uint8Array>,
-): Promise<{ args: [string, string, string]; transient: { commercial: string } }> {
+): Promise<{
+  args: [string, string, string];
+  transient: { commercial: string; commercialOther: string };
+}> {
   const cms = await sign(canonicalBytes(filing.submission));
+  const other = receivedIn === 'GD' ? 'HK' : 'GD';
   return {
     args: [receivedIn, JSON.stringify(filing.submission), Buffer.from(cms).toString('base64')],
-    transient: { commercial: JSON.stringify(filing.commercial[receivedIn]) },
+    // Both sides' values, as the receiving gateway sends them (the other's handed over).
+    transient: {
+      commercial: JSON.stringify(filing.commercial[receivedIn]),
+      commercialOther: JSON.stringify(filing.commercial[other]),
+    },
   };
 }

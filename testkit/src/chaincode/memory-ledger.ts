@@ -101,6 +101,8 @@ interface TxContext {
   privateWrites: Map<Namespace, Map<string, Uint8Array>>;
   parameterWrites: Map<Namespace, Map<string, Uint8Array>>;
   event?: EmittedEvent;
+  /** Public keys read so far (one per getState, one per row a range query yields). */
+  keysRead: number;
 }
 
 function signedProposalOf(namespace: string) {
@@ -126,6 +128,8 @@ export class MemoryLedger {
   readonly events: EmittedEvent[] = [];
   private txCounter = 0;
   private clockMillis = Date.now();
+  /** Public keys the last transaction run (submitted or evaluated) read, across namespaces. */
+  lastKeysRead = 0;
 
   constructor(private readonly contracts: Contract[]) {}
 
@@ -247,8 +251,14 @@ export class MemoryLedger {
       writes: new Map(),
       privateWrites: new Map(),
       parameterWrites: new Map(),
+      keysRead: 0,
     };
-    const result = await this.execute(namespace, transaction, args, tx, true);
+    let result: string;
+    try {
+      result = await this.execute(namespace, transaction, args, tx, true);
+    } finally {
+      this.lastKeysRead = tx.keysRead;
+    }
     if (commit) {
       for (const [ns, writes] of tx.writes) {
         const space = this.space(ns);
@@ -297,7 +307,10 @@ export class MemoryLedger {
       }),
       getSignedProposal: () => signedProposalOf(tx.proposed),
       getFunctionAndParameters: () => ({ fcn: transaction, params: args }),
-      getState: async (key: string) => space.state.get(key) ?? new Uint8Array(),
+      getState: async (key: string) => {
+        tx.keysRead++;
+        return space.state.get(key) ?? new Uint8Array();
+      },
       putState: async (key: string, value: Uint8Array) => {
         writes.set(key, Uint8Array.from(value));
       },
@@ -315,6 +328,7 @@ export class MemoryLedger {
           .filter(([k]) => k.startsWith(prefix))
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([key, value]) => ({ key, value }));
+        tx.keysRead += rows.length;
         return iterable(rows);
       },
       getHistoryForKey: (key: string) =>
