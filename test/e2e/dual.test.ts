@@ -18,7 +18,7 @@ import {
   sampleDualFiling,
   type TestPki,
 } from '@clearance/testkit/chaincode';
-import { createDualCommercialStore, fileAllPendingHalves } from '@clearance/gateway';
+import { createDualCommercialStore, fileAllPendingHalves, ledgerRefusal } from '@clearance/gateway';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { DualForm } from '../../portal/src/filing/dual-form';
@@ -104,10 +104,9 @@ async function typeSides(page: Page, form: DualForm): Promise<void> {
 /** Submits the form; opens the .p12 again first if the page asks (after a reload). */
 async function signAndSubmit(page: Page, p12: Uint8Array): Promise<void> {
   await page.getByTestId('sign-submit').click();
-  const asked = page.locator('#sign-file');
-  const outcome = page.locator('[data-side], [data-testid="submit-error"], #sign-file');
-  await outcome.first().waitFor({ timeout: 60_000 });
-  if (await asked.count()) {
+  const done = '.half[data-side], [data-testid="submit-error"], [data-testid="form-errors"]';
+  await page.locator(`${done}, #sign-file`).first().waitFor({ timeout: 60_000 });
+  if (await page.locator('#sign-file').count()) {
     await page.setInputFiles('#sign-file', {
       name: 'trader.p12',
       mimeType: 'application/x-pkcs12',
@@ -115,11 +114,10 @@ async function signAndSubmit(page: Page, p12: Uint8Array): Promise<void> {
     });
     await page.fill('#sign-password', P12_PASSWORD);
     await page.locator('#sign-password').press('Enter');
+    await page.locator(done).first().waitFor({ timeout: 90_000 });
   }
-  await page
-    .locator('.half[data-side], [data-testid="submit-error"]')
-    .first()
-    .waitFor({ timeout: 90_000 });
+  if (await page.getByTestId('form-errors').count())
+    throw new Error(`the form found errors: ${await page.getByTestId('form-errors').innerText()}`);
 }
 
 describe('the pair page in a browser, on the devnet', () => {
@@ -251,7 +249,7 @@ describe('the pair page in a browser, on the devnet', () => {
     const formId = `DUAL-${run}-FORM-HK`;
     const { form } = await sampleDualForm(formId, 'HK');
     await trader.selectOption('header select', 'zh-HK');
-    await trader.getByRole('link', { name: words['nav.newDual'] }).click();
+    await trader.locator('nav').getByRole('link', { name: words['nav.newDual'] }).click();
     await trader.getByRole('heading', { name: words['dual.newTitle'] }).waitFor();
     await expect(trader.inputValue(`#${fieldId('receivedIn')}`)).resolves.toBe('HK');
     await typeShared(trader, form, words);
@@ -286,8 +284,35 @@ describe('the pair page in a browser, on the devnet', () => {
     );
     await screenshot(trader, 'dual-filed-zh-HK');
 
+    // One amendment of shared data, one new signature: both halves follow.
+    await trader.getByRole('link', { name: words['pair.amend'] }).click();
+    await trader.getByRole('heading', { name: `修改一單兩報 ${formId}` }).waitFor();
+    await expect(trader.inputValue(`#${fieldId('sides.GD.customsOffice')}`)).resolves.toBe(
+      form.sides.GD.customsOffice,
+    );
+    const fill = (path: string, value: string) => trader.fill(`#${fieldId(path)}`, value);
+    for (const [i, item] of form.items.entries()) {
+      await fill(`items.${i}.unitValue`, item.unitValue);
+      await fill(`items.${i}.totalValue`, item.totalValue);
+    }
+    await fill('invoiceNumber', form.invoiceNumber);
+    await fill('packages.count', String(Number(form.packages.count) + 1));
+    await signAndSubmit(trader, p12);
+    if (await trader.getByTestId('submit-error').count())
+      throw new Error(`amendment refused: ${await trader.getByTestId('submit-error').innerText()}`);
+    await trader.getByRole('heading', { name: `一單兩報 ${formId}` }).waitFor();
+    await trader.locator('.facts dd', { hasText: /^2$/ }).waitFor();
+    await trader.locator('[data-side="GD"] [data-pending="amendment"]').waitFor();
+    await fileAllPendingHalves({
+      agents: { GD: async () => stack.as('gdcustoms/agent') },
+      commercial: createDualCommercialStore(stack.pool),
+    });
+    await trader.reload();
+    await trader.locator('[data-side="GD"] [data-state="SUBMITTED"]').waitFor();
+    await expect(trader.locator('[data-pending]').count()).resolves.toBe(0);
+
     // Filed: the draft is gone.
-    await trader.getByRole('link', { name: words['nav.newDual'] }).click();
+    await trader.locator('nav').getByRole('link', { name: words['nav.newDual'] }).click();
     await expect(trader.inputValue(`#${fieldId('submissionId')}`)).resolves.toBe('');
     await trader.selectOption('header select', 'en');
   }, 180_000);
@@ -321,9 +346,13 @@ describe('the pair page in a browser, on the devnet', () => {
         await expect(page.getByTestId('side-error-GD').count()).resolves.toBe(0);
         await screenshot(page, 'dual-refused-zh-CN');
         // Nothing recorded for either side; the draft is kept.
-        await expect(
-          stack.as('gdcustoms/agent').evaluate('Declaration:Get', [`${formId}-GD`]),
-        ).rejects.toThrow(/NOT_FOUND|not found|does not exist/i);
+        for (const [agent, half] of [
+          ['gdcustoms/agent', `${formId}-GD`],
+          ['hkcustoms/agent', `${formId}-HK`],
+        ] as const) {
+          const read = stack.as(agent).evaluate('Declaration:Get', [half]);
+          await expect(read.then(() => 'recorded', ledgerRefusal)).resolves.toBe('NOT_FOUND');
+        }
         await page.reload();
         await page.getByRole('heading', { name: words['dual.newTitle'] }).waitFor();
         await expect(page.inputValue(`#${fieldId('submissionId')}`)).resolves.toBe(formId);

@@ -90,6 +90,7 @@ export type FieldErrorKind =
   | 'tooLong'
   | 'distinctIds'
   | 'oppositeDirections'
+  | 'wrongGateway'
   | 'invalid';
 export type FieldErrors = Record<string, FieldError>;
 

@@ -195,6 +195,8 @@ const en = {
   'fieldError.tooLong': 'Too long.',
   'fieldError.distinctIds': 'Each side needs a declaration number of its own.',
   'fieldError.oppositeDirections': 'One side exports, the other imports.',
+  'fieldError.wrongGateway':
+    "This gateway does not receive filings for this side: choose the other side, or file at its customs' gateway.",
   'fieldError.invalid': 'This value is not valid.',
 
   'pair.title': 'Dual declaration {id}',
@@ -583,6 +585,7 @@ const zhHK: Record<MessageKey, string> = {
   'fieldError.tooLong': '內容過長。',
   'fieldError.distinctIds': '兩方須各有其報關單編號。',
   'fieldError.oppositeDirections': '一方出口，另一方進口。',
+  'fieldError.wrongGateway': '此閘道不受理此方的申報：請選擇另一方，或於該方海關的閘道提交。',
   'fieldError.invalid': '此數值無效。',
 
   'pair.title': '一單兩報 {id}',
@@ -966,6 +969,7 @@ const zhCN: Record<MessageKey, string> = {
   'fieldError.tooLong': '内容过长。',
   'fieldError.distinctIds': '两方须各有其报关单编号。',
   'fieldError.oppositeDirections': '一方出口，另一方进口。',
+  'fieldError.wrongGateway': '此网关不受理该方的申报：请选择另一方，或在该方海关的网关提交。',
   'fieldError.invalid': '该值无效。',
 
   'pair.title': '一单两报 {id}',

@@ -203,6 +203,9 @@ export function DualFilingPage({ amendId }: { amendId?: string }) {
         ...(error instanceof ApiFailure && error.transactionId ? { tx: error.transactionId } : {}),
         ...(side ? { side } : {}),
       });
+      // Filed at a gateway that does not receive this side's filings: the choice was wrong.
+      if (code === 'WRONG_GATEWAY')
+        setErrors({ receivedIn: { kind: 'wrongGateway', detail: form.receivedIn } });
       // A refused signature or a failed transaction will not succeed by sending it again.
       if (error instanceof ApiFailure && error.status !== 0 && error.code !== 'NETWORK')
         attempt.current = null;
