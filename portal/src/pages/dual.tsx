@@ -170,7 +170,8 @@ export function DualFilingPage({ amendId }: { amendId?: string }) {
     const { submission, commercial } = checked.body;
     const id = submission.submissionId;
     try {
-      const json = canonicalJson(checked.body);
+      // What is sent, all of it: a changed side to submit to is a new request, with a new key.
+      const json = canonicalJson({ ...checked.body, receivedIn: amendId ? null : form.receivedIn });
       if (attempt.current?.json !== json) {
         const signature = await signBytes(canonicalBytes(submission), credential);
         attempt.current = {
