@@ -131,8 +131,12 @@ describe('the pair page in a browser, on the devnet', () => {
   let trader: Page;
 
   beforeAll(async () => {
-    stack = await startStack(run);
-    pki = await createTestPki({ idSuffix: run });
+    // The test PKIs (key generation, seconds) are made while the devnet starts.
+    [stack, pki, gdOnly] = await Promise.all([
+      startStack(run),
+      createTestPki({ idSuffix: run }),
+      createTestPki({ idSuffix: `${run}-GDONLY` }),
+    ]);
     await listAuthority(
       stack.as('hkcustoms/trust-admin'),
       stack.as('gdcustoms/trust-admin'),
@@ -143,7 +147,6 @@ describe('the pair page in a browser, on the devnet', () => {
       stack.as('hkcustoms/trust-admin'),
       pki.gd,
     );
-    gdOnly = await createTestPki({ idSuffix: `${run}-GDONLY` });
     await listAuthority(
       stack.as('gdcustoms/trust-admin'),
       stack.as('hkcustoms/trust-admin'),
@@ -310,6 +313,7 @@ describe('the pair page in a browser, on the devnet', () => {
     await trader.reload();
     await trader.locator('[data-side="GD"] [data-state="SUBMITTED"]').waitFor();
     await expect(trader.locator('[data-pending]').count()).resolves.toBe(0);
+    await screenshot(trader, 'dual-amended-zh-HK');
 
     // Filed: the draft is gone.
     await trader.locator('nav').getByRole('link', { name: words['nav.newDual'] }).click();
