@@ -34,6 +34,7 @@ const DeclarationsPage = lazyPage(() =>
   import('./pages/declarations').then((m) => m.DeclarationsPage),
 );
 const FilingPage = lazyPage(() => import('./pages/filing').then((m) => m.FilingPage));
+const DualFilingPage = lazyPage(() => import('./pages/dual').then((m) => m.DualFilingPage));
 const LanePage = lazyPage(() => import('./pages/lane').then((m) => m.LanePage));
 const PairPage = lazyPage(() => import('./pages/pair').then((m) => m.PairPage));
 const QueuePage = lazyPage(() => import('./pages/queue').then((m) => m.QueuePage));
@@ -202,6 +203,10 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return p.kind === 'officer' ? <ArrivalPage /> : null;
     case 'pair':
       return <PairPage id={route.id} />;
+    case 'dual-new':
+      return <DualFilingPage />;
+    case 'dual-amend':
+      return <DualFilingPage amendId={route.id} />;
     default:
       return null;
   }
@@ -221,6 +226,11 @@ function Nav({ principal, route }: { principal: Principal; route: Route }) {
             to: href.newDeclaration(),
             label: i18n.t('nav.newDeclaration'),
             on: route.page === 'new',
+          },
+          {
+            to: href.newDual(),
+            label: i18n.t('nav.newDual'),
+            on: route.page === 'dual-new',
           },
         ]
       : [

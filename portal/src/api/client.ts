@@ -11,6 +11,8 @@ export class ApiFailure extends Error {
     message: string,
     readonly status = 0,
     readonly transactionId?: string,
+    /** The ledger's finer reason for a refusal (e.g. NOT_RECOGNISED_FOR_HK), when it gave one. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -48,7 +50,12 @@ async function send(method: string, path: string, options: Options = {}): Promis
 /** An error answer, read leniently: what is missing or odd falls back below. */
 const FailureBody = z.object({
   error: z
-    .object({ code: z.unknown(), message: z.unknown(), transactionId: z.unknown() })
+    .object({
+      code: z.unknown(),
+      message: z.unknown(),
+      transactionId: z.unknown(),
+      reason: z.unknown(),
+    })
     .partial(),
 });
 
@@ -58,7 +65,8 @@ async function failure(response: Response): Promise<ApiFailure> {
   const code = typeof e?.code === 'string' ? e.code : response.status >= 500 ? 'INTERNAL' : 'HTTP';
   const message = typeof e?.message === 'string' ? e.message : `HTTP ${response.status}`;
   const tx = typeof e?.transactionId === 'string' ? e.transactionId : undefined;
-  return new ApiFailure(code, message, response.status, tx);
+  const reason = typeof e?.reason === 'string' ? e.reason : undefined;
+  return new ApiFailure(code, message, response.status, tx, reason);
 }
 
 /** A JSON call whose answer must match `schema`. */
@@ -115,6 +123,7 @@ export async function submitOperation(
       operation.error?.message ?? 'the operation failed',
       0,
       operation.transactionId,
+      operation.error?.reason,
     );
   }
   if (operation.state === 'pending')

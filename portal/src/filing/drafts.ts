@@ -14,6 +14,15 @@ function isDraft(value: unknown): value is FilingForm {
 }
 
 export function loadDraft(principalId: string, slot: string): FilingForm | null {
+  return loadDraftOf(principalId, slot, isDraft);
+}
+
+/** A draft of another form (the dual form), if `isDraft` recognises what is stored. */
+export function loadDraftOf<T>(
+  principalId: string,
+  slot: string,
+  isDraft: (value: unknown) => value is T,
+): T | null {
   const text = localStorage.getItem(key(principalId, slot));
   if (!text) return null;
   try {
@@ -24,7 +33,7 @@ export function loadDraft(principalId: string, slot: string): FilingForm | null 
   }
 }
 
-export function saveDraft(principalId: string, slot: string, form: FilingForm): void {
+export function saveDraft(principalId: string, slot: string, form: object): void {
   localStorage.setItem(key(principalId, slot), JSON.stringify(form));
 }
 

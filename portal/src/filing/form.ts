@@ -88,6 +88,9 @@ export type FieldErrorKind =
   | 'netOverGross'
   | 'duplicateLines'
   | 'tooLong'
+  | 'distinctIds'
+  | 'oppositeDirections'
+  | 'wrongGateway'
   | 'invalid';
 export type FieldErrors = Record<string, FieldError>;
 
@@ -330,7 +333,8 @@ const KIND_BY_FIELD: [RegExp, FieldErrorKind][] = [
 
 type Issue = z.core.$ZodIssue;
 
-function kindOf(field: string, issue: Issue, value: unknown): FieldErrorKind {
+/** The kind of mistake an issue of the schemas is, on the form field it belongs to. */
+export function kindOf(field: string, issue: Issue, value: unknown): FieldErrorKind {
   if (field === 'netWeightKg' && issue.code === 'custom') return 'netOverGross';
   if (field === 'items' && issue.code === 'custom') return 'duplicateLines';
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return 'required';

@@ -134,6 +134,9 @@ export function DeclarationsPage() {
       <p>
         <a class="button" href={href.newDeclaration()}>
           {t('nav.newDeclaration')}
+        </a>{' '}
+        <a class="button secondary" href={href.newDual()}>
+          {t('nav.newDual')}
         </a>
       </p>
       <form

@@ -19,6 +19,7 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, call, newIdempotencyKey, submitOperation } from '../api/client';
 import { DeclarationRecord } from '../api/types';
+import type { Credential } from '../esign/pkcs12';
 import { signFiling } from '../esign/sign';
 import { dropDraft, loadDraft, saveDraft } from '../filing/drafts';
 import {
@@ -39,12 +40,13 @@ import { Choice } from '../ui/fields';
 import { href, navigate } from '../ui/router';
 import { useAnnounce, useSession } from '../ui/session';
 
-interface FormApi {
-  form: FilingForm;
+/** What the field components read and write: the single form's, or the dual form's (issue 26). */
+export interface FormApi {
+  form: Pick<FilingForm, 'items' | 'currency' | 'containers' | 'documents'>;
   errors: FieldErrors;
   set(path: string, value: unknown): void;
 }
-const FormContext = createContext<FormApi | null>(null);
+export const FormContext = createContext<FormApi | null>(null);
 const useForm = (): FormApi => {
   const form = useContext(FormContext);
   if (!form) throw new Error('a form field outside its form');
@@ -58,7 +60,7 @@ const labelOf = (path: string): string =>
     .filter((p) => !/^\d+$/.test(p))
     .pop()}`;
 
-function Field({
+export function Field({
   path,
   label,
   type = 'text',
@@ -144,7 +146,7 @@ function RowButton({ label, onClick }: { label: string; onClick: () => void }) {
 
 const without = <T,>(list: readonly T[], index: number): T[] => list.filter((_, i) => i !== index);
 
-function Section({ title, children }: { title: string; children: ComponentChildren }) {
+export function Section({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <fieldset class="section">
       <legend>{title}</legend>
@@ -153,7 +155,7 @@ function Section({ title, children }: { title: string; children: ComponentChildr
   );
 }
 
-function Party({ role }: { role: 'declarant' | 'consignor' | 'consignee' }) {
+export function Party({ role }: { role: 'declarant' | 'consignor' | 'consignee' }) {
   const { t } = useI18n();
   return (
     <Section title={t(`party.${role}`)}>
@@ -167,7 +169,7 @@ function Party({ role }: { role: 'declarant' | 'consignor' | 'consignee' }) {
   );
 }
 
-function Items() {
+export function Items() {
   const { t, money } = useI18n();
   const { form, errors, set } = useForm();
   const total = sumMoney(form.items.map((i) => i.totalValue));
@@ -209,7 +211,7 @@ function Items() {
   );
 }
 
-function Containers() {
+export function Containers() {
   const { t } = useI18n();
   const { form, set } = useForm();
   return (
@@ -232,7 +234,7 @@ function Containers() {
   );
 }
 
-function Documents() {
+export function Documents() {
   const { t } = useI18n();
   const { form, set } = useForm();
   return (
@@ -255,6 +257,110 @@ function Documents() {
   );
 }
 
+/** Transport and trade terms; the ports too where they are the form's own (not a side's). */
+export function Transport({ ports }: { ports: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Section title={t('form.transport')}>
+      <div class="grid">
+        <Field path="transport.mode" options={TRANSPORT_MODES} codes="mode" />
+        <Field path="transport.conveyance" />
+        <Field path="transport.tripId" />
+        <Field path="transport.billOfLading" required={false} />
+        {ports && <Field path="portOfLoading" hint={t('hint.locode')} />}
+        {ports && <Field path="portOfDischarge" hint={t('hint.locode')} />}
+        <Field path="tradeTerms" options={INCOTERMS} codes="incoterm" />
+        <Field path="currency" list="currencies" />
+      </div>
+    </Section>
+  );
+}
+
+export function Packages() {
+  const { t } = useI18n();
+  return (
+    <Section title={t('form.packages')}>
+      <div class="grid">
+        <Field path="packages.count" type="number" />
+        <Field path="packages.kind" options={[...PACKAGE_KINDS]} codes="package" />
+        <Field path="grossWeightKg" type="number" />
+        <Field path="netWeightKg" type="number" />
+      </div>
+    </Section>
+  );
+}
+
+/** Opens the trader's certificate to sign with: it must be the one they signed in with. */
+export function OpenCertificate({ onOpened }: { onOpened(credential: Credential): Promise<void> }) {
+  const { t } = useI18n();
+  const session = useSession();
+  return (
+    <Section title={t('form.openCertificate')}>
+      <p>{t('form.openCertificateWhy')}</p>
+      <CertificateForm
+        idPrefix="sign"
+        submitLabel={t('form.signAndSubmit')}
+        onOpened={async (credential) => {
+          const p = session.principal;
+          if (
+            p.kind === 'trader' &&
+            (credential.subject !== p.subject || credential.issuer !== p.issuer)
+          )
+            throw new ApiFailure('FORBIDDEN', t('form.otherCertificate'));
+          session.setCredential(credential);
+          await onOpened(credential);
+        }}
+      />
+    </Section>
+  );
+}
+
+/** The form's errors, each a link to its field. */
+export function ErrorList({ errors }: { errors: FieldErrors }) {
+  const { t } = useI18n();
+  const errorList = Object.entries(errors);
+  if (errorList.length === 0) return null;
+  return (
+    <div class="error" role="alert" data-testid="form-errors">
+      <p>{t('form.fixErrors', { n: errorList.length })}</p>
+      <ul>
+        {errorList.map(([path, e]) => (
+          <li key={path}>
+            <a
+              href={`#${fieldId(path)}`}
+              onClick={(ev) => (
+                ev.preventDefault(),
+                document.getElementById(fieldId(path))?.focus()
+              )}
+            >
+              {path}: {t(`fieldError.${e.kind}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The countries and currencies the form's inputs suggest, named in the chosen language. */
+export function CodeLists() {
+  const { locale } = useI18n();
+  return (
+    <>
+      <datalist id="countries">
+        {[...COUNTRIES].map((c) => (
+          <option key={c} value={c} label={displayName(locale, 'region', c)} />
+        ))}
+      </datalist>
+      <datalist id="currencies">
+        {[...CURRENCIES].map((c) => (
+          <option key={c} value={c} label={displayName(locale, 'currency', c)} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
 /** A signed body and the key it was first sent with: a retry of the same filing reuses both. */
 interface Attempt {
   filingJson: string;
@@ -263,7 +369,7 @@ interface Attempt {
 }
 
 export function FilingPage({ amendId }: { amendId?: string }) {
-  const { t, locale, error: errorText } = useI18n();
+  const { t, error: errorText } = useI18n();
   const session = useSession();
   const announce = useAnnounce();
   const principalId = session.principal.id;
@@ -372,32 +478,17 @@ export function FilingPage({ amendId }: { amendId?: string }) {
     }
   }
 
-  const errorList = Object.entries(errors);
   return (
     <FormContext.Provider value={api}>
       <h1>{amendId ? t('form.amendTitle', { id: amendId }) : t('form.newTitle')}</h1>
       <p class="hint">{t('form.draftKept')}</p>
+      {!amendId && (
+        <p>
+          <a href={href.newDual()}>{t('dual.start')}</a>
+        </p>
+      )}
       <div ref={summary} tabIndex={-1} class="summary-anchor">
-        {errorList.length > 0 && (
-          <div class="error" role="alert" data-testid="form-errors">
-            <p>{t('form.fixErrors', { n: errorList.length })}</p>
-            <ul>
-              {errorList.map(([path, e]) => (
-                <li key={path}>
-                  <a
-                    href={`#${fieldId(path)}`}
-                    onClick={(ev) => (
-                      ev.preventDefault(),
-                      document.getElementById(fieldId(path))?.focus()
-                    )}
-                  >
-                    {path}: {t(`fieldError.${e.kind}`)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <ErrorList errors={errors} />
         {failure && (
           <div class="error" role="alert" data-testid="submit-error" data-code={failure.code}>
             <p>{errorText(failure.code)}</p>
@@ -418,16 +509,7 @@ export function FilingPage({ amendId }: { amendId?: string }) {
         novalidate
         aria-busy={busy}
       >
-        <datalist id="countries">
-          {[...COUNTRIES].map((c) => (
-            <option key={c} value={c} label={displayName(locale, 'region', c)} />
-          ))}
-        </datalist>
-        <datalist id="currencies">
-          {[...CURRENCIES].map((c) => (
-            <option key={c} value={c} label={displayName(locale, 'currency', c)} />
-          ))}
-        </datalist>
+        <CodeLists />
         <Section title={t('form.general')}>
           <div class="grid">
             <Field path="declarationId" hint={t('hint.declarationId')} />
@@ -440,27 +522,9 @@ export function FilingPage({ amendId }: { amendId?: string }) {
         <Party role="declarant" />
         <Party role="consignor" />
         <Party role="consignee" />
-        <Section title={t('form.transport')}>
-          <div class="grid">
-            <Field path="transport.mode" options={TRANSPORT_MODES} codes="mode" />
-            <Field path="transport.conveyance" />
-            <Field path="transport.tripId" />
-            <Field path="transport.billOfLading" required={false} />
-            <Field path="portOfLoading" hint={t('hint.locode')} />
-            <Field path="portOfDischarge" hint={t('hint.locode')} />
-            <Field path="tradeTerms" options={INCOTERMS} codes="incoterm" />
-            <Field path="currency" list="currencies" />
-          </div>
-        </Section>
+        <Transport ports />
         <Items />
-        <Section title={t('form.packages')}>
-          <div class="grid">
-            <Field path="packages.count" type="number" />
-            <Field path="packages.kind" options={[...PACKAGE_KINDS]} codes="package" />
-            <Field path="grossWeightKg" type="number" />
-            <Field path="netWeightKg" type="number" />
-          </div>
-        </Section>
+        <Packages />
         <Containers />
         <Documents />
         <Section title={t('form.commercial')}>
@@ -472,24 +536,12 @@ export function FilingPage({ amendId }: { amendId?: string }) {
           </div>
         </Section>
         {needsCertificate && !session.credential && (
-          <Section title={t('form.openCertificate')}>
-            <p>{t('form.openCertificateWhy')}</p>
-            <CertificateForm
-              idPrefix="sign"
-              submitLabel={t('form.signAndSubmit')}
-              onOpened={async (credential) => {
-                const p = session.principal;
-                if (
-                  p.kind === 'trader' &&
-                  (credential.subject !== p.subject || credential.issuer !== p.issuer)
-                )
-                  throw new ApiFailure('FORBIDDEN', t('form.otherCertificate'));
-                session.setCredential(credential);
-                setNeedsCertificate(false);
-                await submit(credential);
-              }}
-            />
-          </Section>
+          <OpenCertificate
+            onOpened={async (credential) => {
+              setNeedsCertificate(false);
+              await submit(credential);
+            }}
+          />
         )}
         <div class="actions">
           <button type="submit" disabled={busy} data-testid="sign-submit">

@@ -16,8 +16,9 @@ import { useI18n } from '../i18n/i18n';
 import { StateBadge, actionLabel } from '../ui/badges';
 import { useGuardedFetch } from '../ui/fetch';
 import { href } from '../ui/router';
+import { useSession } from '../ui/session';
 
-const Pair = z.object({
+export const Pair = z.object({
   submission: SubmissionRecordSchema,
   halves: z.object({
     GD: DeclarationRecordSchema.nullable(),
@@ -28,6 +29,7 @@ type Pair = z.infer<typeof Pair>;
 
 export function PairPage({ id }: { id: string }) {
   const { t } = useI18n();
+  const session = useSession();
   const [pair, setPair] = useState<Pair | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   useGuardedFetch(
@@ -53,6 +55,13 @@ export function PairPage({ id }: { id: string }) {
         <dt>{t('decl.version')}</dt>
         <dd>{submission.version}</dd>
       </dl>
+      {session.principal.kind === 'trader' && (
+        <p>
+          <a class="button secondary" href={href.amendPair(id)}>
+            {t('pair.amend')}
+          </a>
+        </p>
+      )}
       <div class="pair">
         {(['HK', 'GD'] as const).map((side) => (
           <Half

@@ -13,7 +13,9 @@ export type Route =
   | { page: 'trace'; kind?: string; id?: string }
   | { page: 'farm'; farmId?: string }
   | { page: 'arrival' }
-  | { page: 'pair'; id: string };
+  | { page: 'pair'; id: string }
+  | { page: 'dual-new' }
+  | { page: 'dual-amend'; id: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -23,6 +25,8 @@ export function parseRoute(hash: string): Route {
   if (first === 'declarations' && second) return { page: 'declaration', id: second };
   if (first === 'declarations') return { page: 'declarations' };
   if (first === 'queue') return { page: 'queue' };
+  if (first === 'dual' && second === 'new') return { page: 'dual-new' };
+  if (first === 'pairs' && second && third === 'amend') return { page: 'dual-amend', id: second };
   if (first === 'pairs' && second) return { page: 'pair', id: second };
   if (first === 'lane' && second) return { page: 'lane', controlPoint: second };
   if (first === 'farms') return second ? { page: 'farm', farmId: second } : { page: 'farm' };
@@ -40,6 +44,8 @@ export const href = {
   amend: (id: string) => `#/declarations/${encodeURIComponent(id)}/amend`,
   queue: () => '#/queue',
   pair: (id: string) => `#/pairs/${encodeURIComponent(id)}`,
+  newDual: () => '#/dual/new',
+  amendPair: (id: string) => `#/pairs/${encodeURIComponent(id)}/amend`,
   seals: (sealId?: string) => (sealId ? `#/seals/${encodeURIComponent(sealId)}` : '#/seals'),
   lane: (controlPoint: string) => `#/lane/${encodeURIComponent(controlPoint)}`,
   trace: (kind?: string, id?: string) =>
