@@ -17,6 +17,7 @@ import {
   CHANNEL_NAME,
   HOST,
   PEER_ORGS,
+  PEERLESS_ORGS,
   ordererHostname,
   peerHostname,
   type OrdererOrg,
@@ -147,7 +148,7 @@ export function writeChaincodeTls(paths: DevnetPaths, tls: ChaincodeTls, orgKey?
 /** Issues the officers' certificates (with role attributes) that do not exist yet. */
 export async function ensureOfficers(
   paths: DevnetPaths,
-  orgs: readonly PeerOrg[] = PEER_ORGS,
+  orgs: readonly Omit<PeerOrg, 'peer'>[] = [...PEER_ORGS, ...PEERLESS_ORGS.map((p) => p.org)],
 ): Promise<void> {
   for (const officer of EVERY_OFFICER) {
     const org = orgs.find((o) => o.key === officer.org);
@@ -366,12 +367,16 @@ export function writeConnectionDescriptors(paths: DevnetPaths, orderers: LayoutO
     );
   }
   for (const officer of EVERY_OFFICER) {
-    const org = layout.peerOrgs.find((o) => o.key === officer.org);
-    if (!org) continue;
+    const own = layout.peerOrgs.find((o) => o.key === officer.org);
+    const peerless = layout.peerlessOrgs.find((p) => p.org.key === officer.org);
+    // A peerless organisation's officers are its own identities, at the serving org's peer.
+    const home = own ?? layout.peerOrgs.find((o) => o.key === peerless?.servedBy);
+    const org = own ?? peerless?.org;
+    if (!home || !org) continue;
     const dir = paths.officerDir(org, officer.name);
-    write(
-      path.join(paths.connections, officer.org, `${officer.name}.json`),
-      descriptor(org, paths, layout, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
-    );
+    write(path.join(paths.connections, officer.org, `${officer.name}.json`), {
+      ...descriptor(home, paths, layout, path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')),
+      mspId: org.mspId,
+    });
   }
 }

@@ -133,7 +133,9 @@ export interface OfficerDef {
     | 'filing-agent'
     | 'trust-admin'
     | 'seal-operator'
-    | 'lane-device';
+    | 'lane-device'
+    | 'food-safety-officer'
+    | 'slaughterhouse';
   /** A lane device's control point (a `controlPoint` attribute): it decides there only. */
   controlPoint?: string;
 }
@@ -159,10 +161,40 @@ export const OFFICERS: readonly OfficerDef[] = [
  */
 export const CANDIDATE_OFFICERS: readonly OfficerDef[] = [
   { org: 'mocustoms', name: 'officer1', role: 'customs-officer' },
+  // Hong Kong's Centre for Food Safety: checks food animals at Man Kam To, and the licensed
+  // slaughterhouse at Sheung Shui records its ante- and post-mortem findings (allow table).
+  { org: 'hkcfs', name: 'inspector1', role: 'food-safety-officer' },
+  { org: 'hkcfs', name: 'slaughter-sssh', role: 'slaughterhouse' },
 ];
 
 /** Every officer of every organisation there is or may be (each layout picks its own). */
 export const EVERY_OFFICER: readonly OfficerDef[] = [...OFFICERS, ...CANDIDATE_OFFICERS];
+
+/**
+ * On one host, organisations on the channel from its first block without a peer of their
+ * own: their officers' proposals go to the peer of `servedBy`. Hong Kong's Centre for Food
+ * Safety acts in `clearance-hk`, endorsed by HK customs' peer (docs/endorsement.md); across
+ * hosts it is admitted later with a host and peer of its own (CANDIDATES).
+ */
+export interface PeerlessOrg {
+  org: Omit<PeerOrg, 'peer'>;
+  servedBy: string;
+}
+
+/** Hong Kong's Centre for Food Safety (the Livestock contract's HK side). */
+export const HKCFS_ORG: Omit<PeerOrg, 'peer'> = {
+  key: 'hkcfs',
+  mspId: 'HKCFSMSP',
+  domain: 'hkcfs.clearance.test',
+};
+
+export const PEERLESS_ORGS: readonly PeerlessOrg[] = [{ org: HKCFS_ORG, servedBy: 'hkcustoms' }];
+
+/** The officers the one-host devnet issues and its gateway serves. */
+export const ONE_HOST_OFFICERS: readonly OfficerDef[] = [
+  ...OFFICERS,
+  ...CANDIDATE_OFFICERS.filter((o) => PEERLESS_ORGS.some((p) => p.org.key === o.org)),
+];
 
 /** A private data collection of a chaincode definition (its `--collections-config`). */
 export interface CollectionDef {
@@ -422,7 +454,7 @@ export const CANDIDATES: readonly { host: HostDef; org: Omit<PeerOrg, 'peer'> }[
   // slaughterhouse findings (the Livestock contract; docs/endorsement.md).
   {
     host: { key: 'hkcfs', site: 'hk', octet: 23, peerOrg: 'hkcfs', services: true },
-    org: { key: 'hkcfs', mspId: 'HKCFSMSP', domain: 'hkcfs.clearance.test' },
+    org: HKCFS_ORG,
   },
 ];
 

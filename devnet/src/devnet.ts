@@ -24,6 +24,7 @@ import {
   type ChaincodeDef,
   CHANNEL_NAME,
   PEER_ORGS,
+  PEERLESS_ORGS,
   ordererOrg,
   type OrdererCount,
   type OrdererNode,
@@ -250,6 +251,15 @@ export class Devnet {
         'BAD_ARGUMENT',
         `this devnet was made with Fabric ${madeWith}; the install found is ${fabric.version}`,
         'run `npm run devnet -- reset` to make it afresh, or point FABRIC_HOME back at the first install',
+      );
+    }
+    // Organisations put on the channel's first block later than this devnet's was made.
+    const absent = PEERLESS_ORGS.filter((p) => !fs.existsSync(this.paths.peerCaCert(p.org)));
+    if (absent.length > 0) {
+      throw new DevnetError(
+        'BAD_ARGUMENT',
+        `this devnet's channel was made without ${absent.map((p) => p.org.mspId).join(', ')}`,
+        'run `npm run devnet -- reset` to make it afresh',
       );
     }
     writeNodeConfigs(fabric, this.paths, orderers, CCAAS_BUILDER_DIR);

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OFFICERS, type OfficerDef } from './definition';
+import { ONE_HOST_OFFICERS, type OfficerDef } from './definition';
 
 export interface GatewaySecrets {
   identityKek: string;
@@ -25,7 +25,7 @@ export const signsIn = (role: string): boolean => role !== 'filing-agent';
 
 export function gatewaySecrets(
   devnetRoot: string,
-  officers: readonly OfficerDef[] = OFFICERS,
+  officers: readonly OfficerDef[] = ONE_HOST_OFFICERS,
 ): GatewaySecrets {
   const file = path.join(devnetRoot, 'gateway', 'secrets.json');
   const existing = fs.existsSync(file)

@@ -14,6 +14,7 @@ import {
   HOST_PORTS,
   LAUNCHER_OCTET,
   PEER_ORGS,
+  PEERLESS_ORGS,
   PROXIED_PORTS,
   PROXY_OCTET_BASE,
   SINGLE_HOST_POLICIES,
@@ -23,6 +24,7 @@ import {
   type OrdererCount,
   type OrdererOrg,
   type PeerOrg,
+  type PeerlessOrg,
   type PolicyDef,
   type SiteKey,
 } from './definition';
@@ -31,6 +33,8 @@ import { DevnetError } from './errors';
 export interface Layout {
   kind: 'single' | 'hosts';
   peerOrgs: readonly PeerOrg[];
+  /** On the channel without a peer of their own (one host only; see PEERLESS_ORGS). */
+  peerlessOrgs: readonly PeerlessOrg[];
   ordererOrgs: readonly OrdererOrg[];
   policies: ChannelPolicies;
 }
@@ -39,6 +43,7 @@ export function singleHostLayout(orderers: OrdererCount | OrdererOrg): Layout {
   return {
     kind: 'single',
     peerOrgs: PEER_ORGS,
+    peerlessOrgs: PEERLESS_ORGS,
     ordererOrgs: [typeof orderers === 'number' ? ordererOrg(orderers) : orderers],
     policies: SINGLE_HOST_POLICIES,
   };
@@ -179,7 +184,7 @@ export function hostsNetwork(checkoutRoot: string, admitted: readonly string[] =
     }
   }
   return {
-    layout: { kind: 'hosts', peerOrgs, ordererOrgs, policies: HOSTS_POLICIES },
+    layout: { kind: 'hosts', peerOrgs, peerlessOrgs: [], ordererOrgs, policies: HOSTS_POLICIES },
     prefix,
     subnet,
     launcherAddress: at(LAUNCHER_OCTET),

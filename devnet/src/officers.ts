@@ -35,7 +35,7 @@ export function attributesOf(officer: OfficerDef): Record<string, string> {
 }
 
 export async function issueOfficer(
-  org: PeerOrg,
+  org: Omit<PeerOrg, 'peer'>,
   officer: OfficerDef,
   caCertPem: string,
   caKeyPem: string,

@@ -9,6 +9,9 @@ import {
 } from './definition';
 
 /** Where every piece of devnet state lives under one root (default `.devnet/`). */
+/** What names an organisation's crypto folder (a peerless organisation has no peer). */
+type OrgNames = Omit<PeerOrg, 'peer'>;
+
 export class DevnetPaths {
   /**
    * `shared`: where the network-wide material lives (crypto, channel artefacts, chaincode
@@ -79,25 +82,25 @@ export class DevnetPaths {
     return path.join(this.logs, `${processName}.log`);
   }
 
-  peerOrgDir(org: PeerOrg): string {
+  peerOrgDir(org: OrgNames): string {
     return path.join(this.crypto, 'peerOrganizations', org.domain);
   }
   peerNodeDir(org: PeerOrg): string {
     return path.join(this.peerOrgDir(org), 'peers', peerHostname(org));
   }
-  peerTlsCa(org: PeerOrg): string {
+  peerTlsCa(org: OrgNames): string {
     return path.join(this.peerOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
   }
-  peerUserDir(org: PeerOrg, user: string): string {
+  peerUserDir(org: OrgNames, user: string): string {
     return path.join(this.peerOrgDir(org), 'users', `${user}@${org.domain}`);
   }
-  officerDir(org: PeerOrg, name: string): string {
+  officerDir(org: OrgNames, name: string): string {
     return path.join(this.peerOrgDir(org), 'officers', name);
   }
-  peerCaCert(org: PeerOrg): string {
+  peerCaCert(org: OrgNames): string {
     return path.join(this.peerOrgDir(org), 'ca', `ca.${org.domain}-cert.pem`);
   }
-  peerCaKey(org: PeerOrg): string {
+  peerCaKey(org: OrgNames): string {
     return path.join(this.peerOrgDir(org), 'ca', 'priv_sk');
   }
   get collectionsConfig(): string {

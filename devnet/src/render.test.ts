@@ -1,4 +1,4 @@
-import { PEER_ORGS, ordererOrg } from './definition';
+import { PEERLESS_ORGS, PEER_ORGS, ordererOrg } from './definition';
 import { DevnetPaths } from './paths';
 import { ccaasConnection, configtx, cryptoConfig, ordererYaml, peerCoreYaml } from './render';
 
@@ -17,10 +17,13 @@ describe('rendered Fabric configuration', () => {
       expect(org.EnableNodeOUs).toBe(true);
       for (const spec of org.Specs) expect(spec.SANS).toEqual(['localhost', '127.0.0.1']);
     }
-    expect(doc.PeerOrgs.map((o: Doc) => o.Domain)).toEqual(PEER_ORGS.map((o) => o.domain));
+    expect(doc.PeerOrgs.map((o: Doc) => o.Domain)).toEqual([
+      ...PEER_ORGS.map((o) => o.domain),
+      'hkcfs.clearance.test',
+    ]);
   });
 
-  it('defines the clearance channel: Raft consenters, four member orgs, majority lifecycle', () => {
+  it('defines the clearance channel: Raft consenters, four peer orgs and HK CFS without a peer, majority lifecycle', () => {
     const profile = (configtx(ordererOrg(3), paths) as Doc).Profiles.ClearanceChannel;
     expect(profile.Orderer.OrdererType).toBe('etcdraft');
     expect(profile.Orderer.EtcdRaft.Consenters.map((c: Doc) => c.Port)).toEqual([7050, 7150, 7250]);
@@ -32,15 +35,17 @@ describe('rendered Fabric configuration', () => {
       'GDCIQMSP',
       'HKCustomsMSP',
       'LogisticsMSP',
+      'HKCFSMSP',
     ]);
     expect(profile.Application.Policies.LifecycleEndorsement.Rule).toBe('MAJORITY Endorsement');
     for (const org of profile.Application.Organizations) {
-      expect(org.AnchorPeers).toHaveLength(1);
+      const peerless = PEERLESS_ORGS.some((p) => p.org.mspId === org.ID);
+      expect(org.AnchorPeers ?? []).toHaveLength(peerless ? 0 : 1);
       expect(org.Policies.Endorsement.Rule).toBe(`OR('${org.ID}.peer')`);
     }
   });
 
-  it('on Fabric 2.1: a system channel with a consortium of the four orgs, then the channel', () => {
+  it('on Fabric 2.1: a system channel with a consortium of the five orgs, then the channel', () => {
     const doc = configtx(ordererOrg(3), paths, true) as Doc;
     const system = doc.Profiles.SystemGenesis;
     expect(system.Orderer.EtcdRaft.Consenters).toHaveLength(3);
@@ -50,6 +55,7 @@ describe('rendered Fabric configuration', () => {
       'GDCIQMSP',
       'HKCustomsMSP',
       'LogisticsMSP',
+      'HKCFSMSP',
     ]);
     const channel = doc.Profiles.ClearanceChannel;
     expect(channel.Consortium).toBe('ClearanceConsortium');

@@ -45,12 +45,15 @@ export function cryptoConfig(value: LayoutOrOrderers): Yaml {
       EnableNodeOUs: true,
       Specs: orderers.nodes.map((n) => ({ Hostname: n.name, SANS: sans })),
     })),
-    PeerOrgs: layout.peerOrgs.map((org) => peerOrgCrypto(org, sans)),
+    PeerOrgs: [
+      ...layout.peerOrgs.map((org) => peerOrgCrypto(org, sans)),
+      ...layout.peerlessOrgs.map((p) => peerOrgCrypto(p.org, sans)),
+    ],
   };
 }
 
 /** cryptogen's spec of one peer organisation (also used alone for a new organisation). */
-export function peerOrgCrypto(org: PeerOrg, sans: string[] = []): Yaml {
+export function peerOrgCrypto(org: Omit<PeerOrg, 'peer'>, sans: string[] = []): Yaml {
   return {
     Name: configtxOrgName(org.mspId),
     Domain: org.domain,
@@ -99,7 +102,10 @@ export function configtx(value: LayoutOrOrderers, paths: DevnetPaths, systemChan
     Policies: orgPolicies(orderers.mspId, 'orderer'),
     OrdererEndpoints: orderers.nodes.map((n) => `${n.endpoint}:${n.port}`),
   }));
-  const peerOrgSections = layout.peerOrgs.map((org) => peerOrgSection(org, paths));
+  const peerOrgSections = [
+    ...layout.peerOrgs.map((org) => peerOrgSection(org, paths)),
+    ...layout.peerlessOrgs.map((p) => memberOrgSection(p.org, paths)),
+  ];
   const consenters = layout.ordererOrgs.flatMap((orderers) =>
     orderers.nodes.map((n) => {
       const serverCert = path.join(paths.ordererNodeDir(orderers, n), 'tls', 'server.crt');
@@ -165,11 +171,18 @@ export function configtx(value: LayoutOrOrderers, paths: DevnetPaths, systemChan
 /** configtx.yaml's section of one peer organisation: MSP, policies, anchor peer. */
 export function peerOrgSection(org: PeerOrg, paths: DevnetPaths): Yaml {
   return {
+    ...memberOrgSection(org, paths),
+    AnchorPeers: [{ Host: org.peer.endpoint, Port: org.peer.port }],
+  };
+}
+
+/** An application organisation's MSP and policies, without an anchor peer (PEERLESS_ORGS). */
+export function memberOrgSection(org: Omit<PeerOrg, 'peer'>, paths: DevnetPaths): Yaml {
+  return {
     Name: configtxOrgName(org.mspId),
     ID: org.mspId,
     MSPDir: path.join(paths.peerOrgDir(org), 'msp'),
     Policies: orgPolicies(org.mspId, 'peer'),
-    AnchorPeers: [{ Host: org.peer.endpoint, Port: org.peer.port }],
   };
 }
 

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OFFICERS } from './definition';
+import { ONE_HOST_OFFICERS } from './definition';
 import { APP_PROCESSES, Devnet, REPO_ROOT } from './devnet';
 import { DevnetError, printError } from './errors';
 import { gatewaySecrets, signsIn, type GatewaySecrets } from './gateway-secrets';
@@ -142,7 +142,7 @@ function importAccounts(
   env: NodeJS.ProcessEnv,
   passwords: Record<string, string>,
 ): Promise<void> {
-  const manifest = OFFICERS.map((o) => ({
+  const manifest = ONE_HOST_OFFICERS.map((o) => ({
     organisation: o.org,
     username: o.name,
     role: o.role,

@@ -98,7 +98,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            organisation: 'gdcustoms' | 'gdciq' | 'hkcustoms' | 'logistics' | 'mocustoms';
+            organisation: 'gdcustoms' | 'gdciq' | 'hkcustoms' | 'hkcfs' | 'logistics' | 'mocustoms';
             password: string;
             username: string;
           };

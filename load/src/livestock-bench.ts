@@ -2,10 +2,12 @@
  * Trace-back latency over a ledger holding many food animals (issue 28): certifies
  * `--animals` animals (default 10,000) in consignments of 1,000 (one certificate each, the
  * vet's signature checked through the trust list), each sealed and checked on arrival at
- * Man Kam To, then asks Livestock:TraceBack for random ear tags on a GD peer and on HK's,
- * and, side by side in the same run, the bare ear-tag lookup (Livestock:GetByEarTag), so the
- * ratio shows what joining farm, seal track, arrival and receipt across the three
- * namespaces costs. Prints the figures (ms: median, p95, max).
+ * Man Kam To by a Centre for Food Safety officer and received at the slaughterhouse (every
+ * carcass id indexed), then asks Livestock:TraceBack for random ear tags on a GD peer and,
+ * as the Centre for Food Safety, on HK customs' peer (the one serving it), for random carcass
+ * ids there, and, side by side in the same run, the bare ear-tag lookup
+ * (Livestock:GetByEarTag), so the ratio shows what joining farm, seal track, arrival and
+ * receipt across the three namespaces costs. Prints the figures (ms: median, p95, max).
  *
  *   npm run bench:livestock -- [--animals 10000] [--queries 200]
  */
@@ -62,6 +64,10 @@ async function main(): Promise<void> {
     await listAuthority(as('gdcustoms/trust-admin'), as('hkcustoms/trust-admin'), pki.gd);
     const ciq = as('gdciq/inspector1');
     const hk = as('hkcustoms/officer1');
+    const cfs = as('hkcfs/inspector1');
+    const slaughterhouse = as('hkcfs/slaughter-sssh');
+    const carcass = (c: number, i: number) => `K${run}${c}${String(i).padStart(5, '0')}`;
+    const carcasses: string[] = [];
     const farmId = `F-${run}`;
     await soon(async () =>
       ciq.submit(
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       );
       await soon(() => ciq.submit('Livestock:LinkSeal', [certificate.consignmentId, sealId]));
       await soon(() =>
-        hk.submit('Livestock:CheckArrival', [
+        cfs.submit('Livestock:CheckArrival', [
           JSON.stringify({
             consignmentId: certificate.consignmentId,
             controlPoint: 'MKT',
@@ -161,19 +167,41 @@ async function main(): Promise<void> {
           }),
         ]),
       );
+      await soon(() =>
+        slaughterhouse.submit('Livestock:Receive', [
+          JSON.stringify({
+            consignmentId: certificate.consignmentId,
+            slaughterhouse: 'SSSH',
+            anteMortem: earTags.map((earTag) => ({ earTag, result: 'FIT' })),
+            postMortem: earTags.map((earTag, i) => ({
+              earTag,
+              carcassId: carcass(c, i),
+              result: 'PASS',
+            })),
+          }),
+        ]),
+      );
+      carcasses.push(...earTags.map((_, i) => carcass(c, i)));
     }
     log(
-      `${tags.length} animals in ${consignments} consignments certified, sealed and checked in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `${tags.length} animals in ${consignments} consignments certified, sealed, checked and received in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const pick = () => tags[Math.floor(Math.random() * tags.length)] ?? '';
+    const any = (ids: string[]) => ids[Math.floor(Math.random() * ids.length)] ?? '';
+    const pick = () => any(tags);
     // Warm each peer's connection and chaincode first.
     await soon(() => timed(ciq, 'Livestock:TraceBack', ['earTag', pick()]));
-    await soon(() => timed(hk, 'Livestock:TraceBack', ['earTag', pick()]));
-    const samples = { gdTrace: [] as number[], hkTrace: [] as number[], gdLookup: [] as number[] };
+    await soon(() => timed(cfs, 'Livestock:TraceBack', ['earTag', pick()]));
+    const samples = {
+      gdTrace: [] as number[],
+      hkTrace: [] as number[],
+      hkCarcass: [] as number[],
+      gdLookup: [] as number[],
+    };
     // Interleaved, so load on the machine falls on every series alike.
     for (let i = 0; i < queries; i++) {
       samples.gdTrace.push(await timed(ciq, 'Livestock:TraceBack', ['earTag', pick()]));
-      samples.hkTrace.push(await timed(hk, 'Livestock:TraceBack', ['earTag', pick()]));
+      samples.hkTrace.push(await timed(cfs, 'Livestock:TraceBack', ['earTag', pick()]));
+      samples.hkCarcass.push(await timed(cfs, 'Livestock:TraceBack', ['carcass', any(carcasses)]));
       samples.gdLookup.push(await timed(ciq, 'Livestock:GetByEarTag', [pick()]));
     }
     const fmt = (s: number[]) => {
@@ -181,7 +209,8 @@ async function main(): Promise<void> {
       return `median ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(1)} ms (n=${x.n})`;
     };
     log(`trace-back on a GD peer:  ${fmt(samples.gdTrace)}`);
-    log(`trace-back on HK's peer:  ${fmt(samples.hkTrace)}`);
+    log(`trace-back on HK's peer (CFS officer):  ${fmt(samples.hkTrace)}`);
+    log(`trace-back from a carcass (HK's peer):   ${fmt(samples.hkCarcass)}`);
     log(`ear-tag lookup (GD peer): ${fmt(samples.gdLookup)}`);
     log(
       `trace-back / lookup (medians, GD peer): ${(summary(samples.gdTrace).p50 / summary(samples.gdLookup).p50).toFixed(2)}`,

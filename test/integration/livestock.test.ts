@@ -1,14 +1,14 @@
 /**
- * Food animals supplied to Hong Kong on the real devnet: a registered farm's consignment
- * certified by its vet (signature checked through the trust list), sealed with an e-lock on
- * the FARM-MKT route, checked at Man Kam To with matching ear tags; a certificate of an
- * unregistered farm refused with its code; ear tags that do not match flagged; an ear tag
- * traced back to farm, certificate, truck, seal and arrival in one query, from either side;
- * the farm recalled: suspended, its consignment in transit held with its declaration.
- *
- * Not here (no such organisation on the devnet yet): the slaughterhouse receipt, which only
- * Hong Kong's Centre for Food Safety records (chaincode/src/contracts/livestock.test.ts runs it
- * on the twin).
+ * Food animals supplied to Hong Kong on the real devnet, each side through its own gateway
+ * (a GD one reading GD customs' peer, an HK one reading HK customs'): a registered farm's
+ * consignment certified by its vet (signature checked through the trust list), sealed with an
+ * e-lock on the FARM-MKT route, checked at Man Kam To by a Centre for Food Safety officer
+ * (HKCFSMSP, its own identity) with matching ear tags, received at the slaughterhouse; a
+ * certificate of an unregistered farm, then of the suspended farm, refused with its code; ear
+ * tags that do not match flagged; a residue found at the slaughterhouse traced back from the
+ * carcass to farm, certificate, truck, seal and arrival in one query, from either side; the
+ * farm recalled: suspended, its other consignment in transit held with its declaration (the
+ * HOLD a seal alarm makes), and the recall on both gateways' live event streams.
  */
 import { canonicalBytes, toHex } from '@clearance/core';
 import {
@@ -16,12 +16,15 @@ import {
   type ArrivalRecord,
   type DeclarationRecord,
   type HealthCertificate,
+  type ReceiptRecord,
   type TraceBack,
 } from '@clearance/domain';
 import type { TestPki, TestSigner } from '@clearance/testkit/chaincode';
-import { Devnet } from '@clearance/devnet';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { fileGd, officerLedgers, sealedDevice, trustedPki } from '../support/devnet-fixtures';
+import { fileGd, sealedDevice, trustedPki } from '../support/devnet-fixtures';
+import { startDevnetStack, type DevnetStack } from '../support/devnet-stack';
+
+const PASSWORD = 'livestock test password';
 
 /** Another peer may not have committed the block yet: try again on these codes, briefly. */
 async function eventually<T>(fn: () => Promise<T>, codes = ['NOT_FOUND']): Promise<T> {
@@ -36,11 +39,72 @@ async function eventually<T>(fn: () => Promise<T>, codes = ['NOT_FOUND']): Promi
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = any;
+
+/** An HTTP answer; an error answer throws its code and reason (as a ledger error would). */
+async function call(
+  stack: DevnetStack,
+  account: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Body }> {
+  const res = await fetch(`${stack.base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${await stack.officerToken(account)}`,
+      ...(body !== undefined
+        ? { 'content-type': 'application/json', 'idempotency-key': randomUUID(), prefer: 'wait=30' }
+        : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const answer = { status: res.status, body: (await res.json()) as Body };
+  if (res.status >= 400)
+    throw Object.assign(
+      new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer.body)}`),
+      {
+        status: res.status,
+        code: answer.body.error?.code,
+        reason: answer.body.error?.reason,
+      },
+    );
+  return answer;
+}
+
+/** Follows a gateway's live event stream; `next(name, match)` waits for such an event. */
+async function follow(stack: DevnetStack, account: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${stack.base}/v1/events`, {
+    headers: { authorization: `Bearer ${await stack.officerToken(account)}` },
+    signal: controller.signal,
+  });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  let text = '';
+  return {
+    async next(name: string, match: (data: Body) => boolean): Promise<Body> {
+      for (;;) {
+        for (const block of text.split('\n\n')) {
+          if (!block.includes(`event: ${name}`)) continue;
+          const line = block.split('\n').find((l) => l.startsWith('data: '));
+          const data = line ? (JSON.parse(line.slice(6)) as Body) : undefined;
+          if (data && match(data)) return data;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${name}`);
+        text += Buffer.from(value).toString();
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
 describe('food animals on the devnet', () => {
-  const devnet = new Devnet({ log: () => undefined });
-  const { as, closeAll } = officerLedgers(devnet);
-  const ciq = () => as('gdciq/inspector1');
-  const hk = () => as('hkcustoms/officer1');
+  let gd: DevnetStack;
+  let hk: DevnetStack;
+  const ciq = () => gd.as('gdciq/inspector1');
   const run = randomUUID().slice(0, 8).toUpperCase();
   const farmId = `F-${run}`;
   const decl = (n: number) => `GD-${run}-LV${n}`;
@@ -72,11 +136,16 @@ describe('food animals on the devnet', () => {
   ];
 
   beforeAll(async () => {
-    await devnet.up();
-    pki = await trustedPki(as, run);
-    await fileGd(as, pki, decl(1));
-    await fileGd(as, pki, decl(2));
-    await sealedDevice(as, {
+    gd = await startDevnetStack({ run: `lv-gd-${run}`, password: PASSWORD });
+    hk = await startDevnetStack({
+      run: `lv-hk-${run}`,
+      password: PASSWORD,
+      organisation: 'hkcustoms',
+    });
+    pki = await trustedPki(gd.as, run);
+    await fileGd(gd.as, pki, decl(1));
+    await fileGd(gd.as, pki, decl(2));
+    await sealedDevice(gd.as, {
       deviceId: `EL-${run}`,
       sealId,
       publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -112,13 +181,14 @@ describe('food animals on the devnet', () => {
         },
       ),
     );
-  }, 300_000);
+  }, 400_000);
 
   afterAll(async () => {
-    await closeAll();
-  });
+    await hk?.stop();
+    await gd?.stop();
+  }, 60_000);
 
-  it('certifies, seals and checks a consignment at Man Kam To; refuses an unregistered farm; flags wrong tags; traces back and recalls', async () => {
+  it('certifies, seals, checks at Man Kam To and receives a consignment; refuses an unregistered farm; flags wrong tags; traces a residue back and recalls, live on both sides', async () => {
     const animals = tags(1, 4);
     await ciq().submit(
       'Livestock:Certify',
@@ -132,25 +202,53 @@ describe('food animals on the devnet', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'FARM_NOT_REGISTERED' });
     await ciq().submit('Livestock:LinkSeal', [consignment(1), sealId]);
 
-    // Hong Kong's check on its own peer: the GD records and the seal read across namespaces.
-    const arrival = JSON.parse(
-      (
-        await eventually(
-          () =>
-            hk().submit('Livestock:CheckArrival', [
-              JSON.stringify({
-                consignmentId: consignment(1),
-                controlPoint: 'MKT',
-                earTagsRead: [...animals].reverse(),
-              }),
-            ]),
-          ['NOT_FOUND', 'CONFLICT'],
-        )
-      ).result,
-    ) as ArrivalRecord;
+    // The Centre for Food Safety's check at Man Kam To, its own identity through HK's
+    // gateway; the GD records and the seal read across namespaces on HK customs' peer.
+    const arrival = (
+      await eventually(
+        () =>
+          call(
+            hk,
+            'hkcfs/inspector1',
+            'POST',
+            `/v1/livestock/consignments/${consignment(1)}/arrival`,
+            {
+              controlPoint: 'MKT',
+              earTagsRead: [...animals].reverse(),
+            },
+          ),
+        ['NOT_FOUND', 'CONFLICT'],
+      )
+    ).body.record as ArrivalRecord;
     expect(arrival).toMatchObject({ result: 'ACCEPTED', flags: [], earTagsRead: 4 });
     expect(arrival.certificateCheck.valid).toBe(true);
     expect(arrival.seal).toMatchObject({ sealId, state: 'APPLIED', alarms: 0 });
+    expect(arrival.checked.actor).toMatchObject({ mspId: 'HKCFSMSP', role: 'food-safety-officer' });
+
+    // The slaughterhouse's findings: HK customs may not record them (allow table), the
+    // slaughterhouse may; a residue in one carcass makes its animal non-compliant.
+    const findings = {
+      slaughterhouse: 'SSSH',
+      anteMortem: animals.map((earTag) => ({ earTag, result: 'FIT' })),
+      postMortem: animals.map((earTag, i) => ({
+        earTag,
+        carcassId: `CARC-${run}-${i}`,
+        result: 'PASS',
+        residues: [{ substance: 'Clenbuterol', result: i === 2 ? 'POSITIVE' : 'NEGATIVE' }],
+      })),
+    };
+    const receiptPath = `/v1/livestock/consignments/${consignment(1)}/receipt`;
+    await expect(
+      call(hk, 'hkcustoms/officer1', 'POST', receiptPath, findings),
+    ).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    const receipt = (
+      await eventually(
+        () => call(hk, 'hkcfs/slaughter-sssh', 'POST', receiptPath, findings),
+        ['NOT_FOUND', 'CONFLICT'],
+      )
+    ).body.record as ReceiptRecord;
+    expect(receipt).toMatchObject({ farmId, slaughterhouse: 'SSSH', nonCompliant: [animals[2]] });
+    expect(receipt.received.actor).toMatchObject({ mspId: 'HKCFSMSP', role: 'slaughterhouse' });
 
     // A second consignment in transit, a third whose tags do not match on arrival.
     await ciq().submit(
@@ -161,19 +259,20 @@ describe('food animals on the devnet', () => {
       'Livestock:Certify',
       await signed(certificate(3, tags(3, 3)), pki.signers.gdTrader),
     );
-    const flagged = JSON.parse(
-      (
-        await eventually(() =>
-          hk().submit('Livestock:CheckArrival', [
-            JSON.stringify({
-              consignmentId: consignment(3),
-              controlPoint: 'MKT',
-              earTagsRead: [...tags(3, 2), `${run}X0001`],
-            }),
-          ]),
-        )
-      ).result,
-    ) as ArrivalRecord;
+    const flagged = (
+      await eventually(() =>
+        call(
+          hk,
+          'hkcfs/inspector1',
+          'POST',
+          `/v1/livestock/consignments/${consignment(3)}/arrival`,
+          {
+            controlPoint: 'MKT',
+            earTagsRead: [...tags(3, 2), `${run}X0001`],
+          },
+        ),
+      )
+    ).body.record as ArrivalRecord;
     expect(flagged).toMatchObject({
       result: 'FLAGGED',
       missingEarTags: [tags(3, 3)[2]],
@@ -181,32 +280,61 @@ describe('food animals on the devnet', () => {
     });
     expect(flagged.flags).toContain('EAR_TAG_MISMATCH');
 
-    // One query from one ear tag, on either side's peer.
-    for (const who of [ciq, hk]) {
-      const trace = JSON.parse(
-        await eventually(() => who().evaluate('Livestock:TraceBack', ['earTag', animals[2] ?? ''])),
-      ) as TraceBack;
+    // From the carcass with the residue to the farm: one query, on either side's gateway.
+    for (const [stack, account] of [
+      [hk, 'hkcfs/inspector1'],
+      [gd, 'gdciq/inspector1'],
+    ] as const) {
+      const trace = (
+        await eventually(() =>
+          call(stack, account, 'GET', `/v1/livestock/trace?kind=carcass&id=CARC-${run}-2`),
+        )
+      ).body as TraceBack;
       expect(trace).toMatchObject({
         earTag: animals[2],
         farm: { farmId, status: 'ACTIVE' },
         consignment: { consignmentId: consignment(1), sealId },
         conveyance: `粵L${run.slice(0, 5)}`,
         arrival: { result: 'ACCEPTED' },
-        stage: 'ARRIVED',
+        receipt: { nonCompliant: [animals[2]] },
+        stage: 'RECEIVED',
       });
       expect(trace.sealTrack?.seal).toMatchObject({ sealId, routeId: 'FARM-MKT' });
     }
 
-    // The recall: the farm suspended; consignment 2 (in transit) held with its declaration.
-    const recalled = JSON.parse(
-      (
+    // The recall through GD's gateway, followed live by a user of each side's gateway.
+    const gdStream = await follow(gd, 'gdcustoms/officer1');
+    const hkStream = await follow(hk, 'hkcfs/inspector1');
+    try {
+      const recalled = (
         await eventually(
-          () => ciq().submit('Livestock:Recall', [farmId, `residue finding on ${animals[2]}`]),
+          () =>
+            call(gd, 'gdciq/inspector1', 'POST', `/v1/livestock/farms/${farmId}/recall`, {
+              reason: `clenbuterol in carcass CARC-${run}-2`,
+            }),
           ['NOT_FOUND', 'CONFLICT'],
         )
-      ).result,
-    ) as { status: string };
-    expect(recalled.status).toBe('SUSPENDED');
+      ).body.record as { status: string };
+      expect(recalled.status).toBe('SUSPENDED');
+      const isThisRecall = (data: Body) => data.farmId === farmId;
+      const [onGd, onHk] = await Promise.all([
+        gdStream.next('FarmRecalled', isThisRecall),
+        hkStream.next('FarmRecalled', isThisRecall),
+      ]);
+      for (const event of [onGd, onHk])
+        expect(event).toMatchObject({
+          farmId,
+          status: 'SUSPENDED',
+          heldConsignments: [consignment(2)],
+          heldDeclarations: [decl(2)],
+        });
+    } finally {
+      gdStream.close();
+      hkStream.close();
+    }
+
+    // Consignment 2 (in transit) held with its declaration, as a seal alarm holds one;
+    // consignment 1 (arrived) not.
     const held = JSON.parse(
       await ciq().evaluate('Declaration:Get', [decl(2)]),
     ) as DeclarationRecord;

@@ -10,7 +10,7 @@ import {
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { loadConfig, type Ledger, type createAccountStore } from '@clearance/gateway';
-import { OFFICERS, type Devnet } from '@clearance/devnet';
+import { ONE_HOST_OFFICERS, type Devnet } from '@clearance/devnet';
 
 /** One ledger connection per officer (`<org>/<name>`), made on first use. */
 export { officerLedgers } from '@clearance/load/bench-devnet';
@@ -77,7 +77,7 @@ export async function importDevnetAccounts(
   devnet: Devnet,
   password: string,
 ): Promise<void> {
-  for (const o of OFFICERS) {
+  for (const o of ONE_HOST_OFFICERS) {
     const { fabric } = loadConfig({
       FABRIC_CONNECTION: devnet.connectionFile(`${o.org}/${o.name}`),
     });

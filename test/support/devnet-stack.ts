@@ -42,6 +42,11 @@ export async function startDevnetStack(options: {
   portalDir?: string;
   /** The evidence routes, with attesters for both customs services (the evidence harness). */
   evidence?: boolean;
+  /**
+   * Whose gateway: its own reads and index go through this organisation's peer (default GD
+   * customs'). Two stacks, a GD and an HK one, stand for each side's own gateway.
+   */
+  organisation?: string;
 }): Promise<DevnetStack> {
   const devnet = new Devnet({ log: () => undefined });
   await devnet.up();
@@ -56,7 +61,9 @@ export async function startDevnetStack(options: {
     await migrate(db.pool);
     const urls = await devnet.services();
     if (urls.started.length) stops.push(() => devnet.stop(urls.started));
-    const own = loadConfig({ FABRIC_CONNECTION: devnet.connectionFile('gdcustoms') }).fabric;
+    const own = loadConfig({
+      FABRIC_CONNECTION: devnet.connectionFile(options.organisation ?? 'gdcustoms'),
+    }).fabric;
     const factory = createFabricLedgerFactory(own);
     stops.push(() => factory.close());
     const services = await startGatewayServices({

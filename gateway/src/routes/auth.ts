@@ -17,7 +17,7 @@ import type { SignatureCheck } from '../trust-anchors';
 
 const OfficerSignIn = z
   .object({
-    organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'logistics', 'mocustoms']),
+    organisation: z.enum(['gdcustoms', 'gdciq', 'hkcustoms', 'hkcfs', 'logistics', 'mocustoms']),
     username: z.string().regex(/^[a-z0-9-]{1,32}$/),
     password: z.string().min(1).max(256),
   })

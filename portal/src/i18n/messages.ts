@@ -43,6 +43,7 @@ const en = {
   'org.gdcustoms': 'Guangdong Customs',
   'org.gdciq': 'Guangdong Inspection and Quarantine',
   'org.hkcustoms': 'Hong Kong Customs',
+  'org.hkcfs': 'Centre for Food Safety (Hong Kong)',
   'org.logistics': 'E-lock operator',
   'org.mocustoms': 'Macao Customs',
 
@@ -435,6 +436,7 @@ const zhHK: Record<MessageKey, string> = {
   'org.gdcustoms': '廣東海關',
   'org.gdciq': '廣東出入境檢驗檢疫',
   'org.hkcustoms': '香港海關',
+  'org.hkcfs': '食物安全中心',
   'org.logistics': '電子關鎖營運商',
   'org.mocustoms': '澳門海關',
 
@@ -819,6 +821,7 @@ const zhCN: Record<MessageKey, string> = {
   'org.gdcustoms': '广东海关',
   'org.gdciq': '广东出入境检验检疫',
   'org.hkcustoms': '香港海关',
+  'org.hkcfs': '香港食物安全中心',
   'org.logistics': '电子关锁运营商',
   'org.mocustoms': '澳门海关',
 

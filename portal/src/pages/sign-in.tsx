@@ -7,7 +7,14 @@ import { useI18n } from '../i18n/i18n';
 import { Field, Select } from '../ui/fields';
 import { CertificateForm } from '../ui/certificate-form';
 
-const ORGANISATIONS = ['gdcustoms', 'gdciq', 'hkcustoms', 'logistics', 'mocustoms'] as const;
+const ORGANISATIONS = [
+  'gdcustoms',
+  'gdciq',
+  'hkcustoms',
+  'hkcfs',
+  'logistics',
+  'mocustoms',
+] as const;
 
 export function SignInPage({
   onSignedIn,
