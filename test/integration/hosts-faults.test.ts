@@ -30,7 +30,6 @@ import {
   sampleFiling,
   type TestPki,
 } from '@clearance/testkit/chaincode';
-import { signInTrader } from '@clearance/testkit/gateway';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import {
@@ -38,6 +37,7 @@ import {
   compareIndexOnHost,
   officerToken,
   operation,
+  signInTraderWhenRecognised,
   whyOnHost,
 } from '../support/host-gateways';
 
@@ -119,8 +119,18 @@ describeHosts('each side working alone, across hosts', () => {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    traders.GD = await signInTrader(url('gdcustoms'), pki.signers.gdTrader);
-    traders.HK = await signInTrader(url('hkcustoms'), pki.signers.hkTrader);
+    traders.GD = await signInTraderWhenRecognised(
+      devnet,
+      'gdcustoms',
+      pki.signers.gdTrader,
+      pki.gd.authorityId,
+    );
+    traders.HK = await signInTraderWhenRecognised(
+      devnet,
+      'hkcustoms',
+      pki.signers.hkTrader,
+      pki.hk.authorityId,
+    );
   }, 420_000);
 
   afterAll(async () => {

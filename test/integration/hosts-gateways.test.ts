@@ -26,7 +26,6 @@ import {
   startHostGateways,
 } from '@clearance/devnet';
 import { addAuthorityChange, createTestPki, sampleFiling } from '@clearance/testkit/chaincode';
-import { signInTrader } from '@clearance/testkit/gateway';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import {
@@ -38,6 +37,7 @@ import {
   operation,
   sqlOnHost,
   submitOnHost,
+  signInTraderWhenRecognised,
   whyOnHost,
 } from '../support/host-gateways';
 
@@ -153,8 +153,18 @@ describeHosts('a gateway per organisation across hosts', () => {
     }
 
     // Traders sign in at the gateway of the customs service they declare to.
-    const hkTrader = await signInTrader(url('hkcustoms'), pki.signers.hkTrader);
-    const gdTrader = await signInTrader(url('gdcustoms'), pki.signers.gdTrader);
+    const hkTrader = await signInTraderWhenRecognised(
+      devnet,
+      'hkcustoms',
+      pki.signers.hkTrader,
+      pki.hk.authorityId,
+    );
+    const gdTrader = await signInTraderWhenRecognised(
+      devnet,
+      'gdcustoms',
+      pki.signers.gdTrader,
+      pki.gd.authorityId,
+    );
     const signed = async (id: string, jurisdiction: 'GD' | 'HK') => {
       const filing = sampleFiling(id, jurisdiction);
       filing.commercial.invoiceNumber = marker[jurisdiction];

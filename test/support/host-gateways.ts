@@ -5,6 +5,7 @@
  * organisation's host, with that organisation's officer's key, which no other host can read.
  */
 import { hostGateway, hostGatewaySecrets, requestJson, type HostsDevnet } from '@clearance/devnet';
+import { signInTrader, type ChallengeSigner } from '@clearance/testkit/gateway';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -213,4 +214,39 @@ export async function whyOnHost(devnet: HostsDevnet, organisation: string): Prom
     `gateway.log:\n${tail('gateway.log', 8)}`,
     `peer.log warnings:\n${tail('peer.log', 8, /WARN|ERRO/)}`,
   ].join('\n');
+}
+
+/**
+ * Signs a trader in at `organisation`'s gateway once that gateway knows the trader's
+ * authority. An approval made at the other side's gateway reaches this one when its own
+ * peer has the block, which on a loaded machine can be seconds later: until the authority
+ * is ACTIVE in this gateway's GET /v1/trust-list, sign-in says ISSUER_UNKNOWN. Then its
+ * trust anchors (refreshed on the index's TrustListChanged, else within 5 s) take it.
+ */
+export async function signInTraderWhenRecognised(
+  devnet: HostsDevnet,
+  organisation: string,
+  signer: ChallengeSigner,
+  authorityId: string,
+): Promise<string> {
+  const { url } = hostGateway(devnet, organisation);
+  const token = await officerToken(devnet, `${organisation}/officer1`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const list = await call(url, 'GET', '/v1/trust-list', { token });
+    const items: { authorityId: string; status: string }[] = list.body?.items ?? [];
+    if (items.some((a) => a.authorityId === authorityId && a.status === 'ACTIVE')) break;
+    if (Date.now() > deadline)
+      throw new Error(`${authorityId} not in ${organisation}'s trust list after 60 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await signInTrader(url, signer);
+    } catch (error) {
+      // Only the anchors' cache may still trail (5 s at most): anything else is a failure.
+      if (attempt >= 6 || !String(error).includes('ISSUER_UNKNOWN')) throw error;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
