@@ -19,7 +19,7 @@ import {
   type TestPki,
 } from '@clearance/testkit/chaincode';
 import { createDualCommercialStore, fileAllPendingHalves, ledgerRefusal } from '@clearance/gateway';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { DualForm } from '../../portal/src/filing/dual-form';
 import { fieldId } from '../../portal/src/filing/paths';
@@ -28,6 +28,7 @@ import { sampleDualForm } from '../../portal/testing/dual-sample';
 import { pkcs12WithOpenssl } from '../../portal/testing/p12';
 import { launchBrowser, personPage, screenshot, traderSignIn } from './support/browser';
 import { startStack, type Stack } from './support/stack';
+import { sealedDevice } from '../support/devnet-fixtures';
 
 const P12_PASSWORD = 'dual trader p12 password';
 type Words = (typeof MESSAGES)['en'];
@@ -234,10 +235,45 @@ describe('the pair page in a browser, on the devnet', () => {
     ] as const)
       await hk.submit(`Declaration:${tx}`, [`${id}-HK`, ...args]);
 
+    // One e-lock seals the consignment of both halves; HK customs decides its crossing.
+    const sealId = `SEAL-${run}-PAIR`;
+    const crossingId = `X-${run}-PAIR`;
+    await sealedDevice(stack.as, {
+      deviceId: `EL-${run}-PAIR`,
+      sealId,
+      publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      tagUid: randomBytes(7).toString('hex'),
+      declarationIds: [`${id}-HK`, `${id}-GD`],
+    });
+    await hk.submit('Crossing:Decide', [
+      JSON.stringify({ crossingId, sealId, controlPoint: 'LMC', direction: 'NORTHBOUND' }),
+    ]);
+
     await trader.reload();
     await trader.locator('[data-side="GD"] [data-state="SUBMITTED"]').waitFor();
     await trader.locator('[data-side="HK"] [data-state="RELEASED"]').waitFor();
     await expect(trader.locator('[data-side="HK"]').innerText()).resolves.toContain('HKCustomsMSP');
+    // The pair's seal and its crossing, on the same page (from the index: it may trail).
+    const crossingRow = trader.locator(`[data-crossing="${crossingId}"]`);
+    const sealTitle = trader.getByRole('heading', { name: new RegExp(sealId) });
+    for (let attempt = 1; ; attempt++) {
+      const shown = await Promise.all([
+        crossingRow.waitFor({ timeout: 3_000 }),
+        sealTitle.waitFor({ timeout: 3_000 }),
+      ]).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      if (attempt === 10)
+        throw new Error(
+          `the pair page shows no seal ${sealId} or crossing: ${await trader.locator('main').innerText()}`,
+        );
+      await trader.reload();
+      await trader.locator('[data-side="HK"] [data-state="RELEASED"]').waitFor();
+    }
     await screenshot(trader, 'pair-zh-HK');
 
     await trader.selectOption('header select', 'zh-CN');

@@ -282,7 +282,13 @@ export function DeclarationPage({ id }: { id: string }) {
 }
 
 /** When the consignment crossed: each decision at a control point over this declaration's seals. */
-function DeclarationCrossings({ declarationId, tick }: { declarationId: string; tick: number }) {
+export function DeclarationCrossings({
+  declarationId,
+  tick,
+}: {
+  declarationId: string;
+  tick: number;
+}) {
   const { t, text, date } = useI18n();
   const [crossings, setCrossings] = useState<CrossingSummary[]>([]);
   useEffect(() => {
@@ -341,7 +347,7 @@ function DeclarationCrossings({ declarationId, tick }: { declarationId: string; 
 }
 
 /** The seals covering this declaration, each with its track on the route map. */
-function DeclarationSeals({ declarationId, tick }: { declarationId: string; tick: number }) {
+export function DeclarationSeals({ declarationId, tick }: { declarationId: string; tick: number }) {
   const { t } = useI18n();
   const [sealIds, setSealIds] = useState<string[]>([]);
   useEffect(() => {

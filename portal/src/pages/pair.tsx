@@ -1,7 +1,8 @@
 /**
  * A dual filing (一單兩報) as one page: the submission, and each side's half as that side
  * recorded it — its state, its releases, its last act — or that the side has not filed it
- * yet (its node files it from the submission; docs/dual-declaration.md).
+ * yet (its node files it from the submission; docs/dual-declaration.md); then the crossing
+ * and the seal of the consignment, as the declaration page shows them.
  */
 import {
   DeclarationRecordSchema,
@@ -17,6 +18,7 @@ import { StateBadge, actionLabel } from '../ui/badges';
 import { useGuardedFetch } from '../ui/fetch';
 import { href } from '../ui/router';
 import { useSession } from '../ui/session';
+import { DeclarationCrossings, DeclarationSeals } from './declaration';
 
 export const Pair = z.object({
   submission: SubmissionRecordSchema,
@@ -44,6 +46,8 @@ export function PairPage({ id }: { id: string }) {
   if (failure) return <p role="alert">{failure}</p>;
   if (!pair) return <p>{t('app.loading')}</p>;
   const { submission } = pair;
+  const sides = submission.submission.sides;
+  const exportId = (sides.HK.direction === 'EXPORT' ? sides.HK : sides.GD).declarationId;
   return (
     <section aria-labelledby="pair-title">
       <h1 id="pair-title">{t('pair.title', { id })}</h1>
@@ -73,6 +77,10 @@ export function PairPage({ id }: { id: string }) {
           />
         ))}
       </div>
+      {/* One seal covers both halves (the e-lock from departure to destination); its
+          crossing is decided over both: shown once, through the exporting side's half. */}
+      <DeclarationCrossings declarationId={exportId} tick={0} />
+      <DeclarationSeals declarationId={exportId} tick={0} />
     </section>
   );
 }
