@@ -88,6 +88,20 @@ const SubmissionIdsSchema = z.array(z.string().min(1).max(64)).max(200);
 const COMMERCIAL_SHARE = 'commercialShare';
 
 /**
+ * Whether `half` is the half an index entry waits for, at the entry's version or later: a
+ * declaration under that id filed for another submission (or alone) is not it.
+ */
+function halfOf(half: DeclarationRecord | undefined, entry: PendingHalf): boolean {
+  const pair = half?.pair;
+  return (
+    pair !== undefined &&
+    pair.submissionId === entry.submissionId &&
+    pair.receivedIn === entry.receivedIn &&
+    pair.submissionVersion >= entry.version
+  );
+}
+
+/**
  * "One declaration, one inspection, one release" on the ledger. Each act is one
  * transaction under the officer's own identity; the allow table decides who may act;
  * releases are written to a key whose key-level policy needs a peer of every agency that
@@ -497,7 +511,7 @@ export class DeclarationContract extends Contract {
     const pending: PendingHalf[] = [];
     for (const entry of open) {
       const half = await readJson<DeclarationRecord>(ctx, this.key(ctx, entry.declarationId));
-      if (!half || (half.pair?.submissionVersion ?? 0) < entry.version) pending.push(entry);
+      if (!halfOf(half, entry)) pending.push(entry);
     }
     return JSON.stringify(pending);
   }
@@ -555,8 +569,10 @@ export class DeclarationContract extends Contract {
 
   /** Whether the other side holds the half of an index entry at its version or later. */
   private async otherHalfFiled(ctx: Context, entry: PendingHalf): Promise<boolean> {
-    const half = await this.otherHalf(ctx, otherSide(entry.receivedIn), entry.declarationId);
-    return (half?.pair?.submissionVersion ?? 0) >= entry.version;
+    return halfOf(
+      await this.otherHalf(ctx, otherSide(entry.receivedIn), entry.declarationId),
+      entry,
+    );
   }
 
   /** The declaration `id` in `jurisdiction`'s namespace, or undefined if it is not there. */

@@ -169,6 +169,30 @@ describe('Dual filings: the pending halves index', () => {
     expect(t.holdsPending('D-1')).toBe(false);
   });
 
+  it('a declaration under the awaited id that belongs to another submission is not the half: the entry stays pending and is not settled', async () => {
+    const t = await setUp();
+    const a = await sampleDualFiling('D-SQ-A');
+    await t.fileDualAtHk(a);
+    // Before GD's node files A's GD half, another dual submission received at GD takes that id.
+    const b = await sampleDualFiling('D-SQ-B');
+    const squatting: DualFiling = {
+      ...b,
+      submission: {
+        ...b.submission,
+        sides: {
+          ...b.submission.sides,
+          GD: { ...b.submission.sides.GD, declarationId: a.submission.sides.GD.declarationId },
+        },
+      },
+    };
+    const signed = await signDual(squatting, 'GD', (c) => pki.signers.hkTrader.sign(c));
+    await t.agents.GD.submit('Declaration:FileDual', signed.args, signed.transient);
+
+    expect((await t.pendingForGd()).map((p) => p.submissionId)).toContain('D-SQ-A');
+    await t.settleAtHk();
+    expect(t.holdsPending('D-SQ-A')).toBe(true);
+  });
+
   it('a refused filing writes neither the submission nor its entry', async () => {
     const t = await setUp();
     const filing = await sampleDualFiling('D-BAD');
