@@ -243,7 +243,11 @@ export const COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
  * Where a jurisdiction's values go when its customs officer shares them with the other side
  * (`Declaration:ShareCommercial`, a recorded act): its own agencies and the other side's
  * customs service. Written only by the owning side's peers (its namespace's policy); the
- * other side's peer gets the values pushed at endorsement or pulls them at commit.
+ * other side's peer gets the values pushed at endorsement or pulls them at commit. A dual
+ * filing received on this side also hands the other side's values over through it (the
+ * trader sent both sides' values to this side; FileDual checks them against the signed
+ * hashes and the other side's FileHalf copies them into its own collection): they stay here
+ * (blockToLive 0), see docs/dual-declaration.md.
  */
 export const SHARED_COLLECTIONS: Readonly<Record<'GD' | 'HK', CollectionDef>> = {
   GD: {

@@ -402,6 +402,14 @@ export class DeclarationContract extends Contract {
       commercialSha256: submission.sides[here].commercialSha256,
       signature: evidence,
     };
+    if (
+      existing &&
+      (existing.pair?.submissionId !== submission.submissionId || existing.pair.receivedIn !== from)
+    )
+      throw new LedgerError('ALREADY_EXISTS', `declaration ${id} exists outside this submission`);
+    // Filed already at this version (a retry): nothing to read or write.
+    if (existing?.pair && existing.pair.submissionVersion >= recorded.version)
+      return JSON.stringify(existing);
     // Its values: from this node's own gateway if it has them, else as the receiving side
     // handed them over (its shared collection, on this side's peers too); else the hash only.
     const commercial =
@@ -409,12 +417,6 @@ export class DeclarationContract extends Contract {
       (await this.handedOver(ctx, submission, from, recorded.version));
     if (!existing)
       return this.recordNew(ctx, { ...fileDeclaration(input, act), pair: link }, commercial);
-    if (
-      existing.pair?.submissionId !== submission.submissionId ||
-      existing.pair.receivedIn !== from
-    )
-      throw new LedgerError('ALREADY_EXISTS', `declaration ${id} exists outside this submission`);
-    if (existing.pair.submissionVersion >= recorded.version) return JSON.stringify(existing);
     if (sameHalf(existing, input))
       return saveDeclaration(ctx, { ...existing, pair: link }, { event: false });
     const amended = amendDeclaration(existing, input, {
@@ -447,7 +449,10 @@ export class DeclarationContract extends Contract {
       ]);
       return await checkedCommercial(submission, here, json, 'handed-over values');
     } catch (error) {
-      if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
+      // None handed over (or not to this filer, e.g. the other side's agent, whom the allow
+      // table lets file too): the half is recorded with the signed hash only.
+      if (error instanceof LedgerError && ['NOT_FOUND', 'FORBIDDEN'].includes(error.code))
+        return undefined;
       throw error;
     }
   }
