@@ -83,6 +83,9 @@ export function postgresRoot(
   return path.join(home, 'clearance-ledger', `${checkout}-${id}`);
 }
 
+/** In the devnet's folder: the PostgreSQL cluster (postgresRoot) this devnet made. */
+const POSTGRES_OWNED = 'postgres-cluster';
+
 /** Removes the private cluster's data (after `down`): `devnet reset`. */
 export function removePostgresData(paths: DevnetPaths): void {
   fs.rmSync(postgresRoot(paths), { recursive: true, force: true });
@@ -133,6 +136,13 @@ async function ensurePostgres(
   }
   const root = postgresRoot(paths);
   const data = path.join(root, 'data');
+  // The cluster lives outside the devnet's folder (postgres must be able to enter it), so a
+  // devnet made again at the same path (a new clone, its folder deleted by hand) would find
+  // the last one's cluster, whose index follows another ledger. The devnet's folder records
+  // the cluster it made; one it did not record is that earlier devnet's, and goes.
+  const owned = path.join(paths.root, POSTGRES_OWNED);
+  if (fs.existsSync(root) && !fs.existsSync(owned))
+    fs.rmSync(root, { recursive: true, force: true });
   if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
     // Folders above it made here stay enterable (mkdir's mode would apply to each of them).
     fs.mkdirSync(path.dirname(root), { recursive: true, mode: 0o755 });
@@ -149,6 +159,8 @@ async function ensurePostgres(
     ]);
     // Its own folder as working directory: postgres may not be allowed into the caller's.
     await run(initdb, initArgs, { cwd: root, timeoutMs: 120_000 });
+    fs.mkdirSync(paths.root, { recursive: true });
+    fs.writeFileSync(owned, `${root}\n`);
   }
   const [pgCommand, pgArgs] = asPostgres(path.join(bin, 'postgres'), [
     '-D',
