@@ -8,10 +8,10 @@ import {
   type PeerOrg,
 } from './definition';
 
-/** Where every piece of devnet state lives under one root (default `.devnet/`). */
 /** What names an organisation's crypto folder (a peerless organisation has no peer). */
 type OrgNames = Omit<PeerOrg, 'peer'>;
 
+/** Where every piece of devnet state lives under one root (default `.devnet/`). */
 export class DevnetPaths {
   /**
    * `shared`: where the network-wide material lives (crypto, channel artefacts, chaincode

@@ -39,7 +39,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Run the block-event indexer in this process (on) or leave it to `npm run index -- run` (off). */
   INDEXER: z.enum(['on', 'off']).default('on'),
-  /** Worker threads checking signatures; 0 checks them on the event loop. Default: cores - 1 (1..4). */
+  /**
+   * Worker threads in each of the two signature pools (filings' CMS, readings' device
+   * signatures); 0 checks them on the event loop. Default: cores - 1 (1..4).
+   */
   SIGNATURE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** A seal operator's connection: with it, the gateway anchors the readings it took in. */
   SEAL_OPERATOR_CONNECTION: z.string().min(1).optional(),

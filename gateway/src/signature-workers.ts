@@ -40,6 +40,9 @@ export function startSignatureWorkers(
     filename: path.join(options.dir ?? __dirname, 'readings', 'signature-worker.js'),
     minThreads: threads,
     maxThreads: threads,
+    // Anyone may post readings: a flood waits in a bounded queue (then the batch fails and is
+    // answered 5xx, nothing stored), not in an unbounded one.
+    maxQueue: 'auto',
   });
   return {
     async verify(content, cms, anchors, at) {

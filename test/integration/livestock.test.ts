@@ -86,7 +86,8 @@ async function follow(stack: DevnetStack, account: string) {
   return {
     async next(name: string, match: (data: Body) => boolean): Promise<Body> {
       for (;;) {
-        for (const block of text.split('\n\n')) {
+        // Complete blocks only: the last may be cut mid-line by the chunk that carried it.
+        for (const block of text.split('\n\n').slice(0, -1)) {
           if (!block.includes(`event: ${name}`)) continue;
           const line = block.split('\n').find((l) => l.startsWith('data: '));
           const data = line ? (JSON.parse(line.slice(6)) as Body) : undefined;

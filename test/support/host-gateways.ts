@@ -195,7 +195,10 @@ export async function whyOnHost(devnet: HostsDevnet, organisation: string): Prom
     status: 0,
     body: String(e),
   }));
-  const metrics = await fetch(`${url}/metrics`)
+  const metrics = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${hostGatewaySecrets(devnet, organisation).metricsToken}` },
+    signal: AbortSignal.timeout(5_000),
+  })
     .then((r) => r.text())
     .catch((e: unknown) => String(e));
   const lag = metrics.split('\n').filter((l) => l.startsWith('gateway_index_lag_blocks'));

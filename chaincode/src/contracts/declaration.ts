@@ -70,7 +70,6 @@ import {
   jurisdictionArgument,
   listPendingFor,
   readPending,
-  listSubmissions,
   readSubmission,
   recordSubmission,
   signatureArgument,
@@ -212,7 +211,9 @@ export class DeclarationContract extends Contract {
    * A dual filing received here (`receivedIn`, this namespace's jurisdiction): records the
    * submission and this side's half; the other side's node files its half from it
    * (FileHalf). The signer must be recognised for both sides, checked before anything is
-   * written. Transient `commercial`: this side's values only.
+   * written. Transient `commercial`: this side's values; `commercialOther` (optional): the
+   * other side's, checked against the signed hash and handed over through this namespace's
+   * shared collection for the other side's FileHalf.
    */
   @Transaction()
   @Returns('string')
@@ -594,14 +595,6 @@ export class DeclarationContract extends Contract {
       if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
       throw error;
     }
-  }
-
-  /** Every dual submission recorded in this namespace. */
-  @Transaction(false)
-  @Returns('string')
-  async ListSubmissions(ctx: Context, receivedIn: string): Promise<string> {
-    jurisdictionArgument(receivedIn);
-    return JSON.stringify(await listSubmissions(ctx));
   }
 
   @Transaction()

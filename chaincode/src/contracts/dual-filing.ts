@@ -130,13 +130,6 @@ export async function deletePending(ctx: Context, entry: PendingHalf): Promise<v
   await ctx.stub.deleteState(pendingKey(ctx, otherSide(entry.receivedIn), entry.submissionId));
 }
 
-export async function listSubmissions(ctx: Context): Promise<SubmissionRecord[]> {
-  const out: SubmissionRecord[] = [];
-  for await (const row of ctx.stub.getStateByPartialCompositeKey(SUBMISSION, []))
-    out.push(SubmissionRecordSchema.parse(parseState<unknown>(row.value)));
-  return out;
-}
-
 /**
  * This side's commercial values from transient `commercial`, as RFC 8785 bytes: valid for
  * its declaration and matching the hash the submission signs. Absent: undefined unless

@@ -240,7 +240,6 @@ const BY_JURISDICTION_ARGUMENT: ReadonlySet<string> = new Set([
   'Declaration:FileHalf',
   'Declaration:GetSubmission',
   'Declaration:PendingHalves',
-  'Declaration:ListSubmissions',
   'Declaration:OpenHalves',
   'Declaration:SettleHalves',
   'Declaration:SettleableHalves',

@@ -6,7 +6,8 @@
  * and FileHalf is idempotent by submission id and version, so a crash between any two steps,
  * or an outage of this side, loses nothing: the next pass after start or catch-up files what
  * is missing. This side's commercial values, when this gateway received the submission, come
- * from its own store (DualCommercialStore); otherwise the half records the signed hash only.
+ * from its own store (DualCommercialStore); otherwise FileHalf takes the values the receiving
+ * side handed over through the ledger, or records the signed hash only if it has none.
  */
 import { JURISDICTIONS, PendingHalfSchema, type Jurisdiction } from '@clearance/domain';
 import { z } from 'zod';
