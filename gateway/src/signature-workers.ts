@@ -40,9 +40,9 @@ export function startSignatureWorkers(
     filename: path.join(options.dir ?? __dirname, 'readings', 'signature-worker.js'),
     minThreads: threads,
     maxThreads: threads,
-    // Anyone may post readings: a flood waits in a bounded queue (then the batch fails and is
-    // answered 5xx, nothing stored), not in an unbounded one.
-    maxQueue: 'auto',
+    // No maxQueue: piscina's 'auto' is threads² (1 on two cores), and a second batch posted
+    // meanwhile was refused with a 500 (the readings bench's 8 clients). What bounds a flood is
+    // the route's body and rate limits.
   });
   return {
     async verify(content, cms, anchors, at) {
