@@ -111,4 +111,30 @@ describe('signature checks on worker threads', () => {
       'VALID',
     ]);
   });
+
+  it('takes many batches at once: they queue for the threads, none is refused', async () => {
+    const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = device.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const batch = [1, 2, 3].map((counter) => ({
+      signed: signReading(
+        {
+          deviceId: 'EL-QUEUE',
+          counter,
+          time: new Date(1_800_000_000_000 + counter * 1000).toISOString(),
+          position: { lat: 22.5, lon: 114.1 },
+          speedKmh: 60,
+          lock: 'SEALED' as const,
+          batteryPct: 90,
+          event: 'POSITION' as const,
+        },
+        device.privateKey,
+      ),
+      publicKeyPem: pem,
+    }));
+    const all = await Promise.all(
+      Array.from({ length: 24 }, () => workers.checkReadings(batch, 16)),
+    );
+    expect(all.flat().every((v) => v === 'VALID')).toBe(true);
+    expect(all).toHaveLength(24);
+  });
 });
