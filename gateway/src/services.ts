@@ -12,7 +12,13 @@ import { listen, type Notifications } from './notifications';
 import { EVENTS_CHANNEL } from './projection/store';
 import { createOperationQueue, startOperationWorker } from './operations/queue';
 import type { LedgerDirectory } from './operations/runner';
-import { OPERATION_CHANNEL, createOperationStore, type OperationRow } from './operations/store';
+import { firstAttemptsInProcess } from './operations/first-attempt';
+import {
+  OPERATION_CHANNEL,
+  createOperationStore,
+  type OperationRow,
+  type OperationStore,
+} from './operations/store';
 import type { Operations } from './operations/submit';
 import { createOperationWaiter } from './operations/waiter';
 import type { SigningIdentity } from './ports/fabric-ledger';
@@ -75,39 +81,47 @@ export async function startGatewayServices(options: {
       'operation ended',
     );
   };
-  const worker = startOperationWorker({
-    redisUrl: options.redisUrl,
-    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
-    store: {
-      ...store,
-      succeed: async (id, transactionId, block) => {
-        const row = await store.succeed(id, transactionId, block);
-        ended(row);
-        return row;
-      },
-      fail: async (id, transactionId, error) => {
-        const row = await store.fail(id, transactionId, error);
-        ended(row);
-        return row;
-      },
+  /** The store as runners use it: an operation that ends wakes its waiters here. */
+  const runStore: OperationStore = {
+    ...store,
+    succeed: async (id, transactionId, block) => {
+      const row = await store.succeed(id, transactionId, block);
+      ended(row);
+      return row;
     },
+    fail: async (id, transactionId, error) => {
+      const row = await store.fail(id, transactionId, error);
+      ended(row);
+      return row;
+    },
+  };
+  const runner = {
+    store: runStore,
     queue,
     ledgers,
     ...(options.onError ? { onError: options.onError } : {}),
-    onRetry: (code) => operationRetries.inc({ code }),
+    onRetry: (code: string) => operationRetries.inc({ code }),
+  };
+  const worker = startOperationWorker({
+    redisUrl: options.redisUrl,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+    ...runner,
   });
-  gaugeFrom('gateway_operations_queue_depth', 'Operations waiting or running in the queue', () =>
-    queue.depth(),
+  const firstAttempts = firstAttemptsInProcess(runner);
+  gaugeFrom(
+    'gateway_operations_queue_depth',
+    'Operations waiting or running in the queue, or in a first attempt in this process',
+    () => firstAttempts.depth(),
   );
   return {
     accounts,
     sessions,
-    operations: { store, queue, waiter },
+    operations: { store, queue: firstAttempts, waiter },
     notifications,
     ledgers,
     async close() {
       await worker.close();
-      await queue.close();
+      await firstAttempts.close();
       await notifications.close();
       for (const ledger of cache.values()) await (await ledger.catch(() => undefined))?.close();
     },

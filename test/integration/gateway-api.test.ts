@@ -14,9 +14,9 @@ import {
   type TestSigner,
 } from '@clearance/testkit/chaincode';
 import { canonicalBytes } from '@clearance/core';
-import type { Ledger } from '@clearance/gateway';
+import { ApiError, type Ledger } from '@clearance/gateway';
 import { sessionStoreBehaviour } from '@clearance/testkit/behaviour';
-import { TEST_METRICS_HEADERS, type RegisteredRoute } from '@clearance/testkit/gateway';
+import { TEST_METRICS_HEADERS, until, type RegisteredRoute } from '@clearance/testkit/gateway';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
@@ -30,7 +30,8 @@ import {
   twinGatewaySuite,
   type GatewayServices,
 } from '../support/twin-gateway';
-import { giveUp } from '../../gateway/src/operations/queue';
+import { giveUp, retryDelayMs, type OperationQueue } from '../../gateway/src/operations/queue';
+import { firstAttemptsInProcess } from '../../gateway/src/operations/first-attempt';
 import { RetryLater, runOperation } from '../../gateway/src/operations/runner';
 
 type Services = GatewayServices;
@@ -627,6 +628,60 @@ describe('gateway API on PostgreSQL and Redis', () => {
       state: 'succeeded',
       transaction_id: prepared.transactionId,
     });
+  });
+
+  it('runs a first attempt in process without the queue; a failed one or one past the limit goes to the queue', async () => {
+    const store = services.operations.store;
+    const queued: { id: string; delayMs: number | undefined }[] = [];
+    const queue: OperationQueue = {
+      enqueue: async (id, options) => void queued.push({ id, delayMs: options?.delayMs }),
+      depth: async () => queued.length,
+      ping: async () => undefined,
+      close: async () => undefined,
+    };
+    const ledger = await services.ledgers('gdcustoms/officer1');
+    let refuseNext = false;
+    const ledgers = async () => ({
+      ...ledger,
+      prepare: (...args: Parameters<typeof ledger.prepare>) => {
+        if (!refuseNext) return ledger.prepare(...args);
+        refuseNext = false;
+        return Promise.reject(new ApiError('LEDGER_UNAVAILABLE', 'no peer answered'));
+      },
+    });
+    const created = async (checkId: string) => {
+      const id = await selfCheckOperation(store, checkId, 'first');
+      return (await store.get(id))!;
+    };
+    const ended = async (id: string) =>
+      until(`operation ${id} ended`, 10_000, async () => {
+        const row = await store.get(id);
+        return row?.state !== 'pending' ? row : undefined;
+      });
+
+    const first = firstAttemptsInProcess({ store, ledgers, queue, limit: 1 });
+    const ok = await created(`first-ok-${randomUUID()}`);
+    await first.enqueue(ok.operation_id, { row: ok });
+    expect(await ended(ok.operation_id)).toMatchObject({ state: 'succeeded' });
+    expect(queued).toEqual([]);
+
+    // Refused by time (no peer answered): the queue retries it after the first pause.
+    refuseNext = true;
+    const flaky = await created(`first-flaky-${randomUUID()}`);
+    await first.enqueue(flaky.operation_id, { row: flaky });
+    await until('the failed first attempt queued', 10_000, async () => queued.length === 1);
+    expect(queued).toEqual([{ id: flaky.operation_id, delayMs: retryDelayMs(1) }]);
+    expect(await store.get(flaky.operation_id)).toMatchObject({ state: 'pending' });
+
+    // One attempt under way fills a limit of one: the next operation waits in the queue.
+    const slow = await created(`first-slow-${randomUUID()}`);
+    const overflow = await created(`first-overflow-${randomUUID()}`);
+    await first.enqueue(slow.operation_id, { row: slow });
+    await first.enqueue(overflow.operation_id, { row: overflow });
+    expect(queued.map((q) => q.id)).toEqual([flaky.operation_id, overflow.operation_id]);
+    expect(await ended(slow.operation_id)).toMatchObject({ state: 'succeeded' });
+    expect(await store.get(overflow.operation_id)).toMatchObject({ state: 'pending' });
+    await first.close();
   });
 
   it('lets two attempts at one operation overlap without a second transaction or a wrong outcome', async () => {

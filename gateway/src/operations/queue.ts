@@ -69,8 +69,15 @@ export function giveUp(
   return store.fail(operationId, null, reason);
 }
 
+export interface EnqueueOptions {
+  /** The row as just stored: lets a first attempt in process start without reading it. */
+  row?: OperationRow;
+  /** Run no sooner than this (a retry's backoff). */
+  delayMs?: number;
+}
+
 export interface OperationQueue {
-  enqueue(operationId: string): Promise<void>;
+  enqueue(operationId: string, options?: EnqueueOptions): Promise<void>;
   /** Jobs waiting or running (for /metrics). */
   depth(): Promise<number>;
   ping(): Promise<void>;
@@ -115,12 +122,13 @@ export function createOperationQueue(
   // Without a listener an EventEmitter's 'error' is thrown: Redis going away would end the
   // process.
   queue.on('error', (error) => onError?.(error));
-  const add = (operationId: string) =>
+  const add = (operationId: string, delayMs?: number) =>
     queue.add(
       'submit',
       { operationId },
       {
         jobId: operationId,
+        ...(delayMs ? { delay: delayMs } : {}),
         attempts: ATTEMPTS,
         backoff: { type: 'capped' },
         removeOnComplete: true,
@@ -143,9 +151,9 @@ export function createOperationQueue(
   }, RETRY_ENQUEUE_MS);
   retry.unref();
   return {
-    async enqueue(operationId) {
+    async enqueue(operationId, options) {
       try {
-        await add(operationId);
+        await add(operationId, options?.delayMs);
       } catch (error) {
         unqueued.add(operationId);
         throw error;

@@ -8,7 +8,7 @@
 import { FabricStageError } from '@clearance/fabric-client';
 import { toApiError } from '../errors';
 import { MVCC_CODES, type Ledger, type TransactionStatus } from '../ports/ledger';
-import type { OperationStore } from './store';
+import type { OperationRow, OperationStore } from './store';
 import { markStage, sinceMark, timeStage } from './stages';
 
 /** The ledger to act with for an account (officers act under their own identity). */
@@ -49,9 +49,11 @@ export async function runOperation(
   store: OperationStore,
   ledgers: LedgerDirectory,
   operationId: string,
+  /** The row as its creator just stored it (a first attempt in process): not read again. */
+  stored?: OperationRow,
 ): Promise<void> {
   sinceMark(operationId, 'picked');
-  const op = await timeStage('loaded', () => store.get(operationId));
+  const op = stored ?? (await timeStage('loaded', () => store.get(operationId)));
   if (!op || op.state !== 'pending') return;
   const ledger = await ledgers(op.account_id);
   /** The transaction this attempt acts on: null until an envelope is stored. */

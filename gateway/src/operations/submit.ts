@@ -59,7 +59,7 @@ async function storeOperation(
   const watch = created && waits ? operations.waiter.watch(row.operation_id) : undefined;
   if (created) {
     // If this fails (Redis away) the row is still there: the sweep enqueues it later.
-    await timeStage('queued', () => operations.queue.enqueue(row.operation_id))
+    await timeStage('queued', () => operations.queue.enqueue(row.operation_id, { row }))
       .then(() => markStage(row.operation_id))
       .catch((error: unknown) => {
         request.log.warn(
