@@ -496,4 +496,56 @@ describe('index store on PostgreSQL', () => {
     });
     expect(await row()).toEqual(unheld);
   });
+  it('indexes a busy block in ledger order: a declaration twice in it ends at its later event, other events between', async () => {
+    const store = createIndexStore(db.pool);
+    const [a, b, c] = ['GD-IDX-RUN-A', 'GD-IDX-RUN-B', 'GD-IDX-RUN-C'];
+    const at = '2026-11-26T08:00:00Z';
+    const selfCheck: IndexedEvent = {
+      blockNumber: 30n,
+      transactionId: 'tx-run-check',
+      eventName: 'SelfCheckRecorded',
+      payload: { checkId: 'run' },
+    };
+    const batch = [
+      event(30, 'tx-run-1', 'SUBMITTED', 'FILE', at, a),
+      event(30, 'tx-run-2', 'SUBMITTED', 'FILE', at, b),
+      event(30, 'tx-run-3', 'ACCEPTED', 'ACCEPT', at, a),
+      selfCheck,
+      event(30, 'tx-run-4', 'SUBMITTED', 'FILE', at, c),
+      event(30, 'tx-run-4', 'SUBMITTED', 'FILE', at, c),
+      event(30, 'tx-run-5', 'ACCEPTED', 'ACCEPT', at, b),
+    ];
+    expect(await store.applyAll('clearance', batch)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
+    const { rows } = await db.pool.query<{ declaration_id: string; state: string; tx_id: string }>(
+      'SELECT declaration_id, state, tx_id FROM declarations WHERE declaration_id = ANY($1) ORDER BY 1',
+      [[a, b, c]],
+    );
+    expect(rows).toEqual([
+      { declaration_id: a, state: 'ACCEPTED', tx_id: 'tx-run-3' },
+      { declaration_id: b, state: 'ACCEPTED', tx_id: 'tx-run-5' },
+      { declaration_id: c, state: 'SUBMITTED', tx_id: 'tx-run-4' },
+    ]);
+    // The event stream's order (seq) is the ledger's.
+    const order = await db.pool.query<{ tx_id: string }>(
+      "SELECT tx_id FROM ledger_events WHERE tx_id LIKE 'tx-run-%' ORDER BY seq",
+    );
+    expect(order.rows.map((r) => r.tx_id)).toEqual([
+      'tx-run-1',
+      'tx-run-2',
+      'tx-run-3',
+      'tx-run-check',
+      'tx-run-4',
+      'tx-run-5',
+    ]);
+    // Replayed whole: nothing new, nothing changed.
+    expect(await store.applyAll('clearance', batch)).toEqual(batch.map(() => false));
+  });
 });

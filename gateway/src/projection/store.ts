@@ -75,7 +75,9 @@ export function isPoisonFailure(error: unknown): boolean {
  */
 async function project(client: PoolClient, event: IndexedEvent): Promise<void> {
   if (isDeclarationEventName(event.eventName)) {
-    await upsertDeclaration(client, event, DeclarationEventSchema.parse(event.payload));
+    await upsertDeclarations(client, [
+      { event, declaration: DeclarationEventSchema.parse(event.payload) },
+    ]);
   } else if (event.eventName === EVENTS.SealAlarmRaised) {
     const alarm = SealAlarmEventSchema.parse(event.payload);
     await holdDeclarations(client, event, alarm);
@@ -244,18 +246,24 @@ export interface IndexStore {
   poisonEvents(channel?: string): Promise<PoisonEvent[]>;
 }
 
-async function upsertDeclaration(
+/**
+ * Declaration events, in ledger order, each of another declaration, in one statement. Only a
+ * later block (or a later transaction of the same block, which arrives later) may overwrite:
+ * replays of older events leave the row as it is.
+ */
+async function upsertDeclarations(
   client: PoolClient,
-  event: IndexedEvent,
-  d: DeclarationEvent,
+  run: readonly { event: IndexedEvent; declaration: DeclarationEvent }[],
 ): Promise<void> {
-  // Only a later block (or a later transaction of the same block, which arrives later)
-  // may overwrite: replays of older events leave the row as it is.
+  const column = <T>(of: (r: { event: IndexedEvent; declaration: DeclarationEvent }) => T) =>
+    run.map(of);
   await client.query(
     `INSERT INTO declarations (declaration_id, version, state, on_hold, jurisdiction, consignment_ref,
                                last_action, last_actor_msp, last_at, block_number, tx_id,
                                signer_subject, signer_issuer, signer_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bool[], $5::text[], $6::text[],
+                          $7::text[], $8::text[], $9::timestamptz[], $10::bigint[], $11::text[],
+                          $12::text[], $13::text[], $14::text[])
      ON CONFLICT (declaration_id) DO UPDATE SET
        version = EXCLUDED.version, state = EXCLUDED.state, on_hold = EXCLUDED.on_hold,
        last_action = EXCLUDED.last_action, last_actor_msp = EXCLUDED.last_actor_msp,
@@ -265,20 +273,20 @@ async function upsertDeclaration(
        signer_id = COALESCE(EXCLUDED.signer_id, declarations.signer_id)
      WHERE declarations.block_number <= EXCLUDED.block_number`,
     [
-      d.declarationId,
-      d.version,
-      d.state,
-      d.onHold,
-      d.jurisdiction,
-      d.consignmentRef,
-      d.action,
-      d.actor.mspId,
-      d.at,
-      event.blockNumber.toString(),
-      event.transactionId,
-      d.signer?.subject ?? null,
-      d.signer?.issuer ?? null,
-      d.signer?.id ?? null,
+      column((r) => r.declaration.declarationId),
+      column((r) => r.declaration.version),
+      column((r) => r.declaration.state),
+      column((r) => r.declaration.onHold),
+      column((r) => r.declaration.jurisdiction),
+      column((r) => r.declaration.consignmentRef),
+      column((r) => r.declaration.action),
+      column((r) => r.declaration.actor.mspId),
+      column((r) => r.declaration.at),
+      column((r) => r.event.blockNumber.toString()),
+      column((r) => r.event.transactionId),
+      column((r) => r.declaration.signer?.subject ?? null),
+      column((r) => r.declaration.signer?.issuer ?? null),
+      column((r) => r.declaration.signer?.id ?? null),
     ],
   );
 }
@@ -386,33 +394,60 @@ export function createIndexStore(pool: Pool): IndexStore {
     );
   }
 
+  /**
+   * A block's events in one transaction of a few statements, not two per event: the events
+   * in one INSERT, then each run of declaration events (nearly all of a busy block) in one
+   * upsert, the others one by one, in ledger order.
+   */
   function applyBatch(channel: string, events: readonly IndexedEvent[]): Promise<boolean[]> {
     const last = events.at(-1);
     if (!last) return Promise.resolve([]);
+    for (const event of events)
+      if (event.payloadError !== undefined) throw new TypeError(event.payloadError);
     return inTransaction(pool, async (client) => {
-      const fresh: boolean[] = [];
-      for (const event of events) {
-        if (event.payloadError !== undefined) throw new TypeError(event.payloadError);
-        // The notification is delivered at commit: the event stream wakes up and reads the
-        // new rows; its payload (the event name) tells caches of ledger state what changed.
-        const inserted = await client.query(
-          `WITH inserted AS (
-               INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tx_id) DO NOTHING RETURNING event_name)
-             SELECT pg_notify('${EVENTS_CHANNEL}', event_name) FROM inserted`,
-          [
-            event.transactionId,
-            channel,
-            event.blockNumber.toString(),
-            event.eventName,
-            JSON.stringify(event.payload),
-          ],
-        );
-        const isNew = inserted.rowCount === 1;
-        fresh.push(isNew);
-        if (!isNew) continue;
+      // The notification is delivered at commit: the event stream wakes up and reads the
+      // new rows; its payload (the event name) tells caches of ledger state what changed.
+      // Rows are inserted in ledger order (seq follows it: the stream's order).
+      const inserted = await client.query<{ tx_id: string }>(
+        `WITH inserted AS (
+             INSERT INTO ledger_events (tx_id, channel, block_number, event_name, payload)
+             SELECT e.tx_id, $1, e.block_number, e.event_name, e.payload
+             FROM unnest($2::text[], $3::bigint[], $4::text[], $5::jsonb[])
+                  WITH ORDINALITY AS e(tx_id, block_number, event_name, payload, n)
+             ORDER BY e.n
+             ON CONFLICT (tx_id) DO NOTHING RETURNING tx_id, event_name)
+           SELECT tx_id, pg_notify('${EVENTS_CHANNEL}', event_name) FROM inserted`,
+        [
+          channel,
+          events.map((e) => e.transactionId),
+          events.map((e) => e.blockNumber.toString()),
+          events.map((e) => e.eventName),
+          events.map((e) => JSON.stringify(e.payload)),
+        ],
+      );
+      // An event twice in one batch is new once, at its first place.
+      const isNew = new Set(inserted.rows.map((r) => r.tx_id));
+      const fresh = events.map((e) => isNew.delete(e.transactionId));
+      let run: { event: IndexedEvent; declaration: DeclarationEvent }[] = [];
+      const flush = async () => {
+        if (run.length > 0) await upsertDeclarations(client, run);
+        run = [];
+      };
+      for (const [i, event] of events.entries()) {
+        if (!fresh[i]) continue;
+        if (isDeclarationEventName(event.eventName)) {
+          const declaration = DeclarationEventSchema.parse(event.payload);
+          // One statement may touch a row once: a second event of the same declaration
+          // starts the next run.
+          if (run.some((r) => r.declaration.declarationId === declaration.declarationId))
+            await flush();
+          run.push({ event, declaration });
+          continue;
+        }
+        await flush();
         await project(client, event);
       }
+      await flush();
       await advanceCheckpoint(client, channel, last);
       return fresh;
     });
