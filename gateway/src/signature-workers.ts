@@ -25,11 +25,19 @@ export function defaultSignatureThreads(): number {
   return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
+/** One thread per core, at most four. */
+export function defaultReadingThreads(): number {
+  return Math.min(4, availableParallelism());
+}
+
 export function startSignatureWorkers(
   /** `dir`: where the compiled workers are (this file's folder; tests name dist). */
   options: { threads?: number; dir?: string } = {},
 ): SignatureWorkers {
   const threads = options.threads ?? defaultSignatureThreads();
+  // A batch's ECDSA checks are most of a reading's CPU: one thread (two cores but one) held
+  // the readings route at about 13,000/s while the other core had room.
+  const readingThreads = options.threads ?? defaultReadingThreads();
   const pool = new Piscina<SignatureTask, SignatureOutcome>({
     filename: path.join(options.dir ?? __dirname, 'signature-worker.js'),
     minThreads: threads,
@@ -38,8 +46,8 @@ export function startSignatureWorkers(
   // Readings do not queue behind filings' CMS checks (nor these behind a flood of readings).
   const readings = new Piscina<ReadingsTask, ReadingVerdict[]>({
     filename: path.join(options.dir ?? __dirname, 'readings', 'signature-worker.js'),
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: readingThreads,
+    maxThreads: readingThreads,
     // No maxQueue: piscina's 'auto' is threads² (1 on two cores), and a second batch posted
     // meanwhile was refused with a 500 (the readings bench's 8 clients). What bounds a flood is
     // the route's body and rate limits.

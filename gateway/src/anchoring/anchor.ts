@@ -57,11 +57,10 @@ export async function anchorPending(
   const from = Number(batch[0]?.counter);
   const batchId = `${deviceId}-${from}`; // unique within the seal: counters only rise
   let anchored: { transactionId: string; blockNumber: bigint };
+  // The Merkle root is most of a batch's CPU here (RFC 8785 JSON of every reading): once.
+  let described = describeBatch(batchId, batch);
   try {
-    ({ committed: anchored } = await contract.seal.anchorReadings(
-      sealId,
-      describeBatch(batchId, batch),
-    ));
+    ({ committed: anchored } = await contract.seal.anchorReadings(sealId, described));
   } catch (error) {
     // Anchored before a crash (possibly a shorter batch, more readings having come since):
     // the ledger has this batch id; adopt its range if our rows give the same root.
@@ -71,9 +70,10 @@ export async function anchorPending(
     const adopted = batch.filter((r) => Number(r.counter) <= (found?.toCounter ?? -1));
     if (!found || batchRoot(adopted.map((r) => r.signed)) !== found.merkleRoot) throw error;
     batch = adopted;
+    described = describeBatch(batchId, batch);
     anchored = { transactionId: found.txId, blockNumber: -1n };
   }
-  const { toCounter: to, merkleRoot } = describeBatch(batchId, batch);
+  const { toCounter: to, merkleRoot } = described;
   await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO anchor_batches (batch_id, seal_id, from_counter, to_counter, count, merkle_root, tx_id, block_number)
