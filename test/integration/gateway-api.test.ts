@@ -684,6 +684,33 @@ describe('gateway API on PostgreSQL and Redis', () => {
     await first.close();
   });
 
+  it('records outcomes that come in one turn together, each on its own operation and transaction only', async () => {
+    const store = services.operations.store;
+    const ledger = await services.ledgers('gdcustoms/officer1');
+    const ops = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const checkId = `batch-${randomUUID()}`;
+        const id = await selfCheckOperation(store, checkId, 'batch');
+        const prepared = await ledger.prepare('SelfCheck:Record', [checkId, 'batch']);
+        await store.recordPrepared(id, prepared.transactionId, prepared.envelope, prepared.result);
+        return { id, tx: prepared.transactionId };
+      }),
+    );
+    const [a, b, c] = ops as [(typeof ops)[0], (typeof ops)[0], (typeof ops)[0]];
+    // In one turn: a twice (its second outcome is no news), b, and c under a transaction it
+    // does not hold (nothing recorded).
+    const outcomes = await Promise.all([
+      store.succeed(a.id, a.tx, 7n),
+      store.succeed(a.id, a.tx, 7n),
+      store.succeed(b.id, b.tx, 7n),
+      store.succeed(c.id, 'not-its-transaction', 7n),
+    ]);
+    expect(outcomes.map((row) => row?.operation_id)).toEqual([a.id, undefined, b.id, undefined]);
+    expect(outcomes[0]).toMatchObject({ state: 'succeeded', block_number: '7', transient: {} });
+    expect(await store.get(c.id)).toMatchObject({ state: 'pending', transaction_id: c.tx });
+    expect(await store.succeed(c.id, c.tx, 8n)).toMatchObject({ state: 'succeeded' });
+  });
+
   it('lets two attempts at one operation overlap without a second transaction or a wrong outcome', async () => {
     // Two gateways (or a lapsed BullMQ lock) running one operation at once.
     const store = services.operations.store;

@@ -130,6 +130,35 @@ export function createOperationStore(pool: Pool): OperationStore {
     if (row) delete row.notified; // pg_notify's (void) column
     return row;
   };
+  /**
+   * The operations committed in one block learn it at the same moment: their outcomes are
+   * recorded in one statement (one round trip and one WAL flush for the block, not one each).
+   */
+  const succeeded = batchedByTick(
+    async (batch: readonly { id: string; transactionId: string; blockNumber: string }[]) => {
+      const { rows } = await pool.query<OperationRow & { notified?: unknown }>(
+        `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, tx_id, block)),
+         done AS (UPDATE operations o SET state = 'succeeded', block_number = v.block,
+                    transient = '{}', updated_at = now()
+                  FROM v WHERE o.operation_id = v.id AND o.state = 'pending' AND o.transaction_id = v.tx_id
+                  RETURNING o.*)
+         SELECT done.*, pg_notify('${OPERATION_CHANNEL}', operation_id::text) AS notified FROM done`,
+        [
+          batch.map((b) => b.id),
+          batch.map((b) => b.transactionId),
+          batch.map((b) => b.blockNumber),
+        ],
+      );
+      const byId = new Map(rows.map((row) => [row.operation_id, row]));
+      return batch.map(({ id }) => {
+        // Two attempts at one operation in one batch: the outcome is the first one's.
+        const row = byId.get(id);
+        byId.delete(id);
+        if (row) delete row.notified; // pg_notify's (void) column
+        return row;
+      });
+    },
+  );
   return {
     async create(r) {
       const inserted = await pool.query<OperationRow>(
@@ -189,7 +218,7 @@ export function createOperationStore(pool: Pool): OperationStore {
     },
 
     succeed: (id, transactionId, blockNumber) =>
-      finish(id, transactionId, `state = 'succeeded', block_number = $3`, [blockNumber.toString()]),
+      succeeded.add({ id, transactionId, blockNumber: blockNumber.toString() }),
 
     fail: (id, transactionId, error) =>
       finish(id, transactionId, `state = 'failed', error = $3`, [JSON.stringify(error)]),
@@ -205,6 +234,37 @@ export function createOperationStore(pool: Pool): OperationStore {
         [String(olderThanMs), after ?? null, limit],
       );
       return rows.map((r) => r.operation_id);
+    },
+  };
+}
+
+/**
+ * Calls made in one turn of the event loop, run as one batch at its end: `run` answers each
+ * call's item in order. A failure fails every call of the batch.
+ */
+export function batchedByTick<I, O>(
+  run: (items: readonly I[]) => Promise<O[]>,
+): { add(item: I): Promise<O> } {
+  let pending: { item: I; resolve(value: O): void; reject(error: unknown): void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    run(batch.map((p) => p.item)).then(
+      (outs) => {
+        if (outs.length !== batch.length) {
+          const error = new Error(`a batch of ${batch.length} answered ${outs.length}`);
+          batch.forEach((p) => p.reject(error));
+        } else outs.forEach((out, i) => batch[i]?.resolve(out));
+      },
+      (error: unknown) => batch.forEach((p) => p.reject(error)),
+    );
+  };
+  return {
+    add(item) {
+      return new Promise<O>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ item, resolve, reject });
+      });
     },
   };
 }
