@@ -11,8 +11,9 @@
  *
  * 1. Finds the rate the direct client sustains: Declaration:File (submitAsync, then the
  *    commit status), each filing unique and signed by the trader, in steps of rising rate.
- * 2. At that rate, alternates direct and gateway phases (POST /v1/declarations with
- *    `Prefer: wait=30`, answered once committed) so both share the machine's noise; GETs
+ * 2. At the issue's rate (40/s), then at the rate found, alternates direct and gateway
+ *    phases (POST /v1/declarations with `Prefer: wait=30`, answered once committed) so
+ *    both share the machine's noise; the CPU table and the stages are the second's. GETs
  *    of indexed summaries run at a fixed rate throughout (on a thread of their own), for
  *    read latency under load, and GETs of /healthz beside them as a control (what the
  *    machine's load alone costs).
@@ -62,16 +63,26 @@ const onHost = process.argv.includes('--on-host');
 const rateArg = process.argv.indexOf('--rate');
 const fixedRate = rateArg > 0 ? Number(process.argv[rateArg + 1]) : undefined;
 const PLAN = quick
-  ? { steps: [10, 15, 20, 30, 45, 60], stepSeconds: 4, rounds: 2, phaseSeconds: 10, getRate: 20 }
+  ? {
+      steps: [10, 15, 20, 30, 45, 60],
+      stepSeconds: 4,
+      rounds: 2,
+      targetRounds: 1,
+      phaseSeconds: 10,
+      getRate: 20,
+    }
   : {
       steps: [10, 15, 20, 25, 30, 40, 50, 60, 80, 100],
       stepSeconds: 8,
       rounds: 3,
+      targetRounds: 2,
       phaseSeconds: 30,
       getRate: 50,
     };
 
 const log = (line: string) => console.log(line);
+/** The rate the issue's targets name: 40 filings/s through the gateway. */
+const TARGET_RATE = 40;
 
 interface SignedFiling {
   id: string;
@@ -237,16 +248,55 @@ async function main(): Promise<void> {
       }
     }
 
-    log(
-      `measuring at ${rate}/s: ${PLAN.rounds} rounds of ${PLAN.phaseSeconds} s direct, then ${PLAN.phaseSeconds} s gateway; GET summaries at ${PLAN.getRate}/s throughout`,
-    );
-    const results: { direct: OpenLoopResult[]; gateway: OpenLoopResult[] } = {
-      direct: [],
-      gateway: [],
+    /**
+     * Direct and gateway phases in turn at `rate`, GET summaries and /healthz at the GET rate
+     * beside them; CPU by process kind and the gateway's stages for its phases.
+     */
+    const compareAt = async (at: number, rounds: number) => {
+      log(
+        `measuring at ${at}/s: ${rounds} rounds of ${PLAN.phaseSeconds} s direct, then ${PLAN.phaseSeconds} s gateway; GET summaries at ${PLAN.getRate}/s throughout`,
+      );
+      const results: { direct: OpenLoopResult[]; gateway: OpenLoopResult[] } = {
+        direct: [],
+        gateway: [],
+      };
+      const gets: number[] = [];
+      const healthz: number[] = [];
+      const cpu: { direct: CpuPhase[]; gateway: CpuPhase[] } = { direct: [], gateway: [] };
+      const stagesBefore = await stageSnapshot(stack);
+      let stagesAfter = stagesBefore;
+      let getErrors = 0;
+      for (let round = 0; round < rounds; round++) {
+        for (const side of ['direct', 'gateway'] as const) {
+          const signed = await filings(at * PLAN.phaseSeconds);
+          const reads = readLoad(stack, await indexedSummaries(stack, run, 1000), PLAN.getRate);
+          const control = readLoad(stack, ['/healthz'], PLAN.getRate);
+          const stagesAtStart = side === 'gateway' ? await stageSnapshot(stack) : undefined;
+          const meter = local ? cpuMeter(processes) : undefined;
+          const r = await openLoop({
+            rate: at,
+            seconds: PLAN.phaseSeconds,
+            task: (i) =>
+              side === 'direct'
+                ? fileDirect(contract, signed[i] as SignedFiling)
+                : fileThroughGateway(stack, signed[i] as SignedFiling),
+          });
+          const phaseCpu = meter?.end(r.latencies.length);
+          const read = await reads.stop();
+          const controlled = await control.stop();
+          if (phaseCpu) cpu[side].push(phaseCpu);
+          if (stagesAtStart) stagesAfter = await stageSnapshot(stack);
+          gets.push(...read.latencies);
+          healthz.push(...controlled.latencies);
+          getErrors += read.errors;
+          results[side].push(r);
+          log(
+            `  round ${round + 1} ${side.padEnd(7)}: committed ${fmt(r.perSecond, 1)}/s, p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; GET p50 ${fmt(percentile(read.latencies, 50), 1)} p99 ${fmt(percentile(read.latencies, 99), 1)} ms, errors ${read.errors}${read.firstError ? ` (${read.firstError})` : ''}; /healthz p99 ${fmt(percentile(controlled.latencies, 99), 1)} ms`,
+          );
+        }
+      }
+      return { results, gets, healthz, cpu, stagesBefore, stagesAfter, getErrors };
     };
-    const gets: number[] = [];
-    const healthz: number[] = [];
-    const cpu: { direct: CpuPhase[]; gateway: CpuPhase[] } = { direct: [], gateway: [] };
     // The processes counted: the devnet's (its pid files), the gateway, this client. Not
     // across hosts (those run elsewhere).
     const processes = () =>
@@ -257,38 +307,14 @@ async function main(): Promise<void> {
             { kind: 'load client', pids: [process.pid] },
           ]
         : [];
-    const stagesBefore = await stageSnapshot(stack);
-    let stagesAfter = stagesBefore;
-    let getErrors = 0;
-    for (let round = 0; round < PLAN.rounds; round++) {
-      for (const side of ['direct', 'gateway'] as const) {
-        const signed = await filings(rate * PLAN.phaseSeconds);
-        const reads = readLoad(stack, await indexedSummaries(stack, run, 1000), PLAN.getRate);
-        const control = readLoad(stack, ['/healthz'], PLAN.getRate);
-        const stagesAtStart = side === 'gateway' ? await stageSnapshot(stack) : undefined;
-        const meter = local ? cpuMeter(processes) : undefined;
-        const r = await openLoop({
-          rate,
-          seconds: PLAN.phaseSeconds,
-          task: (i) =>
-            side === 'direct'
-              ? fileDirect(contract, signed[i] as SignedFiling)
-              : fileThroughGateway(stack, signed[i] as SignedFiling),
-        });
-        const phaseCpu = meter?.end(r.latencies.length);
-        const read = await reads.stop();
-        const controlled = await control.stop();
-        if (phaseCpu) cpu[side].push(phaseCpu);
-        if (stagesAtStart) stagesAfter = await stageSnapshot(stack);
-        gets.push(...read.latencies);
-        healthz.push(...controlled.latencies);
-        getErrors += read.errors;
-        results[side].push(r);
-        log(
-          `  round ${round + 1} ${side.padEnd(7)}: committed ${fmt(r.perSecond, 1)}/s, p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; GET p50 ${fmt(percentile(read.latencies, 50), 1)} p99 ${fmt(percentile(read.latencies, 99), 1)} ms, errors ${read.errors}${read.firstError ? ` (${read.firstError})` : ''}; /healthz p99 ${fmt(percentile(controlled.latencies, 99), 1)} ms`,
-        );
-      }
-    }
+    // The issue's own rate first (the targets name it), then the highest the direct client
+    // sustains on this machine, where the two compete for its cores.
+    const atTarget =
+      rate > TARGET_RATE ? await compareAt(TARGET_RATE, PLAN.targetRounds) : undefined;
+    const { results, gets, healthz, cpu, stagesBefore, stagesAfter, getErrors } = await compareAt(
+      rate,
+      PLAN.rounds,
+    );
 
     const lag = await stack.pool.query<{ lag: number }>(
       `SELECT greatest(0, extract(epoch FROM e.indexed_at - o.updated_at))::float8 AS lag
@@ -317,6 +343,10 @@ async function main(): Promise<void> {
     };
     const d = side(results.direct);
     const g = side(results.gateway);
+    const target = atTarget && {
+      direct: side(atTarget.results.direct),
+      gateway: side(atTarget.results.gateway),
+    };
     const cpuSides = onHost
       ? undefined
       : { direct: meanPhases(cpu.direct), gateway: meanPhases(cpu.gateway) };
@@ -372,6 +402,23 @@ async function main(): Promise<void> {
           }
         : {}),
       gateway_stages: stages,
+      ...(target
+        ? {
+            at_target_rate: {
+              arrival_rate_per_s: TARGET_RATE,
+              rounds: PLAN.targetRounds,
+              direct_tps: Number(target.direct.tps.toFixed(2)),
+              gateway_tps: Number(target.gateway.tps.toFixed(2)),
+              direct_p50_ms: Math.round(target.direct.p50),
+              direct_p95_ms: Math.round(target.direct.p95),
+              gateway_p50_ms: Math.round(target.gateway.p50),
+              gateway_p95_ms: Math.round(target.gateway.p95),
+              gateway_errors: target.gateway.errors,
+              direct_errors: target.direct.errors,
+              gateway_vs_direct_p95: Number((target.gateway.p95 / target.direct.p95).toFixed(2)),
+            },
+          }
+        : {}),
       ...readings,
       ...crossings,
       across_hosts: onHost,
@@ -386,8 +433,26 @@ async function main(): Promise<void> {
     const row = (label: string, a: string, b: string) =>
       `${label.padEnd(24)}${a.padStart(14)}${b.padStart(14)}`;
     console.log('');
+    if (target) {
+      const { direct: td, gateway: tg } = target;
+      console.log(
+        `Declaration:File at ${TARGET_RATE}/s arrivals (the issue's rate), ${PLAN.targetRounds} x ${PLAN.phaseSeconds} s each side`,
+      );
+      console.log(row('', 'direct', 'gateway'));
+      console.log(row('committed / s', fmt(td.tps, 1), fmt(tg.tps, 1)));
+      console.log(row('latency p50 (ms)', fmt(td.p50), fmt(tg.p50)));
+      console.log(row('latency p95 (ms)', fmt(td.p95), fmt(tg.p95)));
+      console.log(row('committed / errors', `${td.ok} / ${td.errors}`, `${tg.ok} / ${tg.errors}`));
+      console.log(
+        `gateway at ${TARGET_RATE}/s        p95 ${fmt(tg.p95)} ms, ${fmt(tg.tps, 1)}/s   (target >= 40/s with p95 <= 1 s: ${verdict(tg.tps >= 0.9 * TARGET_RATE && tg.p95 <= 1000 && tg.errors === 0)})`,
+      );
+      console.log(
+        `gateway / direct p95    ${fmt(tg.p95 / td.p95, 2)}   (target <= 1.25: ${verdict(tg.p95 / td.p95 <= 1.25)})`,
+      );
+      console.log('');
+    }
     console.log(
-      `Declaration:File at ${rate}/s arrivals, ${PLAN.rounds} x ${PLAN.phaseSeconds} s each side`,
+      `Declaration:File at ${rate}/s arrivals (${fixedRate ? 'the rate given' : 'the rate found'}), ${PLAN.rounds} x ${PLAN.phaseSeconds} s each side`,
     );
     console.log(row('', 'direct', 'gateway'));
     console.log(row('committed / s', fmt(d.tps, 1), fmt(g.tps, 1)));
