@@ -27,7 +27,7 @@ describe('rendered Fabric configuration', () => {
     const profile = (configtx(ordererOrg(3), paths) as Doc).Profiles.ClearanceChannel;
     expect(profile.Orderer.OrdererType).toBe('etcdraft');
     expect(profile.Orderer.EtcdRaft.Consenters.map((c: Doc) => c.Port)).toEqual([7050, 7150, 7250]);
-    expect(profile.Orderer.BatchTimeout).toBe('250ms');
+    expect(profile.Orderer.BatchTimeout).toBe('100ms');
     // Blocks are signed by orderer nodes: the orderer org's Writers must admit them.
     expect(profile.Orderer.Organizations[0].Policies.Writers.Rule).toBe("OR('OrdererMSP.member')");
     expect(profile.Application.Organizations.map((o: Doc) => o.ID)).toEqual([
