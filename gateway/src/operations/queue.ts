@@ -229,6 +229,12 @@ export function startOperationWorker(options: {
     sweep().catch((error: unknown) => options.onError?.(error));
   }, options.sweepEveryMs ?? 10_000);
   timer.unref();
+  // A gateway restarted after a crash takes up the first attempts its predecessor had under
+  // way (run in process, so no lock of theirs lapses) about when a queued job's lock would.
+  const takeOver = setTimeout(() => {
+    sweep(WORKER_LOCK.lockDuration).catch((error: unknown) => options.onError?.(error));
+  }, WORKER_LOCK.lockDuration + WORKER_LOCK.stalledInterval);
+  takeOver.unref();
   // Redis back after being away: every pending operation is enqueued again at once (a job
   // that survived in Redis keeps its id, so adding it is a no-op; one lost with Redis's last
   // second of writes is back), rather than when the sweep finds it stale.
@@ -257,6 +263,7 @@ export function startOperationWorker(options: {
   return {
     async close() {
       clearInterval(timer);
+      clearTimeout(takeOver);
       clearInterval(redisCheck);
       await worker.close();
     },
