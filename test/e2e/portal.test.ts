@@ -242,7 +242,11 @@ describe('the portal in a browser, on the devnet', () => {
     await officerSignIn(ciq, 'gdciq', 'inspector1');
     await ciq.goto(`/#/declarations/${declarationId}`);
     await act(ciq, 'RECORD_INSPECTION', () => ciq.fill('#act-findings', 'no pests found'));
-    await expect(stateOf(ciq).getAttribute('data-state')).resolves.toBe('INSPECTED');
+    // The page reads the record again once the act is done (and again at its event): the
+    // new state follows the confirmation, not necessarily with it.
+    await ciq
+      .locator('[data-testid="declaration-state"][data-state="INSPECTED"]')
+      .waitFor({ timeout: 10_000 });
     await act(ciq, 'RELEASE');
 
     // The trader's page is open on the declaration and is not reloaded from here on.
