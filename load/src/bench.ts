@@ -433,16 +433,20 @@ async function main(): Promise<void> {
     const row = (label: string, a: string, b: string) =>
       `${label.padEnd(24)}${a.padStart(14)}${b.padStart(14)}`;
     console.log('');
+    /** The direct and gateway columns of one rate. */
+    const sideBySide = (dd: ReturnType<typeof side>, gg: ReturnType<typeof side>) => {
+      console.log(row('', 'direct', 'gateway'));
+      console.log(row('committed / s', fmt(dd.tps, 1), fmt(gg.tps, 1)));
+      console.log(row('latency p50 (ms)', fmt(dd.p50), fmt(gg.p50)));
+      console.log(row('latency p95 (ms)', fmt(dd.p95), fmt(gg.p95)));
+      console.log(row('committed / errors', `${dd.ok} / ${dd.errors}`, `${gg.ok} / ${gg.errors}`));
+    };
     if (target) {
       const { direct: td, gateway: tg } = target;
       console.log(
         `Declaration:File at ${TARGET_RATE}/s arrivals (the issue's rate), ${PLAN.targetRounds} x ${PLAN.phaseSeconds} s each side`,
       );
-      console.log(row('', 'direct', 'gateway'));
-      console.log(row('committed / s', fmt(td.tps, 1), fmt(tg.tps, 1)));
-      console.log(row('latency p50 (ms)', fmt(td.p50), fmt(tg.p50)));
-      console.log(row('latency p95 (ms)', fmt(td.p95), fmt(tg.p95)));
-      console.log(row('committed / errors', `${td.ok} / ${td.errors}`, `${tg.ok} / ${tg.errors}`));
+      sideBySide(td, tg);
       console.log(
         `gateway at ${TARGET_RATE}/s        p95 ${fmt(tg.p95)} ms, ${fmt(tg.tps, 1)}/s   (target >= 40/s with p95 <= 1 s: ${verdict(tg.tps >= 0.9 * TARGET_RATE && tg.p95 <= 1000 && tg.errors === 0)})`,
       );
@@ -454,11 +458,7 @@ async function main(): Promise<void> {
     console.log(
       `Declaration:File at ${rate}/s arrivals (${fixedRate ? 'the rate given' : 'the rate found'}), ${PLAN.rounds} x ${PLAN.phaseSeconds} s each side`,
     );
-    console.log(row('', 'direct', 'gateway'));
-    console.log(row('committed / s', fmt(d.tps, 1), fmt(g.tps, 1)));
-    console.log(row('latency p50 (ms)', fmt(d.p50), fmt(g.p50)));
-    console.log(row('latency p95 (ms)', fmt(d.p95), fmt(g.p95)));
-    console.log(row('committed / errors', `${d.ok} / ${d.errors}`, `${g.ok} / ${g.errors}`));
+    sideBySide(d, g);
     console.log(
       `gateway / direct rate   ${fmt(figures.gateway_vs_direct_ratio, 3)}   (target >= 0.90: ${verdict(figures.gateway_vs_direct_ratio >= 0.9)})`,
     );
